@@ -1,0 +1,2 @@
+//! cargo blockwatch.
+fn main() {}

@@ -1,0 +1,5 @@
+use proc_macro2::TokenStream;
+
+pub fn expand(_args: TokenStream, item: TokenStream) -> TokenStream {
+    item
+}

@@ -1,0 +1,121 @@
+//! What the engine reports: one [`Finding`] per blocking call in async context.
+
+use proc_macro2::Span;
+
+use crate::Category;
+
+/// How sure the engine is that the call is the blocking API it names.
+///
+/// ```
+/// use blockwatch_lint::Certainty;
+/// assert_ne!(Certainty::Resolved, Certainty::Unresolved);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Certainty {
+    /// The path was resolved (written out, or through `use` items) to a catalog entry.
+    Resolved,
+    /// The name could not be resolved; it matches a catalog entry and is not awaited.
+    Unresolved,
+    /// A method call matched by its shape (name, arity, receiver chain, not awaited).
+    MethodShape,
+    /// A workspace fn that (transitively) calls a blocking API; see [`Finding::chain`].
+    Transitive,
+}
+
+/// One step of an interprocedural chain: "`load()` calls `std::fs::read` at src/a.rs:12".
+///
+/// ```
+/// let link = blockwatch_lint::ChainLink {
+///     callee: "std::fs::read_to_string".into(),
+///     file: "src/config.rs".into(),
+///     line: 12,
+///     column: 5,
+/// };
+/// assert_eq!(link.to_string(), "`std::fs::read_to_string` at src/config.rs:12");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChainLink {
+    /// What is called at this step (a workspace fn path, or the blocking API at the end).
+    pub callee: String,
+    /// File of the call, relative to the scanned root.
+    pub file: String,
+    /// 1-based line of the call.
+    pub line: usize,
+    /// 1-based column of the call.
+    pub column: usize,
+}
+
+impl std::fmt::Display for ChainLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` at {}:{}", self.callee, self.file, self.line)
+    }
+}
+
+/// A blocking call found in async context.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Finding {
+    /// Span of the first token of the blocking call (for a method call: the method name).
+    pub span: Span,
+    /// Span of the last token of the blocking call (the closing parenthesis).
+    pub span_end: Span,
+    /// The call as written, shortened: `std::thread::sleep(..)`, `.output()`.
+    pub call: String,
+    /// The catalog path it resolved to (`std::thread::sleep`), or the entry it matched.
+    pub resolved: String,
+    /// How the match was made.
+    pub certainty: Certainty,
+    /// The category of the matched catalog entry.
+    pub category: Category,
+    /// Why the call blocks, one sentence.
+    pub why: String,
+    /// The async replacement, as code: `tokio::time::sleep(..).await`.
+    pub replacement: String,
+    /// A short description of the async context: `async fn slow`, `async block`, ...
+    pub context: String,
+    /// True when the call is in test code (`#[cfg(test)]`, `#[test]` fns, `tests/`).
+    pub in_test: bool,
+    /// For [`Certainty::Transitive`]: the calls from the reported site to the blocking API.
+    pub chain: Vec<ChainLink>,
+}
+
+impl Finding {
+    /// The primary message, as the attribute and the CLI print it.
+    ///
+    /// Resolved: "blocking call `std::thread::sleep(..)` in async fn `slow`".
+    /// Unresolved: "`sleep(..)` is not awaited; if this is `std::thread::sleep`, it blocks ...".
+    pub fn message(&self) -> String {
+        match self.certainty {
+            Certainty::Unresolved => format!(
+                "`{}` is not awaited; if this is `{}`, it blocks the executor thread in {}",
+                self.call, self.resolved, self.context
+            ),
+            Certainty::Transitive => {
+                let mut msg = format!(
+                    "`{}` blocks the executor thread in {}",
+                    self.call, self.context
+                );
+                for link in &self.chain {
+                    msg.push_str(": calls ");
+                    msg.push_str(&link.to_string());
+                }
+                msg
+            }
+            _ => format!("blocking call `{}` in {}", self.call, self.context),
+        }
+    }
+
+    /// 1-based (line, column) of the start of the call, when spans carry locations
+    /// (outside a proc macro, through proc-macro2's `span-locations`).
+    pub fn start(&self) -> (usize, usize) {
+        let lc = self.span.start();
+        (lc.line, lc.column + 1)
+    }
+
+    /// 1-based (line, column) just past the end of the call.
+    pub fn end(&self) -> (usize, usize) {
+        let lc = self.span_end.end();
+        (lc.line, lc.column + 1)
+    }
+}

@@ -1,0 +1,2 @@
+//! The runtime watchdog of blockwatch.
+#![warn(missing_docs)]
