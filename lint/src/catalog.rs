@@ -1,23 +1,180 @@
 //! The catalog of blocking APIs: data, in one place.
-// Filled in by the engine work.
+//!
+//! The built-in entries live in [`builtin`](self::builtin) as a table; this module holds
+//! the types and the matching rules.
 
-/// A pattern a call is matched against.
-#[derive(Debug, Clone)]
-pub enum Pattern {
-    /// An exact fn path.
-    Path(String),
+use std::borrow::Cow;
+
+use crate::Category;
+
+mod builtin;
+
+/// What the receiver of a method call must look like for a [`Pattern::Method`] to match.
+///
+/// ```
+/// use blockwatch_lint::catalog::Receiver;
+/// let r = Receiver::ChainCalls(&["std::process::Command::new"]);
+/// assert!(matches!(r, Receiver::ChainCalls(_)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Receiver {
+    /// Any receiver: the method name alone is distinctive (`blocking_recv`).
+    Any,
+    /// The receiver chain contains a call to one of these paths (`Command::new(..)`,
+    /// `stdin()`), written in the chain or bound to the receiver variable by a `let`.
+    ChainCalls(&'static [&'static str]),
+    /// Like [`Receiver::ChainCalls`], and additionally a path such as `diesel` must be
+    /// imported in scope (diesel's `RunQueryDsl` methods have common names).
+    ImportedCrate(&'static str),
 }
 
-/// One catalog entry.
+/// A pattern a call is matched against.
+///
+/// ```
+/// use blockwatch_lint::Pattern;
+/// let p = Pattern::Path("std::thread::sleep".into());
+/// assert_eq!(p.to_string(), "`std::thread::sleep`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Pattern {
+    /// An exact fn path, e.g. `std::thread::sleep`.
+    Path(Cow<'static, str>),
+    /// A path prefix ending in `::`, e.g. `reqwest::blocking::`: every call below it.
+    Prefix(Cow<'static, str>),
+    /// A method call matched by its shape; only when the call is not awaited.
+    Method {
+        /// The method name, e.g. `output`.
+        name: Cow<'static, str>,
+        /// The number of arguments, when it matters (`.join()` takes none).
+        arity: Option<usize>,
+        /// What the receiver must look like.
+        receiver: Receiver,
+        /// A short human description of the receiver, for the catalog table
+        /// (e.g. "`Command::new(..)`").
+        on: Cow<'static, str>,
+    },
+}
+
+impl std::fmt::Display for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pattern::Path(p) => write!(f, "`{p}`"),
+            Pattern::Prefix(p) => write!(f, "`{p}*`"),
+            Pattern::Method {
+                name, arity, on, ..
+            } => {
+                let args = match arity {
+                    Some(0) => "()".to_string(),
+                    Some(n) => format!("({})", vec![".."; *n].join(", ")),
+                    None => "(..)".to_string(),
+                };
+                if on.is_empty() {
+                    write!(f, "`.{name}{args}`")
+                } else {
+                    write!(f, "`.{name}{args}` on {on}")
+                }
+            }
+        }
+    }
+}
+
+/// One catalog entry: a pattern, its category, why it blocks, and what to use instead.
+///
+/// ```
+/// use blockwatch_lint::Catalog;
+/// let cat = Catalog::builtin();
+/// let sleep = cat.entries().iter().find(|e| e.key() == "std::thread::sleep").unwrap();
+/// assert_eq!(sleep.replacement, "tokio::time::sleep(..).await");
+/// ```
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// What to match.
     pub pattern: Pattern,
+    /// The category (switchable as a whole).
+    pub category: Category,
+    /// Why the call blocks, one sentence.
+    pub why: Cow<'static, str>,
+    /// The async replacement, as code.
+    pub replacement: Cow<'static, str>,
 }
 
-/// The set of entries in force.
+impl Entry {
+    /// The identifying text of the entry: the path, the prefix (with its `::`), or
+    /// `.name()` for a method shape. It is what [`Finding::resolved`](crate::Finding) holds.
+    pub fn key(&self) -> String {
+        match &self.pattern {
+            Pattern::Path(p) | Pattern::Prefix(p) => p.to_string(),
+            Pattern::Method { name, on, .. } => {
+                if on.is_empty() {
+                    format!(".{name}()")
+                } else {
+                    format!("{on}.{name}()")
+                        .replace('`', "")
+                        .replace(" or ", "|")
+                }
+            }
+        }
+    }
+}
+
+/// The set of entries in force: the built-in table, plus the user's, minus what is
+/// disabled or exempt (see [`Config::catalog`](crate::Config::catalog)).
+///
+/// ```
+/// let cat = blockwatch_lint::Catalog::builtin();
+/// assert!(cat.entries().len() > 50);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    /// The entries.
-    pub entries: Vec<Entry>,
+    entries: Vec<Entry>,
+}
+
+impl Catalog {
+    /// Every built-in entry, including those of opt-in categories.
+    pub fn builtin() -> Catalog {
+        Catalog {
+            entries: builtin::entries(),
+        }
+    }
+
+    /// A catalog holding exactly `entries`.
+    ///
+    /// ```
+    /// let cat = blockwatch_lint::Catalog::from_entries(Vec::new());
+    /// assert!(cat.entries().is_empty());
+    /// ```
+    pub fn from_entries(entries: Vec<Entry>) -> Catalog {
+        Catalog { entries }
+    }
+
+    /// The entries, in table order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The README table: one row per entry, `pattern | category | replacement`.
+    ///
+    /// ```
+    /// let table = blockwatch_lint::Catalog::builtin().markdown_table();
+    /// assert!(table.starts_with("| pattern | category | replacement |"));
+    /// ```
+    pub fn markdown_table(&self) -> String {
+        let mut out = String::from("| pattern | category | replacement |\n|---|---|---|\n");
+        for e in &self.entries {
+            let replacement = if e.replacement.is_empty() {
+                String::new()
+            } else {
+                format!("`{}`", e.replacement)
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                e.pattern.to_string().replace('|', "\\|"),
+                e.category,
+                replacement.replace('|', "\\|")
+            ));
+        }
+        out
+    }
 }

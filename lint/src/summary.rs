@@ -1,0 +1,147 @@
+//! Per-file summaries for the CLI's interprocedural (workspace) analysis.
+//!
+//! Everything here is plain owned data (`Send + Sync`): spans are converted to
+//! line/column on the thread that parsed the file.
+
+use crate::{Category, Certainty, ChainLink};
+
+/// A [`Finding`](crate::Finding) with its location resolved to line/column, and its file.
+///
+/// ```
+/// fn is_send<T: Send + Sync>() {}
+/// is_send::<blockwatch_lint::LocatedFinding>();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LocatedFinding {
+    /// File, relative to the scanned root.
+    pub file: String,
+    /// 1-based line of the first token of the call.
+    pub line: usize,
+    /// 1-based column of the first token of the call.
+    pub column: usize,
+    /// 1-based line of the last token of the call.
+    pub end_line: usize,
+    /// 1-based column just past the last token of the call.
+    pub end_column: usize,
+    /// The call as written, shortened.
+    pub call: String,
+    /// The catalog path or entry it matched.
+    pub resolved: String,
+    /// How the match was made.
+    pub certainty: Certainty,
+    /// The category of the entry.
+    pub category: Category,
+    /// Why it blocks.
+    pub why: String,
+    /// The async replacement.
+    pub replacement: String,
+    /// The async context, e.g. "async fn `slow`".
+    pub context: String,
+    /// True in test code.
+    pub in_test: bool,
+    /// For transitive findings: the chain of calls down to the blocking API.
+    pub chain: Vec<ChainLink>,
+    /// The primary message (as [`Finding::message`](crate::Finding::message)).
+    pub message: String,
+}
+
+/// A blocking catalog call reached when a fn is called synchronously.
+///
+/// ```
+/// fn is_send<T: Send + Sync>() {}
+/// is_send::<blockwatch_lint::BlockingCall>();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BlockingCall {
+    /// The catalog path or entry key.
+    pub resolved: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// The category of the entry.
+    pub category: Category,
+    /// The async replacement.
+    pub replacement: String,
+}
+
+/// A call to something that is not in the catalog: maybe a workspace fn.
+///
+/// ```
+/// fn is_send<T: Send + Sync>() {}
+/// is_send::<blockwatch_lint::CallSite>();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallSite {
+    /// Possible absolute paths of the callee (after `use`, `crate::`, `self::`, `super::`,
+    /// `Self::` resolution), most likely first. Empty for method calls.
+    pub candidates: Vec<Vec<String>>,
+    /// The method name, for `x.foo(..)`.
+    pub method: Option<String>,
+    /// The call as written, shortened.
+    pub call: String,
+    /// 1-based line of the first token of the call.
+    pub line: usize,
+    /// 1-based column of the first token of the call.
+    pub column: usize,
+    /// 1-based line of the last token.
+    pub end_line: usize,
+    /// 1-based column just past the last token.
+    pub end_column: usize,
+    /// The call is in async context.
+    pub in_async: bool,
+    /// The call is inside a closure given to an offloading fn (`spawn_blocking`, ...).
+    pub offloaded: bool,
+    /// The call's result is awaited.
+    pub awaited: bool,
+    /// The context description, e.g. "async fn `main`".
+    pub context: String,
+    /// True in test code.
+    pub in_test: bool,
+}
+
+/// One fn (free fn, method, trait default method) of a file.
+///
+/// ```
+/// fn is_send<T: Send + Sync>() {}
+/// is_send::<blockwatch_lint::FnSummary>();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FnSummary {
+    /// module path + [Self type name, for methods] + fn name.
+    pub path: Vec<String>,
+    /// Declared `async`.
+    pub is_async: bool,
+    /// 1-based line of the fn name.
+    pub line: usize,
+    /// 1-based column of the fn name.
+    pub column: usize,
+    /// In test code.
+    pub in_test: bool,
+    /// Catalog hits reached when this fn is called synchronously (its body outside
+    /// async blocks and offloaded closures).
+    pub blocking: Vec<BlockingCall>,
+    /// Calls to non-catalog paths and methods anywhere in the body.
+    pub calls: Vec<CallSite>,
+}
+
+/// Everything the CLI needs from one file.
+///
+/// ```
+/// fn is_send<T: Send + Sync>() {}
+/// is_send::<blockwatch_lint::FileSummary>();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct FileSummary {
+    /// File, relative to the scanned root.
+    pub file: String,
+    /// The direct findings (as [`check_file`](crate::check_file)).
+    pub findings: Vec<LocatedFinding>,
+    /// Every fn of the file.
+    pub fns: Vec<FnSummary>,
+}
