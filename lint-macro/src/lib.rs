@@ -3,8 +3,15 @@
 
 use proc_macro::TokenStream;
 
+mod allow_attr;
+mod args;
+mod diagnostics;
+mod expand;
 mod no_blocking;
+mod project_config;
+mod target;
 mod test_attr;
+mod watch_wrapper;
 
 /// Rejects known blocking calls inside async code, at compile time.
 ///
@@ -30,7 +37,7 @@ pub fn no_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn allow_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
-    no_blocking::expand_allow(args.into(), item.into()).into()
+    allow_attr::expand(args.into(), item.into()).into()
 }
 
 /// Like `#[tokio::test]`, with a watchdog around the test: the test fails if anything stalls.

@@ -1,9 +1,156 @@
-use proc_macro2::TokenStream;
+//! `#[no_blocking]`: the pipeline, parse -> validate -> expand.
+//!
+//! 1. parse: the arguments ([`crate::args`]) and the item ([`crate::target`]);
+//! 2. validate: the item kind, the project configuration ([`crate::project_config`]), and
+//!    the engine's findings on the item as written (escape hatches included, the engine
+//!    skips what they mark);
+//! 3. expand ([`crate::expand`]): the item without escape-hatch attributes, diagnostics,
+//!    and the debug-build watchdog wrapper.
+//!
+//! Whatever fails, the user's item comes back out, so later errors and the IDE still work.
 
-pub fn expand(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+
+use crate::allow_attr;
+use crate::args::NoBlockingArgs;
+use crate::diagnostics;
+use crate::expand::{self, Additions};
+use crate::project_config::{self, ProjectConfig};
+use crate::target::Target;
+
+/// Expands `#[no_blocking(args)] item`, reading the configuration of the package being built.
+pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand_with(args, item, project_config::for_current_package())
 }
 
-pub fn expand_allow(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+/// [`expand`] with the project configuration given (unit tests give their own).
+pub fn expand_with(
+    args: TokenStream,
+    item: TokenStream,
+    project: Result<ProjectConfig, String>,
+) -> TokenStream {
+    let Some(target) = Target::parse(item.clone()) else {
+        // Not Rust syn can read: rustc's own error on the unchanged tokens says more.
+        return item;
+    };
+    let stripped = allow_attr::strip(item);
+    let mut errors: Vec<syn::Error> = stripped.errors;
+    let args = NoBlockingArgs::parse(args).map_err(|e| errors.push(e)).ok();
+    if let Err(err) = target.validate() {
+        errors.push(err);
+    }
+    let project = project
+        .map_err(|message| {
+            // The attribute itself is the call site of an attribute macro.
+            errors.push(syn::Error::new(
+                Span::call_site(),
+                format!("blockwatch configuration error: {message}"),
+            ))
+        })
+        .ok();
+    let (Some(args), Some(project), true) = (args, project, errors.is_empty()) else {
+        return with_errors(errors, stripped.tokens);
+    };
+
+    let config = project_config::overlay(project.config, args.config);
+    let findings = blockwatch_lint::check_item(&target.engine_item(), &config);
+    let Some(output_target) = Target::parse(stripped.tokens.clone()) else {
+        return with_errors(errors, stripped.tokens);
+    };
+    let additions = Additions {
+        diagnostics: diagnostics::render(&findings, args.warn),
+        config_files: project.files,
+        watch: args.watch,
+    };
+    expand::expand(output_target, &additions)
+}
+
+fn with_errors(errors: Vec<syn::Error>, item: TokenStream) -> TokenStream {
+    let mut out: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
+    item.to_tokens(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn run(args: TokenStream, item: TokenStream) -> String {
+        expand_with(args, item, Ok(ProjectConfig::default())).to_string()
+    }
+
+    #[test]
+    fn unparsable_input_comes_back_unchanged() {
+        let item = quote!(async fn broken(x: ) {});
+        assert_eq!(run(TokenStream::new(), item.clone()), item.to_string());
+    }
+
+    #[test]
+    fn bad_arguments_give_an_error_and_the_stripped_item() {
+        let out = run(
+            quote!(loud),
+            quote!(
+                async fn f() {
+                    #[allow_blocking]
+                    g();
+                }
+            ),
+        );
+        assert!(out.starts_with(":: core :: compile_error !"), "{out}");
+        assert!(out.contains("expected one of"), "{out}");
+        assert!(out.contains("async fn f () { g () ; }"), "{out}");
+    }
+
+    #[test]
+    fn configuration_error_is_reported_with_its_text() {
+        let out = expand_with(
+            TokenStream::new(),
+            quote!(
+                async fn f() {}
+            ),
+            Err("blockwatch.toml:3: `enable`: unknown category `locks`".into()),
+        )
+        .to_string();
+        assert!(
+            out.contains("blockwatch configuration error: blockwatch.toml:3: `enable`"),
+            "{out}"
+        );
+        assert!(out.contains("async fn f () { }"), "{out}");
+    }
+
+    #[test]
+    fn unsupported_item_is_an_error() {
+        let out = run(
+            TokenStream::new(),
+            quote!(
+                struct S;
+            ),
+        );
+        assert!(out.contains("applies to an async fn"), "{out}");
+        assert!(out.ends_with("struct S ;"), "{out}");
+    }
+
+    #[test]
+    fn clean_fn_is_unchanged_apart_from_the_wrapper() {
+        let out = run(
+            quote!(watch = false),
+            quote!(
+                async fn f() -> u8 {
+                    1
+                }
+            ),
+        );
+        assert_eq!(out, "async fn f () -> u8 { 1 }");
+        let out = run(
+            TokenStream::new(),
+            quote!(
+                async fn f() -> u8 {
+                    1
+                }
+            ),
+        );
+        assert!(out.contains("watch_annotated"), "{out}");
+    }
 }

@@ -1,0 +1,243 @@
+//! The expand stage of `#[no_blocking]`: the user's item back out, with the diagnostics,
+//! the build-tracking of configuration files, and the debug-build watchdog wrapper.
+//!
+//! Placement of the extra tokens (diagnostics, `include_bytes!`): at the top of the body
+//! for a fn (the fn may be a method, where sibling items are not allowed), after the item
+//! for an impl block or a module.
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+use crate::target::Target;
+use crate::watch_wrapper::{self, AsyncFn};
+
+/// Everything the expansion adds to the user's item.
+pub struct Additions {
+    /// Errors or warnings, one per finding (and per malformed escape-hatch attribute).
+    pub diagnostics: TokenStream,
+    /// Configuration files the build must be rebuilt on.
+    pub config_files: Vec<PathBuf>,
+    /// Whether async fns get the debug-build watchdog wrapper.
+    pub watch: bool,
+}
+
+impl Additions {
+    fn extra_tokens(&self) -> TokenStream {
+        let mut out = self.diagnostics.clone();
+        for file in &self.config_files {
+            let path = file.to_string_lossy();
+            out.extend(quote! {
+                const _: &[u8] = ::core::include_bytes!(#path);
+            });
+        }
+        out
+    }
+}
+
+/// The output for `target` (already stripped of escape-hatch attributes).
+pub fn expand(target: Target, additions: &Additions) -> TokenStream {
+    let extra = additions.extra_tokens();
+    match target {
+        Target::Method(method) => fn_tokens(
+            FnParts {
+                attrs: &method.attrs,
+                vis: &method.vis,
+                defaultness: method.defaultness,
+                sig: &method.sig,
+                block: &method.block,
+            },
+            method.sig.ident.to_string(),
+            &extra,
+            additions.watch,
+        ),
+        Target::Item(syn::Item::Fn(f)) => fn_tokens(
+            FnParts {
+                attrs: &f.attrs,
+                vis: &f.vis,
+                defaultness: None,
+                sig: &f.sig,
+                block: &f.block,
+            },
+            f.sig.ident.to_string(),
+            &extra,
+            additions.watch,
+        ),
+        Target::Item(mut item) => {
+            if additions.watch {
+                wrap_nested(&mut item);
+            }
+            let mut out = item.into_token_stream();
+            out.extend(extra);
+            out
+        }
+    }
+}
+
+struct FnParts<'a> {
+    attrs: &'a [syn::Attribute],
+    vis: &'a syn::Visibility,
+    defaultness: Option<syn::token::Default>,
+    sig: &'a syn::Signature,
+    block: &'a syn::Block,
+}
+
+fn fn_tokens(f: FnParts<'_>, site_name: String, extra: &TokenStream, watch: bool) -> TokenStream {
+    if watch && f.sig.asyncness.is_some() {
+        watch_wrapper::wrap(
+            &AsyncFn {
+                attrs: f.attrs,
+                vis: f.vis,
+                defaultness: f.defaultness,
+                sig: f.sig,
+                block: f.block,
+                site_name,
+            },
+            extra,
+        )
+    } else {
+        watch_wrapper::unwrapped(f.attrs, f.vis, f.defaultness, f.sig, f.block, extra)
+    }
+}
+
+/// Wraps every async fn inside an impl block or an inline module (recursively).
+fn wrap_nested(item: &mut syn::Item) {
+    match item {
+        syn::Item::Fn(f) if f.sig.asyncness.is_some() => {
+            let tokens = fn_tokens(
+                FnParts {
+                    attrs: &f.attrs,
+                    vis: &f.vis,
+                    defaultness: None,
+                    sig: &f.sig,
+                    block: &f.block,
+                },
+                f.sig.ident.to_string(),
+                &TokenStream::new(),
+                true,
+            );
+            *item = syn::Item::Verbatim(tokens);
+        }
+        syn::Item::Impl(imp) => {
+            let self_name = type_name(&imp.self_ty);
+            for impl_item in &mut imp.items {
+                let syn::ImplItem::Fn(method) = impl_item else {
+                    continue;
+                };
+                if method.sig.asyncness.is_none() {
+                    continue;
+                }
+                let site_name = match &self_name {
+                    Some(ty) => format!("{ty}::{}", method.sig.ident),
+                    None => method.sig.ident.to_string(),
+                };
+                let tokens = fn_tokens(
+                    FnParts {
+                        attrs: &method.attrs,
+                        vis: &method.vis,
+                        defaultness: method.defaultness,
+                        sig: &method.sig,
+                        block: &method.block,
+                    },
+                    site_name,
+                    &TokenStream::new(),
+                    true,
+                );
+                *impl_item = syn::ImplItem::Verbatim(tokens);
+            }
+        }
+        syn::Item::Mod(m) => {
+            if let Some((_, items)) = &mut m.content {
+                items.iter_mut().for_each(wrap_nested);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `Client` for `impl Client`, `impl<T> Client<T>` or `impl Trait for Client`.
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Paren(p) => type_name(&p.elem),
+        syn::Type::Group(g) => type_name(&g.elem),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expanded(src: proc_macro2::TokenStream, watch: bool) -> String {
+        let additions = Additions {
+            diagnostics: quote!(DIAG;),
+            config_files: vec![PathBuf::from("/p/blockwatch.toml")],
+            watch,
+        };
+        expand(Target::parse(src).unwrap(), &additions).to_string()
+    }
+
+    #[test]
+    fn fn_gets_additions_at_the_top_of_its_body() {
+        let out = expanded(
+            quote!(
+                fn f() {
+                    let a = async {};
+                }
+            ),
+            true,
+        );
+        assert_eq!(
+            out,
+            "fn f () { DIAG ; const _ : & [u8] = :: core :: include_bytes ! (\"/p/blockwatch.toml\") ; let a = async { } ; }"
+        );
+    }
+
+    #[test]
+    fn impl_methods_are_wrapped_with_the_type_in_the_site_name() {
+        let out = expanded(
+            quote!(
+                impl<T> Client<T> {
+                    async fn get(&self) -> u8 {
+                        1
+                    }
+                    fn sync(&self) {}
+                }
+            ),
+            true,
+        );
+        assert!(out.contains("\"Client::get\""), "{out}");
+        assert!(out.contains("fn sync (& self) { }"), "{out}");
+        assert!(
+            out.trim_end().ends_with("(\"/p/blockwatch.toml\") ;"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn watch_false_leaves_async_fns_alone() {
+        let out = expanded(
+            quote!(
+                mod m {
+                    async fn a() {}
+                }
+            ),
+            false,
+        );
+        assert!(!out.contains("watch_annotated"), "{out}");
+        let out = expanded(
+            quote!(
+                mod m {
+                    mod n {
+                        async fn a() {}
+                    }
+                }
+            ),
+            true,
+        );
+        assert!(out.contains("watch_annotated"), "{out}");
+    }
+}

@@ -1,0 +1,96 @@
+//! The project configuration as the attribute sees it: discovered once per process and
+//! package directory, then overlaid with the options written on the attribute.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use blockwatch_lint::Config;
+
+/// The discovered configuration of one package directory, and the files it came from.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectConfig {
+    /// The merged configuration files of the package and its workspace.
+    pub config: Config,
+    /// Every configuration file read; the expansion makes the build depend on them.
+    pub files: Vec<PathBuf>,
+}
+
+/// Reads the configuration of the package being compiled (`CARGO_MANIFEST_DIR`).
+///
+/// The error is the configuration error's text (it names the file and the problem).
+/// Without `CARGO_MANIFEST_DIR` (rustc invoked by hand) there is no project configuration.
+pub fn for_current_package() -> Result<ProjectConfig, String> {
+    match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) => load_cached(Path::new(&dir)),
+        None => Ok(ProjectConfig::default()),
+    }
+}
+
+/// Discovers the configuration of `dir`, at most once per process.
+///
+/// rustc expands every `#[no_blocking]` of a crate in one process, so this reads the
+/// configuration files once per crate, not once per annotated item.
+pub fn load_cached(dir: &Path) -> Result<ProjectConfig, String> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Result<ProjectConfig, String>>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    // A panic while holding the lock cannot leave a half-written entry: recover the map.
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry(dir.to_path_buf())
+        .or_insert_with(|| load(dir))
+        .clone()
+}
+
+fn load(dir: &Path) -> Result<ProjectConfig, String> {
+    let discovered = Config::discover(dir).map_err(|err| err.to_string())?;
+    Ok(ProjectConfig {
+        config: discovered.config,
+        files: discovered.files,
+    })
+}
+
+/// Lays the attribute's options over the project configuration: lists are appended, and a
+/// category the attribute enables (or disables) wins over the project's opposite choice.
+pub fn overlay(mut project: Config, attribute: Config) -> Config {
+    project.disable.retain(|c| !attribute.enable.contains(c));
+    project.enable.retain(|c| !attribute.disable.contains(c));
+    project.merge(attribute);
+    project
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blockwatch_lint::Category;
+
+    #[test]
+    fn attribute_wins_over_project_categories() {
+        let project = Config {
+            disable: vec![Category::Fs],
+            enable: vec![Category::Lock],
+            ..Config::default()
+        };
+        let attribute = Config {
+            enable: vec![Category::Fs],
+            disable: vec![Category::Lock],
+            exempt: vec!["std::fs::metadata".into()],
+            ..Config::default()
+        };
+        let merged = overlay(project, attribute);
+        assert!(merged.is_category_enabled(Category::Fs));
+        assert!(!merged.is_category_enabled(Category::Lock));
+        assert_eq!(merged.exempt, vec!["std::fs::metadata".to_string()]);
+    }
+
+    #[test]
+    fn missing_directory_has_no_configuration() {
+        let dir = std::env::temp_dir().join("blockwatch-macros-no-such-dir");
+        let found = load_cached(&dir).unwrap();
+        assert!(found.files.is_empty());
+        assert_eq!(found.config, Config::default());
+    }
+}
