@@ -1,2 +1,86 @@
-//! The runtime watchdog of blockwatch.
+//! The runtime watchdog of blockwatch: live reports of tasks that hold an executor
+//! thread too long, with the stack of the blocking code.
+//!
+//! A [`Watchdog`] runs one OS thread. It owns a coarse clock, and every couple of
+//! milliseconds scans one slot per thread that polls instrumented futures. A poll busy
+//! longer than the threshold is reported while it is still running (with the stack of
+//! the blocking code, captured by signalling the thread on Linux), and once more when it
+//! returns, with its final duration.
+//!
+//! Instrumentation, all feeding the same slots:
+//! - [`spawn`], [`spawn_named`] and [`WatchExt::watched`]: a future wrapper that works on
+//!   stable tokio and any executor;
+//! - `#[blockwatch::no_blocking]` wraps the async fns it checks;
+//! - with `--cfg tokio_unstable`, `instrument` installs tokio's task poll hooks
+//!   and covers every task of a runtime.
+//!
+//! Blocking that is meant goes through [`block_in_place`], or on the builder's
+//! [`allow`](Builder::allow) list.
+//!
+//! Reports go to `tracing` (target `blockwatch`, WARN), to stderr when no subscriber is
+//! installed, to a JSON-lines file (`BLOCKWATCH_REPORT=path`), to a callback, and to
+//! [`Watchdog::reports`]. Dropping the watchdog emits a [`Summary`].
+//!
+//! Stacks: interrupted system calls keep their meaning (`SA_RESTART`;
+//! `std::thread::sleep` sleeps its full time), but a raw `libc::nanosleep` returns
+//! `EINTR` when the watchdog takes a stack, as with any signal. For readable stacks in
+//! optimized builds, set `debug = "line-tables-only"` in the profile.
+//!
+//! ```
+//! use std::time::Duration;
+//! use blockwatch_watchdog::Watchdog;
+//!
+//! let watchdog = Watchdog::builder()
+//!     .threshold(Duration::from_millis(50))
+//!     .enabled(true)
+//!     .console(blockwatch_watchdog::Console::Never)
+//!     .start()
+//!     .unwrap();
+//! let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! runtime.block_on(async {
+//!     blockwatch_watchdog::spawn(async {
+//!         std::thread::sleep(Duration::from_millis(200)); // blocks the only worker
+//!     })
+//!     .await
+//!     .unwrap();
+//! });
+//! assert!(watchdog.check().is_err());
+//! ```
 #![warn(missing_docs)]
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+mod allow;
+mod clock;
+mod config;
+mod error;
+mod exempt;
+#[cfg(tokio_unstable)]
+mod hooks;
+mod origin;
+mod report;
+mod reporter;
+mod scanner;
+mod scope;
+mod shared;
+mod sinks;
+mod slot;
+mod stack;
+mod summary;
+mod task_id;
+mod watchdog;
+mod watched;
+
+pub use config::{
+    Builder, Console, DEFAULT_CAPTURE_TIMEOUT, DEFAULT_MAX_REPORTS, DEFAULT_SCAN_INTERVAL,
+    DEFAULT_THRESHOLD, ENV_ENABLE, ENV_REPORT, ENV_THRESHOLD_MS, MAX_SCAN_INTERVAL,
+};
+pub use error::{Stalls, StartError};
+pub use exempt::block_in_place;
+#[cfg(tokio_unstable)]
+pub use hooks::instrument;
+pub use report::{Frame, StallReport};
+pub use summary::{SiteSummary, Summary};
+pub use watchdog::Watchdog;
+pub use watched::{spawn, spawn_named, WatchExt, Watched};

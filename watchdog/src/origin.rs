@@ -1,0 +1,132 @@
+//! Where a poll comes from: a spawn location, an annotated function, or a named task.
+//!
+//! The slot stores the origin as one word (a tagged pointer to `'static` data) so that
+//! the poll path writes a single relaxed atomic and the watchdog can read it at any time
+//! without a lock and without a dangling pointer.
+
+use std::collections::HashMap;
+use std::panic::Location;
+use std::sync::{Mutex, OnceLock};
+
+use crate::__private::Site;
+
+const TAG_MASK: usize = 0b11;
+const TAG_LOCATION: usize = 1;
+const TAG_SITE: usize = 2;
+const TAG_NAMED: usize = 3;
+
+/// A task name joined to the place it was given, interned for the life of the process.
+#[derive(Debug)]
+pub(crate) struct NamedOrigin {
+    name: Box<str>,
+    location: &'static Location<'static>,
+}
+
+/// One word naming where a poll comes from (0 means unknown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Origin(usize);
+
+/// The readable form of an [`Origin`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OriginInfo {
+    /// A task or function name, when one is known.
+    pub(crate) name: Option<String>,
+    /// `file:line:column` of the spawn site or annotated function.
+    pub(crate) location: Option<String>,
+    /// The file alone, for allow-list matching.
+    pub(crate) file: Option<&'static str>,
+    /// The line alone, for allow-list matching.
+    pub(crate) line: Option<u32>,
+}
+
+impl Origin {
+    /// The origin of a task spawned (or wrapped) at `location`.
+    pub(crate) fn location(location: &'static Location<'static>) -> Origin {
+        Origin(tagged(
+            location as *const Location<'static> as usize,
+            TAG_LOCATION,
+        ))
+    }
+
+    /// The origin of an annotated function.
+    pub(crate) fn site(site: &'static Site) -> Origin {
+        Origin(tagged(site as *const Site as usize, TAG_SITE))
+    }
+
+    /// The origin of a named task. Names are interned: keep the set of names bounded
+    /// (role names such as `"accept-loop"`, not one name per connection).
+    pub(crate) fn named(name: &str, location: &'static Location<'static>) -> Origin {
+        type Interned = HashMap<(Box<str>, usize), &'static NamedOrigin>;
+        static NAMES: OnceLock<Mutex<Interned>> = OnceLock::new();
+        let names = NAMES.get_or_init(Default::default);
+        let mut names = names
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let key = (Box::<str>::from(name), location as *const _ as usize);
+        let named: &'static NamedOrigin = names.entry(key).or_insert_with(|| {
+            Box::leak(Box::new(NamedOrigin {
+                name: name.into(),
+                location,
+            }))
+        });
+        Origin(tagged(named as *const NamedOrigin as usize, TAG_NAMED))
+    }
+
+    /// The raw word stored in a slot.
+    #[inline]
+    pub(crate) fn to_bits(self) -> usize {
+        self.0
+    }
+
+    /// Rebuilds an origin from a word read out of a slot.
+    #[inline]
+    pub(crate) fn from_bits(bits: usize) -> Origin {
+        Origin(bits)
+    }
+
+    /// Decodes the origin into names and locations.
+    pub(crate) fn info(self) -> OriginInfo {
+        let pointer = self.0 & !TAG_MASK;
+        // SAFETY: every tagged word was built by the constructors above from a
+        // `'static` reference of the type its tag names, and is never freed.
+        match self.0 & TAG_MASK {
+            TAG_LOCATION => {
+                let location = unsafe { &*(pointer as *const Location<'static>) };
+                location_info(None, location)
+            }
+            TAG_SITE => {
+                let site = unsafe { &*(pointer as *const Site) };
+                OriginInfo {
+                    name: Some(site.name.to_owned()),
+                    location: Some(format!("{}:{}:{}", site.file, site.line, site.column)),
+                    file: Some(site.file),
+                    line: Some(site.line),
+                }
+            }
+            TAG_NAMED => {
+                let named = unsafe { &*(pointer as *const NamedOrigin) };
+                location_info(Some(named.name.to_string()), named.location)
+            }
+            _ => OriginInfo {
+                name: None,
+                location: None,
+                file: None,
+                line: None,
+            },
+        }
+    }
+}
+
+fn tagged(pointer: usize, tag: usize) -> usize {
+    debug_assert_eq!(pointer & TAG_MASK, 0, "origin data must be 4-byte aligned");
+    pointer | tag
+}
+
+fn location_info(name: Option<String>, location: &'static Location<'static>) -> OriginInfo {
+    OriginInfo {
+        name,
+        location: Some(location.to_string()),
+        file: Some(location.file()),
+        line: Some(location.line()),
+    }
+}

@@ -1,0 +1,138 @@
+//! What the watchdog says about one stall.
+
+use std::fmt;
+use std::time::Duration;
+
+/// One frame of the stack of blocking code.
+///
+/// ```
+/// # fn show(frame: &blockwatch_watchdog::Frame) {
+/// println!("{frame}"); // "app::load_config at src/config.rs:42"
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Frame {
+    /// The demangled function name (inlined calls get frames of their own).
+    pub function: String,
+    /// The source file, when debug info has it.
+    pub file: Option<String>,
+    /// The source line, when debug info has it.
+    pub line: Option<u32>,
+}
+
+impl fmt::Display for Frame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.function)?;
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, " at {file}:{line}"),
+            (Some(file), None) => write!(f, " at {file}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A poll that held its thread longer than the threshold.
+///
+/// Each stall is reported twice: once while it is still running (`still_blocked`,
+/// with the time blocked so far and the stack of the blocking code), and once when the
+/// poll returns, with the final duration.
+///
+/// ```
+/// # fn show(report: &blockwatch_watchdog::StallReport) {
+/// if report.still_blocked {
+///     eprintln!("{} blocked for {:?} so far", report.task, report.elapsed);
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct StallReport {
+    /// The task: its name, the annotated function, or its task id.
+    pub task: String,
+    /// The tokio task id (as a number), when the poll ran inside a tokio task.
+    pub task_id: Option<u64>,
+    /// Where the task was spawned or the annotated function is (`file:line:column`).
+    pub location: Option<String>,
+    /// The name of the blocked thread (`"<unnamed>"` if it has none).
+    pub thread: String,
+    /// The tokio worker index of the blocked thread, if it is a worker.
+    pub worker: Option<usize>,
+    /// How long the poll has held the thread (so far, if still blocked).
+    pub elapsed: Duration,
+    /// True while the poll is still running; false in the report sent when it ends.
+    pub still_blocked: bool,
+    /// The stack of the blocking code, innermost call first (empty if unavailable).
+    pub backtrace: Vec<Frame>,
+    /// Why there is no stack, when there is none.
+    pub backtrace_note: Option<String>,
+    pub(crate) scope: u64,
+    pub(crate) stall_id: u64,
+    pub(crate) site: String,
+}
+
+impl StallReport {
+    /// The report as one JSON object (the format of the JSON-lines report file).
+    ///
+    /// ```
+    /// # fn show(report: &blockwatch_watchdog::StallReport) {
+    /// let json = report.to_json();
+    /// assert_eq!(json["kind"], "stall");
+    /// # }
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": "stall",
+            "task": self.task,
+            "task_id": self.task_id,
+            "location": self.location,
+            "thread": self.thread,
+            "worker": self.worker,
+            "elapsed_ms": self.elapsed.as_secs_f64() * 1000.0,
+            "still_blocked": self.still_blocked,
+            "backtrace": self.backtrace.iter().map(Frame::to_string).collect::<Vec<_>>(),
+            "backtrace_note": self.backtrace_note,
+        })
+    }
+
+    /// Whether any frame of the stack names a function containing `name`.
+    ///
+    /// ```
+    /// # fn show(report: &blockwatch_watchdog::StallReport) {
+    /// let blamed = report.stack_contains("load_config");
+    /// # }
+    /// ```
+    pub fn stack_contains(&self, name: &str) -> bool {
+        self.backtrace
+            .iter()
+            .any(|frame| frame.function.contains(name))
+    }
+}
+
+impl fmt::Display for StallReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "task `{}`", self.task)?;
+        if let Some(location) = &self.location {
+            write!(f, " ({location})")?;
+        }
+        write!(f, " blocked thread `{}`", self.thread)?;
+        if let Some(worker) = self.worker {
+            write!(f, " (worker {worker})")?;
+        }
+        let seconds = self.elapsed.as_secs_f64();
+        if self.still_blocked {
+            write!(f, " for {seconds:.2} s so far and is STILL BLOCKED")?;
+        } else {
+            write!(f, " for {seconds:.2} s in total (the poll has returned)")?;
+        }
+        if !self.backtrace.is_empty() {
+            f.write_str("\n  stack of the blocking code (innermost first):")?;
+            for (index, frame) in self.backtrace.iter().enumerate() {
+                write!(f, "\n    {index:>2}: {frame}")?;
+            }
+        } else if let Some(note) = &self.backtrace_note {
+            write!(f, "\n  (no stack: {note})")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,282 @@
+//! The watchdog thread: advances the clock, scans the slots, requests stacks, and
+//! hands stalls to the reporter. It never symbolizes and never waits on a stuck thread.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::allow::AllowList;
+use crate::clock;
+use crate::origin::Origin;
+use crate::reporter::{Message, RawStall};
+use crate::shared::Shared;
+use crate::slot::{self, Owner, Slot, Snapshot};
+use crate::stack;
+use crate::stack::buffer::Collected;
+
+/// Settings the scanner runs with.
+pub(crate) struct ScanSettings {
+    pub(crate) threshold: Duration,
+    pub(crate) interval: Duration,
+    pub(crate) capture_timeout: Duration,
+    /// The stack signal, or `None` when stacks are off.
+    pub(crate) signal: Option<i32>,
+    pub(crate) allow: AllowList,
+    pub(crate) summary_on_drop: bool,
+}
+
+/// What the scanner knows about one long poll.
+struct Track {
+    slot: &'static Slot,
+    poll_id: u64,
+    start_tick: u64,
+    last_seen: u64,
+    state: TrackState,
+}
+
+enum TrackState {
+    /// Inside `block_in_place`: counted, not reported.
+    Exempt,
+    /// On the allow-list: counted, not reported.
+    Allowed,
+    Stalled(Stall),
+}
+
+struct Stall {
+    stall_id: u64,
+    origin: Origin,
+    task_id: u64,
+    scope: u64,
+    owner: Owner,
+    capture: Capture,
+}
+
+enum Capture {
+    /// Signal sent; the stack is due by this tick.
+    Pending { deadline: u64 },
+    /// The live report has gone out.
+    Reported,
+}
+
+pub(crate) struct Scanner {
+    shared: Arc<Shared>,
+    sender: SyncSender<Message>,
+    settings: ScanSettings,
+    threshold_ms: u64,
+    capture_timeout_ms: u64,
+    started_tick: u64,
+    tracks: HashMap<usize, Track>,
+}
+
+impl Scanner {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        sender: SyncSender<Message>,
+        settings: ScanSettings,
+    ) -> Scanner {
+        let threshold_ms = u64::try_from(settings.threshold.as_millis()).unwrap_or(u64::MAX);
+        let capture_timeout_ms =
+            u64::try_from(settings.capture_timeout.as_millis()).unwrap_or(u64::MAX);
+        Scanner {
+            shared,
+            sender,
+            settings,
+            threshold_ms: threshold_ms.max(1),
+            capture_timeout_ms,
+            started_tick: clock::advance(),
+            tracks: HashMap::new(),
+        }
+    }
+
+    /// The thread body: scan until stopped, then tell the reporter to finish.
+    pub(crate) fn run(mut self) {
+        stack::warm_up_unwinder();
+        while !self.shared.stop.load(Ordering::Acquire) {
+            let now = clock::advance();
+            self.scan(now);
+            self.shared.scans.fetch_add(1, Ordering::Release);
+            std::thread::park_timeout(self.settings.interval);
+        }
+        for track in self.tracks.values() {
+            if let TrackState::Stalled(Stall {
+                capture: Capture::Pending { .. },
+                ..
+            }) = track.state
+            {
+                track.slot.capture.cancel();
+            }
+        }
+        self.shared.scanner_done.store(true, Ordering::Release);
+        let _ = self.sender.send(Message::Shutdown {
+            emit_summary: self.settings.summary_on_drop,
+        });
+    }
+
+    fn scan(&mut self, now: u64) {
+        for slot in slot::slots() {
+            let key = slot as *const Slot as usize;
+            let Some(snapshot) = slot.snapshot() else {
+                continue;
+            };
+            if let Some(mut track) = self.tracks.remove(&key) {
+                let same_poll = snapshot.busy() && snapshot.poll_id == track.poll_id;
+                if !same_poll {
+                    self.finish(track, &snapshot);
+                } else if matches!(track.state, TrackState::Exempt) && snapshot.exempt == 0 {
+                    // Out of block_in_place: the rest of the poll is judged afresh.
+                } else {
+                    track.last_seen = now;
+                    self.follow(&mut track, now);
+                    self.tracks.insert(key, track);
+                    continue;
+                }
+            }
+            if snapshot.busy() {
+                self.consider(key, slot, &snapshot, now);
+            }
+        }
+    }
+
+    /// A busy slot not tracked yet: is it a stall?
+    fn consider(&mut self, key: usize, slot: &'static Slot, snapshot: &Snapshot, now: u64) {
+        let start_tick = snapshot.start_tick.max(self.started_tick);
+        if now.saturating_sub(start_tick) < self.threshold_ms {
+            return;
+        }
+        let state = if snapshot.exempt > 0 {
+            self.shared.exempt.fetch_add(1, Ordering::Relaxed);
+            TrackState::Exempt
+        } else if self.settings.allow.allows(&snapshot.origin.info()) {
+            self.shared.allowed.fetch_add(1, Ordering::Relaxed);
+            TrackState::Allowed
+        } else {
+            let mut stall = Stall {
+                stall_id: self.shared.next_stall.fetch_add(1, Ordering::Relaxed),
+                origin: snapshot.origin,
+                task_id: snapshot.task_id,
+                scope: snapshot.scope,
+                owner: slot.owner(),
+                capture: Capture::Reported,
+            };
+            match self.settings.signal {
+                Some(signal) if stack::request_capture(slot, signal) => {
+                    stall.capture = Capture::Pending {
+                        deadline: now.saturating_add(self.capture_timeout_ms),
+                    };
+                }
+                Some(_) => {
+                    let note = "the blocked thread could not be signalled";
+                    self.send(&stall, now - start_tick, true, None, Some(note.to_owned()));
+                }
+                None => {
+                    let note = if stack::SUPPORTED {
+                        "stack capture is turned off"
+                    } else {
+                        "stack capture is not supported on this platform"
+                    };
+                    self.send(&stall, now - start_tick, true, None, Some(note.to_owned()));
+                }
+            }
+            TrackState::Stalled(stall)
+        };
+        self.tracks.insert(
+            key,
+            Track {
+                slot,
+                poll_id: snapshot.poll_id,
+                start_tick,
+                last_seen: now,
+                state,
+            },
+        );
+    }
+
+    /// A tracked poll still running: deliver its stack once it has arrived.
+    fn follow(&self, track: &mut Track, now: u64) {
+        let TrackState::Stalled(stall) = &mut track.state else {
+            return;
+        };
+        let Capture::Pending { deadline } = stall.capture else {
+            return;
+        };
+        let elapsed = now.saturating_sub(track.start_tick);
+        match track.slot.capture.collect() {
+            Collected::Frames { poll_id, ips } if poll_id == track.poll_id => {
+                self.send(stall, elapsed, true, Some(ips), None);
+                stall.capture = Capture::Reported;
+            }
+            Collected::Frames { .. } => {
+                let note = "the captured stack belonged to a later poll";
+                self.send(stall, elapsed, true, None, Some(note.to_owned()));
+                stall.capture = Capture::Reported;
+            }
+            Collected::Pending if now >= deadline => {
+                track.slot.capture.cancel();
+                let note = format!(
+                    "the blocked thread did not answer the stack signal within {} ms",
+                    self.capture_timeout_ms
+                );
+                self.send(stall, elapsed, true, None, Some(note));
+                stall.capture = Capture::Reported;
+            }
+            Collected::Pending => {}
+        }
+    }
+
+    /// A tracked poll has ended: send the final report with its duration.
+    fn finish(&self, track: Track, snapshot: &Snapshot) {
+        let TrackState::Stalled(stall) = track.state else {
+            return;
+        };
+        let end_tick = if snapshot.ended_poll_id == track.poll_id {
+            snapshot.ended_tick.max(track.last_seen)
+        } else {
+            track.last_seen
+        };
+        let elapsed = end_tick.saturating_sub(track.start_tick);
+        let (ips, note) = match stall.capture {
+            Capture::Reported => (None, None),
+            Capture::Pending { .. } => match track.slot.capture.collect() {
+                Collected::Frames { poll_id, ips } if poll_id == track.poll_id => (Some(ips), None),
+                _ => {
+                    track.slot.capture.cancel();
+                    let note = "the poll ended before its stack could be captured";
+                    (None, Some(note.to_owned()))
+                }
+            },
+        };
+        self.send(&stall, elapsed, false, ips, note);
+    }
+
+    fn send(
+        &self,
+        stall: &Stall,
+        elapsed_ticks: u64,
+        still_blocked: bool,
+        ips: Option<Vec<usize>>,
+        note: Option<String>,
+    ) {
+        let raw = RawStall {
+            stall_id: stall.stall_id,
+            origin: stall.origin,
+            task_id: stall.task_id,
+            scope: stall.scope,
+            owner: stall.owner.clone(),
+            elapsed: clock::ticks_to_duration(elapsed_ticks),
+            still_blocked,
+            ips,
+            note,
+        };
+        match self.sender.try_send(Message::Stall(raw)) {
+            Ok(()) => {
+                self.shared.sent.fetch_add(1, Ordering::Release);
+            }
+            Err(TrySendError::Full(_)) => {
+                self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(TrySendError::Disconnected(_)) => {}
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Where reports go: tracing, the console, a JSON-lines file, a callback.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+
+use crate::config::{Builder, Callback, Console};
+use crate::error::StartError;
+use crate::report::StallReport;
+use crate::summary::Summary;
+
+/// The report outputs of one watchdog, owned by its reporter thread.
+pub(crate) struct Sinks {
+    console: Console,
+    tracing: bool,
+    json: Option<File>,
+    callback: Option<Callback>,
+}
+
+impl Sinks {
+    pub(crate) fn open(builder: &Builder) -> Result<Sinks, StartError> {
+        let json = match &builder.json_path {
+            Some(path) => Some(
+                OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(StartError::ReportFile)?,
+            ),
+            None => None,
+        };
+        Ok(Sinks {
+            console: builder.console,
+            tracing: builder.tracing,
+            json,
+            callback: builder.callback.clone(),
+        })
+    }
+
+    fn console_enabled(&self) -> bool {
+        match self.console {
+            Console::Always => true,
+            Console::Never => false,
+            Console::Auto => !self.tracing || !tracing::dispatcher::has_been_set(),
+        }
+    }
+
+    pub(crate) fn report(&mut self, report: &StallReport) {
+        if self.tracing {
+            let backtrace: Vec<String> = report.backtrace.iter().map(ToString::to_string).collect();
+            tracing::warn!(
+                target: "blockwatch",
+                task = %report.task,
+                task_id = report.task_id,
+                location = report.location.as_deref().unwrap_or("unknown"),
+                thread = %report.thread,
+                worker = report.worker,
+                elapsed_ms = report.elapsed.as_millis() as u64,
+                still_blocked = report.still_blocked,
+                backtrace = ?backtrace,
+                "{}",
+                if report.still_blocked {
+                    "a task is blocking its executor thread"
+                } else {
+                    "a task blocked its executor thread"
+                }
+            );
+        }
+        if self.console_enabled() {
+            eprintln!("blockwatch: {report}");
+        }
+        self.write_json(&report.to_json());
+        if let Some(callback) = &self.callback {
+            // A panicking callback must not take the reporter thread down with it.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(report)));
+        }
+    }
+
+    pub(crate) fn summary(&mut self, summary: &Summary) {
+        if self.tracing {
+            tracing::info!(
+                target: "blockwatch",
+                stalls = summary.stalls(),
+                dropped_reports = summary.dropped_reports,
+                exempt = summary.exempt,
+                allowed = summary.allowed,
+                "watchdog summary: {summary}"
+            );
+        }
+        if self.console_enabled() && (summary.stalls() > 0 || summary.dropped_reports > 0) {
+            eprintln!("blockwatch summary: {summary}");
+        }
+        let sites: Vec<serde_json::Value> = summary
+            .sites
+            .iter()
+            .map(|site| {
+                serde_json::json!({
+                    "site": site.site,
+                    "count": site.count,
+                    "worst_ms": site.worst.as_secs_f64() * 1000.0,
+                    "total_ms": site.total.as_secs_f64() * 1000.0,
+                })
+            })
+            .collect();
+        self.write_json(&serde_json::json!({
+            "kind": "summary",
+            "stalls": summary.stalls(),
+            "sites": sites,
+            "dropped_reports": summary.dropped_reports,
+            "exempt": summary.exempt,
+            "allowed": summary.allowed,
+        }));
+    }
+
+    fn write_json(&mut self, value: &serde_json::Value) {
+        if let Some(file) = &mut self.json {
+            let mut line = value.to_string();
+            line.push('\n');
+            if let Err(error) = file.write_all(line.as_bytes()) {
+                eprintln!("blockwatch: cannot write the report file: {error}");
+                self.json = None;
+            }
+        }
+    }
+}

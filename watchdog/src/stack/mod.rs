@@ -1,0 +1,79 @@
+//! Stacks of blocked threads: capture by signal, symbolization, trimming.
+//!
+//! Supported on Linux x86_64 and aarch64. Elsewhere reports carry no stack.
+
+pub(crate) mod buffer;
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+mod signal;
+mod symbolize;
+mod trim;
+
+pub(crate) use symbolize::{symbolize, warm_up_symbolizer};
+pub(crate) use trim::trim;
+
+/// Whether stacks can be captured on this platform.
+pub(crate) const SUPPORTED: bool = cfg!(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+));
+
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+pub(crate) use signal::{default_signal, install, request_capture, warm_up_unwinder};
+
+/// The kernel id of the calling thread (0 where unsupported).
+pub(crate) fn thread_id() -> i64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: gettid has no preconditions.
+        i64::from(unsafe { libc::gettid() })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
+    }
+}
+
+/// The pthread handle of the calling thread, as a number (0 where unsupported).
+pub(crate) fn pthread_self() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: pthread_self has no preconditions.
+        unsafe { libc::pthread_self() as u64 }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
+    }
+}
+
+#[cfg(not(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+)))]
+mod unsupported {
+    use crate::error::StartError;
+    use crate::slot::Slot;
+
+    pub(crate) fn default_signal() -> i32 {
+        0
+    }
+    pub(crate) fn install(_signal: i32) -> Result<(), StartError> {
+        Ok(())
+    }
+    pub(crate) fn request_capture(_slot: &'static Slot, _signal: i32) -> bool {
+        false
+    }
+    pub(crate) fn warm_up_unwinder() {}
+}
+
+#[cfg(not(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+)))]
+pub(crate) use unsupported::{default_signal, install, request_capture, warm_up_unwinder};

@@ -1,0 +1,127 @@
+//! Capture by signal (Linux): the watchdog signals the stuck thread, whose handler
+//! records raw frame addresses into its slot's preallocated buffer.
+//!
+//! The handler allocates nothing, takes no lock, and restores `errno`. It is installed
+//! with `SA_RESTART`, so interrupted `read`s and `std::thread::sleep` carry on as if
+//! nothing happened (a raw `libc::nanosleep` call still sees `EINTR`: that is the
+//! kernel's rule for sleeps, `SA_RESTART` or not).
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use crate::error::StartError;
+use crate::slot::{self, Slot};
+
+/// The signal our handler is installed on (0: none yet).
+static INSTALLED: AtomicI32 = AtomicI32::new(0);
+
+/// A real-time signal applications rarely use: three below `SIGRTMAX`.
+pub(crate) fn default_signal() -> i32 {
+    libc::SIGRTMAX() - 3
+}
+
+extern "C" fn on_signal(
+    _signal: libc::c_int,
+    _info: *mut libc::siginfo_t,
+    _context: *mut libc::c_void,
+) {
+    // SAFETY: errno is thread-local; saving and restoring it keeps the interrupted code's view.
+    let saved_errno = unsafe { *libc::__errno_location() };
+    let tid = i64::from(unsafe { libc::gettid() });
+    if let Some(slot) = slot::find_by_tid(tid) {
+        if slot.capture.begin_fill() {
+            let poll_id = slot.poll_id_on_owner();
+            let mut len = 0;
+            // SAFETY: no other trace runs on this thread now (we interrupted it in user
+            // code, and the handler itself is not reentered: the signal is masked while it runs).
+            unsafe {
+                backtrace::trace_unsynchronized(|frame| {
+                    let stored = slot.capture.push(len, frame.ip() as usize);
+                    if stored {
+                        len += 1;
+                    }
+                    stored
+                });
+            }
+            slot.capture.finish_fill(len, poll_id);
+        }
+    }
+    unsafe { *libc::__errno_location() = saved_errno };
+}
+
+/// Installs the handler on `signal`, once per process. Refuses a signal that already
+/// has another disposition (a handler of the application, or "ignore").
+pub(crate) fn install(signal: i32) -> Result<(), StartError> {
+    let installed = INSTALLED.load(Ordering::Acquire);
+    if installed == signal {
+        return Ok(());
+    }
+    if installed != 0 {
+        return Err(StartError::SignalInUse {
+            signal,
+            reason: format!("blockwatch already captures stacks with signal {installed}"),
+        });
+    }
+    if signal < 1 || signal > libc::SIGRTMAX() {
+        return Err(StartError::SignalInUse {
+            signal,
+            reason: "not a valid signal number".to_owned(),
+        });
+    }
+    // SAFETY: plain sigaction calls on zero-initialised structs.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(signal, std::ptr::null(), &mut old) != 0 {
+            return Err(StartError::SignalInUse {
+                signal,
+                reason: std::io::Error::last_os_error().to_string(),
+            });
+        }
+        if old.sa_sigaction != libc::SIG_DFL {
+            return Err(StartError::SignalInUse {
+                signal,
+                reason: "the application already handles or ignores it".to_owned(),
+            });
+        }
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_signal as *const () as usize;
+        action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+        libc::sigemptyset(&mut action.sa_mask);
+        if libc::sigaction(signal, &action, std::ptr::null_mut()) != 0 {
+            return Err(StartError::SignalInUse {
+                signal,
+                reason: std::io::Error::last_os_error().to_string(),
+            });
+        }
+    }
+    INSTALLED.store(signal, Ordering::Release);
+    Ok(())
+}
+
+/// Runs the unwinder once so its one-time setup (caches of loaded objects) does not
+/// happen inside a signal handler.
+pub(crate) fn warm_up_unwinder() {
+    let mut frames = 0usize;
+    backtrace::trace(|_| {
+        frames += 1;
+        true
+    });
+}
+
+/// Asks the slot's thread for its stack. Returns false if the request could not be
+/// sent (thread gone, previous capture still being written, signal refused).
+pub(crate) fn request_capture(slot: &'static Slot, signal: i32) -> bool {
+    let _registry = slot::lock_registry();
+    if !slot.in_use() || slot.tid() == 0 {
+        return false;
+    }
+    if !slot.capture.request() {
+        return false;
+    }
+    // SAFETY: the registry lock keeps the thread from releasing its slot (and exiting)
+    // meanwhile, so the pthread handle names a live thread.
+    let sent = unsafe { libc::pthread_kill(slot.pthread() as libc::pthread_t, signal) } == 0;
+    if !sent {
+        slot.capture.cancel();
+    }
+    sent
+}

@@ -1,0 +1,106 @@
+//! Trimming a captured stack to the part that matters: from the blocking call down to
+//! the instrumented poll. Signal-handler and unwinder frames above it and runtime
+//! frames below it are dropped.
+
+use crate::report::Frame;
+
+/// Functions that mark the signal delivery: everything up to and including the last
+/// of them belongs to the capture machinery.
+const DELIVERY: &[&str] = &[
+    "blockwatch_watchdog::stack::signal::on_signal",
+    "__restore_rt",
+    "__kernel_rt_sigreturn",
+];
+
+/// Functions that mark where the instrumented poll began: the stack is cut above them.
+const POLL_BOUNDARY: &[&str] = &[
+    "blockwatch_watchdog::watched::Watched<",
+    "blockwatch_watchdog::hooks::",
+    "tokio::runtime::task::core::Core<",
+    "tokio::runtime::task::harness::",
+    "tokio::runtime::scheduler::",
+];
+
+/// Trims `frames` (innermost first) to the blocking code.
+pub(crate) fn trim(mut frames: Vec<Frame>) -> Vec<Frame> {
+    let start = frames
+        .iter()
+        .rposition(|frame| {
+            DELIVERY
+                .iter()
+                .any(|marker| frame.function.contains(marker))
+        })
+        .map_or_else(
+            || {
+                frames
+                    .iter()
+                    .take_while(|frame| frame.function.starts_with("backtrace::"))
+                    .count()
+            },
+            |index| index + 1,
+        );
+    frames.drain(..start.min(frames.len()));
+    if let Some(end) = frames.iter().position(|frame| {
+        POLL_BOUNDARY
+            .iter()
+            .any(|marker| frame.function.contains(marker))
+    }) {
+        if end > 0 {
+            frames.truncate(end);
+        }
+    }
+    frames
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(function: &str) -> Frame {
+        Frame {
+            function: function.to_owned(),
+            file: None,
+            line: None,
+        }
+    }
+
+    fn names(frames: &[Frame]) -> Vec<&str> {
+        frames.iter().map(|frame| frame.function.as_str()).collect()
+    }
+
+    #[test]
+    fn keeps_the_frames_between_delivery_and_poll() {
+        let frames = vec![
+            frame("backtrace::backtrace::libunwind::trace"),
+            frame("blockwatch_watchdog::stack::signal::on_signal"),
+            frame("__restore_rt"),
+            frame("clock_nanosleep"),
+            frame("std::thread::sleep"),
+            frame("app::slow::{{closure}}"),
+            frame(
+                "<blockwatch_watchdog::watched::Watched<F> as core::future::future::Future>::poll",
+            ),
+            frame("tokio::runtime::task::core::Core<T,S>::poll"),
+        ];
+        assert_eq!(
+            names(&trim(frames)),
+            [
+                "clock_nanosleep",
+                "std::thread::sleep",
+                "app::slow::{{closure}}"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_markers_only_unwinder_frames_go() {
+        let frames = vec![frame("backtrace::trace"), frame("app::spin"), frame("main")];
+        assert_eq!(names(&trim(frames)), ["app::spin", "main"]);
+    }
+
+    #[test]
+    fn a_boundary_on_top_keeps_the_stack() {
+        let frames = vec![frame("tokio::runtime::task::harness::poll"), frame("main")];
+        assert_eq!(trim(frames).len(), 2);
+    }
+}

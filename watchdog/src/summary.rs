@@ -1,0 +1,139 @@
+//! The summary of a watchdog's run: stalls by site.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use crate::report::StallReport;
+
+/// Stalls of one site (task name or location).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SiteSummary {
+    /// The task and its location, as in reports.
+    pub site: String,
+    /// How many stalls.
+    pub count: u64,
+    /// The longest one.
+    pub worst: Duration,
+    /// Their total duration.
+    pub total: Duration,
+}
+
+/// What a watchdog saw over its whole run.
+///
+/// ```
+/// let watchdog = blockwatch_watchdog::Watchdog::builder().enabled(false).start().unwrap();
+/// let summary = watchdog.summary();
+/// assert_eq!(summary.stalls(), 0);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Stalls grouped by site, most total blocked time first.
+    pub sites: Vec<SiteSummary>,
+    /// Reports lost because a bounded buffer was full.
+    pub dropped_reports: u64,
+    /// Long polls not reported because they ran inside `blockwatch::block_in_place`.
+    pub exempt: u64,
+    /// Long polls not reported because their site is on the allow-list.
+    pub allowed: u64,
+}
+
+impl Summary {
+    /// The number of stalls, all sites together.
+    ///
+    /// ```
+    /// assert_eq!(blockwatch_watchdog::Summary::default().stalls(), 0);
+    /// ```
+    pub fn stalls(&self) -> u64 {
+        self.sites.iter().map(|site| site.count).sum()
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total: Duration = self.sites.iter().map(|site| site.total).sum();
+        write!(
+            f,
+            "{} stall(s), {:.2} s of blocked executor time",
+            self.stalls(),
+            total.as_secs_f64()
+        )?;
+        for site in &self.sites {
+            write!(
+                f,
+                "\n  {:>4} x {} (worst {:.3} s, total {:.3} s)",
+                site.count,
+                site.site,
+                site.worst.as_secs_f64(),
+                site.total.as_secs_f64()
+            )?;
+        }
+        if self.exempt > 0 || self.allowed > 0 {
+            write!(
+                f,
+                "\n  not reported: {} in block_in_place, {} allow-listed",
+                self.exempt, self.allowed
+            )?;
+        }
+        if self.dropped_reports > 0 {
+            write!(
+                f,
+                "\n  {} report(s) dropped: buffer full",
+                self.dropped_reports
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds a [`Summary`] from the stream of reports: each stall counts once, with its
+/// final duration, or its last known one if the watchdog stopped while it was live.
+#[derive(Default)]
+pub(crate) struct SummaryBuilder {
+    open: BTreeMap<u64, (String, Duration)>,
+    sites: BTreeMap<String, SiteSummary>,
+}
+
+impl SummaryBuilder {
+    pub(crate) fn record(&mut self, report: &StallReport) {
+        let site = report.site.clone();
+        if report.still_blocked {
+            self.open.insert(report.stall_id, (site, report.elapsed));
+        } else {
+            self.open.remove(&report.stall_id);
+            self.add(site, report.elapsed);
+        }
+    }
+
+    fn add(&mut self, site: String, elapsed: Duration) {
+        let entry = self.sites.entry(site.clone()).or_insert(SiteSummary {
+            site,
+            count: 0,
+            worst: Duration::ZERO,
+            total: Duration::ZERO,
+        });
+        entry.count += 1;
+        entry.worst = entry.worst.max(elapsed);
+        entry.total += elapsed;
+    }
+
+    pub(crate) fn build(&self, dropped_reports: u64, exempt: u64, allowed: u64) -> Summary {
+        let mut closed = SummaryBuilder {
+            open: BTreeMap::new(),
+            sites: self.sites.clone(),
+        };
+        for (site, elapsed) in self.open.values() {
+            closed.add(site.clone(), *elapsed);
+        }
+        let mut sites: Vec<SiteSummary> = closed.sites.into_values().collect();
+        sites.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.site.cmp(&b.site)));
+        Summary {
+            sites,
+            dropped_reports,
+            exempt,
+            allowed,
+        }
+    }
+}
