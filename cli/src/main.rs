@@ -1,2 +1,100 @@
-//! cargo blockwatch.
-fn main() {}
+//! `cargo blockwatch`: scan a whole workspace for blocking calls in async code, and
+//! report them for people (rustc-style), for tools (JSON) or for code scanning (SARIF).
+//!
+//! The analysis is the `blockwatch-lint` engine, the same one behind
+//! `#[blockwatch::no_blocking]`; this binary adds what only a whole-workspace view can:
+//! module paths across files, and sync helpers that block, called from async code.
+
+mod args;
+mod callgraph;
+mod diagnostic;
+mod human;
+mod json;
+mod manifest;
+mod modtree;
+mod pool;
+mod rules;
+mod sarif;
+mod scan;
+mod walk;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use args::{ColorChoice, Command, Format, Options};
+
+/// Exit code for usage errors and for input that could not be scanned.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let command = match args::parse(std::env::args_os().skip(1)) {
+        Ok(command) => command,
+        Err(e) => {
+            eprintln!("error: {e}\n\nFor more information, try '--help'.");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match command {
+        Command::Help => {
+            print(args::HELP);
+            ExitCode::SUCCESS
+        }
+        Command::Version => {
+            print(&format!("cargo-blockwatch {}\n", env!("CARGO_PKG_VERSION")));
+            ExitCode::SUCCESS
+        }
+        Command::Scan(opts) => ExitCode::from(scan_and_report(&opts)),
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`cargo blockwatch | head`).
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+fn use_color(opts: &Options) -> bool {
+    match opts.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            opts.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn scan_and_report(opts: &Options) -> u8 {
+    let (report, root) = match scan::run(opts) {
+        Ok(done) => done,
+        Err(scan::Fatal(message)) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let color = use_color(opts);
+    let text = match opts.format {
+        Format::Human => human::render(&report, &root, color, opts.quiet),
+        Format::Json => json::render(&report),
+        Format::Sarif => sarif::render(&report, &root),
+    };
+    // Input errors always go to stderr: they change the exit code, even with --quiet.
+    if !report.errors.is_empty() {
+        let stderr_color = color && std::io::stderr().is_terminal();
+        eprint!("{}", human::render_errors(&report.errors, stderr_color));
+    }
+    match &opts.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+            if !opts.quiet && opts.format != Format::Human {
+                eprint!("{}", human::summary(&report));
+            }
+        }
+        None => print(&text),
+    }
+    report.exit_code()
+}

@@ -1,0 +1,100 @@
+//! The JSON format: one document, versioned by `schema_version` (see README.md).
+//!
+//! Version 1 is additive-only: new fields may appear, existing fields keep their name,
+//! type and meaning. A breaking change bumps `schema_version`.
+
+use blockwatch_lint::Certainty;
+use serde_json::{json, Map, Value};
+
+use crate::diagnostic::{Diagnostic, InputError, Report};
+
+/// The version of the JSON document's schema.
+pub(crate) const SCHEMA_VERSION: u32 = 1;
+
+/// The certainty's name in JSON and SARIF properties.
+pub(crate) fn certainty_name(c: Certainty) -> &'static str {
+    match c {
+        Certainty::Resolved => "resolved",
+        Certainty::Unresolved => "unresolved",
+        Certainty::MethodShape => "method-shape",
+        Certainty::Transitive => "transitive",
+        _ => "other",
+    }
+}
+
+pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
+    let chain: Vec<Value> = d
+        .chain
+        .iter()
+        .map(|l| json!({"callee": l.callee, "file": l.file, "line": l.line, "column": l.column}))
+        .collect();
+    let value = json!({
+        "file": d.file,
+        "line": d.line,
+        "column": d.column,
+        "end_line": d.end_line,
+        "end_column": d.end_column,
+        "category": report.category_name(d),
+        "api_category": d.category.name(),
+        "in_test": d.in_test,
+        "certainty": certainty_name(d.certainty),
+        "call": d.call,
+        "resolved": d.resolved,
+        "message": d.message,
+        "why": d.why,
+        "replacement": d.replacement,
+        "context": d.context,
+        "chain": chain,
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+fn error(e: &InputError) -> Value {
+    json!({"path": e.path, "line": e.line, "column": e.column, "message": e.message})
+}
+
+/// Renders the report as the version-1 JSON document.
+pub(crate) fn render(report: &Report) -> String {
+    let mut by_category: Map<String, Value> = Map::new();
+    for d in &report.findings {
+        let entry = by_category
+            .entry(report.category_name(d).to_string())
+            .or_insert(json!(0));
+        *entry = json!(entry.as_u64().unwrap_or(0) + 1);
+    }
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|d| Value::Object(finding(report, d)))
+        .collect();
+    let allowed: Vec<Value> = report
+        .allowed
+        .iter()
+        .map(|a| {
+            let mut map = finding(report, &a.diagnostic);
+            map.insert("reason".into(), json!(a.reason));
+            Value::Object(map)
+        })
+        .collect();
+    let doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "summary": {
+            "files_scanned": report.files_scanned,
+            "findings": report.findings.len(),
+            "allowed": report.allowed.len(),
+            "errors": report.errors.len(),
+            "by_category": by_category,
+            "exit_code": report.exit_code(),
+        },
+        "findings": findings,
+        "allowed": allowed,
+        "errors": report.errors.iter().map(error).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}

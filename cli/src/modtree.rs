@@ -1,0 +1,349 @@
+//! Mapping files to module paths, as rustc does: from each crate root, follow
+//! `mod foo;` to `foo.rs` or `foo/mod.rs` (or the file a `#[path]` attribute names).
+//!
+//! Each file's `mod` declarations are collected while the file is parsed (on a worker
+//! thread, see `pool`); the tree is then resolved here on plain data. Files that no root
+//! reaches keep a module path guessed from their location (see [`location_module_path`]).
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+use syn::{Attribute, Item, Meta};
+
+use crate::manifest::normalize;
+
+/// One out-of-line `mod name;` declaration found in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ModDecl {
+    /// Names of the inline `mod x { .. }` blocks around the declaration, outermost first.
+    pub(crate) inline_names: Vec<String>,
+    /// Directory components those inline blocks contribute (their `#[path]` or their name).
+    pub(crate) inline_dirs: Vec<String>,
+    /// The declared module name.
+    pub(crate) name: String,
+    /// The value of a `#[path = ".."]` attribute on the declaration.
+    pub(crate) path_attr: Option<String>,
+    /// Whether the declaration (or an enclosing inline module) is `#[cfg(test)]`.
+    pub(crate) cfg_test: bool,
+}
+
+/// Collects the out-of-line module declarations of a parsed file, including those
+/// nested in inline modules.
+pub(crate) fn mod_decls(file: &syn::File) -> Vec<ModDecl> {
+    let mut out = Vec::new();
+    collect(
+        &file.items,
+        &mut Vec::new(),
+        &mut Vec::new(),
+        false,
+        &mut out,
+    );
+    out
+}
+
+fn collect(
+    items: &[Item],
+    names: &mut Vec<String>,
+    dirs: &mut Vec<String>,
+    in_test: bool,
+    out: &mut Vec<ModDecl>,
+) {
+    for item in items {
+        let Item::Mod(m) = item else { continue };
+        let name = m.ident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        let cfg_test = in_test || is_cfg_test(&m.attrs);
+        let path_attr = path_attr(&m.attrs);
+        match &m.content {
+            None => out.push(ModDecl {
+                inline_names: names.clone(),
+                inline_dirs: dirs.clone(),
+                name,
+                path_attr,
+                cfg_test,
+            }),
+            Some((_, inner)) => {
+                names.push(name.clone());
+                dirs.push(path_attr.unwrap_or(name));
+                collect(inner, names, dirs, cfg_test, out);
+                names.pop();
+                dirs.pop();
+            }
+        }
+    }
+}
+
+fn path_attr(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| match &a.meta {
+        Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// `#[cfg(test)]`, or a `cfg` that requires `test` (`all(test, ..)`), not `not(test)`.
+pub(crate) fn is_cfg_test(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let Meta::List(list) = &a.meta else {
+            return false;
+        };
+        if !list.path.is_ident("cfg") {
+            return false;
+        }
+        let tokens = list.tokens.to_string();
+        let words: Vec<&str> = tokens
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.contains(&"test") && !words.contains(&"not") && !words.contains(&"any")
+    })
+}
+
+/// Where a file sits in its crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Placement {
+    /// Index of the crate (target) the file belongs to.
+    pub(crate) unit: usize,
+    /// Its module path inside that crate (empty for the crate root).
+    pub(crate) module_path: Vec<String>,
+    /// Whether the whole file is test code.
+    pub(crate) is_test: bool,
+}
+
+/// A crate root to start the walk from.
+#[derive(Debug, Clone)]
+pub(crate) struct Root {
+    /// The crate (target) index.
+    pub(crate) unit: usize,
+    /// The root file's index in the scanned file list.
+    pub(crate) file: usize,
+    /// Whether the whole crate is test code (integration tests).
+    pub(crate) is_test: bool,
+}
+
+/// Follows `mod` declarations from the roots. `files[i]` is the path of file `i` and
+/// `decls[i]` its declarations; the result gives a placement to every reached file
+/// (the first root to reach a file wins; roots are visited in order).
+pub(crate) fn resolve(
+    files: &[PathBuf],
+    decls: &[Vec<ModDecl>],
+    roots: &[Root],
+) -> Vec<Option<Placement>> {
+    let index: HashMap<PathBuf, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (normalize(p), i))
+        .collect();
+    let mut placed: Vec<Option<Placement>> = vec![None; files.len()];
+    // A file that is a crate root is placed by its own root only.
+    for root in roots {
+        if placed[root.file].is_none() {
+            placed[root.file] = Some(Placement {
+                unit: root.unit,
+                module_path: Vec::new(),
+                is_test: root.is_test,
+            });
+        }
+    }
+    for root in roots {
+        if placed[root.file].as_ref().map(|p| p.unit) != Some(root.unit) {
+            continue;
+        }
+        // (file, its module path, whether its children live in its own directory)
+        let mut queue = VecDeque::from([(root.file, true)]);
+        while let Some((file, mod_rs)) = queue.pop_front() {
+            let Some(parent) = placed[file].clone() else {
+                continue;
+            };
+            let Some(dir) = files[file].parent() else {
+                continue;
+            };
+            let child_dir = if mod_rs {
+                dir.to_path_buf()
+            } else {
+                let stem = files[file]
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                dir.join(stem)
+            };
+            for decl in decls.get(file).into_iter().flatten() {
+                let (candidates, child_mod_rs): (Vec<PathBuf>, bool) = match &decl.path_attr {
+                    Some(p) if decl.inline_dirs.is_empty() => (vec![dir.join(p)], true),
+                    Some(p) => (vec![join_all(&child_dir, &decl.inline_dirs).join(p)], true),
+                    None => {
+                        let base = join_all(&child_dir, &decl.inline_dirs);
+                        (
+                            vec![
+                                base.join(format!("{}.rs", decl.name)),
+                                base.join(&decl.name).join("mod.rs"),
+                            ],
+                            false,
+                        )
+                    }
+                };
+                let Some((child, is_mod_rs)) = candidates.iter().find_map(|c| {
+                    let i = *index.get(&normalize(c))?;
+                    let mod_rs = child_mod_rs || c.file_name().is_some_and(|n| n == "mod.rs");
+                    Some((i, mod_rs))
+                }) else {
+                    continue;
+                };
+                if placed[child].is_some() {
+                    continue;
+                }
+                let mut module_path = parent.module_path.clone();
+                module_path.extend(decl.inline_names.iter().cloned());
+                module_path.push(decl.name.clone());
+                placed[child] = Some(Placement {
+                    unit: parent.unit,
+                    module_path,
+                    is_test: parent.is_test || decl.cfg_test,
+                });
+                queue.push_back((child, is_mod_rs));
+            }
+        }
+    }
+    placed
+}
+
+fn join_all(base: &Path, parts: &[String]) -> PathBuf {
+    let mut p = base.to_path_buf();
+    for part in parts {
+        p.push(part);
+    }
+    p
+}
+
+/// The module path a file would have by the usual layout, relative to `base` (the
+/// directory of its crate root): `a/b.rs` and `a/b/mod.rs` give `[a, b]`; `lib.rs`,
+/// `main.rs` and `mod.rs` at the top give `[]`.
+pub(crate) fn location_module_path(base: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(base).unwrap_or(file);
+    let mut parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if let Some(last) = parts.pop() {
+        let stem = last.strip_suffix(".rs").unwrap_or(&last).to_string();
+        let is_root_name = stem == "mod" || (parts.is_empty() && (stem == "lib" || stem == "main"));
+        if !is_root_name {
+            parts.push(stem);
+        }
+    }
+    parts.into_iter().map(|p| p.replace('-', "_")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decls(src: &str) -> Vec<ModDecl> {
+        mod_decls(&syn::parse_file(src).unwrap())
+    }
+
+    #[test]
+    fn collects_out_of_line_mods_with_attributes() {
+        let d = decls(
+            r#"
+            mod a;
+            #[cfg(test)] mod tests;
+            #[path = "gen/out.rs"] mod generated;
+            mod inline { mod deep; #[path = "x"] mod w { mod z; } }
+            #[cfg(not(test))] mod prod;
+            mod body { fn f() {} }
+            "#,
+        );
+        let view: Vec<(Vec<String>, &str, Option<&str>, bool)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.inline_names.clone(),
+                    d.name.as_str(),
+                    d.path_attr.as_deref(),
+                    d.cfg_test,
+                )
+            })
+            .collect();
+        assert_eq!(
+            view,
+            [
+                (vec![], "a", None, false),
+                (vec![], "tests", None, true),
+                (vec![], "generated", Some("gen/out.rs"), false),
+                (vec!["inline".to_string()], "deep", None, false),
+                (vec!["inline".into(), "w".into()], "z", None, false),
+                (vec![], "prod", None, false),
+            ]
+        );
+        assert_eq!(d[4].inline_dirs, ["inline", "x"]);
+    }
+
+    #[test]
+    fn resolves_the_tree_like_rustc() {
+        let files: Vec<PathBuf> = [
+            "c/src/lib.rs",
+            "c/src/a.rs",
+            "c/src/a/b.rs",
+            "c/src/m/mod.rs",
+            "c/src/m/n.rs",
+            "c/src/gen/out.rs",
+            "c/src/tests.rs",
+            "c/src/orphan.rs",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut all = vec![Vec::new(); files.len()];
+        all[0] =
+            decls("mod a; mod m; #[path = \"gen/out.rs\"] mod generated; #[cfg(test)] mod tests;");
+        all[1] = decls("mod b;");
+        all[3] = decls("mod n;");
+        let placed = resolve(
+            &files,
+            &all,
+            &[Root {
+                unit: 7,
+                file: 0,
+                is_test: false,
+            }],
+        );
+        let paths: Vec<Option<(Vec<String>, bool)>> = placed
+            .iter()
+            .map(|p| p.as_ref().map(|p| (p.module_path.clone(), p.is_test)))
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            paths,
+            [
+                Some((s(&[]), false)),
+                Some((s(&["a"]), false)),
+                Some((s(&["a", "b"]), false)),
+                Some((s(&["m"]), false)),
+                Some((s(&["m", "n"]), false)),
+                Some((s(&["generated"]), false)),
+                Some((s(&["tests"]), true)),
+                None,
+            ]
+        );
+        assert!(placed.iter().flatten().all(|p| p.unit == 7));
+    }
+
+    #[test]
+    fn location_paths() {
+        let base = Path::new("c/src");
+        let f = |p: &str| location_module_path(base, Path::new(p));
+        assert_eq!(f("c/src/lib.rs"), Vec::<String>::new());
+        assert_eq!(f("c/src/a/b.rs"), ["a", "b"]);
+        assert_eq!(f("c/src/m/mod.rs"), ["m"]);
+        assert_eq!(f("c/src/my-mod.rs"), ["my_mod"]);
+    }
+}

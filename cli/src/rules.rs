@@ -1,0 +1,155 @@
+//! One rule per reported category: the id, name and texts that SARIF viewers show.
+
+use blockwatch_lint::Category;
+
+use crate::args::TEST_CATEGORY;
+
+/// A rule of the report: one per category, plus `test` for test code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rule {
+    /// The category name (`fs`), also the rule id's suffix.
+    pub(crate) category: &'static str,
+    /// The rule id, `blockwatch/<category>`.
+    pub(crate) id: String,
+    /// A CamelCase name, `BlockingFs`.
+    pub(crate) name: String,
+    /// One line.
+    pub(crate) short: &'static str,
+    /// A paragraph.
+    pub(crate) full: &'static str,
+}
+
+/// The common help text of every rule.
+pub(crate) const HELP: &str = "A blocking call inside async code holds the executor's worker \
+thread: every other task on that thread stalls until it returns (a spinner stops spinning, \
+timeouts fire late, throughput collapses). Use the async replacement named in the message, \
+or move the call into `tokio::task::spawn_blocking(..)`. If the call is deliberate, add an \
+`allow` entry (file glob, path, reason) to the blockwatch configuration, or mark the \
+statement `#[blockwatch::allow_blocking]`.";
+
+fn texts(category: Category) -> (&'static str, &'static str) {
+    match category {
+        Category::Sleep => (
+            "Thread sleep in async code",
+            "`std::thread::sleep` or `park` suspends the whole worker thread, not just the task.",
+        ),
+        Category::Fs => (
+            "Blocking file-system call in async code",
+            "`std::fs` calls wait for the disk on the worker thread; use `tokio::fs` or spawn_blocking.",
+        ),
+        Category::Stdio => (
+            "Blocking stdin read in async code",
+            "Reading stdin synchronously waits for the user on the worker thread; use `tokio::io::stdin`.",
+        ),
+        Category::Net => (
+            "Blocking socket call in async code",
+            "`std::net` sockets wait for the network on the worker thread; use `tokio::net`.",
+        ),
+        Category::Dns => (
+            "Blocking DNS resolution in async code",
+            "`to_socket_addrs` resolves names synchronously; use `tokio::net::lookup_host`.",
+        ),
+        Category::Process => (
+            "Waiting for a child process in async code",
+            "`std::process` waits block the worker thread until the child exits; use `tokio::process`.",
+        ),
+        Category::Thread => (
+            "Joining an OS thread in async code",
+            "`JoinHandle::join` blocks until the thread ends; use spawn_blocking's awaitable handle.",
+        ),
+        Category::Sync => (
+            "Blocking synchronization wait in async code",
+            "Condvar, Barrier and `std::sync::mpsc` receives block the worker; use tokio::sync.",
+        ),
+        Category::Executor => (
+            "Nested executor (`block_on`) in async code",
+            "Running a nested executor inside async code blocks the worker and can deadlock or panic.",
+        ),
+        Category::TokioBlocking => (
+            "tokio `blocking_*` method in async code",
+            "tokio's `blocking_*` methods panic when called from inside a runtime; await the async form.",
+        ),
+        Category::Http => (
+            "Synchronous HTTP client in async code",
+            "Blocking HTTP clients wait for the network on the worker thread; use an async client.",
+        ),
+        Category::Db => (
+            "Synchronous database call in async code",
+            "Synchronous database clients wait for the server on the worker thread; use an async driver.",
+        ),
+        Category::Lock => (
+            "std Mutex/RwLock lock in async code",
+            "A contended `std::sync::Mutex` blocks the worker thread; hold it briefly or use tokio::sync::Mutex.",
+        ),
+        Category::User => (
+            "Configured blocking API in async code",
+            "An API listed as blocking in the blockwatch configuration is called from async code.",
+        ),
+        _ => (
+            "Blocking call in async code",
+            "A blocking API is called from async code.",
+        ),
+    }
+}
+
+fn camel(name: &str) -> String {
+    let mut out = String::from("Blocking");
+    for part in name.split('-') {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}
+
+/// Every rule: the engine's categories in display order, then `test`.
+pub(crate) fn all() -> Vec<Rule> {
+    let mut rules: Vec<Rule> = Category::ALL
+        .iter()
+        .map(|&c| {
+            let (short, full) = texts(c);
+            Rule {
+                category: c.name(),
+                id: format!("blockwatch/{}", c.name()),
+                name: camel(c.name()),
+                short,
+                full,
+            }
+        })
+        .collect();
+    rules.push(Rule {
+        category: TEST_CATEGORY,
+        id: format!("blockwatch/{TEST_CATEGORY}"),
+        name: "BlockingInTestCode".into(),
+        short: "Blocking call in async test code",
+        full: "A blocking API is called from async test code (#[cfg(test)], #[test] fns, tests/). \
+               It stalls the test runtime's worker; switch off with --no-tests.",
+    });
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_rule_per_category_plus_test_with_unique_ids() {
+        let rules = all();
+        assert_eq!(rules.len(), Category::ALL.len() + 1);
+        let mut ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), rules.len());
+        assert!(rules
+            .iter()
+            .any(|r| r.id == "blockwatch/fs" && r.name == "BlockingFs"));
+        assert!(rules
+            .iter()
+            .any(|r| r.id == "blockwatch/tokio-blocking" && r.name == "BlockingTokioBlocking"));
+        assert!(rules
+            .iter()
+            .all(|r| !r.short.is_empty() && !r.full.is_empty()));
+    }
+}

@@ -1,0 +1,677 @@
+//! The scan pipeline: plan (which files, which crates, which configuration) ->
+//! analyse every file in parallel -> place files in their modules -> interprocedural
+//! analysis -> filter (tests, categories, `allow`) -> a [`Report`].
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use blockwatch_lint::{Config, ConfigError, FileSummary};
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+
+use crate::args::{Options, TestMode};
+use crate::callgraph::{Blocker, Call, Graph, GraphFn};
+use crate::diagnostic::{Allowed, Diagnostic, InputError, Report};
+use crate::manifest::{self, normalize, TargetKind};
+use crate::modtree::{self, ModDecl, Placement, Root};
+use crate::pool;
+use crate::walk::{self, display_path, Filter};
+
+/// A crate being scanned: one target of a package, or a directory / file given as is.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// The directory its module files live in (the root file's directory, or for
+    /// `src/bin/x.rs` the directory `src/bin/x/`).
+    base: PathBuf,
+    /// Integration tests are test code throughout.
+    is_test: bool,
+    /// Its root file.
+    root: Option<PathBuf>,
+}
+
+/// A configuration in force for a package, with its compiled `allow` entries.
+struct PackageConfig {
+    dir: PathBuf,
+    config: Config,
+    allow: Vec<AllowRule>,
+}
+
+struct AllowRule {
+    file: GlobMatcher,
+    path: Option<String>,
+    reason: String,
+}
+
+/// One file to analyse.
+#[derive(Debug, Clone)]
+struct Source {
+    path: PathBuf,
+    rel: String,
+    package: usize,
+    guess: Placement,
+}
+
+/// An error that stops the scan before it starts (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fatal(pub(crate) String);
+
+struct Planner<'a> {
+    opts: &'a Options,
+    root: PathBuf,
+    exclude: GlobSet,
+    extra_config: Option<Config>,
+    units: Vec<Unit>,
+    packages: Vec<PackageConfig>,
+    sources: Vec<Source>,
+    seen: HashSet<PathBuf>,
+    lib_crates: HashMap<String, usize>,
+    errors: Vec<InputError>,
+}
+
+fn config_error(root: &Path, e: &ConfigError) -> InputError {
+    InputError {
+        path: display_path(root, &e.file),
+        line: e.line,
+        column: None,
+        message: match &e.key {
+            Some(key) => format!("invalid configuration: `{key}`: {}", e.message),
+            None => format!("invalid configuration: {}", e.message),
+        },
+    }
+}
+
+impl<'a> Planner<'a> {
+    fn new(opts: &'a Options) -> Result<Self, Fatal> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Fatal(format!("cannot read the current directory: {e}")))?;
+        let absolute = |p: &Path| normalize(&cwd.join(p));
+        let root = match opts.paths.as_slice() {
+            [single] if single.is_dir() => absolute(single),
+            _ => cwd.clone(),
+        };
+        let mut builder = GlobSetBuilder::new();
+        for glob in &opts.exclude {
+            let glob = Glob::new(glob).map_err(|e| Fatal(format!("--exclude {glob}: {e}")))?;
+            builder.add(glob);
+        }
+        let exclude = builder
+            .build()
+            .map_err(|e| Fatal(format!("--exclude: {e}")))?;
+        let extra_config = match &opts.config {
+            None => None,
+            Some(path) => {
+                let text = fs::read_to_string(path)
+                    .map_err(|e| Fatal(format!("--config {}: {e}", path.display())))?;
+                Some(Config::from_toml_str(&text, path).map_err(|e| Fatal(e.to_string()))?)
+            }
+        };
+        Ok(Planner {
+            opts,
+            root,
+            exclude,
+            extra_config,
+            units: Vec::new(),
+            packages: Vec::new(),
+            sources: Vec::new(),
+            seen: HashSet::new(),
+            lib_crates: HashMap::new(),
+            errors: Vec::new(),
+        })
+    }
+
+    fn filter(&self) -> Filter<'_> {
+        Filter {
+            root: &self.root,
+            exclude: &self.exclude,
+            skip_tests_dir: self.opts.tests == TestMode::Skip,
+        }
+    }
+
+    /// The configuration for a package directory: discovered, then `--config`, then
+    /// the command line's categories.
+    fn add_package(&mut self, dir: &Path) -> usize {
+        let mut config = match Config::discover(dir) {
+            Ok(found) => found.config,
+            Err(e) => {
+                self.errors.push(config_error(&self.root, &e));
+                Config::default()
+            }
+        };
+        if let Some(extra) = &self.extra_config {
+            config.merge(extra.clone());
+        }
+        for &c in &self.opts.enable {
+            config.disable.retain(|&d| d != c);
+            config.enable.push(c);
+        }
+        for &c in &self.opts.disable {
+            config.enable.retain(|&e| e != c);
+            config.disable.push(c);
+        }
+        let mut allow = Vec::new();
+        for entry in &config.allow {
+            match Glob::new(&entry.file) {
+                Ok(glob) => allow.push(AllowRule {
+                    file: glob.compile_matcher(),
+                    path: entry.path.clone(),
+                    reason: entry.reason.clone(),
+                }),
+                Err(e) => self.errors.push(InputError::new(
+                    display_path(&self.root, dir),
+                    format!("invalid `allow` file glob `{}`: {e}", entry.file),
+                )),
+            }
+        }
+        self.packages.push(PackageConfig {
+            dir: dir.to_path_buf(),
+            config,
+            allow,
+        });
+        self.packages.len() - 1
+    }
+
+    fn add_unit(&mut self, root: Option<PathBuf>, base: PathBuf, is_test: bool) {
+        self.units.push(Unit {
+            base,
+            is_test,
+            root,
+        });
+    }
+
+    fn add_path(&mut self, path: &Path) {
+        let shown = path.to_string_lossy().into_owned();
+        let Ok(meta) = fs::metadata(path) else {
+            let reason = match fs::symlink_metadata(path) {
+                Ok(_) => "cannot be followed (broken or looping symbolic link)",
+                Err(_) => "no such file or directory",
+            };
+            self.errors.push(InputError::new(shown, reason));
+            return;
+        };
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let abs = normalize(&cwd.join(path));
+        if meta.is_dir() {
+            if abs.join("Cargo.toml").is_file() {
+                self.add_cargo_dir(&abs);
+            } else {
+                self.add_plain_dir(&abs);
+            }
+        } else {
+            let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+            let package = self.add_package(&dir);
+            let unit = self.units.len();
+            self.add_unit(Some(abs.clone()), dir, false);
+            self.push_source(abs, package, unit, Vec::new(), false);
+        }
+    }
+
+    fn add_cargo_dir(&mut self, dir: &Path) {
+        let loaded = match manifest::load(dir) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                self.errors.push(InputError::new(
+                    display_path(&self.root, &e.path),
+                    e.message.clone(),
+                ));
+                // Still scan the directory's sources, without crate structure.
+                self.add_plain_dir(dir);
+                return;
+            }
+        };
+        for e in &loaded.errors {
+            self.errors.push(InputError::new(
+                display_path(&self.root, &e.path),
+                e.message.clone(),
+            ));
+        }
+        for pkg in &loaded.packages {
+            let package = self.add_package(&pkg.dir);
+            let first_unit = self.units.len();
+            for target in &pkg.targets {
+                if self.opts.tests == TestMode::Skip && target.kind == TargetKind::Test {
+                    continue;
+                }
+                let base = module_base(&target.root);
+                if target.kind == TargetKind::Lib {
+                    self.lib_crates
+                        .entry(target.name.clone())
+                        .or_insert(self.units.len());
+                }
+                self.add_unit(
+                    Some(target.root.clone()),
+                    base,
+                    target.kind == TargetKind::Test,
+                );
+            }
+            // Files no target claims by location get a unit of their own.
+            let loose = self.units.len();
+            self.add_unit(None, pkg.dir.clone(), false);
+            let (files, errors) = walk::rust_files(&pkg.dir, &self.filter());
+            self.errors.extend(errors);
+            for file in files {
+                let (unit, module_path) = self.guess(first_unit..loose, loose, &file);
+                let is_test = self.units[unit].is_test || file.starts_with(pkg.dir.join("tests"));
+                self.push_source(file, package, unit, module_path, is_test);
+            }
+        }
+    }
+
+    fn add_plain_dir(&mut self, dir: &Path) {
+        let package = self.add_package(dir);
+        let unit = self.units.len();
+        let root = ["lib.rs", "main.rs"]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file());
+        self.add_unit(root, dir.to_path_buf(), false);
+        let (files, errors) = walk::rust_files(dir, &self.filter());
+        self.errors.extend(errors);
+        for file in files {
+            let module_path = modtree::location_module_path(dir, &file);
+            self.push_source(file, package, unit, module_path, false);
+        }
+    }
+
+    /// The unit and module path a file has by location: the target whose module
+    /// directory holds it most closely.
+    fn guess(
+        &self,
+        units: std::ops::Range<usize>,
+        loose: usize,
+        file: &Path,
+    ) -> (usize, Vec<String>) {
+        let mut best: Option<usize> = None;
+        for u in units {
+            let unit = &self.units[u];
+            if unit.root.as_deref() == Some(file) {
+                return (u, Vec::new());
+            }
+            if file.starts_with(&unit.base)
+                && best.is_none_or(|b| {
+                    unit.base.components().count() > self.units[b].base.components().count()
+                })
+            {
+                best = Some(u);
+            }
+        }
+        let unit = best.unwrap_or(loose);
+        (
+            unit,
+            modtree::location_module_path(&self.units[unit].base, file),
+        )
+    }
+
+    fn push_source(
+        &mut self,
+        path: PathBuf,
+        package: usize,
+        unit: usize,
+        module_path: Vec<String>,
+        is_test: bool,
+    ) {
+        if !self.seen.insert(path.clone()) {
+            return;
+        }
+        let rel = display_path(&self.root, &path);
+        self.sources.push(Source {
+            path,
+            rel,
+            package,
+            guess: Placement {
+                unit,
+                module_path,
+                is_test,
+            },
+        });
+    }
+}
+
+/// The directory a crate root's `mod` children live in: rustc treats every crate root
+/// like a `mod.rs`, so it is the root file's own directory.
+fn module_base(root: &Path) -> PathBuf {
+    root.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The outcome of analysing one file.
+enum Analysed {
+    Ok {
+        summary: FileSummary,
+        decls: Vec<ModDecl>,
+    },
+    Err(InputError),
+}
+
+fn line_col_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// Reads, parses and summarizes one file. Runs on a worker thread: the syn tree and its
+/// spans never leave it; only plain data comes back.
+fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed {
+    let bytes = match fs::read(&source.path) {
+        Ok(bytes) => bytes,
+        Err(e) => return Analysed::Err(InputError::new(&source.rel, format!("cannot read: {e}"))),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let (line, column) = line_col_of_byte(e.as_bytes(), offset);
+            return Analysed::Err(InputError {
+                path: source.rel.clone(),
+                line: Some(line),
+                column: Some(column),
+                message: format!("not valid UTF-8 (invalid byte at offset {offset})"),
+            });
+        }
+    };
+    let outcome = match syn::parse_file(&text) {
+        Ok(file) => {
+            let decls = modtree::mod_decls(&file);
+            let summary = blockwatch_lint::summarize_file(
+                &file,
+                &source.rel,
+                &placement.module_path,
+                placement.is_test,
+                config,
+            );
+            Analysed::Ok { summary, decls }
+        }
+        Err(e) => {
+            let start = e.span().start();
+            Analysed::Err(InputError {
+                path: source.rel.clone(),
+                line: Some(start.line),
+                column: Some(start.column + 1),
+                message: format!("syntax error: {e}"),
+            })
+        }
+    };
+    // Everything the file's spans pointed at is now plain data: free this thread's
+    // source map so memory stays flat over thousands of files.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    outcome
+}
+
+fn analyse_all(
+    sources: &[Source],
+    indices: &[usize],
+    placements: &[Placement],
+    packages: &[PackageConfig],
+) -> Vec<Analysed> {
+    pool::run(indices, |&i| {
+        let s = &sources[i];
+        analyse(s, &placements[i], &packages[s.package].config)
+    })
+    .into_iter()
+    .zip(indices)
+    .map(|(r, &i)| match r {
+        Ok(a) => a,
+        Err(panic) => Analysed::Err(InputError::new(
+            &sources[i].rel,
+            format!("internal error while analysing this file (please report it): {panic}"),
+        )),
+    })
+    .collect()
+}
+
+/// A method is a fn whose path has a type (CamelCase) segment before its name.
+fn is_method(path: &[String]) -> bool {
+    path.len() >= 2
+        && path[path.len() - 2]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+}
+
+fn graph_fns(summary: &FileSummary, placement: &Placement, out: &mut Vec<GraphFn>) {
+    for f in &summary.fns {
+        out.push(GraphFn {
+            unit: placement.unit,
+            is_method: is_method(&f.path),
+            path: f.path.clone(),
+            is_async: f.is_async,
+            file: summary.file.clone(),
+            in_test: f.in_test || placement.is_test,
+            blocking: f
+                .blocking
+                .iter()
+                .map(|b| Blocker {
+                    resolved: b.resolved.clone(),
+                    line: b.line,
+                    column: b.column,
+                    category: b.category,
+                    replacement: b.replacement.clone(),
+                })
+                .collect(),
+            calls: f
+                .calls
+                .iter()
+                .map(|c| Call {
+                    candidates: c.candidates.clone(),
+                    method: c.method.clone(),
+                    call: c.call.clone(),
+                    line: c.line,
+                    column: c.column,
+                    end_line: c.end_line,
+                    end_column: c.end_column,
+                    in_async: c.in_async,
+                    offloaded: c.offloaded,
+                    awaited: c.awaited,
+                    context: c.context.clone(),
+                    in_test: c.in_test || placement.is_test,
+                })
+                .collect(),
+        });
+    }
+}
+
+fn allow_reason<'p>(package: &'p PackageConfig, root: &Path, d: &Diagnostic) -> Option<&'p str> {
+    let abs = if Path::new(&d.file).is_absolute() {
+        PathBuf::from(&d.file)
+    } else {
+        root.join(&d.file)
+    };
+    let in_package = display_path(&package.dir, &abs);
+    package.allow.iter().find_map(|rule| {
+        let file_matches = rule.file.is_match(&d.file) || rule.file.is_match(&in_package);
+        let path_matches = rule.path.as_deref().is_none_or(|p| {
+            let matches = |api: &str| api == p || (p.ends_with("::") && api.starts_with(p));
+            matches(&d.resolved) || matches(d.blocking_api())
+        });
+        (file_matches && path_matches).then_some(rule.reason.as_str())
+    })
+}
+
+/// Runs the whole scan. Returns the report and the absolute scanned root.
+pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
+    let mut plan = Planner::new(opts)?;
+    if opts.paths.is_empty() {
+        plan.add_path(Path::new("."));
+    } else {
+        for path in &opts.paths {
+            plan.add_path(path);
+        }
+    }
+    let Planner {
+        root,
+        units,
+        packages,
+        sources,
+        lib_crates,
+        mut errors,
+        ..
+    } = plan;
+
+    // 1. Analyse every file with the module path its location suggests.
+    let mut placements: Vec<Placement> = sources.iter().map(|s| s.guess.clone()).collect();
+    let all: Vec<usize> = (0..sources.len()).collect();
+    let mut analysed = analyse_all(&sources, &all, &placements, &packages);
+
+    // 2. Follow `mod` declarations from the crate roots; re-analyse the few files
+    //    whose real module path differs from the guess (`#[path]`, shared test modules).
+    let decls: Vec<Vec<ModDecl>> = analysed
+        .iter()
+        .map(|a| match a {
+            Analysed::Ok { decls, .. } => decls.clone(),
+            Analysed::Err(_) => Vec::new(),
+        })
+        .collect();
+    let paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
+    let index: HashMap<&Path, usize> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_path(), i))
+        .collect();
+    let roots: Vec<Root> = units
+        .iter()
+        .enumerate()
+        .filter_map(|(u, unit)| {
+            Some(Root {
+                unit: u,
+                file: *index.get(unit.root.as_deref()?)?,
+                is_test: unit.is_test,
+            })
+        })
+        .collect();
+    let resolved = modtree::resolve(&paths, &decls, &roots);
+    let mut redo = Vec::new();
+    for (i, placed) in resolved.into_iter().enumerate() {
+        if let Some(p) = placed {
+            if p != placements[i] {
+                placements[i] = p;
+                if matches!(analysed[i], Analysed::Ok { .. }) {
+                    redo.push(i);
+                }
+            }
+        }
+    }
+    if !redo.is_empty() {
+        for (i, a) in redo
+            .iter()
+            .zip(analyse_all(&sources, &redo, &placements, &packages))
+        {
+            analysed[*i] = a;
+        }
+    }
+
+    // 3. Direct findings, and the workspace call graph for transitive ones.
+    let mut direct: Vec<(usize, Diagnostic)> = Vec::new();
+    let mut fns = Vec::new();
+    let mut fn_package = Vec::new();
+    let mut files_scanned = 0;
+    for (i, a) in analysed.into_iter().enumerate() {
+        match a {
+            Analysed::Ok { summary, .. } => {
+                files_scanned += 1;
+                let before = fns.len();
+                graph_fns(&summary, &placements[i], &mut fns);
+                fn_package.extend(std::iter::repeat_n(sources[i].package, fns.len() - before));
+                for f in summary.findings {
+                    let mut d = Diagnostic::from(f);
+                    d.in_test |= placements[i].is_test;
+                    direct.push((sources[i].package, d));
+                }
+            }
+            Analysed::Err(e) => errors.push(e),
+        }
+    }
+    let graph = Graph::new(&fns, &lib_crates);
+    let direct_sites: HashSet<(String, usize, usize)> = direct
+        .iter()
+        .map(|(_, d)| (d.file.clone(), d.line, d.column))
+        .collect();
+    let package_of_file: HashMap<&str, usize> = fns
+        .iter()
+        .zip(&fn_package)
+        .map(|(f, &p)| (f.file.as_str(), p))
+        .collect();
+    let transitive: Vec<(usize, Diagnostic)> = graph
+        .findings()
+        .into_iter()
+        .filter(|d| !direct_sites.contains(&(d.file.clone(), d.line, d.column)))
+        .map(|d| {
+            (
+                package_of_file.get(d.file.as_str()).copied().unwrap_or(0),
+                d,
+            )
+        })
+        .collect();
+
+    // 4. Filter: test code, categories, allow entries.
+    let mut report = Report {
+        separate_tests: opts.tests == TestMode::Separate,
+        files_scanned,
+        ..Report::default()
+    };
+    for (package, d) in direct.into_iter().chain(transitive) {
+        if opts.tests == TestMode::Skip && d.in_test {
+            continue;
+        }
+        let Some(pkg) = packages.get(package) else {
+            report.findings.push(d);
+            continue;
+        };
+        if !pkg.config.is_category_enabled(d.category) {
+            continue;
+        }
+        match allow_reason(pkg, &root, &d) {
+            Some(reason) => report.allowed.push(Allowed {
+                diagnostic: d,
+                reason: reason.to_string(),
+            }),
+            None => report.findings.push(d),
+        }
+    }
+    let key = |d: &Diagnostic| (d.file.clone(), d.line, d.column, d.call.clone());
+    report.findings.sort_by_key(key);
+    report.findings.dedup_by_key(|d| key(d));
+    report.allowed.sort_by_key(|a| key(&a.diagnostic));
+    errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    errors.dedup();
+    report.errors = errors;
+    Ok((report, root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_base_of_roots() {
+        assert_eq!(module_base(Path::new("c/src/lib.rs")), Path::new("c/src"));
+        assert_eq!(
+            module_base(Path::new("c/src/bin/x.rs")),
+            Path::new("c/src/bin")
+        );
+        assert_eq!(
+            module_base(Path::new("c/tests/it.rs")),
+            Path::new("c/tests")
+        );
+    }
+
+    #[test]
+    fn methods_are_fns_under_a_type() {
+        let p = |s: &str| s.split("::").map(str::to_string).collect::<Vec<_>>();
+        assert!(is_method(&p("db::Store::get")));
+        assert!(!is_method(&p("db::get")));
+        assert!(!is_method(&p("get")));
+    }
+
+    #[test]
+    fn line_and_column_of_a_byte() {
+        let bytes = b"ab\ncd\xffx";
+        assert_eq!(line_col_of_byte(bytes, 5), (2, 3));
+        assert_eq!(line_col_of_byte(bytes, 0), (1, 1));
+    }
+}
