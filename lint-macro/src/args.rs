@@ -64,7 +64,10 @@ impl NoBlockingArgs {
                 let key: kw::watch = input.parse()?;
                 reject_duplicate(&mut seen_watch, key.span, "watch")?;
                 input.parse::<Token![=]>()?;
-                args.watch = input.parse::<LitBool>()?.value;
+                args.watch = input
+                    .parse::<LitBool>()
+                    .map_err(|e| syn::Error::new(e.span(), "`watch` takes `true` or `false`"))?
+                    .value;
             } else if lookahead.peek(kw::extra) {
                 input.parse::<kw::extra>()?;
                 let content;
