@@ -22,10 +22,13 @@ pub enum Receiver {
     /// Any receiver: the method name alone is distinctive (`blocking_recv`).
     Any,
     /// The receiver chain contains a call to one of these paths (`Command::new(..)`,
-    /// `stdin()`), written in the chain or bound to the receiver variable by a `let`.
+    /// `stdin()`), written in the chain, or bound to the receiver variable by a `let` or
+    /// a typed parameter. A path matches when it equals a listed path or lies below it
+    /// (`std::process::Command` covers `std::process::Command::new`); a listed path
+    /// ending in `::` is a prefix.
     ChainCalls(&'static [&'static str]),
-    /// Like [`Receiver::ChainCalls`], and additionally a path such as `diesel` must be
-    /// imported in scope (diesel's `RunQueryDsl` methods have common names).
+    /// Any receiver, provided a `use` of this crate (e.g. `diesel`) is in scope: diesel's
+    /// `RunQueryDsl` methods have common names.
     ImportedCrate(&'static str),
 }
 
@@ -51,9 +54,9 @@ pub enum Pattern {
         arity: Option<usize>,
         /// What the receiver must look like.
         receiver: Receiver,
-        /// A short human description of the receiver, for the catalog table
-        /// (e.g. "`Command::new(..)`").
-        on: Cow<'static, str>,
+        /// The API the shape stands for, e.g. `std::process::Command::output`: what a
+        /// finding reports as resolved.
+        api: Cow<'static, str>,
     },
 }
 
@@ -63,18 +66,26 @@ impl std::fmt::Display for Pattern {
             Pattern::Path(p) => write!(f, "`{p}`"),
             Pattern::Prefix(p) => write!(f, "`{p}*`"),
             Pattern::Method {
-                name, arity, on, ..
+                name,
+                arity,
+                receiver,
+                ..
             } => {
                 let args = match arity {
                     Some(0) => "()".to_string(),
                     Some(n) => format!("({})", vec![".."; *n].join(", ")),
                     None => "(..)".to_string(),
                 };
-                if on.is_empty() {
-                    write!(f, "`.{name}{args}`")
-                } else {
-                    write!(f, "`.{name}{args}` on {on}")
+                write!(f, "`.{name}{args}`")?;
+                match receiver {
+                    Receiver::Any => {}
+                    Receiver::ChainCalls(paths) => {
+                        let on: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
+                        write!(f, " on {}", on.join(" / "))?;
+                    }
+                    Receiver::ImportedCrate(krate) => write!(f, " with `{krate}` in scope")?,
                 }
+                f.write_str(", not awaited")
             }
         }
     }
@@ -102,19 +113,11 @@ pub struct Entry {
 
 impl Entry {
     /// The identifying text of the entry: the path, the prefix (with its `::`), or
-    /// `.name()` for a method shape. It is what [`Finding::resolved`](crate::Finding) holds.
-    pub fn key(&self) -> String {
+    /// the API a method shape stands for. It is what [`Finding::resolved`](crate::Finding) holds.
+    pub fn key(&self) -> &str {
         match &self.pattern {
-            Pattern::Path(p) | Pattern::Prefix(p) => p.to_string(),
-            Pattern::Method { name, on, .. } => {
-                if on.is_empty() {
-                    format!(".{name}()")
-                } else {
-                    format!("{on}.{name}()")
-                        .replace('`', "")
-                        .replace(" or ", "|")
-                }
-            }
+            Pattern::Path(p) | Pattern::Prefix(p) => p,
+            Pattern::Method { api, .. } => api,
         }
     }
 }

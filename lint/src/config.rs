@@ -3,7 +3,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::{Catalog, Category};
+use std::borrow::Cow;
+
+use crate::matcher::Matcher;
+use crate::{Catalog, Category, Entry, Pattern};
 
 /// A user-declared blocking fn (or path prefix ending in `::`) with its replacement.
 ///
@@ -147,6 +150,45 @@ impl Config {
 
     /// The catalog in force: built-in + extra, minus disabled categories and exempt paths.
     pub fn catalog(&self) -> Catalog {
-        Catalog::builtin()
+        let mut entries: Vec<Entry> = Catalog::builtin()
+            .entries()
+            .iter()
+            .filter(|e| self.is_category_enabled(e.category) && !self.exempts(e.key()))
+            .cloned()
+            .collect();
+        if self.is_category_enabled(Category::User) {
+            entries.extend(self.extra.iter().map(|x| {
+                let pattern = if x.path.ends_with("::") {
+                    Pattern::Prefix(Cow::Owned(x.path.clone()))
+                } else {
+                    Pattern::Path(Cow::Owned(x.path.clone()))
+                };
+                Entry {
+                    pattern,
+                    category: Category::User,
+                    why: Cow::Owned(x.why.clone().unwrap_or_else(|| {
+                        "declared blocking in the blockwatch configuration".to_string()
+                    })),
+                    replacement: Cow::Owned(x.replacement.clone()),
+                }
+            }));
+        }
+        Catalog::from_entries(entries)
+    }
+
+    /// Whether `path` is exempt (an exact path, or below a prefix ending in `::`).
+    fn exempts(&self, path: &str) -> bool {
+        self.exempt.iter().any(|e| {
+            if e.ends_with("::") {
+                path.starts_with(e.as_str())
+            } else {
+                path == e
+            }
+        })
+    }
+
+    /// The indexed catalog in force.
+    pub(crate) fn matcher(&self) -> Matcher {
+        Matcher::new(self.catalog(), self.exempt.clone())
     }
 }

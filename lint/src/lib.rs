@@ -18,7 +18,15 @@ pub mod catalog;
 pub mod category;
 pub mod config;
 pub mod finding;
+mod macros;
+mod matcher;
+mod resolve;
 pub mod summary;
+mod visitor;
+
+use visitor::Analyzer;
+
+pub use visitor::MAX_DEPTH;
 
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
@@ -27,19 +35,57 @@ pub use finding::{Certainty, ChainLink, Finding};
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.
+///
+/// ```
+/// let file: syn::File = syn::parse_str(r#"
+///     use std::fs;
+///     async fn load() -> String { fs::read_to_string("a.toml").unwrap() }
+/// "#).unwrap();
+/// let findings = blockwatch_lint::check_file(&file, &blockwatch_lint::Config::default());
+/// assert_eq!(findings[0].resolved, "std::fs::read_to_string");
+/// assert_eq!(findings[0].context, "async fn `load`");
+/// ```
 pub fn check_file(file: &syn::File, config: &Config) -> Vec<Finding> {
-    let _ = (file, config);
-    Vec::new()
+    let matcher = config.matcher();
+    let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
+    v.visit_module_items(&file.items);
+    v.findings
 }
 
 /// Checks one item, as the attribute sees it. Resolution is limited to `use` items
 /// inside the item; unknown names fall back to [`Certainty::Unresolved`].
+///
+/// ```
+/// let item: syn::Item = syn::parse_str(r#"
+///     async fn slow() { thread::sleep(d); tokio::time::sleep(d).await; }
+/// "#).unwrap();
+/// let findings = blockwatch_lint::check_item(&item, &blockwatch_lint::Config::default());
+/// assert_eq!(findings.len(), 1);
+/// assert_eq!(findings[0].certainty, blockwatch_lint::Certainty::Unresolved);
+/// ```
 pub fn check_item(item: &syn::Item, config: &Config) -> Vec<Finding> {
-    let _ = (item, config);
-    Vec::new()
+    let matcher = config.matcher();
+    let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
+    v.visit_module_items(std::slice::from_ref(item));
+    v.findings
 }
 
-/// Summarizes a file for the CLI's workspace analysis.
+/// Summarizes a file for the CLI's workspace analysis: the direct findings (as
+/// [`check_file`]) with line/column locations, and every fn with the blocking calls it
+/// makes when called synchronously and the calls it makes to other (workspace) fns.
+///
+/// ```
+/// let file: syn::File = syn::parse_str(r#"
+///     pub fn load() -> String { std::fs::read_to_string("a").unwrap() }
+///     pub async fn run() { load(); }
+/// "#).unwrap();
+/// let s = blockwatch_lint::summarize_file(&file, "src/config.rs", &["config".to_string()], false,
+///     &blockwatch_lint::Config::default());
+/// assert_eq!(s.fns[0].path, ["config", "load"]);
+/// assert_eq!(s.fns[0].blocking[0].resolved, "std::fs::read_to_string");
+/// assert_eq!(s.fns[1].calls[0].candidates[0], ["config", "load"]);
+/// assert!(s.fns[1].calls[0].in_async);
+/// ```
 pub fn summarize_file(
     file: &syn::File,
     rel_path: &str,
@@ -47,9 +93,17 @@ pub fn summarize_file(
     is_test_file: bool,
     config: &Config,
 ) -> FileSummary {
-    let _ = (file, module_path, is_test_file, config);
+    let matcher = config.matcher();
+    let mut v = Analyzer::new(&matcher, module_path.to_vec(), is_test_file, true);
+    v.visit_module_items(&file.items);
+    let findings = v
+        .findings
+        .iter()
+        .map(|f| LocatedFinding::new(rel_path, f))
+        .collect();
     FileSummary {
         file: rel_path.to_string(),
-        ..FileSummary::default()
+        findings,
+        fns: v.fns,
     }
 }

@@ -145,3 +145,36 @@ pub struct FileSummary {
     /// Every fn of the file.
     pub fns: Vec<FnSummary>,
 }
+
+impl LocatedFinding {
+    /// Locates `finding` (its spans must carry locations: parsed outside a proc macro).
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str("async fn f() {\n    std::thread::sleep(d);\n}").unwrap();
+    /// let f = &blockwatch_lint::check_file(&file, &Default::default())[0];
+    /// let located = blockwatch_lint::LocatedFinding::new("src/a.rs", f);
+    /// assert_eq!((located.line, located.column), (2, 5));
+    /// assert_eq!((located.end_line, located.end_column), (2, 26));
+    /// ```
+    pub fn new(file: &str, finding: &crate::Finding) -> LocatedFinding {
+        let (line, column) = finding.start();
+        let (end_line, end_column) = finding.end();
+        LocatedFinding {
+            file: file.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            call: finding.call.clone(),
+            resolved: finding.resolved.clone(),
+            certainty: finding.certainty,
+            category: finding.category,
+            why: finding.why.clone(),
+            replacement: finding.replacement.clone(),
+            context: finding.context.clone(),
+            in_test: finding.in_test,
+            chain: finding.chain.clone(),
+            message: finding.message(),
+        }
+    }
+}
