@@ -1,4 +1,12 @@
 //! Attribute macros of blockwatch. Use them through the `blockwatch` facade crate.
+//!
+//! - [`no_blocking`](macro@no_blocking): the static check of one item, at compile time;
+//! - [`allow_blocking`](macro@allow_blocking): its escape hatch;
+//! - [`test`](macro@test): `#[tokio::test]` with the runtime watchdog around the test.
+//!
+//! The analysis itself is `blockwatch-lint`; this crate only turns its findings into
+//! compiler diagnostics and adds the watchdog instrumentation. Each attribute is one
+//! pipeline, parse -> validate -> expand, one stage a module.
 #![warn(missing_docs)]
 
 use proc_macro::TokenStream;
@@ -15,18 +23,72 @@ mod watch_wrapper;
 
 /// Rejects known blocking calls inside async code, at compile time.
 ///
+/// Put it on an async fn (free or method), a fn whose async blocks or closures should be
+/// checked, an impl block (inherent or trait impl; `poll` fns of `Future` impls count as
+/// async code) or an inline `mod`. Each blocking call in async context is a compile error
+/// on the call, naming why it blocks and what to use instead:
+///
+/// ```compile_fail
+/// #[blockwatch::no_blocking]
+/// async fn slow() -> u32 {
+///     std::thread::sleep(std::time::Duration::from_secs(3)); // error: blocking call
+///     42
+/// }
+/// ```
+///
+/// Code without findings comes out as written:
+///
 /// ```
 /// #[blockwatch::no_blocking]
 /// async fn fine() {
 ///     tokio::time::sleep(std::time::Duration::from_millis(1)).await;
 /// }
 /// ```
+///
+/// # Options
+///
+/// - `warn`: warnings instead of errors. Stable Rust has no warning API for proc macros,
+///   so each finding is reported as the use of a `#[deprecated]` item at the call:
+///   `-D warnings` (or `#![deny(deprecated)]`) turns them back into errors.
+/// - `extra(path::to::fn => "replacement", prefix::* => "..")`: your own blocking APIs.
+/// - `exempt(std::fs::metadata, some::prefix::*)`: paths never reported.
+/// - `enable(lock)`, `disable(fs, tokio-blocking)`: switch catalog categories on or off.
+/// - `watch = false`: no debug-build watchdog wrapper (see below).
+///
+/// ```
+/// #[blockwatch::no_blocking(disable(fs), exempt(std::env::var), watch = false)]
+/// async fn settings() -> String {
+///     std::fs::read_to_string("settings.toml").unwrap_or_default()
+/// }
+/// ```
+///
+/// The project's configuration (`blockwatch.toml`, `[package.metadata.blockwatch]`,
+/// `[workspace.metadata.blockwatch]`) applies too; the attribute's options go on top, and
+/// the build is rerun when a configuration file changes.
+///
+/// # The watchdog wrapper
+///
+/// In debug builds each annotated async fn's body runs inside
+/// `blockwatch::__private::watch_annotated`, so the runtime watchdog attributes a stall
+/// in it to the fn by name. Release builds (no `debug_assertions`) compile the fn exactly
+/// as written. Functions that also carry `#[tokio::main]` or `#[tokio::test]` are wrapped
+/// too: the wrapper is an ordinary future inside tokio's `block_on`.
+///
+/// # With other attributes
+///
+/// Both orders with `#[tokio::main]`, `#[tokio::test]`, `#[blockwatch::test]` and
+/// `#[async_trait]` work: before them it sees the async fn; after them it checks the
+/// async block they made of the body.
 #[proc_macro_attribute]
 pub fn no_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
     no_blocking::expand(args.into(), item.into()).into()
 }
 
 /// Marks a statement or expression inside a `#[no_blocking]` item as deliberately blocking.
+///
+/// Takes nothing or `reason = "..."`. `#[no_blocking]` removes the attribute before rustc
+/// sees it (attributes on statements and expressions are unstable in rustc); on an item
+/// outside `#[no_blocking]` it only checks its arguments.
 ///
 /// ```
 /// #[blockwatch::no_blocking]
@@ -41,6 +103,11 @@ pub fn allow_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Like `#[tokio::test]`, with a watchdog around the test: the test fails if anything stalls.
+///
+/// Takes tokio's runtime options: `flavor = "current_thread" | "multi_thread"`,
+/// `worker_threads = N` (multi_thread only), `start_paused = bool` (needs tokio's
+/// `test-util` feature). It does not run the static check; stack `#[no_blocking]` on the
+/// same fn for that, in either order.
 ///
 /// ```
 /// #[blockwatch::test]

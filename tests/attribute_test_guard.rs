@@ -1,0 +1,54 @@
+//! `#[blockwatch::test]`: a well-behaved test passes, a test whose body holds the executor
+//! thread fails with the watchdog's report, tokio's runtime options are forwarded, and the
+//! attribute stacks with `#[no_blocking]` in both orders.
+
+use std::time::Duration;
+
+#[blockwatch::test]
+async fn well_behaved_test_passes() {
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    tokio::task::yield_now().await;
+}
+
+#[blockwatch::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_thread_flavor_with_a_result() -> Result<(), String> {
+    let handle = tokio::spawn(async { 40 + 2 });
+    let value = handle.await.map_err(|e| e.to_string())?;
+    assert_eq!(value, 42);
+    Ok(())
+}
+
+#[blockwatch::test(flavor = "current_thread")]
+async fn blocking_work_offloaded_is_fine() {
+    let value = tokio::task::spawn_blocking(|| {
+        std::thread::sleep(Duration::from_millis(200));
+        7
+    })
+    .await
+    .unwrap();
+    assert_eq!(value, 7);
+}
+
+#[blockwatch::test]
+#[should_panic(expected = "tasks blocking an executor thread")]
+async fn a_test_that_blocks_fails_with_the_report() {
+    // Deliberately blocking, hidden in a sync helper the static check cannot see.
+    block_for(Duration::from_millis(300));
+}
+
+#[inline(never)]
+fn block_for(duration: Duration) {
+    std::thread::sleep(duration);
+}
+
+#[blockwatch::test]
+#[blockwatch::no_blocking]
+async fn test_then_no_blocking() {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+#[blockwatch::no_blocking]
+#[blockwatch::test]
+async fn no_blocking_then_test() {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+}
