@@ -95,6 +95,17 @@ impl StallReport {
         })
     }
 
+    /// An id shared by the live and the final report of one stall.
+    ///
+    /// ```
+    /// # fn pair(live: &blockwatch_watchdog::StallReport, done: &blockwatch_watchdog::StallReport) -> bool {
+    /// live.stall_key() == done.stall_key()
+    /// # }
+    /// ```
+    pub fn stall_key(&self) -> u64 {
+        self.stall_id
+    }
+
     /// Whether any frame of the stack names a function containing `name`.
     ///
     /// ```

@@ -40,6 +40,13 @@ pub(crate) fn trim(mut frames: Vec<Frame>) -> Vec<Frame> {
             |index| index + 1,
         );
     frames.drain(..start.min(frames.len()));
+    // The signal trampoline is often a local symbol that does not resolve to a name.
+    if frames
+        .first()
+        .is_some_and(|frame| frame.function.starts_with("0x") && frame.file.is_none())
+    {
+        frames.remove(0);
+    }
     if let Some(end) = frames.iter().position(|frame| {
         POLL_BOUNDARY
             .iter()
@@ -73,7 +80,7 @@ mod tests {
         let frames = vec![
             frame("backtrace::backtrace::libunwind::trace"),
             frame("blockwatch_watchdog::stack::signal::on_signal"),
-            frame("__restore_rt"),
+            frame("0x7f28dfcd2050"),
             frame("clock_nanosleep"),
             frame("std::thread::sleep"),
             frame("app::slow::{{closure}}"),
