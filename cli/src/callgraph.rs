@@ -313,8 +313,18 @@ impl<'a> Graph<'a> {
         self.witness[i].is_some()
     }
 
-    fn display_path(&self, i: usize) -> String {
-        self.fns[i].path.join("::")
+    /// The fn's path as the caller would write it: prefixed with its crate's name when
+    /// it lives in another crate of the workspace.
+    fn display_path(&self, i: usize, from_unit: usize) -> String {
+        let f = &self.fns[i];
+        let own = f.path.join("::");
+        if f.unit == from_unit {
+            return own;
+        }
+        match self.crates.iter().find(|(_, &u)| u == f.unit) {
+            Some((name, _)) => format!("{name}::{own}"),
+            None => own,
+        }
     }
 
     /// The chain from blocking fn `i` down to the blocking API, and that API's blocker.
@@ -326,7 +336,7 @@ impl<'a> Graph<'a> {
                 Some(Witness::Via { call, callee }) => {
                     let c = f.calls.get(call)?;
                     links.push(ChainLink {
-                        callee: self.display_path(callee),
+                        callee: self.display_path(callee, f.unit),
                         file: f.file.clone(),
                         line: c.line,
                         column: c.column,
@@ -362,7 +372,7 @@ impl<'a> Graph<'a> {
                 let Some((chain, blocker)) = self.chain(callee) else {
                     continue;
                 };
-                let callee_path = self.display_path(callee);
+                let callee_path = self.display_path(callee, f.unit);
                 let mut message = format!(
                     "`{}` blocks the executor thread in {}",
                     call.call, call.context
@@ -387,8 +397,8 @@ impl<'a> Graph<'a> {
                         blocker.resolved
                     ),
                     replacement: format!(
-                        "tokio::task::spawn_blocking(move || {callee_path}(..)).await, or make \
-                         `{callee_path}` async and use {}",
+                        "move the call into `tokio::task::spawn_blocking(move || ..).await`, or \
+                         make `{callee_path}` async and use `{}` in it",
                         blocker.replacement
                     ),
                     context: call.context.clone(),
@@ -593,5 +603,6 @@ mod tests {
         let found = Graph::new(&fns, &crates).findings();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].chain[0].file, "core/src/store.rs");
+        assert_eq!(found[0].resolved, "my_core::store::open_db");
     }
 }

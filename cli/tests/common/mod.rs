@@ -1,0 +1,312 @@
+//! Helpers shared by the integration tests: run the built binary, make scratch copies
+//! of fixtures, snapshot a tree, and check SARIF's required structure.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+/// The fixture directory `cli/tests/fixtures/<name>`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The binary's output: exit code, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout parsed as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `cargo-blockwatch ARGS` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-blockwatch"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs");
+    finish(out)
+}
+
+/// Runs `cargo-blockwatch --format json ARGS` in `dir` and parses the report.
+pub fn json_in(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let run = run_in(dir, &all);
+    let value = run.json();
+    (run.code, value)
+}
+
+/// `(file, line, category, resolved)` of every finding in a JSON report.
+pub fn findings(report: &Value) -> Vec<(String, u64, String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["category"].as_str().unwrap_or_default().to_string(),
+                f["resolved"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A scratch directory, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(tag: &str) -> Scratch {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "blockwatch-it-{tag}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        Scratch(dir)
+    }
+
+    /// A scratch copy of a fixture.
+    pub fn copy_of(name: &str) -> Scratch {
+        let s = Scratch::new(name);
+        copy_dir(&fixture(name), &s.0);
+        s
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        restore_permissions(&self.0);
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[cfg(unix)]
+fn restore_permissions(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() {
+            continue;
+        }
+        let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o755));
+        if meta.is_dir() {
+            restore_permissions(&path);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_permissions(_: &Path) {}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create dir");
+    for entry in fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Every path under `dir` with its type, size, modification time and (readable files)
+/// content: two equal snapshots mean nothing was written.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
+            let content = if meta.is_file() {
+                fs::read(&path)
+                    .map(|b| format!("{b:?}"))
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            out.insert(
+                path.clone(),
+                format!(
+                    "{:?} {} {:?} {content}",
+                    meta.file_type(),
+                    meta.len(),
+                    meta.modified().ok()
+                ),
+            );
+            if meta.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    out
+}
+
+fn require<'a>(v: &'a Value, key: &str, what: &str) -> &'a Value {
+    let found = &v[key];
+    assert!(
+        !found.is_null(),
+        "SARIF: {what} lacks required `{key}`: {v}"
+    );
+    found
+}
+
+fn require_str<'a>(v: &'a Value, key: &str, what: &str) -> &'a str {
+    require(v, key, what)
+        .as_str()
+        .unwrap_or_else(|| panic!("SARIF: {what}.{key} must be a string"))
+}
+
+fn require_positive(v: &Value, key: &str, what: &str) -> u64 {
+    let n = require(v, key, what)
+        .as_u64()
+        .unwrap_or_else(|| panic!("SARIF: {what}.{key} must be an integer"));
+    assert!(n >= 1, "SARIF: {what}.{key} must be >= 1");
+    n
+}
+
+/// Checks what SARIF 2.1.0 requires and what GitHub code scanning needs: `$schema`,
+/// `version`, runs[].tool.driver.{name, informationUri, version, rules[]}, results with
+/// ruleId/ruleIndex that agree, a level, message.text, physical locations with a
+/// relative uri and %SRCROOT%, 1-based regions, and partialFingerprints.
+pub fn validate_sarif(doc: &Value) {
+    assert!(
+        require_str(doc, "$schema", "log").contains("sarif-2.1.0"),
+        "SARIF: $schema must name 2.1.0"
+    );
+    assert_eq!(require_str(doc, "version", "log"), "2.1.0");
+    let runs = require(doc, "runs", "log")
+        .as_array()
+        .expect("runs is an array");
+    assert!(!runs.is_empty(), "SARIF: at least one run");
+    for run in runs {
+        let driver = require(require(run, "tool", "run"), "driver", "tool");
+        assert!(!require_str(driver, "name", "driver").is_empty());
+        let uri = require_str(driver, "informationUri", "driver");
+        assert!(
+            uri.starts_with("https://") || uri.starts_with("http://"),
+            "informationUri {uri}"
+        );
+        assert!(!require_str(driver, "version", "driver").is_empty());
+        let rules = require(driver, "rules", "driver")
+            .as_array()
+            .expect("rules is an array");
+        let mut ids = Vec::new();
+        for rule in rules {
+            let id = require_str(rule, "id", "rule");
+            assert!(id.starts_with("blockwatch/"), "rule id {id}");
+            ids.push(id.to_string());
+            assert!(!require_str(
+                require(rule, "shortDescription", "rule"),
+                "text",
+                "shortDescription"
+            )
+            .is_empty());
+            assert!(!require_str(
+                require(rule, "fullDescription", "rule"),
+                "text",
+                "fullDescription"
+            )
+            .is_empty());
+            assert!(!require_str(require(rule, "help", "rule"), "text", "help").is_empty());
+        }
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len(), "SARIF: rule ids are unique");
+        for result in require(run, "results", "run")
+            .as_array()
+            .expect("results is an array")
+        {
+            let rule_id = require_str(result, "ruleId", "result");
+            let index = require(result, "ruleIndex", "result")
+                .as_u64()
+                .expect("ruleIndex") as usize;
+            assert_eq!(
+                ids.get(index).map(String::as_str),
+                Some(rule_id),
+                "ruleIndex points at ruleId"
+            );
+            let level = require_str(result, "level", "result");
+            assert!(
+                ["none", "note", "warning", "error"].contains(&level),
+                "level {level}"
+            );
+            assert!(
+                !require_str(require(result, "message", "result"), "text", "message").is_empty()
+            );
+            let locations = require(result, "locations", "result")
+                .as_array()
+                .expect("locations");
+            assert!(!locations.is_empty());
+            for location in locations {
+                let physical = require(location, "physicalLocation", "location");
+                let artifact = require(physical, "artifactLocation", "physicalLocation");
+                let uri = require_str(artifact, "uri", "artifactLocation");
+                assert!(
+                    !uri.starts_with('/') && !uri.contains('\\'),
+                    "relative uri: {uri}"
+                );
+                assert_eq!(
+                    require_str(artifact, "uriBaseId", "artifactLocation"),
+                    "%SRCROOT%"
+                );
+                let region = require(physical, "region", "physicalLocation");
+                let start = require_positive(region, "startLine", "region");
+                require_positive(region, "startColumn", "region");
+                let end = require_positive(region, "endLine", "region");
+                require_positive(region, "endColumn", "region");
+                assert!(end >= start, "endLine >= startLine");
+            }
+            let fingerprints = require(result, "partialFingerprints", "result")
+                .as_object()
+                .expect("partialFingerprints is an object");
+            assert!(!fingerprints.is_empty());
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! The three report formats, checked on the same fixture.
+
+mod common;
+
+use common::{fixture, run_in, validate_sarif, Scratch};
+
+#[test]
+fn human_format_is_rustc_style_with_the_call_underlined() {
+    let run = run_in(&fixture("aliases"), &[]);
+    assert_eq!(run.code, 1);
+    let out = &run.stdout;
+    assert!(
+        out.contains("warning[blockwatch/sleep]: blocking call `nap(..)` in async fn `naps`"),
+        "{out}"
+    );
+    assert!(out.contains("--> src/lib.rs:8:5"), "{out}");
+    assert!(out.contains("8 |     nap(d);"), "{out}");
+    assert!(
+        out.contains("  |     ^^^^^^ blocks the executor thread"),
+        "{out}"
+    );
+    assert!(
+        out.contains("help: use instead: tokio::time::sleep(..).await"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("blockwatch: 1 finding in 2 files scanned (sleep: 1)\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains('\u{1b}'),
+        "no colors when stdout is not a terminal"
+    );
+
+    let colored = run_in(&fixture("aliases"), &["--color", "always"]);
+    assert!(colored.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn human_format_shows_chains() {
+    let run = run_in(&fixture("chains"), &["--color=never"]);
+    assert!(run.stdout.contains("note: call chain:"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("calls `std::thread::sleep` at src/store.rs:17"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn json_format_follows_schema_version_1() {
+    let run = run_in(&fixture("aliases"), &["--format", "json"]);
+    assert_eq!(run.code, 1);
+    let doc = run.json();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["tool"]["name"], "cargo-blockwatch");
+    assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    let summary = &doc["summary"];
+    assert_eq!(summary["findings"], 1);
+    assert_eq!(summary["allowed"], 0);
+    assert_eq!(summary["errors"], 0);
+    assert_eq!(summary["by_category"]["sleep"], 1);
+    assert_eq!(summary["exit_code"], 1);
+    let f = &doc["findings"][0];
+    for key in [
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "category",
+        "api_category",
+        "in_test",
+        "certainty",
+        "call",
+        "resolved",
+        "message",
+        "why",
+        "replacement",
+        "context",
+        "chain",
+    ] {
+        assert!(!f[key].is_null(), "finding has `{key}`: {f}");
+    }
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(8), Some(5))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(8), Some(11))
+    );
+    assert_eq!(f["context"], "async fn `naps`");
+    assert!(doc["allowed"].as_array().unwrap().is_empty());
+    assert!(doc["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn sarif_has_what_github_code_scanning_requires() {
+    let run = run_in(&fixture("chains"), &["--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    let doc = run.json();
+    validate_sarif(&doc);
+    let sarif_run = &doc["runs"][0];
+    let results = sarif_run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "blockwatch/fs");
+    assert_eq!(
+        first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/main.rs"
+    );
+    assert_eq!(
+        first["locations"][0]["physicalLocation"]["region"]["startLine"],
+        12
+    );
+    let text = first["message"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("Use instead:") && text.contains("tokio::fs::read_to_string"),
+        "{text}"
+    );
+    assert_eq!(
+        first["relatedLocations"][1]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/config.rs"
+    );
+    let base = sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    let rules = sarif_run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "blockwatch/test"));
+
+    // Fingerprints do not depend on line numbers: a line added above keeps them.
+    let scratch = Scratch::copy_of("chains");
+    let main = scratch.path().join("src/main.rs");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("// a new first line\n{text}")).unwrap();
+    let moved = run_in(scratch.path(), &["--format", "sarif"]).json();
+    let prints = |d: &serde_json::Value| -> Vec<serde_json::Value> {
+        d["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"].clone())
+            .collect()
+    };
+    assert_eq!(prints(&doc), prints(&moved));
+    assert_eq!(
+        moved["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        13
+    );
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let scratch = Scratch::new("output");
+    let out = scratch.path().join("report.sarif");
+    let run = run_in(
+        &fixture("aliases"),
+        &["--format", "sarif", "--output", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("1 finding"),
+        "summary on stderr: {}",
+        run.stderr
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    validate_sarif(&doc);
+
+    let quiet = run_in(
+        &fixture("aliases"),
+        &["-q", "-f", "sarif", "-o", out.to_str().unwrap()],
+    );
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+
+    let unwritable = run_in(&fixture("aliases"), &["-o", "/nonexistent-dir/report.txt"]);
+    assert_eq!(unwritable.code, 2);
+    assert!(
+        unwritable.stderr.contains("/nonexistent-dir/report.txt"),
+        "{}",
+        unwritable.stderr
+    );
+}

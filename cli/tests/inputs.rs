@@ -1,0 +1,170 @@
+//! Bad input is reported per file and the scan goes on; exit codes; the scanned tree is
+//! never written to.
+
+mod common;
+
+use std::fs;
+
+use common::{findings, json_in, run_in, snapshot, Scratch};
+
+fn errors(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().to_string(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn bad_files_are_reported_with_path_and_reason_and_the_scan_goes_on() {
+    let scratch = Scratch::copy_of("aliases");
+    let src = scratch.path().join("src");
+    fs::write(src.join("broken.rs"), "fn ok() {}\nfn broken( {\n").unwrap();
+    fs::write(src.join("latin1.rs"), b"// caf\xe9\nfn f() {}\n").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("loop.rs", src.join("loop.rs")).unwrap();
+        std::os::unix::fs::symlink("missing-target.rs", src.join("dangling.rs")).unwrap();
+        std::os::unix::fs::symlink("..", src.join("cycle")).unwrap();
+    }
+    let before = snapshot(scratch.path());
+
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "findings dominate input errors");
+    assert_eq!(
+        findings(&report).len(),
+        1,
+        "the good files are still analysed"
+    );
+    let errs = errors(&report);
+    let has = |path: &str, needle: &str| {
+        errs.iter()
+            .any(|(p, m)| p == path && m.to_lowercase().contains(needle))
+    };
+    assert!(has("src/broken.rs", "syntax error"), "{errs:?}");
+    let broken = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "src/broken.rs")
+        .unwrap();
+    assert_eq!(broken["line"], 2, "{broken}");
+    assert!(has("src/latin1.rs", "utf-8"), "{errs:?}");
+    #[cfg(unix)]
+    {
+        assert!(errs.iter().any(|(p, _)| p.contains("loop.rs")), "{errs:?}");
+        assert!(
+            errs.iter().any(|(p, _)| p.contains("dangling.rs")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|(p, m)| p.contains("cycle") && m.contains("loop")),
+            "{errs:?}"
+        );
+    }
+    assert_eq!(
+        before,
+        snapshot(scratch.path()),
+        "the scanned tree is unchanged"
+    );
+
+    // The human format names them on stderr, rustc-style.
+    let run = run_in(scratch.path(), &[]);
+    assert!(run.stderr.contains("error: syntax error"), "{}", run.stderr);
+    assert!(run.stderr.contains("src/broken.rs:2:"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::copy_of("aliases");
+    let secret = scratch.path().join("src/secret.rs");
+    fs::write(&secret, "fn f() {}\n").unwrap();
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&secret).is_ok() {
+        // Running as root: permissions do not stop reads, nothing to observe.
+        return;
+    }
+    let (_, report) = json_in(scratch.path(), &[]);
+    assert!(
+        errors(&report)
+            .iter()
+            .any(|(p, m)| p == "src/secret.rs" && m.contains("ermission")),
+        "{report}"
+    );
+}
+
+#[test]
+fn input_errors_without_findings_exit_2_and_clean_code_exits_0() {
+    let scratch = Scratch::new("clean");
+    fs::write(
+        scratch.path().join("lib.rs"),
+        "pub async fn ok() { tokio::time::sleep(std::time::Duration::ZERO).await; }\n",
+    )
+    .unwrap();
+    let run = run_in(scratch.path(), &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("0 findings in 1 file scanned"),
+        "{}",
+        run.stdout
+    );
+
+    fs::write(scratch.path().join("broken.rs"), "fn (").unwrap();
+    assert_eq!(run_in(scratch.path(), &[]).code, 2);
+}
+
+#[test]
+fn missing_paths_and_usage_errors_exit_2() {
+    let scratch = Scratch::new("missing");
+    let run = run_in(scratch.path(), &["no/such/dir"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no/such/dir"), "{}", run.stderr);
+    assert!(run.stderr.contains("no such file"), "{}", run.stderr);
+
+    let usage = run_in(scratch.path(), &["--format", "xml"]);
+    assert_eq!(usage.code, 2);
+    assert!(usage.stderr.contains("xml"), "{}", usage.stderr);
+    assert!(usage.stdout.is_empty());
+
+    let bad_config = run_in(scratch.path(), &["--config", "nope.toml"]);
+    assert_eq!(bad_config.code, 2);
+    assert!(
+        bad_config.stderr.contains("nope.toml"),
+        "{}",
+        bad_config.stderr
+    );
+}
+
+#[test]
+fn deeply_nested_input_does_not_crash_the_scanner() {
+    let scratch = Scratch::new("deep");
+    let depth = 3000;
+    let src = format!(
+        "async fn deep(d: std::time::Duration) {{ {}std::thread::sleep(d){} }}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    fs::write(scratch.path().join("deep.rs"), src).unwrap();
+    let run = run_in(scratch.path(), &["--format", "json"]);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let report = run.json();
+    assert!(
+        report["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        report["errors"]
+    );
+}
