@@ -1,0 +1,203 @@
+//! Look-alikes the engine must NOT report.
+
+mod support;
+
+use support::{flagged, item_findings};
+
+fn assert_clean(src: &str) {
+    let got = flagged(src);
+    assert!(got.is_empty(), "unexpected findings {got:?} in:\n{src}");
+}
+
+#[test]
+fn sync_code_is_not_async_context() {
+    assert_clean("fn f() { std::thread::sleep(d); std::fs::read(\"x\"); }");
+    assert_clean("impl S { fn f(&self) { std::thread::sleep(d); } }");
+    assert_clean("const X: () = { std::thread::sleep(d); };");
+}
+
+#[test]
+fn nested_fn_items_are_their_own_context() {
+    assert_clean("async fn outer() { fn inner() { std::thread::sleep(d); } }");
+    assert_clean("async fn outer() { struct S; impl S { fn m(&self) { std::fs::read(\"x\"); } } }");
+}
+
+#[test]
+fn closures_given_to_offloaders() {
+    assert_clean(
+        r#"use tokio::task::spawn_blocking;
+        async fn f() {
+            tokio::task::spawn_blocking(|| std::thread::sleep(d)).await;
+            spawn_blocking(move || { std::fs::read("x") }).await;
+            tokio::task::block_in_place(|| std::thread::sleep(d));
+            std::thread::spawn(|| std::thread::sleep(d));
+            std::thread::Builder::new().name("w".into()).spawn(move || std::fs::read("y"));
+            rayon::spawn(|| std::thread::sleep(d));
+            rayon::scope(|s| std::thread::sleep(d));
+            smol::unblock(|| std::fs::read("z")).await;
+            blocking::unblock(|| std::fs::read("z")).await;
+            async_std::task::spawn_blocking(|| std::thread::sleep(d)).await;
+            handle.spawn_blocking(|| std::thread::sleep(d)).await;
+        }"#,
+    );
+}
+
+#[test]
+fn scoped_spawns_are_offloaded_but_the_scope_waits() {
+    // `thread::scope` itself returns only when its threads are done: that wait is the
+    // finding; the closures given to `s.spawn` run on their own threads.
+    assert_eq!(
+        flagged("async fn f() { std::thread::scope(|s| { s.spawn(|| std::thread::sleep(d)); }); }"),
+        ["std::thread::scope"]
+    );
+}
+
+#[test]
+fn awaited_async_apis() {
+    assert_clean(
+        r#"async fn f() {
+            tokio::time::sleep(d).await;
+            sleep(d).await;
+            tokio::fs::read("a").await;
+            tokio::process::Command::new("ls").output().await;
+            handle.join().await;
+            rx.recv().await;
+            m.lock().await;
+            file.read(&mut buf).await;
+            socket.recv_from(&mut b).await;
+            tokio::time::timeout(d, rx.recv()).await;
+            child.wait().await;
+            barrier.wait().await;
+        }"#,
+    );
+}
+
+#[test]
+fn names_resolved_to_something_else() {
+    assert_clean(
+        r#"use tokio::time::sleep;
+        use tokio::fs::{read, File};
+        use tokio::process::Command;
+        async fn f() {
+            let fut = sleep(d);
+            let r = read("x");
+            let o = File::open("y");
+            let c = Command::new("ls").output();
+        }"#,
+    );
+}
+
+#[test]
+fn local_definitions_shadow_catalog_names() {
+    assert_clean(
+        r#"fn sleep(d: u64) {}
+        mod fs { pub fn read(p: &str) {} }
+        async fn f() { sleep(1); fs::read("x"); let read = |p| p; read(1); }"#,
+    );
+}
+
+#[test]
+fn same_names_with_other_shapes() {
+    assert_clean(
+        r#"async fn f(parts: Vec<String>, path: std::path::PathBuf) {
+            let s = parts.join(",");
+            let p = path.join("x");
+            let t = std::time::Instant::now();
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            tx.send(1);
+            let (stx, srx) = std::sync::mpsc::channel();
+            stx.send(2);
+            let o = thing.output();
+            let st = response.status();
+            let w = other.wait();
+            let q = query.execute(&pool).await;
+            let l = users.load(conn);
+            let e = s.exists();
+        }"#,
+    );
+}
+
+#[test]
+fn std_locks_are_opt_in() {
+    assert_clean("use std::sync::{Mutex, RwLock}; async fn f() { let m = Mutex::new(1); m.lock().unwrap(); let r = RwLock::new(1); r.read().unwrap(); }");
+}
+
+#[test]
+fn escape_hatch_skips_everything_inside() {
+    assert_clean(
+        r#"async fn f() {
+            #[allow_blocking]
+            std::thread::sleep(d);
+            #[blockwatch::allow_blocking(reason = "startup only")]
+            let cfg = std::fs::read_to_string("c").unwrap();
+            #[allow_blocking]
+            {
+                std::fs::read("x");
+            }
+        }
+        #[blockwatch::allow_blocking(reason = "demo")]
+        async fn demo() { std::thread::sleep(d); }
+        #[allow_blocking]
+        impl S { async fn m(&self) { std::thread::sleep(d); } }"#,
+    );
+    assert!(item_findings("#[allow_blocking] async fn g() { std::thread::sleep(d); }").is_empty());
+}
+
+#[test]
+fn macros_that_do_not_run_their_tokens() {
+    assert_clean(
+        r#"async fn f() {
+            let t = quote::quote! { std::thread::sleep(d) };
+            let s = stringify!(std::thread::sleep(d));
+            println!("std::thread::sleep(d) would block");
+            let doc = "std::fs::read(p)";
+        }"#,
+    );
+}
+
+#[test]
+fn tokio_stdin_is_not_std_stdin() {
+    assert_clean(
+        r#"use tokio::io::{stdin, AsyncBufReadExt, BufReader};
+        async fn f() {
+            let mut lines = BufReader::new(stdin()).lines();
+            while let Some(l) = lines.next_line().await.unwrap() {}
+            let mut s = String::new();
+            BufReader::new(stdin()).read_line(&mut s).await;
+        }"#,
+    );
+}
+
+#[test]
+fn select_futures_are_awaited() {
+    assert_clean(
+        r#"async fn f() {
+            tokio::select! {
+                v = rx.recv() => {}
+                _ = sleep(d) => {}
+                _ = handle.join() => {}
+            }
+            futures::join!(sleep(d), rx.recv());
+        }"#,
+    );
+}
+
+#[test]
+fn diesel_methods_need_diesel_in_scope() {
+    assert_clean("async fn f(conn: &mut C) { let v = q.load(conn); let r = q.first(conn); q.execute(conn); }");
+}
+
+#[test]
+fn path_methods_on_non_paths() {
+    assert_clean("async fn f(set: HashSet<u8>, s: String) { set.is_empty(); s.exists(); map.metadata(); }");
+}
+
+#[test]
+fn awaited_glob_names() {
+    assert_clean("use tokio::time::*; async fn f() { sleep(d).await; }");
+}
+
+#[test]
+fn item_mode_awaited_unresolved() {
+    assert!(item_findings("async fn f() { sleep(d).await; read_to_string(p).await; }").is_empty());
+}
