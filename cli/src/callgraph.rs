@@ -565,7 +565,6 @@ mod tests {
         assert_eq!(found[0].resolved, "db::Store::fetch_user");
 
         // Both `render` methods block -> reported.
-        let mut r2 = r2;
         r2.blocking.push(blocker("std::fs::write", 2));
         let fns = vec![fns[0].clone(), fns[1].clone(), r1, r2];
         assert_eq!(Graph::new(&fns, &crates).findings().len(), 2);

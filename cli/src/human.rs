@@ -51,7 +51,14 @@ fn diagnostic_group<'a>(
         .id(rule_id(report, d));
     let span = source.and_then(|src| {
         let start = byte_offset(src, d.line, d.column)?;
-        let end = byte_offset(src, d.end_line, d.end_column)?.max(start + 1);
+        let end = byte_offset(src, d.end_line, d.end_column)?;
+        // An empty span still underlines one character (annotate-snippets needs a
+        // non-empty range on a char boundary).
+        let end = if end > start {
+            end
+        } else {
+            start + src[start..].chars().next().map_or(0, char::len_utf8)
+        };
         (end <= src.len()).then_some(start..end)
     });
     let mut group = match (source, span) {

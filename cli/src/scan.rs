@@ -360,7 +360,13 @@ fn line_col_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
 fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed {
     let bytes = match fs::read(&source.path) {
         Ok(bytes) => bytes,
-        Err(e) => return Analysed::Err(InputError::new(&source.rel, format!("cannot read: {e}"))),
+        Err(e) => {
+            let reason = walk::describe_io(Some(&source.path), &e);
+            return Analysed::Err(InputError::new(
+                &source.rel,
+                format!("cannot read: {reason}"),
+            ));
+        }
     };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -29,7 +29,8 @@ impl Filter<'_> {
 /// Path relative to `root` with `/` separators, or the path as it is when outside `root`.
 pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     match path.strip_prefix(root) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
@@ -102,6 +103,14 @@ fn walk_error(root: &Path, err: &ignore::Error) -> InputError {
                     display_path(root, ancestor)
                 );
             }
+            ignore::Error::Io(io) => {
+                // walkdir's errors carry their path inside the io::Error's text; take the
+                // path from there and keep only the OS's reason.
+                if let Some(p) = io_error_path(io) {
+                    path.get_or_insert(p);
+                }
+                break describe_io(path.as_deref(), io);
+            }
             other => break other.to_string(),
         }
     };
@@ -109,6 +118,39 @@ fn walk_error(root: &Path, err: &ignore::Error) -> InputError {
         .map(|p| display_path(root, &p))
         .unwrap_or_else(|| display_path(root, root));
     InputError::new(shown, message)
+}
+
+fn io_error_path(io: &std::io::Error) -> Option<PathBuf> {
+    let text = io.to_string();
+    let rest = text.strip_prefix("IO error for operation on ")?;
+    let (path, _) = rest.rsplit_once(": ")?;
+    Some(PathBuf::from(path))
+}
+
+/// A reason for an I/O error on `path`, naming symbolic-link trouble as such.
+pub(crate) fn describe_io(path: Option<&Path>, io: &std::io::Error) -> String {
+    let is_symlink = path
+        .and_then(|p| std::fs::symlink_metadata(p).ok())
+        .is_some_and(|m| m.file_type().is_symlink());
+    let reason = match io.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+        None => {
+            let text = io.to_string();
+            match text.strip_prefix("IO error for operation on ") {
+                Some(rest) => rest
+                    .rsplit_once(": ")
+                    .map_or(text.clone(), |(_, r)| r.to_string()),
+                None => text,
+            }
+        }
+    };
+    if is_symlink && io.kind() == std::io::ErrorKind::NotFound {
+        format!("broken symbolic link: {reason}")
+    } else if is_symlink && reason.contains("symbolic links") {
+        format!("symbolic link loop: {reason}")
+    } else {
+        reason
+    }
 }
 
 #[cfg(test)]
