@@ -10,12 +10,10 @@ use crate::Category::{self, *};
 const COMMAND: &[&str] = &["std::process::Command", "std::process::Child"];
 /// Receivers of stdin-reading methods.
 const STDIN: &[&str] = &["std::io::stdin", "std::io::Stdin"];
-/// Blocking socket and file receivers for the `std::io::Read`/`Write` methods.
-const SYNC_IO: &[&str] = &[
-    "std::net::TcpStream",
-    "std::fs::File",
-    "std::os::unix::net::UnixStream",
-];
+/// Blocking socket receivers for the `std::io::Read`/`Write`/`BufRead` methods.
+const SOCKETS: &[&str] = &["std::net::TcpStream", "std::os::unix::net::UnixStream"];
+/// Blocking file receivers for the `std::io::Read`/`Write`/`BufRead` methods.
+const FILES: &[&str] = &["std::fs::File"];
 const LISTENER: &[&str] = &["std::net::TcpListener", "std::os::unix::net::UnixListener"];
 const UDP: &[&str] = &["std::net::UdpSocket"];
 const PATH: &[&str] = &["std::path::Path", "std::path::PathBuf"];
@@ -223,6 +221,9 @@ const SYNC_IO_METHODS: &[(&str, &str)] = &[
     ("write", "std::io::Write::write"),
     ("write_all", "std::io::Write::write_all"),
     ("flush", "std::io::Write::flush"),
+    ("read_line", "std::io::BufRead::read_line"),
+    ("read_until", "std::io::BufRead::read_until"),
+    ("lines", "std::io::BufRead::lines"),
 ];
 
 const EXEC_WHY: &str = "runs a nested executor on this thread: blocks it until the future completes (and tokio panics: \"Cannot start a runtime from within a runtime\")";
@@ -269,6 +270,9 @@ pub(super) fn entries() -> Vec<Entry> {
         FS_WHY,
         "tokio::fs::OpenOptions::new()..open(..).await",
     ));
+    for (name, api) in SYNC_IO_METHODS {
+        v.push(method(name, None, Receiver::ChainCalls(FILES), *api, Fs, FS_WHY, "tokio::fs::File with tokio::io::AsyncReadExt / AsyncWriteExt, .await"));
+    }
     for (name, api, r) in PATH_FS_METHODS {
         v.push(method(
             name,
@@ -402,15 +406,7 @@ pub(super) fn entries() -> Vec<Entry> {
         ),
     ]);
     for (name, api) in SYNC_IO_METHODS {
-        v.push(method(
-            name,
-            None,
-            Receiver::ChainCalls(SYNC_IO),
-            *api,
-            Net,
-            "I/O on a blocking socket or file waits on the executor thread",
-            "the tokio::io::AsyncReadExt / AsyncWriteExt method, .await",
-        ));
+        v.push(method(name, None, Receiver::ChainCalls(SOCKETS), *api, Net, "I/O on a blocking socket waits on the executor thread", "tokio::net::TcpStream with tokio::io::AsyncReadExt / AsyncWriteExt, .await"));
     }
     v.extend([
         // dns
