@@ -912,6 +912,17 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     v.in_ctx(ctx, |v| v.visit_block(&a.block));
                 }
                 Expr::Macro(m) => v.visit_macro(&m.mac),
+                Expr::ForLoop(f) => {
+                    // `for conn in listener.incoming()`: the loop variable comes from
+                    // the iterated value.
+                    v.visit_expr(&f.expr);
+                    let mut origins = Vec::new();
+                    v.origins(&f.expr, &mut origins, 0);
+                    v.scopes.push(Scope::default());
+                    v.bind_pat(&f.pat, Rc::from(origins));
+                    v.visit_block(&f.body);
+                    v.scopes.pop();
+                }
                 Expr::Paren(p) => {
                     if marks.awaited || marks.offloaded {
                         v.mark(&p.expr, marks.awaited, marks.offloaded);

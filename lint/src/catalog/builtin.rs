@@ -10,8 +10,14 @@ use crate::Category::{self, *};
 const COMMAND: &[&str] = &["std::process::Command", "std::process::Child"];
 /// Receivers of stdin-reading methods.
 const STDIN: &[&str] = &["std::io::stdin", "std::io::Stdin"];
-/// Blocking socket receivers for the `std::io::Read`/`Write`/`BufRead` methods.
-const SOCKETS: &[&str] = &["std::net::TcpStream", "std::os::unix::net::UnixStream"];
+/// Blocking socket receivers for the `std::io::Read`/`Write`/`BufRead` methods (values
+/// derived from a listener, as `listener.accept()` or `incoming()` items, are streams).
+const SOCKETS: &[&str] = &[
+    "std::net::TcpStream",
+    "std::net::TcpListener",
+    "std::os::unix::net::UnixStream",
+    "std::os::unix::net::UnixListener",
+];
 /// Blocking file receivers for the `std::io::Read`/`Write`/`BufRead` methods.
 const FILES: &[&str] = &["std::fs::File"];
 const LISTENER: &[&str] = &["std::net::TcpListener", "std::os::unix::net::UnixListener"];
