@@ -48,6 +48,30 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// What to do about it, as one clause: "use instead: `tokio::fs::read(..).await`",
+    /// or for a transitive finding the replacement's own advice.
+    pub(crate) fn advice(&self) -> String {
+        if self.certainty == Certainty::Transitive {
+            self.replacement.clone()
+        } else {
+            format!("use instead: {}", self.replacement)
+        }
+    }
+
+    /// The message without the chain (which the human format prints as a note).
+    pub(crate) fn headline(&self) -> String {
+        if self.chain.is_empty() || self.certainty != Certainty::Transitive {
+            self.message.clone()
+        } else {
+            format!(
+                "`{}` blocks the executor thread in {}",
+                self.call, self.context
+            )
+        }
+    }
+}
+
 impl From<LocatedFinding> for Diagnostic {
     fn from(f: LocatedFinding) -> Self {
         Diagnostic {

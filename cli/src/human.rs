@@ -46,9 +46,7 @@ fn diagnostic_group<'a>(
     } else {
         Level::WARNING
     };
-    let title = level
-        .primary_title(d.message.as_str())
-        .id(rule_id(report, d));
+    let title = level.primary_title(d.headline()).id(rule_id(report, d));
     let span = source.and_then(|src| {
         let start = byte_offset(src, d.line, d.column)?;
         let end = byte_offset(src, d.end_line, d.end_column)?;
@@ -87,7 +85,7 @@ fn diagnostic_group<'a>(
         group = group.element(Level::NOTE.message(text));
     }
     group = group.element(Level::NOTE.message(d.why.as_str()));
-    group = group.element(Level::HELP.message(format!("use instead: {}", d.replacement)));
+    group = group.element(Level::HELP.message(d.advice()));
     if let Some(reason) = allowed {
         group = group.element(Level::NOTE.message(format!("allowed by configuration: {reason}")));
     }

@@ -32,6 +32,14 @@ pub(crate) fn uri_path(path: &str) -> String {
     out
 }
 
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// FNV-1a, 64 bit: a fingerprint that is stable across Rust releases and platforms.
 fn fnv1a(parts: &[&str]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -98,7 +106,7 @@ fn result(
         "ruleId": rules[rule_index].id,
         "ruleIndex": rule_index,
         "level": level,
-        "message": {"text": format!("{}. Use instead: {}", d.message, d.replacement)},
+        "message": {"text": format!("{}. {}", d.message, capitalized(&d.advice()))},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": artifact(&d.file),

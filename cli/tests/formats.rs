@@ -117,7 +117,8 @@ fn sarif_has_what_github_code_scanning_requires() {
     );
     let text = first["message"]["text"].as_str().unwrap();
     assert!(
-        text.contains("Use instead:") && text.contains("tokio::fs::read_to_string"),
+        text.contains("Move the call into `tokio::task::spawn_blocking")
+            && text.contains("tokio::fs::read_to_string(..).await"),
         "{text}"
     );
     assert_eq!(

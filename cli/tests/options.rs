@@ -171,3 +171,28 @@ fn directories_of_files_and_single_files_are_scanned() {
         "{files:?}"
     );
 }
+
+#[test]
+fn opt_in_categories_are_switched_on_from_the_command_line() {
+    let scratch = Scratch::new("lock");
+    fs::write(
+        scratch.path().join("lib.rs"),
+        "use std::sync::Mutex;\n\
+         pub async fn bump(m: &Mutex<u32>) {\n    *m.lock().unwrap() += 1;\n}\n",
+    )
+    .unwrap();
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!((code, findings(&report).len()), (0, 0), "lock is opt-in");
+    let (code, report) = json_in(scratch.path(), &["--category", "lock"]);
+    assert_eq!(code, 1);
+    assert_eq!(categories(&report), ["lock"]);
+
+    // The command line wins over a configuration that switches it off.
+    fs::write(
+        scratch.path().join("blockwatch.toml"),
+        "disable = [\"lock\"]\n",
+    )
+    .unwrap();
+    let (_, report) = json_in(scratch.path(), &["--category", "lock"]);
+    assert_eq!(categories(&report), ["lock"]);
+}
