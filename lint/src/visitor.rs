@@ -455,6 +455,11 @@ impl<'m> Analyzer<'m> {
                 out.push(local);
                 out
             }
+            Resolution::Unknown(written)
+                if matches!(written.first().map(String::as_str), Some("std" | "core" | "alloc")) =>
+            {
+                Vec::new()
+            }
             Resolution::Unknown(written) => {
                 let mut local = self.module_path.clone();
                 local.extend(written.iter().cloned());

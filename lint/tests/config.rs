@@ -1,0 +1,192 @@
+//! Configuration parsing, discovery and errors.
+
+use std::path::{Path, PathBuf};
+
+use blockwatch_lint::{AllowEntry, Category, Config, ExtraEntry};
+
+fn parse(text: &str) -> Result<Config, String> {
+    Config::from_toml_str(text, Path::new("blockwatch.toml")).map_err(|e| e.to_string())
+}
+
+#[test]
+fn all_keys_of_blockwatch_toml() {
+    let c = parse(
+        r#"
+        extra = [{ path = "my_crate::db::query_sync", replacement = "my_crate::db::query(..).await", why = "runs SQL" }]
+        exempt = ["std::fs::metadata", "std::os::unix::fs::"]
+        enable = ["lock"]
+        disable = ["fs"]
+        allow = [{ file = "examples/spinner.rs", path = "std::thread::sleep", reason = "the demo blocks on purpose" }]
+        "#,
+    )
+    .unwrap();
+    assert_eq!(
+        c.extra,
+        [ExtraEntry {
+            path: "my_crate::db::query_sync".into(),
+            replacement: "my_crate::db::query(..).await".into(),
+            why: Some("runs SQL".into()),
+        }]
+    );
+    assert_eq!(c.exempt, ["std::fs::metadata", "std::os::unix::fs::"]);
+    assert_eq!(c.enable, [Category::Lock]);
+    assert_eq!(c.disable, [Category::Fs]);
+    assert_eq!(
+        c.allow,
+        [AllowEntry {
+            file: "examples/spinner.rs".into(),
+            path: Some("std::thread::sleep".into()),
+            reason: "the demo blocks on purpose".into(),
+        }]
+    );
+    assert!(c.is_category_enabled(Category::Lock));
+    assert!(!c.is_category_enabled(Category::Fs));
+}
+
+#[test]
+fn categories_table_form() {
+    let c = parse("[categories]\nenable = [\"lock\"]\ndisable = [\"net\", \"dns\"]").unwrap();
+    assert_eq!(c.enable, [Category::Lock]);
+    assert_eq!(c.disable, [Category::Net, Category::Dns]);
+}
+
+#[test]
+fn errors_name_file_line_key_and_problem() {
+    let cases = [
+        ("\n\n[categories]\nenable = [\"locks\"]", "blockwatch.toml:4: `categories.enable`: unknown category `locks`; expected one of: sleep, fs,"),
+        ("enable = [\"locks\"]", "blockwatch.toml:1: `enable`: unknown category `locks`"),
+        ("frobnicate = 1", "blockwatch.toml:1: `frobnicate`: unknown key `frobnicate`; expected one of: extra, exempt, enable, disable, allow, categories"),
+        ("exempt = \"std::fs::read\"", "blockwatch.toml:1: `exempt`: expected an array, found string"),
+        ("exempt = [1]", "blockwatch.toml:1: `exempt[0]`: expected a string, found integer"),
+        ("exempt = [\"not a path\"]", "blockwatch.toml:1: `exempt[0]`: `not a path` is not a path"),
+        ("extra = [{ path = \"a::b\" }]", "blockwatch.toml:1: `extra[0]`: missing `replacement`"),
+        ("extra = [{ path = \"a::b\", replacement = \"c\", color = \"red\" }]", "blockwatch.toml:1: `extra[0].color`: unknown key `color`; expected one of: path, replacement, why"),
+        ("\nallow = [{ file = \"examples/**\", reason = \"\" }]", "blockwatch.toml:2: `allow[0].reason`: must not be empty"),
+        ("allow = [{ file = \"[\", reason = \"x\" }]", "blockwatch.toml:1: `allow[0].file`: invalid glob `[`"),
+        ("enable = [", "blockwatch.toml:1: invalid TOML"),
+    ];
+    for (text, want) in cases {
+        let got = parse(text).unwrap_err();
+        assert!(got.starts_with(want), "for {text:?}:\n got: {got}\nwant: {want}");
+    }
+}
+
+#[test]
+fn cargo_toml_metadata_tables_merge() {
+    let text = r#"
+        [package]
+        name = "app"
+
+        [workspace]
+        members = []
+
+        [workspace.metadata.blockwatch]
+        disable = ["fs"]
+        exempt = ["std::thread::park"]
+
+        [package.metadata.blockwatch]
+        enable = ["fs", "lock"]
+        allow = [{ file = "examples/**", reason = "demos" }]
+
+        [dependencies]
+        tokio = "1"
+    "#;
+    let c = Config::from_toml_str(text, Path::new("some/dir/Cargo.toml")).unwrap();
+    assert!(c.is_category_enabled(Category::Fs), "package enable wins over workspace disable");
+    assert!(c.is_category_enabled(Category::Lock));
+    assert_eq!(c.exempt, ["std::thread::park"]);
+    assert_eq!(c.allow.len(), 1);
+    assert!(c.allows("examples/a/b.rs", "std::fs::read").is_some());
+    assert!(c.allows("src/main.rs", "std::fs::read").is_none());
+
+    let err = Config::from_toml_str(
+        "[package]\nname = \"x\"\n[package.metadata.blockwatch]\nenabled = [\"fs\"]",
+        Path::new("Cargo.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("Cargo.toml:4: `package.metadata.blockwatch.enabled`: unknown key"), "{err}");
+    // A Cargo.toml without blockwatch metadata is an empty configuration.
+    assert_eq!(Config::from_toml_str("[package]\nname = \"x\"", Path::new("Cargo.toml")).unwrap(), Config::default());
+}
+
+/// A scratch directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("blockwatch-lint-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn discover_merges_workspace_package_and_blockwatch_toml() {
+    let s = Scratch::new("discover");
+    let root = s.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/app\"]\n[workspace.metadata.blockwatch]\ndisable = [\"net\"]\nexempt = [\"std::fs::metadata\"]\n",
+    );
+    let pkg = s.write(
+        "crates/app/Cargo.toml",
+        "[package]\nname = \"app\"\n[package.metadata.blockwatch]\nenable = [\"lock\"]\n",
+    );
+    let own = s.write("crates/app/blockwatch.toml", "disable = [\"lock\"]\nexempt = [\"std::fs::read\"]\n");
+    let d = Config::discover(&s.0.join("crates/app")).unwrap();
+    assert!(!d.config.is_category_enabled(Category::Net));
+    assert!(!d.config.is_category_enabled(Category::Lock), "blockwatch.toml refines Cargo.toml");
+    assert_eq!(d.config.exempt, ["std::fs::metadata", "std::fs::read"]);
+    for f in [&root, &pkg, &own] {
+        assert!(d.files.contains(f), "{} not tracked in {:?}", f.display(), d.files);
+    }
+}
+
+#[test]
+fn discover_reports_bad_files_and_tolerates_missing_ones() {
+    let s = Scratch::new("discover-bad");
+    s.write("Cargo.toml", "[package]\nname = \"solo\"\n");
+    let d = Config::discover(&s.0).unwrap();
+    assert_eq!(d.config, Config::default());
+    s.write("blockwatch.toml", "\nenable = [\"nope\"]\n");
+    let err = Config::discover(&s.0).unwrap_err();
+    assert!(err.file.ends_with("blockwatch.toml"));
+    assert_eq!(err.line, Some(2));
+    assert!(err.to_string().contains("unknown category `nope`"));
+}
+
+#[test]
+fn catalog_honours_disable_exempt_and_extra() {
+    let c = parse(
+        r#"
+        disable = ["sleep"]
+        exempt = ["std::fs::", "reqwest::blocking::Client::new"]
+        extra = [{ path = "app::slow", replacement = "app::fast(..).await" }]
+        "#,
+    )
+    .unwrap();
+    let src = r#"async fn f() {
+        std::thread::sleep(d);
+        std::fs::read("x");
+        reqwest::blocking::Client::new();
+        reqwest::blocking::get("u");
+        app::slow();
+    }"#;
+    let file: syn::File = syn::parse_str(src).unwrap();
+    let got: Vec<String> = blockwatch_lint::check_file(&file, &c).into_iter().map(|f| f.resolved).collect();
+    assert_eq!(got, ["reqwest::blocking::get", "app::slow"]);
+}
