@@ -42,12 +42,6 @@ pub struct TestGuard {
     core: Option<Arc<Core>>,
 }
 
-impl std::fmt::Debug for Core {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Core").finish_non_exhaustive()
-    }
-}
-
 impl TestGuard {
     /// Makes sure a watchdog runs (the one already started, or a shared one with the
     /// defaults and environment, enabled even in release builds unless `BLOCKWATCH=0`)

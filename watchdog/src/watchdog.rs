@@ -40,6 +40,15 @@ pub(crate) struct Core {
     threads: Mutex<Option<Threads>>,
 }
 
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Core")
+            .field("enabled", &self.enabled)
+            .field("threshold", &self.threshold)
+            .finish_non_exhaustive()
+    }
+}
+
 struct Threads {
     scanner: JoinHandle<()>,
     reporter: JoinHandle<()>,
@@ -99,7 +108,8 @@ impl Core {
 ///     .start()
 ///     .expect("no other watchdog runs");
 /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-/// runtime.block_on(blockwatch_watchdog::spawn(async { 1 + 1 })).unwrap();
+/// let two = runtime.block_on(async { blockwatch_watchdog::spawn(async { 1 + 1 }).await });
+/// assert_eq!(two.unwrap(), 2);
 /// watchdog.assert_no_stalls();
 /// ```
 pub struct Watchdog {

@@ -6,13 +6,8 @@
 //! nothing happened (a raw `libc::nanosleep` call still sees `EINTR`: that is the
 //! kernel's rule for sleeps, `SA_RESTART` or not).
 
-use std::sync::atomic::{AtomicI32, Ordering};
-
 use crate::error::StartError;
 use crate::slot::{self, Slot};
-
-/// The signal our handler is installed on (0: none yet).
-static INSTALLED: AtomicI32 = AtomicI32::new(0);
 
 /// A real-time signal applications rarely use: three below `SIGRTMAX`.
 pub(crate) fn default_signal() -> i32 {
@@ -48,52 +43,38 @@ extern "C" fn on_signal(
     unsafe { *libc::__errno_location() = saved_errno };
 }
 
-/// Installs the handler on `signal`, once per process. Refuses a signal that already
-/// has another disposition (a handler of the application, or "ignore").
+/// Installs the handler on `signal` (idempotent). Refuses a signal that already has
+/// another disposition: a handler of the application, or "ignore". The handler stays
+/// installed for the life of the process; a signal nobody requested finds no open
+/// capture and does nothing.
 pub(crate) fn install(signal: i32) -> Result<(), StartError> {
-    let installed = INSTALLED.load(Ordering::Acquire);
-    if installed == signal {
-        return Ok(());
-    }
-    if installed != 0 {
-        return Err(StartError::SignalInUse {
-            signal,
-            reason: format!("blockwatch already captures stacks with signal {installed}"),
-        });
-    }
+    let refuse = |reason: String| StartError::SignalInUse { signal, reason };
     if signal < 1 || signal > libc::SIGRTMAX() {
-        return Err(StartError::SignalInUse {
-            signal,
-            reason: "not a valid signal number".to_owned(),
-        });
+        return Err(refuse("not a valid signal number".to_owned()));
     }
+    let ours = on_signal as *const () as usize;
     // SAFETY: plain sigaction calls on zero-initialised structs.
     unsafe {
         let mut old: libc::sigaction = std::mem::zeroed();
         if libc::sigaction(signal, std::ptr::null(), &mut old) != 0 {
-            return Err(StartError::SignalInUse {
-                signal,
-                reason: std::io::Error::last_os_error().to_string(),
-            });
+            return Err(refuse(std::io::Error::last_os_error().to_string()));
+        }
+        if old.sa_sigaction == ours {
+            return Ok(());
         }
         if old.sa_sigaction != libc::SIG_DFL {
-            return Err(StartError::SignalInUse {
-                signal,
-                reason: "the application already handles or ignores it".to_owned(),
-            });
+            return Err(refuse(
+                "the application already handles or ignores it".to_owned(),
+            ));
         }
         let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = on_signal as *const () as usize;
+        action.sa_sigaction = ours;
         action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
         libc::sigemptyset(&mut action.sa_mask);
         if libc::sigaction(signal, &action, std::ptr::null_mut()) != 0 {
-            return Err(StartError::SignalInUse {
-                signal,
-                reason: std::io::Error::last_os_error().to_string(),
-            });
+            return Err(refuse(std::io::Error::last_os_error().to_string()));
         }
     }
-    INSTALLED.store(signal, Ordering::Release);
     Ok(())
 }
 
