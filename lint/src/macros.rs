@@ -83,6 +83,37 @@ const SKIP_MACROS: &[&str] = &[
 /// How deep the token scan follows nested groups.
 const MAX_SCAN_DEPTH: usize = 64;
 
+/// Macro bodies nested deeper than this (in delimiter groups) are only token-scanned:
+/// parsing them would recurse as deep in syn.
+const MAX_PARSED_GROUP_DEPTH: usize = 48;
+
+/// Macros nested in macro bodies beyond this are only token-scanned: each level
+/// re-parses the tokens of the levels inside it.
+pub(crate) const MAX_MACRO_NESTING: usize = 8;
+
+/// The deepest delimiter-group nesting in `tokens`, counting no further than `limit`
+/// (iterative: the body may be arbitrarily deep).
+fn group_depth(tokens: &TokenStream, limit: usize) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![tokens.clone().into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(TokenTree::Group(g)) => {
+                deepest = deepest.max(stack.len());
+                if stack.len() > limit {
+                    return deepest;
+                }
+                stack.push(g.stream().into_iter());
+            }
+            Some(_) => {}
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    deepest
+}
+
 /// Checks the body of `mac` as the code it stands for.
 pub(crate) fn visit_macro_body(v: &mut Analyzer<'_>, mac: &syn::Macro) {
     let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
@@ -93,6 +124,19 @@ pub(crate) fn visit_macro_body(v: &mut Analyzer<'_>, mac: &syn::Macro) {
         return;
     }
     let tokens = mac.tokens.clone();
+    if v.macro_depth >= MAX_MACRO_NESTING
+        || group_depth(&tokens, MAX_PARSED_GROUP_DEPTH) > MAX_PARSED_GROUP_DEPTH
+    {
+        scan(v, tokens, 0);
+        return;
+    }
+    v.macro_depth += 1;
+    visit_parsed(v, name, tokens);
+    v.macro_depth -= 1;
+}
+
+/// Checks a macro body by parsing it as the code it stands for.
+fn visit_parsed(v: &mut Analyzer<'_>, name: &str, tokens: TokenStream) {
     match name {
         "select" | "select_biased" => {
             if !visit_select(v, tokens.clone()) {
@@ -334,14 +378,9 @@ fn read_path(tokens: &[TokenTree], mut i: usize) -> (Vec<String>, bool, proc_mac
         i += 2;
     }
     let mut segs = Vec::new();
-    loop {
-        match tokens.get(i) {
-            Some(TokenTree::Ident(id)) => {
-                segs.push(id.to_string());
-                i += 1;
-            }
-            _ => break,
-        }
+    while let Some(TokenTree::Ident(id)) = tokens.get(i) {
+        segs.push(id.to_string());
+        i += 1;
         if is_colon2(i) {
             i += 2;
         } else {
@@ -354,6 +393,17 @@ fn read_path(tokens: &[TokenTree], mut i: usize) -> (Vec<String>, bool, proc_mac
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_depth_counts_nesting() {
+        let ts: TokenStream = "a (b [c {d}]) (e)".parse().unwrap();
+        assert_eq!(group_depth(&ts, 10), 3);
+        assert_eq!(group_depth(&TokenStream::new(), 10), 0);
+        let deep: TokenStream = format!("{}x{}", "(".repeat(100), ")".repeat(100))
+            .parse()
+            .unwrap();
+        assert!(group_depth(&deep, 5) > 5);
+    }
 
     #[test]
     fn split_respects_nesting() {

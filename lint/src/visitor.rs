@@ -85,6 +85,8 @@ pub(crate) struct Analyzer<'m> {
     self_ty: Option<Vec<String>>,
     ctx: Ctx,
     depth: usize,
+    /// How many macro bodies enclose the current point.
+    pub(crate) macro_depth: usize,
     marks: HashMap<usize, Marks>,
     pub findings: Vec<Finding>,
     summarize: bool,
@@ -217,6 +219,7 @@ impl<'m> Analyzer<'m> {
                 in_test,
             },
             depth: 0,
+            macro_depth: 0,
             marks: HashMap::new(),
             findings: Vec::new(),
             summarize,
@@ -456,7 +459,10 @@ impl<'m> Analyzer<'m> {
                 out
             }
             Resolution::Unknown(written)
-                if matches!(written.first().map(String::as_str), Some("std" | "core" | "alloc")) =>
+                if matches!(
+                    written.first().map(String::as_str),
+                    Some("std" | "core" | "alloc")
+                ) =>
             {
                 Vec::new()
             }
@@ -778,11 +784,9 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             | Item::ExternCrate(_)
             | Item::TraitAlias(_)
             | Item::ForeignMod(_) => {}
-            Item::Macro(m) => {
-                if !has_allow(&m.attrs) {
-                    let ctx = v.sync_item_ctx(&m.attrs);
-                    v.in_ctx(ctx, |v| v.visit_macro(&m.mac));
-                }
+            Item::Macro(m) if !has_allow(&m.attrs) => {
+                let ctx = v.sync_item_ctx(&m.attrs);
+                v.in_ctx(ctx, |v| v.visit_macro(&m.mac));
             }
             Item::Const(_) | Item::Static(_) => {
                 let attrs = match item {

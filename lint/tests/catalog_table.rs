@@ -62,18 +62,38 @@ fn every_entry_says_why_and_what_instead() {
 fn catalog_covers_the_required_categories() {
     let cat = Catalog::builtin();
     for c in Category::ALL.iter().filter(|c| **c != Category::User) {
-        assert!(cat.entries().iter().any(|e| e.category == *c), "no entry for {c}");
+        assert!(
+            cat.entries().iter().any(|e| e.category == *c),
+            "no entry for {c}"
+        );
     }
     let fs_fns = [
-        "read", "read_to_string", "write", "copy", "rename", "remove_file", "remove_dir",
-        "remove_dir_all", "create_dir", "create_dir_all", "read_dir", "metadata",
-        "symlink_metadata", "canonicalize", "read_link", "hard_link", "set_permissions",
-        "exists", "soft_link",
+        "read",
+        "read_to_string",
+        "write",
+        "copy",
+        "rename",
+        "remove_file",
+        "remove_dir",
+        "remove_dir_all",
+        "create_dir",
+        "create_dir_all",
+        "read_dir",
+        "metadata",
+        "symlink_metadata",
+        "canonicalize",
+        "read_link",
+        "hard_link",
+        "set_permissions",
+        "exists",
+        "soft_link",
     ];
     for f in fs_fns {
         let p = format!("std::fs::{f}");
         assert!(
-            cat.entries().iter().any(|e| matches!(&e.pattern, Pattern::Path(x) if *x == p)),
+            cat.entries()
+                .iter()
+                .any(|e| matches!(&e.pattern, Pattern::Path(x) if *x == p)),
             "missing {p}"
         );
     }

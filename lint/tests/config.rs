@@ -67,7 +67,10 @@ fn errors_name_file_line_key_and_problem() {
     ];
     for (text, want) in cases {
         let got = parse(text).unwrap_err();
-        assert!(got.starts_with(want), "for {text:?}:\n got: {got}\nwant: {want}");
+        assert!(
+            got.starts_with(want),
+            "for {text:?}:\n got: {got}\nwant: {want}"
+        );
     }
 }
 
@@ -92,7 +95,10 @@ fn cargo_toml_metadata_tables_merge() {
         tokio = "1"
     "#;
     let c = Config::from_toml_str(text, Path::new("some/dir/Cargo.toml")).unwrap();
-    assert!(c.is_category_enabled(Category::Fs), "package enable wins over workspace disable");
+    assert!(
+        c.is_category_enabled(Category::Fs),
+        "package enable wins over workspace disable"
+    );
     assert!(c.is_category_enabled(Category::Lock));
     assert_eq!(c.exempt, ["std::thread::park"]);
     assert_eq!(c.allow.len(), 1);
@@ -105,9 +111,15 @@ fn cargo_toml_metadata_tables_merge() {
     )
     .unwrap_err()
     .to_string();
-    assert!(err.starts_with("Cargo.toml:4: `package.metadata.blockwatch.enabled`: unknown key"), "{err}");
+    assert!(
+        err.starts_with("Cargo.toml:4: `package.metadata.blockwatch.enabled`: unknown key"),
+        "{err}"
+    );
     // A Cargo.toml without blockwatch metadata is an empty configuration.
-    assert_eq!(Config::from_toml_str("[package]\nname = \"x\"", Path::new("Cargo.toml")).unwrap(), Config::default());
+    assert_eq!(
+        Config::from_toml_str("[package]\nname = \"x\"", Path::new("Cargo.toml")).unwrap(),
+        Config::default()
+    );
 }
 
 /// A scratch directory, removed on drop.
@@ -115,7 +127,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("blockwatch-lint-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("blockwatch-lint-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
@@ -146,13 +159,24 @@ fn discover_merges_workspace_package_and_blockwatch_toml() {
         "crates/app/Cargo.toml",
         "[package]\nname = \"app\"\n[package.metadata.blockwatch]\nenable = [\"lock\"]\n",
     );
-    let own = s.write("crates/app/blockwatch.toml", "disable = [\"lock\"]\nexempt = [\"std::fs::read\"]\n");
+    let own = s.write(
+        "crates/app/blockwatch.toml",
+        "disable = [\"lock\"]\nexempt = [\"std::fs::read\"]\n",
+    );
     let d = Config::discover(&s.0.join("crates/app")).unwrap();
     assert!(!d.config.is_category_enabled(Category::Net));
-    assert!(!d.config.is_category_enabled(Category::Lock), "blockwatch.toml refines Cargo.toml");
+    assert!(
+        !d.config.is_category_enabled(Category::Lock),
+        "blockwatch.toml refines Cargo.toml"
+    );
     assert_eq!(d.config.exempt, ["std::fs::metadata", "std::fs::read"]);
     for f in [&root, &pkg, &own] {
-        assert!(d.files.contains(f), "{} not tracked in {:?}", f.display(), d.files);
+        assert!(
+            d.files.contains(f),
+            "{} not tracked in {:?}",
+            f.display(),
+            d.files
+        );
     }
 }
 
@@ -187,6 +211,9 @@ fn catalog_honours_disable_exempt_and_extra() {
         app::slow();
     }"#;
     let file: syn::File = syn::parse_str(src).unwrap();
-    let got: Vec<String> = blockwatch_lint::check_file(&file, &c).into_iter().map(|f| f.resolved).collect();
+    let got: Vec<String> = blockwatch_lint::check_file(&file, &c)
+        .into_iter()
+        .map(|f| f.resolved)
+        .collect();
     assert_eq!(got, ["reqwest::blocking::get", "app::slow"]);
 }

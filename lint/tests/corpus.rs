@@ -72,7 +72,11 @@ fn precision_and_recall_over_the_corpus() {
     }
     let precision = tp as f64 / (tp + fp.len()).max(1) as f64;
     let recall = tp as f64 / (tp + missed.len()).max(1) as f64;
-    println!("corpus: {files} files, {tp} true positives, {} false positives, {} missed", fp.len(), missed.len());
+    println!(
+        "corpus: {files} files, {tp} true positives, {} false positives, {} missed",
+        fp.len(),
+        missed.len()
+    );
     println!("precision {precision:.3}, recall {recall:.3}");
     for f in &fp {
         println!("false positive: {f}");
@@ -81,6 +85,9 @@ fn precision_and_recall_over_the_corpus() {
         println!("missed: {m}");
     }
     assert!(tp >= 40, "corpus too small to measure: {tp} labelled hits");
-    assert!(precision >= 0.97, "precision {precision:.3}; false positives: {fp:#?}");
+    assert!(
+        precision >= 0.97,
+        "precision {precision:.3}; false positives: {fp:#?}"
+    );
     assert!(recall >= 0.97, "recall {recall:.3}; missed: {missed:#?}");
 }

@@ -189,7 +189,9 @@ fn diesel_methods_need_diesel_in_scope() {
 
 #[test]
 fn path_methods_on_non_paths() {
-    assert_clean("async fn f(set: HashSet<u8>, s: String) { set.is_empty(); s.exists(); map.metadata(); }");
+    assert_clean(
+        "async fn f(set: HashSet<u8>, s: String) { set.is_empty(); s.exists(); map.metadata(); }",
+    );
 }
 
 #[test]

@@ -23,9 +23,25 @@ fn sleep_and_park() {
 #[test]
 fn every_std_fs_free_fn() {
     let fns = [
-        "canonicalize", "copy", "create_dir", "create_dir_all", "exists", "hard_link", "metadata",
-        "read", "read_dir", "read_link", "read_to_string", "remove_dir", "remove_dir_all",
-        "remove_file", "rename", "set_permissions", "soft_link", "symlink_metadata", "write",
+        "canonicalize",
+        "copy",
+        "create_dir",
+        "create_dir_all",
+        "exists",
+        "hard_link",
+        "metadata",
+        "read",
+        "read_dir",
+        "read_link",
+        "read_to_string",
+        "remove_dir",
+        "remove_dir_all",
+        "remove_file",
+        "rename",
+        "set_permissions",
+        "soft_link",
+        "symlink_metadata",
+        "write",
     ];
     let body: String = fns.iter().map(|f| format!("fs::{f}(p);\n")).collect();
     let src = format!("use std::fs; async fn f(p: &str) {{ {body} }}");
@@ -43,7 +59,12 @@ fn files_and_open_options() {
             let c = File::create_new("c");
             let d = OpenOptions::new().read(true).open("d");
         }"#,
-        &["std::fs::File::open", "std::fs::File::create", "std::fs::File::create_new", "std::fs::OpenOptions::open"],
+        &[
+            "std::fs::File::open",
+            "std::fs::File::create",
+            "std::fs::File::create_new",
+            "std::fs::OpenOptions::open",
+        ],
     );
 }
 
@@ -67,7 +88,12 @@ fn stdio() {
             let stdin = std::io::stdin();
             stdin.lock().lines();
         }"#,
-        &["std::io::Stdin::read_line", "std::io::Stdin::lines", "std::io::Stdin::read_to_string", "std::io::Stdin::lines"],
+        &[
+            "std::io::Stdin::read_line",
+            "std::io::Stdin::lines",
+            "std::io::Stdin::read_to_string",
+            "std::io::Stdin::lines",
+        ],
     );
 }
 
@@ -260,7 +286,8 @@ fn sync_db() {
 
 #[test]
 fn std_locks_only_when_enabled() {
-    let src = "use std::sync::Mutex; async fn f() { let m = Mutex::new(1); let g = m.lock().unwrap(); }";
+    let src =
+        "use std::sync::Mutex; async fn f() { let m = Mutex::new(1); let g = m.lock().unwrap(); }";
     assert!(flagged(src).is_empty());
     let config = Config {
         enable: vec![Category::Lock],
@@ -293,7 +320,11 @@ fn user_extra_entries() {
     assert_eq!(
         got,
         [
-            ("my_crate::db::query_sync", Category::User, "my_crate::db::query(..).await"),
+            (
+                "my_crate::db::query_sync",
+                Category::User,
+                "my_crate::db::query(..).await"
+            ),
             ("legacy::io::read", Category::User, "modern::"),
         ]
     );
@@ -315,7 +346,12 @@ fn async_fns_free_inherent_trait_impl_and_default() {
             impl T for S { async fn in_trait_impl(&self) { std::thread::sleep(d); } }
             trait U { async fn default_body(&self) { std::thread::sleep(d); } }"#
         ),
-        ["async fn `free`", "async fn `inherent`", "async fn `in_trait_impl`", "async fn `default_body`"]
+        [
+            "async fn `free`",
+            "async fn `inherent`",
+            "async fn `in_trait_impl`",
+            "async fn `default_body`"
+        ]
     );
 }
 
@@ -363,7 +399,11 @@ fn poll_fns_of_future_and_io_traits() {
                 fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, b: &mut ReadBuf<'_>) -> Poll<io::Result<()>> { std::fs::read("z"); Poll::Pending }
             }"#
         ),
-        ["`poll` of `impl Future for Fut`", "`poll_next` of `impl Stream for St`", "`poll_read` of `impl AsyncRead for R`"]
+        [
+            "`poll` of `impl Future for Fut`",
+            "`poll_next` of `impl Stream for St`",
+            "`poll_read` of `impl AsyncRead for R`"
+        ]
     );
 }
 
@@ -395,7 +435,12 @@ fn select_and_join_bodies_are_checked() {
             }
             tokio::join!(async { std::fs::remove_file("z") }, other());
         }"#,
-        &["std::thread::sleep", "std::fs::read", "std::fs::write", "std::fs::remove_file"],
+        &[
+            "std::thread::sleep",
+            "std::fs::read",
+            "std::fs::write",
+            "std::fs::remove_file",
+        ],
     );
 }
 
@@ -410,7 +455,14 @@ fn format_and_assert_macro_arguments_are_checked() {
             log::warn!(target: "x", "{:?}", std::fs::read_dir("e"));
             write!(out, "{}", std::fs::read_link("f")?.display());
         }"#,
-        &["std::fs::read_to_string", "std::fs::metadata", "std::fs::read", "std::fs::read", "std::fs::read_dir", "std::fs::read_link"],
+        &[
+            "std::fs::read_to_string",
+            "std::fs::metadata",
+            "std::fs::read",
+            "std::fs::read",
+            "std::fs::read_dir",
+            "std::fs::read_link",
+        ],
     );
 }
 
@@ -464,7 +516,10 @@ fn every_use_form_resolves() {
 #[test]
 fn unresolved_names_are_flagged_when_not_awaited() {
     let found = file_findings("async fn f() { sleep(d); thread::sleep(d); File::open(p); }");
-    let got: Vec<(&str, Certainty)> = found.iter().map(|f| (f.resolved.as_str(), f.certainty)).collect();
+    let got: Vec<(&str, Certainty)> = found
+        .iter()
+        .map(|f| (f.resolved.as_str(), f.certainty))
+        .collect();
     assert_eq!(
         got,
         [
@@ -473,16 +528,24 @@ fn unresolved_names_are_flagged_when_not_awaited() {
             ("std::fs::File::open", Certainty::Unresolved),
         ]
     );
-    assert!(found[0].message().contains("is not awaited; if this is `std::thread::sleep`"));
+    assert!(found[0]
+        .message()
+        .contains("is not awaited; if this is `std::thread::sleep`"));
 }
 
 #[test]
 fn check_item_sees_only_the_item() {
     let found = item_findings("async fn f() { use std::fs; fs::read(p); thread::sleep(d); }");
-    let got: Vec<(&str, Certainty)> = found.iter().map(|f| (f.resolved.as_str(), f.certainty)).collect();
+    let got: Vec<(&str, Certainty)> = found
+        .iter()
+        .map(|f| (f.resolved.as_str(), f.certainty))
+        .collect();
     assert_eq!(
         got,
-        [("std::fs::read", Certainty::Resolved), ("std::thread::sleep", Certainty::Unresolved)]
+        [
+            ("std::fs::read", Certainty::Resolved),
+            ("std::thread::sleep", Certainty::Unresolved)
+        ]
     );
     let found = item_findings("impl S { async fn a(&self) { std::thread::sleep(d); } fn b(&self) { std::thread::sleep(d); } }");
     assert_eq!(found.len(), 1);
@@ -504,7 +567,9 @@ fn spans_cover_the_call_itself() {
 
 #[test]
 fn spans_inside_macros_are_the_users() {
-    let found = file_findings("async fn f() {\n    println!(\"{}\", std::fs::read_to_string(p).unwrap());\n}");
+    let found = file_findings(
+        "async fn f() {\n    println!(\"{}\", std::fs::read_to_string(p).unwrap());\n}",
+    );
     assert_eq!((found[0].start(), found[0].end()), ((2, 20), (2, 46)));
 }
 
@@ -514,5 +579,8 @@ fn findings_carry_why_and_replacement() {
     assert_eq!(f.category, Category::Sleep);
     assert_eq!(f.replacement, "tokio::time::sleep(..).await");
     assert!(!f.why.is_empty());
-    assert_eq!(f.message(), "blocking call `std::thread::sleep(..)` in async fn `slow`");
+    assert_eq!(
+        f.message(),
+        "blocking call `std::thread::sleep(..)` in async fn `slow`"
+    );
 }

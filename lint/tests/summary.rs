@@ -9,17 +9,21 @@ fn summarize(src: &str, module_path: &[&str]) -> FileSummary {
 }
 
 fn fn_named<'a>(s: &'a FileSummary, path: &[&str]) -> &'a FnSummary {
-    s.fns
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no fn {path:?} in {:?}", s.fns.iter().map(|f| &f.path).collect::<Vec<_>>()))
+    s.fns.iter().find(|f| f.path == path).unwrap_or_else(|| {
+        panic!(
+            "no fn {path:?} in {:?}",
+            s.fns.iter().map(|f| &f.path).collect::<Vec<_>>()
+        )
+    })
 }
 
 fn call<'a>(f: &'a FnSummary, text: &str) -> &'a CallSite {
-    f.calls
-        .iter()
-        .find(|c| c.call == text)
-        .unwrap_or_else(|| panic!("no call {text} in {:?}", f.calls.iter().map(|c| &c.call).collect::<Vec<_>>()))
+    f.calls.iter().find(|c| c.call == text).unwrap_or_else(|| {
+        panic!(
+            "no call {text} in {:?}",
+            f.calls.iter().map(|c| &c.call).collect::<Vec<_>>()
+        )
+    })
 }
 
 #[test]
@@ -66,11 +70,25 @@ fn blocking_is_what_a_sync_call_runs() {
         &[],
     );
     let load = fn_named(&s, &["load"]);
-    let blocking: Vec<(&str, usize)> = load.blocking.iter().map(|b| (b.resolved.as_str(), b.line)).collect();
-    assert_eq!(blocking, [("std::fs::read", 4), ("std::fs::read_to_string", 5)]);
-    assert_eq!(load.blocking[1].replacement, "tokio::fs::read_to_string(..).await");
+    let blocking: Vec<(&str, usize)> = load
+        .blocking
+        .iter()
+        .map(|b| (b.resolved.as_str(), b.line))
+        .collect();
+    assert_eq!(
+        blocking,
+        [("std::fs::read", 4), ("std::fs::read_to_string", 5)]
+    );
+    assert_eq!(
+        load.blocking[1].replacement,
+        "tokio::fs::read_to_string(..).await"
+    );
     // The async block and the async fn are direct findings instead.
-    let direct: Vec<(usize, &str)> = s.findings.iter().map(|f| (f.line, f.context.as_str())).collect();
+    let direct: Vec<(usize, &str)> = s
+        .findings
+        .iter()
+        .map(|f| (f.line, f.context.as_str()))
+        .collect();
     assert_eq!(direct, [(2, "async block"), (7, "async fn `run`")]);
     assert!(fn_named(&s, &["run"]).blocking.is_empty());
 }
@@ -106,12 +124,21 @@ fn call_candidates_follow_resolution() {
     assert_eq!(cands("load_settings()"), [vec!["config", "load_settings"]]);
     assert_eq!(cands("util::retry(..)"), [vec!["app", "util", "retry"]]);
     assert_eq!(cands("self::local()"), [vec!["app", "db", "local"]]);
-    assert_eq!(cands("Self::helper()"), [vec!["app", "db", "Store", "helper"]]);
-    assert_eq!(cands("connect()"), [vec!["other_crate", "client", "connect"]]);
+    assert_eq!(
+        cands("Self::helper()"),
+        [vec!["app", "db", "Store", "helper"]]
+    );
+    assert_eq!(
+        cands("connect()"),
+        [vec!["other_crate", "client", "connect"]]
+    );
     assert_eq!(cands("unknown_fn()"), [vec!["app", "db", "unknown_fn"]]);
     assert_eq!(
         cands("nested::thing()"),
-        [vec!["app", "db", "nested", "thing"], vec!["nested", "thing"]]
+        [
+            vec!["app", "db", "nested", "thing"],
+            vec!["nested", "thing"]
+        ]
     );
     let refresh = call(get, ".refresh()");
     assert_eq!(refresh.method.as_deref(), Some("refresh"));
@@ -122,14 +149,21 @@ fn call_candidates_follow_resolution() {
     assert_eq!(record.context, "async block");
     let flush = call(get, "crate::metrics::flush()");
     assert!(flush.offloaded && !flush.in_async);
-    assert!(get.calls.iter().all(|c| !c.call.starts_with("std::mem")), "std calls are never workspace fns");
+    assert!(
+        get.calls.iter().all(|c| !c.call.starts_with("std::mem")),
+        "std calls are never workspace fns"
+    );
     let lc = call(get, "load_settings()");
-    assert_eq!((lc.line, lc.column, lc.end_line, lc.end_column), (8, 17, 8, 32));
+    assert_eq!(
+        (lc.line, lc.column, lc.end_line, lc.end_column),
+        (8, 17, 8, 32)
+    );
 }
 
 #[test]
 fn test_files_and_test_fns_are_marked() {
-    let file: syn::File = syn::parse_str("async fn a() { std::thread::sleep(d); } fn b() {}").unwrap();
+    let file: syn::File =
+        syn::parse_str("async fn a() { std::thread::sleep(d); } fn b() {}").unwrap();
     let s = summarize_file(&file, "tests/it.rs", &[], true, &Config::default());
     assert!(s.findings.iter().all(|f| f.in_test));
     assert!(s.fns.iter().all(|f| f.in_test));
@@ -144,6 +178,9 @@ fn located_findings_carry_everything() {
     assert_eq!(s.file, "src/db.rs");
     assert_eq!(f.file, "src/db.rs");
     assert_eq!((f.line, f.column, f.end_line, f.end_column), (2, 5, 2, 26));
-    assert_eq!(f.message, "blocking call `std::thread::sleep(..)` in async fn `slow`");
+    assert_eq!(
+        f.message,
+        "blocking call `std::thread::sleep(..)` in async fn `slow`"
+    );
     assert_eq!(f.resolved, "std::thread::sleep");
 }

@@ -277,7 +277,15 @@ pub(super) fn entries() -> Vec<Entry> {
         "tokio::fs::OpenOptions::new()..open(..).await",
     ));
     for (name, api) in SYNC_IO_METHODS {
-        v.push(method(name, None, Receiver::ChainCalls(FILES), *api, Fs, FS_WHY, "tokio::fs::File with tokio::io::AsyncReadExt / AsyncWriteExt, .await"));
+        v.push(method(
+            name,
+            None,
+            Receiver::ChainCalls(FILES),
+            *api,
+            Fs,
+            FS_WHY,
+            "tokio::fs::File with tokio::io::AsyncReadExt / AsyncWriteExt, .await",
+        ));
     }
     for (name, api, r) in PATH_FS_METHODS {
         v.push(method(
@@ -412,7 +420,15 @@ pub(super) fn entries() -> Vec<Entry> {
         ),
     ]);
     for (name, api) in SYNC_IO_METHODS {
-        v.push(method(name, None, Receiver::ChainCalls(SOCKETS), *api, Net, "I/O on a blocking socket waits on the executor thread", "tokio::net::TcpStream with tokio::io::AsyncReadExt / AsyncWriteExt, .await"));
+        v.push(method(
+            name,
+            None,
+            Receiver::ChainCalls(SOCKETS),
+            *api,
+            Net,
+            "I/O on a blocking socket waits on the executor thread",
+            "tokio::net::TcpStream with tokio::io::AsyncReadExt / AsyncWriteExt, .await",
+        ));
     }
     v.extend([
         // dns

@@ -5,7 +5,8 @@ use blockwatch_lint::{check_file, check_item, Config, Finding};
 
 /// Parses `src` as a file and checks it with `config`.
 pub fn file_findings_with(src: &str, config: &Config) -> Vec<Finding> {
-    let file: syn::File = syn::parse_str(src).unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
+    let file: syn::File =
+        syn::parse_str(src).unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
     check_file(&file, config)
 }
 
@@ -21,6 +22,7 @@ pub fn flagged(src: &str) -> Vec<String> {
 
 /// Parses `src` as one item and checks it as the attribute does.
 pub fn item_findings(src: &str) -> Vec<Finding> {
-    let item: syn::Item = syn::parse_str(src).unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
+    let item: syn::Item =
+        syn::parse_str(src).unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
     check_item(&item, &Config::default())
 }

@@ -1,0 +1,92 @@
+//! Pathological nesting must not overflow the stack: the visitor stops descending at
+//! `MAX_DEPTH` nested expressions/blocks/items and reports what it found above that.
+//!
+//! syn's own parser recurses too, so these sources are parsed on a thread with a big
+//! stack, as the CLI does.
+
+use blockwatch_lint::{check_file, Config, MAX_DEPTH};
+
+/// The kinds of nesting tried: (open, close).
+const NESTINGS: &[(&str, &str)] = &[
+    ("{", "}"),
+    ("(", ")"),
+    ("|| ", ""),
+    ("async { ", " }"),
+    ("vec![", "]"),
+    ("println!(\"{}\", ", ")"),
+    ("my_macro!(", ")"),
+];
+
+fn nested(open: &str, close: &str, depth: usize) -> String {
+    format!(
+        "async fn f() {{ std::thread::sleep(d); let _ = {}std::fs::read(p){}; }}",
+        open.repeat(depth),
+        close.repeat(depth)
+    )
+}
+
+/// Eats about `frames * 16 KiB` of stack, then runs `f`.
+#[inline(never)]
+fn with_stack_used(frames: usize, f: &dyn Fn()) {
+    let pad = [0u8; 16 << 10];
+    std::hint::black_box(&pad);
+    if frames == 0 {
+        f()
+    } else {
+        with_stack_used(frames - 1, f)
+    }
+}
+
+/// Parses `src` on a 64 MiB thread, then checks it with only `budget_kib` of stack left.
+fn flagged_with_budget(src: String, budget_kib: usize) -> Vec<String> {
+    const TOTAL_KIB: usize = 64 << 10;
+    std::thread::Builder::new()
+        .stack_size(TOTAL_KIB << 10)
+        .spawn(move || {
+            let file: syn::File = syn::parse_str(&src).unwrap();
+            let found = std::cell::RefCell::new(Vec::new());
+            with_stack_used((TOTAL_KIB - budget_kib - 256) / 16, &|| {
+                *found.borrow_mut() = check_file(&file, &Config::default())
+                    .into_iter()
+                    .map(|f| f.resolved)
+                    .collect();
+            });
+            // Dropping a deep syn tree recurses as well; this thread has room for it.
+            drop(file);
+            found.into_inner()
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+#[test]
+fn thousands_of_nested_blocks_parens_closures_and_macros() {
+    for (open, close) in NESTINGS {
+        let got = flagged_with_budget(nested(open, close, 2000), 32 << 10);
+        // The call below the cap is not seen; the one above it is.
+        assert_eq!(got, ["std::thread::sleep"], "nesting with {open:?}");
+    }
+}
+
+#[test]
+fn nesting_below_the_cap_is_fully_checked() {
+    for (open, close) in &NESTINGS[..4] {
+        let got = flagged_with_budget(nested(open, close, MAX_DEPTH / 4), 32 << 10);
+        assert_eq!(
+            got,
+            ["std::thread::sleep", "std::fs::read"],
+            "nesting with {open:?}"
+        );
+    }
+}
+
+#[test]
+fn the_capped_walk_needs_little_stack() {
+    // Walking down to the cap must fit well inside a default 2 MiB thread stack, even
+    // in a debug build.
+    for (open, close) in NESTINGS {
+        let got = flagged_with_budget(nested(open, close, MAX_DEPTH + 40), 1024);
+        assert_eq!(got, ["std::thread::sleep"], "nesting with {open:?}");
+    }
+}
