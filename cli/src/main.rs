@@ -12,6 +12,7 @@ mod human;
 mod json;
 mod manifest;
 mod modtree;
+mod nesting;
 mod pool;
 mod rules;
 mod sarif;

@@ -12,8 +12,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 use std::thread;
 
-/// Stack size of each worker: deep enough for pathological nesting in parsed input.
-pub(crate) const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
+/// Stack sizes to try for each worker, largest first: deep enough for pathological
+/// nesting in parsed input. Virtual memory: only the pages a deep parse touches are
+/// committed. Smaller sizes are the fallback where the system refuses the reservation.
+pub(crate) const WORKER_STACK_BYTES: &[usize] = if cfg!(target_pointer_width = "64") {
+    &[1 << 30, 256 << 20, 32 << 20]
+} else {
+    &[256 << 20, 32 << 20]
+};
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -77,10 +83,14 @@ where
     thread::scope(|scope| {
         let mut spawned = 0;
         for n in 0..workers {
-            let builder = thread::Builder::new()
-                .name(format!("blockwatch-worker-{n}"))
-                .stack_size(WORKER_STACK_BYTES);
-            if builder.spawn_scoped(scope, worker).is_ok() {
+            let started = WORKER_STACK_BYTES.iter().any(|&size| {
+                thread::Builder::new()
+                    .name(format!("blockwatch-worker-{n}"))
+                    .stack_size(size)
+                    .spawn_scoped(scope, worker)
+                    .is_ok()
+            });
+            if started {
                 spawned += 1;
             }
         }

@@ -14,6 +14,7 @@ use crate::callgraph::{Blocker, Call, Graph, GraphFn};
 use crate::diagnostic::{Allowed, Diagnostic, InputError, Report};
 use crate::manifest::{self, normalize, TargetKind};
 use crate::modtree::{self, ModDecl, Placement, Root};
+use crate::nesting;
 use crate::pool;
 use crate::walk::{self, display_path, Filter};
 
@@ -381,6 +382,16 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
             });
         }
     };
+    let depth = nesting::max_delimiter_depth(&text);
+    if depth > nesting::MAX_DEPTH {
+        return Analysed::Err(InputError::new(
+            &source.rel,
+            format!(
+                "nested {depth} levels deep (more than {}): not analysed",
+                nesting::MAX_DEPTH
+            ),
+        ));
+    }
     let outcome = match syn::parse_file(&text) {
         Ok(file) => {
             let decls = modtree::mod_decls(&file);
