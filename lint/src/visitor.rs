@@ -950,6 +950,12 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
         crate::macros::visit_macro_body(self, mac);
     }
 
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        if !has_allow(&arm.attrs) {
+            visit::visit_arm(self, arm);
+        }
+    }
+
     // Types and patterns hold no calls worth checking; not descending into them keeps
     // the walk fast and shallow.
     fn visit_type(&mut self, _: &'ast syn::Type) {}

@@ -218,18 +218,69 @@ const PATH_FS_METHODS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// `std::io::Read`/`Write` methods on blocking sockets and files.
-const SYNC_IO_METHODS: &[(&str, &str)] = &[
-    ("read", "std::io::Read::read"),
-    ("read_exact", "std::io::Read::read_exact"),
-    ("read_to_end", "std::io::Read::read_to_end"),
-    ("read_to_string", "std::io::Read::read_to_string"),
-    ("write", "std::io::Write::write"),
-    ("write_all", "std::io::Write::write_all"),
-    ("flush", "std::io::Write::flush"),
-    ("read_line", "std::io::BufRead::read_line"),
-    ("read_until", "std::io::BufRead::read_until"),
-    ("lines", "std::io::BufRead::lines"),
+/// `std::io::Read`/`Write`/`BufRead` methods on blocking sockets and files:
+/// (name, arity, API, async replacement).
+const SYNC_IO_METHODS: &[(&str, usize, &str, &str)] = &[
+    (
+        "read",
+        1,
+        "std::io::Read::read",
+        "tokio::io::AsyncReadExt::read(..).await",
+    ),
+    (
+        "read_exact",
+        1,
+        "std::io::Read::read_exact",
+        "tokio::io::AsyncReadExt::read_exact(..).await",
+    ),
+    (
+        "read_to_end",
+        1,
+        "std::io::Read::read_to_end",
+        "tokio::io::AsyncReadExt::read_to_end(..).await",
+    ),
+    (
+        "read_to_string",
+        1,
+        "std::io::Read::read_to_string",
+        "tokio::io::AsyncReadExt::read_to_string(..).await",
+    ),
+    (
+        "write",
+        1,
+        "std::io::Write::write",
+        "tokio::io::AsyncWriteExt::write(..).await",
+    ),
+    (
+        "write_all",
+        1,
+        "std::io::Write::write_all",
+        "tokio::io::AsyncWriteExt::write_all(..).await",
+    ),
+    (
+        "flush",
+        0,
+        "std::io::Write::flush",
+        "tokio::io::AsyncWriteExt::flush().await",
+    ),
+    (
+        "read_line",
+        1,
+        "std::io::BufRead::read_line",
+        "tokio::io::AsyncBufReadExt::read_line(..).await",
+    ),
+    (
+        "read_until",
+        2,
+        "std::io::BufRead::read_until",
+        "tokio::io::AsyncBufReadExt::read_until(..).await",
+    ),
+    (
+        "lines",
+        0,
+        "std::io::BufRead::lines",
+        "tokio::io::AsyncBufReadExt::lines().next_line().await",
+    ),
 ];
 
 const EXEC_WHY: &str = "runs a nested executor on this thread: blocks it until the future completes (and tokio panics: \"Cannot start a runtime from within a runtime\")";
@@ -276,15 +327,15 @@ pub(super) fn entries() -> Vec<Entry> {
         FS_WHY,
         "tokio::fs::OpenOptions::new()..open(..).await",
     ));
-    for (name, api) in SYNC_IO_METHODS {
+    for (name, arity, api, r) in SYNC_IO_METHODS {
         v.push(method(
             name,
-            None,
+            Some(*arity),
             Receiver::ChainCalls(FILES),
             *api,
             Fs,
             FS_WHY,
-            "tokio::fs::File with tokio::io::AsyncReadExt / AsyncWriteExt, .await",
+            r,
         ));
     }
     for (name, api, r) in PATH_FS_METHODS {
@@ -419,15 +470,15 @@ pub(super) fn entries() -> Vec<Entry> {
             "tokio::net::UdpSocket::send_to(..).await",
         ),
     ]);
-    for (name, api) in SYNC_IO_METHODS {
+    for (name, arity, api, r) in SYNC_IO_METHODS {
         v.push(method(
             name,
-            None,
+            Some(*arity),
             Receiver::ChainCalls(SOCKETS),
             *api,
             Net,
             "I/O on a blocking socket waits on the executor thread",
-            "tokio::net::TcpStream with tokio::io::AsyncReadExt / AsyncWriteExt, .await",
+            r,
         ));
     }
     v.extend([
