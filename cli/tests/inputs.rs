@@ -167,4 +167,23 @@ fn deeply_nested_input_does_not_crash_the_scanner() {
         "{}",
         report["errors"]
     );
+
+    // Past the nesting limit: an input error for that file, not a crashed scanner.
+    let braces = 20_000;
+    let src = format!(
+        "fn f() {{ let x = {}1{}; }}\n",
+        "{".repeat(braces),
+        "}".repeat(braces)
+    );
+    fs::write(scratch.path().join("deep.rs"), src).unwrap();
+    let closures = format!("fn g() {{ let c = {}1; }}\n", "|| ".repeat(50_000));
+    fs::write(scratch.path().join("closures.rs"), closures).unwrap();
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 2);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(
+        errs.iter().all(|(_, m)| m.contains("levels deep")),
+        "{errs:?}"
+    );
 }
