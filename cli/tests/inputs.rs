@@ -187,3 +187,16 @@ fn deeply_nested_input_does_not_crash_the_scanner() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn an_invalid_configuration_is_reported_and_the_scan_goes_on() {
+    let scratch = Scratch::copy_of("aliases");
+    fs::write(scratch.path().join("blockwatch.toml"), "bogus = 1\n").unwrap();
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "the finding is still reported");
+    assert_eq!(findings(&report).len(), 1);
+    let e = &report["errors"][0];
+    assert_eq!(e["path"], "blockwatch.toml");
+    assert_eq!(e["line"], 1);
+    assert!(e["message"].as_str().unwrap().contains("bogus"), "{e}");
+}
