@@ -13,6 +13,8 @@ use support::{builder, current_thread, live_and_final, multi_thread, turn, PATIE
 #[inline(never)]
 fn sleep_400ms() {
     std::thread::sleep(Duration::from_millis(400));
+    // Keeps this frame on the stack: no tail call into `sleep` in optimized builds.
+    std::hint::black_box(());
 }
 
 fn wait_until(flag: &AtomicBool) {

@@ -12,6 +12,8 @@ use support::{builder, turn, PATIENCE};
 #[inline(never)]
 fn sleep_300ms_unwrapped() {
     std::thread::sleep(Duration::from_millis(300));
+    // Keeps this frame on the stack: no tail call into `sleep` in optimized builds.
+    std::hint::black_box(());
 }
 
 fn instrumented(mut builder: tokio::runtime::Builder) -> tokio::runtime::Runtime {
