@@ -1,0 +1,52 @@
+//! The watchdog through the facade: `#[blockwatch::test]` fails a test whose body (or a
+//! task it spawns) stalls its runtime, and passes a well-behaved one.
+
+use std::time::Duration;
+
+use blockwatch::WatchExt;
+
+/// A blocking helper the static check cannot see through (a sync fn), so only the
+/// watchdog can catch it.
+#[inline(never)]
+fn hidden_blocking_helper() {
+    std::thread::sleep(Duration::from_millis(300));
+    std::hint::black_box(());
+}
+
+#[blockwatch::test]
+async fn a_well_behaved_test_passes() {
+    let value = blockwatch::spawn(async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        21
+    })
+    .await
+    .unwrap();
+    assert_eq!(value * 2, 42);
+}
+
+#[blockwatch::test]
+#[should_panic(expected = "hidden_blocking_helper")]
+async fn a_stall_in_the_test_body_fails_the_test() {
+    hidden_blocking_helper();
+}
+
+#[blockwatch::test(flavor = "multi_thread", worker_threads = 2)]
+#[should_panic(expected = "STILL BLOCKED")]
+async fn a_stall_in_a_spawned_task_fails_the_test() {
+    blockwatch::spawn(async { hidden_blocking_helper() })
+        .await
+        .unwrap();
+}
+
+#[blockwatch::test]
+async fn block_in_place_is_not_a_stall() {
+    // block_in_place needs a multi-thread runtime: run one inside the test.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let handle = runtime
+        .spawn(async { blockwatch::block_in_place(hidden_blocking_helper) }.watched("exempt"));
+    handle.await.unwrap();
+    runtime.shutdown_background();
+}
