@@ -7,8 +7,9 @@
 //!   (directly by the engine), and calling an async fn only builds a future.
 //! - A fn blocks when its body, run synchronously, reaches a blocking catalog call, or a
 //!   call (not in an async block, not in a closure given to `spawn_blocking` & co.) to a
-//!   workspace fn that blocks. Computed as a fixpoint in rounds, so each fn's chain is a
-//!   shortest one and cycles (recursion) terminate.
+//!   workspace fn that blocks. Computed breadth-first from the direct blockers up the
+//!   reverse call edges, so each fn's chain is a shortest one, cycles (recursion)
+//!   terminate, and the work is linear in the number of calls.
 //! - Path calls (`helper()`, `crate::db::load()`, `Store::open(..)`, `other_crate::f()`)
 //!   match fns by their absolute path, in the caller's crate, or in the workspace crate
 //!   whose name is the first segment.
@@ -18,7 +19,7 @@
 //!   see [`AMBIGUOUS_METHOD_NAMES`]), and only when every workspace method of that name
 //!   blocks (which, for a unique name, is that one method).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use blockwatch_lint::{Category, Certainty, ChainLink};
 
@@ -188,6 +189,8 @@ pub(crate) struct Graph<'a> {
     by_path: HashMap<(usize, &'a [String]), Vec<usize>>,
     methods: HashMap<&'a str, Vec<usize>>,
     crates: &'a HashMap<String, usize>,
+    /// The targets of each call of each fn, resolved once: `targets[fn][call]`.
+    targets: Vec<Vec<Option<Targets>>>,
     witness: Vec<Option<Witness>>,
 }
 
@@ -213,13 +216,19 @@ impl<'a> Graph<'a> {
             by_path,
             methods,
             crates,
+            targets: Vec::new(),
             witness: vec![None; fns.len()],
         };
+        graph.targets = fns
+            .iter()
+            .enumerate()
+            .map(|(i, f)| f.calls.iter().map(|c| graph.resolve(i, c)).collect())
+            .collect();
         graph.solve();
         graph
     }
 
-    fn targets(&self, caller: usize, call: &Call) -> Option<Targets> {
+    fn resolve(&self, caller: usize, call: &Call) -> Option<Targets> {
         let unit = self.fns[caller].unit;
         if let Some(name) = &call.method {
             if call.candidates.is_empty() {
@@ -259,10 +268,10 @@ impl<'a> Graph<'a> {
         None
     }
 
-    /// The blocking fn a call reaches, if the call blocks.
-    fn blocking_target(&self, caller: usize, call: &Call) -> Option<usize> {
-        match self.targets(caller, call)? {
-            Targets::Any(ids) => ids.into_iter().find(|&i| self.witness[i].is_some()),
+    /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.
+    fn blocking_target(&self, caller: usize, call: usize) -> Option<usize> {
+        match self.targets.get(caller)?.get(call)?.as_ref()? {
+            Targets::Any(ids) => ids.iter().copied().find(|&i| self.witness[i].is_some()),
             Targets::All(ids) => {
                 if ids.iter().all(|&i| self.witness[i].is_some()) {
                     ids.first().copied()
@@ -273,36 +282,44 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// Breadth-first from the fns that block directly, up the reverse call edges: each
+    /// fn is marked once, by a shortest chain, and cycles end because a marked fn is
+    /// never visited again. Linear in the number of call edges.
     fn solve(&mut self) {
+        let mut callers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.fns.len()];
+        for (i, f) in self.fns.iter().enumerate() {
+            if f.is_async {
+                continue;
+            }
+            for (c, call) in f.calls.iter().enumerate() {
+                if call.in_async || call.offloaded {
+                    continue;
+                }
+                let ids = match &self.targets[i][c] {
+                    Some(Targets::Any(ids) | Targets::All(ids)) => ids,
+                    None => continue,
+                };
+                for &t in ids {
+                    callers[t].push((i, c));
+                }
+            }
+        }
+        let mut queue = VecDeque::new();
         for (i, f) in self.fns.iter().enumerate() {
             if !f.is_async && !f.blocking.is_empty() {
                 self.witness[i] = Some(Witness::Direct(0));
+                queue.push_back(i);
             }
         }
-        // Rounds: a fn found blocking in round k has a chain of length k. Each round
-        // adds at least one fn or stops, so this ends after at most fns.len() rounds.
-        loop {
-            let mut found = Vec::new();
-            for (i, f) in self.fns.iter().enumerate() {
-                if f.is_async || self.witness[i].is_some() {
+        while let Some(t) = queue.pop_front() {
+            for &(i, c) in &callers[t] {
+                if self.witness[i].is_some() {
                     continue;
                 }
-                let hit = f.calls.iter().enumerate().find_map(|(c, call)| {
-                    if call.in_async || call.offloaded {
-                        return None;
-                    }
-                    let callee = self.blocking_target(i, call)?;
-                    (callee != i).then_some(Witness::Via { call: c, callee })
-                });
-                if let Some(w) = hit {
-                    found.push((i, w));
+                if let Some(callee) = self.blocking_target(i, c) {
+                    self.witness[i] = Some(Witness::Via { call: c, callee });
+                    queue.push_back(i);
                 }
-            }
-            if found.is_empty() {
-                break;
-            }
-            for (i, w) in found {
-                self.witness[i] = Some(w);
             }
         }
     }
@@ -362,11 +379,11 @@ impl<'a> Graph<'a> {
     pub(crate) fn findings(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for (i, f) in self.fns.iter().enumerate() {
-            for call in &f.calls {
+            for (c, call) in f.calls.iter().enumerate() {
                 if !call.in_async || call.offloaded {
                     continue;
                 }
-                let Some(callee) = self.blocking_target(i, call) else {
+                let Some(callee) = self.blocking_target(i, c) else {
                     continue;
                 };
                 let Some((chain, blocker)) = self.chain(callee) else {

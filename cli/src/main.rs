@@ -31,7 +31,9 @@ fn main() -> ExitCode {
     let command = match args::parse(std::env::args_os().skip(1)) {
         Ok(command) => command,
         Err(e) => {
-            eprintln!("error: {e}\n\nFor more information, try '--help'.");
+            print_err(&format!(
+                "error: {e}\n\nFor more information, try '--help'.\n"
+            ));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -54,6 +56,11 @@ fn print(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
+/// Writes to stderr; unlike `eprint!`, never panics when stderr is closed.
+fn print_err(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 fn use_color(opts: &Options) -> bool {
     match opts.color {
         ColorChoice::Always => true,
@@ -70,7 +77,7 @@ fn scan_and_report(opts: &Options) -> u8 {
     let (report, root) = match scan::run(opts) {
         Ok(done) => done,
         Err(scan::Fatal(message)) => {
-            eprintln!("error: {message}");
+            print_err(&format!("error: {message}\n"));
             return EXIT_USAGE;
         }
     };
@@ -83,16 +90,16 @@ fn scan_and_report(opts: &Options) -> u8 {
     // Input errors always go to stderr: they change the exit code, even with --quiet.
     if !report.errors.is_empty() {
         let stderr_color = color && std::io::stderr().is_terminal();
-        eprint!("{}", human::render_errors(&report.errors, stderr_color));
+        print_err(&human::render_errors(&report.errors, stderr_color));
     }
     match &opts.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, &text) {
-                eprintln!("error: cannot write {}: {e}", path.display());
+                print_err(&format!("error: cannot write {}: {e}\n", path.display()));
                 return EXIT_USAGE;
             }
             if !opts.quiet && opts.format != Format::Human {
-                eprint!("{}", human::summary(&report));
+                print_err(&human::summary(&report));
             }
         }
         None => print(&text),
