@@ -296,11 +296,19 @@ impl Builder {
     }
 
     /// Applies the environment variables over the builder's settings and validates.
-    pub(crate) fn resolve_environment(mut self) -> Result<Builder, StartError> {
-        if let Some(value) = env_var(ENV_ENABLE) {
+    pub(crate) fn resolve_environment(self) -> Result<Builder, StartError> {
+        self.resolve_with(env_var)
+    }
+
+    /// [`Builder::resolve_environment`] with the variables read through `lookup`.
+    fn resolve_with(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Builder, StartError> {
+        if let Some(value) = lookup(ENV_ENABLE) {
             self.enabled = Some(parse_switch(ENV_ENABLE, &value)?);
         }
-        if let Some(value) = env_var(ENV_THRESHOLD_MS) {
+        if let Some(value) = lookup(ENV_THRESHOLD_MS) {
             let millis: u64 = value
                 .trim()
                 .parse()
@@ -310,7 +318,7 @@ impl Builder {
                 })?;
             self.threshold = Duration::from_millis(millis);
         }
-        if let Some(value) = env_var(ENV_REPORT) {
+        if let Some(value) = lookup(ENV_REPORT) {
             self.json_path = Some(PathBuf::from(value));
         }
         if self.threshold < Duration::from_millis(1) {
@@ -368,11 +376,59 @@ mod tests {
         ));
     }
 
+    fn environment(
+        pairs: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    }
+
+    #[test]
+    fn the_environment_overrides_the_builder() {
+        let off = Builder::new().enabled(true);
+        let off = off.resolve_with(environment(&[(ENV_ENABLE, "0")])).unwrap();
+        assert!(!off.is_enabled(), "BLOCKWATCH=0 wins over enabled(true)");
+
+        let on = Builder::new().enabled(false);
+        let on = on.resolve_with(environment(&[(ENV_ENABLE, "1")])).unwrap();
+        assert!(on.is_enabled(), "BLOCKWATCH=1 wins over enabled(false)");
+
+        let tuned = Builder::new().threshold(Duration::from_secs(1));
+        let tuned = tuned
+            .resolve_with(environment(&[
+                (ENV_THRESHOLD_MS, "250"),
+                (ENV_REPORT, "/tmp/stalls.jsonl"),
+            ]))
+            .unwrap();
+        assert_eq!(tuned.threshold, Duration::from_millis(250));
+        assert_eq!(tuned.json_path, Some(PathBuf::from("/tmp/stalls.jsonl")));
+
+        let default = Builder::new().resolve_with(environment(&[])).unwrap();
+        assert_eq!(default.is_enabled(), cfg!(debug_assertions));
+        assert_eq!(default.threshold, DEFAULT_THRESHOLD);
+    }
+
+    #[test]
+    fn a_bad_threshold_in_the_environment_is_an_error() {
+        let result = Builder::new().resolve_with(environment(&[(ENV_THRESHOLD_MS, "fast")]));
+        assert!(matches!(
+            result,
+            Err(StartError::InvalidSetting {
+                name: ENV_THRESHOLD_MS,
+                ..
+            })
+        ));
+    }
+
     #[test]
     fn bad_intervals_and_thresholds_are_errors() {
         let too_coarse = Builder::new().scan_interval(Duration::from_millis(50));
         assert!(matches!(
-            too_coarse.resolve_environment(),
+            too_coarse.resolve_with(environment(&[])),
             Err(StartError::InvalidSetting {
                 name: "scan_interval",
                 ..
@@ -380,7 +436,7 @@ mod tests {
         ));
         let zero = Builder::new().threshold(Duration::ZERO);
         assert!(matches!(
-            zero.resolve_environment(),
+            zero.resolve_with(environment(&[])),
             Err(StartError::InvalidSetting {
                 name: "threshold",
                 ..

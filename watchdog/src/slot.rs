@@ -430,3 +430,71 @@ impl Drop for ExemptGuard {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::panic::Location;
+
+    fn snapshot_here() -> Snapshot {
+        local_slot()
+            .expect("a slot")
+            .snapshot()
+            .expect("a stable snapshot")
+    }
+
+    #[test]
+    fn nested_polls_blame_the_innermost_and_restore_the_outer() {
+        arm();
+        let outer = Origin::location(Location::caller());
+        let inner = Origin::named("inner", Location::caller());
+        let before = {
+            let _warm = PollGuard::enter(outer, 0, 0);
+            snapshot_here().poll_id
+        };
+        {
+            let _outer = PollGuard::enter(outer, 7, 1);
+            let first = snapshot_here();
+            assert_eq!(
+                (first.depth, first.origin, first.task_id, first.scope),
+                (1, outer, 7, 1)
+            );
+            assert_eq!(first.poll_id, before + 1);
+            {
+                let _inner = PollGuard::enter(inner, 8, 2);
+                let nested = snapshot_here();
+                assert_eq!((nested.depth, nested.origin, nested.task_id), (2, inner, 8));
+                assert_eq!(nested.poll_id, first.poll_id, "one poll of the thread");
+            }
+            let restored = snapshot_here();
+            assert_eq!(
+                (restored.depth, restored.origin, restored.scope),
+                (1, outer, 1)
+            );
+        }
+        let idle = snapshot_here();
+        assert!(!idle.busy());
+        assert_eq!(idle.ended_poll_id, before + 1);
+    }
+
+    #[test]
+    fn exempt_stretches_are_visible_and_end_with_their_guard() {
+        arm();
+        let origin = Origin::location(Location::caller());
+        let _poll = PollGuard::enter(origin, 0, 0);
+        {
+            let _exempt = ExemptGuard::enter();
+            assert_eq!(snapshot_here().exempt, 1);
+        }
+        assert_eq!(snapshot_here().exempt, 0);
+    }
+
+    #[test]
+    fn the_signal_handler_finds_a_slot_by_thread_id() {
+        arm();
+        let _poll = PollGuard::enter(Origin::location(Location::caller()), 0, 0);
+        let slot = local_slot().expect("a slot");
+        let found = find_by_tid(crate::stack::thread_id()).expect("found");
+        assert!(std::ptr::eq(slot, found));
+    }
+}

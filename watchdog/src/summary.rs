@@ -137,3 +137,47 @@ impl SummaryBuilder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(stall_id: u64, site: &str, millis: u64, still_blocked: bool) -> StallReport {
+        StallReport {
+            task: site.to_owned(),
+            task_id: None,
+            location: None,
+            thread: "worker".to_owned(),
+            worker: Some(0),
+            elapsed: Duration::from_millis(millis),
+            still_blocked,
+            backtrace: Vec::new(),
+            backtrace_note: None,
+            scope: 0,
+            stall_id,
+            site: site.to_owned(),
+        }
+    }
+
+    #[test]
+    fn each_stall_counts_once_with_its_final_duration() {
+        let mut builder = SummaryBuilder::default();
+        builder.record(&report(1, "a", 100, true));
+        builder.record(&report(1, "a", 300, false));
+        builder.record(&report(2, "a", 200, false));
+        builder.record(&report(3, "b", 900, true)); // still live when summarized
+        let summary = builder.build(4, 5, 6);
+        assert_eq!(summary.stalls(), 3);
+        assert_eq!(summary.sites[0].site, "b", "most blocked time first");
+        let a = &summary.sites[1];
+        assert_eq!(
+            (a.count, a.worst, a.total),
+            (2, Duration::from_millis(300), Duration::from_millis(500))
+        );
+        assert_eq!(
+            (summary.dropped_reports, summary.exempt, summary.allowed),
+            (4, 5, 6)
+        );
+        assert!(summary.to_string().contains("4 report(s) dropped"));
+    }
+}
