@@ -115,3 +115,31 @@ fn chains_cross_workspace_crates_by_crate_name() {
     assert_eq!(open["chain"][0]["file"], "crates/core/src/store.rs");
     assert_eq!(open["chain"][0]["callee"], "std::fs::read");
 }
+
+#[test]
+fn files_no_crate_root_reaches_are_scanned_with_their_location_module_path() {
+    let scratch = common::Scratch::copy_of("aliases");
+    let util = scratch.path().join("src/util");
+    std::fs::create_dir_all(&util).unwrap();
+    std::fs::write(
+        util.join("orphan.rs"),
+        "pub fn helper() -> Vec<u8> {\n    std::fs::read(\"x\").unwrap_or_default()\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        util.join("other.rs"),
+        "pub async fn uses() {\n    crate::util::orphan::helper();\n}\n",
+    )
+    .unwrap();
+    let (_, report) = json_in(scratch.path(), &[]);
+    let found = findings(&report);
+    assert!(
+        found.contains(&(
+            "src/util/other.rs".into(),
+            2,
+            "fs".into(),
+            "util::orphan::helper".into()
+        )),
+        "{found:?}"
+    );
+}
