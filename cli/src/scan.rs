@@ -172,10 +172,11 @@ impl<'a> Planner<'a> {
     }
 
     fn add_unit(&mut self, root: Option<PathBuf>, base: PathBuf, is_test: bool) {
+        // Manifest paths may be written `./src/lib.rs`: compare them as the walk finds them.
         self.units.push(Unit {
-            base,
+            base: normalize(&base),
             is_test,
-            root,
+            root: root.map(|r| normalize(&r)),
         });
     }
 
