@@ -106,6 +106,22 @@ impl StallReport {
         self.stall_id
     }
 
+    /// The innermost frame of the application's own code: the first frame that is not
+    /// in the standard library, libc, tokio or blockwatch. Usually the function to fix.
+    ///
+    /// ```
+    /// # fn show(report: &blockwatch_watchdog::StallReport) {
+    /// if let Some(frame) = report.user_frame() {
+    ///     eprintln!("blocked in {frame}");
+    /// }
+    /// # }
+    /// ```
+    pub fn user_frame(&self) -> Option<&Frame> {
+        self.backtrace
+            .iter()
+            .find(|frame| is_user_code(&frame.function))
+    }
+
     /// Whether any frame of the stack names a function containing `name`.
     ///
     /// ```
@@ -136,6 +152,9 @@ impl fmt::Display for StallReport {
         } else {
             write!(f, " for {seconds:.2} s in total (the poll has returned)")?;
         }
+        if let Some(frame) = self.user_frame() {
+            write!(f, "\n  blocked in: {frame}")?;
+        }
         if !self.backtrace.is_empty() {
             f.write_str("\n  stack of the blocking code (innermost first):")?;
             for (index, frame) in self.backtrace.iter().enumerate() {
@@ -145,5 +164,71 @@ impl fmt::Display for StallReport {
             write!(f, "\n  (no stack: {note})")?;
         }
         Ok(())
+    }
+}
+
+/// Crates whose frames are machinery, not the application's code.
+const NOT_USER_CODE: &[&str] = &[
+    "std::",
+    "core::",
+    "alloc::",
+    "tokio::",
+    "backtrace::",
+    "blockwatch_watchdog::",
+    "parking_lot",
+    "__",
+];
+
+fn is_user_code(function: &str) -> bool {
+    let path = function.trim_start_matches('<');
+    path.contains("::") && !NOT_USER_CODE.iter().any(|prefix| path.starts_with(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(function: &str) -> Frame {
+        Frame {
+            function: function.to_owned(),
+            file: Some("src/main.rs".to_owned()),
+            line: Some(3),
+        }
+    }
+
+    #[test]
+    fn the_user_frame_skips_libc_std_and_runtime_frames() {
+        let report = StallReport {
+            task: "t".to_owned(),
+            task_id: Some(4),
+            location: Some("src/main.rs:1:1".to_owned()),
+            thread: "main".to_owned(),
+            worker: None,
+            elapsed: Duration::from_millis(150),
+            still_blocked: true,
+            backtrace: vec![
+                frame("__GI___clock_nanosleep"),
+                frame("std::thread::sleep"),
+                frame("<core::pin::Pin<P> as core::future::future::Future>::poll"),
+                frame("app::load::{{closure}}"),
+            ],
+            backtrace_note: None,
+            scope: 0,
+            stall_id: 1,
+            site: "t".to_owned(),
+        };
+        assert_eq!(
+            report.user_frame().unwrap().function,
+            "app::load::{{closure}}"
+        );
+        let text = report.to_string();
+        assert!(
+            text.contains("blocked in: app::load::{{closure}} at src/main.rs:3"),
+            "{text}"
+        );
+        assert!(text.contains("STILL BLOCKED"), "{text}");
+        let json = report.to_json();
+        assert_eq!(json["backtrace"][1], "std::thread::sleep at src/main.rs:3");
+        assert_eq!(json["task_id"], 4);
     }
 }
