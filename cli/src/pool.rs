@@ -67,10 +67,14 @@ where
     install_panic_hook();
 
     let worker = || loop {
-        IN_WORKER.with(|w| w.set(true));
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(job) = jobs.get(i) else { break };
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| work(job))).map_err(|payload| {
+        // Marks the thread for the panic hook only while a job runs, so the fallback of
+        // running jobs on the calling thread leaves its later panics alone.
+        IN_WORKER.with(|w| w.set(true));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| work(job)));
+        IN_WORKER.with(|w| w.set(false));
+        let outcome = outcome.map_err(|payload| {
             LAST_PANIC
                 .with(|p| p.borrow_mut().take())
                 .unwrap_or_else(|| payload_text(payload.as_ref()))
