@@ -143,3 +143,30 @@ fn files_no_crate_root_reaches_are_scanned_with_their_location_module_path() {
         "{found:?}"
     );
 }
+
+#[test]
+fn out_of_line_cfg_test_modules_are_test_code() {
+    let scratch = common::Scratch::copy_of("aliases");
+    let lib = scratch.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("{text}\n#[cfg(test)]\nmod checks;\n")).unwrap();
+    std::fs::write(
+        scratch.path().join("src/checks.rs"),
+        // No test attribute here: the file is test code because its `mod` is cfg(test).
+        "pub async fn fixture_bytes() -> Vec<u8> {\n    std::fs::read(\"x\").unwrap_or_default()\n}\n",
+    )
+    .unwrap();
+    let (_, report) = json_in(scratch.path(), &[]);
+    let found = findings(&report);
+    assert!(
+        found.contains(&(
+            "src/checks.rs".into(),
+            2,
+            "test".into(),
+            "std::fs::read".into()
+        )),
+        "{found:?}"
+    );
+    let (_, report) = json_in(scratch.path(), &["--no-tests"]);
+    assert!(findings(&report).iter().all(|f| f.0 != "src/checks.rs"));
+}
