@@ -71,6 +71,11 @@ pub struct Config {
     pub disable: Vec<Category>,
     /// Accepted findings.
     pub allow: Vec<AllowEntry>,
+    /// The project's own offloading fns (e.g. `my_crate::blocking::run`, or a bare
+    /// name): closures passed to them run off the executor, as with `spawn_blocking`.
+    /// Matched by the last path segment. Wrappers defined in the checked file itself are
+    /// recognised without configuration.
+    pub offload: Vec<String>,
 }
 
 /// The result of [`Config::discover`]: the merged configuration and every file read.
@@ -259,6 +264,7 @@ impl Config {
             }
         }
         self.allow.extend(other.allow);
+        self.offload.extend(other.offload);
     }
 
     /// Whether category `c` is checked: switched on by default or by `enable`, and not
@@ -331,6 +337,7 @@ const KEYS: &[&str] = &[
     "enable",
     "disable",
     "allow",
+    "offload",
     "categories",
 ];
 
@@ -455,6 +462,20 @@ impl<'a> Doc<'a> {
                         let path = self.string(item, &format!("{full}[{i}]"))?;
                         self.check_path(&path, item.span(), &format!("{full}[{i}]"))?;
                         config.exempt.push(path);
+                    }
+                }
+                "offload" => {
+                    for (i, item) in self.array(value, &full)?.iter().enumerate() {
+                        let path = self.string(item, &format!("{full}[{i}]"))?;
+                        if path.ends_with("::") {
+                            return Err(self.error(
+                                item.span(),
+                                Some(&format!("{full}[{i}]")),
+                                format!("`{path}` is a prefix; `offload` takes fn paths or names"),
+                            ));
+                        }
+                        self.check_path(&path, item.span(), &format!("{full}[{i}]"))?;
+                        config.offload.push(path);
                     }
                 }
                 "enable" => config.enable = self.categories(value, &full)?,

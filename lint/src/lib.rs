@@ -23,6 +23,7 @@ mod matcher;
 mod resolve;
 pub mod summary;
 mod visitor;
+mod wrappers;
 
 use visitor::Analyzer;
 
@@ -48,6 +49,7 @@ pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding
 pub fn check_file(file: &syn::File, config: &Config) -> Vec<Finding> {
     let matcher = config.matcher();
     let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
+    v.wrappers = wrappers::offload_wrappers(&file.items, config);
     v.visit_module_items(&file.items);
     v.findings
 }
@@ -66,6 +68,7 @@ pub fn check_file(file: &syn::File, config: &Config) -> Vec<Finding> {
 pub fn check_item(item: &syn::Item, config: &Config) -> Vec<Finding> {
     let matcher = config.matcher();
     let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
+    v.wrappers = wrappers::offload_wrappers(std::slice::from_ref(item), config);
     v.visit_module_items(std::slice::from_ref(item));
     v.findings
 }
@@ -95,6 +98,7 @@ pub fn summarize_file(
 ) -> FileSummary {
     let matcher = config.matcher();
     let mut v = Analyzer::new(&matcher, module_path.to_vec(), is_test_file, true);
+    v.wrappers = wrappers::offload_wrappers(&file.items, config);
     v.visit_module_items(&file.items);
     let findings = v
         .findings

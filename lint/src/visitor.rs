@@ -6,7 +6,7 @@
 //! it the visitor stops descending (and reports nothing deeper), so that pathological
 //! input cannot overflow the caller's stack.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use proc_macro2::Span;
@@ -40,7 +40,7 @@ const POLL_TRAITS: &[&str] = &[
 ];
 
 /// Names of fns and methods whose sync closure arguments run off the executor thread.
-const OFFLOADERS: &[&str] = &[
+pub(crate) const OFFLOADERS: &[&str] = &[
     "spawn_blocking",
     "block_in_place",
     "unblock",
@@ -92,6 +92,8 @@ pub(crate) struct Analyzer<'m> {
     summarize: bool,
     pub fns: Vec<FnSummary>,
     fn_stack: Vec<FnSummary>,
+    /// Offloading wrappers defined in the checked code (see [`crate::wrappers`]).
+    pub(crate) wrappers: HashSet<String>,
 }
 
 fn addr(e: &Expr) -> usize {
@@ -225,6 +227,7 @@ impl<'m> Analyzer<'m> {
             summarize,
             fns: Vec::new(),
             fn_stack: Vec::new(),
+            wrappers: HashSet::new(),
         }
     }
 
@@ -490,6 +493,7 @@ impl<'m> Analyzer<'m> {
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
                 offloader = OFFLOADERS.contains(&name.as_str())
+                    || self.wrappers.contains(&name)
                     || (name == "scope" && path.segments.iter().any(|s| s.ident == "rayon"));
                 let res = self.resolve(path);
                 let start = match &path.leading_colon {
@@ -608,7 +612,7 @@ impl<'m> Analyzer<'m> {
                 self.mark(arg, true, false);
             }
         }
-        if OFFLOADERS.contains(&name.as_str()) {
+        if OFFLOADERS.contains(&name.as_str()) || self.wrappers.contains(&name) {
             for arg in &m.args {
                 if let Expr::Closure(c) = peel(arg) {
                     if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) {

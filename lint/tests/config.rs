@@ -55,7 +55,7 @@ fn errors_name_file_line_key_and_problem() {
     let cases = [
         ("\n\n[categories]\nenable = [\"locks\"]", "blockwatch.toml:4: `categories.enable`: unknown category `locks`; expected one of: sleep, fs,"),
         ("enable = [\"locks\"]", "blockwatch.toml:1: `enable`: unknown category `locks`"),
-        ("frobnicate = 1", "blockwatch.toml:1: `frobnicate`: unknown key `frobnicate`; expected one of: extra, exempt, enable, disable, allow, categories"),
+        ("frobnicate = 1", "blockwatch.toml:1: `frobnicate`: unknown key `frobnicate`; expected one of: extra, exempt, enable, disable, allow, offload, categories"),
         ("exempt = \"std::fs::read\"", "blockwatch.toml:1: `exempt`: expected an array, found string"),
         ("exempt = [1]", "blockwatch.toml:1: `exempt[0]`: expected a string, found integer"),
         ("exempt = [\"not a path\"]", "blockwatch.toml:1: `exempt[0]`: `not a path` is not a path"),
@@ -64,6 +64,7 @@ fn errors_name_file_line_key_and_problem() {
         ("\nallow = [{ file = \"examples/**\", reason = \"\" }]", "blockwatch.toml:2: `allow[0].reason`: must not be empty"),
         ("allow = [{ file = \"[\", reason = \"x\" }]", "blockwatch.toml:1: `allow[0].file`: invalid glob `[`"),
         ("enable = [", "blockwatch.toml:1: invalid TOML"),
+        ("offload = [\"pool::\"]", "blockwatch.toml:1: `offload[0]`: `pool::` is a prefix"),
     ];
     for (text, want) in cases {
         let got = parse(text).unwrap_err();
@@ -216,4 +217,21 @@ fn catalog_honours_disable_exempt_and_extra() {
         .map(|f| f.resolved)
         .collect();
     assert_eq!(got, ["reqwest::blocking::get", "app::slow"]);
+}
+
+#[test]
+fn offload_names_the_projects_own_offloaders() {
+    let c = parse("offload = [\"my_crate::pool::run_blocking\"]").unwrap();
+    assert_eq!(c.offload, ["my_crate::pool::run_blocking"]);
+    let src = r#"use my_crate::pool::run_blocking;
+        async fn f() {
+            run_blocking(|| std::fs::read("x")).await;
+            other(|| std::fs::read("y"));
+        }"#;
+    let file: syn::File = syn::parse_str(src).unwrap();
+    let got: Vec<(usize, String)> = blockwatch_lint::check_file(&file, &c)
+        .into_iter()
+        .map(|f| (f.start().0, f.resolved))
+        .collect();
+    assert_eq!(got, [(4, "std::fs::read".to_string())]);
 }

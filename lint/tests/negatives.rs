@@ -203,3 +203,19 @@ fn awaited_glob_names() {
 fn item_mode_awaited_unresolved() {
     assert!(item_findings("async fn f() { sleep(d).await; read_to_string(p).await; }").is_empty());
 }
+
+#[test]
+fn wrappers_of_offloaders_in_the_same_file() {
+    assert_clean(
+        r#"async fn asyncify<F, T>(f: F) -> std::io::Result<T>
+        where
+            F: FnOnce() -> std::io::Result<T> + Send + 'static,
+            T: Send + 'static,
+        {
+            tokio::task::spawn_blocking(f).await.unwrap()
+        }
+        pub async fn read_to_string(path: String) -> std::io::Result<String> {
+            asyncify(move || std::fs::read_to_string(path)).await
+        }"#,
+    );
+}

@@ -1,0 +1,150 @@
+//! Offloading wrappers defined in the checked code: a fn that hands one of its own
+//! parameters to an offloader (`fn asyncify<F>(f: F) { spawn_blocking(f) }`) offloads the
+//! closures given to it, like the offloader itself.
+
+use std::collections::HashSet;
+
+use syn::visit::{self, Visit};
+use syn::{Expr, FnArg, ImplItem, Item, Pat};
+
+use crate::visitor::{MAX_DEPTH, OFFLOADERS};
+use crate::Config;
+
+/// Names of the fns and methods among `items` (and their inline modules and impls)
+/// that pass a parameter straight to an offloading call, plus the configured ones.
+pub(crate) fn offload_wrappers(items: &[Item], config: &Config) -> HashSet<String> {
+    let mut found: HashSet<String> = config
+        .offload
+        .iter()
+        .map(|p| p.rsplit("::").next().unwrap_or(p).to_string())
+        .collect();
+    collect(items, &mut found, 0);
+    found
+}
+
+fn collect(items: &[Item], found: &mut HashSet<String>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    for item in items {
+        match item {
+            Item::Fn(f) => check_fn(&f.sig, &f.block, found),
+            Item::Impl(i) => {
+                for ii in &i.items {
+                    if let ImplItem::Fn(f) = ii {
+                        check_fn(&f.sig, &f.block, found);
+                    }
+                }
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect(items, found, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check_fn(sig: &syn::Signature, body: &syn::Block, found: &mut HashSet<String>) {
+    let params: Vec<String> = sig
+        .inputs
+        .iter()
+        .filter_map(|a| match a {
+            FnArg::Typed(pt) => match &*pt.pat {
+                Pat::Ident(i) => Some(i.ident.to_string()),
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    if params.is_empty() {
+        return;
+    }
+    let mut finder = Finder {
+        params: &params,
+        depth: 0,
+        hit: false,
+    };
+    finder.visit_block(body);
+    if finder.hit {
+        found.insert(sig.ident.to_string());
+    }
+}
+
+/// Looks for `offloader(.., param, ..)` or `x.offloader(.., param, ..)`.
+struct Finder<'p> {
+    params: &'p [String],
+    depth: usize,
+    hit: bool,
+}
+
+impl Finder<'_> {
+    fn passes_param<'a>(&self, args: impl IntoIterator<Item = &'a Expr>) -> bool {
+        args.into_iter().any(|a| match a {
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.params.iter().any(|n| i == n)),
+            _ => false,
+        })
+    }
+}
+
+impl<'ast> Visit<'ast> for Finder<'_> {
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        if self.hit || self.depth >= MAX_DEPTH {
+            return;
+        }
+        let offloads = match e {
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => {
+                    let name = p.path.segments.last().map(|s| s.ident.to_string());
+                    name.is_some_and(|n| OFFLOADERS.contains(&n.as_str()))
+                        && self.passes_param(&c.args)
+                }
+                _ => false,
+            },
+            Expr::MethodCall(m) => {
+                OFFLOADERS.contains(&m.method.to_string().as_str()) && self.passes_param(&m.args)
+            }
+            _ => false,
+        };
+        if offloads {
+            self.hit = true;
+            return;
+        }
+        self.depth += 1;
+        visit::visit_expr(self, e);
+        self.depth -= 1;
+    }
+
+    fn visit_item(&mut self, _: &'ast Item) {}
+    fn visit_type(&mut self, _: &'ast syn::Type) {}
+    fn visit_pat(&mut self, _: &'ast Pat) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_wrappers_of_offloaders() {
+        let file: syn::File = syn::parse_str(
+            r#"
+            async fn asyncify<F, T>(f: F) -> T { match spawn_blocking(f).await { Ok(v) => v, Err(_) => panic!() } }
+            impl Pool { fn run<F>(&self, job: F) { self.inner.spawn(job); } }
+            mod m { pub fn off(g: impl FnOnce()) { std::thread::spawn(g); } }
+            fn not_a_wrapper(f: F) { f(); spawn_blocking(|| 1); }
+            "#,
+        )
+        .unwrap();
+        let config = Config {
+            offload: vec!["my_crate::pool::run_blocking".into()],
+            ..Config::default()
+        };
+        let mut got: Vec<String> = offload_wrappers(&file.items, &config).into_iter().collect();
+        got.sort();
+        assert_eq!(got, ["asyncify", "off", "run", "run_blocking"]);
+    }
+}
