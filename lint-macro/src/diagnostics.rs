@@ -5,7 +5,7 @@
 //! - an error is a `compile_error!` whose first tokens carry the span of the call's first
 //!   token and whose last tokens carry the span of its last token, so rustc underlines the
 //!   whole call; the replacement goes on its own `help:` line in the message;
-//! - a warning is the use of a `#[deprecated]` unit struct, spanned at the call: rustc
+//! - a warning is the use of a `#[deprecated]` local macro, spanned at the call: rustc
 //!   reports it as a `deprecated` warning with our note, and `-D warnings` makes it an error.
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -17,14 +17,14 @@ use blockwatch_lint::Finding;
 pub fn message(finding: &Finding) -> String {
     let mut text = finding.message();
     if !finding.why.is_empty() {
-        text.push_str("\n  note: ");
+        text.push_str("\nnote: ");
         text.push_str(&finding.why);
     }
     if !finding.replacement.is_empty() {
-        text.push_str("\n  help: use ");
+        text.push_str("\nhelp: use ");
         text.push_str(&finding.replacement);
     }
-    text.push_str("\n  note: to accept this call, put `#[blockwatch::allow_blocking(reason = \"...\")]` on its statement");
+    text.push_str("\nnote: to accept this call, put `#[blockwatch::allow_blocking(reason = \"...\")]` on its statement");
     text
 }
 
@@ -40,19 +40,23 @@ pub fn spanned_error(start: Span, end: Span, text: &str) -> syn::Error {
     syn::Error::new_spanned(quote!(#first #last), text)
 }
 
-/// A deprecation warning at the call. The tokens are an item, valid in item and
-/// statement position.
+/// A deprecation warning at the call: the invocation of a `#[deprecated]` local macro
+/// (rustc names a macro without a path: "use of deprecated macro `blocking_call`"). Each
+/// finding gets its own `const _` block so the notes of two findings never mix. The
+/// tokens are an item, valid in item and statement position.
 pub fn warning(finding: &Finding) -> TokenStream {
     let note = message(finding);
-    let marker = Ident::new("BlockingCall", Span::call_site());
-    let use_site = Ident::new("BlockingCall", finding.span);
-    let binding = quote_spanned!(finding.span=> let _ = #use_site;);
+    let definition = Ident::new("blocking_call", Span::call_site());
+    let use_site = Ident::new("blocking_call", finding.span);
+    let invocation = quote_spanned!(finding.span=> #use_site!(););
     quote! {
         const _: () = {
             #[deprecated(note = #note)]
-            #[allow(dead_code)]
-            struct #marker;
-            #binding
+            #[allow(unused_macros)]
+            macro_rules! #definition {
+                () => {};
+            }
+            #invocation
         };
     }
 }
@@ -63,4 +67,53 @@ pub fn render(findings: &[Finding], warn: bool) -> TokenStream {
         .iter()
         .map(|f| if warn { warning(f) } else { error(f) })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blockwatch_lint::Config;
+
+    fn findings(src: &str) -> Vec<Finding> {
+        let item: syn::Item = syn::parse_str(src).unwrap();
+        blockwatch_lint::check_item(&item, &Config::default())
+    }
+
+    const SLOW: &str = "async fn slow() { std::thread::sleep(d); }";
+
+    #[test]
+    fn message_names_the_call_why_and_replacement() {
+        let found = findings(SLOW);
+        assert_eq!(found.len(), 1);
+        let text = message(&found[0]);
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("blocking call `std::thread::sleep(..)` in async fn `slow`")
+        );
+        assert!(lines.next().unwrap().starts_with("note: "), "{text}");
+        assert_eq!(lines.next(), Some("help: use tokio::time::sleep(..).await"));
+    }
+
+    #[test]
+    fn one_error_or_warning_per_finding() {
+        let found = findings("async fn two() { std::fs::read(a); std::thread::sleep(d); }");
+        assert_eq!(found.len(), 2);
+        let errors = render(&found, false).to_string();
+        assert_eq!(errors.matches("compile_error").count(), 2, "{errors}");
+        assert!(!errors.contains("deprecated"), "{errors}");
+        let warnings = render(&found, true).to_string();
+        assert_eq!(warnings.matches("# [deprecated").count(), 2, "{warnings}");
+        assert_eq!(
+            warnings.matches("blocking_call ! ()").count(),
+            2,
+            "{warnings}"
+        );
+        assert!(!warnings.contains("compile_error"), "{warnings}");
+    }
+
+    #[test]
+    fn no_findings_render_nothing() {
+        assert!(render(&findings("async fn f() { g().await; }"), false).is_empty());
+    }
 }

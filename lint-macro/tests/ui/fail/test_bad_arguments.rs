@@ -1,0 +1,11 @@
+// `#[blockwatch::test]` takes tokio's runtime options, checked where they are written.
+#[blockwatch::test(threads = 2)]
+async fn unknown_option() {}
+
+#[blockwatch::test(worker_threads = 2)]
+async fn threads_without_multi_thread() {}
+
+#[blockwatch::test]
+fn not_async() {}
+
+fn main() {}
