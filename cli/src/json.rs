@@ -56,8 +56,9 @@ fn error(e: &InputError) -> Value {
     json!({"path": e.path, "line": e.line, "column": e.column, "message": e.message})
 }
 
-/// Renders the report as the version-1 JSON document.
-pub(crate) fn render(report: &Report) -> String {
+/// Renders the report as the version-1 JSON document. `root` is the absolute scanned
+/// root that relative `file` paths start from.
+pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
     let mut by_category: Map<String, Value> = Map::new();
     for d in &report.findings {
         let entry = by_category
@@ -82,6 +83,7 @@ pub(crate) fn render(report: &Report) -> String {
     let doc = json!({
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "root": root.to_string_lossy(),
         "summary": {
             "files_scanned": report.files_scanned,
             "findings": report.findings.len(),

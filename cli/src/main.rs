@@ -84,7 +84,7 @@ fn scan_and_report(opts: &Options) -> u8 {
     let color = use_color(opts);
     let text = match opts.format {
         Format::Human => human::render(&report, &root, color, opts.quiet),
-        Format::Json => json::render(&report),
+        Format::Json => json::render(&report, &root),
         Format::Sarif => sarif::render(&report, &root),
     };
     // Input errors always go to stderr: they change the exit code, even with --quiet.

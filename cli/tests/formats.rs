@@ -56,6 +56,11 @@ fn json_format_follows_schema_version_1() {
     assert_eq!(doc["schema_version"], 1);
     assert_eq!(doc["tool"]["name"], "cargo-blockwatch");
     assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    let root = std::path::PathBuf::from(doc["root"].as_str().unwrap());
+    assert!(
+        root.is_absolute() && root.join("src/lib.rs").is_file(),
+        "{root:?}"
+    );
     let summary = &doc["summary"];
     assert_eq!(summary["findings"], 1);
     assert_eq!(summary["allowed"], 0);
