@@ -54,7 +54,7 @@ fn sync_helpers_that_block_are_reported_at_the_async_call_site_with_the_chain() 
                 "platform::read_uptime".into()
             ),
         ],
-        "spawn_blocking on lines 15-16 is fine, and the recursion on line 19 ends"
+        "spawn_blocking on lines 15-16 is fine, and the recursion on line 23 ends"
     );
     let all = report["findings"].as_array().unwrap();
     assert!(all.iter().all(|f| f["certainty"] == "transitive"));
