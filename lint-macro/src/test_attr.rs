@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
 
 use crate::args::{Flavor, TestArgs};
+use crate::watch_wrapper;
 
 /// Expands `#[blockwatch::test(args)] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -80,16 +81,7 @@ fn generate(args: &TestArgs, func: syn::ItemFn) -> TokenStream {
     let name = sig.ident.to_string();
     let line = quote_spanned!(sig.ident.span()=> ::core::line!());
     let column = quote_spanned!(sig.ident.span()=> ::core::column!());
-    let return_edge = match &sig.output {
-        syn::ReturnType::Type(_, ty) => quote_spanned! {syn::spanned::Spanned::span(ty)=>
-            #[allow(unreachable_code, clippy::diverging_sub_expression, clippy::needless_return)]
-            if false {
-                let __blockwatch_return: #ty = loop {};
-                return __blockwatch_return;
-            }
-        },
-        syn::ReturnType::Default => TokenStream::new(),
-    };
+    let return_edge = watch_wrapper::typed_return_edge(&sig);
     let stmts = &block.stmts;
     let mut body = TokenStream::new();
     block.brace_token.surround(&mut body, |out| {

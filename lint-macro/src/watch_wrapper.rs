@@ -123,7 +123,10 @@ fn split_attrs(attrs: &[Attribute]) -> (Vec<&Attribute>, Vec<&Attribute>) {
 /// `if false { let __ret: R = loop {}; return __ret; }`, spanned at the return type so a
 /// mismatch points at it. `impl Trait` return types cannot name a binding's type: for
 /// those the block's type is left to inference (as tracing-attributes does).
-fn typed_return_edge(sig: &Signature) -> TokenStream {
+///
+/// The lints it would trip (in the user's crate, since it carries the user's span) are
+/// allowed on it.
+pub fn typed_return_edge(sig: &Signature) -> TokenStream {
     let ty = match &sig.output {
         syn::ReturnType::Default => quote!(()),
         syn::ReturnType::Type(_, ty) => {
@@ -138,7 +141,16 @@ fn typed_return_edge(sig: &Signature) -> TokenStream {
         syn::ReturnType::Default => sig.ident.span(),
     };
     quote_spanned! {span=>
-        #[allow(unreachable_code, clippy::diverging_sub_expression, clippy::let_unit_value, clippy::needless_return)]
+        #[allow(
+            unknown_lints,
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::empty_loop,
+            clippy::let_unit_value,
+            clippy::let_with_type_underscore,
+            clippy::needless_return,
+            clippy::unreachable
+        )]
         if false {
             let __blockwatch_return: #ty = loop {};
             return __blockwatch_return;
