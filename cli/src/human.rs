@@ -47,7 +47,9 @@ fn diagnostic_group<'a>(
         Level::WARNING
     };
     let title = level.primary_title(d.headline()).id(rule_id(report, d));
-    let span = source.and_then(|src| {
+    // Only the lines of the call go to the renderer, so a file with many findings is not
+    // laid out again in full for each of them.
+    let excerpt = source.and_then(|src| {
         let start = byte_offset(src, d.line, d.column)?;
         let end = byte_offset(src, d.end_line, d.end_column)?;
         // An empty span still underlines one character (annotate-snippets needs a
@@ -57,13 +59,24 @@ fn diagnostic_group<'a>(
         } else {
             start + src[start..].chars().next().map_or(0, char::len_utf8)
         };
-        (end <= src.len()).then_some(start..end)
+        let first = byte_offset(src, d.line, 1)?;
+        let last = src[end.min(src.len())..]
+            .find('\n')
+            .map_or(src.len(), |i| end + i);
+        // A CRLF file: the `\r` ends the line too.
+        let last = if last > end && src[..last].ends_with('\r') {
+            last - 1
+        } else {
+            last
+        };
+        (end <= src.len() && first <= start)
+            .then(|| (&src[first..last], start - first..end - first))
     });
-    let mut group = match (source, span) {
-        (Some(src), Some(span)) => title.element(
-            Snippet::source(src)
+    let mut group = match excerpt {
+        Some((lines, span)) => title.element(
+            Snippet::source(lines)
                 .path(d.file.as_str())
-                .line_start(1)
+                .line_start(d.line)
                 .fold(true)
                 .annotation(
                     AnnotationKind::Primary
@@ -71,7 +84,7 @@ fn diagnostic_group<'a>(
                         .label("blocks the executor thread"),
                 ),
         ),
-        _ => title.element(
+        None => title.element(
             Origin::path(d.file.as_str())
                 .line(d.line)
                 .char_column(d.column),
@@ -201,6 +214,56 @@ pub(crate) fn render(report: &Report, root: &Path, color: bool, quiet: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use blockwatch_lint::{Category, Certainty};
+
+    fn finding(line: usize, column: usize, end_line: usize, end_column: usize) -> Diagnostic {
+        Diagnostic {
+            file: "src/lib.rs".into(),
+            line,
+            column,
+            end_line,
+            end_column,
+            call: "std::fs::read(..)".into(),
+            resolved: "std::fs::read".into(),
+            certainty: Certainty::Resolved,
+            category: Category::Fs,
+            in_test: false,
+            why: "it waits for the disk".into(),
+            replacement: "tokio::fs::read(..).await".into(),
+            context: "async fn `c`".into(),
+            chain: Vec::new(),
+            message: "blocking call `std::fs::read(..)` in async fn `c`".into(),
+        }
+    }
+
+    fn render_one(d: &Diagnostic, source: &str) -> String {
+        let report = Report::default();
+        renderer(false).render(&[diagnostic_group(&report, d, Some(source), None)])
+    }
+
+    #[test]
+    fn renders_only_the_lines_of_the_call_also_with_crlf() {
+        let src = "fn a() {}\r\nasync fn c() {\r\n    std::fs::read(\r\n        \"x\",\r\n    );\r\n}\r\n";
+        let out = render_one(&finding(3, 5, 5, 6), src);
+        assert!(out.contains("--> src/lib.rs:3:5"), "{out}");
+        assert!(out.contains("3 | /     std::fs::read("), "{out}");
+        assert!(out.contains("5 | |     );"), "{out}");
+        assert!(
+            !out.contains("fn a()") && !out.contains('\r') && !out.contains('␍'),
+            "{out}"
+        );
+        assert!(
+            out.contains("= help: use instead: tokio::fs::read(..).await"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_location_outside_the_source_is_shown_without_a_snippet() {
+        let out = render_one(&finding(40, 1, 40, 9), "fn a() {}\n");
+        assert!(out.contains("--> src/lib.rs:40:1"), "{out}");
+        assert!(!out.contains("fn a()"), "{out}");
+    }
 
     #[test]
     fn byte_offsets_count_characters_not_bytes() {
