@@ -86,6 +86,47 @@ mod tests {
         assert_eq!(merged.exempt, vec!["std::fs::metadata".to_string()]);
     }
 
+    /// A fresh directory under the system temp dir, holding `blockwatch.toml` = `body`.
+    fn package_with_config(name: &str, body: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("blockwatch-macros-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n[workspace]\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("blockwatch.toml"), body).unwrap();
+        dir
+    }
+
+    #[test]
+    fn configuration_files_are_read_and_listed() {
+        let dir = package_with_config("good", "disable = [\"fs\"]\n");
+        let found = load_cached(&dir).unwrap();
+        assert!(!found.config.is_category_enabled(Category::Fs));
+        assert!(
+            found.files.contains(&dir.join("blockwatch.toml")),
+            "{:?}",
+            found.files
+        );
+        assert!(
+            found.files.contains(&dir.join("Cargo.toml")),
+            "{:?}",
+            found.files
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn configuration_error_names_the_file_and_problem() {
+        let dir = package_with_config("bad", "\nenable = [\"locks\"]\n");
+        let err = load_cached(&dir).unwrap_err();
+        assert!(err.contains("blockwatch.toml:2"), "{err}");
+        assert!(err.contains("unknown category `locks`"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[test]
     fn missing_directory_has_no_configuration() {
         let dir = std::env::temp_dir().join("blockwatch-macros-no-such-dir");
