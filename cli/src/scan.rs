@@ -64,7 +64,7 @@ struct Planner<'a> {
     units: Vec<Unit>,
     packages: Vec<PackageConfig>,
     sources: Vec<Source>,
-    seen: HashSet<PathBuf>,
+    seen: HashMap<PathBuf, usize>,
     lib_crates: HashMap<String, usize>,
     errors: Vec<InputError>,
 }
@@ -114,7 +114,7 @@ impl<'a> Planner<'a> {
             units: Vec::new(),
             packages: Vec::new(),
             sources: Vec::new(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             lib_crates: HashMap::new(),
             errors: Vec::new(),
         })
@@ -311,20 +311,31 @@ impl<'a> Planner<'a> {
         module_path: Vec<String>,
         is_test: bool,
     ) {
-        if !self.seen.insert(path.clone()) {
-            return;
-        }
+        // The same file reached twice (given twice, or through a symbolic link) is
+        // analysed once, under its own path rather than a link's.
+        let identity = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         let rel = display_path(&self.root, &path);
-        self.sources.push(Source {
-            path,
-            rel,
-            package,
+        let source = Source {
             guess: Placement {
                 unit,
                 module_path,
                 is_test,
             },
-        });
+            package,
+            rel,
+            path,
+        };
+        match self.seen.get(&identity) {
+            Some(&i) => {
+                if self.sources[i].path != identity && source.path == identity {
+                    self.sources[i] = source;
+                }
+            }
+            None => {
+                self.seen.insert(identity, self.sources.len());
+                self.sources.push(source);
+            }
+        }
     }
 }
 

@@ -32,6 +32,8 @@ fn bad_files_are_reported_with_path_and_reason_and_the_scan_goes_on() {
         std::os::unix::fs::symlink("loop.rs", src.join("loop.rs")).unwrap();
         std::os::unix::fs::symlink("missing-target.rs", src.join("dangling.rs")).unwrap();
         std::os::unix::fs::symlink("..", src.join("cycle")).unwrap();
+        // A link to a file that is scanned anyway: analysed once, under its own name.
+        std::os::unix::fs::symlink("lib.rs", src.join("again.rs")).unwrap();
     }
     let before = snapshot(scratch.path());
 
