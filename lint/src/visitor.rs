@@ -593,6 +593,9 @@ impl<'m> Analyzer<'m> {
                 .matcher
                 .method(&name, m.args.len(), &origins, &|c| scopes.imports_crate(c));
         }
+        // The receiver first, so that findings come out in source order
+        // (`File::create(..)?.write_all(..)`).
+        self.visit_expr(&m.receiver);
         match hit {
             Some(hit) => {
                 let resolved = hit.entry.key().to_string();
@@ -621,7 +624,9 @@ impl<'m> Analyzer<'m> {
                 }
             }
         }
-        visit::visit_expr_method_call(self, m);
+        for arg in &m.args {
+            self.visit_expr(arg);
+        }
     }
 
     fn handle_closure(&mut self, c: &syn::ExprClosure, marks: Marks) {

@@ -584,3 +584,11 @@ fn findings_carry_why_and_replacement() {
         "blocking call `std::thread::sleep(..)` in async fn `slow`"
     );
 }
+
+#[test]
+fn findings_come_in_source_order() {
+    assert_flags(
+        "use std::io::Write; async fn f(p: &str) { std::fs::File::create(p).unwrap().write_all(b\"x\").unwrap(); }",
+        &["std::fs::File::create", "std::io::Write::write_all"],
+    );
+}
