@@ -121,7 +121,7 @@ fn split_attrs(attrs: &[Attribute]) -> (Vec<&Attribute>, Vec<&Attribute>) {
 }
 
 /// `if false { let __ret: R = loop {}; return __ret; }`, spanned at the return type so a
-/// mismatch points at it. `impl Trait` return types cannot name a binding's type: for
+/// mismatch points at it. `impl Trait` and `!` cannot be a binding's type on stable: for
 /// those the block's type is left to inference (as tracing-attributes does).
 ///
 /// The lints it would trip (in the user's crate, since it carries the user's span) are
@@ -130,7 +130,7 @@ pub fn typed_return_edge(sig: &Signature) -> TokenStream {
     let ty = match &sig.output {
         syn::ReturnType::Default => quote!(()),
         syn::ReturnType::Type(_, ty) => {
-            if mentions_impl_trait(ty) {
+            if matches!(**ty, syn::Type::Never(_)) || mentions_impl_trait(ty) {
                 return TokenStream::new();
             }
             ty.to_token_stream()
@@ -229,8 +229,10 @@ mod tests {
     }
 
     #[test]
-    fn impl_trait_return_has_no_typed_edge() {
+    fn impl_trait_and_never_returns_have_no_typed_edge() {
         let out = wrapped("async fn f() -> impl Fn() { || {} }");
+        assert!(!out.contains("__blockwatch_return"), "{out}");
+        let out = wrapped("async fn f() -> ! { loop {} }");
         assert!(!out.contains("__blockwatch_return"), "{out}");
     }
 }
