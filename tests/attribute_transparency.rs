@@ -149,6 +149,29 @@ mod service {
     }
 }
 
+#[blockwatch::no_blocking]
+async fn pattern_arguments((a, b): (u32, u32), mut extra: Vec<u32>) -> u32 {
+    #![allow(clippy::let_and_return)]
+    extra.push(a + b);
+    let sum = extra.iter().sum();
+    sum
+}
+
+/// # Safety
+/// `ptr` must point at a live `u8`.
+#[blockwatch::no_blocking]
+async unsafe fn read_raw(ptr: *const u8) -> u8 {
+    unsafe { *ptr }
+}
+
+#[blockwatch::no_blocking]
+async fn with_where_clause<T>(value: T) -> (T, T)
+where
+    T: Clone + Send,
+{
+    (value.clone(), value)
+}
+
 #[blockwatch::no_blocking(watch = false)]
 async fn unwatched() -> &'static str {
     "same"
@@ -185,6 +208,15 @@ async fn generics_lifetimes_and_impl_trait_arguments() {
     assert_eq!(longest("ab", "abc").await, "abc");
     assert_eq!(describe(1.5, "s").await, "1.5s");
     assert_eq!(Wrapper(vec![1, 2]).cloned().await, vec![1, 2]);
+}
+
+#[tokio::test]
+async fn patterns_inner_attributes_unsafe_and_where_clauses() {
+    assert_eq!(pattern_arguments((1, 2), vec![4]).await, 7);
+    let byte = 9u8;
+    // SAFETY: `byte` lives across the call.
+    assert_eq!(unsafe { read_raw(&byte).await }, 9);
+    assert_eq!(with_where_clause('x').await, ('x', 'x'));
 }
 
 #[tokio::test]
