@@ -46,6 +46,9 @@ pub(crate) enum Resolution {
 pub(crate) struct Scope {
     /// A module scope ends name lookup: modules do not inherit their parent's imports.
     pub is_module: bool,
+    /// For a module scope: its absolute path (`["crate", "a", "b"]`), so that glob
+    /// imports of it (`use super::*;`) can be resolved through its names.
+    module: Option<Vec<String>>,
     names: HashMap<String, Vec<String>>,
     globs: Vec<Vec<String>>,
     locals: HashMap<String, Rc<[Origin]>>,
@@ -63,6 +66,11 @@ impl Scope {
     ) -> Scope {
         let mut scope = Scope {
             is_module,
+            module: is_module.then(|| {
+                let mut p = vec![CRATE.to_string()];
+                p.extend(module_path.iter().cloned());
+                p
+            }),
             ..Scope::default()
         };
         // Definitions first: `use` items may start from a child module (`use db::Store;`).
@@ -307,15 +315,22 @@ impl Scopes {
                 return Resolution::Absolute(path);
             }
         }
-        let globs: Vec<Vec<String>> = self
-            .visible()
-            .flat_map(|s| s.globs.iter())
-            .map(|g| {
-                let mut path = g.clone();
-                path.extend(segs.iter().cloned());
-                path
-            })
-            .collect();
+        let mut globs: Vec<Vec<String>> = Vec::new();
+        for g in self.visible().flat_map(|s| s.globs.iter()) {
+            // A glob of an enclosing module of this file (`use super::*;`): its names
+            // are known, so the glob either provides the name or does not.
+            if let Some(module) = self.stack.iter().find(|s| s.module.as_ref() == Some(g)) {
+                if let Some(base) = module.names.get(first) {
+                    let mut path = base.clone();
+                    path.extend(rest.iter().cloned());
+                    return Resolution::Absolute(path);
+                }
+                continue;
+            }
+            let mut path = g.clone();
+            path.extend(segs.iter().cloned());
+            globs.push(path);
+        }
         if globs.is_empty() {
             Resolution::Unknown(segs.to_vec())
         } else {

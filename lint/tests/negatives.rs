@@ -219,3 +219,17 @@ fn wrappers_of_offloaders_in_the_same_file() {
         }"#,
     );
 }
+
+#[test]
+fn glob_imports_of_the_parent_module_resolve_through_it() {
+    assert_clean(
+        r#"use tokio::time::sleep;
+        fn read(p: &str) -> usize { p.len() }
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+            #[tokio::test]
+            async fn t() { read("x"); let unpolled = sleep(d); }
+        }"#,
+    );
+}

@@ -592,3 +592,16 @@ fn findings_come_in_source_order() {
         &["std::fs::File::create", "std::io::Write::write_all"],
     );
 }
+
+#[test]
+fn glob_imports_of_the_parent_module_bring_its_imports() {
+    let found = file_findings(
+        r#"use std::thread::sleep;
+        mod tests {
+            use super::*;
+            async fn t() { sleep(d); }
+        }"#,
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].certainty, Certainty::Resolved);
+}
