@@ -156,12 +156,26 @@ impl Slot {
 
     /// The current poll id, as the owner thread sees it (signal handler).
     #[inline]
+    #[cfg_attr(
+        not(all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        )),
+        allow(dead_code)
+    )]
     pub(crate) fn poll_id_on_owner(&self) -> u64 {
         self.poll_id.load(Ordering::Relaxed)
     }
 
     /// The kernel thread id of the owner (0 when free).
     #[inline]
+    #[cfg_attr(
+        not(all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        )),
+        allow(dead_code)
+    )]
     pub(crate) fn tid(&self) -> i64 {
         self.tid.load(Ordering::Relaxed)
     }
@@ -181,6 +195,13 @@ impl Slot {
 
     /// The pthread handle of the owner, valid while the registry lock is held and the
     /// slot is in use.
+    #[cfg_attr(
+        not(all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        )),
+        allow(dead_code)
+    )]
     pub(crate) fn pthread(&self) -> u64 {
         self.pthread.load(Ordering::Relaxed)
     }
@@ -277,6 +298,13 @@ pub(crate) fn slots() -> impl Iterator<Item = &'static Slot> {
 
 /// Finds the slot owned by the thread with kernel id `tid`. Lock-free and
 /// allocation-free: safe to call from a signal handler.
+#[cfg_attr(
+    not(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )),
+    allow(dead_code)
+)]
 pub(crate) fn find_by_tid(tid: i64) -> Option<&'static Slot> {
     slots().find(|slot| slot.tid() == tid)
 }
