@@ -1,0 +1,207 @@
+//! Detection latency and the cost of the stack: how long after a poll crosses the
+//! threshold its live report arrives (measured at the `on_stall` callback against the
+//! known start of the blocking call), with stack capture off and on, over many stalls
+//! in interleaved rounds. The difference of the two is the cost of signal + capture +
+//! symbolization; the report's stack is checked for the blocking function's name.
+//!
+//! Usage: `detection_latency [--quick] [--rounds N]` (see BENCHMARKS.md).
+
+use std::error::Error;
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use blockwatch_benches::budget::Budget;
+use blockwatch_benches::options::Options;
+use blockwatch_benches::rounds::order;
+use blockwatch_benches::stats::{median, percentile, range};
+use blockwatch_benches::watchdog;
+use blockwatch_benches::workload::{runtime, Flavor, Mode};
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+const THRESHOLD: Duration = Duration::from_millis(20);
+const BLOCK_FOR: Duration = Duration::from_millis(60);
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("detection_latency: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The blocking call the watchdog must catch and name. It does work after the sleep so
+/// the compiler cannot turn the sleep into a tail call that leaves no frame of its own.
+#[inline(never)]
+fn bench_blocking_call(duration: Duration) -> Instant {
+    std::thread::sleep(duration);
+    std::hint::black_box(Instant::now())
+}
+
+/// What one stall produced.
+struct Observation {
+    /// From the threshold being crossed to the live report's callback, in ms.
+    latency_ms: f64,
+    /// Whether the live report's stack named the blocking function.
+    named: bool,
+    /// Whether the live report carried a stack at all.
+    has_stack: bool,
+}
+
+/// Runs one stall under a fresh watchdog with stack capture `stacks` and returns what
+/// its live report said and when it came.
+fn one_stall(stacks: bool) -> Result<Observation> {
+    let (sender, receiver) = mpsc::channel::<(Instant, bool, bool)>();
+    let sender = Mutex::new(sender);
+    let watchdog = watchdog::quiet(THRESHOLD)
+        .capture_stacks(stacks)
+        .on_stall(move |report| {
+            let now = Instant::now();
+            if report.still_blocked {
+                let named = report.stack_contains("bench_blocking_call");
+                let has_stack = !report.backtrace.is_empty();
+                if let Ok(sender) = sender.lock() {
+                    let _ = sender.send((now, named, has_stack));
+                }
+            }
+        })
+        .start()?;
+    let rt = runtime(Flavor::MultiThread, Mode::Plain)?;
+    let started = Arc::new(Mutex::new(None::<Instant>));
+    let mark = Arc::clone(&started);
+    rt.block_on(async move {
+        blockwatch::spawn(async move {
+            if let Ok(mut mark) = mark.lock() {
+                *mark = Some(Instant::now());
+            }
+            let _woke = bench_blocking_call(BLOCK_FOR);
+        })
+        .await
+    })?;
+    let report = receiver.recv_timeout(Duration::from_secs(5));
+    drop(rt);
+    drop(watchdog);
+    let (reported_at, named, has_stack) =
+        report.map_err(|_| "no live report within 5 s of a 60 ms stall")?;
+    let started = started
+        .lock()
+        .map_err(|_| "poisoned start mark")?
+        .ok_or("the stalling task never ran")?;
+    let crossed = started + THRESHOLD;
+    // Signed: the coarse clock may date a poll's start up to one tick early, so a
+    // report can come slightly before the threshold is crossed by the real clock.
+    let latency_ms = if reported_at >= crossed {
+        (reported_at - crossed).as_secs_f64() * 1e3
+    } else {
+        -((crossed - reported_at).as_secs_f64() * 1e3)
+    };
+    Ok(Observation {
+        latency_ms,
+        named,
+        has_stack,
+    })
+}
+
+fn run() -> Result<()> {
+    let options = Options::from_env()?;
+    let stalls = options.rounds(100, 8);
+    watchdog::warm_up()?;
+    println!("## Detection latency and stack capture\n");
+    println!(
+        "{stalls} stalls per configuration, interleaved: a task blocks a worker of a 2-worker \
+         runtime for {} ms with `std::thread::sleep`; threshold {} ms, scan interval {} ms. \
+         Latency = live report's `on_stall` callback time - (blocking start + threshold).",
+        BLOCK_FOR.as_millis(),
+        THRESHOLD.as_millis(),
+        blockwatch::DEFAULT_SCAN_INTERVAL.as_millis()
+    );
+    // The first stall of a process pays for loading the debug info of every library
+    // on its stack (libc's, for a sleep): shown apart, then excluded from the rounds.
+    let cold = one_stall(true)?;
+    println!(
+        "\nFirst stall of the process, stacks on (cold symbolizer): {:.2} ms.",
+        cold.latency_ms
+    );
+    let configs = [false, true];
+    let mut latencies = vec![Vec::new(); configs.len()];
+    let mut named = 0usize;
+    let mut with_stack = 0usize;
+    for round in 0..stalls {
+        for index in order(round, configs.len()) {
+            let observation = one_stall(configs[index])?;
+            latencies[index].push(observation.latency_ms);
+            if configs[index] {
+                named += usize::from(observation.named);
+                with_stack += usize::from(observation.has_stack);
+            }
+        }
+    }
+    println!("\n| stack capture | median latency | p90 | p99 | min..max |");
+    println!("|---|---:|---:|---:|---:|");
+    for (index, stacks) in configs.iter().enumerate() {
+        let samples = &latencies[index];
+        let (low, high) = range(samples).unwrap_or((f64::NAN, f64::NAN));
+        println!(
+            "| {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2}..{:.2} ms |",
+            if *stacks { "on (signal + capture + symbolize)" } else { "off" },
+            median(samples).unwrap_or(f64::NAN),
+            percentile(samples, 90.0).unwrap_or(f64::NAN),
+            percentile(samples, 99.0).unwrap_or(f64::NAN),
+            low,
+            high
+        );
+    }
+    let without = median(&latencies[0]).unwrap_or(f64::NAN);
+    let with = median(&latencies[1]).unwrap_or(f64::NAN);
+    let stack_cost = with - without;
+    println!(
+        "\nStack cost (median with - median without): {stack_cost:.2} ms. \
+         Live reports with a stack: {with_stack}/{stalls}; naming `bench_blocking_call`: {named}/{stalls}."
+    );
+    println!();
+    let p99_with = percentile(&latencies[1], 99.0).unwrap_or(f64::NAN);
+    for budget in [
+        Budget::at_most(
+            "detection latency without stacks (median)",
+            without,
+            10.0,
+            "ms",
+            options.quick,
+        ),
+        Budget::at_most(
+            "detection latency with stacks (median)",
+            with,
+            10.0,
+            "ms",
+            options.quick,
+        ),
+        Budget::at_most(
+            "detection latency with stacks (p99)",
+            p99_with,
+            10.0,
+            "ms",
+            options.quick,
+        ),
+        Budget::at_most(
+            "detection latency of the first stall (cold symbolizer)",
+            cold.latency_ms,
+            10.0,
+            "ms",
+            options.quick,
+        ),
+        Budget::at_most(
+            "signal + capture + symbolize (median difference)",
+            stack_cost,
+            5.0,
+            "ms",
+            options.quick,
+        ),
+    ] {
+        println!("{budget}");
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! A real server under load: a keep-alive HTTP/1.1 server on a multi-thread tokio
+//! runtime (2 workers) at 127.0.0.1, driven by a bounded load generator (fixed request
+//! count, a deadline, its own thread), with and without the watchdog, and with
+//! tokio-metrics' `TaskMonitor` for reference, in interleaved rounds.
+//!
+//! Usage: `server_load [--quick] [--rounds N]` (see BENCHMARKS.md).
+
+use std::error::Error;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use blockwatch_benches::budget::Budget;
+use blockwatch_benches::http::{self, Load, LoadReport};
+use blockwatch_benches::options::Options;
+use blockwatch_benches::rounds::{order, paired_ratios};
+use blockwatch_benches::stats::{median, percentile};
+use blockwatch_benches::watchdog;
+use blockwatch_benches::workload::{runtime, Flavor, Mode, Spawner};
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("server_load: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One round of one mode: start the server (and the watchdog for the modes that need
+/// one), drive it with `load` from a separate thread, stop everything.
+fn serve_round(mode: Mode, load: Load) -> Result<LoadReport> {
+    let watchdog = if mode.needs_watchdog() {
+        Some(watchdog::quiet(Duration::from_millis(100)).start()?)
+    } else {
+        None
+    };
+    let server = runtime(Flavor::MultiThread, mode)?;
+    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let addr = listener.local_addr()?;
+    let spawner = Spawner::new(mode);
+    let accept = spawner.clone();
+    server.block_on(async move {
+        accept.spawn(http::serve(listener, spawner));
+    });
+    let client = std::thread::Builder::new()
+        .name("load-generator".to_owned())
+        .spawn(move || -> std::io::Result<LoadReport> {
+            let client = runtime(Flavor::CurrentThread, Mode::Plain)?;
+            client.block_on(http::generate(addr, load))
+        })?;
+    let report = client
+        .join()
+        .map_err(|_| "the load generator panicked")??;
+    server.shutdown_timeout(Duration::from_secs(5));
+    if let Some(watchdog) = watchdog {
+        if let Err(stalls) = watchdog.check() {
+            eprintln!("server_load: the watchdog reported stalls during the run:\n{stalls}");
+        }
+    }
+    Ok(report)
+}
+
+fn run() -> Result<()> {
+    let options = Options::from_env()?;
+    let rounds = options.rounds(9, 2);
+    let load = Load {
+        connections: 32,
+        requests: options.size(100_000, 5_000),
+        deadline: Duration::from_secs(options.size(30, 10)),
+    };
+    let modes = Mode::available();
+    watchdog::warm_up()?;
+    let build = if cfg!(tokio_unstable) {
+        "--cfg tokio_unstable"
+    } else {
+        "stable tokio"
+    };
+    println!("## HTTP server under load on 127.0.0.1: {build}\n");
+    println!(
+        "{rounds} interleaved rounds; each round: {} requests (at most {} s) over {} \
+         keep-alive connections, one request in flight per connection; server on a \
+         2-worker runtime, load generator on its own thread.",
+        load.requests,
+        load.deadline.as_secs(),
+        load.connections
+    );
+    // A warm-up round, not counted: first connections, page faults, the ARP-free
+    // loopback path and the allocator all settle here.
+    serve_round(Mode::Plain, Load { requests: load.requests / 10, ..load })?;
+
+    let mut rates = vec![Vec::new(); modes.len()];
+    let mut p99s = vec![Vec::new(); modes.len()];
+    let mut p50s = vec![Vec::new(); modes.len()];
+    let mut short = 0u64;
+    for round in 0..rounds {
+        for index in order(round, modes.len()) {
+            let report = serve_round(modes[index], load)?;
+            if report.completed < load.requests {
+                short += 1;
+            }
+            rates[index].push(report.requests_per_second());
+            p99s[index].push(percentile(&report.latencies_us, 99.0).unwrap_or(f64::NAN));
+            p50s[index].push(percentile(&report.latencies_us, 50.0).unwrap_or(f64::NAN));
+        }
+    }
+    println!("\n| mode | median requests/s | requests/s ratio to plain | median p50 latency | median p99 latency |");
+    println!("|---|---:|---:|---:|---:|");
+    let mut budgets = Vec::new();
+    for (index, mode) in modes.iter().enumerate() {
+        let ratio = median(&paired_ratios(&rates[index], &rates[0])).unwrap_or(f64::NAN);
+        println!(
+            "| {} | {:.0} | {:.3} | {:.0} µs | {:.0} µs |",
+            mode.name(),
+            median(&rates[index]).unwrap_or(f64::NAN),
+            ratio,
+            median(&p50s[index]).unwrap_or(f64::NAN),
+            median(&p99s[index]).unwrap_or(f64::NAN),
+        );
+        if mode.needs_watchdog() {
+            budgets.push(Budget::at_most(
+                format!("server with {}: requests/s loss", mode.name()),
+                (1.0 - ratio) * 100.0,
+                1.0,
+                "%",
+                options.quick,
+            ));
+        }
+    }
+    if short > 0 {
+        println!("\n{short} runs hit the deadline before their request count (their rates still count).");
+    }
+    println!();
+    for budget in budgets {
+        println!("{budget}");
+    }
+    Ok(())
+}
