@@ -1,6 +1,6 @@
 //! The catalog of blocking APIs: data, in one place.
 //!
-//! The built-in entries live in [`builtin`](self::builtin) as a table; this module holds
+//! The built-in entries live in `catalog/builtin.rs` as a table; this module holds
 //! the types and the matching rules.
 
 use std::borrow::Cow;

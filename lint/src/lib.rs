@@ -12,6 +12,51 @@
 //! assert_eq!(findings.len(), 1);
 //! assert_eq!(findings[0].replacement, "tokio::time::sleep(..).await");
 //! ```
+//!
+//! # What is reported
+//!
+//! A call that matches the [`Catalog`] in force ([`Config::catalog`]) and runs on the
+//! executor thread:
+//!
+//! - **async context**: `async fn` (free, inherent, trait impl, trait default), `async`
+//!   blocks anywhere (also in sync fns and in `tokio::spawn(async move { .. })`), async
+//!   closures (`async || ..`, `|| async { .. }`), `poll*` fns of impls of `Future`,
+//!   `Stream`, `AsyncRead`, `AsyncWrite`, `AsyncBufRead`, `AsyncSeek`, `Sink`. Plain
+//!   closures inherit the context they are written in (`iter().map(|p| fs::read(p))`
+//!   in an async fn blocks). A nested `fn` item starts its own context.
+//! - **not async context**: closures given to offloaders (`spawn_blocking`,
+//!   `block_in_place`, `std::thread::spawn`, `thread::Builder::spawn`, scoped `s.spawn`,
+//!   `rayon::spawn`/`scope`, `smol::unblock`, `blocking::unblock`, ... also imported
+//!   bare), to wrappers of them defined in the same file, and to fns listed under
+//!   `offload` in the configuration.
+//!
+//! # How calls are matched
+//!
+//! - Paths are resolved through `use` items (aliases, globs, groups, nested groups,
+//!   fn-local ones, `::std::..`), items defined in the module, `crate::`/`self::`/
+//!   `super::`/`Self::`, and local bindings: [`Certainty::Resolved`].
+//! - A path whose first segment nothing in scope provides (the attribute sees only its
+//!   item) is compared by its trailing segments (`sleep`, `thread::sleep`, `File::open`;
+//!   an associated fn needs its type written) and reported only when not awaited:
+//!   [`Certainty::Unresolved`]. `sleep(d).await` is never reported; a name resolved to
+//!   something else (`use tokio::time::sleep;`) never matches.
+//! - Method calls are matched by shape: name, number of arguments, not awaited, and
+//!   where needed what the receiver is built from (`Command::new(..)` in the chain, a
+//!   `let` or a typed parameter): [`Certainty::MethodShape`].
+//! - Macro bodies are code: format- and assert-style arguments, `select!` branches
+//!   (the futures are awaited by the macro), `join!` arguments; other macros are parsed
+//!   as expressions when possible, else scanned for catalog paths. Spans stay the user's.
+//! - `#[allow_blocking]` / `#[blockwatch::allow_blocking(reason = "..")]` on an item,
+//!   statement, expression or match arm skips it and everything in it.
+//! - Findings in `#[cfg(test)]` modules and `#[test]`/`#[tokio::test]` fns have
+//!   `in_test` set.
+//!
+//! # Limits
+//!
+//! The walk descends at most [`MAX_DEPTH`] nested expressions, blocks and items; code
+//! nested deeper is not checked, so no input can overflow the caller's stack through
+//! the engine (syn's own parser may, on extreme input: parse such files on a thread
+//! with a big stack). Macro bodies nested too deep are only token-scanned.
 #![warn(missing_docs)]
 
 pub mod catalog;
@@ -27,6 +72,12 @@ mod wrappers;
 
 use visitor::Analyzer;
 
+/// How deep the engine descends into nested expressions, blocks and items; deeper
+/// code is not checked (see the crate docs).
+///
+/// ```
+/// assert!(blockwatch_lint::MAX_DEPTH >= 128);
+/// ```
 pub use visitor::MAX_DEPTH;
 
 pub use catalog::{Catalog, Entry, Pattern};

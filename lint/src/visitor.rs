@@ -280,9 +280,17 @@ impl<'m> Analyzer<'m> {
             Expr::Call(c) => {
                 if let Expr::Path(p) = peel(&c.func) {
                     self.push_origin(&p.path, out);
-                }
-                for arg in &c.args {
-                    self.origins(arg, out, depth + 1);
+                    // Wrappers keep what they wrap: `BufReader::new(file)`,
+                    // `Arc::new((Mutex::new(..), Condvar::new()))`, `Box::from(..)`.
+                    let wraps = p.path.segments.last().is_some_and(|s| {
+                        let name = s.ident.to_string();
+                        name.starts_with("new") || name == "from"
+                    });
+                    if wraps {
+                        for arg in &c.args {
+                            self.origins(arg, out, depth + 1);
+                        }
+                    }
                 }
             }
             Expr::Path(p) if p.qself.is_none() => {

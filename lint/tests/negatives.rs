@@ -233,3 +233,17 @@ fn glob_imports_of_the_parent_module_resolve_through_it() {
         }"#,
     );
 }
+
+#[test]
+fn values_computed_from_blocking_sources_are_plain_values() {
+    let got = flagged(
+        r#"use std::io;
+        async fn f() {
+            let text = io::read_to_string(io::stdin()).unwrap();
+            for line in text.lines() {}
+            let n = count(std::fs::File::open("x").unwrap());
+            n.read(&mut buf);
+        }"#,
+    );
+    assert_eq!(got, ["std::io::read_to_string", "std::fs::File::open"]);
+}
