@@ -94,6 +94,11 @@ pub(crate) struct Analyzer<'m> {
     fn_stack: Vec<FnSummary>,
     /// Offloading wrappers defined in the checked code (see [`crate::wrappers`]).
     pub(crate) wrappers: HashSet<String>,
+    /// Field types of structs defined in the checked code, by struct path: so that
+    /// `self.log.flush()` knows `log` is a `std::fs::File`.
+    fields: HashMap<String, HashMap<String, Rc<[Origin]>>>,
+    /// Return types of fns defined in the checked code, by fn path.
+    returns: HashMap<String, Rc<[Origin]>>,
 }
 
 fn addr(e: &Expr) -> usize {
@@ -228,6 +233,8 @@ impl<'m> Analyzer<'m> {
             fns: Vec::new(),
             fn_stack: Vec::new(),
             wrappers: HashSet::new(),
+            fields: HashMap::new(),
+            returns: HashMap::new(),
         }
     }
 
@@ -302,7 +309,25 @@ impl<'m> Analyzer<'m> {
                 }
                 self.push_origin(&p.path, out);
             }
-            Expr::Field(f) => self.origins(&f.base, out, depth + 1),
+            Expr::Field(f) => {
+                let mut base = Vec::new();
+                self.origins(&f.base, &mut base, depth + 1);
+                let member = match &f.member {
+                    syn::Member::Named(i) => i.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                let mut known = false;
+                for o in base.iter().filter(|o| o.exact) {
+                    if let Some(field) = self.fields.get(&o.path).and_then(|fs| fs.get(&member)) {
+                        out.extend(field.iter().cloned());
+                        known = true;
+                    }
+                }
+                if !known {
+                    // A tuple or a type defined elsewhere: keep what the base came from.
+                    out.extend(base);
+                }
+            }
             Expr::Try(t) => self.origins(&t.expr, out, depth + 1),
             Expr::Paren(p) => self.origins(&p.expr, out, depth + 1),
             Expr::Group(g) => self.origins(&g.expr, out, depth + 1),
@@ -319,10 +344,16 @@ impl<'m> Analyzer<'m> {
 
     fn push_origin(&self, path: &syn::Path, out: &mut Vec<Origin>) {
         match self.resolve(path) {
-            Resolution::Absolute(p) => out.push(Origin {
-                path: p.join("::"),
-                exact: true,
-            }),
+            Resolution::Absolute(p) => {
+                let joined = p.join("::");
+                if let Some(ret) = self.returns.get(&joined) {
+                    out.extend(ret.iter().cloned());
+                }
+                out.push(Origin {
+                    path: joined,
+                    exact: true,
+                });
+            }
             Resolution::Unknown(w) => out.push(Origin {
                 path: w.join("::"),
                 exact: false,
@@ -708,24 +739,27 @@ impl<'m> Analyzer<'m> {
         }
         self.in_ctx(ctx, |v| {
             v.scopes.push(Scope::default());
-            let pats: Vec<&Pat> = sig
-                .inputs
-                .iter()
-                .filter_map(|a| match a {
-                    syn::FnArg::Typed(pt) => Some(&*pt.pat),
-                    syn::FnArg::Receiver(_) => None,
-                })
-                .collect();
-            for (pat, arg) in pats.iter().zip(
-                sig.inputs
-                    .iter()
-                    .filter(|a| matches!(a, syn::FnArg::Typed(_))),
-            ) {
-                let mut origins = Vec::new();
-                if let syn::FnArg::Typed(pt) = arg {
-                    v.type_origins(&pt.ty, &mut origins);
+            for arg in &sig.inputs {
+                match arg {
+                    syn::FnArg::Typed(pt) => {
+                        let mut origins = Vec::new();
+                        v.type_origins(&pt.ty, &mut origins);
+                        v.bind_pat(&pt.pat, Rc::from(origins));
+                    }
+                    syn::FnArg::Receiver(_) => {
+                        let origins: Vec<Origin> = v
+                            .self_ty
+                            .iter()
+                            .map(|t| Origin {
+                                path: t.join("::"),
+                                exact: true,
+                            })
+                            .collect();
+                        if let Some(scope) = v.scopes.innermost() {
+                            scope.bind("self".to_string(), Rc::from(origins));
+                        }
+                    }
                 }
-                v.bind_pat(pat, Rc::from(origins));
             }
             v.visit_block(block);
             v.scopes.pop();
@@ -746,10 +780,69 @@ impl<'m> Analyzer<'m> {
         p
     }
 
+    /// Records the field types of the module's structs and the return types of its fns
+    /// and methods, resolved in the module's scope (which must be pushed).
+    fn learn_types(&mut self, items: &[Item]) {
+        let base = {
+            let mut b = vec![CRATE.to_string()];
+            b.extend(self.module_path.iter().cloned());
+            b.join("::")
+        };
+        for item in items {
+            match item {
+                Item::Struct(st) => {
+                    let mut fields = HashMap::new();
+                    for (i, f) in st.fields.iter().enumerate() {
+                        let name = f
+                            .ident
+                            .as_ref()
+                            .map(|id| id.to_string())
+                            .unwrap_or_else(|| i.to_string());
+                        let mut origins = Vec::new();
+                        self.type_origins(&f.ty, &mut origins);
+                        if !origins.is_empty() {
+                            fields.insert(name, Rc::from(origins));
+                        }
+                    }
+                    self.fields.insert(format!("{base}::{}", st.ident), fields);
+                }
+                Item::Fn(f) => {
+                    if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                        let mut origins = Vec::new();
+                        self.type_origins(ty, &mut origins);
+                        self.returns
+                            .insert(format!("{base}::{}", f.sig.ident), Rc::from(origins));
+                    }
+                }
+                Item::Impl(im) => {
+                    let Some(name) = type_name(&im.self_ty) else {
+                        continue;
+                    };
+                    let saved = self.self_ty.replace(vec![base.clone(), name.clone()]);
+                    for ii in &im.items {
+                        if let syn::ImplItem::Fn(f) = ii {
+                            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                                let mut origins = Vec::new();
+                                self.type_origins(ty, &mut origins);
+                                self.returns.insert(
+                                    format!("{base}::{name}::{}", f.sig.ident),
+                                    Rc::from(origins),
+                                );
+                            }
+                        }
+                    }
+                    self.self_ty = saved;
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Visits the items of a module (the file, an inline `mod`, or the attribute's item).
     pub fn visit_module_items(&mut self, items: &[Item]) {
         self.scopes
             .push(Scope::from_items(items, &self.module_path, true));
+        self.learn_types(items);
         for item in items {
             self.visit_item(item);
         }

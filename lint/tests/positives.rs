@@ -605,3 +605,35 @@ fn glob_imports_of_the_parent_module_bring_its_imports() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].certainty, Certainty::Resolved);
 }
+
+#[test]
+fn receivers_typed_by_local_structs_and_fns() {
+    assert_flags(
+        r#"use std::fs::File;
+        use std::io::Write;
+        use std::path::PathBuf;
+        struct Store { log: File, dir: PathBuf }
+        fn config_path() -> PathBuf { PathBuf::from("c.toml") }
+        impl Store {
+            fn child(&self) -> std::process::Child { unimplemented!() }
+            async fn flush(&mut self) {
+                self.log.flush();
+                if self.dir.is_dir() {}
+                Self::child(self).wait();
+            }
+        }
+        async fn f(store: Store) {
+            let p = config_path();
+            if p.exists() {}
+            let mut s = store;
+            s.log.write_all(b"x");
+        }"#,
+        &[
+            "std::io::Write::flush",
+            "std::path::Path::is_dir",
+            "std::process::Child::wait",
+            "std::path::Path::exists",
+            "std::io::Write::write_all",
+        ],
+    );
+}
