@@ -143,11 +143,12 @@ fn is_test(attrs: &[Attribute]) -> bool {
         }
         if path.is_ident("cfg") {
             if let syn::Meta::List(list) = &a.meta {
-                let text = list.tokens.to_string();
-                return text
+                // `cfg(test)`, `cfg(all(test, feature = "x"))`; not `cfg(not(test))`.
+                let text: String = list.tokens.to_string().split_whitespace().collect();
+                let has_test = text
                     .split(|c: char| !c.is_alphanumeric() && c != '_')
-                    .any(|w| w == "test")
-                    && !text.contains("not");
+                    .any(|w| w == "test");
+                return has_test && !text.contains("not(test)");
             }
         }
         false

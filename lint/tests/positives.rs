@@ -637,3 +637,35 @@ fn receivers_typed_by_local_structs_and_fns() {
         ],
     );
 }
+
+#[test]
+fn test_cfg_forms() {
+    let found = file_findings(
+        r#"#[cfg(all(test, feature = "slow"))] mod a { async fn f() { std::thread::sleep(d); } }
+        #[cfg(not(test))] mod b { async fn f() { std::thread::sleep(d); } }"#,
+    );
+    let in_test: Vec<bool> = found.iter().map(|f| f.in_test).collect();
+    assert_eq!(in_test, [true, false]);
+}
+
+#[test]
+fn std_mutex_fields_with_locks_enabled() {
+    let config = Config {
+        enable: vec![Category::Lock],
+        ..Config::default()
+    };
+    let found = file_findings_with(
+        r#"use std::sync::{Arc, Mutex, RwLock};
+        struct State { hits: Arc<Mutex<u64>>, names: RwLock<Vec<String>>, fast: tokio::sync::Mutex<u8> }
+        impl State {
+            async fn bump(&self) {
+                *self.hits.lock().unwrap() += 1;
+                self.names.write().unwrap().push(String::new());
+                *self.fast.lock().await += 1;
+            }
+        }"#,
+        &config,
+    );
+    let got: Vec<&str> = found.iter().map(|f| f.resolved.as_str()).collect();
+    assert_eq!(got, ["std::sync::Mutex::lock", "std::sync::RwLock::write"]);
+}
