@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
-use crate::target::Target;
+use crate::target::{nested, Target};
 use crate::watch_wrapper::{self, AsyncFn};
 
 /// Everything the expansion adds to the user's item.
@@ -101,10 +101,11 @@ fn fn_tokens(f: FnParts<'_>, site_name: String, extra: &TokenStream, watch: bool
     }
 }
 
-/// Wraps every async fn inside an impl block or an inline module (recursively).
+/// Wraps every async fn inside an impl block or an inline module (recursively), except
+/// those with a `#[no_blocking]` of their own, which wraps them itself.
 fn wrap_nested(item: &mut syn::Item) {
     match item {
-        syn::Item::Fn(f) if f.sig.asyncness.is_some() => {
+        syn::Item::Fn(f) if f.sig.asyncness.is_some() && !has_own_attribute(&f.attrs) => {
             let tokens = fn_tokens(
                 FnParts {
                     attrs: &f.attrs,
@@ -119,13 +120,13 @@ fn wrap_nested(item: &mut syn::Item) {
             );
             *item = syn::Item::Verbatim(tokens);
         }
-        syn::Item::Impl(imp) => {
+        syn::Item::Impl(imp) if !has_own_attribute(&imp.attrs) => {
             let self_name = type_name(&imp.self_ty);
             for impl_item in &mut imp.items {
                 let syn::ImplItem::Fn(method) = impl_item else {
                     continue;
                 };
-                if method.sig.asyncness.is_none() {
+                if method.sig.asyncness.is_none() || has_own_attribute(&method.attrs) {
                     continue;
                 }
                 let site_name = match &self_name {
@@ -147,13 +148,17 @@ fn wrap_nested(item: &mut syn::Item) {
                 *impl_item = syn::ImplItem::Verbatim(tokens);
             }
         }
-        syn::Item::Mod(m) => {
+        syn::Item::Mod(m) if !has_own_attribute(&m.attrs) => {
             if let Some((_, items)) = &mut m.content {
                 items.iter_mut().for_each(wrap_nested);
             }
         }
         _ => {}
     }
+}
+
+fn has_own_attribute(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(nested::is_no_blocking)
 }
 
 /// `Client` for `impl Client`, `impl<T> Client<T>` or `impl Trait for Client`.
