@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
-use crate::target::{nested, Target};
+use crate::nested;
+use crate::target::Target;
 use crate::watch_wrapper::{self, AsyncFn};
 
 /// Everything the expansion adds to the user's item.

@@ -15,6 +15,7 @@ mod allow_attr;
 mod args;
 mod diagnostics;
 mod expand;
+mod nested;
 mod no_blocking;
 mod project_config;
 mod target;
