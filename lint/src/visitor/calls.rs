@@ -1,0 +1,321 @@
+//! Calls: matching path and method calls against the catalog, reporting findings
+//! (async context) or blocking calls of the enclosing fn (sync context), and recording
+//! the other calls for the workspace analysis.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::Expr;
+
+use super::context::{Kind, OFFLOADERS};
+use super::{peel, Analyzer, Marks};
+use crate::matcher::Hit;
+use crate::resolve::{Resolution, CRATE};
+use crate::summary::{BlockingCall, CallSite};
+use crate::{Certainty, Finding};
+
+/// The call as written, shortened: `std::thread::sleep(..)`, `sleep()`.
+fn path_call_text(path: &syn::Path, has_args: bool) -> String {
+    let mut s = String::new();
+    if path.leading_colon.is_some() {
+        s.push_str("::");
+    }
+    for (i, seg) in path.segments.iter().enumerate() {
+        if i > 0 {
+            s.push_str("::");
+        }
+        s.push_str(&seg.ident.to_string());
+    }
+    s.push_str(if has_args { "(..)" } else { "()" });
+    s
+}
+
+impl<'m> Analyzer<'m> {
+    /// A catalog hit at `start..end`: a finding in async context, a blocking call of the
+    /// enclosing fn in sync context, nothing when offloaded.
+    pub(super) fn report(
+        &mut self,
+        hit: Hit<'_>,
+        start: Span,
+        end: Span,
+        call: String,
+        resolved: String,
+    ) {
+        match self.ctx.kind {
+            Kind::Async => self.findings.push(Finding {
+                span: start,
+                span_end: end,
+                call,
+                resolved,
+                certainty: hit.certainty,
+                category: hit.entry.category,
+                why: hit.entry.why.to_string(),
+                replacement: hit.entry.replacement.to_string(),
+                context: self.ctx.desc.to_string(),
+                in_test: self.ctx.in_test,
+                chain: Vec::new(),
+            }),
+            Kind::Sync if self.summarize && hit.certainty != Certainty::Unresolved => {
+                if let Some(f) = self.fn_stack.last_mut() {
+                    let lc = start.start();
+                    f.blocking.push(BlockingCall {
+                        resolved,
+                        line: lc.line,
+                        column: lc.column + 1,
+                        category: hit.entry.category,
+                        replacement: hit.entry.replacement.to_string(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records a call to something outside the catalog, for the workspace analysis.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn call_site(
+        &mut self,
+        candidates: Vec<Vec<String>>,
+        method: Option<String>,
+        call: String,
+        start: Span,
+        end: Span,
+        awaited: bool,
+    ) {
+        if !self.summarize {
+            return;
+        }
+        let ctx = &self.ctx;
+        let Some(f) = self.fn_stack.last_mut() else {
+            return;
+        };
+        let (s, e) = (start.start(), end.end());
+        f.calls.push(CallSite {
+            candidates,
+            method,
+            call,
+            line: s.line,
+            column: s.column + 1,
+            end_line: e.line,
+            end_column: e.column + 1,
+            in_async: ctx.kind == Kind::Async,
+            offloaded: ctx.kind == Kind::Offloaded,
+            awaited,
+            context: ctx.desc.to_string(),
+            in_test: ctx.in_test,
+        });
+    }
+
+    /// Workspace candidates for a resolved callee path.
+    pub(super) fn candidates(&self, res: &Resolution) -> Vec<Vec<String>> {
+        let strip = |p: &[String]| -> Option<Vec<String>> {
+            match p.first().map(String::as_str) {
+                Some(CRATE) => Some(p[1..].to_vec()),
+                Some("std" | "core" | "alloc") | None => None,
+                Some(_) => Some(p.to_vec()),
+            }
+        };
+        match res {
+            Resolution::Local => Vec::new(),
+            Resolution::Absolute(p) => strip(p).into_iter().collect(),
+            Resolution::Glob(cands, written) => {
+                let mut out: Vec<Vec<String>> = cands.iter().filter_map(|c| strip(c)).collect();
+                let mut local = self.module_path.clone();
+                local.extend(written.iter().cloned());
+                out.push(local);
+                out
+            }
+            Resolution::Unknown(written)
+                if matches!(
+                    written.first().map(String::as_str),
+                    Some("std" | "core" | "alloc")
+                ) =>
+            {
+                Vec::new()
+            }
+            Resolution::Unknown(written) => {
+                let mut local = self.module_path.clone();
+                local.extend(written.iter().cloned());
+                if written.len() > 1 && !self.module_path.is_empty() {
+                    vec![local, written.clone()]
+                } else {
+                    vec![local]
+                }
+            }
+        }
+    }
+
+    pub(super) fn handle_call(&mut self, call: &syn::ExprCall, marks: Marks) {
+        let func = peel(&call.func);
+        let mut offloader = false;
+        if let Expr::Path(p) = func {
+            if p.qself.is_none() {
+                let path = &p.path;
+                let name = path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                offloader = OFFLOADERS.contains(&name.as_str())
+                    || self.wrappers.contains(&name)
+                    || (name == "scope" && path.segments.iter().any(|s| s.ident == "rayon"));
+                let res = self.resolve(path);
+                let start = match &path.leading_colon {
+                    Some(c) => c.spans[0],
+                    None => path
+                        .segments
+                        .first()
+                        .map(|s| s.ident.span())
+                        .unwrap_or_else(|| path.span()),
+                };
+                let end = call.paren_token.span.close();
+                let text = path_call_text(path, !call.args.is_empty());
+                match self.match_path(&res, marks.awaited) {
+                    Some((hit, resolved)) => self.report(hit, start, end, text, resolved),
+                    None => {
+                        let cands = self.candidates(&res);
+                        if !cands.is_empty() {
+                            self.call_site(cands, None, text, start, end, marks.awaited);
+                        }
+                    }
+                }
+            }
+        }
+        if marks.awaited {
+            // `timeout(d, rx.recv()).await`: the arguments are futures polled by the call.
+            for arg in &call.args {
+                self.mark(arg, true, false);
+            }
+        }
+        if offloader {
+            for arg in &call.args {
+                if let Expr::Closure(c) = peel(arg) {
+                    if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) {
+                        self.mark(arg, false, true);
+                    }
+                }
+            }
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    /// The catalog entry a resolved callee matches, with the resolved path to report.
+    pub(super) fn match_path(&self, res: &Resolution, awaited: bool) -> Option<(Hit<'m>, String)> {
+        let exact = |segs: &[String]| {
+            self.matcher.exact(segs).map(|e| {
+                let resolved = match &e.pattern {
+                    crate::Pattern::Prefix(_) => segs.join("::"),
+                    _ => e.key().to_string(),
+                };
+                (
+                    Hit {
+                        entry: e,
+                        certainty: Certainty::Resolved,
+                    },
+                    resolved,
+                )
+            })
+        };
+        let unresolved = |written: &[String]| {
+            if awaited {
+                return None;
+            }
+            self.matcher.by_suffix(written).map(|e| {
+                (
+                    Hit {
+                        entry: e,
+                        certainty: Certainty::Unresolved,
+                    },
+                    e.key().to_string(),
+                )
+            })
+        };
+        match res {
+            Resolution::Local => None,
+            Resolution::Absolute(p) => exact(p),
+            Resolution::Glob(cands, written) => cands
+                .iter()
+                .find_map(|c| exact(c))
+                .or_else(|| exact(written))
+                .or_else(|| unresolved(written)),
+            Resolution::Unknown(written) => exact(written).or_else(|| unresolved(written)),
+        }
+    }
+
+    pub(super) fn handle_method(&mut self, m: &syn::ExprMethodCall, marks: Marks) {
+        let name = m.method.to_string();
+        let start = m.method.span();
+        let end = m.paren_token.span.close();
+        let text = format!(".{}({})", name, if m.args.is_empty() { "" } else { ".." });
+        let mut hit = None;
+        if !marks.awaited {
+            let mut origins = Vec::new();
+            self.origins(&m.receiver, &mut origins, 0);
+            let scopes = &self.scopes;
+            hit = self
+                .matcher
+                .method(&name, m.args.len(), &origins, &|c| scopes.imports_crate(c));
+        }
+        // The receiver first, so that findings come out in source order
+        // (`File::create(..)?.write_all(..)`).
+        self.visit_expr(&m.receiver);
+        match hit {
+            Some(hit) => {
+                let resolved = hit.entry.key().to_string();
+                self.report(hit, start, end, text, resolved);
+            }
+            None => self.call_site(
+                Vec::new(),
+                Some(name.clone()),
+                text,
+                start,
+                end,
+                marks.awaited,
+            ),
+        }
+        if marks.awaited {
+            for arg in &m.args {
+                self.mark(arg, true, false);
+            }
+        }
+        if OFFLOADERS.contains(&name.as_str()) || self.wrappers.contains(&name) {
+            for arg in &m.args {
+                if let Expr::Closure(c) = peel(arg) {
+                    if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) {
+                        self.mark(arg, false, true);
+                    }
+                }
+            }
+        }
+        for arg in &m.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    /// Reports a fully-qualified catalog path found by the token scan of a macro body.
+    pub(crate) fn report_scanned(
+        &mut self,
+        res: &Resolution,
+        start: Span,
+        end: Span,
+        text: String,
+    ) {
+        let hit = match res {
+            Resolution::Absolute(p) | Resolution::Unknown(p) => {
+                self.matcher.exact(p).map(|e| (e, p.join("::")))
+            }
+            _ => None,
+        };
+        if let Some((entry, joined)) = hit {
+            let resolved = match &entry.pattern {
+                crate::Pattern::Prefix(_) => joined,
+                _ => entry.key().to_string(),
+            };
+            let hit = Hit {
+                entry,
+                certainty: Certainty::Resolved,
+            };
+            self.report(hit, start, end, text, resolved);
+        }
+    }
+}

@@ -1,0 +1,512 @@
+//! The async-context visitor: walks a syn tree keeping track of the async context,
+//! the scopes for name resolution and where receiver values came from, and matches
+//! every call against the catalog.
+//!
+//! Recursion depth is capped at [`MAX_DEPTH`] nested expressions/blocks/items: beyond
+//! it the visitor stops descending (and reports nothing deeper), so that pathological
+//! input cannot overflow the caller's stack.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use syn::visit::{self, Visit};
+use syn::{Attribute, Expr, ImplItemFn, Item, ItemFn, ItemImpl, ItemMod, Pat, Signature, Stmt};
+
+use crate::matcher::Matcher;
+use crate::resolve::{path_segments, Origin, Resolution, Scope, Scopes, CRATE};
+use crate::summary::FnSummary;
+use crate::Finding;
+
+mod calls;
+mod context;
+mod receivers;
+
+use context::{expr_attrs, has_allow, is_test, type_name, Ctx, POLL_TRAITS};
+pub(crate) use context::{Kind, OFFLOADERS};
+
+/// How deep the visitor descends into nested expressions, blocks and items.
+pub const MAX_DEPTH: usize = 256;
+
+/// How far back a receiver chain is followed to find where its value came from.
+const MAX_CHAIN: usize = 64;
+
+/// Marks on expressions, by address, set by a parent before visiting a child.
+#[derive(Debug, Clone, Copy, Default)]
+struct Marks {
+    /// The value is awaited (directly, or by a macro such as `select!`).
+    awaited: bool,
+    /// A closure given to an offloading fn.
+    offloaded: bool,
+}
+
+/// The visitor. One per check; not `Send` (holds spans).
+pub(crate) struct Analyzer<'m> {
+    matcher: &'m Matcher,
+    pub(crate) scopes: Scopes,
+    module_path: Vec<String>,
+    self_ty: Option<Vec<String>>,
+    ctx: Ctx,
+    depth: usize,
+    /// How many macro bodies enclose the current point.
+    pub(crate) macro_depth: usize,
+    marks: HashMap<usize, Marks>,
+    pub findings: Vec<Finding>,
+    summarize: bool,
+    pub fns: Vec<FnSummary>,
+    fn_stack: Vec<FnSummary>,
+    /// Offloading wrappers defined in the checked code (see [`crate::wrappers`]).
+    pub(crate) wrappers: HashSet<String>,
+    /// Field types of structs defined in the checked code, by struct path: so that
+    /// `self.log.flush()` knows `log` is a `std::fs::File`.
+    fields: HashMap<String, HashMap<String, Rc<[Origin]>>>,
+    /// Return types of fns defined in the checked code, by fn path.
+    returns: HashMap<String, Rc<[Origin]>>,
+}
+
+fn addr(e: &Expr) -> usize {
+    e as *const Expr as usize
+}
+
+/// Strips parentheses and invisible groups.
+fn peel(mut e: &Expr) -> &Expr {
+    loop {
+        match e {
+            Expr::Paren(p) => e = &p.expr,
+            Expr::Group(g) => e = &g.expr,
+            _ => return e,
+        }
+    }
+}
+
+impl<'m> Analyzer<'m> {
+    pub fn new(
+        matcher: &'m Matcher,
+        module_path: Vec<String>,
+        in_test: bool,
+        summarize: bool,
+    ) -> Self {
+        Analyzer {
+            matcher,
+            scopes: Scopes::default(),
+            module_path,
+            self_ty: None,
+            ctx: Ctx {
+                kind: Kind::Sync,
+                desc: Rc::from("sync code"),
+                in_test,
+            },
+            depth: 0,
+            macro_depth: 0,
+            marks: HashMap::new(),
+            findings: Vec::new(),
+            summarize,
+            fns: Vec::new(),
+            fn_stack: Vec::new(),
+            wrappers: HashSet::new(),
+            fields: HashMap::new(),
+            returns: HashMap::new(),
+        }
+    }
+
+    /// Runs `f` one level deeper, unless the depth cap is reached.
+    fn deeper(&mut self, f: impl FnOnce(&mut Self)) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        f(self);
+        self.depth -= 1;
+    }
+
+    /// Runs `f` in context `ctx`, restoring the current one after.
+    fn in_ctx(&mut self, ctx: Ctx, f: impl FnOnce(&mut Self)) {
+        let saved = std::mem::replace(&mut self.ctx, ctx);
+        f(self);
+        self.ctx = saved;
+    }
+
+    fn mark(&mut self, e: &Expr, awaited: bool, offloaded: bool) {
+        let m = self.marks.entry(addr(peel(e))).or_default();
+        m.awaited |= awaited;
+        m.offloaded |= offloaded;
+    }
+
+    /// Visits expressions that a macro (`select!`, `join!`) awaits.
+    pub(crate) fn visit_awaited(&mut self, e: &Expr) {
+        self.mark(e, true, false);
+        self.visit_expr(e);
+    }
+
+    fn resolve(&self, path: &syn::Path) -> Resolution {
+        let segs = path_segments(path);
+        self.scopes.resolve(
+            &segs,
+            path.leading_colon.is_some(),
+            &self.module_path,
+            self.self_ty.as_deref(),
+        )
+    }
+
+    fn handle_closure(&mut self, c: &syn::ExprClosure, marks: Marks) {
+        let ctx = if c.asyncness.is_some() {
+            Ctx {
+                kind: Kind::Async,
+                desc: Rc::from("async closure"),
+                in_test: self.ctx.in_test,
+            }
+        } else if marks.offloaded {
+            Ctx {
+                kind: Kind::Offloaded,
+                desc: Rc::from("closure run off the executor"),
+                in_test: self.ctx.in_test,
+            }
+        } else {
+            self.ctx.clone()
+        };
+        self.in_ctx(ctx, |v| {
+            v.scopes.push(Scope::default());
+            v.bind_params(c.inputs.iter());
+            v.visit_expr(&c.body);
+            v.scopes.pop();
+        });
+    }
+
+    /// Walks a fn: its own context, its parameters, its summary.
+    fn walk_fn(
+        &mut self,
+        attrs: &[Attribute],
+        sig: &Signature,
+        block: &syn::Block,
+        summary_path: Vec<String>,
+        poll_of: Option<&str>,
+    ) {
+        if has_allow(attrs) {
+            return;
+        }
+        let in_test = self.ctx.in_test || is_test(attrs);
+        let name = sig.ident.to_string();
+        let ctx = if sig.asyncness.is_some() {
+            Ctx {
+                kind: Kind::Async,
+                desc: Rc::from(format!("async fn `{name}`")),
+                in_test,
+            }
+        } else if let Some(poll) = poll_of.filter(|_| name.starts_with("poll")) {
+            Ctx {
+                kind: Kind::Async,
+                desc: Rc::from(format!("`{name}` of `{poll}`")),
+                in_test,
+            }
+        } else {
+            Ctx {
+                kind: Kind::Sync,
+                desc: Rc::from(format!("fn `{name}`")),
+                in_test,
+            }
+        };
+        if self.summarize {
+            let lc = sig.ident.span().start();
+            self.fn_stack.push(FnSummary {
+                path: summary_path,
+                is_async: sig.asyncness.is_some(),
+                line: lc.line,
+                column: lc.column + 1,
+                in_test,
+                blocking: Vec::new(),
+                calls: Vec::new(),
+            });
+        }
+        self.in_ctx(ctx, |v| {
+            v.scopes.push(Scope::default());
+            for arg in &sig.inputs {
+                match arg {
+                    syn::FnArg::Typed(pt) => {
+                        let mut origins = Vec::new();
+                        v.type_origins(&pt.ty, &mut origins);
+                        v.bind_pat(&pt.pat, Rc::from(origins));
+                    }
+                    syn::FnArg::Receiver(_) => {
+                        let origins: Vec<Origin> = v
+                            .self_ty
+                            .iter()
+                            .map(|t| Origin {
+                                path: t.join("::"),
+                                exact: true,
+                            })
+                            .collect();
+                        if let Some(scope) = v.scopes.innermost() {
+                            scope.bind("self".to_string(), Rc::from(origins));
+                        }
+                    }
+                }
+            }
+            v.visit_block(block);
+            v.scopes.pop();
+        });
+        if self.summarize {
+            if let Some(done) = self.fn_stack.pop() {
+                self.fns.push(done);
+            }
+        }
+    }
+
+    fn summary_path(&self, owner: Option<&str>, name: &syn::Ident) -> Vec<String> {
+        let mut p = self.module_path.clone();
+        if let Some(o) = owner {
+            p.push(o.to_string());
+        }
+        p.push(name.to_string());
+        p
+    }
+
+    /// Visits the items of a module (the file, an inline `mod`, or the attribute's item).
+    pub fn visit_module_items(&mut self, items: &[Item]) {
+        self.scopes
+            .push(Scope::from_items(items, &self.module_path, true));
+        self.learn_types(items);
+        for item in items {
+            self.visit_item(item);
+        }
+        self.scopes.pop();
+    }
+
+    fn sync_item_ctx(&self, attrs: &[Attribute]) -> Ctx {
+        Ctx {
+            kind: Kind::Sync,
+            desc: Rc::from("item"),
+            in_test: self.ctx.in_test || is_test(attrs),
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Analyzer<'_> {
+    fn visit_item(&mut self, item: &'ast Item) {
+        self.deeper(|v| match item {
+            Item::Fn(f) => v.visit_item_fn(f),
+            Item::Impl(i) => v.visit_item_impl(i),
+            Item::Mod(m) => v.visit_item_mod(m),
+            Item::Trait(t) => {
+                if has_allow(&t.attrs) {
+                    return;
+                }
+                let saved = v.self_ty.take();
+                let mut ty = vec![CRATE.to_string()];
+                ty.extend(v.module_path.iter().cloned());
+                ty.push(t.ident.to_string());
+                v.self_ty = Some(ty);
+                let ctx = v.sync_item_ctx(&t.attrs);
+                v.in_ctx(ctx, |v| {
+                    for ti in &t.items {
+                        if let syn::TraitItem::Fn(f) = ti {
+                            if let Some(block) = &f.default {
+                                let path = v.summary_path(Some(&t.ident.to_string()), &f.sig.ident);
+                                v.walk_fn(&f.attrs, &f.sig, block, path, None);
+                            }
+                        }
+                    }
+                });
+                v.self_ty = saved;
+            }
+            Item::Use(_)
+            | Item::Struct(_)
+            | Item::Enum(_)
+            | Item::Union(_)
+            | Item::Type(_)
+            | Item::ExternCrate(_)
+            | Item::TraitAlias(_)
+            | Item::ForeignMod(_) => {}
+            Item::Macro(m) if !has_allow(&m.attrs) => {
+                let ctx = v.sync_item_ctx(&m.attrs);
+                v.in_ctx(ctx, |v| v.visit_macro(&m.mac));
+            }
+            Item::Const(_) | Item::Static(_) => {
+                let attrs = match item {
+                    Item::Const(c) => &c.attrs,
+                    Item::Static(s) => &s.attrs,
+                    _ => return,
+                };
+                if !has_allow(attrs) {
+                    let ctx = v.sync_item_ctx(attrs);
+                    v.in_ctx(ctx, |v| visit::visit_item(v, item));
+                }
+            }
+            _ => {}
+        });
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast ItemFn) {
+        let path = self.summary_path(None, &f.sig.ident);
+        self.walk_fn(&f.attrs, &f.sig, &f.block, path, None);
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast ItemImpl) {
+        if has_allow(&i.attrs) {
+            return;
+        }
+        let name = type_name(&i.self_ty);
+        let saved = self.self_ty.take();
+        self.self_ty = name.as_ref().map(|n| {
+            let mut ty = vec![CRATE.to_string()];
+            ty.extend(self.module_path.iter().cloned());
+            ty.push(n.clone());
+            ty
+        });
+        let poll_of = i.trait_.as_ref().and_then(|(_, path, _)| {
+            let t = path.segments.last()?.ident.to_string();
+            POLL_TRAITS
+                .contains(&t.as_str())
+                .then(|| format!("impl {} for {}", t, name.as_deref().unwrap_or("_")))
+        });
+        let ctx = self.sync_item_ctx(&i.attrs);
+        self.in_ctx(ctx, |v| {
+            for item in &i.items {
+                if let syn::ImplItem::Fn(f) = item {
+                    v.walk_impl_fn(f, name.as_deref(), poll_of.as_deref());
+                }
+            }
+        });
+        self.self_ty = saved;
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast ItemMod) {
+        if has_allow(&m.attrs) {
+            return;
+        }
+        let Some((_, items)) = &m.content else {
+            return;
+        };
+        let ctx = self.sync_item_ctx(&m.attrs);
+        self.module_path.push(m.ident.to_string());
+        let saved_ty = self.self_ty.take();
+        self.in_ctx(ctx, |v| v.visit_module_items(items));
+        self.self_ty = saved_ty;
+        self.module_path.pop();
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.deeper(|v| {
+            let items = b.stmts.iter().filter_map(|s| match s {
+                Stmt::Item(i) => Some(i),
+                _ => None,
+            });
+            v.scopes
+                .push(Scope::from_items(items, &v.module_path, false));
+            for stmt in &b.stmts {
+                v.visit_stmt(stmt);
+            }
+            v.scopes.pop();
+        });
+    }
+
+    fn visit_stmt(&mut self, s: &'ast Stmt) {
+        match s {
+            Stmt::Local(l) => {
+                if has_allow(&l.attrs) {
+                    return;
+                }
+                let mut origins = Vec::new();
+                if let Some(init) = &l.init {
+                    self.visit_expr(&init.expr);
+                    if let Some((_, diverge)) = &init.diverge {
+                        self.visit_expr(diverge);
+                    }
+                    self.origins(&init.expr, &mut origins, 0);
+                }
+                if let Pat::Type(pt) = &l.pat {
+                    self.type_origins(&pt.ty, &mut origins);
+                }
+                self.bind_pat(&l.pat, Rc::from(origins));
+            }
+            Stmt::Item(i) => self.visit_item(i),
+            Stmt::Expr(e, _) => self.visit_expr(e),
+            Stmt::Macro(m) => {
+                if !has_allow(&m.attrs) {
+                    self.visit_macro(&m.mac);
+                }
+            }
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        self.deeper(|v| {
+            if let Some(attrs) = expr_attrs(e) {
+                if has_allow(attrs) {
+                    return;
+                }
+            }
+            let marks = v.marks.remove(&addr(e)).unwrap_or_default();
+            match e {
+                Expr::Await(a) => {
+                    v.mark(&a.base, true, false);
+                    v.visit_expr(&a.base);
+                }
+                Expr::Call(c) => v.handle_call(c, marks),
+                Expr::MethodCall(m) => v.handle_method(m, marks),
+                Expr::Closure(c) => v.handle_closure(c, marks),
+                Expr::Async(a) => {
+                    let ctx = Ctx {
+                        kind: Kind::Async,
+                        desc: Rc::from("async block"),
+                        in_test: v.ctx.in_test,
+                    };
+                    v.in_ctx(ctx, |v| v.visit_block(&a.block));
+                }
+                Expr::Macro(m) => v.visit_macro(&m.mac),
+                Expr::ForLoop(f) => {
+                    // `for conn in listener.incoming()`: the loop variable comes from
+                    // the iterated value.
+                    v.visit_expr(&f.expr);
+                    let mut origins = Vec::new();
+                    v.origins(&f.expr, &mut origins, 0);
+                    v.scopes.push(Scope::default());
+                    v.bind_pat(&f.pat, Rc::from(origins));
+                    v.visit_block(&f.body);
+                    v.scopes.pop();
+                }
+                Expr::Paren(p) => {
+                    if marks.awaited || marks.offloaded {
+                        v.mark(&p.expr, marks.awaited, marks.offloaded);
+                    }
+                    v.visit_expr(&p.expr);
+                }
+                _ => visit::visit_expr(v, e),
+            }
+        });
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        crate::macros::visit_macro_body(self, mac);
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        if !has_allow(&arm.attrs) {
+            visit::visit_arm(self, arm);
+        }
+    }
+
+    // Types and patterns hold no calls worth checking; not descending into them keeps
+    // the walk fast and shallow.
+    fn visit_type(&mut self, _: &'ast syn::Type) {}
+    fn visit_pat(&mut self, _: &'ast Pat) {}
+    fn visit_attribute(&mut self, _: &'ast Attribute) {}
+}
+
+impl Analyzer<'_> {
+    fn walk_impl_fn(&mut self, f: &ImplItemFn, owner: Option<&str>, poll_of: Option<&str>) {
+        let path = self.summary_path(owner, &f.sig.ident);
+        self.walk_fn(&f.attrs, &f.sig, &f.block, path, poll_of);
+    }
+
+    /// Looks up `segs` through the scopes (for the macro token scan).
+    pub(crate) fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> Resolution {
+        self.scopes.resolve(
+            segs,
+            leading_colon,
+            &self.module_path,
+            self.self_ty.as_deref(),
+        )
+    }
+}

@@ -1,0 +1,235 @@
+//! Where a receiver's value came from: the paths called or types named while building
+//! it, followed through `let` bindings, parameters, the file's struct fields and fn
+//! return types. Method shapes such as "`.output()` on a `Command`" match on these.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use syn::{Expr, Item, Pat};
+
+use super::context::type_name;
+use super::{peel, Analyzer, MAX_CHAIN};
+use crate::resolve::{type_paths, Origin, Resolution, CRATE};
+
+/// Idents bound by a pattern.
+fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    match pat {
+        Pat::Ident(i) => {
+            out.push(i.ident.to_string());
+            if let Some((_, sub)) = &i.subpat {
+                pat_idents(sub, out, depth + 1);
+            }
+        }
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| pat_idents(p, out, depth + 1)),
+        Pat::TupleStruct(t) => t.elems.iter().for_each(|p| pat_idents(p, out, depth + 1)),
+        Pat::Slice(s) => s.elems.iter().for_each(|p| pat_idents(p, out, depth + 1)),
+        Pat::Struct(s) => s
+            .fields
+            .iter()
+            .for_each(|f| pat_idents(&f.pat, out, depth + 1)),
+        Pat::Reference(r) => pat_idents(&r.pat, out, depth + 1),
+        Pat::Type(t) => pat_idents(&t.pat, out, depth + 1),
+        Pat::Paren(p) => pat_idents(&p.pat, out, depth + 1),
+        Pat::Or(o) => o.cases.iter().for_each(|p| pat_idents(p, out, depth + 1)),
+        _ => {}
+    }
+}
+
+impl Analyzer<'_> {
+    /// Where the value of `e` came from: paths called (or types named) while building it.
+    pub(super) fn origins(&self, e: &Expr, out: &mut Vec<Origin>, depth: usize) {
+        if depth > MAX_CHAIN {
+            return;
+        }
+        match e {
+            Expr::MethodCall(m) => self.origins(&m.receiver, out, depth + 1),
+            Expr::Call(c) => {
+                if let Expr::Path(p) = peel(&c.func) {
+                    self.push_origin(&p.path, out);
+                    // Wrappers keep what they wrap: `BufReader::new(file)`,
+                    // `Arc::new((Mutex::new(..), Condvar::new()))`, `Box::from(..)`.
+                    let wraps = p.path.segments.last().is_some_and(|s| {
+                        let name = s.ident.to_string();
+                        name.starts_with("new") || name == "from"
+                    });
+                    if wraps {
+                        for arg in &c.args {
+                            self.origins(arg, out, depth + 1);
+                        }
+                    }
+                }
+            }
+            Expr::Path(p) if p.qself.is_none() => {
+                if let Some(ident) = p.path.get_ident() {
+                    if let Some(origins) = self.scopes.local(&ident.to_string()) {
+                        out.extend(origins.iter().cloned());
+                        return;
+                    }
+                }
+                self.push_origin(&p.path, out);
+            }
+            Expr::Field(f) => {
+                let mut base = Vec::new();
+                self.origins(&f.base, &mut base, depth + 1);
+                let member = match &f.member {
+                    syn::Member::Named(i) => i.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                let mut known = false;
+                for o in base.iter().filter(|o| o.exact) {
+                    if let Some(field) = self.fields.get(&o.path).and_then(|fs| fs.get(&member)) {
+                        out.extend(field.iter().cloned());
+                        known = true;
+                    }
+                }
+                if !known {
+                    // A tuple or a type defined elsewhere: keep what the base came from.
+                    out.extend(base);
+                }
+            }
+            Expr::Try(t) => self.origins(&t.expr, out, depth + 1),
+            Expr::Paren(p) => self.origins(&p.expr, out, depth + 1),
+            Expr::Group(g) => self.origins(&g.expr, out, depth + 1),
+            Expr::Reference(r) => self.origins(&r.expr, out, depth + 1),
+            Expr::Unary(u) => self.origins(&u.expr, out, depth + 1),
+            Expr::Cast(c) => self.origins(&c.expr, out, depth + 1),
+            Expr::Index(i) => self.origins(&i.expr, out, depth + 1),
+            Expr::Await(a) => self.origins(&a.base, out, depth + 1),
+            Expr::Tuple(t) => t.elems.iter().for_each(|e| self.origins(e, out, depth + 1)),
+            Expr::Array(a) => a.elems.iter().for_each(|e| self.origins(e, out, depth + 1)),
+            _ => {}
+        }
+    }
+
+    pub(super) fn push_origin(&self, path: &syn::Path, out: &mut Vec<Origin>) {
+        match self.resolve(path) {
+            Resolution::Absolute(p) => {
+                let joined = p.join("::");
+                if let Some(ret) = self.returns.get(&joined) {
+                    out.extend(ret.iter().cloned());
+                }
+                out.push(Origin {
+                    path: joined,
+                    exact: true,
+                });
+            }
+            Resolution::Unknown(w) => out.push(Origin {
+                path: w.join("::"),
+                exact: false,
+            }),
+            Resolution::Glob(cands, w) => {
+                out.extend(cands.into_iter().map(|c| Origin {
+                    path: c.join("::"),
+                    exact: true,
+                }));
+                out.push(Origin {
+                    path: w.join("::"),
+                    exact: false,
+                });
+            }
+            Resolution::Local => {}
+        }
+    }
+
+    pub(super) fn type_origins(&self, ty: &syn::Type, out: &mut Vec<Origin>) {
+        let mut paths = Vec::new();
+        type_paths(ty, &mut paths, 0);
+        for (segs, leading) in paths {
+            let res =
+                self.scopes
+                    .resolve(&segs, leading, &self.module_path, self.self_ty.as_deref());
+            match res {
+                Resolution::Absolute(p) => out.push(Origin {
+                    path: p.join("::"),
+                    exact: true,
+                }),
+                Resolution::Unknown(w) | Resolution::Glob(_, w) => out.push(Origin {
+                    path: w.join("::"),
+                    exact: false,
+                }),
+                Resolution::Local => {}
+            }
+        }
+    }
+
+    pub(super) fn bind_pat(&mut self, pat: &Pat, origins: Rc<[Origin]>) {
+        let mut names = Vec::new();
+        pat_idents(pat, &mut names, 0);
+        if let Some(scope) = self.scopes.innermost() {
+            for n in names {
+                scope.bind(n, origins.clone());
+            }
+        }
+    }
+
+    pub(super) fn bind_params<'a>(&mut self, inputs: impl Iterator<Item = &'a Pat>) {
+        for pat in inputs {
+            let mut origins = Vec::new();
+            if let Pat::Type(pt) = pat {
+                self.type_origins(&pt.ty, &mut origins);
+            }
+            self.bind_pat(pat, Rc::from(origins));
+        }
+    }
+
+    /// Records the field types of the module's structs and the return types of its fns
+    /// and methods, resolved in the module's scope (which must be pushed).
+    pub(super) fn learn_types(&mut self, items: &[Item]) {
+        let base = {
+            let mut b = vec![CRATE.to_string()];
+            b.extend(self.module_path.iter().cloned());
+            b.join("::")
+        };
+        for item in items {
+            match item {
+                Item::Struct(st) => {
+                    let mut fields = HashMap::new();
+                    for (i, f) in st.fields.iter().enumerate() {
+                        let name = f
+                            .ident
+                            .as_ref()
+                            .map(|id| id.to_string())
+                            .unwrap_or_else(|| i.to_string());
+                        let mut origins = Vec::new();
+                        self.type_origins(&f.ty, &mut origins);
+                        if !origins.is_empty() {
+                            fields.insert(name, Rc::from(origins));
+                        }
+                    }
+                    self.fields.insert(format!("{base}::{}", st.ident), fields);
+                }
+                Item::Fn(f) => {
+                    if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                        let mut origins = Vec::new();
+                        self.type_origins(ty, &mut origins);
+                        self.returns
+                            .insert(format!("{base}::{}", f.sig.ident), Rc::from(origins));
+                    }
+                }
+                Item::Impl(im) => {
+                    let Some(name) = type_name(&im.self_ty) else {
+                        continue;
+                    };
+                    let saved = self.self_ty.replace(vec![base.clone(), name.clone()]);
+                    for ii in &im.items {
+                        if let syn::ImplItem::Fn(f) = ii {
+                            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                                let mut origins = Vec::new();
+                                self.type_origins(ty, &mut origins);
+                                self.returns.insert(
+                                    format!("{base}::{name}::{}", f.sig.ident),
+                                    Rc::from(origins),
+                                );
+                            }
+                        }
+                    }
+                    self.self_ty = saved;
+                }
+                _ => {}
+            }
+        }
+    }
+}
