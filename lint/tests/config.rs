@@ -235,3 +235,18 @@ fn offload_names_the_projects_own_offloaders() {
         .collect();
     assert_eq!(got, [(4, "std::fs::read".to_string())]);
 }
+
+#[test]
+fn discover_from_a_relative_directory_walks_above_it() {
+    // The test runs in lint/: the workspace root is one level up.
+    let d = Config::discover(Path::new(".")).unwrap();
+    assert!(
+        d.files.iter().any(|f| f
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n != "lint")
+            && f.ends_with("Cargo.toml")),
+        "workspace root Cargo.toml not read: {:?}",
+        d.files
+    );
+}
