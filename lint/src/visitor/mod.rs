@@ -428,13 +428,13 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
+        // Taken first, so that no mark outlives its expression (marks are keyed by
+        // address, and macro-body expressions are temporaries).
+        let marks = self.marks.remove(&addr(e)).unwrap_or_default();
         self.deeper(|v| {
-            if let Some(attrs) = expr_attrs(e) {
-                if has_allow(attrs) {
-                    return;
-                }
+            if expr_attrs(e).is_some_and(|attrs| has_allow(attrs)) {
+                return;
             }
-            let marks = v.marks.remove(&addr(e)).unwrap_or_default();
             match e {
                 Expr::Await(a) => {
                     v.mark(&a.base, true, false);
@@ -462,12 +462,6 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     v.bind_pat(&f.pat, Rc::from(origins));
                     v.visit_block(&f.body);
                     v.scopes.pop();
-                }
-                Expr::Paren(p) => {
-                    if marks.awaited || marks.offloaded {
-                        v.mark(&p.expr, marks.awaited, marks.offloaded);
-                    }
-                    v.visit_expr(&p.expr);
                 }
                 _ => visit::visit_expr(v, e),
             }
