@@ -17,6 +17,7 @@ mod pool;
 mod rules;
 mod sarif;
 mod scan;
+mod source;
 mod walk;
 
 use std::io::{IsTerminal, Write};

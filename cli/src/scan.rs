@@ -16,6 +16,7 @@ use crate::manifest::{self, normalize, TargetKind};
 use crate::modtree::{self, ModDecl, Placement, Root};
 use crate::nesting;
 use crate::pool;
+use crate::source::{read_source, MAX_FILE_BYTES};
 use crate::walk::{self, display_path, Filter};
 
 /// A crate being scanned: one target of a package, or a directory / file given as is.
@@ -371,15 +372,9 @@ fn line_col_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
 /// Reads, parses and summarizes one file. Runs on a worker thread: the syn tree and its
 /// spans never leave it; only plain data comes back.
 fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed {
-    let bytes = match fs::read(&source.path) {
+    let bytes = match read_source(&source.path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            let reason = walk::describe_io(Some(&source.path), &e);
-            return Analysed::Err(InputError::new(
-                &source.rel,
-                format!("cannot read: {reason}"),
-            ));
-        }
+        Err(e) => return Analysed::Err(InputError::new(&source.rel, e.to_string())),
     };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

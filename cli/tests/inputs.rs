@@ -202,3 +202,67 @@ fn an_invalid_configuration_is_reported_and_the_scan_goes_on() {
     assert_eq!(e["line"], 1);
     assert!(e["message"].as_str().unwrap().contains("bogus"), "{e}");
 }
+
+/// Tests run as root, where permissions do not stop a read: the unreadable entries here
+/// are ones no permission bit makes readable. A FIFO named `*.rs` (reading it would wait
+/// forever for a writer) and a directory named `*.rs` inside an explicit file list.
+#[cfg(unix)]
+#[test]
+fn special_files_named_rs_are_reported_without_blocking_the_scan() {
+    let scratch = Scratch::copy_of("aliases");
+    let src = scratch.path().join("src");
+    let fifo = src.join("pipe.rs");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    fs::create_dir(src.join("folder.rs")).unwrap();
+    let before = snapshot(scratch.path());
+
+    // The walk meets the FIFO; a directory given as a file path is named as such.
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "the good files are still analysed: {report}");
+    assert_eq!(findings(&report).len(), 1);
+    let errs = errors(&report);
+    assert!(
+        errs.iter()
+            .any(|(p, m)| p == "src/pipe.rs" && m.contains("not a regular file (a FIFO)")),
+        "{errs:?}"
+    );
+    let (code, report) = json_in(scratch.path(), &["src/pipe.rs", "src/lib.rs"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(errors(&report).len(), 1, "{report}");
+    assert_eq!(before, snapshot(scratch.path()), "nothing written");
+}
+
+#[test]
+fn a_file_past_the_size_limit_is_an_input_error_and_the_scan_goes_on() {
+    let scratch = Scratch::new("huge");
+    let dir = scratch.path();
+    fs::write(
+        dir.join("lib.rs"),
+        "pub async fn late() { std::thread::sleep(std::time::Duration::from_secs(1)); }\n",
+    )
+    .unwrap();
+    // 50 MB of generated, valid code: far past the 16 MiB a single file may have.
+    let unit = "pub async fn f(d: std::time::Duration) { tokio::time::sleep(d).await; }\n";
+    let mut text = String::with_capacity(50_000_000 + unit.len());
+    let mut i = 0usize;
+    while text.len() < 50_000_000 {
+        text.push_str(&unit.replacen("fn f", &format!("fn f{i}"), 1));
+        i += 1;
+    }
+    fs::write(dir.join("generated.rs"), &text).unwrap();
+    drop(text);
+    let before = snapshot(dir);
+
+    let (code, report) = json_in(dir, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(findings(&report).len(), 1, "lib.rs is still analysed");
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "generated.rs");
+    assert!(errs[0].1.contains("MiB limit"), "{errs:?}");
+    assert_eq!(before, snapshot(dir), "nothing written");
+}

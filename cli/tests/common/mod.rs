@@ -163,9 +163,14 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
             let Ok(meta) = fs::symlink_metadata(&path) else {
                 continue;
             };
+            // A digest, not the bytes: trees may hold generated files of tens of MB.
             let content = if meta.is_file() {
                 fs::read(&path)
-                    .map(|b| format!("{b:?}"))
+                    .map(|b| {
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        std::hash::Hash::hash(&b, &mut h);
+                        format!("{:016x}", std::hash::Hasher::finish(&h))
+                    })
                     .unwrap_or_default()
             } else {
                 String::new()
