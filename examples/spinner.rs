@@ -10,8 +10,11 @@
 //! watchdog notices. blockwatch's report names the task, how long it has been blocked,
 //! and the stack of the blocking code (showing `spinner::slow`) while it is still frozen.
 //!
-//! For readable stacks in `--release` runs, add `debug = "line-tables-only"` to the
-//! release profile: otherwise the optimizer may inline `slow` out of the stack.
+//! In `--release` runs the `#[no_blocking]` wrapper is compiled out (the `supervisor`
+//! wrapper below still watches), and the optimizer inlines `slow` out of the stack. Add
+//! `debug = "line-tables-only"` to the release profile (or run with
+//! `CARGO_PROFILE_RELEASE_DEBUG=line-tables-only`) to get it back: inlined async bodies
+//! then show as `{async_fn#0} at examples/spinner.rs:LINE`.
 
 use std::io::Write;
 use std::time::{Duration, Instant};

@@ -119,7 +119,7 @@ impl StallReport {
     pub fn user_frame(&self) -> Option<&Frame> {
         self.backtrace
             .iter()
-            .find(|frame| is_user_code(&frame.function))
+            .find(|frame| is_user_code(frame))
     }
 
     /// Whether any frame of the stack names a function containing `name`.
@@ -179,9 +179,25 @@ const NOT_USER_CODE: &[&str] = &[
     "__",
 ];
 
-fn is_user_code(function: &str) -> bool {
-    let path = function.trim_start_matches('<');
-    path.contains("::") && !NOT_USER_CODE.iter().any(|prefix| path.starts_with(prefix))
+/// Source paths of machinery, for frames whose names are short (inlined frames in
+/// `line-tables-only` builds): the standard library, libc, tokio, this crate.
+fn is_machinery_file(file: &str) -> bool {
+    let file = file.replace('\\', "/");
+    file.starts_with("/rustc/")
+        || file.starts_with("./")
+        || file.contains("/tokio-")
+        || file.starts_with(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn is_user_code(frame: &Frame) -> bool {
+    let path = frame.function.trim_start_matches('<');
+    if NOT_USER_CODE.iter().any(|prefix| path.starts_with(prefix)) {
+        return false;
+    }
+    match &frame.file {
+        Some(file) => !is_machinery_file(file),
+        None => path.contains("::"),
+    }
 }
 
 #[cfg(test)]
@@ -207,7 +223,11 @@ mod tests {
             elapsed: Duration::from_millis(150),
             still_blocked: true,
             backtrace: vec![
-                frame("__GI___clock_nanosleep"),
+                Frame {
+                    function: "__GI___clock_nanosleep".to_owned(),
+                    file: Some("./time/clock_nanosleep.c".to_owned()),
+                    line: Some(48),
+                },
                 frame("std::thread::sleep"),
                 frame("<core::pin::Pin<P> as core::future::future::Future>::poll"),
                 frame("app::load::{{closure}}"),

@@ -15,30 +15,54 @@ const DELIVERY: &[&str] = &[
 /// Functions that mark where the instrumented poll began: the stack is cut above them.
 const POLL_BOUNDARY: &[&str] = &[
     "blockwatch_watchdog::watched::Watched<",
-    "blockwatch_watchdog::hooks::",
     "tokio::runtime::task::core::Core<",
     "tokio::runtime::task::harness::",
     "tokio::runtime::scheduler::",
 ];
 
+/// This crate's source directory, as debug info names it (absolute, unless remapped).
+const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Whether `frame` comes from `source` (a path inside this crate). Inlined frames in
+/// `line-tables-only` builds carry short names (`on_signal`, `poll<..>`), so the file
+/// is what identifies them.
+fn from_own_source(frame: &Frame, source: &str) -> bool {
+    frame.file.as_deref().is_some_and(|file| {
+        let file = file.replace('\\', "/");
+        file.starts_with(CRATE_DIR) && file.ends_with(source)
+    })
+}
+
+fn is_delivery(frame: &Frame) -> bool {
+    DELIVERY
+        .iter()
+        .any(|marker| frame.function.contains(marker))
+        || from_own_source(frame, "/src/stack/signal.rs")
+}
+
+fn is_poll_boundary(frame: &Frame) -> bool {
+    POLL_BOUNDARY
+        .iter()
+        .any(|marker| frame.function.contains(marker))
+        || from_own_source(frame, "/src/watched.rs")
+        || frame.file.as_deref().is_some_and(|file| {
+            let file = file.replace('\\', "/");
+            file.contains("tokio")
+                && (file.contains("/src/runtime/task/") || file.contains("/src/runtime/scheduler/"))
+        })
+}
+
 /// Trims `frames` (innermost first) to the blocking code.
 pub(crate) fn trim(mut frames: Vec<Frame>) -> Vec<Frame> {
-    let start = frames
-        .iter()
-        .rposition(|frame| {
-            DELIVERY
+    let start = frames.iter().rposition(is_delivery).map_or_else(
+        || {
+            frames
                 .iter()
-                .any(|marker| frame.function.contains(marker))
-        })
-        .map_or_else(
-            || {
-                frames
-                    .iter()
-                    .take_while(|frame| frame.function.starts_with("backtrace::"))
-                    .count()
-            },
-            |index| index + 1,
-        );
+                .take_while(|frame| frame.function.starts_with("backtrace::"))
+                .count()
+        },
+        |index| index + 1,
+    );
     frames.drain(..start.min(frames.len()));
     // The signal trampoline is often a local symbol that does not resolve to a name.
     if frames
@@ -47,11 +71,7 @@ pub(crate) fn trim(mut frames: Vec<Frame>) -> Vec<Frame> {
     {
         frames.remove(0);
     }
-    if let Some(end) = frames.iter().position(|frame| {
-        POLL_BOUNDARY
-            .iter()
-            .any(|marker| frame.function.contains(marker))
-    }) {
+    if let Some(end) = frames.iter().position(is_poll_boundary) {
         if end > 0 {
             frames.truncate(end);
         }
@@ -96,6 +116,38 @@ mod tests {
                 "std::thread::sleep",
                 "app::slow::{{closure}}"
             ]
+        );
+    }
+
+    #[test]
+    fn short_inlined_names_are_recognised_by_their_file() {
+        let own = |function: &str, source: &str| Frame {
+            function: function.to_owned(),
+            file: Some(format!("{CRATE_DIR}{source}")),
+            line: Some(1),
+        };
+        let frames = vec![
+            own("on_signal", "/src/stack/signal.rs"),
+            frame("0x7f40ec922050"),
+            frame("std::thread::functions::sleep"),
+            Frame {
+                function: "{async_fn#0}".to_owned(),
+                file: Some("/app/examples/spinner.rs".to_owned()),
+                line: Some(27),
+            },
+            own(
+                "poll<spinner::supervisor::{async_fn_env#0}>",
+                "/src/watched.rs",
+            ),
+            Frame {
+                function: "poll<F>".to_owned(),
+                file: Some("/registry/tokio-1.54.1/src/runtime/task/core.rs".to_owned()),
+                line: Some(9),
+            },
+        ];
+        assert_eq!(
+            names(&trim(frames)),
+            ["std::thread::functions::sleep", "{async_fn#0}"]
         );
     }
 
