@@ -3,7 +3,8 @@
 //!
 //! Placement of the extra tokens (diagnostics, `include_bytes!`): at the top of the body
 //! for a fn (the fn may be a method, where sibling items are not allowed), after the item
-//! for an impl block or a module.
+//! for an impl block, a trait or a module. Default methods of a trait are checked, not
+//! wrapped: the impls that override them are where the watchdog wrapper goes.
 
 use std::path::PathBuf;
 

@@ -26,7 +26,7 @@ mod watch_wrapper;
 ///
 /// Put it on an async fn (free or method), a fn whose async blocks or closures should be
 /// checked, an impl block (inherent or trait impl; `poll` fns of `Future` impls count as
-/// async code) or an inline `mod`. Each blocking call in async context is a compile error
+/// async code), a trait (its default method bodies) or an inline `mod`. Each blocking call in async context is a compile error
 /// on the call, naming why it blocks and what to use instead:
 ///
 /// ```compile_fail

@@ -34,7 +34,7 @@ impl Target {
             Target::Item(item) => item,
         };
         match item {
-            syn::Item::Fn(_) | syn::Item::Impl(_) => Ok(()),
+            syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Trait(_) => Ok(()),
             syn::Item::Mod(m) if m.content.is_some() => Ok(()),
             syn::Item::Mod(m) => Err(syn::Error::new(
                 m.ident.span(),
@@ -44,7 +44,7 @@ impl Target {
             other => Err(syn::Error::new_spanned(
                 other,
                 "`#[no_blocking]` applies to an async fn, a fn containing async blocks, \
-                 an impl block or an inline module",
+                 an impl block, a trait (its default methods) or an inline module",
             )),
         }
     }
@@ -101,6 +101,11 @@ mod tests {
             ),
             quote!(impl S {}),
             quote!(impl T for S {}),
+            quote!(
+                trait T {
+                    async fn f(&self) {}
+                }
+            ),
             quote!(
                 mod m {}
             ),
