@@ -206,9 +206,10 @@ fn parse_allow_list(input: ParseStream<'_>) -> syn::Result<Option<LitStr>> {
     if input.is_empty() {
         return Ok(None);
     }
-    let lookahead = input.lookahead1();
-    if !lookahead.peek(kw::reason) {
-        return Err(lookahead.error());
+    if !input.peek(kw::reason) {
+        return Err(
+            input.error("expected `reason = \"...\"`: `allow_blocking` takes only a reason")
+        );
     }
     input.parse::<kw::reason>()?;
     input.parse::<Token![=]>()?;
@@ -401,7 +402,7 @@ mod tests {
         let reason = parse_allow_args(quote!(reason = "startup only")).unwrap();
         assert_eq!(reason.unwrap().value(), "startup only");
         let err = parse_allow_args(quote!(because = "x")).unwrap_err();
-        assert!(err.to_string().contains("`reason`"), "{err}");
+        assert!(err.to_string().contains("expected `reason = \"...\"`"), "{err}");
         assert!(parse_allow_args(quote!(reason = "")).is_err());
         assert!(parse_allow_args(quote!(reason = "a", reason = "b")).is_err());
     }
