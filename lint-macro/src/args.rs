@@ -402,7 +402,10 @@ mod tests {
         let reason = parse_allow_args(quote!(reason = "startup only")).unwrap();
         assert_eq!(reason.unwrap().value(), "startup only");
         let err = parse_allow_args(quote!(because = "x")).unwrap_err();
-        assert!(err.to_string().contains("expected `reason = \"...\"`"), "{err}");
+        assert!(
+            err.to_string().contains("expected `reason = \"...\"`"),
+            "{err}"
+        );
         assert!(parse_allow_args(quote!(reason = "")).is_err());
         assert!(parse_allow_args(quote!(reason = "a", reason = "b")).is_err());
     }
