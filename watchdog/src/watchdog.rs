@@ -21,8 +21,9 @@ use crate::summary::Summary;
 /// How many stalls may wait for the reporter before new ones are dropped (and counted).
 const REPORT_QUEUE: usize = 4096;
 
-/// How long `flush`-like waits give the threads before giving up.
-const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long `flush`-like waits give the threads before giving up. Generous: the first
+/// symbolization loads debug info, which takes seconds on a loaded machine.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The running watchdog of this process, if any.
 static ACTIVE: Mutex<Weak<Core>> = Mutex::new(Weak::new());
@@ -241,7 +242,7 @@ impl Watchdog {
         self.core.shared.summary()
     }
 
-    /// Waits (up to a few seconds) until every poll that ended before this call has
+    /// Waits (up to 30 s) until every poll that ended before this call has
     /// been seen and reported. Returns false if the watchdog did not catch up in time.
     ///
     /// ```
