@@ -117,9 +117,7 @@ impl StallReport {
     /// # }
     /// ```
     pub fn user_frame(&self) -> Option<&Frame> {
-        self.backtrace
-            .iter()
-            .find(|frame| is_user_code(frame))
+        self.backtrace.iter().find(|frame| is_user_code(frame))
     }
 
     /// Whether any frame of the stack names a function containing `name`.

@@ -17,6 +17,15 @@ fn sleep_400ms() {
     std::hint::black_box(());
 }
 
+/// Blocks the thread, 400 ms at a time, until `release` is set: the test decides when
+/// the stall ends, however slowly the machine runs.
+fn hold_until(release: &AtomicBool) {
+    let start = Instant::now();
+    while !release.load(Ordering::SeqCst) && start.elapsed() < PATIENCE {
+        sleep_400ms();
+    }
+}
+
 fn wait_until(flag: &AtomicBool) {
     let start = Instant::now();
     while !flag.load(Ordering::SeqCst) {
@@ -86,11 +95,12 @@ fn runtime_shutdown_during_a_stall_neither_hangs_nor_crashes() {
     let _turn = turn();
     let watchdog = builder().start().expect("watchdog");
     let runtime = multi_thread(2);
+    let release = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicBool::new(false));
-    let task_done = Arc::clone(&done);
+    let (task_release, task_done) = (Arc::clone(&release), Arc::clone(&done));
     runtime.spawn(async move {
         blockwatch_watchdog::spawn(async move {
-            sleep_400ms();
+            hold_until(&task_release);
             task_done.store(true, Ordering::SeqCst);
         })
         .await
@@ -98,7 +108,10 @@ fn runtime_shutdown_during_a_stall_neither_hangs_nor_crashes() {
     watchdog
         .wait_for_report(PATIENCE, |report| report.still_blocked)
         .expect("a live report");
+    // Returns while the worker is still blocked; the worker finishes on its own.
     runtime.shutdown_timeout(Duration::from_millis(10));
+    assert!(!done.load(Ordering::SeqCst));
+    release.store(true, Ordering::SeqCst);
     wait_until(&done);
     let (live, end) = live_and_final(&watchdog);
     assert_eq!(live.stall_key(), end.stall_key());
@@ -108,16 +121,13 @@ fn runtime_shutdown_during_a_stall_neither_hangs_nor_crashes() {
 fn dropping_the_watchdog_during_a_stall_is_clean() {
     let _turn = turn();
     let watchdog = builder().start().expect("watchdog");
-    let done = Arc::new(AtomicBool::new(false));
-    let task_done = Arc::clone(&done);
+    let release = Arc::new(AtomicBool::new(false));
+    let task_release = Arc::clone(&release);
     let blocked = std::thread::spawn(move || {
         current_thread().block_on(async move {
-            blockwatch_watchdog::spawn(async move {
-                sleep_400ms();
-                task_done.store(true, Ordering::SeqCst);
-            })
-            .await
-            .unwrap();
+            blockwatch_watchdog::spawn(async move { hold_until(&task_release) })
+                .await
+                .unwrap();
         });
     });
     watchdog
@@ -125,11 +135,8 @@ fn dropping_the_watchdog_during_a_stall_is_clean() {
         .expect("a live report");
     let summary = watchdog.summary();
     drop(watchdog);
-    assert!(
-        !done.load(Ordering::SeqCst),
-        "dropped while the stall was live"
-    );
     assert_eq!(summary.stalls(), 1, "a live stall counts: {summary}");
+    release.store(true, Ordering::SeqCst);
     blocked.join().unwrap();
     let next = builder().start().expect("a watchdog can start again");
     next.assert_no_stalls();

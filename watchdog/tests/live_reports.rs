@@ -191,3 +191,51 @@ fn interrupted_pipe_read_returns_the_data() {
         "a stack was taken during the read: {live}"
     );
 }
+
+#[test]
+fn every_worker_stuck_is_still_reported() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let _turn = turn();
+    let live = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&live);
+    let watchdog = support::builder()
+        .on_stall(move |report| {
+            if report.still_blocked {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+        .start()
+        .expect("watchdog");
+    let runtime = multi_thread(2);
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let live = Arc::clone(&live);
+                blockwatch_watchdog::spawn(async move {
+                    // Both workers stay blocked until both stalls were reported.
+                    let start = Instant::now();
+                    while live.load(Ordering::SeqCst) < 2 && start.elapsed() < PATIENCE {
+                        sleep_300ms();
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+    });
+    assert!(watchdog.flush());
+    let mut workers: Vec<_> = watchdog
+        .reports()
+        .iter()
+        .filter(|report| report.still_blocked)
+        .map(|report| report.worker)
+        .collect();
+    workers.sort();
+    assert_eq!(
+        workers,
+        [Some(0), Some(1)],
+        "one live report per stuck worker"
+    );
+}
