@@ -121,3 +121,34 @@ pub trait WatchExt: Future + Sized {
 }
 
 impl<F: Future> WatchExt for F {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    fn send_sync_unpin<T: Send + Sync + Unpin>(_: &T) {}
+    fn unpin<T: Unpin>(_: &T) {}
+
+    #[test]
+    fn auto_traits_follow_the_inner_future() {
+        let origin = Origin::location(Location::caller());
+        // A Send + Sync + Unpin future stays all three.
+        send_sync_unpin(&Watched::new(std::future::ready(1), origin, 0));
+        // A !Send future is still Unpin (and compiles as a !Send wrapper).
+        let local = Rc::new(Cell::new(1));
+        unpin(&Watched::new(std::future::ready(local), origin, 0));
+    }
+
+    #[test]
+    fn the_wrapper_returns_the_inner_output_and_keeps_the_scope() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let origin = Origin::location(Location::caller());
+        let seen = runtime.block_on(Watched::new(async { scope::current() }, origin, 42));
+        assert_eq!(seen, 42, "the wrapper's scope is current inside it");
+        assert_eq!(scope::current(), scope::NO_SCOPE, "and restored after");
+    }
+}
