@@ -49,13 +49,13 @@ fn entry(
     pattern: Pattern,
     category: Category,
     why: &'static str,
-    replacement: &'static str,
+    replacement: impl Into<Cow<'static, str>>,
 ) -> Entry {
     Entry {
         pattern,
         category,
         why: Cow::Borrowed(why),
-        replacement: Cow::Borrowed(replacement),
+        replacement: replacement.into(),
     }
 }
 
@@ -89,7 +89,7 @@ fn method(
     api: impl Into<Cow<'static, str>>,
     category: Category,
     why: &'static str,
-    replacement: &'static str,
+    replacement: impl Into<Cow<'static, str>>,
 ) -> Entry {
     let pattern = Pattern::Method {
         name: Cow::Borrowed(name),
@@ -335,7 +335,7 @@ pub(super) fn entries() -> Vec<Entry> {
             *api,
             Fs,
             FS_WHY,
-            r,
+            *r,
         ));
     }
     for (name, api, r) in PATH_FS_METHODS {
@@ -346,7 +346,7 @@ pub(super) fn entries() -> Vec<Entry> {
             *api,
             Fs,
             FS_WHY,
-            r,
+            *r,
         ));
     }
     v.extend([
@@ -478,7 +478,7 @@ pub(super) fn entries() -> Vec<Entry> {
             *api,
             Net,
             "I/O on a blocking socket waits on the executor thread",
-            r,
+            *r,
         ));
     }
     v.extend([
@@ -523,13 +523,13 @@ pub(super) fn entries() -> Vec<Entry> {
         method("blocking_read", Some(0), Receiver::Any, "tokio::sync::RwLock::blocking_read", TokioBlocking, TOKIO_BLOCKING_WHY, "rwlock.read().await"),
         method("blocking_write", Some(0), Receiver::Any, "tokio::sync::RwLock::blocking_write", TokioBlocking, TOKIO_BLOCKING_WHY, "rwlock.write().await"),
         // sync HTTP
-        prefix("reqwest::blocking::", Http, "reqwest's blocking client runs its own runtime and waits on this thread (it panics inside an async context)", "the async reqwest::Client, .await"),
+        prefix("reqwest::blocking::", Http, "reqwest's blocking client runs its own runtime and waits on this thread (it panics inside an async context)", "reqwest::Client::new().get(..).send().await"),
         method("send", Some(0), Receiver::ChainCalls(REQWEST), "reqwest::blocking::RequestBuilder::send", Http, "waits for the HTTP response on the executor thread", "reqwest::RequestBuilder::send().await"),
-        prefix("ureq::", Http, "ureq is a synchronous HTTP client: every request waits on the executor thread", "reqwest::Client (async), .await"),
-        prefix("attohttpc::", Http, "attohttpc is a synchronous HTTP client: every request waits on the executor thread", "reqwest::Client (async), .await"),
+        prefix("ureq::", Http, "ureq is a synchronous HTTP client: every request waits on the executor thread", "reqwest::Client::new().get(..).send().await"),
+        prefix("attohttpc::", Http, "attohttpc is a synchronous HTTP client: every request waits on the executor thread", "reqwest::Client::new().get(..).send().await"),
         // sync DB
-        prefix("postgres::Client::", Db, "the synchronous postgres client waits for the server on the executor thread", "tokio_postgres::Client, .await"),
-        prefix("rusqlite::Connection::", Db, "rusqlite runs SQLite queries synchronously on the calling thread", "tokio::task::spawn_blocking(..) or an async driver (sqlx)"),
+        prefix("postgres::Client::", Db, "the synchronous postgres client waits for the server on the executor thread", "tokio_postgres::connect(..).await"),
+        prefix("rusqlite::Connection::", Db, "rusqlite runs SQLite queries synchronously on the calling thread", "tokio::task::spawn_blocking(move || ..).await"),
     ]);
     for name in [
         "query",
@@ -549,7 +549,7 @@ pub(super) fn entries() -> Vec<Entry> {
             format!("postgres::Client::{name}"),
             Db,
             "the synchronous postgres client waits for the server on the executor thread",
-            "tokio_postgres::Client, .await",
+            format!("tokio_postgres::Client::{name}(..).await"),
         ));
     }
     for name in [
@@ -568,7 +568,7 @@ pub(super) fn entries() -> Vec<Entry> {
             format!("rusqlite::Connection::{name}"),
             Db,
             "rusqlite runs SQLite queries synchronously on the calling thread",
-            "tokio::task::spawn_blocking(..) or an async driver (sqlx)",
+            "tokio::task::spawn_blocking(move || ..).await",
         ));
     }
     for name in ["load", "get_result", "get_results", "execute", "first"] {
@@ -579,7 +579,7 @@ pub(super) fn entries() -> Vec<Entry> {
             format!("diesel::RunQueryDsl::{name}"),
             Db,
             "diesel executes queries synchronously on the calling thread",
-            "diesel_async::RunQueryDsl, .await, or spawn_blocking",
+            format!("diesel_async::RunQueryDsl::{name}(..).await"),
         ));
     }
     v.extend([
@@ -591,7 +591,7 @@ pub(super) fn entries() -> Vec<Entry> {
             "std::sync::Mutex::lock",
             Lock,
             "waits for the lock on the executor thread; held across .await it can deadlock",
-            "tokio::sync::Mutex::lock().await, or keep the critical section short and await-free",
+            "tokio::sync::Mutex::lock().await",
         ),
         method(
             "read",
