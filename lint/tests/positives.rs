@@ -669,3 +669,25 @@ fn std_mutex_fields_with_locks_enabled() {
     let got: Vec<&str> = found.iter().map(|f| f.resolved.as_str()).collect();
     assert_eq!(got, ["std::sync::Mutex::lock", "std::sync::RwLock::write"]);
 }
+
+#[test]
+fn check_item_on_impls_traits_and_modules() {
+    let contexts = |src: &str| -> Vec<(String, Certainty)> {
+        item_findings(src)
+            .into_iter()
+            .map(|f| (f.context, f.certainty))
+            .collect()
+    };
+    assert_eq!(
+        contexts("impl Future for Tick { type Output = (); fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> { std::thread::sleep(d); Poll::Ready(()) } }"),
+        [("`poll` of `impl Future for Tick`".to_string(), Certainty::Resolved)]
+    );
+    assert_eq!(
+        contexts("trait Store { async fn load(&self) { std::fs::read(\"x\"); } fn sync(&self) { std::fs::read(\"y\"); } }"),
+        [("async fn `load`".to_string(), Certainty::Resolved)]
+    );
+    assert_eq!(
+        contexts("mod jobs { use std::process::Command; pub async fn run() { Command::new(\"ls\").status(); } }"),
+        [("async fn `run`".to_string(), Certainty::MethodShape)]
+    );
+}
