@@ -691,3 +691,25 @@ fn check_item_on_impls_traits_and_modules() {
         [("async fn `run`".to_string(), Certainty::MethodShape)]
     );
 }
+
+#[test]
+fn if_let_and_while_let_bindings_carry_origins() {
+    assert_flags(
+        r#"use std::io::Read;
+        use std::net::TcpListener;
+        async fn f(listener: TcpListener) {
+            while let Ok((mut sock, _)) = listener.accept() {
+                sock.read(&mut buf);
+            }
+            if let Ok(mut file) = std::fs::File::open("x") {
+                file.read_to_end(&mut v);
+            }
+        }"#,
+        &[
+            "std::net::TcpListener::accept",
+            "std::io::Read::read",
+            "std::fs::File::open",
+            "std::io::Read::read_to_end",
+        ],
+    );
+}

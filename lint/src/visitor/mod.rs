@@ -452,6 +452,25 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     v.in_ctx(ctx, |v| v.visit_block(&a.block));
                 }
                 Expr::Macro(m) => v.visit_macro(&m.mac),
+                Expr::If(i) => {
+                    // `if let Ok(stream) = listener.accept()`: the bindings hold in
+                    // the then-branch.
+                    v.visit_expr(&i.cond);
+                    v.scopes.push(Scope::default());
+                    v.bind_lets(&i.cond, 0);
+                    v.visit_block(&i.then_branch);
+                    v.scopes.pop();
+                    if let Some((_, e)) = &i.else_branch {
+                        v.visit_expr(e);
+                    }
+                }
+                Expr::While(w) => {
+                    v.visit_expr(&w.cond);
+                    v.scopes.push(Scope::default());
+                    v.bind_lets(&w.cond, 0);
+                    v.visit_block(&w.body);
+                    v.scopes.pop();
+                }
                 Expr::ForLoop(f) => {
                     // `for conn in listener.incoming()`: the loop variable comes from
                     // the iterated value.

@@ -232,4 +232,25 @@ impl Analyzer<'_> {
             }
         }
     }
+
+    /// Binds the patterns of `let` conditions (`if let`, `while let`, let chains) with
+    /// where their scrutinees came from.
+    pub(super) fn bind_lets(&mut self, cond: &Expr, depth: usize) {
+        if depth > MAX_CHAIN {
+            return;
+        }
+        match cond {
+            Expr::Let(l) => {
+                let mut origins = Vec::new();
+                self.origins(&l.expr, &mut origins, 0);
+                self.bind_pat(&l.pat, Rc::from(origins));
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.bind_lets(&b.left, depth + 1);
+                self.bind_lets(&b.right, depth + 1);
+            }
+            Expr::Paren(p) => self.bind_lets(&p.expr, depth + 1),
+            _ => {}
+        }
+    }
 }
