@@ -713,3 +713,22 @@ fn if_let_and_while_let_bindings_carry_origins() {
         ],
     );
 }
+
+#[test]
+fn match_arm_bindings_carry_origins() {
+    assert_flags(
+        r#"use std::io::Write;
+        async fn f() {
+            match std::net::TcpStream::connect("a:1") {
+                Ok(mut s) if s.write_all(b"x").is_ok() => {}
+                Ok(mut s) => { s.flush(); }
+                Err(e) => {}
+            }
+        }"#,
+        &[
+            "std::net::TcpStream::connect",
+            "std::io::Write::write_all",
+            "std::io::Write::flush",
+        ],
+    );
+}

@@ -464,6 +464,21 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                         v.visit_expr(e);
                     }
                 }
+                Expr::Match(m) => {
+                    v.visit_expr(&m.expr);
+                    let mut origins = Vec::new();
+                    v.origins(&m.expr, &mut origins, 0);
+                    let origins: Rc<[Origin]> = Rc::from(origins);
+                    for arm in m.arms.iter().filter(|a| !has_allow(&a.attrs)) {
+                        v.scopes.push(Scope::default());
+                        v.bind_pat(&arm.pat, origins.clone());
+                        if let Some((_, guard)) = &arm.guard {
+                            v.visit_expr(guard);
+                        }
+                        v.visit_expr(&arm.body);
+                        v.scopes.pop();
+                    }
+                }
                 Expr::While(w) => {
                     v.visit_expr(&w.cond);
                     v.scopes.push(Scope::default());
@@ -492,12 +507,6 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             return;
         }
         crate::macros::visit_macro_body(self, mac);
-    }
-
-    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
-        if !has_allow(&arm.attrs) {
-            visit::visit_arm(self, arm);
-        }
     }
 
     // Types and patterns hold no calls worth checking; not descending into them keeps
