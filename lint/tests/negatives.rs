@@ -247,3 +247,17 @@ fn values_computed_from_blocking_sources_are_plain_values() {
     );
     assert_eq!(got, ["std::io::read_to_string", "std::fs::File::open"]);
 }
+
+#[test]
+fn escape_hatch_on_match_arms() {
+    let got = flagged(
+        r#"async fn f(x: u8) {
+            match x {
+                #[allow_blocking]
+                0 => std::thread::sleep(d),
+                _ => std::fs::remove_file("y").unwrap(),
+            }
+        }"#,
+    );
+    assert_eq!(got, ["std::fs::remove_file"]);
+}
