@@ -261,3 +261,63 @@ fn escape_hatch_on_match_arms() {
     );
     assert_eq!(got, ["std::fs::remove_file"]);
 }
+
+/// One look-alike per line: each must stay clean in an async fn.
+#[test]
+fn table_of_look_alikes() {
+    let cases = [
+        "let v = parts.join(\", \");",
+        "let p = base.join(\"x\").join(\"y\");",
+        "let s = words.concat();",
+        "handle.join().await.unwrap();",
+        "let r = rx.recv().await;",
+        "let r = rx.recv_many(&mut buf, 8).await;",
+        "let g = m.lock().await;",
+        "let g = rw.read().await; let w = rw.write().await;",
+        "tx.send(1).await.unwrap();",
+        "let ok = unbounded_tx.send(1);",
+        "let d = tokio::fs::read(\"a\").await;",
+        "let d = tokio::fs::read_to_string(\"a\").await;",
+        "let m = tokio::fs::metadata(\"a\").await;",
+        "let o = tokio::process::Command::new(\"ls\").output().await;",
+        "let s = tokio::process::Command::new(\"ls\").status().await;",
+        "let now = std::time::Instant::now();",
+        "let n = file.read(&mut buf).await;",
+        "file.write_all(b\"x\").await.unwrap();",
+        "file.flush().await.unwrap();",
+        "let (n, a) = socket.recv_from(&mut b).await.unwrap();",
+        "socket.send_to(&b, addr).await.unwrap();",
+        "let (s, a) = listener.accept().await.unwrap();",
+        "let addrs = tokio::net::lookup_host(\"a:1\").await;",
+        "tokio::time::sleep(std::time::Duration::from_secs(1)).await;",
+        "tokio::time::timeout(d, fut).await.ok();",
+        "let line = lines.next_line().await;",
+        "notify.notified().await;",
+        "barrier.wait().await;",
+        "let o = once.get_or_init(|| async { 1 }).await;",
+        "let v = map.get(&k).cloned();",
+        "let n = text.lines().count();",
+        "let b = path.exists;",
+        "let e = set.is_empty();",
+        "let c = std::env::current_dir();",
+        "let x = std::mem::take(&mut v);",
+        "let s = format!(\"{}\", std::thread::current().name().unwrap_or(\"\"));",
+        "let id = std::process::id();",
+        "let t = std::thread::spawn(move || work()); drop(t);",
+        "std::thread::yield_now();",
+        "let r = reqwest::get(url).await;",
+        "let c = reqwest::Client::new().get(url).send().await;",
+        "let rows = sqlx::query(\"x\").fetch_all(&pool).await;",
+        "let rows = client.query(\"SELECT 1\", &[]).await;",
+        "let q = query.execute(&pool).await;",
+        "let s = stream.next().await;",
+        "let f = futures::future::join(a, b).await;",
+        "let r = futures::executor::block_on;",
+        "let j = tokio::task::spawn_blocking(move || std::fs::read(\"x\")).await;",
+        "let w = child.wait().await;",
+        "let o = child.wait_with_output().await;",
+    ];
+    for case in cases {
+        assert_clean(&format!("async fn f() {{ {case} }}"));
+    }
+}
