@@ -321,3 +321,18 @@ fn table_of_look_alikes() {
         assert_clean(&format!("async fn f() {{ {case} }}"));
     }
 }
+
+#[test]
+fn fn_values_given_to_offloaders_or_in_sync_code() {
+    assert_clean(
+        r#"fn load() -> u8 { 1 }
+        async fn f(paths: Vec<String>) {
+            let h = std::thread::spawn(load);
+            let j = tokio::task::spawn_blocking(load).await;
+            let read = |p: &String| p.len();
+            let n: Vec<_> = paths.iter().map(read).collect();
+            let t = tokio::fs::read;
+        }
+        fn g(paths: Vec<String>) { let v: Vec<_> = paths.iter().map(std::fs::read).collect(); }"#,
+    );
+}

@@ -732,3 +732,15 @@ fn match_arm_bindings_carry_origins() {
         ],
     );
 }
+
+#[test]
+fn catalog_fns_passed_as_values() {
+    assert_flags(
+        r#"use std::fs::read_to_string;
+        async fn f(paths: Vec<String>) {
+            let a: Vec<_> = paths.iter().map(std::fs::read).collect();
+            let b: Vec<_> = paths.iter().map(read_to_string).collect();
+        }"#,
+        &["std::fs::read", "std::fs::read_to_string"],
+    );
+}

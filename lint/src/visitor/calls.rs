@@ -184,17 +184,13 @@ impl<'m> Analyzer<'m> {
         if marks.awaited {
             // `timeout(d, rx.recv()).await`: the arguments are futures polled by the call.
             for arg in &call.args {
-                self.mark(arg, true, false);
+                self.mark(arg, Marks::AWAITED);
             }
         }
         if offloader {
-            for arg in &call.args {
-                if let Expr::Closure(c) = peel(arg) {
-                    if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) {
-                        self.mark(arg, false, true);
-                    }
-                }
-            }
+            self.mark_offloaded(&call.args);
+        } else {
+            self.fn_values(&call.args);
         }
         visit::visit_expr_call(self, call);
     }
@@ -275,17 +271,13 @@ impl<'m> Analyzer<'m> {
         }
         if marks.awaited {
             for arg in &m.args {
-                self.mark(arg, true, false);
+                self.mark(arg, Marks::AWAITED);
             }
         }
         if OFFLOADERS.contains(&name.as_str()) || self.wrappers.contains(&name) {
-            for arg in &m.args {
-                if let Expr::Closure(c) = peel(arg) {
-                    if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) {
-                        self.mark(arg, false, true);
-                    }
-                }
-            }
+            self.mark_offloaded(&m.args);
+        } else {
+            self.fn_values(&m.args);
         }
         for arg in &m.args {
             self.visit_expr(arg);
@@ -317,5 +309,69 @@ impl<'m> Analyzer<'m> {
             };
             self.report(hit, start, end, text, resolved);
         }
+    }
+
+    /// Marks the sync closures given to an offloading call: they run on another thread.
+    fn mark_offloaded<'a>(&mut self, args: impl IntoIterator<Item = &'a Expr>) {
+        for arg in args {
+            if let Expr::Closure(c) = peel(arg) {
+                if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) {
+                    self.mark(arg, Marks::OFFLOADED);
+                }
+            }
+        }
+    }
+
+    /// Catalog fns passed as arguments to a call that is not an offloader.
+    fn fn_values<'a>(&mut self, args: impl IntoIterator<Item = &'a Expr>) {
+        for arg in args {
+            if let Expr::Path(p) = peel(arg) {
+                self.handle_fn_value(p);
+            }
+        }
+    }
+
+    /// A catalog fn passed as a value (`paths.iter().map(std::fs::read)`): the callee
+    /// calls it in the current context. Only resolved paths count: a bare unknown name
+    /// used as a value is far more often a variable.
+    fn handle_fn_value(&mut self, p: &syn::ExprPath) {
+        if p.qself.is_some() || self.ctx.kind == Kind::Offloaded {
+            return;
+        }
+        let path = &p.path;
+        if let Some(ident) = path.get_ident() {
+            if self.scopes.local(&ident.to_string()).is_some() {
+                return;
+            }
+        }
+        let res = self.resolve(path);
+        let segs = match &res {
+            Resolution::Absolute(segs) | Resolution::Unknown(segs) => segs,
+            _ => return,
+        };
+        let Some(entry) = self.matcher.exact(segs) else {
+            return;
+        };
+        if !matches!(entry.pattern, crate::Pattern::Path(_)) {
+            return;
+        }
+        let Some(last) = path.segments.last() else {
+            return;
+        };
+        let start = match (&path.leading_colon, path.segments.first()) {
+            (Some(c), _) => c.spans[0],
+            (None, Some(first)) => first.ident.span(),
+            (None, None) => last.ident.span(),
+        };
+        let end = last.ident.span();
+        let text = path_call_text(path, false)
+            .trim_end_matches("()")
+            .to_string();
+        let hit = Hit {
+            entry,
+            certainty: Certainty::Resolved,
+        };
+        let resolved = entry.key().to_string();
+        self.report(hit, start, end, text, resolved);
     }
 }

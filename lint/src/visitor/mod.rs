@@ -63,6 +63,17 @@ pub(crate) struct Analyzer<'m> {
     returns: HashMap<String, Rc<[Origin]>>,
 }
 
+impl Marks {
+    const AWAITED: Marks = Marks {
+        awaited: true,
+        offloaded: false,
+    };
+    const OFFLOADED: Marks = Marks {
+        awaited: false,
+        offloaded: true,
+    };
+}
+
 fn addr(e: &Expr) -> usize {
     e as *const Expr as usize
 }
@@ -125,15 +136,15 @@ impl<'m> Analyzer<'m> {
         self.ctx = saved;
     }
 
-    fn mark(&mut self, e: &Expr, awaited: bool, offloaded: bool) {
+    fn mark(&mut self, e: &Expr, with: Marks) {
         let m = self.marks.entry(addr(peel(e))).or_default();
-        m.awaited |= awaited;
-        m.offloaded |= offloaded;
+        m.awaited |= with.awaited;
+        m.offloaded |= with.offloaded;
     }
 
     /// Visits expressions that a macro (`select!`, `join!`) awaits.
     pub(crate) fn visit_awaited(&mut self, e: &Expr) {
-        self.mark(e, true, false);
+        self.mark(e, Marks::AWAITED);
         self.visit_expr(e);
     }
 
@@ -437,7 +448,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             }
             match e {
                 Expr::Await(a) => {
-                    v.mark(&a.base, true, false);
+                    v.mark(&a.base, Marks::AWAITED);
                     v.visit_expr(&a.base);
                 }
                 Expr::Call(c) => v.handle_call(c, marks),
