@@ -1,5 +1,6 @@
 //! The crates the attribute compile-time benchmark generates: the same many async fns,
-//! with no attribute, with `#[blockwatch::no_blocking]`, or with `#[tracing::instrument]`.
+//! with no attribute, with `#[blockwatch::no_blocking]` (with and without its watchdog
+//! wrapper), or with `#[tracing::instrument]`.
 //!
 //! They are written to a scratch directory (never to the repository), all depend on the
 //! same crates (this repository's facade, tokio, tracing), and differ only in the
@@ -21,15 +22,19 @@ pub enum Attribute {
     None,
     /// `#[blockwatch::no_blocking]`.
     NoBlocking,
+    /// `#[blockwatch::no_blocking(watch = false)]`: the check alone, without the
+    /// debug-build watchdog wrapper, to tell the analysis from the wrapper's cost.
+    NoBlockingUnwatched,
     /// `#[tracing::instrument]`: the reference most users already pay for.
     TracingInstrument,
 }
 
 impl Attribute {
-    /// All three, baseline first.
-    pub const ALL: [Attribute; 3] = [
+    /// All of them, baseline first.
+    pub const ALL: [Attribute; 4] = [
         Attribute::None,
         Attribute::NoBlocking,
+        Attribute::NoBlockingUnwatched,
         Attribute::TracingInstrument,
     ];
 
@@ -38,6 +43,7 @@ impl Attribute {
         match self {
             Attribute::None => "",
             Attribute::NoBlocking => "#[blockwatch::no_blocking]",
+            Attribute::NoBlockingUnwatched => "#[blockwatch::no_blocking(watch = false)]",
             Attribute::TracingInstrument => "#[tracing::instrument]",
         }
     }
@@ -51,6 +57,7 @@ impl Attribute {
         match self {
             Attribute::None => "no attribute",
             Attribute::NoBlocking => "#[blockwatch::no_blocking]",
+            Attribute::NoBlockingUnwatched => "#[blockwatch::no_blocking(watch = false)]",
             Attribute::TracingInstrument => "#[tracing::instrument]",
         }
     }
@@ -60,6 +67,7 @@ impl Attribute {
         match self {
             Attribute::None => "attr_bench_none",
             Attribute::NoBlocking => "attr_bench_no_blocking",
+            Attribute::NoBlockingUnwatched => "attr_bench_no_blocking_unwatched",
             Attribute::TracingInstrument => "attr_bench_tracing",
         }
     }
@@ -145,7 +153,12 @@ tracing = \"0.1\"
 /// let dir = write_crate(&scratch, Attribute::NoBlocking, 500, std::path::Path::new(".."))?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn write_crate(parent: &Path, attribute: Attribute, fns: usize, repo: &Path) -> io::Result<PathBuf> {
+pub fn write_crate(
+    parent: &Path,
+    attribute: Attribute,
+    fns: usize,
+    repo: &Path,
+) -> io::Result<PathBuf> {
     let dir = parent.join(attribute.package());
     std::fs::create_dir_all(dir.join("src"))?;
     write_if_changed(&dir.join("Cargo.toml"), &manifest(attribute, repo))?;

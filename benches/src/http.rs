@@ -17,7 +17,8 @@ use tokio::net::{TcpListener, TcpStream};
 use crate::workload::Spawner;
 
 /// The request the load generator sends.
-pub const REQUEST: &[u8] = b"GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: blockwatch-bench\r\n\r\n";
+pub const REQUEST: &[u8] =
+    b"GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: blockwatch-bench\r\n\r\n";
 
 /// The response the server sends to every request.
 pub const RESPONSE: &[u8] =
@@ -272,7 +273,10 @@ mod tests {
         let mut two = RESPONSE.to_vec();
         two.extend_from_slice(&RESPONSE[..10]);
         assert_eq!(response_length(&two).unwrap(), Some(RESPONSE.len()));
-        assert_eq!(response_length(&RESPONSE[..RESPONSE.len() - 1]).unwrap(), None);
+        assert_eq!(
+            response_length(&RESPONSE[..RESPONSE.len() - 1]).unwrap(),
+            None
+        );
         let lower = b"HTTP/1.1 200 OK\r\ncontent-length:  2\r\n\r\nok";
         assert_eq!(response_length(lower).unwrap(), Some(lower.len()));
         assert!(response_length(b"HTTP/1.1 200 OK\r\n\r\n").is_err());
@@ -295,9 +299,7 @@ mod tests {
     #[test]
     fn a_bounded_load_gets_exactly_its_answers() {
         let server = runtime(Flavor::MultiThread, Mode::Plain).unwrap();
-        let listener = server
-            .block_on(TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
+        let listener = server.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
         server.spawn(serve(listener, Spawner::new(Mode::Plain)));
         let client = runtime(Flavor::CurrentThread, Mode::Plain).unwrap();

@@ -91,8 +91,7 @@ impl Options {
     /// assert_eq!(options.rounds(15, 2), 15);
     /// ```
     pub fn rounds(&self, full: usize, quick: usize) -> usize {
-        self.rounds
-            .unwrap_or(if self.quick { quick } else { full })
+        self.rounds.unwrap_or(if self.quick { quick } else { full })
     }
 
     /// `full` or `quick` by mode: for workload sizes.

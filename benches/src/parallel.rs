@@ -26,7 +26,11 @@ where
         let handles: Vec<_> = (0..threads.max(1)).map(|_| scope.spawn(worker)).collect();
         handles
             .into_iter()
-            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .fold(0u64, u64::wrapping_add)
     })
 }

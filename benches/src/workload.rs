@@ -276,7 +276,9 @@ impl SpawnHeavy {
             let mut handles = Vec::with_capacity(batch);
             while next < self.tasks as u64 {
                 let end = (next + batch as u64).min(self.tasks as u64);
-                handles.extend((next..end).map(|index| spawner.spawn(async move { black_box(index) })));
+                handles.extend(
+                    (next..end).map(|index| spawner.spawn(async move { black_box(index) })),
+                );
                 next = end;
                 for handle in handles.drain(..) {
                     sum += handle.await.unwrap_or(0);
@@ -300,10 +302,20 @@ mod tests {
         for mode in Mode::available() {
             for flavor in [Flavor::MultiThread, Flavor::CurrentThread] {
                 let rt = runtime(flavor, mode).unwrap();
-                let yields = YieldHeavy { tasks: 8, yields: 5 };
+                let yields = YieldHeavy {
+                    tasks: 8,
+                    yields: 5,
+                };
                 assert_eq!(rt.block_on(yields.run(Spawner::new(mode))), 28, "{mode:?}");
-                let spawns = SpawnHeavy { tasks: 100, batch: 7 };
-                assert_eq!(rt.block_on(spawns.run(Spawner::new(mode))), 4950, "{mode:?}");
+                let spawns = SpawnHeavy {
+                    tasks: 100,
+                    batch: 7,
+                };
+                assert_eq!(
+                    rt.block_on(spawns.run(Spawner::new(mode))),
+                    4950,
+                    "{mode:?}"
+                );
             }
         }
     }
@@ -312,7 +324,10 @@ mod tests {
     fn the_task_monitor_sees_every_poll_of_its_mode() {
         let rt = runtime(Flavor::CurrentThread, Mode::TaskMonitor).unwrap();
         let spawner = Spawner::new(Mode::TaskMonitor);
-        let work = YieldHeavy { tasks: 3, yields: 4 };
+        let work = YieldHeavy {
+            tasks: 3,
+            yields: 4,
+        };
         rt.block_on(work.run(spawner.clone()));
         let metrics = spawner.monitor().cumulative();
         // Three workers' polls plus the root task's (at least two: spawn, then done).

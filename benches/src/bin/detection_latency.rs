@@ -147,7 +147,11 @@ fn run() -> Result<()> {
         let (low, high) = range(samples).unwrap_or((f64::NAN, f64::NAN));
         println!(
             "| {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2}..{:.2} ms |",
-            if *stacks { "on (signal + capture + symbolize)" } else { "off" },
+            if *stacks {
+                "on (signal + capture + symbolize)"
+            } else {
+                "off"
+            },
             median(samples).unwrap_or(f64::NAN),
             percentile(samples, 90.0).unwrap_or(f64::NAN),
             percentile(samples, 99.0).unwrap_or(f64::NAN),

@@ -51,9 +51,7 @@ fn serve_round(mode: Mode, load: Load) -> Result<LoadReport> {
             let client = runtime(Flavor::CurrentThread, Mode::Plain)?;
             client.block_on(http::generate(addr, load))
         })?;
-    let report = client
-        .join()
-        .map_err(|_| "the load generator panicked")??;
+    let report = client.join().map_err(|_| "the load generator panicked")??;
     server.shutdown_timeout(Duration::from_secs(5));
     if let Some(watchdog) = watchdog {
         if let Err(stalls) = watchdog.check() {
@@ -89,7 +87,13 @@ fn run() -> Result<()> {
     );
     // A warm-up round, not counted: first connections, page faults, the ARP-free
     // loopback path and the allocator all settle here.
-    serve_round(Mode::Plain, Load { requests: load.requests / 10, ..load })?;
+    serve_round(
+        Mode::Plain,
+        Load {
+            requests: load.requests / 10,
+            ..load
+        },
+    )?;
 
     let mut rates = vec![Vec::new(); modes.len()];
     let mut p99s = vec![Vec::new(); modes.len()];
@@ -130,7 +134,9 @@ fn run() -> Result<()> {
         }
     }
     if short > 0 {
-        println!("\n{short} runs hit the deadline before their request count (their rates still count).");
+        println!(
+            "\n{short} runs hit the deadline before their request count (their rates still count)."
+        );
     }
     println!();
     for budget in budgets {

@@ -1,0 +1,131 @@
+//! Attribute compile-time cost: `cargo check` wall time of a generated crate with 500
+//! async fns and no attribute, with `#[blockwatch::no_blocking]` on each (also with
+//! `watch = false`, the check without the wrapper), and with `#[tracing::instrument]`. The crates live in a scratch directory with their
+//! own target directory; dependencies are checked once first, then each round touches
+//! each crate's `src/lib.rs` and times `cargo check` of that crate alone, interleaved.
+//!
+//! Usage: `attribute_cost [--quick] [--rounds N]` (see BENCHMARKS.md). The scratch
+//! directory is `$BLOCKWATCH_BENCH_SCRATCH` or `<temp>/blockwatch-bench-attribute`.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use blockwatch_benches::budget::Budget;
+use blockwatch_benches::generated_crate::{touch, write_crate, Attribute};
+use blockwatch_benches::options::Options;
+use blockwatch_benches::rounds::{interleave, paired_ratios};
+use blockwatch_benches::stats::median;
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+/// How many async fns each generated crate has.
+const FNS: usize = 500;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("attribute_cost: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Seconds for `cargo check` of the crate in `dir`.
+fn cargo_check(dir: &Path, target: &Path) -> Result<f64> {
+    let start = Instant::now();
+    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["check", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()?;
+    let elapsed = start.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Err(format!(
+            "cargo check in {} failed ({}):\n{}",
+            dir.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(elapsed)
+}
+
+fn run() -> Result<()> {
+    let options = Options::from_env()?;
+    let rounds = options.rounds(9, 1);
+    let scratch = std::env::var_os("BLOCKWATCH_BENCH_SCRATCH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("blockwatch-bench-attribute"));
+    let target = scratch.join("target");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()?;
+    let crates = Attribute::ALL
+        .iter()
+        .map(|&attribute| Ok((attribute, write_crate(&scratch, attribute, FNS, &repo)?)))
+        .collect::<Result<Vec<(Attribute, PathBuf)>>>()?;
+    println!("## Attribute compile-time cost\n");
+    println!(
+        "Generated crates of {FNS} async fns each (same bodies, same dependencies: \
+         this repository's facade by path, tokio, tracing), in {}; {rounds} interleaved \
+         rounds of touch `src/lib.rs` + `cargo check`, dependencies checked beforehand.",
+        scratch.display()
+    );
+    let warm_start = Instant::now();
+    for (_, dir) in &crates {
+        cargo_check(dir, &target)?;
+    }
+    println!(
+        "Warm-up (dependencies and a first check of each crate): {:.1} s.",
+        warm_start.elapsed().as_secs_f64()
+    );
+    let indices: Vec<usize> = (0..crates.len()).collect();
+    let samples = interleave(&indices, rounds, |index, _| {
+        let dir = &crates[index].1;
+        touch(&dir.join("src").join("lib.rs"))?;
+        cargo_check(dir, &target)
+    })?;
+    println!("\n| attribute on {FNS} async fns | median `cargo check` | time ratio to no attribute | added |");
+    println!("|---|---:|---:|---:|");
+    let mut ratios = Vec::new();
+    for (index, (attribute, _)) in crates.iter().enumerate() {
+        let ratio = median(&paired_ratios(&samples[index], &samples[0])).unwrap_or(f64::NAN);
+        ratios.push(ratio);
+        println!(
+            "| {} | {:.2} s | {:.3} | {:+.1} % |",
+            attribute.name(),
+            median(&samples[index]).unwrap_or(f64::NAN),
+            ratio,
+            (ratio - 1.0) * 100.0
+        );
+    }
+    let ours = ratios[1];
+    let tracing = ratios[3];
+    println!();
+    println!(
+        "{}",
+        Budget::at_most(
+            "#[blockwatch::no_blocking] added `cargo check` time",
+            (ours - 1.0) * 100.0,
+            5.0,
+            "%",
+            options.quick
+        )
+    );
+    println!(
+        "{}",
+        Budget::at_most(
+            "#[blockwatch::no_blocking] check time / #[tracing::instrument] check time",
+            ours / tracing,
+            1.0,
+            "",
+            options.quick
+        )
+    );
+    Ok(())
+}
