@@ -27,8 +27,10 @@
 //! - **not async context**: closures given to offloaders (`spawn_blocking`,
 //!   `block_in_place`, `std::thread::spawn`, `thread::Builder::spawn`, scoped `s.spawn`,
 //!   `rayon::spawn`/`scope`, `smol::unblock`, `blocking::unblock`, ... also imported
-//!   bare), to wrappers of them defined in the same file, and to fns listed under
-//!   `offload` in the configuration.
+//!   bare), to fns whose name says they offload (`asyncify*`, `*unblock*`,
+//!   `*offload*`, `*_blocking`: tokio's own `asyncify`, a project's `run_blocking`),
+//!   to wrappers of them defined in the same file, and to fns listed under `offload`
+//!   in the configuration.
 //!
 //! # How calls are matched
 //!

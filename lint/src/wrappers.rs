@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::{Expr, FnArg, ImplItem, Item, Pat};
 
-use crate::visitor::{MAX_DEPTH, OFFLOADERS};
+use crate::visitor::{is_offloader_name, MAX_DEPTH};
 use crate::Config;
 
 /// Names of the fns and methods among `items` (and their inline modules and impls)
@@ -100,13 +100,12 @@ impl<'ast> Visit<'ast> for Finder<'_> {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => {
                     let name = p.path.segments.last().map(|s| s.ident.to_string());
-                    name.is_some_and(|n| OFFLOADERS.contains(&n.as_str()))
-                        && self.passes_param(&c.args)
+                    name.is_some_and(|n| is_offloader_name(&n)) && self.passes_param(&c.args)
                 }
                 _ => false,
             },
             Expr::MethodCall(m) => {
-                OFFLOADERS.contains(&m.method.to_string().as_str()) && self.passes_param(&m.args)
+                is_offloader_name(&m.method.to_string()) && self.passes_param(&m.args)
             }
             _ => false,
         };

@@ -220,6 +220,38 @@ fn wrappers_of_offloaders_in_the_same_file() {
     );
 }
 
+/// Found on the cargo registry (cli/tests/real_code.rs): tokio's `fs` functions call
+/// `asyncify`, defined in another file (`tokio/src/fs/mod.rs`), so the file alone cannot
+/// show that it wraps `spawn_blocking`. Names that say "offload" are offloaders.
+#[test]
+fn offloading_wrappers_named_as_such_in_other_files() {
+    // tokio-1.54.1/src/fs/remove_dir.rs, as written.
+    assert_clean(
+        r#"use crate::fs::asyncify;
+        use std::io;
+        use std::path::Path;
+        pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
+            let path = path.as_ref().to_owned();
+            asyncify(move || std::fs::remove_dir(path)).await
+        }"#,
+    );
+    assert_clean(
+        r#"async fn f(pool: Pool, path: String) {
+            crate::util::run_blocking(move || std::fs::read(&path)).await;
+            pool.execute_blocking(|| std::thread::sleep(d)).await;
+            offload(|| std::fs::read("a")).await;
+            io::offload_io(|| std::fs::write("a", b"x")).await;
+            unblock_on(|| std::fs::remove_file("a")).await;
+            asyncify_io(std::fs::read, "a").await;
+        }"#,
+    );
+    // The attribute sees only its item: the same rule holds there.
+    assert!(item_findings(
+        "async fn f(p: String) { asyncify(move || std::fs::read_to_string(p)).await; }"
+    )
+    .is_empty());
+}
+
 #[test]
 fn glob_imports_of_the_parent_module_resolve_through_it() {
     assert_clean(

@@ -744,3 +744,28 @@ fn catalog_fns_passed_as_values() {
         &["std::fs::read", "std::fs::read_to_string"],
     );
 }
+
+/// Offloading is decided by the callee's name, not by what the name merely contains:
+/// `blocking_*` methods block, and a closure run by a plain fn runs in place.
+#[test]
+fn names_near_offloaders_are_not_offloaders() {
+    assert_eq!(
+        flagged(
+            r#"async fn f(rx: Rx) {
+                rx.blocking_recv();
+                with_retry(|| std::fs::read("a"));
+                blocking(|| std::thread::sleep(d));
+                run_blocking_sometimes(|| std::fs::remove_file("a"));
+                asyncify(|| 1);
+                std::fs::read("after");
+            }"#
+        ),
+        [
+            "tokio::sync::mpsc::Receiver::blocking_recv",
+            "std::fs::read",
+            "std::thread::sleep",
+            "std::fs::remove_file",
+            "std::fs::read",
+        ]
+    );
+}

@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::Expr;
 
-use super::context::{Kind, OFFLOADERS};
+use super::context::{is_offloader_name, Kind};
 use super::{peel, Analyzer, Marks};
 use crate::matcher::Hit;
 use crate::resolve::{Resolution, CRATE};
@@ -156,7 +156,7 @@ impl<'m> Analyzer<'m> {
                     .last()
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
-                offloader = OFFLOADERS.contains(&name.as_str())
+                offloader = is_offloader_name(&name)
                     || self.wrappers.contains(&name)
                     || (name == "scope" && path.segments.iter().any(|s| s.ident == "rayon"));
                 let res = self.resolve(path);
@@ -274,7 +274,7 @@ impl<'m> Analyzer<'m> {
                 self.mark(arg, Marks::AWAITED);
             }
         }
-        if OFFLOADERS.contains(&name.as_str()) || self.wrappers.contains(&name) {
+        if is_offloader_name(&name) || self.wrappers.contains(&name) {
             self.mark_offloaded(&m.args);
         } else {
             self.fn_values(&m.args);

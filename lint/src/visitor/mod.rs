@@ -22,7 +22,7 @@ mod context;
 mod receivers;
 
 use context::{expr_attrs, has_allow, is_test, type_name, Ctx, POLL_TRAITS};
-pub(crate) use context::{Kind, OFFLOADERS};
+pub(crate) use context::{is_offloader_name, Kind};
 
 /// How deep the visitor descends into nested expressions, blocks and items.
 pub const MAX_DEPTH: usize = 256;
