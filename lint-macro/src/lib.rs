@@ -20,6 +20,8 @@ mod no_blocking;
 mod project_config;
 mod target;
 mod test_attr;
+#[cfg(test)]
+mod transparency;
 mod watch_wrapper;
 
 /// Rejects known blocking calls inside async code, at compile time.

@@ -1,0 +1,176 @@
+//! Property: on clean input, `#[no_blocking]` gives the user's tokens back unchanged.
+//!
+//! Over every item of real code the engine finds clean (the repository's own test
+//! corpus and examples, and a sample of the cargo registry: tokio, futures, hyper, ...):
+//!
+//! - with `watch = false` the output is the input, token for token;
+//! - with the watchdog wrapper (the default), a fn comes out as two cfg'd copies: the
+//!   release copy is the input exactly, and the debug copy keeps the signature and every
+//!   statement of the body as written; other items (impls, modules, traits) keep every
+//!   token outside the bodies of the async fns the wrapper wraps.
+//!
+//! That the expanded code compiles and behaves the same in debug and release is tested
+//! end to end by `tests/attribute_transparency.rs` of the facade.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+use crate::no_blocking::expand_with;
+use crate::project_config::ProjectConfig;
+
+/// Time spent on the registry sample, at most (the repository's files always run).
+const REGISTRY_BUDGET: Duration = Duration::from_secs(20);
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The repository's own sources of async code, then every 8th file of the registry.
+fn sources() -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut own = Vec::new();
+    for dir in ["lint/tests/corpus", "examples", "tests", "watchdog/tests"] {
+        rust_files(&root.join(dir), &mut own);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let mut registry = Vec::new();
+    if let Some(home) = home {
+        rust_files(&home.join("registry/src"), &mut registry);
+    }
+    let sample = registry.into_iter().step_by(8).collect();
+    (own, sample)
+}
+
+/// Items the attribute accepts and the engine finds clean, with no attribute of ours.
+fn clean_items(file: &syn::File) -> Vec<syn::Item> {
+    let config = blockwatch_lint::Config::default();
+    file.items
+        .iter()
+        .filter(|item| {
+            matches!(
+                item,
+                syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Trait(_) | syn::Item::Mod(_)
+            )
+        })
+        .filter(|item| {
+            let text = item.to_token_stream().to_string();
+            !text.contains("blocking") && text.contains("async")
+        })
+        .filter(|item| blockwatch_lint::check_item(item, &config).is_empty())
+        .cloned()
+        .collect()
+}
+
+fn expand(args: TokenStream, item: &syn::Item) -> String {
+    expand_with(args, item.to_token_stream(), Ok(ProjectConfig::default())).to_string()
+}
+
+/// Checks one clean item; returns whether the attribute accepted it.
+fn check(item: &syn::Item, origin: &Path) -> bool {
+    let input = item.to_token_stream().to_string();
+    let unwatched = expand(quote!(watch = false), item);
+    if unwatched.starts_with(":: core :: compile_error !") {
+        // Not an item the attribute applies to (a sync fn, a module with a macro
+        // body it rejects): the error comes with the item unchanged after it.
+        assert!(
+            unwatched.ends_with(&input),
+            "{}: an error drops the item:\n{unwatched}",
+            origin.display()
+        );
+        return false;
+    }
+    assert_eq!(
+        unwatched,
+        input,
+        "{}: watch = false changed a clean item",
+        origin.display()
+    );
+
+    let watched = expand(TokenStream::new(), item);
+    if let syn::Item::Fn(f) = item {
+        if f.sig.asyncness.is_some() {
+            let release = format!("# [cfg (not (debug_assertions))] {input}");
+            assert!(
+                watched.contains(&release),
+                "{}: the release copy is not the input:\n{watched}",
+                origin.display()
+            );
+            let sig = f.sig.to_token_stream().to_string();
+            let debug = watched.replacen(&release, "", 1);
+            assert!(debug.contains(&sig), "{}: signature", origin.display());
+            for stmt in &f.block.stmts {
+                let stmt = stmt.to_token_stream().to_string();
+                assert!(
+                    debug.contains(&stmt),
+                    "{}: the debug copy lost `{stmt}`:\n{debug}",
+                    origin.display()
+                );
+            }
+            return true;
+        }
+    }
+    // Impls, traits and modules: every token the wrapper does not own is kept, in order.
+    let kept = watched.split_whitespace().collect::<Vec<_>>();
+    let mut at = 0;
+    for token in input.split_whitespace() {
+        match kept[at..].iter().position(|t| *t == token) {
+            Some(i) => at += i + 1,
+            None => panic!(
+                "{}: token `{token}` lost or reordered:\n{watched}",
+                origin.display()
+            ),
+        }
+    }
+    true
+}
+
+fn run(files: &[PathBuf], deadline: Option<Instant>) -> (usize, usize) {
+    let (mut items, mut accepted) = (0, 0);
+    for path in files {
+        if deadline.is_some_and(|d| Instant::now() > d) {
+            break;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(file) = syn::parse_file(&text) else {
+            continue;
+        };
+        for item in clean_items(&file) {
+            items += 1;
+            accepted += usize::from(check(&item, path));
+        }
+    }
+    (items, accepted)
+}
+
+#[test]
+fn clean_items_of_real_code_come_out_unchanged() {
+    let (own, registry) = sources();
+    let (items, accepted) = run(&own, None);
+    assert!(
+        accepted >= 20,
+        "too few clean items in the repository ({accepted} of {items})"
+    );
+    let (more, more_accepted) = run(&registry, Some(Instant::now() + REGISTRY_BUDGET));
+    println!(
+        "transparency: {accepted} of {items} clean items of the repository, \
+         {more_accepted} of {more} of the registry sample"
+    );
+}
