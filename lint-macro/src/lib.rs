@@ -16,6 +16,7 @@ mod args;
 mod diagnostics;
 mod expand;
 mod nested;
+mod nesting;
 mod no_blocking;
 mod project_config;
 mod target;

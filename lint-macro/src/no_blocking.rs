@@ -16,6 +16,7 @@ use crate::allow_attr;
 use crate::args::NoBlockingArgs;
 use crate::diagnostics;
 use crate::expand::{self, Additions};
+use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
 use crate::target::Target;
 
@@ -30,6 +31,30 @@ pub fn expand_with(
     item: TokenStream,
     project: Result<ProjectConfig, String>,
 ) -> TokenStream {
+    let depth = nesting::estimate(&item);
+    if depth > nesting::MAX_NESTING {
+        // Parsing it could overflow the compiler's stack: refuse, keep the item.
+        let span = item
+            .clone()
+            .into_iter()
+            .find_map(|t| match t {
+                proc_macro2::TokenTree::Ident(i) if i != "pub" && i != "async" && i != "fn" => {
+                    Some(i.span())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(Span::call_site);
+        let error = syn::Error::new(
+            span,
+            format!(
+                "`#[no_blocking]` cannot check this item: it is nested about {depth} levels \
+                 deep, more than the {} it checks without risking the compiler's stack; \
+                 move the deep part into a fn of its own, or check the file with `cargo blockwatch`",
+                nesting::MAX_NESTING
+            ),
+        );
+        return with_errors(vec![error], item);
+    }
     let Some(target) = Target::parse(item.clone()) else {
         // Not Rust syn can read: rustc's own error on the unchanged tokens says more.
         return item;
