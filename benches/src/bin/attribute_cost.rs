@@ -16,7 +16,7 @@ use blockwatch_benches::budget::Budget;
 use blockwatch_benches::generated_crate::{touch, write_crate, Attribute};
 use blockwatch_benches::options::Options;
 use blockwatch_benches::rounds::{interleave, paired_ratios};
-use blockwatch_benches::stats::median;
+use blockwatch_benches::stats::{median, range};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -90,14 +90,16 @@ fn run() -> Result<()> {
         touch(&dir.join("src").join("lib.rs"))?;
         cargo_check(dir, &target)
     })?;
-    println!("\n| attribute on {FNS} async fns | median `cargo check` | time ratio to no attribute | added |");
-    println!("|---|---:|---:|---:|");
+    println!("\n| attribute on {FNS} async fns | median `cargo check` | time ratio to no attribute | per-round ratio range | added |");
+    println!("|---|---:|---:|---:|---:|");
     let mut ratios = Vec::new();
     for (index, (attribute, _)) in crates.iter().enumerate() {
-        let ratio = median(&paired_ratios(&samples[index], &samples[0])).unwrap_or(f64::NAN);
+        let per_round = paired_ratios(&samples[index], &samples[0]);
+        let ratio = median(&per_round).unwrap_or(f64::NAN);
+        let (low, high) = range(&per_round).unwrap_or((f64::NAN, f64::NAN));
         ratios.push(ratio);
         println!(
-            "| {} | {:.2} s | {:.3} | {:+.1} % |",
+            "| {} | {:.2} s | {:.3} | {low:.3}..{high:.3} | {:+.1} % |",
             attribute.name(),
             median(&samples[index]).unwrap_or(f64::NAN),
             ratio,

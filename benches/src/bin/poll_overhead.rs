@@ -18,7 +18,7 @@ use blockwatch::WatchExt;
 use blockwatch_benches::budget::Budget;
 use blockwatch_benches::options::Options;
 use blockwatch_benches::rounds::{interleave, paired_differences, paired_ratios};
-use blockwatch_benches::stats::median;
+use blockwatch_benches::stats::{median, range};
 use blockwatch_benches::watchdog;
 use blockwatch_benches::workload::{runtime, Flavor, Mode, SpawnHeavy, Spawner, YieldHeavy};
 
@@ -129,19 +129,24 @@ struct Row {
     mode: Mode,
     median_ms: f64,
     ratio: f64,
+    ratio_range: (f64, f64),
     added_ns: f64,
 }
 
 fn print_table(title: &str, unit: &str, rows: &[Row]) {
     println!("\n### {title}\n");
-    println!("| mode | median time | throughput ratio to plain | added ns per {unit} |");
-    println!("|---|---:|---:|---:|");
+    println!(
+        "| mode | median time | throughput ratio to plain | per-round ratio range | added ns per {unit} |"
+    );
+    println!("|---|---:|---:|---:|---:|");
     for row in rows {
         println!(
-            "| {} | {:.1} ms | {:.3} | {:+.1} |",
+            "| {} | {:.1} ms | {:.3} | {:.3}..{:.3} | {:+.1} |",
             row.mode.name(),
             row.median_ms,
             row.ratio,
+            row.ratio_range.0,
+            row.ratio_range.1,
             row.added_ns
         );
     }
@@ -212,6 +217,8 @@ fn run() -> Result<()> {
                     mode,
                     median_ms: median(times).unwrap_or(f64::NAN) * 1e3,
                     ratio: median(&paired_ratios(plain, times)).unwrap_or(f64::NAN),
+                    ratio_range: range(&paired_ratios(plain, times))
+                        .unwrap_or((f64::NAN, f64::NAN)),
                     added_ns: median(&paired_differences(times, plain)).unwrap_or(f64::NAN) * 1e9
                         / units,
                 })

@@ -17,7 +17,7 @@ use blockwatch_benches::corpus::{registry_sources, Corpus};
 use blockwatch_benches::options::Options;
 use blockwatch_benches::parallel::sum_over;
 use blockwatch_benches::rounds::{interleave, paired_ratios};
-use blockwatch_benches::stats::median;
+use blockwatch_benches::stats::{median, range};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -158,25 +158,80 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A normalized registry manifest without dev-dependency tables and without test,
-/// bench and example targets, made its own workspace.
+/// A normalized registry manifest without dev-dependency tables, without test, bench
+/// and example targets, and without feature items that name a dropped dev-dependency;
+/// made its own workspace.
 fn library_manifest(manifest: &str) -> String {
+    let mut dropped = Vec::new();
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix('[') {
+            if let Some((_, name)) = rest.trim_end_matches(']').split_once("dev-dependencies.") {
+                dropped.push(name.trim_matches('"').to_owned());
+            }
+        }
+    }
     let mut out = String::new();
     let mut keep = true;
+    let mut in_features = false;
     for line in manifest.lines() {
         let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
+        if trimmed.starts_with('[') && !trimmed.starts_with("[\"") {
             keep = !(trimmed.contains("dev-dependencies")
                 || trimmed.starts_with("[[test]]")
                 || trimmed.starts_with("[[bench]]")
                 || trimmed.starts_with("[[example]]"));
+            in_features = trimmed.starts_with("[features]");
         }
-        if keep {
+        if !keep {
+            continue;
+        }
+        if in_features {
+            let stripped = strip_feature_items(line, &dropped);
+            if stripped.trim().is_empty() && !line.trim().is_empty() {
+                continue;
+            }
+            out.push_str(&stripped);
+        } else {
             out.push_str(line);
-            out.push('\n');
         }
+        out.push('\n');
     }
     out.push_str("\n[workspace]\n");
+    out
+}
+
+/// Removes the quoted feature items of `line` that enable one of `dropped`
+/// (`"name/feature"`, `"name?/feature"`, `"dep:name"`), with their trailing comma.
+fn strip_feature_items(line: &str, dropped: &[String]) -> String {
+    let names_dropped = |item: &str| {
+        dropped.iter().any(|name| {
+            item == format!("dep:{name}")
+                || item.starts_with(&format!("{name}/"))
+                || item.starts_with(&format!("{name}?/"))
+        })
+    };
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('"') {
+        let Some(close) = rest[open + 1..].find('"') else {
+            break;
+        };
+        let item = &rest[open + 1..open + 1 + close];
+        let after = &rest[open + close + 2..];
+        if names_dropped(item) {
+            out.push_str(&rest[..open]);
+            rest = after
+                .trim_start()
+                .strip_prefix(',')
+                .unwrap_or(after)
+                .trim_start();
+        } else {
+            out.push_str(&rest[..open + close + 2]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -240,17 +295,19 @@ fn run() -> Result<()> {
     if unparsed > 0 {
         println!("{unparsed} files do not parse with syn 2 (both modes pay for the attempt).");
     }
-    println!("\n| mode | median time | lines/s | rate ratio to bare syn |");
-    println!("|---|---:|---:|---:|");
+    println!("\n| mode | median time | lines/s | rate ratio to bare syn | per-round ratio range |");
+    println!("|---|---:|---:|---:|---:|");
     let mut engine_ratio = f64::NAN;
     for (index, scan) in modes.iter().enumerate() {
         let seconds = median(&samples[index]).unwrap_or(f64::NAN);
-        let ratio = median(&paired_ratios(&samples[0], &samples[index])).unwrap_or(f64::NAN);
+        let ratios = paired_ratios(&samples[0], &samples[index]);
+        let ratio = median(&ratios).unwrap_or(f64::NAN);
+        let (low, high) = range(&ratios).unwrap_or((f64::NAN, f64::NAN));
         if *scan == Scan::Engine {
             engine_ratio = ratio;
         }
         println!(
-            "| {} | {:.2} s | {:.0} | {:.3} |",
+            "| {} | {:.2} s | {:.0} | {:.3} | {low:.3}..{high:.3} |",
             scan.name(),
             seconds,
             lines / seconds,
@@ -324,13 +381,16 @@ mod tests {
     fn library_manifest_drops_dev_only_tables() {
         let manifest = "[package]\nname = \"x\"\n\n[[test]]\nname = \"t\"\npath = \"tests/t.rs\"\n\n\
                         [dependencies.quote]\nversion = \"1\"\n\n[dev-dependencies.insta]\nversion = \"1\"\n\n\
-                        [target.'cfg(unix)'.dev-dependencies.rayon]\nversion = \"1\"\n\n[features]\ndefault = []\n";
+                        [target.'cfg(unix)'.dev-dependencies.rayon]\nversion = \"1\"\n\n[features]\ndefault = []\n\
+                        test = [\"insta/glob\", \"quote\"]\nall = [\n    \"dep:rayon\",\n    \"full\",\n]\n";
         let out = library_manifest(manifest);
         assert!(out.contains("[dependencies.quote]"));
         assert!(out.contains("[features]"));
         assert!(!out.contains("insta"));
         assert!(!out.contains("rayon"));
         assert!(!out.contains("[[test]]"));
+        assert!(out.contains("test = [\"quote\"]"));
+        assert!(out.contains("all = [\n    \"full\",\n]"));
         assert!(out.ends_with("[workspace]\n"));
     }
 }

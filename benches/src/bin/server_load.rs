@@ -13,7 +13,7 @@ use blockwatch_benches::budget::Budget;
 use blockwatch_benches::http::{self, Load, LoadReport};
 use blockwatch_benches::options::Options;
 use blockwatch_benches::rounds::{order, paired_ratios};
-use blockwatch_benches::stats::{median, percentile};
+use blockwatch_benches::stats::{median, percentile, range};
 use blockwatch_benches::watchdog;
 use blockwatch_benches::workload::{runtime, Flavor, Mode, Spawner};
 
@@ -110,13 +110,15 @@ fn run() -> Result<()> {
             p50s[index].push(percentile(&report.latencies_us, 50.0).unwrap_or(f64::NAN));
         }
     }
-    println!("\n| mode | median requests/s | requests/s ratio to plain | median p50 latency | median p99 latency |");
-    println!("|---|---:|---:|---:|---:|");
+    println!("\n| mode | median requests/s | requests/s ratio to plain | per-round ratio range | median p50 latency | median p99 latency |");
+    println!("|---|---:|---:|---:|---:|---:|");
     let mut budgets = Vec::new();
     for (index, mode) in modes.iter().enumerate() {
-        let ratio = median(&paired_ratios(&rates[index], &rates[0])).unwrap_or(f64::NAN);
+        let ratios = paired_ratios(&rates[index], &rates[0]);
+        let ratio = median(&ratios).unwrap_or(f64::NAN);
+        let (low, high) = range(&ratios).unwrap_or((f64::NAN, f64::NAN));
         println!(
-            "| {} | {:.0} | {:.3} | {:.0} µs | {:.0} µs |",
+            "| {} | {:.0} | {:.3} | {low:.3}..{high:.3} | {:.0} µs | {:.0} µs |",
             mode.name(),
             median(&rates[index]).unwrap_or(f64::NAN),
             ratio,
