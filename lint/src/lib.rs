@@ -56,7 +56,8 @@
 //! # Limits
 //!
 //! The walk descends at most [`MAX_DEPTH`] nested expressions, blocks and items; code
-//! nested deeper is not checked, so no input can overflow the caller's stack through
+//! nested deeper is not checked (and counted in [`FileSummary::unchecked_deep`], so a
+//! caller can say so), so no input can overflow the caller's stack through
 //! the engine (syn's own parser may, on extreme input: parse such files on a thread
 //! with a big stack). Macro bodies nested too deep are only token-scanned.
 #![warn(missing_docs)]
@@ -162,5 +163,6 @@ pub fn summarize_file(
         file: rel_path.to_string(),
         findings,
         fns: v.fns,
+        unchecked_deep: v.too_deep,
     }
 }

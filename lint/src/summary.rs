@@ -144,6 +144,9 @@ pub struct FileSummary {
     pub findings: Vec<LocatedFinding>,
     /// Every fn of the file.
     pub fns: Vec<FnSummary>,
+    /// How many expressions, blocks or items lie deeper than [`MAX_DEPTH`](crate::MAX_DEPTH)
+    /// and were not checked: 0 when the whole file was.
+    pub unchecked_deep: usize,
 }
 
 impl LocatedFinding {

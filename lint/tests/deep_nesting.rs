@@ -90,3 +90,28 @@ fn the_capped_walk_needs_little_stack() {
         assert_eq!(got, ["std::thread::sleep"], "nesting with {open:?}");
     }
 }
+
+#[test]
+fn code_left_unchecked_is_counted_in_the_summary() {
+    // Macro bodies past the cap are token-scanned for catalog paths instead: not skipped.
+    for (open, close) in &NESTINGS[..4] {
+        let (shallow, deep) = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || {
+                let count = |depth| {
+                    let src = nested(open, close, depth);
+                    let file: syn::File = syn::parse_str(&src).unwrap();
+                    let config = blockwatch_lint::Config::default();
+                    let summary =
+                        blockwatch_lint::summarize_file(&file, "deep.rs", &[], false, &config);
+                    summary.unchecked_deep
+                };
+                (count(MAX_DEPTH / 4), count(MAX_DEPTH * 2))
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(shallow, 0, "nesting with {open:?}");
+        assert!(deep > 0, "nesting with {open:?}");
+    }
+}

@@ -47,6 +47,8 @@ pub(crate) struct Analyzer<'m> {
     self_ty: Option<Vec<String>>,
     ctx: Ctx,
     depth: usize,
+    /// How many subtrees were left unchecked because they lie deeper than [`MAX_DEPTH`].
+    pub(crate) too_deep: usize,
     /// How many macro bodies enclose the current point.
     pub(crate) macro_depth: usize,
     marks: HashMap<usize, Marks>,
@@ -107,6 +109,7 @@ impl<'m> Analyzer<'m> {
                 in_test,
             },
             depth: 0,
+            too_deep: 0,
             macro_depth: 0,
             marks: HashMap::new(),
             findings: Vec::new(),
@@ -122,6 +125,7 @@ impl<'m> Analyzer<'m> {
     /// Runs `f` one level deeper, unless the depth cap is reached.
     fn deeper(&mut self, f: impl FnOnce(&mut Self)) {
         if self.depth >= MAX_DEPTH {
+            self.too_deep += 1;
             return;
         }
         self.depth += 1;
@@ -515,6 +519,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         if self.depth >= MAX_DEPTH {
+            self.too_deep += 1;
             return;
         }
         crate::macros::visit_macro_body(self, mac);
