@@ -598,6 +598,23 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
         match a {
             Analysed::Ok { summary, .. } => {
                 files_scanned += 1;
+                if summary.unchecked_deep > 0 {
+                    // The findings above the cap still count; saying nothing of the code
+                    // below it would pass it as clean.
+                    errors.push(InputError::new(
+                        &sources[i].rel,
+                        format!(
+                            "code nested more than {} levels deep was not checked ({} {})",
+                            blockwatch_lint::MAX_DEPTH,
+                            summary.unchecked_deep,
+                            if summary.unchecked_deep == 1 {
+                                "place"
+                            } else {
+                                "places"
+                            }
+                        ),
+                    ));
+                }
                 let before = fns.len();
                 graph_fns(&summary, &placements[i], &mut fns);
                 fn_package.extend(std::iter::repeat_n(sources[i].package, fns.len() - before));

@@ -157,18 +157,13 @@ fn deeply_nested_input_does_not_crash_the_scanner() {
     );
     fs::write(scratch.path().join("deep.rs"), src).unwrap();
     let run = run_in(scratch.path(), &["--format", "json"]);
-    assert!(
-        run.code == 0 || run.code == 1,
-        "{}{}",
-        run.stdout,
-        run.stderr
-    );
+    // Parsed and analysed without a crash; the code below the engine's depth cap
+    // (the sleep) is not passed as clean: the file has an input error saying so.
     let report = run.json();
-    assert!(
-        report["errors"].as_array().unwrap().is_empty(),
-        "{}",
-        report["errors"]
-    );
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].1.contains("was not checked"), "{errs:?}");
+    assert_eq!(run.code, 2, "no finding, and a file not fully checked");
 
     // Past the nesting limit: an input error for that file, not a crashed scanner.
     let braces = 20_000;

@@ -7,7 +7,7 @@
 //! The registry is `$CARGO_HOME/registry/src/*/` (default `~/.cargo`); it exists after
 //! any build that downloaded dependencies. Files are analysed on big-stack threads, one
 //! per core, in a fixed shuffled order, until every file is done or the time budget
-//! (`BLOCKWATCH_CORPUS_SECS`, default 90 s) is spent: a slow machine samples, it does
+//! (`BLOCKWATCH_CORPUS_SECS`, default 60 s) is spent: a slow machine samples, it does
 //! not time out.
 
 use std::collections::BTreeMap;
@@ -71,6 +71,8 @@ struct Tally {
     bytes: usize,
     findings: usize,
     attribute_findings: usize,
+    /// Files with code nested deeper than the engine checks, with an example.
+    deep: (usize, Option<String>),
     /// resolved API -> (count, first few locations)
     by_api: BTreeMap<String, (usize, Vec<String>)>,
     panics: Vec<String>,
@@ -104,14 +106,18 @@ fn analyse(path: &Path, text: &str, tally: &Mutex<Tally>) {
             .map(|item| check_item(item, &config).len())
             .sum();
         let times = [t2 - t1, t3 - t2, t3.elapsed()];
-        (findings, summary.fns.len(), attribute, times)
+        (findings, summary.unchecked_deep, attribute, times)
     }));
     let mut t = tally.lock().unwrap();
     t.analysed += 1;
     t.time[0] += parse_time;
     t.bytes += text.len();
     match outcome {
-        Ok((findings, _fns, attribute, times)) => {
+        Ok((findings, unchecked_deep, attribute, times)) => {
+            if unchecked_deep > 0 {
+                t.deep.0 += 1;
+                t.deep.1.get_or_insert_with(|| shown.clone());
+            }
             for (total, spent) in t.time[1..].iter_mut().zip(times) {
                 *total += spent;
             }
@@ -146,7 +152,7 @@ fn the_engine_survives_every_file_of_the_cargo_registry() {
     let budget = std::env::var("BLOCKWATCH_CORPUS_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .map_or(Duration::from_secs(90), Duration::from_secs);
+        .map_or(Duration::from_secs(60), Duration::from_secs);
     let dirs = registry_dirs();
     let mut files = Vec::new();
     for dir in &dirs {
@@ -206,6 +212,11 @@ fn the_engine_survives_every_file_of_the_cargo_registry() {
     println!(
         "not parsed by syn: {}, not UTF-8: {}; findings: {} whole-file, {} item by item",
         t.unparsable, t.not_utf8, t.findings, t.attribute_findings
+    );
+    println!(
+        "files with code nested past the engine's depth cap: {}{}",
+        t.deep.0,
+        t.deep.1.map(|f| format!(" (e.g. {f})")).unwrap_or_default()
     );
     let [parse, file, summary, items] = t.time.map(|d| d.as_secs_f64());
     println!(
