@@ -200,7 +200,8 @@ fn an_invalid_configuration_is_reported_and_the_scan_goes_on() {
 
 /// Tests run as root, where permissions do not stop a read: the unreadable entries here
 /// are ones no permission bit makes readable. A FIFO named `*.rs` (reading it would wait
-/// forever for a writer) and a directory named `*.rs` inside an explicit file list.
+/// forever for a writer), a directory named `*.rs` (walked as a directory), and on Linux
+/// a link to `/proc/self/mem`, which even root cannot read from offset 0 (EIO).
 #[cfg(unix)]
 #[test]
 fn special_files_named_rs_are_reported_without_blocking_the_scan() {
@@ -229,6 +230,23 @@ fn special_files_named_rs_are_reported_without_blocking_the_scan() {
     assert_eq!(code, 1, "{report}");
     assert_eq!(errors(&report).len(), 1, "{report}");
     assert_eq!(before, snapshot(scratch.path()), "nothing written");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_even_root_cannot_read_is_reported_with_the_os_reason() {
+    let scratch = Scratch::copy_of("aliases");
+    std::os::unix::fs::symlink("/proc/self/mem", scratch.path().join("src/mem.rs")).unwrap();
+    let before = snapshot(scratch.path());
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(before, snapshot(scratch.path()), "nothing written");
+    assert_eq!(code, 1, "the other files are analysed: {report}");
+    assert_eq!(findings(&report).len(), 1);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "src/mem.rs");
+    assert!(errs[0].1.starts_with("cannot read: "), "{errs:?}");
+    assert!(errs[0].1.contains("os error"), "{errs:?}");
 }
 
 #[test]
