@@ -120,11 +120,38 @@ pub fn check_file(file: &syn::File, config: &Config) -> Vec<Finding> {
 /// assert_eq!(findings[0].certainty, blockwatch_lint::Certainty::Unresolved);
 /// ```
 pub fn check_item(item: &syn::Item, config: &Config) -> Vec<Finding> {
+    check_item_report(item, config).findings
+}
+
+/// What [`check_item_report`] found in one item, and how much of it was left unchecked.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ItemReport {
+    /// The findings, as [`check_item`] returns them.
+    pub findings: Vec<Finding>,
+    /// How many expressions, blocks or items lie deeper than [`MAX_DEPTH`] and were not
+    /// checked: 0 when the whole item was.
+    pub unchecked_deep: usize,
+}
+
+/// [`check_item`], also saying whether the whole item was checked (code nested deeper
+/// than [`MAX_DEPTH`] is not), so that a caller never passes unchecked code as clean.
+///
+/// ```
+/// let item: syn::Item = syn::parse_str("async fn f() { a().b().c().await; }").unwrap();
+/// let report = blockwatch_lint::check_item_report(&item, &blockwatch_lint::Config::default());
+/// assert!(report.findings.is_empty());
+/// assert_eq!(report.unchecked_deep, 0);
+/// ```
+pub fn check_item_report(item: &syn::Item, config: &Config) -> ItemReport {
     let matcher = config.matcher();
     let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
     v.wrappers = wrappers::offload_wrappers(std::slice::from_ref(item), config);
     v.visit_module_items(std::slice::from_ref(item));
-    v.findings
+    ItemReport {
+        findings: v.findings,
+        unchecked_deep: v.too_deep,
+    }
 }
 
 /// Summarizes a file for the CLI's workspace analysis: the direct findings (as

@@ -115,3 +115,24 @@ fn code_left_unchecked_is_counted_in_the_summary() {
         assert!(deep > 0, "nesting with {open:?}");
     }
 }
+
+#[test]
+fn an_item_checked_as_the_attribute_does_says_what_it_left_unchecked() {
+    // A method chain nests receivers without any delimiter: 400 calls deep.
+    let chain = format!(
+        "async fn f() {{ std::thread::sleep(d); x{}; }}",
+        ".m()".repeat(400)
+    );
+    let report = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let item: syn::Item = syn::parse_str(&chain).unwrap();
+            let report = blockwatch_lint::check_item_report(&item, &Config::default());
+            (report.findings.len(), report.unchecked_deep)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(report.0, 1, "the call above the cap is still found");
+    assert!(report.1 > 0, "the chain below the cap is counted");
+}
