@@ -217,4 +217,15 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_long_method_chain_is_refused_not_passed_as_clean() {
+        // No delimiter nests here, so the estimate lets it through; the engine's walk
+        // stops at its depth cap and the attribute says the item was not fully checked.
+        let source = format!("async fn f(x: X) {{ x{}; }}", ".m()".repeat(400));
+        assert!(estimate(&source.parse().unwrap()) <= MAX_NESTING);
+        assert!(refused_on_stack(source, 8 << 10));
+        let short = format!("async fn f(x: X) {{ x{}; }}", ".m()".repeat(40));
+        assert!(!refused_on_stack(short, 8 << 10));
+    }
 }

@@ -79,7 +79,21 @@ pub fn expand_with(
     };
 
     let config = project_config::overlay(project.config, args.config);
-    let findings = blockwatch_lint::check_item(&target.engine_item(), &config);
+    let report = blockwatch_lint::check_item_report(&target.engine_item(), &config);
+    if report.unchecked_deep > 0 {
+        // Below the engine's depth cap nothing was checked: never pass it as clean.
+        errors.push(syn::Error::new(
+            target.name_span(),
+            format!(
+                "`#[no_blocking]` could not check all of this item: code nested more than {} \
+                 levels deep (a long method chain, say) is beyond the engine's walk; split \
+                 it up, or mark the deep part `#[allow_blocking]`",
+                blockwatch_lint::MAX_DEPTH
+            ),
+        ));
+        return with_errors(errors, stripped.tokens);
+    }
+    let findings = report.findings;
     let Some(output_target) = Target::parse(stripped.tokens.clone()) else {
         return with_errors(errors, stripped.tokens);
     };

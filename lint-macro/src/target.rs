@@ -27,6 +27,20 @@ impl Target {
             .map(Target::Method)
     }
 
+    /// The span of the item's name (its `impl` keyword for an impl block): where errors
+    /// about the item as a whole point.
+    pub fn name_span(&self) -> proc_macro2::Span {
+        use syn::spanned::Spanned;
+        match self {
+            Target::Method(method) => method.sig.ident.span(),
+            Target::Item(syn::Item::Fn(f)) => f.sig.ident.span(),
+            Target::Item(syn::Item::Trait(t)) => t.ident.span(),
+            Target::Item(syn::Item::Mod(m)) => m.ident.span(),
+            Target::Item(syn::Item::Impl(i)) => i.impl_token.span,
+            Target::Item(other) => other.span(),
+        }
+    }
+
     /// Rejects items the attribute has no meaning on, with an error spanned on the item.
     pub fn validate(&self) -> syn::Result<()> {
         let item = match self {
