@@ -1,9 +1,12 @@
 //! `#[blockwatch::test]` support: each test has its own scope on the shared watchdog,
 //! and fails only on its own stalls. Written the way the attribute expands.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use blockwatch_watchdog::__private::{Site, TestGuard};
+use blockwatch_watchdog::{Console, Watchdog};
 
 static STALLING: Site = Site {
     name: "test_guard::stalling",
@@ -25,8 +28,32 @@ fn hold_the_thread() {
     std::hint::black_box(());
 }
 
+/// Holds the thread 300 ms at a time until the watchdog has reported it live (at most
+/// 20 s): the stall is long enough to be seen however slowly the machine schedules the
+/// watchdog thread.
+fn hold_until_seen(seen: &AtomicBool) {
+    let start = Instant::now();
+    while !seen.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(20) {
+        hold_the_thread();
+    }
+}
+
 #[test]
 fn a_test_fails_on_its_own_stall_only() {
+    // The process's watchdog, which test guards join; its callback tells the stalling
+    // task when it has been seen.
+    let seen = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&seen);
+    let _watchdog = Watchdog::builder()
+        .enabled(true)
+        .console(Console::Never)
+        .on_stall(move |report| {
+            if report.still_blocked {
+                flag.store(true, Ordering::SeqCst);
+            }
+        })
+        .start()
+        .expect("watchdog");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -37,7 +64,7 @@ fn a_test_fails_on_its_own_stall_only() {
     runtime.block_on(async {
         let stalled = stalling.watch(async {
             // Spawned from the stalling test's body: inherits its scope.
-            blockwatch_watchdog::spawn(async { hold_the_thread() })
+            blockwatch_watchdog::spawn(async move { hold_until_seen(&seen) })
                 .await
                 .unwrap();
         });
