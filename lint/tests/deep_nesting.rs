@@ -136,3 +136,35 @@ fn an_item_checked_as_the_attribute_does_says_what_it_left_unchecked() {
     assert_eq!(report.0, 1, "the call above the cap is still found");
     assert!(report.1 > 0, "the chain below the cap is counted");
 }
+
+/// Depths syn's own parser reaches on a 6 MiB stack in a debug build, per entry of
+/// `NESTINGS` (measured; a release build reaches further). Macro bodies are tokens to
+/// syn, so any depth parses.
+const SYN_PARSES_ON_6_MIB: [usize; 7] = [250, 400, 250, 150, 2000, 2000, 2000];
+
+#[test]
+fn whatever_syn_parses_on_an_8_mib_thread_the_engine_checks_on_it() {
+    for ((open, close), depth) in NESTINGS.iter().zip(SYN_PARSES_ON_6_MIB) {
+        let src = nested(open, close, depth);
+        let flagged = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || {
+                let file: syn::File = syn::parse_str(&src).unwrap();
+                let config = Config::default();
+                let found: Vec<String> = check_file(&file, &config)
+                    .into_iter()
+                    .map(|f| f.resolved)
+                    .collect();
+                blockwatch_lint::summarize_file(&file, "deep.rs", &[], false, &config);
+                for item in &file.items {
+                    blockwatch_lint::check_item(item, &config);
+                }
+                drop(file);
+                found
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(flagged[0], "std::thread::sleep", "nesting with {open:?}");
+    }
+}
