@@ -1,13 +1,13 @@
 //! The engine over real code: every `.rs` file of the local cargo registry (tokio, syn,
 //! serde, futures, ... whatever the build downloaded), through every entry point the
-//! attribute and the scanner use. No input may panic; files syn cannot parse are
-//! counted, not fatal. Prints files/s and the findings, most frequent APIs first, for
+//! attribute and the scanner use; then the scanner binary on every crate. No input may
+//! panic; files syn cannot parse are counted, not fatal. Prints files/s and the findings, most frequent APIs first, for
 //! triage (`cargo test -p cargo-blockwatch --test real_code -- --nocapture`).
 //!
 //! The registry is `$CARGO_HOME/registry/src/*/` (default `~/.cargo`); it exists after
 //! any build that downloaded dependencies. Files are analysed on big-stack threads, one
 //! per core, in a fixed shuffled order, until every file is done or the time budget
-//! (`BLOCKWATCH_CORPUS_SECS`, default 60 s) is spent: a slow machine samples, it does
+//! (`BLOCKWATCH_CORPUS_SECS`, default 45 s, for each test) is spent: a slow machine samples, it does
 //! not time out.
 
 use std::collections::BTreeMap;
@@ -147,12 +147,16 @@ fn analyse(path: &Path, text: &str, tally: &Mutex<Tally>) {
     proc_macro2::extra::invalidate_current_thread_spans();
 }
 
-#[test]
-fn the_engine_survives_every_file_of_the_cargo_registry() {
-    let budget = std::env::var("BLOCKWATCH_CORPUS_SECS")
+fn budget() -> Duration {
+    std::env::var("BLOCKWATCH_CORPUS_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .map_or(Duration::from_secs(60), Duration::from_secs);
+        .map_or(Duration::from_secs(45), Duration::from_secs)
+}
+
+#[test]
+fn the_engine_survives_every_file_of_the_cargo_registry() {
+    let budget = budget();
     let dirs = registry_dirs();
     let mut files = Vec::new();
     for dir in &dirs {
@@ -238,4 +242,49 @@ fn the_engine_survives_every_file_of_the_cargo_registry() {
         "too few files analysed in the budget: {}",
         t.analysed
     );
+}
+
+/// The whole scanner (manifests, module trees, the workspace call graph, the report) on
+/// each crate of the registry, as a user would run it: never a crash, only exit codes
+/// 0, 1 or 2.
+#[test]
+fn the_scanner_survives_every_crate_of_the_cargo_registry() {
+    let budget = budget();
+    let mut crates: Vec<PathBuf> = registry_dirs()
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    crates.sort();
+    shuffle(&mut crates);
+    let start = Instant::now();
+    let mut codes = BTreeMap::new();
+    let mut crashes = Vec::new();
+    for krate in &crates {
+        if start.elapsed() > budget {
+            break;
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-blockwatch"))
+            .args(["--format", "json"])
+            .arg(krate)
+            .output()
+            .expect("the scanner runs");
+        match out.status.code() {
+            Some(code @ 0..=2) => *codes.entry(code).or_insert(0usize) += 1,
+            other => crashes.push(format!(
+                "{}: {other:?}\n{}",
+                krate.display(),
+                String::from_utf8_lossy(&out.stderr)
+            )),
+        }
+    }
+    let scanned: usize = codes.values().sum::<usize>() + crashes.len();
+    println!(
+        "scanner: {scanned} of {} crates in {:.1} s; exit codes {codes:?}",
+        crates.len(),
+        start.elapsed().as_secs_f64()
+    );
+    assert!(crashes.is_empty(), "the scanner crashed on: {crashes:#?}");
+    assert!(scanned >= 1.min(crates.len()), "no crate scanned");
 }
