@@ -30,6 +30,38 @@ where
     runtime.block_on(async { blockwatch_watchdog::spawn_named(name, future).await })
 }
 
+/// Names of the tasks the watchdog has reported live, fed by its callback: a stalling
+/// task holds its thread until its own name is in, so that no stall is too short to be
+/// seen however slowly a loaded machine schedules the watchdog thread.
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<HashSet<String>>>);
+
+impl Seen {
+    fn observe(&self, report: &StallReport) {
+        if report.still_blocked {
+            self.0.lock().unwrap().insert(report.task.clone());
+        }
+    }
+
+    fn contains(&self, task: &str) -> bool {
+        self.0.lock().unwrap().contains(task)
+    }
+
+    /// A builder whose callback feeds this set.
+    fn builder(&self) -> blockwatch_watchdog::Builder {
+        let seen = self.clone();
+        builder().on_stall(move |report| seen.observe(report))
+    }
+
+    /// Blocks the thread, 200 ms at a time, until `task` has been reported live.
+    fn hold_until_seen(&self, task: &str) {
+        let start = Instant::now();
+        while !self.contains(task) && start.elapsed() < PATIENCE {
+            sleep_200ms();
+        }
+    }
+}
+
 #[inline(never)]
 fn sleep_200ms() {
     std::thread::sleep(Duration::from_millis(200));
@@ -58,7 +90,14 @@ fn churn_the_allocator(duration: Duration) -> usize {
 fn ten_thousand_concurrent_tasks_one_stall_one_report() {
     const TASKS: usize = 10_000;
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let seen = Seen::default();
+    // A higher threshold than the other tests: 10,000 short polls on a loaded machine
+    // must not turn a descheduled worker into a stall of a well-behaved task.
+    let watchdog = seen
+        .builder()
+        .threshold(Duration::from_millis(250))
+        .start()
+        .expect("watchdog");
     let runtime = multi_thread(2);
     let finished = Arc::new(AtomicUsize::new(0));
     runtime.block_on(async {
@@ -77,10 +116,14 @@ fn ten_thousand_concurrent_tasks_one_stall_one_report() {
             }));
         }
         // One task among them blocks its worker.
-        handles.push(blockwatch_watchdog::spawn_named("the-blocker", async {
-            sleep_200ms();
-            TASKS
-        }));
+        let blocker = seen.clone();
+        handles.push(blockwatch_watchdog::spawn_named(
+            "the-blocker",
+            async move {
+                blocker.hold_until_seen("the-blocker");
+                TASKS
+            },
+        ));
         tokio::time::sleep(Duration::from_millis(20)).await;
         gate.notify_waiters();
         let mut sum = 0usize;
@@ -104,11 +147,13 @@ fn ten_thousand_concurrent_tasks_one_stall_one_report() {
 #[test]
 fn a_task_that_panics_mid_poll_leaves_its_worker_clean() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let seen = Seen::default();
+    let watchdog = seen.builder().start().expect("watchdog");
     let runtime = multi_thread(1);
     // A stall that ends in a panic: reported live, then closed with its final report.
-    let stalled_then_panicked = run_watched(&runtime, "panics", async {
-        sleep_200ms();
+    let panicking = seen.clone();
+    let stalled_then_panicked = run_watched(&runtime, "panics", async move {
+        panicking.hold_until_seen("panics");
         panic!("the task gives up mid-poll");
     });
     assert!(stalled_then_panicked.unwrap_err().is_panic());
@@ -143,22 +188,30 @@ fn a_task_that_panics_mid_poll_leaves_its_worker_clean() {
 #[test]
 fn two_runtimes_in_one_process_are_both_watched() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let seen = Seen::default();
+    let watchdog = seen.builder().start().expect("watchdog");
     let multi = multi_thread(2);
     let barrier = Arc::new(Barrier::new(2));
     let other = {
         let barrier = Arc::clone(&barrier);
+        let seen = seen.clone();
         std::thread::Builder::new()
             .name("second-runtime".into())
             .spawn(move || {
                 let single = current_thread();
                 barrier.wait();
-                run_watched(&single, "in-current-thread", async { sleep_200ms() })
+                run_watched(&single, "in-current-thread", async move {
+                    seen.hold_until_seen("in-current-thread")
+                })
             })
             .unwrap()
     };
     barrier.wait();
-    run_watched(&multi, "in-multi-thread", async { sleep_200ms() }).unwrap();
+    let here = seen.clone();
+    run_watched(&multi, "in-multi-thread", async move {
+        here.hold_until_seen("in-multi-thread")
+    })
+    .unwrap();
     other.join().unwrap().unwrap();
     assert!(watchdog.flush());
     let reports = watchdog.reports();
@@ -184,30 +237,22 @@ fn stacks_are_captured_while_the_target_allocates_and_frees() {
     let _turn = turn();
     // Each stall churns until its own live report is in, so every capture lands while
     // the thread is allocating, however slowly the machine schedules the watchdog.
-    let seen: Arc<Mutex<HashSet<String>>> = Arc::default();
-    let on_stall = {
-        let seen = Arc::clone(&seen);
-        move |report: &StallReport| {
-            if report.still_blocked {
-                seen.lock().unwrap().insert(report.task.clone());
-            }
-        }
-    };
-    let watchdog = builder().on_stall(on_stall).start().expect("watchdog");
+    let seen = Seen::default();
+    let watchdog = seen.builder().start().expect("watchdog");
     let start = Instant::now();
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
-            let seen = Arc::clone(&seen);
+            let seen = seen.clone();
             std::thread::spawn(move || {
                 let runtime = current_thread();
                 for i in 0..STALLS_EACH {
                     let name = format!("churn-{t}-{i}");
-                    let seen = Arc::clone(&seen);
+                    let seen = seen.clone();
                     let me = name.clone();
                     run_watched(&runtime, &name, async move {
                         let start = Instant::now();
                         let mut kept = 0usize;
-                        while !seen.lock().unwrap().contains(&me) && start.elapsed() < PATIENCE {
+                        while !seen.contains(&me) && start.elapsed() < PATIENCE {
                             kept = kept.wrapping_add(churn_the_allocator(THRESHOLD / 4));
                         }
                         kept
@@ -300,21 +345,27 @@ fn a_full_report_buffer_counts_what_it_drops_and_the_callback_sees_everything() 
     let _turn = turn();
     let delivered = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&delivered);
+    let seen = Seen::default();
+    let observer = seen.clone();
     let watchdog = builder()
         .max_reports(KEPT)
-        .on_stall(move |_| {
+        .on_stall(move |report| {
+            observer.observe(report);
             counter.fetch_add(1, Ordering::SeqCst);
         })
         .start()
         .expect("watchdog");
     let barrier = Arc::new(Barrier::new(THREADS));
     let threads: Vec<_> = (0..THREADS)
-        .map(|_| {
+        .map(|i| {
             let barrier = Arc::clone(&barrier);
+            let seen = seen.clone();
             std::thread::spawn(move || {
                 let runtime = current_thread();
+                let name = format!("burst-{i}");
                 barrier.wait();
-                run_watched(&runtime, "burst", async { sleep_200ms() }).unwrap();
+                let me = name.clone();
+                run_watched(&runtime, &name, async move { seen.hold_until_seen(&me) }).unwrap();
             })
         })
         .collect();
