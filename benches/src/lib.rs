@@ -12,6 +12,7 @@
 
 pub mod budget;
 pub mod corpus;
+pub mod cpu_time;
 pub mod generated_crate;
 pub mod http;
 pub mod options;

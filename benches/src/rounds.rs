@@ -29,10 +29,11 @@ pub fn order(round: usize, modes: usize) -> Vec<usize> {
 /// assert_eq!(samples[0], [0.0, 1.0, 2.0]);
 /// assert_eq!(samples[1], [10.0, 10.0, 10.0]);
 /// ```
-pub fn interleave<M, E, F>(modes: &[M], rounds: usize, mut measure: F) -> Result<Vec<Vec<f64>>, E>
+pub fn interleave<M, T, E, F>(modes: &[M], rounds: usize, mut measure: F) -> Result<Vec<Vec<T>>, E>
 where
     M: Copy,
-    F: FnMut(M, usize) -> Result<f64, E>,
+    T: Clone,
+    F: FnMut(M, usize) -> Result<T, E>,
 {
     let mut samples = vec![Vec::with_capacity(rounds); modes.len()];
     for round in 0..rounds {

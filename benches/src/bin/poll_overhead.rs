@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use blockwatch::WatchExt;
 use blockwatch_benches::budget::Budget;
+use blockwatch_benches::cpu_time::{cpu_seconds_between, process_cpu_time};
 use blockwatch_benches::options::Options;
 use blockwatch_benches::rounds::{interleave, paired_differences, paired_ratios};
 use blockwatch_benches::stats::{median, range};
@@ -65,9 +66,10 @@ impl Work {
     }
 }
 
-/// Seconds to run `work` once in `mode` on a fresh runtime; the watchdog (for modes that
-/// need one) and the runtime are set up and torn down outside the timed part.
-fn time_once(flavor: Flavor, mode: Mode, work: Work) -> Result<f64> {
+/// Wall and process-CPU seconds to run `work` once in `mode` on a fresh runtime; the
+/// watchdog (for modes that need one) and the runtime are set up and torn down outside
+/// the timed part, but the watchdog's threads run, and are counted, during it.
+fn time_once(flavor: Flavor, mode: Mode, work: Work) -> Result<(f64, f64)> {
     let watchdog = if mode.needs_watchdog() {
         Some(watchdog::quiet(THRESHOLD).start()?)
     } else {
@@ -75,16 +77,18 @@ fn time_once(flavor: Flavor, mode: Mode, work: Work) -> Result<f64> {
     };
     let rt = runtime(flavor, mode)?;
     let spawner = Spawner::new(mode);
+    let cpu_before = process_cpu_time();
     let start = Instant::now();
     let checksum = match work {
         Work::Yield(work) => rt.block_on(work.run(spawner)),
         Work::Spawn(work) => rt.block_on(work.run(spawner)),
     };
     let elapsed = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds_between(cpu_before, process_cpu_time());
     black_box(checksum);
     drop(rt);
     drop(watchdog);
-    Ok(elapsed)
+    Ok((elapsed, cpu))
 }
 
 /// A future that is never ready and counts its polls.
@@ -99,14 +103,15 @@ impl Future for Forever {
     }
 }
 
+/// Process-CPU seconds to poll `future` `polls` times.
 fn poll_many<F: Future>(future: F, polls: u64) -> f64 {
     let mut context = Context::from_waker(Waker::noop());
     let mut future = pin!(future);
-    let start = Instant::now();
+    let before = process_cpu_time();
     for _ in 0..polls {
         let _ = black_box(future.as_mut().poll(&mut context));
     }
-    start.elapsed().as_secs_f64()
+    cpu_seconds_between(before, process_cpu_time())
 }
 
 /// Nanoseconds per poll of a never-ready future polled directly, without a runtime.
@@ -127,7 +132,9 @@ fn direct_poll_ns(mode: Mode, polls: u64) -> Result<f64> {
 
 struct Row {
     mode: Mode,
-    median_ms: f64,
+    wall_ms: f64,
+    wall_ratio: f64,
+    cpu_ms: f64,
     ratio: f64,
     ratio_range: (f64, f64),
     added_ns: f64,
@@ -136,14 +143,16 @@ struct Row {
 fn print_table(title: &str, unit: &str, rows: &[Row]) {
     println!("\n### {title}\n");
     println!(
-        "| mode | median time | throughput ratio to plain | per-round ratio range | added ns per {unit} |"
+        "| mode | median wall | wall throughput ratio | median CPU | CPU throughput ratio | per-round CPU ratio range | added CPU ns per {unit} |"
     );
-    println!("|---|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for row in rows {
         println!(
-            "| {} | {:.1} ms | {:.3} | {:.3}..{:.3} | {:+.1} |",
+            "| {} | {:.1} ms | {:.3} | {:.1} ms | {:.3} | {:.3}..{:.3} | {:+.1} |",
             row.mode.name(),
-            row.median_ms,
+            row.wall_ms,
+            row.wall_ratio,
+            row.cpu_ms,
             row.ratio,
             row.ratio_range.0,
             row.ratio_range.1,
@@ -168,9 +177,27 @@ fn run() -> Result<()> {
     println!("## Poll-path overhead: {build}\n");
     println!(
         "{rounds} interleaved rounds per table; ratios and added costs are medians of per-round \
-         comparisons with the plain run of the same round."
+         comparisons with the plain run of the same round. CPU = CPU time of the whole \
+         process (all runtime threads and the watchdog's threads): unlike wall time it \
+         does not count time other processes took the cores away. Budgets are judged on CPU."
     );
     watchdog::warm_up()?;
+
+    // The watchdog's own threads, with nothing to watch: the price of leaving it on.
+    let idle_for = Duration::from_millis(options.size(3_000, 500));
+    let idle_watchdog = watchdog::quiet(THRESHOLD).start()?;
+    std::thread::sleep(Duration::from_millis(200));
+    let before = process_cpu_time();
+    std::thread::sleep(idle_for);
+    let idle_cpu = cpu_seconds_between(before, process_cpu_time());
+    drop(idle_watchdog);
+    let idle_ms_per_s = idle_cpu * 1e3 / idle_for.as_secs_f64();
+    println!(
+        "\n### Idle watchdog\n\nCPU used by the watchdog's threads while nothing runs \
+         (scan interval {} ms): {idle_ms_per_s:.2} ms per second ({:.2} % of one core).",
+        blockwatch::DEFAULT_SCAN_INTERVAL.as_millis(),
+        idle_ms_per_s / 10.0
+    );
 
     // Direct polls: the instrumentation's own cost, without a scheduler around it.
     let polls = options.size(5_000_000, 500_000);
@@ -181,7 +208,7 @@ fn run() -> Result<()> {
         .collect();
     let direct = interleave(&direct_modes, rounds, |mode, _| direct_poll_ns(mode, polls))?;
     println!("\n### Direct polls of a never-ready future, no runtime ({polls} polls per round)\n");
-    println!("| mode | median ns per poll | added ns per poll |");
+    println!("| mode | median CPU ns per poll | added CPU ns per poll |");
     println!("|---|---:|---:|");
     let mut direct_added = Vec::new();
     for (index, mode) in direct_modes.iter().enumerate() {
@@ -209,18 +236,32 @@ fn run() -> Result<()> {
         for work in [Work::Yield(yield_work), Work::Spawn(spawn_work)] {
             let samples = interleave(&modes, rounds, |mode, _| time_once(flavor, mode, work))?;
             let (units, unit) = work.units();
-            let plain = &samples[0];
+            let walls: Vec<Vec<f64>> = samples
+                .iter()
+                .map(|mode| mode.iter().map(|(wall, _)| *wall).collect())
+                .collect();
+            let cpus: Vec<Vec<f64>> = samples
+                .iter()
+                .map(|mode| mode.iter().map(|(_, cpu)| *cpu).collect())
+                .collect();
             let rows: Vec<Row> = modes
                 .iter()
-                .zip(&samples)
-                .map(|(&mode, times)| Row {
-                    mode,
-                    median_ms: median(times).unwrap_or(f64::NAN) * 1e3,
-                    ratio: median(&paired_ratios(plain, times)).unwrap_or(f64::NAN),
-                    ratio_range: range(&paired_ratios(plain, times))
-                        .unwrap_or((f64::NAN, f64::NAN)),
-                    added_ns: median(&paired_differences(times, plain)).unwrap_or(f64::NAN) * 1e9
-                        / units,
+                .enumerate()
+                .map(|(index, &mode)| {
+                    let cpu_ratios = paired_ratios(&cpus[0], &cpus[index]);
+                    Row {
+                        mode,
+                        wall_ms: median(&walls[index]).unwrap_or(f64::NAN) * 1e3,
+                        wall_ratio: median(&paired_ratios(&walls[0], &walls[index]))
+                            .unwrap_or(f64::NAN),
+                        cpu_ms: median(&cpus[index]).unwrap_or(f64::NAN) * 1e3,
+                        ratio: median(&cpu_ratios).unwrap_or(f64::NAN),
+                        ratio_range: range(&cpu_ratios).unwrap_or((f64::NAN, f64::NAN)),
+                        added_ns: median(&paired_differences(&cpus[index], &cpus[0]))
+                            .unwrap_or(f64::NAN)
+                            * 1e9
+                            / units,
+                    }
                 })
                 .collect();
             print_table(&format!("{}, {}", flavor.name(), work.name()), unit, &rows);
@@ -231,14 +272,14 @@ fn run() -> Result<()> {
                     };
                     let place = format!("{} on {}, yield-heavy", mode.name(), flavor.name());
                     budgets.push(Budget::at_least(
-                        format!("{place}: throughput ratio"),
+                        format!("{place}: CPU throughput ratio"),
                         row.ratio,
                         0.97,
                         "",
                         indicative,
                     ));
                     budgets.push(Budget::at_most(
-                        format!("{place}: added cost"),
+                        format!("{place}: added CPU cost"),
                         row.added_ns,
                         5.0,
                         "ns/poll",
