@@ -252,6 +252,28 @@ fn offloading_wrappers_named_as_such_in_other_files() {
     .is_empty());
 }
 
+/// Found on the cargo registry (cli/tests/real_code.rs, item by item as the attribute
+/// checks): tokio-stream's `ChunksTimeout::poll_next` calls `sleep(..)` imported from
+/// `tokio::time` at the top of the file, which the attribute cannot see. Its value is
+/// kept, and `std::thread::sleep` returns `()`: it is a future constructor.
+#[test]
+fn unresolved_sleep_whose_value_is_kept_is_not_thread_sleep() {
+    let poll_next = r#"impl<S: Stream> Stream for ChunksTimeout<S> {
+        type Item = Vec<S::Item>;
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let mut me = self.as_mut().project();
+            me.deadline.set(Some(sleep(*me.duration)));
+            Poll::Pending
+        }
+    }"#;
+    assert!(item_findings(poll_next).is_empty());
+    assert!(item_findings(
+        "async fn f(d: Duration) { let deadline = sleep(d); tokio::pin!(deadline); \
+         select(deadline, other()).await; run(sleep(d)).await; sleep(d).fuse(); }"
+    )
+    .is_empty());
+}
+
 #[test]
 fn glob_imports_of_the_parent_module_resolve_through_it() {
     assert_clean(

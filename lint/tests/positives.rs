@@ -769,3 +769,26 @@ fn names_near_offloaders_are_not_offloaders() {
         ]
     );
 }
+
+/// The value rule is for APIs that return `()` and names nothing in scope resolves: a
+/// bare `sleep(d);` statement is still `std::thread::sleep`, and a kept value of an API
+/// that returns something is still that API.
+#[test]
+fn kept_values_of_blocking_calls_are_still_reported() {
+    let got: Vec<String> = item_findings(
+        "async fn f(d: Duration) { sleep(d); let _ = sleep(d); let data = fs::read(p); \
+         use std::thread; keep(thread::sleep(d)); }",
+    )
+    .into_iter()
+    .map(|f| f.resolved)
+    .collect();
+    assert_eq!(
+        got,
+        [
+            "std::thread::sleep",
+            "std::thread::sleep",
+            "std::fs::read",
+            "std::thread::sleep"
+        ]
+    );
+}

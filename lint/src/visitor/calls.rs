@@ -8,6 +8,14 @@ use syn::visit::{self, Visit};
 use syn::Expr;
 
 use super::context::{is_offloader_name, Kind};
+
+/// Catalog APIs that return `()`: an unresolved call to one of these names whose value
+/// is consumed cannot be it.
+const UNIT_RETURNING: &[&str] = &[
+    "std::thread::sleep",
+    "std::thread::park",
+    "std::thread::park_timeout",
+];
 use super::{peel, Analyzer, Marks};
 use crate::matcher::Hit;
 use crate::resolve::{Resolution, CRATE};
@@ -171,6 +179,13 @@ impl<'m> Analyzer<'m> {
                 let end = call.paren_token.span.close();
                 let text = path_call_text(path, !call.args.is_empty());
                 match self.match_path(&res, marks.awaited) {
+                    // `std::thread::sleep` returns `()`: a bare `sleep(d)` whose value is
+                    // consumed is a future constructor imported out of sight (the
+                    // attribute sees only its item), such as `tokio::time::sleep`.
+                    Some((hit, _))
+                        if marks.used
+                            && hit.certainty == Certainty::Unresolved
+                            && UNIT_RETURNING.contains(&hit.entry.key()) => {}
                     Some((hit, resolved)) => self.report(hit, start, end, text, resolved),
                     None => {
                         let cands = self.candidates(&res);
@@ -186,6 +201,9 @@ impl<'m> Analyzer<'m> {
             for arg in &call.args {
                 self.mark(arg, Marks::AWAITED);
             }
+        }
+        for arg in &call.args {
+            self.mark(arg, Marks::USED);
         }
         if offloader {
             self.mark_offloaded(&call.args);
@@ -253,7 +271,8 @@ impl<'m> Analyzer<'m> {
                 .method(&name, m.args.len(), &origins, &|c| scopes.imports_crate(c));
         }
         // The receiver first, so that findings come out in source order
-        // (`File::create(..)?.write_all(..)`).
+        // (`File::create(..)?.write_all(..)`). Its value is consumed by the method.
+        self.mark(&m.receiver, Marks::USED);
         self.visit_expr(&m.receiver);
         match hit {
             Some(hit) => {
@@ -273,6 +292,9 @@ impl<'m> Analyzer<'m> {
             for arg in &m.args {
                 self.mark(arg, Marks::AWAITED);
             }
+        }
+        for arg in &m.args {
+            self.mark(arg, Marks::USED);
         }
         if is_offloader_name(&name) || self.wrappers.contains(&name) {
             self.mark_offloaded(&m.args);

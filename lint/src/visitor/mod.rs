@@ -37,6 +37,8 @@ struct Marks {
     awaited: bool,
     /// A closure given to an offloading fn.
     offloaded: bool,
+    /// The value is consumed: an argument of a call (`deadline.set(Some(sleep(d)))`).
+    used: bool,
 }
 
 /// The visitor. One per check; not `Send` (holds spans).
@@ -69,10 +71,17 @@ impl Marks {
     const AWAITED: Marks = Marks {
         awaited: true,
         offloaded: false,
+        used: false,
     };
     const OFFLOADED: Marks = Marks {
         awaited: false,
         offloaded: true,
+        used: false,
+    };
+    const USED: Marks = Marks {
+        awaited: false,
+        offloaded: false,
+        used: true,
     };
 }
 
@@ -144,6 +153,7 @@ impl<'m> Analyzer<'m> {
         let m = self.marks.entry(addr(peel(e))).or_default();
         m.awaited |= with.awaited;
         m.offloaded |= with.offloaded;
+        m.used |= with.used;
     }
 
     /// Visits expressions that a macro (`select!`, `join!`) awaits.
@@ -421,6 +431,10 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 }
                 let mut origins = Vec::new();
                 if let Some(init) = &l.init {
+                    // `let deadline = sleep(d);` keeps the value: a future, not `()`.
+                    if !matches!(l.pat, Pat::Wild(_)) {
+                        self.mark(&init.expr, Marks::USED);
+                    }
                     self.visit_expr(&init.expr);
                     if let Some((_, diverge)) = &init.diverge {
                         self.visit_expr(diverge);
