@@ -71,6 +71,9 @@ struct Tally {
     bytes: usize,
     findings: usize,
     attribute_findings: usize,
+    /// Findings only the item-by-item check makes (it cannot see the file's `use`
+    /// items), outside `tests/` directories: the attribute's false-positive candidates.
+    attribute_only: Vec<String>,
     /// Files with code nested deeper than the engine checks, with an example.
     deep: (usize, Option<String>),
     /// resolved API -> (count, first few locations)
@@ -100,13 +103,29 @@ fn analyse(path: &Path, text: &str, tally: &Mutex<Tally>) {
         let t2 = Instant::now();
         let summary = summarize_file(&file, &shown, &["krate".to_string()], false, &config);
         let t3 = Instant::now();
-        let attribute: usize = file
-            .items
-            .iter()
-            .map(|item| check_item(item, &config).len())
-            .sum();
+        let whole: Vec<(usize, usize)> = findings.iter().map(|f| f.start()).collect();
+        let mut attribute = 0;
+        let mut attribute_only = Vec::new();
+        for item in &file.items {
+            for f in check_item(item, &config) {
+                attribute += 1;
+                if !whole.contains(&f.start()) && !shown.contains("/tests/") {
+                    attribute_only.push(format!(
+                        "{shown}:{} {} ({})",
+                        f.start().0,
+                        f.call,
+                        f.resolved
+                    ));
+                }
+            }
+        }
         let times = [t2 - t1, t3 - t2, t3.elapsed()];
-        (findings, summary.unchecked_deep, attribute, times)
+        (
+            findings,
+            summary.unchecked_deep,
+            (attribute, attribute_only),
+            times,
+        )
     }));
     let mut t = tally.lock().unwrap();
     t.analysed += 1;
@@ -122,7 +141,8 @@ fn analyse(path: &Path, text: &str, tally: &Mutex<Tally>) {
                 *total += spent;
             }
             t.findings += findings.len();
-            t.attribute_findings += attribute;
+            t.attribute_findings += attribute.0;
+            t.attribute_only.extend(attribute.1);
             for f in findings {
                 let (line, _) = f.start();
                 let entry = t.by_api.entry(f.resolved).or_default();
@@ -222,6 +242,13 @@ fn the_engine_survives_every_file_of_the_cargo_registry() {
         t.deep.0,
         t.deep.1.map(|f| format!(" (e.g. {f})")).unwrap_or_default()
     );
+    println!(
+        "item-by-item findings outside tests/ that the whole-file check does not make: {}",
+        t.attribute_only.len()
+    );
+    for f in t.attribute_only.iter().take(30) {
+        println!("  {f}");
+    }
     let [parse, file, summary, items] = t.time.map(|d| d.as_secs_f64());
     println!(
         "cpu time: parse {parse:.1} s, check_file {file:.1} s, summarize_file {summary:.1} s, \
