@@ -58,6 +58,7 @@ mod error;
 mod exempt;
 #[cfg(tokio_unstable)]
 mod hooks;
+mod local;
 mod origin;
 mod report;
 mod reporter;

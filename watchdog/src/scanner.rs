@@ -230,10 +230,11 @@ impl Scanner {
         let TrackState::Stalled(stall) = track.state else {
             return;
         };
-        let end_tick = if snapshot.ended_poll_id == track.poll_id {
-            snapshot.ended_tick.max(track.last_seen)
-        } else {
-            track.last_seen
+        let end_tick = match snapshot.ended {
+            Some((poll_id, ended_tick)) if poll_id == track.poll_id => {
+                ended_tick.max(track.last_seen)
+            }
+            _ => track.last_seen,
         };
         let elapsed = end_tick.saturating_sub(track.start_tick);
         let (ips, note) = match stall.capture {

@@ -1,12 +1,19 @@
 //! Per-thread slots: what each thread is polling right now, and since when.
 //!
-//! Each thread that polls instrumented code owns one cache-padded slot. The owner writes
-//! it on poll entry and exit with a handful of relaxed atomic stores inside a
-//! single-writer sequence lock; the watchdog reads consistent snapshots without ever
-//! blocking the owner. Slots live in a fixed lock-free table (the signal handler searches
-//! it) and are reused when their thread exits.
+//! Each thread that polls instrumented code owns one cache-padded slot, written only by
+//! that thread and read by the watchdog without ever blocking the owner.
+//!
+//! The common case, an outermost poll, costs one release store of the slot's `state`
+//! word on entry and one on exit, plus the start and end ticks: the poll's own fields
+//! (origin, task, scope) are written, only when they changed, *before* the state word
+//! says "busy", and the state word carries the poll id, so a reader that sees the same
+//! state word before and after reading the fields has a consistent copy. The rare writes
+//! that change fields while a poll runs (a nested wrapper, `block_in_place`) go through
+//! a single-writer sequence lock (`seq`) that the reader checks as well.
+//!
+//! Slots live in a fixed lock-free table (the signal handler searches it) and are
+//! reused when their thread exits.
 
-use std::cell::Cell;
 use std::ptr;
 use std::sync::atomic::{
     fence, AtomicBool, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering,
@@ -14,14 +21,19 @@ use std::sync::atomic::{
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock;
+use crate::local::LOCAL;
 use crate::origin::Origin;
 use crate::stack::buffer::CaptureBuffer;
 
 /// How many threads can be watched at once; threads beyond this run unwatched.
 pub(crate) const MAX_SLOTS: usize = 4096;
 
+/// The low bit of a slot's state word: a poll is running. The other bits are the id
+/// of the thread's latest outermost poll (running or ended).
+const BUSY: u64 = 1;
+
 /// Whether any watchdog has been enabled in this process. Until then the poll path
-/// does nothing at all.
+/// does nothing but keep the scope.
 static ARMED: AtomicBool = AtomicBool::new(false);
 
 static SLOTS: [AtomicPtr<Slot>; MAX_SLOTS] = [const { AtomicPtr::new(ptr::null_mut()) }; MAX_SLOTS];
@@ -35,7 +47,7 @@ pub(crate) fn arm() {
     ARMED.store(true, Ordering::Relaxed);
 }
 
-#[inline]
+#[inline(always)]
 fn armed() -> bool {
     ARMED.load(Ordering::Relaxed)
 }
@@ -43,15 +55,16 @@ fn armed() -> bool {
 /// One thread's slot.
 #[repr(align(128))]
 pub(crate) struct Slot {
+    /// `poll_id << 1 | BUSY`: written last on entry and on exit (release).
+    state: AtomicU64,
+    /// Sequence lock for writes made while a poll runs (odd while writing).
     seq: AtomicU64,
-    depth: AtomicU32,
     exempt: AtomicU32,
-    poll_id: AtomicU64,
     start_tick: AtomicU64,
     origin: AtomicUsize,
     task_id: AtomicU64,
     scope: AtomicU64,
-    ended_poll_id: AtomicU64,
+    /// When the latest outermost poll ended; meaningful while the slot is idle.
     ended_tick: AtomicU64,
 
     in_use: AtomicBool,
@@ -67,21 +80,21 @@ pub(crate) struct Slot {
 /// A consistent copy of a slot's poll state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Snapshot {
-    pub(crate) depth: u32,
+    pub(crate) busy: bool,
     pub(crate) exempt: u32,
     pub(crate) poll_id: u64,
     pub(crate) start_tick: u64,
     pub(crate) origin: Origin,
     pub(crate) task_id: u64,
     pub(crate) scope: u64,
-    pub(crate) ended_poll_id: u64,
-    pub(crate) ended_tick: u64,
+    /// The id and end tick of the latest poll that ended, while the slot is idle.
+    pub(crate) ended: Option<(u64, u64)>,
 }
 
 impl Snapshot {
     /// Whether a poll is running on the slot's thread.
     pub(crate) fn busy(&self) -> bool {
-        self.depth > 0
+        self.busy
     }
 }
 
@@ -95,15 +108,13 @@ pub(crate) struct Owner {
 impl Slot {
     fn new() -> Slot {
         Slot {
+            state: AtomicU64::new(0),
             seq: AtomicU64::new(0),
-            depth: AtomicU32::new(0),
             exempt: AtomicU32::new(0),
-            poll_id: AtomicU64::new(0),
             start_tick: AtomicU64::new(0),
             origin: AtomicUsize::new(0),
             task_id: AtomicU64::new(0),
             scope: AtomicU64::new(0),
-            ended_poll_id: AtomicU64::new(0),
             ended_tick: AtomicU64::new(0),
             in_use: AtomicBool::new(false),
             tid: AtomicI64::new(0),
@@ -130,24 +141,28 @@ impl Slot {
     /// Reads a consistent snapshot, or `None` if the owner kept writing meanwhile.
     pub(crate) fn snapshot(&self) -> Option<Snapshot> {
         for _ in 0..64 {
-            let before = self.seq.load(Ordering::Acquire);
-            if before % 2 == 1 {
+            let state = self.state.load(Ordering::Acquire);
+            let seq = self.seq.load(Ordering::Acquire);
+            if seq % 2 == 1 {
                 std::hint::spin_loop();
                 continue;
             }
+            let busy = state & BUSY != 0;
+            let poll_id = state >> 1;
             let snapshot = Snapshot {
-                depth: self.depth.load(Ordering::Relaxed),
+                busy,
                 exempt: self.exempt.load(Ordering::Relaxed),
-                poll_id: self.poll_id.load(Ordering::Relaxed),
+                poll_id,
                 start_tick: self.start_tick.load(Ordering::Relaxed),
                 origin: Origin::from_bits(self.origin.load(Ordering::Relaxed)),
                 task_id: self.task_id.load(Ordering::Relaxed),
                 scope: self.scope.load(Ordering::Relaxed),
-                ended_poll_id: self.ended_poll_id.load(Ordering::Relaxed),
-                ended_tick: self.ended_tick.load(Ordering::Relaxed),
+                ended: (!busy).then(|| (poll_id, self.ended_tick.load(Ordering::Relaxed))),
             };
             fence(Ordering::Acquire);
-            if self.seq.load(Ordering::Relaxed) == before {
+            if self.seq.load(Ordering::Relaxed) == seq
+                && self.state.load(Ordering::Relaxed) == state
+            {
                 return Some(snapshot);
             }
         }
@@ -164,7 +179,13 @@ impl Slot {
         allow(dead_code)
     )]
     pub(crate) fn poll_id_on_owner(&self) -> u64 {
-        self.poll_id.load(Ordering::Relaxed)
+        self.state.load(Ordering::Relaxed) >> 1
+    }
+
+    /// Whether a poll is running, as the owner thread sees it.
+    #[inline(always)]
+    fn busy_on_owner(&self) -> bool {
+        self.state.load(Ordering::Relaxed) & BUSY != 0
     }
 
     /// The kernel thread id of the owner (0 when free).
@@ -211,51 +232,61 @@ impl Slot {
         self.in_use.load(Ordering::Acquire)
     }
 
-    fn enter(&self, origin: Origin, task_id: u64, scope: u64) -> Saved {
-        let depth = self.depth.load(Ordering::Relaxed);
-        self.begin_write();
-        let saved = if depth == 0 {
-            let poll_id = self.poll_id.load(Ordering::Relaxed).wrapping_add(1);
-            self.poll_id.store(poll_id, Ordering::Relaxed);
-            self.start_tick.store(clock::now_tick(), Ordering::Relaxed);
-            Saved::Outermost
-        } else {
-            Saved::Nested {
-                origin: self.origin.load(Ordering::Relaxed),
-                task_id: self.task_id.load(Ordering::Relaxed),
-                scope: self.scope.load(Ordering::Relaxed),
-            }
+    /// Owner: starts an outermost poll on an idle slot.
+    #[inline(always)]
+    fn enter_idle(&self, state: u64, origin: Origin, task_id: u64, scope: u64) {
+        // Keeps the previous exit's state store ahead of the field stores below, so a
+        // reader that saw the previous poll busy cannot mix in this poll's fields.
+        fence(Ordering::Release);
+        self.start_tick.store(clock::now_tick(), Ordering::Relaxed);
+        store_if_changed_usize(&self.origin, origin.to_bits());
+        store_if_changed(&self.task_id, task_id);
+        store_if_changed(&self.scope, scope);
+        // Next poll id, busy: publishes the fields above.
+        self.state
+            .store((state | BUSY).wrapping_add(2), Ordering::Release);
+    }
+
+    /// Owner: ends the outermost poll.
+    #[inline(always)]
+    fn exit_outermost(&self) {
+        self.ended_tick.store(clock::now_tick(), Ordering::Relaxed);
+        let state = self.state.load(Ordering::Relaxed);
+        self.state.store(state & !BUSY, Ordering::Release);
+    }
+
+    /// Owner: a wrapper nested in a running poll takes over the blame.
+    #[inline]
+    fn enter_nested(&self, origin: Origin, task_id: u64, scope: u64) -> Saved {
+        let saved = Saved::Nested {
+            origin: self.origin.load(Ordering::Relaxed),
+            task_id: self.task_id.load(Ordering::Relaxed),
+            scope: self.scope.load(Ordering::Relaxed),
         };
-        self.origin.store(origin.to_bits(), Ordering::Relaxed);
-        self.task_id.store(task_id, Ordering::Relaxed);
-        self.scope.store(scope, Ordering::Relaxed);
-        self.depth.store(depth + 1, Ordering::Relaxed);
-        self.end_write();
+        self.write_running(origin.to_bits(), task_id, scope);
         saved
     }
 
-    fn exit(&self, saved: Saved) {
-        let depth = self.depth.load(Ordering::Relaxed);
+    /// Owner: changes who is blamed for the running poll, under the sequence lock.
+    #[inline]
+    fn write_running(&self, origin: usize, task_id: u64, scope: u64) {
         self.begin_write();
+        self.origin.store(origin, Ordering::Relaxed);
+        self.task_id.store(task_id, Ordering::Relaxed);
+        self.scope.store(scope, Ordering::Relaxed);
+        self.end_write();
+    }
+
+    #[inline(always)]
+    fn exit(&self, saved: Saved) {
         match saved {
-            Saved::Outermost => {
-                self.ended_poll_id
-                    .store(self.poll_id.load(Ordering::Relaxed), Ordering::Relaxed);
-                self.ended_tick.store(clock::now_tick(), Ordering::Relaxed);
-                self.depth.store(0, Ordering::Relaxed);
-            }
+            Saved::Outermost => self.exit_outermost(),
             Saved::Nested {
                 origin,
                 task_id,
                 scope,
-            } => {
-                self.origin.store(origin, Ordering::Relaxed);
-                self.task_id.store(task_id, Ordering::Relaxed);
-                self.scope.store(scope, Ordering::Relaxed);
-                self.depth.store(depth.saturating_sub(1), Ordering::Relaxed);
-            }
+            } => self.write_running(origin, task_id, scope),
         }
-        self.end_write();
     }
 
     fn set_exempt(&self, entering: bool) {
@@ -272,6 +303,21 @@ impl Slot {
             }
         }
         self.end_write();
+    }
+}
+
+#[inline(always)]
+fn store_if_changed(cell: &AtomicU64, value: u64) {
+    // The owner is the only writer: skipping an unchanged store keeps the line clean.
+    if cell.load(Ordering::Relaxed) != value {
+        cell.store(value, Ordering::Relaxed);
+    }
+}
+
+#[inline(always)]
+fn store_if_changed_usize(cell: &AtomicUsize, value: usize) {
+    if cell.load(Ordering::Relaxed) != value {
+        cell.store(value, Ordering::Relaxed);
     }
 }
 
@@ -348,88 +394,141 @@ fn claim() -> Option<&'static Slot> {
 fn release(slot: &'static Slot) {
     let _registry = lock_registry();
     slot.begin_write();
-    slot.depth.store(0, Ordering::Relaxed);
     slot.exempt.store(0, Ordering::Relaxed);
+    let state = slot.state.load(Ordering::Relaxed);
+    slot.state.store(state & !BUSY, Ordering::Release);
     slot.end_write();
     slot.tid.store(0, Ordering::Relaxed);
     slot.pthread.store(0, Ordering::Relaxed);
     slot.in_use.store(false, Ordering::Release);
 }
 
-struct LocalSlot(Option<&'static Slot>);
+/// Gives the thread's slot back when the thread exits.
+struct SlotRelease;
 
-impl Drop for LocalSlot {
+impl Drop for SlotRelease {
     fn drop(&mut self) {
-        if let Some(slot) = self.0 {
+        let slot = LOCAL
+            .try_with(|local| local.slot.replace(ptr::null()))
+            .unwrap_or(ptr::null());
+        // SAFETY: slots are leaked boxes, never freed.
+        if let Some(slot) = unsafe { slot.as_ref() } {
             release(slot);
         }
     }
 }
 
 thread_local! {
-    static LOCAL: LocalSlot = LocalSlot(claim());
-    static HOOK_SAVED: Cell<bool> = const { Cell::new(false) };
+    static SLOT_RELEASE: SlotRelease = const { SlotRelease };
 }
 
-#[inline]
+/// The first armed poll of a thread: claim a slot and arrange its release.
+#[cold]
+#[inline(never)]
+fn claim_local(local: &crate::local::Local) -> Option<&'static Slot> {
+    if local.claimed.replace(true) {
+        return None;
+    }
+    // Registering the release fails once the thread is tearing down: run unwatched then.
+    SLOT_RELEASE.try_with(|_| ()).ok()?;
+    let slot = claim()?;
+    local.slot.set(slot);
+    Some(slot)
+}
+
+#[inline(always)]
+fn slot_of(local: &crate::local::Local) -> Option<&'static Slot> {
+    // SAFETY: the pointer is null or a leaked, never freed slot.
+    match unsafe { local.slot.get().as_ref() } {
+        Some(slot) => Some(slot),
+        None => claim_local(local),
+    }
+}
+
+#[cfg(test)]
 fn local_slot() -> Option<&'static Slot> {
-    LOCAL.try_with(|local| local.0).ok().flatten()
+    LOCAL.with(slot_of)
 }
 
-/// Marks the current thread busy for as long as it lives (one instrumented poll).
+/// Marks the current thread busy for as long as it lives (one instrumented poll), and
+/// makes the poll's scope current.
 pub(crate) struct PollGuard {
+    previous_scope: u64,
     active: Option<(&'static Slot, Saved)>,
 }
 
 impl PollGuard {
     /// Records a poll entry on this thread's slot.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn enter(origin: Origin, task_id: u64, scope: u64) -> PollGuard {
-        if !armed() {
-            return PollGuard { active: None };
-        }
-        let active = local_slot().map(|slot| (slot, slot.enter(origin, task_id, scope)));
-        PollGuard { active }
+        LOCAL.with(|local| {
+            let previous_scope = local.scope.replace(scope);
+            if !armed() {
+                return PollGuard {
+                    previous_scope,
+                    active: None,
+                };
+            }
+            let active = slot_of(local).map(|slot| {
+                let state = slot.state.load(Ordering::Relaxed);
+                let saved = if state & BUSY == 0 {
+                    slot.enter_idle(state, origin, task_id, scope);
+                    Saved::Outermost
+                } else {
+                    slot.enter_nested(origin, task_id, scope)
+                };
+                (slot, saved)
+            });
+            PollGuard {
+                previous_scope,
+                active,
+            }
+        })
     }
 }
 
 impl Drop for PollGuard {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
         if let Some((slot, saved)) = self.active.take() {
             slot.exit(saved);
         }
+        let previous = self.previous_scope;
+        LOCAL.with(|local| local.scope.set(previous));
     }
 }
 
 /// Poll entry from a runtime hook, which has no guard to carry across to the exit hook.
 /// Only an entry on an idle slot is recorded; [`hook_exit`] undoes exactly that one.
 #[cfg_attr(not(tokio_unstable), allow(dead_code))]
-#[inline]
+#[inline(always)]
 pub(crate) fn hook_enter(origin: Origin, task_id: u64) {
     if !armed() {
         return;
     }
-    if let Some(slot) = local_slot() {
-        if slot.depth.load(Ordering::Relaxed) == 0 {
-            slot.enter(origin, task_id, crate::scope::current());
-            let _ = HOOK_SAVED.try_with(|saved| saved.set(true));
+    LOCAL.with(|local| {
+        if let Some(slot) = slot_of(local) {
+            let state = slot.state.load(Ordering::Relaxed);
+            if state & BUSY == 0 {
+                slot.enter_idle(state, origin, task_id, local.scope.get());
+                local.hook_entered.set(true);
+            }
         }
-    }
+    });
 }
 
 /// Poll exit from a runtime hook.
 #[cfg_attr(not(tokio_unstable), allow(dead_code))]
-#[inline]
+#[inline(always)]
 pub(crate) fn hook_exit() {
-    let entered = HOOK_SAVED
-        .try_with(|saved| saved.replace(false))
-        .unwrap_or(false);
-    if entered {
-        if let Some(slot) = local_slot() {
-            slot.exit(Saved::Outermost);
+    LOCAL.with(|local| {
+        if local.hook_entered.replace(false) {
+            // SAFETY: the pointer is null or a leaked, never freed slot.
+            if let Some(slot) = unsafe { local.slot.get().as_ref() } {
+                slot.exit_outermost();
+            }
         }
-    }
+    });
 }
 
 /// Marks this thread's current poll exempt while it lives (`block_in_place`).
@@ -443,7 +542,7 @@ impl ExemptGuard {
         if !armed() {
             return ExemptGuard { slot: None };
         }
-        let slot = local_slot().filter(|slot| slot.depth.load(Ordering::Relaxed) > 0);
+        let slot = LOCAL.with(slot_of).filter(|slot| slot.busy_on_owner());
         if let Some(slot) = slot {
             slot.set_exempt(true);
         }
@@ -484,25 +583,33 @@ mod tests {
             let _outer = PollGuard::enter(outer, 7, 1);
             let first = snapshot_here();
             assert_eq!(
-                (first.depth, first.origin, first.task_id, first.scope),
-                (1, outer, 7, 1)
+                (first.busy, first.origin, first.task_id, first.scope),
+                (true, outer, 7, 1)
             );
             assert_eq!(first.poll_id, before + 1);
             {
                 let _inner = PollGuard::enter(inner, 8, 2);
                 let nested = snapshot_here();
-                assert_eq!((nested.depth, nested.origin, nested.task_id), (2, inner, 8));
+                assert_eq!(
+                    (nested.busy, nested.origin, nested.task_id),
+                    (true, inner, 8)
+                );
                 assert_eq!(nested.poll_id, first.poll_id, "one poll of the thread");
             }
             let restored = snapshot_here();
             assert_eq!(
-                (restored.depth, restored.origin, restored.scope),
-                (1, outer, 1)
+                (restored.busy, restored.origin, restored.scope),
+                (true, outer, 1)
             );
         }
         let idle = snapshot_here();
         assert!(!idle.busy());
-        assert_eq!(idle.ended_poll_id, before + 1);
+        assert_eq!(idle.ended.map(|(poll_id, _)| poll_id), Some(before + 1));
+        assert_eq!(
+            crate::scope::current(),
+            crate::scope::NO_SCOPE,
+            "scope restored"
+        );
     }
 
     #[test]

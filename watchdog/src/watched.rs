@@ -51,7 +51,6 @@ impl<F: Future> Future for Watched<F> {
         // `Watched` has no `Drop` impl; the other fields are plain data.
         let this = unsafe { self.get_unchecked_mut() };
         let task_id = *this.task_id.get_or_insert_with(task_id::current);
-        let _scope = scope::enter(this.scope);
         let _poll = PollGuard::enter(this.origin, task_id, this.scope);
         // SAFETY: see above.
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };

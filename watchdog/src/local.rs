@@ -1,0 +1,38 @@
+//! The poll path's per-thread state, in one constant-initialized thread-local.
+//!
+//! One `thread_local!` with a `const` initializer and no destructor compiles to a plain
+//! thread-pointer-relative access: no lazy-initialization check and no destructor
+//! registration on the poll path. It holds this thread's slot (claimed on the first
+//! armed poll), the current scope, and whether a runtime hook opened the current poll.
+//! Releasing the slot when the thread exits is the job of a separate, lazily
+//! initialized guard that is touched only once, when the slot is claimed.
+
+use std::cell::Cell;
+use std::ptr;
+
+use crate::scope::NO_SCOPE;
+use crate::slot::Slot;
+
+/// Everything the poll path keeps per thread.
+pub(crate) struct Local {
+    /// This thread's slot, or null before the first armed poll, when the slot table
+    /// is full, and after the thread has started exiting.
+    pub(crate) slot: Cell<*const Slot>,
+    /// Whether this thread has tried to claim a slot (never retried).
+    pub(crate) claimed: Cell<bool>,
+    /// The scope of the code running on this thread now.
+    pub(crate) scope: Cell<u64>,
+    /// Whether the running poll was opened by a runtime hook (which has no guard).
+    pub(crate) hook_entered: Cell<bool>,
+}
+
+thread_local! {
+    pub(crate) static LOCAL: Local = const {
+        Local {
+            slot: Cell::new(ptr::null()),
+            claimed: Cell::new(false),
+            scope: Cell::new(NO_SCOPE),
+            hook_entered: Cell::new(false),
+        }
+    };
+}
