@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::panic::Location;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use crate::__private::Site;
@@ -55,20 +56,33 @@ impl Origin {
 
     /// The origin of a named task. Names are interned: keep the set of names bounded
     /// (role names such as `"accept-loop"`, not one name per connection).
+    ///
+    /// The common case, a name already given at this place, is a lock-free lookup in a
+    /// fixed table with no allocation; only a first sighting (or a table collision)
+    /// takes the interning lock.
+    #[inline]
     pub(crate) fn named(name: &str, location: &'static Location<'static>) -> Origin {
-        type Interned = HashMap<(Box<str>, usize), &'static NamedOrigin>;
-        static NAMES: OnceLock<Mutex<Interned>> = OnceLock::new();
-        let names = NAMES.get_or_init(Default::default);
-        let mut names = names
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let key = (Box::<str>::from(name), location as *const _ as usize);
-        let named: &'static NamedOrigin = names.entry(key).or_insert_with(|| {
-            Box::leak(Box::new(NamedOrigin {
-                name: name.into(),
-                location,
-            }))
-        });
+        let index = cache_index(name, location);
+        let cached = NAMED_CACHE[index].load(Ordering::Acquire);
+        // SAFETY: published entries are leaked `NamedOrigin`s, never freed.
+        if let Some(named) = unsafe { cached.as_ref() } {
+            if std::ptr::eq(named.location, location) && *named.name == *name {
+                return Origin::of_named(named);
+            }
+        }
+        let named = intern(name, location);
+        // First come keeps the entry; a colliding name still works through the lock.
+        let _ = NAMED_CACHE[index].compare_exchange(
+            std::ptr::null_mut(),
+            named as *const NamedOrigin as *mut NamedOrigin,
+            Ordering::Release,
+            Ordering::Relaxed,
+        );
+        Origin::of_named(named)
+    }
+
+    #[inline]
+    fn of_named(named: &'static NamedOrigin) -> Origin {
         Origin(tagged(named as *const NamedOrigin as usize, TAG_NAMED))
     }
 
@@ -117,6 +131,40 @@ impl Origin {
     }
 }
 
+/// How many (name, place) pairs the lock-free lookup remembers.
+const NAMED_CACHE_SIZE: usize = 1024;
+
+static NAMED_CACHE: [AtomicPtr<NamedOrigin>; NAMED_CACHE_SIZE] =
+    [const { AtomicPtr::new(std::ptr::null_mut()) }; NAMED_CACHE_SIZE];
+
+/// FNV-1a over the name, mixed with the place's address.
+#[inline]
+fn cache_index(name: &str, location: &'static Location<'static>) -> usize {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ (location as *const _ as u64);
+    for &byte in name.as_bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash ^ (hash >> 29)) as usize % NAMED_CACHE_SIZE
+}
+
+/// The interned origin for a name given at a place (takes the interning lock).
+#[cold]
+fn intern(name: &str, location: &'static Location<'static>) -> &'static NamedOrigin {
+    type Interned = HashMap<(Box<str>, usize), &'static NamedOrigin>;
+    static NAMES: OnceLock<Mutex<Interned>> = OnceLock::new();
+    let names = NAMES.get_or_init(Default::default);
+    let mut names = names
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let key = (Box::<str>::from(name), location as *const _ as usize);
+    names.entry(key).or_insert_with(|| {
+        Box::leak(Box::new(NamedOrigin {
+            name: name.into(),
+            location,
+        }))
+    })
+}
+
 fn tagged(pointer: usize, tag: usize) -> usize {
     debug_assert_eq!(pointer & TAG_MASK, 0, "origin data must be 4-byte aligned");
     pointer | tag
@@ -128,5 +176,45 @@ fn location_info(name: Option<String>, location: &'static Location<'static>) -> 
         location: Some(location.to_string()),
         file: Some(location.file()),
         line: Some(location.line()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_given_twice_at_one_place_is_one_origin() {
+        let here = Location::caller();
+        let first = Origin::named("origin-test-role", here);
+        let again = Origin::named("origin-test-role", here);
+        assert_eq!(first, again);
+        assert_eq!(first.info().name.as_deref(), Some("origin-test-role"));
+    }
+
+    #[test]
+    fn different_names_or_places_stay_apart() {
+        let here = Location::caller();
+        let there = Location::caller();
+        let a = Origin::named("origin-test-a", here);
+        let b = Origin::named("origin-test-b", here);
+        let c = Origin::named("origin-test-a", there);
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(b.info().name.as_deref(), Some("origin-test-b"));
+        assert_eq!(c.info().location, Some(there.to_string()));
+    }
+
+    #[test]
+    fn colliding_names_still_resolve_through_the_lock() {
+        // More names than the table has entries: some must collide.
+        let here = Location::caller();
+        for round in 0..2 {
+            for index in 0..NAMED_CACHE_SIZE + 64 {
+                let name = format!("origin-test-many-{index}");
+                let origin = Origin::named(&name, here);
+                assert_eq!(origin.info().name, Some(name), "round {round}");
+            }
+        }
     }
 }
