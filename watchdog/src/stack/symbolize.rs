@@ -40,8 +40,79 @@ fn resolve(ip: usize, frames: &mut Vec<Frame>) {
 #[cfg(not(target_os = "linux"))]
 fn resolve(_ip: usize, _frames: &mut Vec<Frame>) {}
 
-/// Loads debug info now, so the first real report is not delayed by it.
+/// Loads debug info now, so the first real report is not delayed by it: the program's
+/// own, and the C library's, which is on the stack of nearly every blocking call
+/// (`sleep`, file and socket I/O, locks). The symbolizer keeps only a few objects
+/// loaded at once, so only these two are warmed.
 pub(crate) fn warm_up_symbolizer() {
     let here = warm_up_symbolizer as *const () as usize;
     let _ = symbolize(&[here + 1]);
+    #[cfg(target_os = "linux")]
+    if let Some(address) = c_library_code_address() {
+        let _ = symbolize(&[address]);
+    }
+}
+
+/// An address inside the C library's executable code, found among the loaded objects.
+#[cfg(target_os = "linux")]
+fn c_library_code_address() -> Option<usize> {
+    use std::ffi::CStr;
+
+    unsafe extern "C" fn visit(
+        info: *mut libc::dl_phdr_info,
+        _size: libc::size_t,
+        found: *mut libc::c_void,
+    ) -> libc::c_int {
+        // SAFETY: the loader passes a valid info record for the duration of the call,
+        // and `found` is the `Option<usize>` handed to dl_iterate_phdr below.
+        let (info, found) = unsafe { (&*info, &mut *found.cast::<Option<usize>>()) };
+        if info.dlpi_name.is_null() || info.dlpi_phdr.is_null() {
+            return 0;
+        }
+        // SAFETY: a non-null dlpi_name is a NUL-terminated path owned by the loader.
+        let path = unsafe { CStr::from_ptr(info.dlpi_name) }.to_bytes();
+        let file = path.rsplit(|&byte| byte == b'/').next().unwrap_or(path);
+        if !(file.starts_with(b"libc.so") || file.starts_with(b"libc-")) {
+            return 0;
+        }
+        // SAFETY: dlpi_phdr points to dlpi_phnum program headers.
+        let headers =
+            unsafe { std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum)) };
+        let code = headers.iter().find(|header| {
+            header.p_type == libc::PT_LOAD && header.p_flags & libc::PF_X != 0 && header.p_memsz > 0
+        });
+        match code {
+            Some(header) => {
+                let start = (info.dlpi_addr as usize).wrapping_add(header.p_vaddr as usize);
+                // An address a little inside the segment, where functions are.
+                *found = Some(start + (header.p_memsz as usize / 2));
+                1
+            }
+            None => 0,
+        }
+    }
+
+    let mut found: Option<usize> = None;
+    // SAFETY: `visit` only reads the records it is given and writes `found`, which
+    // outlives the call.
+    unsafe {
+        libc::dl_iterate_phdr(Some(visit), (&mut found as *mut Option<usize>).cast());
+    }
+    found
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_c_library_is_found_among_the_loaded_objects() {
+        let address = c_library_code_address().expect("libc is loaded");
+        let frames = symbolize(&[address]);
+        // Resolved to a name, not left as the bare address (libc exports its symbols).
+        assert!(
+            frames.iter().any(|frame| !frame.function.starts_with("0x")),
+            "{frames:?}"
+        );
+    }
 }
