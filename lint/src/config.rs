@@ -292,8 +292,8 @@ impl Config {
         })
     }
 
-    /// The indexed catalog in force.
-    pub(crate) fn matcher(&self) -> Matcher {
-        Matcher::new(self.catalog(), self.exempt.clone())
+    /// The indexed catalog in force, shared by every check with an equal configuration.
+    pub(crate) fn matcher(&self) -> std::sync::Arc<Matcher> {
+        crate::matcher_cache::matcher_for(self)
     }
 }

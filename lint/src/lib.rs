@@ -68,6 +68,7 @@ pub mod config;
 pub mod finding;
 mod macros;
 mod matcher;
+mod matcher_cache;
 mod resolve;
 pub mod summary;
 mod visitor;
