@@ -67,7 +67,19 @@ pub(crate) struct Scanner {
     threshold_ms: u64,
     capture_timeout_ms: u64,
     started_tick: u64,
+    /// How long to sleep after a scan that found every slot idle.
+    idle_interval: Duration,
     tracks: HashMap<usize, Track>,
+}
+
+/// How long the scanner sleeps while no thread is polling: up to four scan intervals,
+/// but never more than a tenth of the threshold. A poll that starts during such a sleep
+/// reads the tick the scanner published before it, so its start may be dated up to one
+/// idle interval early (a normal tick dates it up to one scan interval early); it is
+/// still seen and reported within one scan interval of its (dated) threshold, since the
+/// scanner scans at the normal rate as soon as any slot is busy.
+fn idle_interval(interval: Duration, threshold: Duration) -> Duration {
+    (interval * 4).min(threshold / 10).max(interval)
 }
 
 impl Scanner {
@@ -79,6 +91,7 @@ impl Scanner {
         let threshold_ms = u64::try_from(settings.threshold.as_millis()).unwrap_or(u64::MAX);
         let capture_timeout_ms =
             u64::try_from(settings.capture_timeout.as_millis()).unwrap_or(u64::MAX);
+        let idle_interval = idle_interval(settings.interval, settings.threshold);
         Scanner {
             shared,
             sender,
@@ -86,6 +99,7 @@ impl Scanner {
             threshold_ms: threshold_ms.max(1),
             capture_timeout_ms,
             started_tick: clock::advance(),
+            idle_interval,
             tracks: HashMap::new(),
         }
     }
@@ -95,9 +109,15 @@ impl Scanner {
         stack::warm_up_unwinder();
         while !self.shared.stop.load(Ordering::Acquire) {
             let now = clock::advance();
-            self.scan(now);
+            let any_busy = self.scan(now);
             self.shared.scans.fetch_add(1, Ordering::Release);
-            std::thread::park_timeout(self.settings.interval);
+            // Idle threads need no close watch: wake less often until one polls.
+            let sleep = if any_busy || !self.tracks.is_empty() {
+                self.settings.interval
+            } else {
+                self.idle_interval
+            };
+            std::thread::park_timeout(sleep);
         }
         for track in self.tracks.values() {
             if let TrackState::Stalled(Stall {
@@ -114,12 +134,17 @@ impl Scanner {
         });
     }
 
-    fn scan(&mut self, now: u64) {
+    /// Scans every slot; returns whether any was busy.
+    fn scan(&mut self, now: u64) -> bool {
+        let mut any_busy = false;
         for slot in slot::slots() {
             let key = slot as *const Slot as usize;
             let Some(snapshot) = slot.snapshot() else {
+                // Still being written to: its thread is polling.
+                any_busy = true;
                 continue;
             };
+            any_busy |= snapshot.busy();
             if let Some(mut track) = self.tracks.remove(&key) {
                 let same_poll = snapshot.busy() && snapshot.poll_id == track.poll_id;
                 if !same_poll {
@@ -137,6 +162,7 @@ impl Scanner {
                 self.consider(key, slot, &snapshot, now);
             }
         }
+        any_busy
     }
 
     /// A busy slot not tracked yet: is it a stall?
@@ -279,5 +305,21 @@ impl Scanner {
             }
             Err(TrySendError::Disconnected(_)) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::idle_interval;
+    use std::time::Duration;
+
+    #[test]
+    fn idle_scans_are_sparser_but_bounded_by_the_threshold() {
+        let ms = Duration::from_millis;
+        assert_eq!(idle_interval(ms(2), ms(100)), ms(8));
+        assert_eq!(idle_interval(ms(2), ms(50)), ms(5));
+        // Never denser than the normal interval.
+        assert_eq!(idle_interval(ms(2), ms(10)), ms(2));
+        assert_eq!(idle_interval(ms(10), ms(1000)), ms(40));
     }
 }
