@@ -80,12 +80,21 @@ pub(crate) fn install(signal: i32) -> Result<(), StartError> {
 
 /// Runs the unwinder once so its one-time setup (caches of loaded objects) does not
 /// happen inside a signal handler.
+///
+/// It must not take `backtrace`'s global lock: the reporter thread holds that lock while
+/// it loads debug info (hundreds of milliseconds in a debug build), and the scanner,
+/// which calls this first, would not scan meanwhile.
 pub(crate) fn warm_up_unwinder() {
     let mut frames = 0usize;
-    backtrace::trace(|_| {
-        frames += 1;
-        true
-    });
+    // SAFETY: the system unwinder is thread-safe; the lock this skips only serializes
+    // `backtrace`'s own symbolization state, which a trace does not touch (the signal
+    // handler traces the same way).
+    unsafe {
+        backtrace::trace_unsynchronized(|_| {
+            frames += 1;
+            true
+        });
+    }
 }
 
 /// Asks the slot's thread for its stack. Returns false if the request could not be
