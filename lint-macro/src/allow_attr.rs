@@ -19,13 +19,43 @@ pub struct Stripped {
     pub tokens: TokenStream,
     /// One error per malformed attribute, spanned on it.
     pub errors: Vec<syn::Error>,
+    /// Whether `tokens` differ from the input (an escape hatch was removed).
+    pub changed: bool,
 }
 
 /// Removes every escape-hatch attribute from `tokens`, at any depth.
 pub fn strip(tokens: TokenStream) -> Stripped {
+    if !mentions_allow_blocking(&tokens) {
+        // Most items have none: hand the tokens back without rebuilding them.
+        return Stripped {
+            tokens,
+            errors: Vec::new(),
+            changed: false,
+        };
+    }
     let mut errors = Vec::new();
     let tokens = strip_stream(tokens, &mut errors);
-    Stripped { tokens, errors }
+    Stripped {
+        tokens,
+        errors,
+        changed: true,
+    }
+}
+
+/// Whether the identifier `allow_blocking` occurs anywhere in `tokens` (an iterative walk:
+/// no recursion, whatever the nesting).
+fn mentions_allow_blocking(tokens: &TokenStream) -> bool {
+    let mut pending = vec![tokens.clone()];
+    while let Some(stream) = pending.pop() {
+        for tree in stream {
+            match tree {
+                TokenTree::Ident(ident) if ident == "allow_blocking" => return true,
+                TokenTree::Group(group) => pending.push(group.stream()),
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 fn strip_stream(tokens: TokenStream, errors: &mut Vec<syn::Error>) -> TokenStream {
@@ -140,6 +170,28 @@ mod tests {
         assert!(!out.contains("allow_blocking"), "{out}");
         assert!(!out.contains('#'), "{out}");
         assert!(out.contains("std :: fs :: read (\"a\")"), "{out}");
+    }
+
+    #[test]
+    fn items_without_escape_hatches_come_back_as_they_were() {
+        let item = quote! {
+            async fn f() { #[allow(unused)] let x = { [1, 2] }; }
+        };
+        let s = strip(item.clone());
+        assert!(!s.changed);
+        assert!(s.errors.is_empty());
+        assert_eq!(s.tokens.to_string(), item.to_string());
+        assert!(
+            strip(quote!(
+                fn f() {
+                    {
+                        #[allow_blocking]
+                        g();
+                    }
+                }
+            ))
+            .changed
+        );
     }
 
     #[test]

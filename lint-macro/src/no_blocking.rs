@@ -94,12 +94,18 @@ pub fn expand_with(
         return with_errors(errors, stripped.tokens);
     }
     let findings = report.findings;
-    let Some(output_target) = Target::parse(stripped.tokens.clone()) else {
-        return with_errors(errors, stripped.tokens);
+    let output_target = if stripped.changed {
+        let Some(parsed) = Target::parse(stripped.tokens.clone()) else {
+            return with_errors(errors, stripped.tokens);
+        };
+        parsed
+    } else {
+        // Nothing was stripped: the item already parsed is the one to emit.
+        target
     };
     let additions = Additions {
         diagnostics: diagnostics::render(&findings, args.warn),
-        config_files: project.files,
+        config_files: project_config::not_yet_tracked(project.files),
         watch: args.watch,
     };
     expand::expand(output_target, &additions)

@@ -1,7 +1,7 @@
 //! The project configuration as the attribute sees it: discovered once per process and
 //! package directory, then overlaid with the options written on the attribute.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -43,6 +43,25 @@ pub fn load_cached(dir: &Path) -> Result<ProjectConfig, String> {
         .entry(dir.to_path_buf())
         .or_insert_with(|| load(dir))
         .clone()
+}
+
+/// The files among `files` that no expansion in this process has made the build depend
+/// on yet; they are marked as done.
+///
+/// One `include_bytes!` of a configuration file anywhere in the crate makes rustc rebuild
+/// the crate when the file changes, and rustc re-expands every attribute on every build,
+/// so the first annotated item of the crate carries the dependency for all of them. Each
+/// `include_bytes!` is a constant rustc must check: one per item cost about 1 ms each.
+pub fn not_yet_tracked(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    static TRACKED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    let tracked = TRACKED.get_or_init(|| Mutex::new(HashSet::new()));
+    let mut tracked = tracked
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    files
+        .into_iter()
+        .filter(|file| tracked.insert(file.clone()))
+        .collect()
 }
 
 fn load(dir: &Path) -> Result<ProjectConfig, String> {
@@ -125,6 +144,15 @@ mod tests {
         assert!(err.contains("blockwatch.toml:2"), "{err}");
         assert!(err.contains("unknown category `locks`"), "{err}");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn each_file_is_tracked_by_the_first_expansion_only() {
+        let a = PathBuf::from("/tracking-test/a/blockwatch.toml");
+        let b = PathBuf::from("/tracking-test/b/blockwatch.toml");
+        assert_eq!(not_yet_tracked(vec![a.clone()]), vec![a.clone()]);
+        assert_eq!(not_yet_tracked(vec![a.clone(), b.clone()]), vec![b.clone()]);
+        assert!(not_yet_tracked(vec![a, b]).is_empty());
     }
 
     #[test]
