@@ -36,3 +36,16 @@ thread_local! {
         }
     };
 }
+
+/// Runs `f` on this thread's [`Local`], with the thread-local access inlined into the
+/// caller. `LocalKey::with` with a large closure may stay an out-of-line call that
+/// reaches the variable through a function pointer; fetching only the address keeps the
+/// access a single thread-pointer-relative instruction.
+#[inline(always)]
+pub(crate) fn with_local<R>(f: impl FnOnce(&Local) -> R) -> R {
+    let local: *const Local = LOCAL.with(|local| local as *const Local);
+    // SAFETY: `LOCAL` is const-initialized and has no destructor, so its storage is
+    // valid for the whole life of this thread, and the reference cannot leave `f`
+    // (nor this thread: `Local` is not `Sync`).
+    f(unsafe { &*local })
+}

@@ -21,7 +21,7 @@ use std::sync::atomic::{
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock;
-use crate::local::LOCAL;
+use crate::local::{with_local, LOCAL};
 use crate::origin::Origin;
 use crate::stack::buffer::CaptureBuffer;
 
@@ -447,7 +447,7 @@ fn slot_of(local: &crate::local::Local) -> Option<&'static Slot> {
 
 #[cfg(test)]
 fn local_slot() -> Option<&'static Slot> {
-    LOCAL.with(slot_of)
+    with_local(slot_of)
 }
 
 /// Marks the current thread busy for as long as it lives (one instrumented poll), and
@@ -461,7 +461,7 @@ impl PollGuard {
     /// Records a poll entry on this thread's slot.
     #[inline(always)]
     pub(crate) fn enter(origin: Origin, task_id: u64, scope: u64) -> PollGuard {
-        LOCAL.with(|local| {
+        with_local(|local| {
             let previous_scope = local.scope.replace(scope);
             if !armed() {
                 return PollGuard {
@@ -494,7 +494,7 @@ impl Drop for PollGuard {
             slot.exit(saved);
         }
         let previous = self.previous_scope;
-        LOCAL.with(|local| local.scope.set(previous));
+        with_local(|local| local.scope.set(previous));
     }
 }
 
@@ -506,7 +506,7 @@ pub(crate) fn hook_enter(origin: Origin, task_id: u64) {
     if !armed() {
         return;
     }
-    LOCAL.with(|local| {
+    with_local(|local| {
         if let Some(slot) = slot_of(local) {
             let state = slot.state.load(Ordering::Relaxed);
             if state & BUSY == 0 {
@@ -521,7 +521,7 @@ pub(crate) fn hook_enter(origin: Origin, task_id: u64) {
 #[cfg_attr(not(tokio_unstable), allow(dead_code))]
 #[inline(always)]
 pub(crate) fn hook_exit() {
-    LOCAL.with(|local| {
+    with_local(|local| {
         if local.hook_entered.replace(false) {
             // SAFETY: the pointer is null or a leaked, never freed slot.
             if let Some(slot) = unsafe { local.slot.get().as_ref() } {
@@ -542,7 +542,7 @@ impl ExemptGuard {
         if !armed() {
             return ExemptGuard { slot: None };
         }
-        let slot = LOCAL.with(slot_of).filter(|slot| slot.busy_on_owner());
+        let slot = with_local(slot_of).filter(|slot| slot.busy_on_owner());
         if let Some(slot) = slot {
             slot.set_exempt(true);
         }
