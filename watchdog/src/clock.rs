@@ -3,6 +3,8 @@
 //! Reading `Instant::now()` on every poll costs 28-38 ns; copying an atomic tick that
 //! another thread keeps current costs well under a nanosecond. The tick only has to be
 //! as precise as the scan interval, since that is how often the watchdog looks anyway.
+//! (While every thread is idle the watchdog scans, and so advances the tick, less often:
+//! see `scanner::idle_interval`.)
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
