@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use blockwatch_lint::{Config, ConfigError, FileSummary};
-use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::args::{Options, TestMode};
 use crate::callgraph::{Blocker, Call, Graph, GraphFn};
@@ -31,17 +31,10 @@ struct Unit {
     root: Option<PathBuf>,
 }
 
-/// A configuration in force for a package, with its compiled `allow` entries.
+/// A configuration in force for a package.
 struct PackageConfig {
     dir: PathBuf,
     config: Config,
-    allow: Vec<AllowRule>,
-}
-
-struct AllowRule {
-    file: GlobMatcher,
-    path: Option<String>,
-    reason: String,
 }
 
 /// One file to analyse.
@@ -150,24 +143,9 @@ impl<'a> Planner<'a> {
             config.enable.retain(|&e| e != c);
             config.disable.push(c);
         }
-        let mut allow = Vec::new();
-        for entry in &config.allow {
-            match Glob::new(&entry.file) {
-                Ok(glob) => allow.push(AllowRule {
-                    file: glob.compile_matcher(),
-                    path: entry.path.clone(),
-                    reason: entry.reason.clone(),
-                }),
-                Err(e) => self.errors.push(InputError::new(
-                    display_path(&self.root, dir),
-                    format!("invalid `allow` file glob `{}`: {e}", entry.file),
-                )),
-            }
-        }
         self.packages.push(PackageConfig {
             dir: dir.to_path_buf(),
             config,
-            allow,
         });
         self.packages.len() - 1
     }
@@ -500,6 +478,10 @@ fn graph_fns(summary: &FileSummary, placement: &Placement, out: &mut Vec<GraphFn
     }
 }
 
+/// The reason an `allow` entry accepts `d`, by the engine's rule ([`Config::allows`]):
+/// the entry's file glob is tried against the path relative to the scanned root and
+/// relative to the package, and its API against the call's resolved path and, for a
+/// chain, the blocking API at its end.
 fn allow_reason<'p>(package: &'p PackageConfig, root: &Path, d: &Diagnostic) -> Option<&'p str> {
     let abs = if Path::new(&d.file).is_absolute() {
         PathBuf::from(&d.file)
@@ -507,14 +489,11 @@ fn allow_reason<'p>(package: &'p PackageConfig, root: &Path, d: &Diagnostic) -> 
         root.join(&d.file)
     };
     let in_package = display_path(&package.dir, &abs);
-    package.allow.iter().find_map(|rule| {
-        let file_matches = rule.file.is_match(&d.file) || rule.file.is_match(&in_package);
-        let path_matches = rule.path.as_deref().is_none_or(|p| {
-            let matches = |api: &str| api == p || (p.ends_with("::") && api.starts_with(p));
-            matches(&d.resolved) || matches(d.blocking_api())
-        });
-        (file_matches && path_matches).then_some(rule.reason.as_str())
-    })
+    let entry = [d.file.as_str(), in_package.as_str()]
+        .into_iter()
+        .flat_map(|file| [(file, d.resolved.as_str()), (file, d.blocking_api())])
+        .find_map(|(file, api)| package.config.allows(file, api));
+    entry.map(|entry| entry.reason.as_str())
 }
 
 /// Runs the whole scan. Returns the report and the absolute scanned root.
