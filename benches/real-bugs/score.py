@@ -25,9 +25,9 @@ error: CI has no fetched trees, so this is a benchmark run by hand, not a test.
 """
 
 import argparse
+import hashlib
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -101,6 +101,9 @@ def export_tree(gitdir, commit, into):
     blockwatch.toml, ignore files) into `into`; returns the paths whose content the
     snapshot lacks (fetched snapshots leave out files of 4 MiB and more)."""
     git = ["git", "--git-dir", str(gitdir)]
+    probe = subprocess.run(git + ["cat-file", "-e", f"{commit}^{{commit}}"], stderr=subprocess.DEVNULL)
+    if probe.returncode != 0:
+        raise RuntimeError(f"commit {commit} is not in the fetched snapshot {gitdir}")
     listing = subprocess.run(
         git + ["ls-tree", "-r", "-z", commit], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -139,11 +142,11 @@ def export_tree(gitdir, commit, into):
     return missing
 
 
-def scan(cli, root):
+def scan(cli, root, extra_args):
     """Runs the scanner on `root`; returns its JSON document."""
     out = root.parent / (root.name + ".blockwatch.json")
     proc = subprocess.run(
-        [str(cli), "--format", "json", "--output", str(out), str(root)],
+        [str(cli), "--format", "json", "--output", str(out), *extra_args, str(root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -189,6 +192,23 @@ def triage_key(repo, parent, f):
     return (repo, parent, f["file"], str(f["line"]), str(f["column"]), f["resolved"])
 
 
+def _sample_key(other):
+    """The triage key of a finding, its file relative to the repository."""
+    repo, parent, root, f = other
+    key = list(triage_key(repo, parent, f))
+    if root:
+        key[2] = f"{root}/{key[2]}"
+    return key
+
+
+def sample_rank(seed, other):
+    """A finding's place in the seeded precision sample: a hash of the seed and the
+    finding's key, so adding a repository displaces few already-triaged findings."""
+    repo, parent, root, f = other
+    key = "\t".join(triage_key(repo, parent, f) + (root,))
+    return hashlib.sha256(f"{seed}\t{key}".encode()).hexdigest()
+
+
 def load_triage(path):
     verdicts = {}
     if not path.is_file():
@@ -212,6 +232,9 @@ def main():
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "target/real-bugs")
     ap.add_argument("--sample", type=int, default=40, help="size of the precision sample")
     ap.add_argument("--seed", type=int, default=20261201)
+    ap.add_argument("--scan-arg", action="append", default=[], metavar="ARG",
+                    help="pass ARG to cargo-blockwatch (repeatable), e.g. --scan-arg=--no-deps")
+    ap.add_argument("--keep-trees", type=Path, help="export the scanned trees here and keep them (default: a temporary directory)")
     args = ap.parse_args()
 
     try:
@@ -233,10 +256,14 @@ def main():
     skipped = []
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="blockwatch-real-bugs-") as tmp:
+        if args.keep_trees:
+            tmp = args.keep_trees
+            tmp.mkdir(parents=True, exist_ok=True)
         for (repo, parent, root), entries in sorted(groups.items()):
             gitdir = git_dir(args.mirror, repo)
             if gitdir is None:
-                print(f"not fetched: run fetch for github:{repo} (skipping {len(entries)} entries)")
+                print(f"not fetched: run fetch for github:{repo} (skipping {len(entries)} "
+                      f"entr{'y' if len(entries) == 1 else 'ies'})")
                 skipped += entries
                 continue
             tree = Path(tmp) / f"{repo.replace('/', '+')}-{parent[:12]}"
@@ -244,7 +271,7 @@ def main():
                 missing = export_tree(gitdir, parent, tree)
                 if missing:
                     print(f"note: {repo}@{parent[:12]}: {len(missing)} files absent from the snapshot: {', '.join(missing[:3])}")
-                doc = scan(args.cli, tree / root if root else tree)
+                doc = scan(args.cli, tree / root if root else tree, args.scan_arg)
             except (RuntimeError, OSError, ValueError) as e:
                 print(f"skipped {repo}@{parent[:12]}: {e}")
                 skipped += entries
@@ -262,12 +289,13 @@ def main():
                   f"{doc['summary']['files_scanned']} files, {len(findings)} findings")
 
     print()
-    print("| id | shape | outcome | where |")
-    print("|---|---|---|---|")
+    print("| id | shape | outcome | where | finding (certainty, resolved) |")
+    print("|---|---|---|---|---|")
     ordered = [outcomes[b["id"]] for b in bugs if b["id"] in outcomes]
     for bug, outcome, hits in ordered:
         where = f"{bug['file']}:{bug['line']}"
-        print(f"| {bug['id']} | {bug['shape']} | {outcome} | {where} |")
+        found = f"{hits[0]['certainty']}, `{hits[0]['resolved']}`" if hits else ""
+        print(f"| {bug['id']} | {bug['shape']} | {outcome} | {where} | {found} |")
 
     print()
     print("| shape | entries | exact | chain | call-site | miss | recall |")
@@ -301,20 +329,22 @@ def main():
             f.write("\t".join([repo, parent, file, str(d["line"]), str(d["column"]), d["resolved"],
                                d["certainty"], str(d["in_test"]).lower(), d["message"].replace("\t", " ")]) + "\n")
     pool = [o for o in others if not o[3]["in_test"]]
-    sample = random.Random(args.seed).sample(pool, min(args.sample, len(pool)))
+    sample = sorted(pool, key=lambda o: sample_rank(args.seed, o))[: args.sample]
     sample_path = args.out / "precision-sample.tsv"
     judged = defaultdict(int)
     with open(sample_path, "w") as f:
         f.write(TRIAGE_HEADER + "\n")
-        for repo, parent, root, d in sample:
-            key = list(triage_key(repo, parent, d))
-            if root:
-                key[2] = f"{root}/{key[2]}"
+        for o in sample:
+            key = _sample_key(o)
             verdict, reason = verdicts.get(tuple(key), ("", ""))
             judged[verdict or "untriaged"] += 1
             f.write("\t".join(key + [verdict, reason]) + "\n")
     print(f"\n{len(others)} other findings ({len(pool)} outside test code) written to {other_path}")
     print(f"precision sample of {len(sample)} (seed {args.seed}) written to {sample_path}")
+    present = [verdicts[k] for k in (tuple(_sample_key(o)) for o in pool) if k in verdicts]
+    if present:
+        t = sum(1 for v, _ in present if v == "true")
+        print(f"all triaged findings present in this run (sample or not): {t} true of {len(present)}")
     if judged["true"] + judged["false"]:
         t, n = judged["true"], judged["true"] + judged["false"]
         print(f"triaged precision: {t / n:.2f} ({t} true of {n} judged; {judged['untriaged']} untriaged)")
