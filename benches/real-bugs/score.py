@@ -17,14 +17,14 @@ scanner with `--format json` on it and scores the entry:
   miss       none of these.
 
 It prints recall per shape and overall and every miss, writes every other
-finding of the scanned trees to a TSV file, draws a seeded random sample of the
-non-test ones and, for sample rows that triage.tsv already judges, reports the
-triaged precision.
+finding of the scanned trees to a TSV file, takes a seeded sample of the non-test
+ones (ranked by a hash of the seed and each finding's key) and, for sample rows
+that triage.tsv already judges, reports the triaged precision.
 
 Repositories that are not in the mirror are skipped with a note, never an
 error: CI has no fetched trees, so this is a benchmark run by hand, not a test.
 
-    python3 benches/real-bugs/score.py [--mirror DIR] [--cli PATH] [--sample N]
+    python3 benches/real-bugs/score.py [--mirror DIR] [--cli PATH] [--sample N] [--scan-arg ARG]
 """
 
 import argparse
@@ -296,8 +296,10 @@ def main():
             for f in findings:
                 if id(f) not in matched:
                     others.append((repo, parent, root, f))
+            errors = doc["summary"]["errors"]
             print(f"scanned {repo}@{parent[:12]}{'/' + root if root else ''}: "
-                  f"{doc['summary']['files_scanned']} files, {len(findings)} findings")
+                  f"{doc['summary']['files_scanned']} files, {len(findings)} findings"
+                  + (f", {errors} input errors" if errors else ""))
 
     print()
     print("| id | shape | outcome | where | finding (certainty, resolved) |")
