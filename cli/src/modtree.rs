@@ -52,7 +52,7 @@ fn collect(
         let Item::Mod(m) = item else { continue };
         let name = m.ident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
-        let cfg_test = in_test || is_cfg_test(&m.attrs);
+        let cfg_test = in_test || blockwatch_lint::is_test_code(&m.attrs);
         let path_attr = path_attr(&m.attrs);
         match &m.content {
             None => out.push(ModDecl {
@@ -83,24 +83,6 @@ fn path_attr(attrs: &[Attribute]) -> Option<String> {
             _ => None,
         },
         _ => None,
-    })
-}
-
-/// `#[cfg(test)]`, or a `cfg` that requires `test` (`all(test, ..)`), not `not(test)`.
-pub(crate) fn is_cfg_test(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        let Meta::List(list) = &a.meta else {
-            return false;
-        };
-        if !list.path.is_ident("cfg") {
-            return false;
-        }
-        let tokens = list.tokens.to_string();
-        let words: Vec<&str> = tokens
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        words.contains(&"test") && !words.contains(&"not") && !words.contains(&"any")
     })
 }
 
@@ -260,6 +242,8 @@ mod tests {
             mod inline { mod deep; #[path = "x"] mod w { mod z; } }
             #[cfg(not(test))] mod prod;
             mod body { fn f() {} }
+            #[cfg(all(test, not(windows)))] mod unix_tests;
+            #[cfg(any(test, feature = "testing"))] mod testing;
             "#,
         );
         let view: Vec<(Vec<String>, &str, Option<&str>, bool)> = d
@@ -282,6 +266,8 @@ mod tests {
                 (vec!["inline".to_string()], "deep", None, false),
                 (vec!["inline".into(), "w".into()], "z", None, false),
                 (vec![], "prod", None, false),
+                (vec![], "unix_tests", None, true),
+                (vec![], "testing", None, false),
             ]
         );
         assert_eq!(d[4].inline_dirs, ["inline", "x"]);

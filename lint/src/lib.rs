@@ -71,6 +71,7 @@ mod matcher;
 mod matcher_cache;
 mod resolve;
 pub mod summary;
+mod test_code;
 mod visitor;
 mod wrappers;
 
@@ -88,6 +89,7 @@ pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
 pub use finding::{Certainty, ChainLink, Finding};
+pub use test_code::is_test_code;
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.

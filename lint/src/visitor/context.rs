@@ -81,27 +81,6 @@ pub(crate) fn has_allow(attrs: &[Attribute]) -> bool {
     })
 }
 
-/// Whether attributes mark test code: `#[test]`, `#[tokio::test]`, `#[cfg(test)]`.
-pub(crate) fn is_test(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        let path = a.path();
-        if path.segments.last().is_some_and(|s| s.ident == "test") {
-            return true;
-        }
-        if path.is_ident("cfg") {
-            if let syn::Meta::List(list) = &a.meta {
-                // `cfg(test)`, `cfg(all(test, feature = "x"))`; not `cfg(not(test))`.
-                let text: String = list.tokens.to_string().split_whitespace().collect();
-                let has_test = text
-                    .split(|c: char| !c.is_alphanumeric() && c != '_')
-                    .any(|w| w == "test");
-                return has_test && !text.contains("not(test)");
-            }
-        }
-        false
-    })
-}
-
 /// The last segment of a type's path (`Store` for `crate::db::Store<T>`).
 pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
     match ty {

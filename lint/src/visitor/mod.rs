@@ -21,7 +21,8 @@ mod calls;
 mod context;
 mod receivers;
 
-use context::{expr_attrs, has_allow, is_test, type_name, Ctx, POLL_TRAITS};
+use context::{expr_attrs, has_allow, type_name, Ctx, POLL_TRAITS};
+use crate::test_code::is_test_code;
 pub(crate) use context::{is_offloader_name, Kind};
 
 /// How deep the visitor descends into nested expressions, blocks and items.
@@ -208,7 +209,7 @@ impl<'m> Analyzer<'m> {
         if has_allow(attrs) {
             return;
         }
-        let in_test = self.ctx.in_test || is_test(attrs);
+        let in_test = self.ctx.in_test || is_test_code(attrs);
         let name = sig.ident.to_string();
         let ctx = if sig.asyncness.is_some() {
             Ctx {
@@ -299,7 +300,7 @@ impl<'m> Analyzer<'m> {
         Ctx {
             kind: Kind::Sync,
             desc: Rc::from("item"),
-            in_test: self.ctx.in_test || is_test(attrs),
+            in_test: self.ctx.in_test || is_test_code(attrs),
         }
     }
 }
