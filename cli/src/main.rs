@@ -12,7 +12,6 @@ mod human;
 mod json;
 mod manifest;
 mod modtree;
-mod nesting;
 mod pool;
 mod rules;
 mod sarif;

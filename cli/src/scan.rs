@@ -14,7 +14,6 @@ use crate::callgraph::{Blocker, Call, Graph, GraphFn};
 use crate::diagnostic::{Allowed, Diagnostic, InputError, Report};
 use crate::manifest::{self, normalize, TargetKind};
 use crate::modtree::{self, ModDecl, Placement, Root};
-use crate::nesting;
 use crate::pool;
 use crate::source::{read_source, MAX_FILE_BYTES};
 use crate::walk::{self, display_path, Filter};
@@ -367,14 +366,10 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
             });
         }
     };
-    let depth = nesting::max_delimiter_depth(&text);
-    if depth > nesting::MAX_DEPTH {
+    if let Err(too_deep) = blockwatch_lint::check_source_nesting(&text, pool::MAX_NESTING) {
         return Analysed::Err(InputError::new(
             &source.rel,
-            format!(
-                "nested {depth} levels deep (more than {}): not analysed",
-                nesting::MAX_DEPTH
-            ),
+            format!("{too_deep}: not analysed"),
         ));
     }
     let outcome = match syn::parse_file(&text) {
@@ -686,6 +681,42 @@ mod tests {
         assert!(is_method(&p("db::Store::get")));
         assert!(!is_method(&p("db::get")));
         assert!(!is_method(&p("get")));
+    }
+
+    /// Runs of prefix operators and keywords nest without a delimiter; syn recurses on
+    /// each. Such files are refused before parsing, as input errors.
+    #[test]
+    fn deep_prefix_runs_are_input_errors() {
+        let dir = std::env::temp_dir().join(format!("blockwatch-prefix-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for (name, op) in [("not", "!"), ("neg", "-"), ("ref", "&"), ("ret", "return ")] {
+            let path = dir.join(format!("{name}.rs"));
+            let text = format!("fn f() -> bool {{ {}true }}\n", op.repeat(200_000));
+            fs::write(&path, text).unwrap();
+            let source = Source {
+                path,
+                rel: format!("{name}.rs"),
+                package: 0,
+                guess: Placement {
+                    unit: 0,
+                    module_path: Vec::new(),
+                    is_test: false,
+                },
+            };
+            let outcome = pool::run(&[0], |_| {
+                match analyse(&source, &source.guess, &Config::default()) {
+                    Analysed::Err(e) => Some(e.message),
+                    Analysed::Ok { .. } => None,
+                }
+            });
+            let message = outcome.into_iter().next().unwrap().unwrap();
+            assert_eq!(
+                message.as_deref(),
+                Some("nested 200001 levels deep (more than 10000): not analysed"),
+                "{op:?}"
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

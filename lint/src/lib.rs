@@ -69,6 +69,7 @@ pub mod finding;
 mod macros;
 mod matcher;
 mod matcher_cache;
+mod nesting;
 mod resolve;
 pub mod summary;
 mod test_code;
@@ -89,8 +90,9 @@ pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
 pub use finding::{Certainty, ChainLink, Finding};
-pub use test_code::is_test_code;
+pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep};
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
+pub use test_code::is_test_code;
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.
 ///

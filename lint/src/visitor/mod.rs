@@ -21,8 +21,8 @@ mod calls;
 mod context;
 mod receivers;
 
-use context::{expr_attrs, has_allow, type_name, Ctx, POLL_TRAITS};
 use crate::test_code::is_test_code;
+use context::{expr_attrs, has_allow, type_name, Ctx, POLL_TRAITS};
 pub(crate) use context::{is_offloader_name, Kind};
 
 /// How deep the visitor descends into nested expressions, blocks and items.
