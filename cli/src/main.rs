@@ -6,7 +6,6 @@
 //! module paths across files, and sync helpers that block, called from async code.
 
 mod args;
-mod callgraph;
 mod diagnostic;
 mod human;
 mod json;

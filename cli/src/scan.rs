@@ -6,11 +6,10 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blockwatch_lint::{Config, ConfigError, FileSummary};
+use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary, Graph};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::args::{Options, TestMode};
-use crate::callgraph::{Blocker, Call, Graph, GraphFn};
 use crate::diagnostic::{Allowed, Diagnostic, InputError, Report};
 use crate::manifest::{self, normalize, TargetKind};
 use crate::modtree::{self, ModDecl, Placement, Root};
@@ -422,57 +421,6 @@ fn analyse_all(
     .collect()
 }
 
-/// A method is a fn whose path has a type (CamelCase) segment before its name.
-fn is_method(path: &[String]) -> bool {
-    path.len() >= 2
-        && path[path.len() - 2]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-}
-
-fn graph_fns(summary: &FileSummary, placement: &Placement, out: &mut Vec<GraphFn>) {
-    for f in &summary.fns {
-        out.push(GraphFn {
-            unit: placement.unit,
-            is_method: is_method(&f.path),
-            path: f.path.clone(),
-            is_async: f.is_async,
-            file: summary.file.clone(),
-            in_test: f.in_test || placement.is_test,
-            blocking: f
-                .blocking
-                .iter()
-                .map(|b| Blocker {
-                    resolved: b.resolved.clone(),
-                    line: b.line,
-                    column: b.column,
-                    category: b.category,
-                    replacement: b.replacement.clone(),
-                })
-                .collect(),
-            calls: f
-                .calls
-                .iter()
-                .map(|c| Call {
-                    candidates: c.candidates.clone(),
-                    method: c.method.clone(),
-                    call: c.call.clone(),
-                    line: c.line,
-                    column: c.column,
-                    end_line: c.end_line,
-                    end_column: c.end_column,
-                    in_async: c.in_async,
-                    offloaded: c.offloaded,
-                    awaited: c.awaited,
-                    context: c.context.clone(),
-                    in_test: c.in_test || placement.is_test,
-                })
-                .collect(),
-        });
-    }
-}
-
 /// The reason an `allow` entry accepts `d`, by the engine's rule ([`Config::allows`]):
 /// the entry's file glob is tried against the path relative to the scanned root and
 /// relative to the package, and its API against the call's resolved path and, for a
@@ -564,14 +512,10 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     }
 
     // 3. Direct findings, and the workspace call graph for transitive ones.
-    let mut direct: Vec<(usize, Diagnostic)> = Vec::new();
-    let mut fns = Vec::new();
-    let mut fn_package = Vec::new();
-    let mut files_scanned = 0;
+    let mut summaries: Vec<(usize, FileSummary)> = Vec::new();
     for (i, a) in analysed.into_iter().enumerate() {
         match a {
             Analysed::Ok { summary, .. } => {
-                files_scanned += 1;
                 if summary.unchecked_deep > 0 {
                     // The findings above the cap still count; saying nothing of the code
                     // below it would pass it as clean.
@@ -589,32 +533,40 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
                         ),
                     ));
                 }
-                let before = fns.len();
-                graph_fns(&summary, &placements[i], &mut fns);
-                fn_package.extend(std::iter::repeat_n(sources[i].package, fns.len() - before));
-                for f in summary.findings {
-                    let mut d = Diagnostic::from(f);
-                    d.in_test |= placements[i].is_test;
-                    direct.push((sources[i].package, d));
-                }
+                summaries.push((i, summary));
             }
             Analysed::Err(e) => errors.push(e),
         }
     }
-    let graph = Graph::new(&fns, &lib_crates);
-    let direct_sites: HashSet<(String, usize, usize)> = direct
+    let files_scanned = summaries.len();
+    let placed: Vec<CrateFile> = summaries
         .iter()
-        .map(|(_, d)| (d.file.clone(), d.line, d.column))
+        .map(|(i, summary)| CrateFile {
+            unit: placements[*i].unit,
+            summary,
+        })
         .collect();
-    let package_of_file: HashMap<&str, usize> = fns
+    let transitive = Graph::new(&placed, &lib_crates).findings();
+    let package_of_file: HashMap<&str, usize> = summaries
         .iter()
-        .zip(&fn_package)
-        .map(|(f, &p)| (f.file.as_str(), p))
+        .map(|(i, s)| (s.file.as_str(), sources[*i].package))
         .collect();
-    let transitive: Vec<(usize, Diagnostic)> = graph
-        .findings()
+    let mut direct: Vec<(usize, Diagnostic)> = Vec::new();
+    for (i, summary) in &summaries {
+        direct.extend(
+            summary
+                .findings
+                .iter()
+                .map(|f| (sources[*i].package, f.clone())),
+        );
+    }
+    let direct_sites: HashSet<(&str, usize, usize)> = direct
+        .iter()
+        .map(|(_, d)| (d.file.as_str(), d.line, d.column))
+        .collect();
+    let transitive: Vec<(usize, Diagnostic)> = transitive
         .into_iter()
-        .filter(|d| !direct_sites.contains(&(d.file.clone(), d.line, d.column)))
+        .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))
         .map(|d| {
             (
                 package_of_file.get(d.file.as_str()).copied().unwrap_or(0),
@@ -673,14 +625,6 @@ mod tests {
             module_base(Path::new("c/tests/it.rs")),
             Path::new("c/tests")
         );
-    }
-
-    #[test]
-    fn methods_are_fns_under_a_type() {
-        let p = |s: &str| s.split("::").map(str::to_string).collect::<Vec<_>>();
-        assert!(is_method(&p("db::Store::get")));
-        assert!(!is_method(&p("db::get")));
-        assert!(!is_method(&p("get")));
     }
 
     /// Runs of prefix operators and keywords nest without a delimiter; syn recurses on

@@ -62,6 +62,7 @@
 //! with a big stack). Macro bodies nested too deep are only token-scanned.
 #![warn(missing_docs)]
 
+mod callgraph;
 pub mod catalog;
 pub mod category;
 pub mod config;
@@ -86,6 +87,7 @@ use visitor::Analyzer;
 /// ```
 pub use visitor::MAX_DEPTH;
 
+pub use callgraph::{CrateFile, Graph, AMBIGUOUS_METHOD_NAMES};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};

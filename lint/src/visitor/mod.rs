@@ -42,6 +42,17 @@ struct Marks {
     used: bool,
 }
 
+/// What a fn is declared in, for its summary.
+#[derive(Debug, Clone, Copy)]
+enum FnOwner<'a> {
+    /// A free fn (also one nested in another fn's body).
+    Free,
+    /// A method of an `impl` block, with the name of its self type when it has one.
+    Impl(Option<&'a str>),
+    /// A default method of the named trait.
+    Trait(&'a str),
+}
+
 /// The visitor. One per check; not `Send` (holds spans).
 pub(crate) struct Analyzer<'m> {
     matcher: &'m Matcher,
@@ -203,7 +214,7 @@ impl<'m> Analyzer<'m> {
         attrs: &[Attribute],
         sig: &Signature,
         block: &syn::Block,
-        summary_path: Vec<String>,
+        owner: FnOwner<'_>,
         poll_of: Option<&str>,
     ) {
         if has_allow(attrs) {
@@ -232,8 +243,18 @@ impl<'m> Analyzer<'m> {
         };
         if self.summarize {
             let lc = sig.ident.span().start();
+            let self_ty = match owner {
+                FnOwner::Free => None,
+                FnOwner::Impl(ty) => ty,
+                FnOwner::Trait(name) => Some(name),
+            };
+            let mut path = self.module_path.clone();
+            path.extend(self_ty.map(str::to_string));
+            path.push(name.clone());
             self.fn_stack.push(FnSummary {
-                path: summary_path,
+                path,
+                is_method: !matches!(owner, FnOwner::Free),
+                self_ty: self_ty.map(str::to_string),
                 is_async: sig.asyncness.is_some(),
                 line: lc.line,
                 column: lc.column + 1,
@@ -276,15 +297,6 @@ impl<'m> Analyzer<'m> {
         }
     }
 
-    fn summary_path(&self, owner: Option<&str>, name: &syn::Ident) -> Vec<String> {
-        let mut p = self.module_path.clone();
-        if let Some(o) = owner {
-            p.push(o.to_string());
-        }
-        p.push(name.to_string());
-        p
-    }
-
     /// Visits the items of a module (the file, an inline `mod`, or the attribute's item).
     pub fn visit_module_items(&mut self, items: &[Item]) {
         self.scopes
@@ -325,8 +337,9 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     for ti in &t.items {
                         if let syn::TraitItem::Fn(f) = ti {
                             if let Some(block) = &f.default {
-                                let path = v.summary_path(Some(&t.ident.to_string()), &f.sig.ident);
-                                v.walk_fn(&f.attrs, &f.sig, block, path, None);
+                                let trait_name = t.ident.to_string();
+                                let owner = FnOwner::Trait(&trait_name);
+                                v.walk_fn(&f.attrs, &f.sig, block, owner, None);
                             }
                         }
                     }
@@ -361,8 +374,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast ItemFn) {
-        let path = self.summary_path(None, &f.sig.ident);
-        self.walk_fn(&f.attrs, &f.sig, &f.block, path, None);
+        self.walk_fn(&f.attrs, &f.sig, &f.block, FnOwner::Free, None);
     }
 
     fn visit_item_impl(&mut self, i: &'ast ItemImpl) {
@@ -548,9 +560,9 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
 }
 
 impl Analyzer<'_> {
-    fn walk_impl_fn(&mut self, f: &ImplItemFn, owner: Option<&str>, poll_of: Option<&str>) {
-        let path = self.summary_path(owner, &f.sig.ident);
-        self.walk_fn(&f.attrs, &f.sig, &f.block, path, poll_of);
+    fn walk_impl_fn(&mut self, f: &ImplItemFn, self_ty: Option<&str>, poll_of: Option<&str>) {
+        let owner = FnOwner::Impl(self_ty);
+        self.walk_fn(&f.attrs, &f.sig, &f.block, owner, poll_of);
     }
 
     /// Looks up `segs` through the scopes (for the macro token scan).

@@ -21,78 +21,13 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use blockwatch_lint::{Category, Certainty, ChainLink};
-
-use crate::diagnostic::Diagnostic;
-
-/// A catalog call reached when a fn runs synchronously.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Blocker {
-    /// The blocking API (`std::fs::read_to_string`).
-    pub(crate) resolved: String,
-    /// 1-based line.
-    pub(crate) line: usize,
-    /// 1-based column.
-    pub(crate) column: usize,
-    /// Its category.
-    pub(crate) category: Category,
-    /// Its async replacement.
-    pub(crate) replacement: String,
-}
-
-/// A call from a fn's body to something that may be a workspace fn.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Call {
-    /// Candidate absolute paths (empty for method calls).
-    pub(crate) candidates: Vec<Vec<String>>,
-    /// The method name for `x.name(..)`.
-    pub(crate) method: Option<String>,
-    /// The call as written.
-    pub(crate) call: String,
-    /// 1-based start line.
-    pub(crate) line: usize,
-    /// 1-based start column.
-    pub(crate) column: usize,
-    /// 1-based end line.
-    pub(crate) end_line: usize,
-    /// 1-based column past the end.
-    pub(crate) end_column: usize,
-    /// In async context.
-    pub(crate) in_async: bool,
-    /// In a closure given to an offloading fn.
-    pub(crate) offloaded: bool,
-    /// Awaited.
-    pub(crate) awaited: bool,
-    /// The async context's description.
-    pub(crate) context: String,
-    /// In test code.
-    pub(crate) in_test: bool,
-}
-
-/// One workspace fn.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct GraphFn {
-    /// The crate (target) it belongs to.
-    pub(crate) unit: usize,
-    /// Module path + [Self type] + name, inside its crate.
-    pub(crate) path: Vec<String>,
-    /// Whether it is a method (declared in an `impl` or `trait` block).
-    pub(crate) is_method: bool,
-    /// Declared `async`.
-    pub(crate) is_async: bool,
-    /// Its file, relative to the scanned root.
-    pub(crate) file: String,
-    /// In test code.
-    pub(crate) in_test: bool,
-    /// Blocking catalog calls its synchronous body makes.
-    pub(crate) blocking: Vec<Blocker>,
-    /// Its calls.
-    pub(crate) calls: Vec<Call>,
-}
+use crate::finding::transitive_message;
+use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
+use crate::{Certainty, ChainLink};
 
 /// Method names too common on std and popular library types to be matched by name alone:
 /// `x.get(k)` is far more often a map than the workspace's own `get`.
-pub(crate) const AMBIGUOUS_METHOD_NAMES: &[&str] = &[
+pub const AMBIGUOUS_METHOD_NAMES: &[&str] = &[
     "and_then",
     "as_mut",
     "as_ref",
@@ -183,9 +118,48 @@ enum Targets {
     All(Vec<usize>),
 }
 
-/// The workspace call graph.
-pub(crate) struct Graph<'a> {
-    fns: &'a [GraphFn],
+/// One fn of the workspace: its summary, and the crate and file it is in.
+#[derive(Debug, Clone, Copy)]
+struct GraphFn<'a> {
+    unit: usize,
+    file: &'a str,
+    summary: &'a FnSummary,
+}
+
+/// One summarized file of the workspace, placed in its crate.
+///
+/// ```
+/// let file: syn::File = syn::parse_str("fn f() {}").unwrap();
+/// let summary = blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Default::default());
+/// let placed = blockwatch_lint::CrateFile { unit: 0, summary: &summary };
+/// assert_eq!(placed.summary.fns.len(), 1);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CrateFile<'a> {
+    /// The crate (target) the file belongs to, as an index the caller chooses.
+    pub unit: usize,
+    /// The file's summary (its module path already applied).
+    pub summary: &'a FileSummary,
+}
+
+/// The workspace call graph, solved: which sync fns block, and the transitive findings.
+///
+/// ```
+/// use std::collections::HashMap;
+/// let file: syn::File = syn::parse_str(r#"
+///     fn load() -> String { std::fs::read_to_string("a").unwrap() }
+///     async fn run() { load(); }
+/// "#).unwrap();
+/// let summary = blockwatch_lint::summarize_file(&file, "src/main.rs", &[], false, &Default::default());
+/// let files = [blockwatch_lint::CrateFile { unit: 0, summary: &summary }];
+/// let crates = HashMap::new();
+/// let graph = blockwatch_lint::Graph::new(&files, &crates);
+/// let found = graph.findings();
+/// assert_eq!(found[0].resolved, "load");
+/// assert_eq!(found[0].blocking_api(), "std::fs::read_to_string");
+/// ```
+pub struct Graph<'a> {
+    fns: Vec<GraphFn<'a>>,
     by_path: HashMap<(usize, &'a [String]), Vec<usize>>,
     methods: HashMap<&'a str, Vec<usize>>,
     crates: &'a HashMap<String, usize>,
@@ -195,40 +169,58 @@ pub(crate) struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
-    /// Builds the graph. `crates` maps the name of each library crate of the workspace
-    /// to its unit, for `other_crate::path` calls.
-    pub(crate) fn new(fns: &'a [GraphFn], crates: &'a HashMap<String, usize>) -> Self {
+    /// Builds and solves the graph. `crates` maps the name of each library crate of the
+    /// workspace to its unit, for `other_crate::path` calls.
+    pub fn new(files: &[CrateFile<'a>], crates: &'a HashMap<String, usize>) -> Self {
+        let fns: Vec<GraphFn<'a>> = files
+            .iter()
+            .flat_map(|file| {
+                file.summary.fns.iter().map(|summary| GraphFn {
+                    unit: file.unit,
+                    file: &file.summary.file,
+                    summary,
+                })
+            })
+            .collect();
         let mut by_path: HashMap<(usize, &[String]), Vec<usize>> = HashMap::new();
         let mut methods: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, f) in fns.iter().enumerate() {
             by_path
-                .entry((f.unit, f.path.as_slice()))
+                .entry((f.unit, f.summary.path.as_slice()))
                 .or_default()
                 .push(i);
-            if f.is_method {
-                if let Some(name) = f.path.last() {
+            if f.summary.is_method {
+                if let Some(name) = f.summary.path.last() {
                     methods.entry(name.as_str()).or_default().push(i);
                 }
             }
         }
+        let witness = vec![None; fns.len()];
         let mut graph = Graph {
             fns,
             by_path,
             methods,
             crates,
             targets: Vec::new(),
-            witness: vec![None; fns.len()],
+            witness,
         };
-        graph.targets = fns
+        graph.targets = graph
+            .fns
             .iter()
             .enumerate()
-            .map(|(i, f)| f.calls.iter().map(|c| graph.resolve(i, c)).collect())
+            .map(|(i, f)| {
+                f.summary
+                    .calls
+                    .iter()
+                    .map(|c| graph.resolve(i, c))
+                    .collect()
+            })
             .collect();
         graph.solve();
         graph
     }
 
-    fn resolve(&self, caller: usize, call: &Call) -> Option<Targets> {
+    fn resolve(&self, caller: usize, call: &CallSite) -> Option<Targets> {
         let unit = self.fns[caller].unit;
         if let Some(name) = &call.method {
             if call.candidates.is_empty() {
@@ -239,7 +231,7 @@ impl<'a> Graph<'a> {
                 let sync: Vec<usize> = all
                     .iter()
                     .copied()
-                    .filter(|&i| !self.fns[i].is_async)
+                    .filter(|&i| !self.fns[i].summary.is_async)
                     .collect();
                 // An async method of the same name makes the call ambiguous: give up.
                 if sync.len() != all.len() || sync.is_empty() {
@@ -261,7 +253,7 @@ impl<'a> Graph<'a> {
                 }
             }
             if !found.is_empty() {
-                found.retain(|&i| !self.fns[i].is_async);
+                found.retain(|&i| !self.fns[i].summary.is_async);
                 return (!found.is_empty()).then_some(Targets::Any(found));
             }
         }
@@ -288,10 +280,10 @@ impl<'a> Graph<'a> {
     fn solve(&mut self) {
         let mut callers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.fns.len()];
         for (i, f) in self.fns.iter().enumerate() {
-            if f.is_async {
+            if f.summary.is_async {
                 continue;
             }
-            for (c, call) in f.calls.iter().enumerate() {
+            for (c, call) in f.summary.calls.iter().enumerate() {
                 if call.in_async || call.offloaded {
                     continue;
                 }
@@ -306,7 +298,7 @@ impl<'a> Graph<'a> {
         }
         let mut queue = VecDeque::new();
         for (i, f) in self.fns.iter().enumerate() {
-            if !f.is_async && !f.blocking.is_empty() {
+            if !f.summary.is_async && !f.summary.blocking.is_empty() {
                 self.witness[i] = Some(Witness::Direct(0));
                 queue.push_back(i);
             }
@@ -326,7 +318,7 @@ impl<'a> Graph<'a> {
 
     /// Whether the fn at index `i` blocks when called synchronously.
     #[cfg(test)]
-    pub(crate) fn is_blocking(&self, i: usize) -> bool {
+    fn is_blocking(&self, i: usize) -> bool {
         self.witness[i].is_some()
     }
 
@@ -334,7 +326,7 @@ impl<'a> Graph<'a> {
     /// it lives in another crate of the workspace.
     fn display_path(&self, i: usize, from_unit: usize) -> String {
         let f = &self.fns[i];
-        let own = f.path.join("::");
+        let own = f.summary.path.join("::");
         if f.unit == from_unit {
             return own;
         }
@@ -345,26 +337,26 @@ impl<'a> Graph<'a> {
     }
 
     /// The chain from blocking fn `i` down to the blocking API, and that API's blocker.
-    fn chain(&self, mut i: usize) -> Option<(Vec<ChainLink>, &'a Blocker)> {
+    fn chain(&self, mut i: usize) -> Option<(Vec<ChainLink>, &'a BlockingCall)> {
         let mut links = Vec::new();
         loop {
             let f = &self.fns[i];
             match self.witness[i] {
                 Some(Witness::Via { call, callee }) => {
-                    let c = f.calls.get(call)?;
+                    let c = f.summary.calls.get(call)?;
                     links.push(ChainLink {
                         callee: self.display_path(callee, f.unit),
-                        file: f.file.clone(),
+                        file: f.file.to_string(),
                         line: c.line,
                         column: c.column,
                     });
                     i = callee;
                 }
                 Some(Witness::Direct(b)) => {
-                    let b = f.blocking.get(b)?;
+                    let b = f.summary.blocking.get(b)?;
                     links.push(ChainLink {
                         callee: b.resolved.clone(),
-                        file: f.file.clone(),
+                        file: f.file.to_string(),
                         line: b.line,
                         column: b.column,
                     });
@@ -375,11 +367,12 @@ impl<'a> Graph<'a> {
         }
     }
 
-    /// Findings: calls in async context (not offloaded) to blocking workspace fns.
-    pub(crate) fn findings(&self) -> Vec<Diagnostic> {
+    /// Findings: calls in async context (not offloaded) to blocking workspace fns, with
+    /// the chain down to the blocking API.
+    pub fn findings(&self) -> Vec<LocatedFinding> {
         let mut out = Vec::new();
         for (i, f) in self.fns.iter().enumerate() {
-            for (c, call) in f.calls.iter().enumerate() {
+            for (c, call) in f.summary.calls.iter().enumerate() {
                 if !call.in_async || call.offloaded {
                     continue;
                 }
@@ -390,16 +383,8 @@ impl<'a> Graph<'a> {
                     continue;
                 };
                 let callee_path = self.display_path(callee, f.unit);
-                let mut message = format!(
-                    "`{}` blocks the executor thread in {}",
-                    call.call, call.context
-                );
-                for link in &chain {
-                    message.push_str(": calls ");
-                    message.push_str(&link.to_string());
-                }
-                out.push(Diagnostic {
-                    file: f.file.clone(),
+                out.push(LocatedFinding {
+                    file: f.file.to_string(),
                     line: call.line,
                     column: call.column,
                     end_line: call.end_line,
@@ -408,7 +393,7 @@ impl<'a> Graph<'a> {
                     resolved: callee_path.clone(),
                     certainty: Certainty::Transitive,
                     category: blocker.category,
-                    in_test: call.in_test || f.in_test,
+                    in_test: call.in_test || f.summary.in_test,
                     why: format!(
                         "`{callee_path}` is a sync fn that reaches the blocking `{}`",
                         blocker.resolved
@@ -418,9 +403,9 @@ impl<'a> Graph<'a> {
                          make `{callee_path}` async and use `{}` in it",
                         blocker.replacement
                     ),
+                    message: transitive_message(&call.call, &call.context, &chain),
                     context: call.context.clone(),
                     chain,
-                    message,
                 });
             }
         }
@@ -431,105 +416,78 @@ impl<'a> Graph<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{summarize_file, Category, Config};
 
-    fn path(p: &str) -> Vec<String> {
-        p.split("::").map(str::to_string).collect()
+    /// Summarizes `src` as file `rel` of module `module` (`a::b`, or "" for the root).
+    fn file(rel: &str, module: &str, src: &str) -> FileSummary {
+        let parsed: syn::File = syn::parse_str(src).unwrap();
+        let module: Vec<String> = module
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        summarize_file(&parsed, rel, &module, false, &Config::default())
     }
 
-    fn sync_fn(p: &str, file: &str) -> GraphFn {
-        GraphFn {
-            unit: 0,
-            path: path(p),
-            is_method: false,
-            is_async: false,
-            file: file.into(),
-            in_test: false,
-            blocking: Vec::new(),
-            calls: Vec::new(),
-        }
-    }
-
-    fn blocker(api: &str, line: usize) -> Blocker {
-        Blocker {
-            resolved: api.into(),
-            line,
-            column: 5,
-            category: Category::Fs,
-            replacement: "tokio::fs::read_to_string(..).await".into(),
-        }
-    }
-
-    fn call_to(p: &str, line: usize, in_async: bool) -> Call {
-        Call {
-            candidates: vec![path(p)],
-            method: None,
-            call: format!("{}()", path(p).last().unwrap()),
-            line,
-            column: 9,
-            end_line: line,
-            end_column: 20,
-            in_async,
-            offloaded: false,
-            awaited: false,
-            context: "async fn `main`".into(),
-            in_test: false,
-        }
-    }
-
-    fn method_call(name: &str, line: usize) -> Call {
-        Call {
-            candidates: Vec::new(),
-            method: Some(name.into()),
-            call: format!(".{name}()"),
-            ..call_to("x", line, true)
-        }
-    }
-
-    fn async_fn(p: &str, calls: Vec<Call>) -> GraphFn {
-        GraphFn {
-            is_async: true,
-            calls,
-            ..sync_fn(p, "src/main.rs")
-        }
+    fn findings(
+        files: &[(usize, &FileSummary)],
+        crates: &HashMap<String, usize>,
+    ) -> Vec<LocatedFinding> {
+        let placed: Vec<CrateFile> = files
+            .iter()
+            .map(|&(unit, summary)| CrateFile { unit, summary })
+            .collect();
+        Graph::new(&placed, crates).findings()
     }
 
     #[test]
     fn chain_across_files_is_reported_at_the_async_call_site() {
-        let mut load = sync_fn("config::load_settings", "src/config.rs");
-        load.calls.push(call_to("config::read_raw", 4, false));
-        let mut raw = sync_fn("config::read_raw", "src/config.rs");
-        raw.blocking.push(blocker("std::fs::read_to_string", 12));
-        let main = async_fn("main", vec![call_to("config::load_settings", 3, true)]);
-        let fns = vec![load, raw, main];
-        let crates = HashMap::new();
-        let graph = Graph::new(&fns, &crates);
-        let found = graph.findings();
+        let config = file(
+            "src/config.rs",
+            "config",
+            "pub fn load_settings() -> String {\n    read_raw()\n}\n\
+             fn read_raw() -> String {\n    std::fs::read_to_string(\"a\").unwrap()\n}",
+        );
+        let main = file(
+            "src/main.rs",
+            "",
+            "mod config;\nasync fn main() {\n    config::load_settings();\n}",
+        );
+        let found = findings(&[(0, &config), (0, &main)], &HashMap::new());
         assert_eq!(found.len(), 1);
         let d = &found[0];
-        assert_eq!((d.file.as_str(), d.line), ("src/main.rs", 3));
+        assert_eq!((d.file.as_str(), d.line, d.column), ("src/main.rs", 3, 5));
         assert_eq!(d.certainty, Certainty::Transitive);
         assert_eq!(d.category, Category::Fs);
         assert_eq!(d.resolved, "config::load_settings");
         assert_eq!(
             d.message,
-            "`load_settings()` blocks the executor thread in async fn `main`: calls \
-             `config::read_raw` at src/config.rs:4: calls `std::fs::read_to_string` at \
-             src/config.rs:12"
+            "`config::load_settings()` blocks the executor thread in async fn `main`: calls \
+             `config::read_raw` at src/config.rs:2: calls `std::fs::read_to_string` at \
+             src/config.rs:5"
+        );
+        assert_eq!(
+            d.headline(),
+            "`config::load_settings()` blocks the executor thread in async fn `main`"
         );
         assert_eq!(d.blocking_api(), "std::fs::read_to_string");
     }
 
     #[test]
     fn offloaded_and_sync_calls_are_not_reported() {
-        let mut helper = sync_fn("helper", "src/lib.rs");
-        helper.blocking.push(blocker("std::fs::read", 2));
-        let mut offloaded = call_to("helper", 8, true);
-        offloaded.offloaded = true;
-        let mut sync_caller = sync_fn("sync_caller", "src/lib.rs");
-        sync_caller.calls.push(call_to("helper", 9, false));
-        let fns = vec![helper, async_fn("main", vec![offloaded]), sync_caller];
+        let lib = file(
+            "src/lib.rs",
+            "",
+            "fn helper() { std::fs::read(\"a\").unwrap(); }\n\
+             async fn main() { tokio::task::spawn_blocking(|| helper()).await; }\n\
+             fn sync_caller() { helper(); }",
+        );
+        let placed = [CrateFile {
+            unit: 0,
+            summary: &lib,
+        }];
         let crates = HashMap::new();
-        let graph = Graph::new(&fns, &crates);
+        let graph = Graph::new(&placed, &crates);
         assert!(graph.findings().is_empty());
         assert!(
             graph.is_blocking(2),
@@ -539,84 +497,118 @@ mod tests {
 
     #[test]
     fn recursion_terminates() {
-        let mut a = sync_fn("a", "src/lib.rs");
-        a.calls.push(call_to("b", 1, false));
-        let mut b = sync_fn("b", "src/lib.rs");
-        b.calls.push(call_to("a", 2, false));
-        let mut c = sync_fn("c", "src/lib.rs");
-        c.calls.push(call_to("c", 3, false));
-        c.calls.push(call_to("a", 3, false));
-        let fns = vec![a, b, c, async_fn("main", vec![call_to("a", 5, true)])];
+        let clean = file(
+            "src/lib.rs",
+            "",
+            "fn a() { b() } fn b() { a() } fn c() { c(); a() } async fn main() { a(); }",
+        );
+        let placed = [CrateFile {
+            unit: 0,
+            summary: &clean,
+        }];
         let crates = HashMap::new();
-        let graph = Graph::new(&fns, &crates);
+        let graph = Graph::new(&placed, &crates);
         assert!(graph.findings().is_empty());
         assert!(!(0..3).any(|i| graph.is_blocking(i)));
 
         // The same cycle with a blocking call in it: every member blocks.
-        let mut fns = fns;
-        fns[1].blocking.push(blocker("std::thread::sleep", 2));
-        let graph = Graph::new(&fns, &crates);
+        let blocking = file(
+            "src/lib.rs",
+            "",
+            "fn a() { b() } fn b() { a(); std::thread::sleep(d) } fn c() { c(); a() } \
+             async fn main() { a(); }",
+        );
+        let placed = [CrateFile {
+            unit: 0,
+            summary: &blocking,
+        }];
+        let graph = Graph::new(&placed, &crates);
         assert!((0..3).all(|i| graph.is_blocking(i)));
         assert_eq!(graph.findings().len(), 1);
     }
 
     #[test]
     fn methods_match_by_unique_name_or_when_all_block() {
-        let mut store_get = sync_fn("db::Store::fetch_user", "src/db.rs");
-        store_get.is_method = true;
-        store_get.blocking.push(blocker("std::fs::read", 7));
-        let main = async_fn(
-            "main",
-            vec![method_call("fetch_user", 3), method_call("render", 4)],
+        let db = file(
+            "src/db.rs",
+            "db",
+            "pub struct Store; impl Store { pub fn fetch_user(&self) { std::fs::read(\"u\").unwrap(); } }",
         );
         // Two `render` methods: one blocks, one does not -> not reported.
-        let mut r1 = sync_fn("ui::Page::render", "src/ui.rs");
-        r1.is_method = true;
-        r1.blocking.push(blocker("std::fs::read", 1));
-        let mut r2 = sync_fn("ui::Card::render", "src/ui.rs");
-        r2.is_method = true;
-        let fns = vec![store_get, main, r1.clone(), r2.clone()];
-        let crates = HashMap::new();
-        let found = Graph::new(&fns, &crates).findings();
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].resolved, "db::Store::fetch_user");
+        let ui = file(
+            "src/ui.rs",
+            "ui",
+            "impl Page { fn render(&self) { std::fs::read(\"p\").unwrap(); } }\n\
+             impl Card { fn render(&self) {} }",
+        );
+        let main = file(
+            "src/main.rs",
+            "",
+            "async fn main(s: Store, p: Page) { s.fetch_user(); p.render(); }",
+        );
+        let found = findings(&[(0, &db), (0, &main), (0, &ui)], &HashMap::new());
+        let resolved: Vec<&str> = found.iter().map(|d| d.resolved.as_str()).collect();
+        assert_eq!(resolved, ["db::Store::fetch_user"]);
 
         // Both `render` methods block -> reported.
-        r2.blocking.push(blocker("std::fs::write", 2));
-        let fns = vec![fns[0].clone(), fns[1].clone(), r1, r2];
-        assert_eq!(Graph::new(&fns, &crates).findings().len(), 2);
+        let ui = file(
+            "src/ui.rs",
+            "ui",
+            "impl Page { fn render(&self) { std::fs::read(\"p\").unwrap(); } }\n\
+             impl Card { fn render(&self) { std::fs::write(\"c\", b\"\").unwrap(); } }",
+        );
+        let found = findings(&[(0, &db), (0, &main), (0, &ui)], &HashMap::new());
+        assert_eq!(found.len(), 2);
+    }
+
+    /// The visitor knows a fn sits in an impl; the scanner once guessed it from a capital
+    /// letter before the name, so methods of `str` or `u8` were never matched.
+    #[test]
+    fn methods_of_lowercase_types_are_methods() {
+        let ext = file(
+            "src/ext.rs",
+            "ext",
+            "pub trait LoadExt { fn load_from_disk(&self) -> Vec<u8>; }\n\
+             impl LoadExt for str { fn load_from_disk(&self) -> Vec<u8> { std::fs::read(self).unwrap() } }",
+        );
+        let main = file(
+            "src/main.rs",
+            "",
+            "async fn main() { \"a.toml\".load_from_disk(); }",
+        );
+        assert!(ext.fns[0].is_method);
+        assert_eq!(ext.fns[0].self_ty.as_deref(), Some("str"));
+        let found = findings(&[(0, &ext), (0, &main)], &HashMap::new());
+        let resolved: Vec<&str> = found.iter().map(|d| d.resolved.as_str()).collect();
+        assert_eq!(resolved, ["ext::str::load_from_disk"]);
     }
 
     #[test]
     fn ambiguous_or_awaited_method_calls_are_not_matched() {
-        let mut load = sync_fn("Store::load", "src/lib.rs");
-        load.is_method = true;
-        load.blocking.push(blocker("std::fs::read", 1));
-        let mut fetch = sync_fn("Store::fetch", "src/lib.rs");
-        fetch.is_method = true;
-        fetch.blocking.push(blocker("std::fs::read", 2));
-        let mut awaited = method_call("fetch", 5);
-        awaited.awaited = true;
-        let fns = vec![
-            load,
-            fetch,
-            async_fn("main", vec![method_call("load", 4), awaited]),
-        ];
-        let crates = HashMap::new();
-        assert!(Graph::new(&fns, &crates).findings().is_empty());
+        let lib = file(
+            "src/lib.rs",
+            "",
+            "impl Store { fn load(&self) { std::fs::read(\"a\").unwrap(); } \
+             fn fetch(&self) { std::fs::read(\"b\").unwrap(); } }\n\
+             async fn main(s: Store) { s.load(); s.fetch().await; }",
+        );
+        assert!(findings(&[(0, &lib)], &HashMap::new()).is_empty());
     }
 
     #[test]
     fn cross_crate_paths_resolve_through_the_crate_name() {
-        let mut lib_fn = sync_fn("store::open_db", "core/src/store.rs");
-        lib_fn.unit = 1;
-        lib_fn.blocking.push(blocker("std::fs::read", 3));
-        let fns = vec![
-            lib_fn,
-            async_fn("main", vec![call_to("my_core::store::open_db", 2, true)]),
-        ];
+        let store = file(
+            "core/src/store.rs",
+            "store",
+            "pub fn open_db() { std::fs::read(\"db\").unwrap(); }",
+        );
+        let main = file(
+            "app/src/main.rs",
+            "",
+            "async fn main() { my_core::store::open_db(); }",
+        );
         let crates = HashMap::from([("my_core".to_string(), 1)]);
-        let found = Graph::new(&fns, &crates).findings();
+        let found = findings(&[(1, &store), (0, &main)], &crates);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].chain[0].file, "core/src/store.rs");
         assert_eq!(found[0].resolved, "my_core::store::open_db");
