@@ -9,8 +9,6 @@ mod args;
 mod diagnostic;
 mod human;
 mod json;
-mod manifest;
-mod modtree;
 mod pool;
 mod rules;
 mod sarif;

@@ -2,17 +2,16 @@
 //! analyse every file in parallel -> place files in their modules -> interprocedural
 //! analysis -> filter (tests, categories, `allow`) -> a [`Report`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary, Graph};
+use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
+use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::args::{Options, TestMode};
 use crate::diagnostic::{Allowed, Diagnostic, InputError, Report};
-use crate::manifest::{self, normalize, TargetKind};
-use crate::modtree::{self, ModDecl, Placement, Root};
 use crate::pool;
 use crate::source::{read_source, MAX_FILE_BYTES};
 use crate::walk::{self, display_path, Filter};
@@ -185,7 +184,7 @@ impl<'a> Planner<'a> {
     }
 
     fn add_cargo_dir(&mut self, dir: &Path) {
-        let loaded = match manifest::load(dir) {
+        let loaded = match workspace::load_manifest(dir) {
             Ok(loaded) => loaded,
             Err(e) => {
                 self.errors.push(InputError::new(
@@ -246,7 +245,7 @@ impl<'a> Planner<'a> {
         let (files, errors) = walk::rust_files(dir, &self.filter());
         self.errors.extend(errors);
         for file in files {
-            let module_path = modtree::location_module_path(dir, &file);
+            let module_path = workspace::location_module_path(dir, &file);
             self.push_source(file, package, unit, module_path, false);
         }
     }
@@ -276,7 +275,7 @@ impl<'a> Planner<'a> {
         let unit = best.unwrap_or(loose);
         (
             unit,
-            modtree::location_module_path(&self.units[unit].base, file),
+            workspace::location_module_path(&self.units[unit].base, file),
         )
     }
 
@@ -373,7 +372,7 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
     }
     let outcome = match syn::parse_file(&text) {
         Ok(file) => {
-            let decls = modtree::mod_decls(&file);
+            let decls = workspace::mod_decls(&file);
             let summary = blockwatch_lint::summarize_file(
                 &file,
                 &source.rel,
@@ -439,8 +438,29 @@ fn allow_reason<'p>(package: &'p PackageConfig, root: &Path, d: &Diagnostic) -> 
     entry.map(|entry| entry.reason.as_str())
 }
 
-/// Runs the whole scan. Returns the report and the absolute scanned root.
+/// Runs the whole scan: plan (which files, crates and configurations) -> read and parse
+/// every file -> analyse them together (the engine) -> a [`Report`] filtered by test mode,
+/// categories and `allow` entries, which the caller renders. Returns the report and the
+/// absolute scanned root.
 pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
+    let mut plan = plan(opts)?;
+    let parsed = read_and_parse(&plan);
+    let files: Vec<CrateFile> = parsed
+        .summaries
+        .iter()
+        .map(|(unit, summary)| CrateFile {
+            unit: *unit,
+            summary,
+        })
+        .collect();
+    let findings = blockwatch_lint::workspace_findings(&files, &plan.lib_crates);
+    plan.errors.extend(parsed.errors);
+    let report = report(opts, &plan, findings, parsed.summaries.len());
+    Ok((report, plan.root))
+}
+
+/// Plans the scan: the files to read, the crates they form, each package's configuration.
+fn plan(opts: &Options) -> Result<Planner<'_>, Fatal> {
     let mut plan = Planner::new(opts)?;
     if opts.paths.is_empty() {
         plan.add_path(Path::new("."));
@@ -449,23 +469,27 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             plan.add_path(path);
         }
     }
-    let Planner {
-        root,
-        units,
-        packages,
-        sources,
-        lib_crates,
-        mut errors,
-        ..
-    } = plan;
+    Ok(plan)
+}
 
-    // 1. Analyse every file with the module path its location suggests.
+/// Every readable file, summarized with the module path the crate's `mod` tree gives it.
+struct Parsed {
+    /// (crate unit, summary) of each file that parsed.
+    summaries: Vec<(usize, FileSummary)>,
+    /// Files that could not be read, parsed or fully checked.
+    errors: Vec<InputError>,
+}
+
+/// Reads, parses and summarizes every planned file in parallel, first with the module
+/// path its location suggests; then follows `mod` declarations from the crate roots and
+/// summarizes again the few files whose real module path differs (`#[path]`, shared
+/// test modules).
+fn read_and_parse(plan: &Planner<'_>) -> Parsed {
+    let sources = &plan.sources;
     let mut placements: Vec<Placement> = sources.iter().map(|s| s.guess.clone()).collect();
     let all: Vec<usize> = (0..sources.len()).collect();
-    let mut analysed = analyse_all(&sources, &all, &placements, &packages);
+    let mut analysed = analyse_all(sources, &all, &placements, &plan.packages);
 
-    // 2. Follow `mod` declarations from the crate roots; re-analyse the few files
-    //    whose real module path differs from the guess (`#[path]`, shared test modules).
     let decls: Vec<Vec<ModDecl>> = analysed
         .iter()
         .map(|a| match a {
@@ -479,7 +503,8 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
         .enumerate()
         .map(|(i, p)| (p.as_path(), i))
         .collect();
-    let roots: Vec<Root> = units
+    let roots: Vec<Root> = plan
+        .units
         .iter()
         .enumerate()
         .filter_map(|(u, unit)| {
@@ -490,7 +515,7 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             })
         })
         .collect();
-    let resolved = modtree::resolve(&paths, &decls, &roots);
+    let resolved = workspace::resolve_modules(&paths, &decls, &roots);
     let mut redo = Vec::new();
     for (i, placed) in resolved.into_iter().enumerate() {
         if let Some(p) = placed {
@@ -505,21 +530,23 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     if !redo.is_empty() {
         for (i, a) in redo
             .iter()
-            .zip(analyse_all(&sources, &redo, &placements, &packages))
+            .zip(analyse_all(sources, &redo, &placements, &plan.packages))
         {
             analysed[*i] = a;
         }
     }
 
-    // 3. Direct findings, and the workspace call graph for transitive ones.
-    let mut summaries: Vec<(usize, FileSummary)> = Vec::new();
+    let mut parsed = Parsed {
+        summaries: Vec::new(),
+        errors: Vec::new(),
+    };
     for (i, a) in analysed.into_iter().enumerate() {
         match a {
             Analysed::Ok { summary, .. } => {
                 if summary.unchecked_deep > 0 {
                     // The findings above the cap still count; saying nothing of the code
                     // below it would pass it as clean.
-                    errors.push(InputError::new(
+                    parsed.errors.push(InputError::new(
                         &sources[i].rel,
                         format!(
                             "code nested more than {} levels deep was not checked ({} {})",
@@ -533,66 +560,45 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
                         ),
                     ));
                 }
-                summaries.push((i, summary));
+                parsed.summaries.push((placements[i].unit, summary));
             }
-            Analysed::Err(e) => errors.push(e),
+            Analysed::Err(e) => parsed.errors.push(e),
         }
     }
-    let files_scanned = summaries.len();
-    let placed: Vec<CrateFile> = summaries
-        .iter()
-        .map(|(i, summary)| CrateFile {
-            unit: placements[*i].unit,
-            summary,
-        })
-        .collect();
-    let transitive = Graph::new(&placed, &lib_crates).findings();
-    let package_of_file: HashMap<&str, usize> = summaries
-        .iter()
-        .map(|(i, s)| (s.file.as_str(), sources[*i].package))
-        .collect();
-    let mut direct: Vec<(usize, Diagnostic)> = Vec::new();
-    for (i, summary) in &summaries {
-        direct.extend(
-            summary
-                .findings
-                .iter()
-                .map(|f| (sources[*i].package, f.clone())),
-        );
-    }
-    let direct_sites: HashSet<(&str, usize, usize)> = direct
-        .iter()
-        .map(|(_, d)| (d.file.as_str(), d.line, d.column))
-        .collect();
-    let transitive: Vec<(usize, Diagnostic)> = transitive
-        .into_iter()
-        .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))
-        .map(|d| {
-            (
-                package_of_file.get(d.file.as_str()).copied().unwrap_or(0),
-                d,
-            )
-        })
-        .collect();
+    parsed
+}
 
-    // 4. Filter: test code, categories, allow entries.
+/// The report: `findings` filtered by test mode, each package's categories and `allow`
+/// entries, sorted, with the plan's input errors.
+fn report(
+    opts: &Options,
+    plan: &Planner<'_>,
+    findings: Vec<Diagnostic>,
+    files_scanned: usize,
+) -> Report {
+    let package_of_file: HashMap<&str, usize> = plan
+        .sources
+        .iter()
+        .map(|s| (s.rel.as_str(), s.package))
+        .collect();
     let mut report = Report {
         separate_tests: opts.tests == TestMode::Separate,
         files_scanned,
         ..Report::default()
     };
-    for (package, d) in direct.into_iter().chain(transitive) {
+    for d in findings {
         if opts.tests == TestMode::Skip && d.in_test {
             continue;
         }
-        let Some(pkg) = packages.get(package) else {
+        let package = package_of_file.get(d.file.as_str()).copied().unwrap_or(0);
+        let Some(pkg) = plan.packages.get(package) else {
             report.findings.push(d);
             continue;
         };
         if !pkg.config.is_category_enabled(d.category) {
             continue;
         }
-        match allow_reason(pkg, &root, &d) {
+        match allow_reason(pkg, &plan.root, &d) {
             Some(reason) => report.allowed.push(Allowed {
                 diagnostic: d,
                 reason: reason.to_string(),
@@ -604,10 +610,11 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     report.findings.sort_by_key(key);
     report.findings.dedup_by_key(|d| key(d));
     report.allowed.sort_by_key(|a| key(&a.diagnostic));
+    let mut errors = plan.errors.clone();
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     errors.dedup();
     report.errors = errors;
-    Ok((report, root))
+    report
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@
 //!   see [`AMBIGUOUS_METHOD_NAMES`]), and only when every workspace method of that name
 //!   blocks (which, for a unique name, is that one method).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::finding::transitive_message;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
@@ -411,6 +411,43 @@ impl<'a> Graph<'a> {
         }
         out
     }
+}
+
+/// Every finding of a workspace: each file's direct findings, then the transitive ones
+/// of the call graph at the call sites no direct finding is reported at (a call that is
+/// itself a blocking API is reported once, as the API).
+///
+/// ```
+/// use std::collections::HashMap;
+/// let file: syn::File = syn::parse_str(r#"
+///     fn load() -> String { std::fs::read_to_string("a").unwrap() }
+///     async fn run() { load(); std::thread::sleep(d); }
+/// "#).unwrap();
+/// let summary = blockwatch_lint::summarize_file(&file, "src/main.rs", &[], false, &Default::default());
+/// let files = [blockwatch_lint::CrateFile { unit: 0, summary: &summary }];
+/// let found = blockwatch_lint::workspace_findings(&files, &HashMap::new());
+/// let apis: Vec<&str> = found.iter().map(|f| f.blocking_api()).collect();
+/// assert_eq!(apis, ["std::thread::sleep", "std::fs::read_to_string"]);
+/// ```
+pub fn workspace_findings(
+    files: &[CrateFile<'_>],
+    crates: &HashMap<String, usize>,
+) -> Vec<LocatedFinding> {
+    let mut found: Vec<LocatedFinding> = files
+        .iter()
+        .flat_map(|f| f.summary.findings.iter().cloned())
+        .collect();
+    let direct_sites: HashSet<(&str, usize, usize)> = found
+        .iter()
+        .map(|d| (d.file.as_str(), d.line, d.column))
+        .collect();
+    let transitive: Vec<LocatedFinding> = Graph::new(files, crates)
+        .findings()
+        .into_iter()
+        .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))
+        .collect();
+    found.extend(transitive);
+    found
 }
 
 #[cfg(test)]

@@ -75,6 +75,7 @@ mod resolve;
 pub mod summary;
 mod test_code;
 mod visitor;
+pub mod workspace;
 mod wrappers;
 
 use visitor::Analyzer;
@@ -87,7 +88,7 @@ use visitor::Analyzer;
 /// ```
 pub use visitor::MAX_DEPTH;
 
-pub use callgraph::{CrateFile, Graph, AMBIGUOUS_METHOD_NAMES};
+pub use callgraph::{workspace_findings, CrateFile, Graph, AMBIGUOUS_METHOD_NAMES};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
