@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     };
     match command {
         Command::Help => {
-            print(args::HELP);
+            print(&args::help());
             ExitCode::SUCCESS
         }
         Command::Version => {

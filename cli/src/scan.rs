@@ -132,14 +132,11 @@ impl<'a> Planner<'a> {
         if let Some(extra) = &self.extra_config {
             config.merge(extra.clone());
         }
-        for &c in &self.opts.enable {
-            config.disable.retain(|&d| d != c);
-            config.enable.push(c);
-        }
-        for &c in &self.opts.disable {
-            config.enable.retain(|&e| e != c);
-            config.disable.push(c);
-        }
+        config.merge(Config {
+            enable: self.opts.enable.clone(),
+            disable: self.opts.disable.clone(),
+            ..Config::default()
+        });
         self.packages.push(PackageConfig {
             dir: dir.to_path_buf(),
             config,

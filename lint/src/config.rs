@@ -23,7 +23,7 @@ use toml_reader::{is_cargo_toml, parse_cargo, Doc};
 /// };
 /// assert!(!e.path.ends_with("::"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExtraEntry {
     /// Fn path, or a prefix ending in `::`.
     pub path: String,
