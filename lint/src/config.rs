@@ -275,6 +275,7 @@ impl Config {
                         "declared blocking in the blockwatch configuration".to_string()
                     })),
                     replacement: Cow::Owned(x.replacement.clone()),
+                    returns_unit: false,
                 }
             }));
         }

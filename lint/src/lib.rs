@@ -88,7 +88,7 @@ use visitor::Analyzer;
 /// ```
 pub use visitor::MAX_DEPTH;
 
-pub use callgraph::{workspace_findings, CrateFile, Graph, AMBIGUOUS_METHOD_NAMES};
+pub use callgraph::{workspace_findings, CrateFile, Graph};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};

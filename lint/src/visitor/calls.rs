@@ -7,15 +7,9 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::Expr;
 
-use super::context::{is_offloader_name, Kind};
+use super::context::Kind;
+use crate::catalog::{is_crate_offloader, is_offloader_name};
 
-/// Catalog APIs that return `()`: an unresolved call to one of these names whose value
-/// is consumed cannot be it.
-const UNIT_RETURNING: &[&str] = &[
-    "std::thread::sleep",
-    "std::thread::park",
-    "std::thread::park_timeout",
-];
 use super::{peel, Analyzer, Marks};
 use crate::matcher::Hit;
 use crate::resolve::{Resolution, CRATE};
@@ -166,7 +160,7 @@ impl<'m> Analyzer<'m> {
                     .unwrap_or_default();
                 offloader = is_offloader_name(&name)
                     || self.wrappers.contains(&name)
-                    || (name == "scope" && path.segments.iter().any(|s| s.ident == "rayon"));
+                    || is_crate_offloader(path);
                 let res = self.resolve(path);
                 let start = match &path.leading_colon {
                     Some(c) => c.spans[0],
@@ -185,7 +179,7 @@ impl<'m> Analyzer<'m> {
                     Some((hit, _))
                         if marks.used
                             && hit.certainty == Certainty::Unresolved
-                            && UNIT_RETURNING.contains(&hit.entry.key()) => {}
+                            && hit.entry.returns_unit => {}
                     Some((hit, resolved)) => self.report(hit, start, end, text, resolved),
                     None => {
                         let cands = self.candidates(&res);

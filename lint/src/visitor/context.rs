@@ -1,48 +1,9 @@
-//! Where code runs: the async-context kinds, the escape hatch, test code, and the
-//! names of offloading fns.
+//! Where code runs: the async-context kinds and the escape hatch. Which traits poll and
+//! which fns offload is catalog data (`catalog/poll_traits.rs`, `catalog/offloaders.rs`).
 
 use std::rc::Rc;
 
 use syn::{Attribute, Expr};
-
-/// Traits whose `poll*` methods run on the executor thread.
-pub(crate) const POLL_TRAITS: &[&str] = &[
-    "Future",
-    "Stream",
-    "AsyncRead",
-    "AsyncWrite",
-    "AsyncBufRead",
-    "AsyncSeek",
-    "Sink",
-    "AsyncIterator",
-    "FusedFuture",
-    "FusedStream",
-];
-
-/// Names of fns and methods whose sync closure arguments run off the executor thread.
-pub(crate) const OFFLOADERS: &[&str] = &[
-    "spawn_blocking",
-    "block_in_place",
-    "unblock",
-    "spawn",
-    "spawn_fifo",
-    "spawn_scoped",
-];
-
-/// Whether a fn or method named `name` runs the closures given to it off the executor
-/// thread: a known offloader ([`OFFLOADERS`]), or a name that says so, as projects name
-/// their own wrappers of `spawn_blocking` (tokio's `asyncify`, `run_blocking`,
-/// `offload_io`, `unblock_on`): `asyncify*`, `*unblock*`, `*offload*`, `*_blocking`.
-/// Names that merely contain `blocking` (`blocking_recv`, `blocking_lock`) block
-/// themselves and are not offloaders. Wrappers with other names are found in the file
-/// (see `wrappers.rs`) or listed under `offload` in the configuration.
-pub(crate) fn is_offloader_name(name: &str) -> bool {
-    OFFLOADERS.contains(&name)
-        || name.starts_with("asyncify")
-        || name.contains("unblock")
-        || name.contains("offload")
-        || (name.ends_with("_blocking") && name.len() > "_blocking".len())
-}
 
 /// Whether code runs on the executor thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,9 +21,10 @@ mod calls;
 mod context;
 mod receivers;
 
+use crate::catalog::POLL_TRAITS;
 use crate::test_code::is_test_code;
-use context::{expr_attrs, has_allow, type_name, Ctx, POLL_TRAITS};
-pub(crate) use context::{is_offloader_name, Kind};
+pub(crate) use context::Kind;
+use context::{expr_attrs, has_allow, type_name, Ctx};
 
 /// How deep the visitor descends into nested expressions, blocks and items.
 pub const MAX_DEPTH: usize = 256;
