@@ -71,6 +71,7 @@ mod macros;
 mod matcher;
 mod matcher_cache;
 mod nesting;
+mod path_pattern;
 mod resolve;
 pub mod summary;
 mod test_code;
@@ -94,6 +95,7 @@ pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
 pub use finding::{Certainty, ChainLink, Finding};
 pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep};
+pub use path_pattern::PathPattern;
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 pub use test_code::is_test_code;
 
