@@ -805,3 +805,16 @@ fn kept_values_of_blocking_calls_are_still_reported() {
         ]
     );
 }
+
+/// `::allow_blocking` names a crate, not the escape hatch: the attribute macro never
+/// stripped it, and the engine once skipped the code it marked all the same.
+#[test]
+fn an_absolute_allow_blocking_path_is_not_the_escape_hatch() {
+    assert_eq!(
+        flagged(
+            "async fn f() { #[::allow_blocking] std::thread::sleep(d); \
+             #[::blockwatch::allow_blocking] std::fs::read(p); }"
+        ),
+        ["std::thread::sleep"]
+    );
+}

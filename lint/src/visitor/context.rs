@@ -24,35 +24,6 @@ pub(crate) struct Ctx {
     pub in_test: bool,
 }
 
-/// Whether attributes carry the escape hatch `#[allow_blocking]` /
-/// `#[blockwatch::allow_blocking(reason = "..")]`.
-pub(crate) fn has_allow(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        let segs: Vec<String> = a
-            .path()
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        match segs.as_slice() {
-            [one] => one == "allow_blocking",
-            [krate, name] => krate == "blockwatch" && name == "allow_blocking",
-            _ => false,
-        }
-    })
-}
-
-/// The last segment of a type's path (`Store` for `crate::db::Store<T>`).
-pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(tp) => tp.path.segments.last().map(|s| s.ident.to_string()),
-        syn::Type::Reference(r) => type_name(&r.elem),
-        syn::Type::Paren(p) => type_name(&p.elem),
-        syn::Type::Group(g) => type_name(&g.elem),
-        _ => None,
-    }
-}
-
 /// The outer attributes of an expression, for the escape hatch.
 pub(crate) fn expr_attrs(e: &Expr) -> Option<&Vec<Attribute>> {
     Some(match e {

@@ -22,9 +22,11 @@ mod context;
 mod receivers;
 
 use crate::catalog::POLL_TRAITS;
+use crate::escape_hatch::has_allow_blocking;
+use crate::self_type::self_type_name;
 use crate::test_code::is_test_code;
 pub(crate) use context::Kind;
-use context::{expr_attrs, has_allow, type_name, Ctx};
+use context::{expr_attrs, Ctx};
 
 /// How deep the visitor descends into nested expressions, blocks and items.
 pub const MAX_DEPTH: usize = 256;
@@ -218,7 +220,7 @@ impl<'m> Analyzer<'m> {
         owner: FnOwner<'_>,
         poll_of: Option<&str>,
     ) {
-        if has_allow(attrs) {
+        if has_allow_blocking(attrs) {
             return;
         }
         let in_test = self.ctx.in_test || is_test_code(attrs);
@@ -325,7 +327,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             Item::Impl(i) => v.visit_item_impl(i),
             Item::Mod(m) => v.visit_item_mod(m),
             Item::Trait(t) => {
-                if has_allow(&t.attrs) {
+                if has_allow_blocking(&t.attrs) {
                     return;
                 }
                 let saved = v.self_ty.take();
@@ -355,7 +357,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             | Item::ExternCrate(_)
             | Item::TraitAlias(_)
             | Item::ForeignMod(_) => {}
-            Item::Macro(m) if !has_allow(&m.attrs) => {
+            Item::Macro(m) if !has_allow_blocking(&m.attrs) => {
                 let ctx = v.sync_item_ctx(&m.attrs);
                 v.in_ctx(ctx, |v| v.visit_macro(&m.mac));
             }
@@ -365,7 +367,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     Item::Static(s) => &s.attrs,
                     _ => return,
                 };
-                if !has_allow(attrs) {
+                if !has_allow_blocking(attrs) {
                     let ctx = v.sync_item_ctx(attrs);
                     v.in_ctx(ctx, |v| visit::visit_item(v, item));
                 }
@@ -379,10 +381,10 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     }
 
     fn visit_item_impl(&mut self, i: &'ast ItemImpl) {
-        if has_allow(&i.attrs) {
+        if has_allow_blocking(&i.attrs) {
             return;
         }
-        let name = type_name(&i.self_ty);
+        let name = self_type_name(&i.self_ty);
         let saved = self.self_ty.take();
         self.self_ty = name.as_ref().map(|n| {
             let mut ty = vec![CRATE.to_string()];
@@ -408,7 +410,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     }
 
     fn visit_item_mod(&mut self, m: &'ast ItemMod) {
-        if has_allow(&m.attrs) {
+        if has_allow_blocking(&m.attrs) {
             return;
         }
         let Some((_, items)) = &m.content else {
@@ -440,7 +442,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     fn visit_stmt(&mut self, s: &'ast Stmt) {
         match s {
             Stmt::Local(l) => {
-                if has_allow(&l.attrs) {
+                if has_allow_blocking(&l.attrs) {
                     return;
                 }
                 let mut origins = Vec::new();
@@ -463,7 +465,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             Stmt::Item(i) => self.visit_item(i),
             Stmt::Expr(e, _) => self.visit_expr(e),
             Stmt::Macro(m) => {
-                if !has_allow(&m.attrs) {
+                if !has_allow_blocking(&m.attrs) {
                     self.visit_macro(&m.mac);
                 }
             }
@@ -475,7 +477,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
         // address, and macro-body expressions are temporaries).
         let marks = self.marks.remove(&addr(e)).unwrap_or_default();
         self.deeper(|v| {
-            if expr_attrs(e).is_some_and(|attrs| has_allow(attrs)) {
+            if expr_attrs(e).is_some_and(|attrs| has_allow_blocking(attrs)) {
                 return;
             }
             match e {
@@ -512,7 +514,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     let mut origins = Vec::new();
                     v.origins(&m.expr, &mut origins, 0);
                     let origins: Rc<[Origin]> = Rc::from(origins);
-                    for arm in m.arms.iter().filter(|a| !has_allow(&a.attrs)) {
+                    for arm in m.arms.iter().filter(|a| !has_allow_blocking(&a.attrs)) {
                         v.scopes.push(Scope::default());
                         v.bind_pat(&arm.pat, origins.clone());
                         if let Some((_, guard)) = &arm.guard {
