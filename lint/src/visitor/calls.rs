@@ -4,7 +4,7 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::visit::{self, Visit};
+use syn::visit::Visit;
 use syn::Expr;
 
 use super::context::Kind;
@@ -15,6 +15,23 @@ use crate::matcher::Hit;
 use crate::resolve::{Resolution, CRATE};
 use crate::summary::{BlockingCall, CallSite};
 use crate::{Certainty, Finding};
+
+/// The marks of an argument of a call marked `call`: its value is used; it is awaited
+/// with the call (`timeout(d, rx.recv()).await`: the arguments are futures polled by
+/// the call); a sync closure given to an offloading call runs on another thread.
+fn arg_marks(arg: &Expr, call: Marks, offloader: bool) -> Marks {
+    let offloaded = offloader
+        && matches!(peel(arg), Expr::Closure(c)
+            if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)));
+    let mut marks = Marks::USED;
+    if call.awaited {
+        marks = marks.and(Marks::AWAITED);
+    }
+    if offloaded {
+        marks = marks.and(Marks::OFFLOADED);
+    }
+    marks
+}
 
 /// The call as written, shortened: `std::thread::sleep(..)`, `sleep()`.
 fn path_call_text(path: &syn::Path, has_args: bool) -> String {
@@ -190,21 +207,13 @@ impl<'m> Analyzer<'m> {
                 }
             }
         }
-        if marks.awaited {
-            // `timeout(d, rx.recv()).await`: the arguments are futures polled by the call.
-            for arg in &call.args {
-                self.mark(arg, Marks::AWAITED);
-            }
-        }
-        for arg in &call.args {
-            self.mark(arg, Marks::USED);
-        }
-        if offloader {
-            self.mark_offloaded(&call.args);
-        } else {
+        if !offloader {
             self.fn_values(&call.args);
         }
-        visit::visit_expr_call(self, call);
+        self.visit_expr(&call.func);
+        for arg in &call.args {
+            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
+        }
     }
 
     /// The catalog entry a resolved callee matches, with the resolved path to report.
@@ -266,8 +275,7 @@ impl<'m> Analyzer<'m> {
         }
         // The receiver first, so that findings come out in source order
         // (`File::create(..)?.write_all(..)`). Its value is consumed by the method.
-        self.mark(&m.receiver, Marks::USED);
-        self.visit_expr(&m.receiver);
+        self.visit_expr_with(&m.receiver, Marks::USED);
         match hit {
             Some(hit) => {
                 let resolved = hit.entry.key().to_string();
@@ -282,21 +290,12 @@ impl<'m> Analyzer<'m> {
                 marks.awaited,
             ),
         }
-        if marks.awaited {
-            for arg in &m.args {
-                self.mark(arg, Marks::AWAITED);
-            }
-        }
-        for arg in &m.args {
-            self.mark(arg, Marks::USED);
-        }
-        if is_offloader_name(&name) || self.wrappers.contains(&name) {
-            self.mark_offloaded(&m.args);
-        } else {
+        let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);
+        if !offloader {
             self.fn_values(&m.args);
         }
         for arg in &m.args {
-            self.visit_expr(arg);
+            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
         }
     }
 
@@ -324,17 +323,6 @@ impl<'m> Analyzer<'m> {
                 certainty: Certainty::Resolved,
             };
             self.report(hit, start, end, text, resolved);
-        }
-    }
-
-    /// Marks the sync closures given to an offloading call: they run on another thread.
-    fn mark_offloaded<'a>(&mut self, args: impl IntoIterator<Item = &'a Expr>) {
-        for arg in args {
-            if let Expr::Closure(c) = peel(arg) {
-                if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) {
-                    self.mark(arg, Marks::OFFLOADED);
-                }
-            }
         }
     }
 

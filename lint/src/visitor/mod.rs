@@ -34,7 +34,8 @@ pub const MAX_DEPTH: usize = 256;
 /// How far back a receiver chain is followed to find where its value came from.
 const MAX_CHAIN: usize = 64;
 
-/// Marks on expressions, by address, set by a parent before visiting a child.
+/// What a parent expression knows about the value of the child it visits, passed down
+/// with the visit.
 #[derive(Debug, Clone, Copy, Default)]
 struct Marks {
     /// The value is awaited (directly, or by a macro such as `select!`).
@@ -68,7 +69,6 @@ pub(crate) struct Analyzer<'m> {
     pub(crate) too_deep: usize,
     /// How many macro bodies enclose the current point.
     pub(crate) macro_depth: usize,
-    marks: HashMap<usize, Marks>,
     pub findings: Vec<Finding>,
     summarize: bool,
     pub fns: Vec<FnSummary>,
@@ -98,10 +98,15 @@ impl Marks {
         offloaded: false,
         used: true,
     };
-}
 
-fn addr(e: &Expr) -> usize {
-    e as *const Expr as usize
+    /// Both sets of marks.
+    fn and(self, other: Marks) -> Marks {
+        Marks {
+            awaited: self.awaited || other.awaited,
+            offloaded: self.offloaded || other.offloaded,
+            used: self.used || other.used,
+        }
+    }
 }
 
 /// Strips parentheses and invisible groups.
@@ -135,7 +140,6 @@ impl<'m> Analyzer<'m> {
             depth: 0,
             too_deep: 0,
             macro_depth: 0,
-            marks: HashMap::new(),
             findings: Vec::new(),
             summarize,
             fns: Vec::new(),
@@ -164,17 +168,9 @@ impl<'m> Analyzer<'m> {
         self.ctx = saved;
     }
 
-    fn mark(&mut self, e: &Expr, with: Marks) {
-        let m = self.marks.entry(addr(peel(e))).or_default();
-        m.awaited |= with.awaited;
-        m.offloaded |= with.offloaded;
-        m.used |= with.used;
-    }
-
     /// Visits expressions that a macro (`select!`, `join!`) awaits.
     pub(crate) fn visit_awaited(&mut self, e: &Expr) {
-        self.mark(e, Marks::AWAITED);
-        self.visit_expr(e);
+        self.visit_expr_with(e, Marks::AWAITED);
     }
 
     fn resolve(&self, path: &syn::Path) -> Resolution {
@@ -448,10 +444,12 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 let mut origins = Vec::new();
                 if let Some(init) = &l.init {
                     // `let deadline = sleep(d);` keeps the value: a future, not `()`.
-                    if !matches!(l.pat, Pat::Wild(_)) {
-                        self.mark(&init.expr, Marks::USED);
-                    }
-                    self.visit_expr(&init.expr);
+                    let marks = if matches!(l.pat, Pat::Wild(_)) {
+                        Marks::default()
+                    } else {
+                        Marks::USED
+                    };
+                    self.visit_expr_with(&init.expr, marks);
                     if let Some((_, diverge)) = &init.diverge {
                         self.visit_expr(diverge);
                     }
@@ -473,18 +471,36 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
-        // Taken first, so that no mark outlives its expression (marks are keyed by
-        // address, and macro-body expressions are temporaries).
-        let marks = self.marks.remove(&addr(e)).unwrap_or_default();
+        self.visit_expr_with(e, Marks::default());
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep += 1;
+            return;
+        }
+        crate::macros::visit_macro_body(self, mac);
+    }
+
+    // Types and patterns hold no calls worth checking; not descending into them keeps
+    // the walk fast and shallow.
+    fn visit_type(&mut self, _: &'ast syn::Type) {}
+    fn visit_pat(&mut self, _: &'ast Pat) {}
+    fn visit_attribute(&mut self, _: &'ast Attribute) {}
+}
+
+impl Analyzer<'_> {
+    /// Visits `e`, whose value its parent marked with `marks` (parentheses and invisible
+    /// groups pass them on to what they hold).
+    fn visit_expr_with(&mut self, e: &Expr, marks: Marks) {
         self.deeper(|v| {
             if expr_attrs(e).is_some_and(|attrs| has_allow_blocking(attrs)) {
                 return;
             }
             match e {
-                Expr::Await(a) => {
-                    v.mark(&a.base, Marks::AWAITED);
-                    v.visit_expr(&a.base);
-                }
+                Expr::Await(a) => v.visit_expr_with(&a.base, Marks::AWAITED),
+                Expr::Paren(p) => v.visit_expr_with(&p.expr, marks),
+                Expr::Group(g) => v.visit_expr_with(&g.expr, marks),
                 Expr::Call(c) => v.handle_call(c, marks),
                 Expr::MethodCall(m) => v.handle_method(m, marks),
                 Expr::Closure(c) => v.handle_closure(c, marks),
@@ -547,22 +563,6 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
         });
     }
 
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if self.depth >= MAX_DEPTH {
-            self.too_deep += 1;
-            return;
-        }
-        crate::macros::visit_macro_body(self, mac);
-    }
-
-    // Types and patterns hold no calls worth checking; not descending into them keeps
-    // the walk fast and shallow.
-    fn visit_type(&mut self, _: &'ast syn::Type) {}
-    fn visit_pat(&mut self, _: &'ast Pat) {}
-    fn visit_attribute(&mut self, _: &'ast Attribute) {}
-}
-
-impl Analyzer<'_> {
     fn walk_impl_fn(&mut self, f: &ImplItemFn, self_ty: Option<&str>, poll_of: Option<&str>) {
         let owner = FnOwner::Impl(self_ty);
         self.walk_fn(&f.attrs, &f.sig, &f.block, owner, poll_of);
