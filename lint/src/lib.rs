@@ -1,8 +1,12 @@
 //! The analysis engine of blockwatch.
 //!
-//! Data flows one way: source text -> syn tree -> visitor (async context + name
-//! resolution) -> [`Finding`]s. The `#[no_blocking]` attribute and `cargo blockwatch`
-//! are two presentations of this one engine; neither holds rules of its own.
+//! Data flows one way: source text -> [nesting guard](check_nesting) -> syn tree ->
+//! visitor (async context, name resolution, receivers) matched against the [`Catalog`]
+//! -> [`Finding`]s and [`FnSummary`]s; for a workspace, the [crate and module
+//! model](workspace) places each file, and the [call graph](Graph) adds the transitive
+//! findings ([`workspace_findings`]), all as [`LocatedFinding`]s. The `#[no_blocking]`
+//! attribute and `cargo blockwatch` are two presentations of this one engine; neither
+//! holds rules of its own. `lint/README.md` maps each stage to its module.
 //!
 //! ```
 //! let file: syn::File = syn::parse_str(r#"
@@ -50,8 +54,8 @@
 //!   as expressions when possible, else scanned for catalog paths. Spans stay the user's.
 //! - `#[allow_blocking]` / `#[blockwatch::allow_blocking(reason = "..")]` on an item,
 //!   statement, expression or match arm skips it and everything in it.
-//! - Findings in `#[cfg(test)]` modules and `#[test]`/`#[tokio::test]` fns have
-//!   `in_test` set.
+//! - Findings in test code ([`is_test_code`]: `#[test]`/`#[tokio::test]` fns, items
+//!   whose `cfg` requires `test`) have `in_test` set.
 //!
 //! # Limits
 //!
@@ -68,7 +72,6 @@ pub mod category;
 pub mod config;
 mod escape_hatch;
 pub mod finding;
-mod macros;
 mod matcher;
 mod matcher_cache;
 mod nesting;

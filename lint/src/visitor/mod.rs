@@ -19,6 +19,7 @@ use crate::Finding;
 
 mod calls;
 mod context;
+mod macros;
 mod receivers;
 
 use crate::catalog::POLL_TRAITS;
@@ -479,7 +480,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             self.too_deep += 1;
             return;
         }
-        crate::macros::visit_macro_body(self, mac);
+        macros::visit_macro_body(self, mac);
     }
 
     // Types and patterns hold no calls worth checking; not descending into them keeps
