@@ -122,7 +122,7 @@ pub fn check_file(file: &syn::File, config: &Config) -> Vec<Finding> {
     let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
     v.wrappers = wrappers::offload_wrappers(&file.items, config);
     v.visit_module_items(&file.items);
-    v.findings
+    v.findings.0
 }
 
 /// Checks one item, as the attribute sees it. Resolution is limited to `use` items
@@ -166,7 +166,7 @@ pub fn check_item_report(item: &syn::Item, config: &Config) -> ItemReport {
     v.wrappers = wrappers::offload_wrappers(std::slice::from_ref(item), config);
     v.visit_module_items(std::slice::from_ref(item));
     ItemReport {
-        findings: v.findings,
+        findings: v.findings.0,
         unchecked_deep: v.too_deep,
     }
 }
@@ -200,13 +200,14 @@ pub fn summarize_file(
     v.visit_module_items(&file.items);
     let findings = v
         .findings
+        .0
         .iter()
         .map(|f| LocatedFinding::new(rel_path, f))
         .collect();
     FileSummary {
         file: rel_path.to_string(),
         findings,
-        fns: v.fns,
+        fns: v.summaries.map(|s| s.done).unwrap_or_default(),
         unchecked_deep: v.too_deep,
     }
 }

@@ -10,11 +10,11 @@ use syn::Expr;
 use super::context::Kind;
 use crate::catalog::{is_crate_offloader, is_offloader_name};
 
+use super::consumers::{CatalogCall, OtherCall};
 use super::{peel, Analyzer, Marks};
 use crate::matcher::Hit;
 use crate::resolve::{Resolution, CRATE};
-use crate::summary::{BlockingCall, CallSite};
-use crate::{Certainty, Finding};
+use crate::Certainty;
 
 /// The marks of an argument of a call marked `call`: its value is used; it is awaited
 /// with the call (`timeout(d, rx.recv()).await`: the arguments are futures polled by
@@ -50,8 +50,7 @@ fn path_call_text(path: &syn::Path, has_args: bool) -> String {
 }
 
 impl<'m> Analyzer<'m> {
-    /// A catalog hit at `start..end`: a finding in async context, a blocking call of the
-    /// enclosing fn in sync context, nothing when offloaded.
+    /// A catalog hit at `start..end`, for every consumer.
     pub(super) fn report(
         &mut self,
         hit: Hit<'_>,
@@ -60,38 +59,20 @@ impl<'m> Analyzer<'m> {
         call: String,
         resolved: String,
     ) {
-        match self.ctx.kind {
-            Kind::Async => self.findings.push(Finding {
-                span: start,
-                span_end: end,
-                call,
-                resolved,
-                certainty: hit.certainty,
-                category: hit.entry.category,
-                why: hit.entry.why.to_string(),
-                replacement: hit.entry.replacement.to_string(),
-                context: self.ctx.desc.to_string(),
-                in_test: self.ctx.in_test,
-                chain: Vec::new(),
-            }),
-            Kind::Sync if self.summarize && hit.certainty != Certainty::Unresolved => {
-                if let Some(f) = self.fn_stack.last_mut() {
-                    let lc = start.start();
-                    f.blocking.push(BlockingCall {
-                        resolved,
-                        line: lc.line,
-                        column: lc.column + 1,
-                        category: hit.entry.category,
-                        replacement: hit.entry.replacement.to_string(),
-                    });
-                }
-            }
-            _ => {}
+        let event = CatalogCall {
+            hit,
+            start,
+            end,
+            call,
+            resolved,
+        };
+        self.findings.catalog_call(&event, &self.ctx);
+        if let Some(summaries) = &mut self.summaries {
+            summaries.catalog_call(&event, &self.ctx);
         }
     }
 
-    /// Records a call to something outside the catalog, for the workspace analysis.
-    #[allow(clippy::too_many_arguments)]
+    /// A call to something outside the catalog, for the summaries.
     pub(super) fn call_site(
         &mut self,
         candidates: Vec<Vec<String>>,
@@ -101,28 +82,17 @@ impl<'m> Analyzer<'m> {
         end: Span,
         awaited: bool,
     ) {
-        if !self.summarize {
-            return;
+        if let Some(summaries) = &mut self.summaries {
+            let event = OtherCall {
+                candidates,
+                method,
+                call,
+                start,
+                end,
+                awaited,
+            };
+            summaries.other_call(event, &self.ctx);
         }
-        let ctx = &self.ctx;
-        let Some(f) = self.fn_stack.last_mut() else {
-            return;
-        };
-        let (s, e) = (start.start(), end.end());
-        f.calls.push(CallSite {
-            candidates,
-            method,
-            call,
-            line: s.line,
-            column: s.column + 1,
-            end_line: e.line,
-            end_column: e.column + 1,
-            in_async: ctx.kind == Kind::Async,
-            offloaded: ctx.kind == Kind::Offloaded,
-            awaited,
-            context: ctx.desc.to_string(),
-            in_test: ctx.in_test,
-        });
     }
 
     /// Workspace candidates for a resolved callee path.

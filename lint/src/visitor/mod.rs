@@ -15,9 +15,10 @@ use syn::{Attribute, Expr, ImplItemFn, Item, ItemFn, ItemImpl, ItemMod, Pat, Sig
 use crate::matcher::Matcher;
 use crate::resolve::{path_segments, Origin, Resolution, Scope, Scopes, CRATE};
 use crate::summary::FnSummary;
-use crate::Finding;
+use consumers::{Findings, Summaries};
 
 mod calls;
+mod consumers;
 mod context;
 mod macros;
 mod receivers;
@@ -70,10 +71,10 @@ pub(crate) struct Analyzer<'m> {
     pub(crate) too_deep: usize,
     /// How many macro bodies enclose the current point.
     pub(crate) macro_depth: usize,
-    pub findings: Vec<Finding>,
-    summarize: bool,
-    pub fns: Vec<FnSummary>,
-    fn_stack: Vec<FnSummary>,
+    /// The findings consumer (every check).
+    pub(crate) findings: Findings,
+    /// The summaries consumer, when the caller wants fn summaries.
+    pub(crate) summaries: Option<Summaries>,
     /// Offloading wrappers defined in the checked code (see [`crate::wrappers`]).
     pub(crate) wrappers: HashSet<String>,
     /// Field types of structs defined in the checked code, by struct path: so that
@@ -126,7 +127,7 @@ impl<'m> Analyzer<'m> {
         matcher: &'m Matcher,
         module_path: Vec<String>,
         in_test: bool,
-        summarize: bool,
+        with_summaries: bool,
     ) -> Self {
         Analyzer {
             matcher,
@@ -141,10 +142,8 @@ impl<'m> Analyzer<'m> {
             depth: 0,
             too_deep: 0,
             macro_depth: 0,
-            findings: Vec::new(),
-            summarize,
-            fns: Vec::new(),
-            fn_stack: Vec::new(),
+            findings: Findings::default(),
+            summaries: with_summaries.then(Summaries::default),
             wrappers: HashSet::new(),
             fields: HashMap::new(),
             returns: HashMap::new(),
@@ -241,7 +240,7 @@ impl<'m> Analyzer<'m> {
                 in_test,
             }
         };
-        if self.summarize {
+        if let Some(summaries) = &mut self.summaries {
             let lc = sig.ident.span().start();
             let self_ty = match owner {
                 FnOwner::Free => None,
@@ -251,7 +250,7 @@ impl<'m> Analyzer<'m> {
             let mut path = self.module_path.clone();
             path.extend(self_ty.map(str::to_string));
             path.push(name.clone());
-            self.fn_stack.push(FnSummary {
+            summaries.enter_fn(FnSummary {
                 path,
                 is_method: !matches!(owner, FnOwner::Free),
                 self_ty: self_ty.map(str::to_string),
@@ -290,10 +289,8 @@ impl<'m> Analyzer<'m> {
             v.visit_block(block);
             v.scopes.pop();
         });
-        if self.summarize {
-            if let Some(done) = self.fn_stack.pop() {
-                self.fns.push(done);
-            }
+        if let Some(summaries) = &mut self.summaries {
+            summaries.exit_fn();
         }
     }
 
