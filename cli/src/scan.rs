@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
-use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary};
+use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary, SourceError};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::args::{Options, TestMode};
@@ -361,13 +361,7 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
             });
         }
     };
-    if let Err(too_deep) = blockwatch_lint::check_source_nesting(&text, pool::MAX_NESTING) {
-        return Analysed::Err(InputError::new(
-            &source.rel,
-            format!("{too_deep}: not analysed"),
-        ));
-    }
-    let outcome = match syn::parse_file(&text) {
+    let outcome = match blockwatch_lint::parse_source(&text, pool::MAX_NESTING) {
         Ok(file) => {
             let decls = workspace::mod_decls(&file);
             let summary = blockwatch_lint::summarize_file(
@@ -379,7 +373,11 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
             );
             Analysed::Ok { summary, decls }
         }
-        Err(e) => {
+        Err(SourceError::TooDeep(too_deep)) => Analysed::Err(InputError::new(
+            &source.rel,
+            format!("{too_deep}: not analysed"),
+        )),
+        Err(SourceError::Syntax(e)) => {
             let start = e.span().start();
             Analysed::Err(InputError {
                 path: source.rel.clone(),
