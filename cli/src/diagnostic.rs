@@ -1,98 +1,10 @@
 //! What the scanner reports, independent of the output format.
 
-use blockwatch_lint::{Category, Certainty, ChainLink, LocatedFinding};
+use blockwatch_lint::LocatedFinding;
 
-/// One blocking call in async context, located in a scanned file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Diagnostic {
-    /// File, relative to the scanned root (with `/` separators).
-    pub(crate) file: String,
-    /// 1-based line of the start of the call.
-    pub(crate) line: usize,
-    /// 1-based column (in characters) of the start of the call.
-    pub(crate) column: usize,
-    /// 1-based line of the end of the call.
-    pub(crate) end_line: usize,
-    /// 1-based column just past the end of the call.
-    pub(crate) end_column: usize,
-    /// The call as written, shortened: `std::thread::sleep(..)`, `.output()`.
-    pub(crate) call: String,
-    /// The blocking API it resolved to, or (transitive) the workspace fn called.
-    pub(crate) resolved: String,
-    /// How the match was made.
-    pub(crate) certainty: Certainty,
-    /// The category of the blocking API.
-    pub(crate) category: Category,
-    /// True in test code.
-    pub(crate) in_test: bool,
-    /// Why the call blocks.
-    pub(crate) why: String,
-    /// The async replacement.
-    pub(crate) replacement: String,
-    /// The async context: "async fn `main`", "async block", ...
-    pub(crate) context: String,
-    /// For transitive findings: the calls from here down to the blocking API.
-    pub(crate) chain: Vec<ChainLink>,
-    /// The primary message.
-    pub(crate) message: String,
-}
-
-impl Diagnostic {
-    /// The API the finding is about in the end: the blocking API at the end of a chain,
-    /// or the resolved call itself.
-    pub(crate) fn blocking_api(&self) -> &str {
-        self.chain
-            .last()
-            .map(|l| l.callee.as_str())
-            .unwrap_or(&self.resolved)
-    }
-}
-
-impl Diagnostic {
-    /// What to do about it, as one clause: "use instead: `tokio::fs::read(..).await`",
-    /// or for a transitive finding the replacement's own advice.
-    pub(crate) fn advice(&self) -> String {
-        if self.certainty == Certainty::Transitive {
-            self.replacement.clone()
-        } else {
-            format!("use instead: {}", self.replacement)
-        }
-    }
-
-    /// The message without the chain (which the human format prints as a note).
-    pub(crate) fn headline(&self) -> String {
-        if self.chain.is_empty() || self.certainty != Certainty::Transitive {
-            self.message.clone()
-        } else {
-            format!(
-                "`{}` blocks the executor thread in {}",
-                self.call, self.context
-            )
-        }
-    }
-}
-
-impl From<LocatedFinding> for Diagnostic {
-    fn from(f: LocatedFinding) -> Self {
-        Diagnostic {
-            file: f.file,
-            line: f.line,
-            column: f.column,
-            end_line: f.end_line,
-            end_column: f.end_column,
-            call: f.call,
-            resolved: f.resolved,
-            certainty: f.certainty,
-            category: f.category,
-            in_test: f.in_test,
-            why: f.why,
-            replacement: f.replacement,
-            context: f.context,
-            chain: f.chain,
-            message: f.message,
-        }
-    }
-}
+/// One blocking call in async context, located in a scanned file: the engine's finding
+/// type, which every renderer reads.
+pub(crate) type Diagnostic = LocatedFinding;
 
 /// A finding suppressed by an `allow` entry of the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,13 +6,9 @@
 //! module paths across files, and sync helpers that block, called from async code.
 
 mod args;
-mod callgraph;
 mod diagnostic;
 mod human;
 mod json;
-mod manifest;
-mod modtree;
-mod nesting;
 mod pool;
 mod rules;
 mod sarif;
@@ -40,7 +36,7 @@ fn main() -> ExitCode {
     };
     match command {
         Command::Help => {
-            print(args::HELP);
+            print(&args::help());
             ExitCode::SUCCESS
         }
         Command::Version => {
