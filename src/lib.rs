@@ -15,5 +15,5 @@
 //! ```
 #![warn(missing_docs)]
 
-pub use blockwatch_macros::{allow_blocking, no_blocking, test};
+pub use blockwatch_macros::{allow_blocking, main, no_blocking, test};
 pub use blockwatch_watchdog::*;

@@ -11,8 +11,11 @@
 //! - [`spawn`], [`spawn_named`] and [`WatchExt::watched`]: a future wrapper that works on
 //!   stable tokio and any executor;
 //! - `#[blockwatch::no_blocking]` wraps the async fns it checks;
-//! - with `--cfg tokio_unstable`, `instrument` installs tokio's task poll hooks
-//!   and covers every task of a runtime.
+//! - with `--cfg tokio_unstable`, [`instrument`] installs tokio's task poll hooks
+//!   and covers every task of a runtime (without the cfg it warns once and does
+//!   nothing);
+//! - `#[blockwatch::main]` and `#[blockwatch::test]` (in the `blockwatch` facade) start
+//!   the watchdog, watch the main future and build the runtime through [`instrument`].
 //!
 //! Blocking that is meant goes through [`block_in_place`], or on the builder's
 //! [`allow`](Builder::allow) list.
@@ -54,11 +57,12 @@ pub mod __private;
 mod allow;
 mod clock;
 mod config;
+mod coverage;
 mod error;
 mod exempt;
-#[cfg(tokio_unstable)]
 mod hooks;
 mod local;
+mod notice;
 mod origin;
 mod report;
 mod reporter;
@@ -79,7 +83,6 @@ pub use config::{
 };
 pub use error::{Stalls, StartError};
 pub use exempt::block_in_place;
-#[cfg(tokio_unstable)]
 pub use hooks::instrument;
 pub use report::{Frame, StallReport};
 pub use summary::{SiteSummary, Summary};

@@ -1,11 +1,13 @@
-//! Support for the code that `#[no_blocking]` and `#[blockwatch::test]` generate.
+//! Support for the code that `#[no_blocking]`, `#[blockwatch::main]` and
+//! `#[blockwatch::test]` generate.
 //! Not a public API: names here may change in any release.
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
+use crate::coverage;
 use crate::origin::Origin;
-use crate::scope;
+use crate::scope::{self, NO_SCOPE};
 use crate::watchdog::{Core, Watchdog};
 use crate::watched::Watched;
 
@@ -79,6 +81,20 @@ impl TestGuard {
         Watched::new(fut, Origin::site(self.site), self.scope)
     }
 
+    /// Builds the test's runtime: its threads belong to this test, and with
+    /// `--cfg tokio_unstable` every task of it is watched.
+    ///
+    /// # Panics
+    /// If tokio cannot build the runtime.
+    pub fn runtime(&self, builder: &mut tokio::runtime::Builder) -> tokio::runtime::Runtime {
+        coverage::build(builder, self.scope)
+    }
+
+    /// Runs the test body on `runtime`, watched, in this test's scope.
+    pub fn block_on<F: Future>(&self, runtime: &tokio::runtime::Runtime, body: F) -> F::Output {
+        coverage::block_on(runtime, self.scope, Origin::site(self.site), body)
+    }
+
     /// Panics, listing every report, if anything in this test's scope stalled.
     #[track_caller]
     pub fn finish(self) {
@@ -89,12 +105,60 @@ impl TestGuard {
         let reports = core.shared.reports_in_scope(self.scope);
         if !reports.is_empty() {
             panic!(
-                "{}\n(test `{}` at {}:{})",
+                "{}\n(test `{}` at {}:{}; watched: {})",
                 crate::error::Stalls::new(reports),
                 self.site.name,
                 self.site.file,
-                self.site.line
+                self.site.line,
+                coverage::description()
             );
         }
+    }
+}
+
+/// `#[blockwatch::main]`: the watchdog, started before the runtime and stopped (with its
+/// summary) after it.
+#[derive(Debug)]
+pub struct MainGuard {
+    site: &'static Site,
+    watchdog: Option<Watchdog>,
+}
+
+impl MainGuard {
+    /// Starts the watchdog with the defaults and the environment (`BLOCKWATCH`,
+    /// `BLOCKWATCH_THRESHOLD_MS`, `BLOCKWATCH_REPORT`). A watchdog that cannot start
+    /// (an invalid setting, a signal in use) is said on stderr and the program runs
+    /// unwatched: a diagnostic tool must not stop the service it watches.
+    pub fn start(site: &'static Site) -> MainGuard {
+        let watchdog = match Watchdog::builder().start() {
+            Ok(watchdog) => Some(watchdog),
+            Err(crate::StartError::AlreadyRunning) => None,
+            Err(error) => {
+                eprintln!(
+                    "blockwatch: cannot start the watchdog of `{}`: {error}; running unwatched",
+                    site.name
+                );
+                None
+            }
+        };
+        MainGuard { site, watchdog }
+    }
+
+    /// The watchdog, when it runs.
+    pub fn watchdog(&self) -> Option<&Watchdog> {
+        self.watchdog.as_ref()
+    }
+
+    /// Builds the runtime, with every task watched under `--cfg tokio_unstable`.
+    ///
+    /// # Panics
+    /// If tokio cannot build the runtime, as `#[tokio::main]` does.
+    pub fn runtime(&self, builder: &mut tokio::runtime::Builder) -> tokio::runtime::Runtime {
+        coverage::build(builder, NO_SCOPE)
+    }
+
+    /// Runs the main future on `runtime`, watched under the fn's name.
+    pub fn block_on<F: Future>(&self, runtime: &tokio::runtime::Runtime, body: F) -> F::Output {
+        coverage::block_on(runtime, scope::current(), Origin::site(self.site), body)
     }
 }

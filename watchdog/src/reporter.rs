@@ -32,7 +32,11 @@ pub(crate) struct RawStall {
 
 pub(crate) enum Message {
     Stall(RawStall),
-    Shutdown { emit_summary: bool },
+    /// A watchdog started inside a runtime has watched no future for a while.
+    NothingWatched,
+    Shutdown {
+        emit_summary: bool,
+    },
 }
 
 /// Runs until told to shut down (or until every sender is gone).
@@ -47,9 +51,16 @@ pub(crate) fn run(messages: Receiver<Message>, shared: Arc<Shared>, mut sinks: S
                 shared.record(report);
                 shared.processed.fetch_add(1, Ordering::Release);
             }
+            Message::NothingWatched => sinks.notice(crate::notice::NOTHING_WATCHED),
             Message::Shutdown { emit_summary } => {
                 if emit_summary {
-                    sinks.summary(&shared.summary());
+                    let summary = shared.summary();
+                    if summary.watched_polls == 0
+                        && !shared.nothing_watched_told.swap(true, Ordering::AcqRel)
+                    {
+                        sinks.notice(crate::notice::NOTHING_WATCHED);
+                    }
+                    sinks.summary(&summary);
                 }
                 break;
             }

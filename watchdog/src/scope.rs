@@ -26,3 +26,9 @@ pub(crate) fn new_scope() -> u64 {
 pub(crate) fn current() -> u64 {
     LOCAL.with(|local| local.scope.get())
 }
+
+/// Makes `scope` the scope of this thread's code outside any watched poll, returning
+/// the one it replaces (used for the threads of a test's runtime).
+pub(crate) fn replace(scope: u64) -> u64 {
+    LOCAL.with(|local| local.scope.replace(scope))
+}

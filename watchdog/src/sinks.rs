@@ -3,8 +3,11 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 
+use tracing::Level;
+
 use crate::config::{Builder, Callback, Console};
 use crate::error::StartError;
+use crate::notice;
 use crate::report::StallReport;
 use crate::summary::Summary;
 
@@ -36,11 +39,13 @@ impl Sinks {
         })
     }
 
-    fn console_enabled(&self) -> bool {
+    /// Whether text at `level` goes to stderr: always, never, or (`Auto`) when the
+    /// `tracing` event would not be recorded by the current subscriber.
+    fn console_enabled(&self, level: Level) -> bool {
         match self.console {
             Console::Always => true,
             Console::Never => false,
-            Console::Auto => !self.tracing || !tracing::dispatcher::has_been_set(),
+            Console::Auto => !self.tracing || !notice::tracing_shows(level),
         }
     }
 
@@ -65,7 +70,7 @@ impl Sinks {
                 }
             );
         }
-        if self.console_enabled() {
+        if self.console_enabled(Level::WARN) {
             eprintln!("blockwatch: {report}");
         }
         self.write_json(&report.to_json());
@@ -75,6 +80,20 @@ impl Sinks {
         }
     }
 
+    /// A notice about the watchdog itself (not a stall): WARN, stderr when not shown,
+    /// and a `"kind": "notice"` line in the JSON file.
+    pub(crate) fn notice(&mut self, message: &str) {
+        if self.tracing && notice::tracing_shows(Level::WARN) {
+            tracing::warn!(target: "blockwatch", "{message}");
+        }
+        if self.console_enabled(Level::WARN) {
+            eprintln!("blockwatch: {message}");
+        }
+        self.write_json(&serde_json::json!({ "kind": "notice", "message": message }));
+    }
+
+    /// The summary: an INFO event, and on stderr (when `tracing` would not show it) if
+    /// anything stalled or was dropped.
     pub(crate) fn summary(&mut self, summary: &Summary) {
         if self.tracing {
             tracing::info!(
@@ -83,10 +102,13 @@ impl Sinks {
                 dropped_reports = summary.dropped_reports,
                 exempt = summary.exempt,
                 allowed = summary.allowed,
+                watched_polls = summary.watched_polls,
                 "watchdog summary: {summary}"
             );
         }
-        if self.console_enabled() && (summary.stalls() > 0 || summary.dropped_reports > 0) {
+        if self.console_enabled(Level::INFO)
+            && (summary.stalls() > 0 || summary.dropped_reports > 0)
+        {
             eprintln!("blockwatch summary: {summary}");
         }
         let sites: Vec<serde_json::Value> = summary
@@ -108,6 +130,7 @@ impl Sinks {
             "dropped_reports": summary.dropped_reports,
             "exempt": summary.exempt,
             "allowed": summary.allowed,
+            "watched_polls": summary.watched_polls,
         }));
     }
 

@@ -182,6 +182,12 @@ impl Slot {
         self.state.load(Ordering::Relaxed) >> 1
     }
 
+    /// How many outermost polls this slot's threads have started (monotonic: a reused
+    /// slot keeps counting).
+    pub(crate) fn polls_started(&self) -> u64 {
+        self.state.load(Ordering::Relaxed) >> 1
+    }
+
     /// Whether a poll is running, as the owner thread sees it.
     #[inline(always)]
     fn busy_on_owner(&self) -> bool {
@@ -340,6 +346,11 @@ pub(crate) fn slots() -> impl Iterator<Item = &'static Slot> {
         // SAFETY: published slots are leaked boxes, never freed.
         unsafe { slot.as_ref() }
     })
+}
+
+/// Outermost polls started on every slot so far.
+pub(crate) fn polls_started() -> u64 {
+    slots().map(Slot::polls_started).fold(0, u64::wrapping_add)
 }
 
 /// Finds the slot owned by the thread with kernel id `tid`. Lock-free and

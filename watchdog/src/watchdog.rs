@@ -176,6 +176,7 @@ impl Watchdog {
             signal,
             allow: AllowList::new(builder.allow.clone()),
             summary_on_drop: builder.summary_on_drop,
+            started_in_runtime: tokio::runtime::Handle::try_current().is_ok(),
         };
         let scanner = Scanner::new(Arc::clone(&shared), sender, settings);
         let scanner = std::thread::Builder::new()
