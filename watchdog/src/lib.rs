@@ -61,6 +61,8 @@ mod coverage;
 mod error;
 mod exempt;
 mod hooks;
+#[cfg(feature = "tower")]
+mod layer;
 mod local;
 mod notice;
 mod origin;
@@ -84,6 +86,8 @@ pub use config::{
 pub use error::{Stalls, StartError};
 pub use exempt::block_in_place;
 pub use hooks::instrument;
+#[cfg(feature = "tower")]
+pub use layer::{WatchLayer, WatchService, MAX_RAW_PATHS};
 pub use report::{Frame, StallReport};
 pub use summary::{SiteSummary, Summary};
 pub use watchdog::Watchdog;

@@ -62,14 +62,10 @@ impl Origin {
     /// takes the interning lock.
     #[inline]
     pub(crate) fn named(name: &str, location: &'static Location<'static>) -> Origin {
-        let index = cache_index(name, location);
-        let cached = NAMED_CACHE[index].load(Ordering::Acquire);
-        // SAFETY: published entries are leaked `NamedOrigin`s, never freed.
-        if let Some(named) = unsafe { cached.as_ref() } {
-            if std::ptr::eq(named.location, location) && *named.name == *name {
-                return Origin::of_named(named);
-            }
+        if let Some(origin) = Origin::cached(name, location) {
+            return origin;
         }
+        let index = cache_index(name, location);
         let named = intern(name, location);
         // First come keeps the entry; a colliding name still works through the lock.
         let _ = NAMED_CACHE[index].compare_exchange(
@@ -79,6 +75,17 @@ impl Origin {
             Ordering::Relaxed,
         );
         Origin::of_named(named)
+    }
+
+    /// The origin of a name given at this place before, if the lock-free table has it
+    /// (a miss does not mean the name is new: entries that collide are not cached).
+    #[inline]
+    pub(crate) fn cached(name: &str, location: &'static Location<'static>) -> Option<Origin> {
+        let cached = NAMED_CACHE[cache_index(name, location)].load(Ordering::Acquire);
+        // SAFETY: published entries are leaked `NamedOrigin`s, never freed.
+        let named = unsafe { cached.as_ref() }?;
+        (std::ptr::eq(named.location, location) && *named.name == *name)
+            .then(|| Origin::of_named(named))
     }
 
     #[inline]

@@ -129,6 +129,9 @@ impl Scanner {
             };
             std::thread::park_timeout(sleep);
         }
+        // A last look: a stall that ended since the previous scan (just before the program
+        // stopped the watchdog) still gets its final report.
+        self.scan(clock::advance());
         for track in self.tracks.values() {
             if let TrackState::Stalled(Stall {
                 capture: Capture::Pending { .. },

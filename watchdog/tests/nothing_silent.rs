@@ -243,3 +243,35 @@ fn instrument_without_tokio_unstable_warns_once_with_the_cfg_to_add() {
         warnings[0].message()
     );
 }
+
+#[test]
+fn a_stall_that_ends_just_before_the_watchdog_stops_gets_its_final_report() {
+    let _turn = turn();
+    for (name, runtime) in [
+        ("ends-at-exit-current", current_thread()),
+        ("ends-at-exit-multi", multi_thread(2)),
+    ] {
+        let live = Live::default();
+        let finals = Arc::new(Mutex::new(Vec::new()));
+        let (seen, done) = (live.clone(), Arc::clone(&finals));
+        let watchdog = builder()
+            .on_stall(move |report| {
+                if report.still_blocked {
+                    seen.0.lock().unwrap().push(report.task.clone());
+                } else {
+                    done.lock().unwrap().push(report.task.clone());
+                }
+            })
+            .start()
+            .expect("watchdog");
+        let holder = live.clone();
+        runtime.block_on(async move {
+            blockwatch_watchdog::spawn_named(name, async move { holder.hold_until_reported(name) })
+                .await
+                .unwrap();
+        });
+        // No flush: the program stops the watchdog right after the stall has ended.
+        drop(watchdog);
+        assert_eq!(*finals.lock().unwrap(), vec![name.to_owned()]);
+    }
+}
