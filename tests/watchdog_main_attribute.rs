@@ -37,11 +37,34 @@ fn live_report_of(task: &str) -> impl Fn(&capture::Captured) -> bool + '_ {
 /// Blocks the calling thread until the watchdog has reported `task` live.
 #[inline(never)]
 fn hold_until_reported(task: &str) {
+    hold_until(
+        |event| event.fields.get("task").map(String::as_str) == Some(task),
+        task,
+    );
+}
+
+/// Blocks the calling thread until the watchdog has reported the current tokio task
+/// (by id) live: a plain task is named by where it was spawned.
+#[cfg(tokio_unstable)]
+#[inline(never)]
+fn hold_this_task_until_reported() -> String {
+    let id = tokio::task::id().to_string();
+    hold_until(|event| event.fields.get("task_id") == Some(&id), &id);
+    id
+}
+
+#[inline(never)]
+fn hold_until(reported_task: impl Fn(&capture::Captured) -> bool, what: &str) {
+    capture::install();
     let start = Instant::now();
-    while capture::count(live_report_of(task)) == 0 {
+    let reported = |event: &capture::Captured| {
+        reported_task(event)
+            && event.fields.get("still_blocked").map(String::as_str) == Some("true")
+    };
+    while capture::count(reported) == 0 {
         assert!(
             start.elapsed() < Duration::from_secs(20),
-            "no live report of {task}"
+            "no live report of {what}"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -117,25 +140,17 @@ fn a_watched_task_of_the_main_runtime_is_reported() {
 #[cfg(tokio_unstable)]
 #[blockwatch::main(flavor = "current_thread")]
 async fn a_plain_task_blocks_current_thread() -> String {
-    tokio::spawn(async {
-        let name = format!("task {}", tokio::task::id());
-        hold_until_reported(&name);
-        name
-    })
-    .await
-    .unwrap()
+    tokio::spawn(async { hold_this_task_until_reported() })
+        .await
+        .unwrap()
 }
 
 #[cfg(tokio_unstable)]
 #[blockwatch::main(worker_threads = 2)]
 async fn a_plain_task_blocks_multi_thread() -> String {
-    tokio::spawn(async {
-        let name = format!("task {}", tokio::task::id());
-        hold_until_reported(&name);
-        name
-    })
-    .await
-    .unwrap()
+    tokio::spawn(async { hold_this_task_until_reported() })
+        .await
+        .unwrap()
 }
 
 #[cfg(tokio_unstable)]
@@ -146,11 +161,14 @@ fn with_tokio_unstable_every_task_of_the_main_runtime_is_watched() {
         a_plain_task_blocks_current_thread as fn() -> String,
         a_plain_task_blocks_multi_thread,
     ] {
-        let task = run();
-        let live = capture::wait_for(Duration::ZERO, live_report_of(&task)).expect("reported");
+        let id = run();
+        let live = capture::wait_for(Duration::ZERO, |event| {
+            event.fields.get("task_id") == Some(&id) && event.fields["still_blocked"] == "true"
+        })
+        .expect("reported");
         assert!(
-            live.fields["location"].contains("watchdog_main_attribute.rs"),
-            "{live:?}"
+            live.fields["task"].starts_with("spawned at tests/watchdog_main_attribute.rs:"),
+            "named by its spawn site: {live:?}"
         );
         assert_eq!(last_summary("stalls"), "1");
     }

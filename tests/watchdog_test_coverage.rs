@@ -15,16 +15,34 @@ use blockwatch::WatchExt;
 /// Blocks the calling thread until the watchdog has reported `task` live.
 #[inline(never)]
 fn hold_until_reported(task: &str) {
+    hold_until(
+        |event| event.fields.get("task").map(String::as_str) == Some(task),
+        task,
+    );
+}
+
+/// Blocks the calling thread until the watchdog has reported the current tokio task
+/// (by id) live: a plain task is named by where it was spawned.
+#[cfg(tokio_unstable)]
+#[inline(never)]
+fn hold_this_task_until_reported() -> String {
+    let id = tokio::task::id().to_string();
+    hold_until(|event| event.fields.get("task_id") == Some(&id), &id);
+    id
+}
+
+#[inline(never)]
+fn hold_until(reported_task: impl Fn(&capture::Captured) -> bool, what: &str) {
     capture::install();
     let start = Instant::now();
     let reported = |event: &capture::Captured| {
-        event.fields.get("task").map(String::as_str) == Some(task)
+        reported_task(event)
             && event.fields.get("still_blocked").map(String::as_str) == Some("true")
     };
     while capture::count(reported) == 0 {
         assert!(
             start.elapsed() < Duration::from_secs(20),
-            "no live report of {task}"
+            "no live report of {what}"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -67,27 +85,20 @@ async fn a_watched_handler_in_a_plain_task_fails_the_test_multi_thread() {
     server.await.unwrap();
 }
 
-/// The task id a plain task is reported under, for the hook-covered tests.
-#[cfg(tokio_unstable)]
-fn hold_plain_task_until_reported() {
-    let id = tokio::task::id();
-    hold_until_reported(&format!("task {id}"));
-}
-
 #[cfg(tokio_unstable)]
 #[blockwatch::test]
-#[should_panic(expected = "watchdog_test_coverage.rs")]
+#[should_panic(expected = "task `spawned at tests/watchdog_test_coverage.rs:")]
 async fn a_stall_in_a_plain_task_fails_the_test_current_thread() {
-    tokio::spawn(async { hold_plain_task_until_reported() })
+    tokio::spawn(async { hold_this_task_until_reported() })
         .await
         .unwrap();
 }
 
 #[cfg(tokio_unstable)]
 #[blockwatch::test(flavor = "multi_thread", worker_threads = 2)]
-#[should_panic(expected = "watchdog_test_coverage.rs")]
+#[should_panic(expected = "task `spawned at tests/watchdog_test_coverage.rs:")]
 async fn a_stall_in_a_plain_task_fails_the_test_multi_thread() {
-    tokio::spawn(async { hold_plain_task_until_reported() })
+    tokio::spawn(async { hold_this_task_until_reported() })
         .await
         .unwrap();
 }

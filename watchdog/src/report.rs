@@ -48,7 +48,8 @@ impl fmt::Display for Frame {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct StallReport {
-    /// The task: its name, the annotated function, or its task id.
+    /// The task: its name (`spawn_named`, `.watched`, the layer's route, the annotated
+    /// fn), else `spawned at file:line:column`, else `task N` (its tokio id).
     pub task: String,
     /// The tokio task id (as a number), when the poll ran inside a tokio task.
     pub task_id: Option<u64>,
@@ -138,7 +139,9 @@ impl fmt::Display for StallReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "task `{}`", self.task)?;
         if let Some(location) = &self.location {
-            write!(f, " ({location})")?;
+            if !self.task.ends_with(location.as_str()) {
+                write!(f, " ({location})")?;
+            }
         }
         write!(f, " blocked thread `{}`", self.thread)?;
         if let Some(worker) = self.worker {

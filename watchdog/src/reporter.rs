@@ -43,10 +43,11 @@ pub(crate) enum Message {
 pub(crate) fn run(messages: Receiver<Message>, shared: Arc<Shared>, mut sinks: Sinks) {
     stack::warm_up_symbolizer();
     let mut stacks: HashMap<u64, (Vec<Frame>, Option<String>)> = HashMap::new();
+    let mut sources = stack::SourceCache::default();
     while let Ok(message) = messages.recv() {
         match message {
             Message::Stall(raw) => {
-                let report = build(raw, &mut stacks);
+                let report = build(raw, &mut stacks, &mut sources);
                 sinks.report(&report);
                 shared.record(report);
                 shared.processed.fetch_add(1, Ordering::Release);
@@ -68,10 +69,15 @@ pub(crate) fn run(messages: Receiver<Message>, shared: Arc<Shared>, mut sinks: S
     }
 }
 
-fn build(raw: RawStall, stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>) -> StallReport {
+fn build(
+    raw: RawStall,
+    stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>,
+    sources: &mut stack::SourceCache,
+) -> StallReport {
     let (backtrace, note) = match raw.ips {
         Some(ips) => {
-            let frames = stack::trim(stack::symbolize(&ips));
+            let mut frames = stack::trim(stack::symbolize(&ips));
+            sources.name_async_bodies(&mut frames);
             let note = frames
                 .is_empty()
                 .then(|| "the captured stack had no frames".to_owned());
@@ -89,11 +95,7 @@ fn build(raw: RawStall, stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>)
     }
     let info = raw.origin.info();
     let task_id = (raw.task_id != 0).then_some(raw.task_id);
-    let task = match (&info.name, task_id) {
-        (Some(name), _) => name.clone(),
-        (None, Some(id)) => format!("task {id}"),
-        (None, None) => "unnamed task".to_owned(),
-    };
+    let task = task_name(info.name.as_deref(), info.location.as_deref(), task_id);
     let site = match (&info.name, &info.location) {
         (Some(name), Some(location)) => format!("{name} at {location}"),
         (None, Some(location)) => format!("spawned at {location}"),
@@ -117,5 +119,36 @@ fn build(raw: RawStall, stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>)
         scope: raw.scope,
         stall_id: raw.stall_id,
         site,
+    }
+}
+
+/// What a report calls the task: its given name (`spawn_named`, `.watched`, the layer's
+/// route, the annotated fn), else where it was spawned, else its tokio id. Never a bare
+/// `task N` when the spawn location is known.
+fn task_name(name: Option<&str>, location: Option<&str>, task_id: Option<u64>) -> String {
+    match (name, location, task_id) {
+        (Some(name), _, _) => name.to_owned(),
+        (None, Some(location), _) => format!("spawned at {location}"),
+        (None, None, Some(id)) => format!("task {id}"),
+        (None, None, None) => "unnamed task".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::task_name;
+
+    #[test]
+    fn tasks_are_named_by_name_then_spawn_site_then_id() {
+        assert_eq!(
+            task_name(Some("GET /users/{id}"), Some("src/a.rs:1:1"), Some(3)),
+            "GET /users/{id}"
+        );
+        assert_eq!(
+            task_name(None, Some("src/a.rs:1:1"), Some(3)),
+            "spawned at src/a.rs:1:1"
+        );
+        assert_eq!(task_name(None, None, Some(3)), "task 3");
+        assert_eq!(task_name(None, None, None), "unnamed task");
     }
 }

@@ -51,7 +51,13 @@ impl Sinks {
 
     pub(crate) fn report(&mut self, report: &StallReport) {
         if self.tracing {
-            let backtrace: Vec<String> = report.backtrace.iter().map(ToString::to_string).collect();
+            // One frame a line, so a log viewer shows the stack as a stack.
+            let backtrace: String = report
+                .backtrace
+                .iter()
+                .enumerate()
+                .map(|(index, frame)| format!("{index:>2}: {frame}\n"))
+                .collect();
             tracing::warn!(
                 target: "blockwatch",
                 task = %report.task,
@@ -61,7 +67,7 @@ impl Sinks {
                 worker = report.worker,
                 elapsed_ms = report.elapsed.as_millis() as u64,
                 still_blocked = report.still_blocked,
-                backtrace = ?backtrace,
+                backtrace = %backtrace.trim_end(),
                 "{}",
                 if report.still_blocked {
                     "a task is blocking its executor thread"

@@ -3,6 +3,7 @@
 //! Supported on Linux x86_64 and aarch64. Elsewhere reports carry no stack.
 
 // The handler side of the buffer is unused where stacks are not supported.
+mod async_names;
 #[cfg_attr(
     not(all(
         target_os = "linux",
@@ -19,6 +20,7 @@ mod signal;
 mod symbolize;
 mod trim;
 
+pub(crate) use async_names::SourceCache;
 pub(crate) use symbolize::{symbolize, warm_up_symbolizer};
 pub(crate) use trim::trim;
 
