@@ -84,6 +84,7 @@ impl StallReport {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "kind": "stall",
+            "stall_key": self.stall_id,
             "task": self.task,
             "task_id": self.task_id,
             "location": self.location,

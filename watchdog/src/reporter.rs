@@ -4,8 +4,9 @@
 //! here so the scanner never waits for it.
 
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,44 +40,147 @@ pub(crate) enum Message {
     },
 }
 
+/// How long the reporter waits for symbols at shutdown before it reports the stalls it
+/// holds anyway (symbolizing them inline).
+const SHUTDOWN_SYMBOL_WAIT: Duration = Duration::from_secs(30);
+
+/// How often the reporter looks whether symbols are ready while it holds stalls back.
+const READY_POLL: Duration = Duration::from_millis(2);
+
+/// The reporter thread's state.
+struct Reporter {
+    shared: Arc<Shared>,
+    sinks: Sinks,
+    /// Symbolized frames of live stalls, for their final reports.
+    stacks: HashMap<u64, (Vec<Frame>, Option<String>)>,
+    sources: stack::SourceCache,
+    /// Stalls already shown with raw addresses, waiting for symbols (in order: once one
+    /// waits, every later stall waits behind it, so reports keep their order).
+    backlog: VecDeque<RawStall>,
+}
+
 /// Runs until told to shut down (or until every sender is gone).
-pub(crate) fn run(messages: Receiver<Message>, shared: Arc<Shared>, mut sinks: Sinks) {
-    stack::warm_up_symbolizer();
-    let mut stacks: HashMap<u64, (Vec<Frame>, Option<String>)> = HashMap::new();
-    let mut sources = stack::SourceCache::default();
-    while let Ok(message) = messages.recv() {
+///
+/// Debug info loads on a thread of its own. Until it has, a stall goes out at once to
+/// `tracing` and the JSON file with raw frame addresses, and its full report (console,
+/// callback, [`crate::Watchdog::reports`], and an update event naming the same
+/// `stall_key`) follows as soon as symbols are ready.
+pub(crate) fn run(messages: Receiver<Message>, shared: Arc<Shared>, sinks: Sinks) {
+    stack::start_warm_up();
+    let mut reporter = Reporter {
+        shared,
+        sinks,
+        stacks: HashMap::new(),
+        sources: stack::SourceCache::default(),
+        backlog: VecDeque::new(),
+    };
+    loop {
+        let message = if reporter.backlog.is_empty() {
+            messages.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else {
+            messages.recv_timeout(READY_POLL)
+        };
+        reporter.drain_if_ready();
         match message {
-            Message::Stall(raw) => {
-                let report = build(raw, &mut stacks, &mut sources);
-                sinks.report(&report);
-                shared.record(report);
-                shared.processed.fetch_add(1, Ordering::Release);
-            }
-            Message::NothingWatched => sinks.notice(crate::notice::NOTHING_WATCHED),
-            Message::Shutdown { emit_summary } => {
+            Ok(Message::Stall(raw)) => reporter.stall(raw),
+            Ok(Message::NothingWatched) => reporter.sinks.notice(crate::notice::NOTHING_WATCHED),
+            Ok(Message::Shutdown { emit_summary }) => {
+                reporter.drain_before_exit();
                 if emit_summary {
-                    let summary = shared.summary();
-                    if summary.watched_polls == 0
-                        && !shared.nothing_watched_told.swap(true, Ordering::AcqRel)
-                    {
-                        sinks.notice(crate::notice::NOTHING_WATCHED);
-                    }
-                    sinks.summary(&summary);
+                    reporter.summary();
                 }
+                break;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                reporter.drain_before_exit();
                 break;
             }
         }
     }
 }
 
+impl Reporter {
+    fn stall(&mut self, raw: RawStall) {
+        let waits = !self.backlog.is_empty() || (raw.ips.is_some() && !stack::symbols_ready());
+        if waits {
+            let early = early_report(&raw);
+            self.sinks.early(&early);
+            self.backlog.push_back(raw);
+        } else {
+            self.deliver(raw, false);
+        }
+    }
+
+    fn deliver(&mut self, raw: RawStall, shown_early: bool) {
+        let report = build(raw, &mut self.stacks, &mut self.sources);
+        self.sinks.report(&report, shown_early);
+        self.shared.record(report);
+        self.shared.processed.fetch_add(1, Ordering::Release);
+    }
+
+    fn drain_if_ready(&mut self) {
+        if stack::symbols_ready() {
+            while let Some(raw) = self.backlog.pop_front() {
+                self.deliver(raw, true);
+            }
+        }
+    }
+
+    /// Reports every stall held back, waiting for symbols a bounded time first.
+    fn drain_before_exit(&mut self) {
+        let deadline = std::time::Instant::now() + SHUTDOWN_SYMBOL_WAIT;
+        while !self.backlog.is_empty()
+            && !stack::symbols_ready()
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(READY_POLL);
+        }
+        while let Some(raw) = self.backlog.pop_front() {
+            self.deliver(raw, true);
+        }
+    }
+
+    fn summary(&mut self) {
+        let summary = self.shared.summary();
+        if summary.watched_polls == 0
+            && !self
+                .shared
+                .nothing_watched_told
+                .swap(true, Ordering::AcqRel)
+        {
+            self.sinks.notice(crate::notice::NOTHING_WATCHED);
+        }
+        self.sinks.summary(&summary);
+    }
+}
+
+/// What a stall looks like before symbols are ready: its raw frame addresses (a live
+/// report), or no stack yet (a final report behind one that waits).
+fn early_report(raw: &RawStall) -> StallReport {
+    let mut report = describe(raw, Vec::new(), None);
+    match &raw.ips {
+        Some(ips) => report.backtrace = stack::raw_frames(ips),
+        None => report.backtrace_note = raw.note.clone(),
+    }
+    report
+        .backtrace_note
+        .get_or_insert_with(|| EARLY_NOTE.to_owned());
+    report
+}
+
+/// The note of a report sent before symbols were ready.
+pub(crate) const EARLY_NOTE: &str =
+    "symbols are still loading: an update with the symbolized stack follows";
+
 fn build(
     raw: RawStall,
     stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>,
     sources: &mut stack::SourceCache,
 ) -> StallReport {
-    let (backtrace, note) = match raw.ips {
+    let (backtrace, note) = match &raw.ips {
         Some(ips) => {
-            let mut frames = stack::trim(stack::symbolize(&ips));
+            let mut frames = stack::trim(stack::symbolize(ips));
             sources.name_async_bodies(&mut frames);
             let note = frames
                 .is_empty()
@@ -86,13 +190,18 @@ fn build(
         None => stacks
             .get(&raw.stall_id)
             .cloned()
-            .unwrap_or((Vec::new(), raw.note)),
+            .unwrap_or_else(|| (Vec::new(), raw.note.clone())),
     };
     if raw.still_blocked {
         stacks.insert(raw.stall_id, (backtrace.clone(), note.clone()));
     } else {
         stacks.remove(&raw.stall_id);
     }
+    describe(&raw, backtrace, note)
+}
+
+/// The report of `raw` with the given stack.
+fn describe(raw: &RawStall, backtrace: Vec<Frame>, note: Option<String>) -> StallReport {
     let info = raw.origin.info();
     let task_id = (raw.task_id != 0).then_some(raw.task_id);
     let task = task_name(info.name.as_deref(), info.location.as_deref(), task_id);
@@ -104,7 +213,7 @@ fn build(
     StallReport {
         task,
         task_id,
-        location: info.location,
+        location: info.location.clone(),
         thread: raw
             .owner
             .thread_name

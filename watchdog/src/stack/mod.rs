@@ -21,7 +21,7 @@ mod symbolize;
 mod trim;
 
 pub(crate) use async_names::SourceCache;
-pub(crate) use symbolize::{symbolize, warm_up_symbolizer};
+pub(crate) use symbolize::{raw_frames, start_warm_up, symbolize, symbols_ready};
 pub(crate) use trim::trim;
 
 /// Whether stacks can be captured on this platform.
