@@ -64,6 +64,8 @@ mod hooks;
 #[cfg(feature = "tower")]
 mod layer;
 mod local;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod notice;
 mod origin;
 mod report;
@@ -88,6 +90,8 @@ pub use exempt::block_in_place;
 pub use hooks::instrument;
 #[cfg(feature = "tower")]
 pub use layer::{WatchLayer, WatchService, MAX_RAW_PATHS};
+#[cfg(feature = "metrics")]
+pub use metrics::{BLOCKED_SECONDS, STALLS_TOTAL};
 pub use report::{Frame, StallReport};
 pub use summary::{SiteSummary, Summary};
 pub use watchdog::Watchdog;

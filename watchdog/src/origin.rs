@@ -105,6 +105,19 @@ impl Origin {
         Origin(bits)
     }
 
+    /// What kind of code the origin names, as a metrics label: `"fn"` (an annotated fn,
+    /// a main future or a test body), `"task"` (a named task, `.watched`, a layer's
+    /// route), `"spawn"` (known by its spawn site only), or `"unknown"`.
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) fn kind(self) -> &'static str {
+        match self.0 & TAG_MASK {
+            TAG_SITE => "fn",
+            TAG_NAMED => "task",
+            TAG_LOCATION => "spawn",
+            _ => "unknown",
+        }
+    }
+
     /// Decodes the origin into names and locations.
     pub(crate) fn info(self) -> OriginInfo {
         let pointer = self.0 & !TAG_MASK;

@@ -70,6 +70,9 @@ pub struct StallReport {
     pub(crate) scope: u64,
     pub(crate) stall_id: u64,
     pub(crate) site: String,
+    /// `Origin::kind` of the stalled code (a metrics label).
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) kind: &'static str,
 }
 
 impl StallReport {
@@ -238,6 +241,7 @@ mod tests {
             scope: 0,
             stall_id: 1,
             site: "t".to_owned(),
+            kind: "task",
         };
         assert_eq!(
             report.user_frame().unwrap().function,

@@ -115,6 +115,8 @@ impl Reporter {
     fn deliver(&mut self, raw: RawStall, shown_early: bool) {
         let report = build(raw, &mut self.stacks, &mut self.sources);
         self.sinks.report(&report, shown_early);
+        #[cfg(feature = "metrics")]
+        crate::metrics::record(&report);
         self.shared.record(report);
         self.shared.processed.fetch_add(1, Ordering::Release);
     }
@@ -228,6 +230,7 @@ fn describe(raw: &RawStall, backtrace: Vec<Frame>, note: Option<String>) -> Stal
         scope: raw.scope,
         stall_id: raw.stall_id,
         site,
+        kind: raw.origin.kind(),
     }
 }
 

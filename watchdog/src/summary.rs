@@ -170,6 +170,7 @@ mod tests {
             scope: 0,
             stall_id,
             site: site.to_owned(),
+            kind: "task",
         }
     }
 

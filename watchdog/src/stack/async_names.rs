@@ -70,9 +70,8 @@ mod tests {
 
     #[inline(never)]
     async fn load_settings() -> u32 {
-        // The frame below names a line of this body.
-        let line = line!();
-        line
+        // The test's frame names this line of the body.
+        line!()
     }
 
     #[test]
