@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use blockwatch_watchdog::{Console, Watchdog};
+use blockwatch_watchdog::Watchdog;
 use support::{builder, current_thread, multi_thread, turn, PATIENCE, THRESHOLD};
 
 const NOTHING_WATCHED: &str = "has watched no future";
@@ -217,7 +217,7 @@ fn a_watchdog_that_watched_a_future_says_nothing_about_it() {
 fn instrument_without_tokio_unstable_warns_once_with_the_cfg_to_add() {
     let _turn = turn();
     capture::install();
-    let watchdog = builder().console(Console::Never).start().expect("watchdog");
+    let watchdog = builder().start().expect("watchdog");
     let mut current = tokio::runtime::Builder::new_current_thread();
     let mut multi = tokio::runtime::Builder::new_multi_thread();
     multi.worker_threads(2);
