@@ -125,10 +125,12 @@ impl Origin {
         // `'static` reference of the type its tag names, and is never freed.
         match self.0 & TAG_MASK {
             TAG_LOCATION => {
+                // SAFETY: tagged by `Origin::location` from a `&'static Location`.
                 let location = unsafe { &*(pointer as *const Location<'static>) };
                 location_info(None, location)
             }
             TAG_SITE => {
+                // SAFETY: tagged by `Origin::site` from a `&'static Site`.
                 let site = unsafe { &*(pointer as *const Site) };
                 OriginInfo {
                     name: Some(site.name.to_owned()),
@@ -138,6 +140,7 @@ impl Origin {
                 }
             }
             TAG_NAMED => {
+                // SAFETY: tagged by `Origin::of_named` from a leaked, never freed entry.
                 let named = unsafe { &*(pointer as *const NamedOrigin) };
                 location_info(Some(named.name.to_string()), named.location)
             }
