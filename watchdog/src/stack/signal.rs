@@ -30,12 +30,12 @@ extern "C" fn on_signal(
             // SAFETY: no other trace runs on this thread now (we interrupted it in user
             // code, and the handler itself is not reentered: the signal is masked while it runs).
             // The lock risk: `trace_unsynchronized` skips backtrace's own lock, and the
-            // closure only stores into preallocated memory. The system unwinder may take the
-            // loader's lock to find an object's unwind tables; if the interrupted code holds
-            // that lock (inside dlopen), the handler waits for it while the thread is stopped.
-            // `warm_up_unwinder` runs the unwinder once at start so its caches exist, and the
-            // scanner never waits on a capture: it reports without a stack after
-            // `capture_timeout`.
+            // closure only stores into preallocated memory, but the system unwinder may call
+            // `dl_iterate_phdr`, which takes the loader's lock: a capture that lands inside
+            // `dlopen`/`dlclose` on this thread is the one case the handler is not
+            // async-signal-safe against. `warm_up_unwinder` runs the unwinder once at start,
+            // and the scanner never waits on a capture (it reports without a stack after
+            // `capture_timeout`).
             unsafe {
                 backtrace::trace_unsynchronized(|frame| {
                     let stored = slot.capture.push(len, frame.ip() as usize);
