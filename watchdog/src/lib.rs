@@ -72,17 +72,19 @@ mod report;
 mod reporter;
 mod scanner;
 mod scope;
+mod settings;
 mod shared;
 mod sinks;
 mod slot;
 mod stack;
 mod summary;
 mod task_id;
+mod thread_identity;
 mod watchdog;
 mod watched;
 
 pub use config::{
-    Builder, Console, DEFAULT_CAPTURE_TIMEOUT, DEFAULT_MAX_REPORTS, DEFAULT_SCAN_INTERVAL,
+    Builder, DEFAULT_CAPTURE_TIMEOUT, DEFAULT_MAX_REPORTS, DEFAULT_SCAN_INTERVAL,
     DEFAULT_THRESHOLD, ENV_ENABLE, ENV_REPORT, ENV_THRESHOLD_MS, MAX_SCAN_INTERVAL,
 };
 pub use error::{Stalls, StartError};
@@ -93,6 +95,7 @@ pub use layer::{WatchLayer, WatchService, MAX_RAW_PATHS};
 #[cfg(feature = "metrics")]
 pub use metrics::{BLOCKED_SECONDS, STALLS_TOTAL};
 pub use report::{Frame, StallReport};
+pub use settings::Console;
 pub use summary::{SiteSummary, Summary};
 pub use watchdog::Watchdog;
 pub use watched::{spawn, spawn_named, WatchExt, Watched};

@@ -9,7 +9,20 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use crate::__private::Site;
+/// A static description of an instrumented code site, written by the attribute macros
+/// (`#[no_blocking]`, `#[blockwatch::main]`, `#[blockwatch::test]`) through
+/// `__private::Site`.
+#[derive(Debug)]
+pub struct Site {
+    /// The function's path (`module_path!()` and its name).
+    pub name: &'static str,
+    /// `file!()` of the function.
+    pub file: &'static str,
+    /// `line!()` of the function.
+    pub line: u32,
+    /// `column!()` of the function.
+    pub column: u32,
+}
 
 const TAG_MASK: usize = 0b11;
 const TAG_LOCATION: usize = 1;

@@ -11,20 +11,8 @@ use crate::scope::{self, NO_SCOPE};
 use crate::watchdog::{Core, Watchdog};
 use crate::watched::Watched;
 
+pub use crate::origin::Site;
 pub use tokio;
-
-/// A static description of an instrumented code site.
-#[derive(Debug)]
-pub struct Site {
-    /// The function's path (`module_path!()` and its name).
-    pub name: &'static str,
-    /// `file!()` of the function.
-    pub file: &'static str,
-    /// `line!()` of the function.
-    pub line: u32,
-    /// `column!()` of the function.
-    pub column: u32,
-}
 
 /// Wraps the body of a `#[no_blocking]` async fn: a stall inside is attributed to
 /// `site` (the innermost wrapper wins). Keeps the current scope.
@@ -54,16 +42,15 @@ impl TestGuard {
     /// the watchdog cannot start: a test must not pass silently unwatched.
     pub fn start(site: &'static Site) -> TestGuard {
         let core = Watchdog::active_core().or_else(|| {
-            let watchdog = TEST_WATCHDOG.get_or_init(|| {
-                match Watchdog::builder().enabled(true).resolve_environment() {
-                    Ok(builder) if !builder.is_enabled() => None,
-                    Ok(builder) => match Watchdog::start_with(builder) {
+            let watchdog =
+                TEST_WATCHDOG.get_or_init(|| match Watchdog::builder().enabled(true).resolve() {
+                    Ok(settings) if !settings.enabled => None,
+                    Ok(settings) => match Watchdog::start_with(settings) {
                         Ok(watchdog) => Some(watchdog),
                         Err(error) => panic!("blockwatch: cannot start the test watchdog: {error}"),
                     },
                     Err(error) => panic!("blockwatch: {error}"),
-                }
-            });
+                });
             watchdog
                 .as_ref()
                 .map(|watchdog| Arc::clone(watchdog.core()))

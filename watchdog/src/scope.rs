@@ -10,9 +10,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::local::LOCAL;
-
-/// Scope 0: no particular owner.
-pub(crate) const NO_SCOPE: u64 = 0;
+pub(crate) use crate::local::NO_SCOPE;
 
 static NEXT_SCOPE: AtomicU64 = AtomicU64::new(1);
 

@@ -5,10 +5,10 @@ use std::io::Write;
 
 use tracing::Level;
 
-use crate::config::{Builder, Callback, Console};
 use crate::error::StartError;
 use crate::notice;
 use crate::report::StallReport;
+use crate::settings::{Callback, Console, Settings};
 use crate::summary::Summary;
 
 /// The report outputs of one watchdog, owned by its reporter thread.
@@ -20,8 +20,8 @@ pub(crate) struct Sinks {
 }
 
 impl Sinks {
-    pub(crate) fn open(builder: &Builder) -> Result<Sinks, StartError> {
-        let json = match &builder.json_path {
+    pub(crate) fn open(settings: &Settings) -> Result<Sinks, StartError> {
+        let json = match &settings.json_path {
             Some(path) => Some(
                 OpenOptions::new()
                     .create(true)
@@ -32,10 +32,10 @@ impl Sinks {
             None => None,
         };
         Ok(Sinks {
-            console: builder.console,
-            tracing: builder.tracing,
+            console: settings.console,
+            tracing: settings.tracing,
             json,
-            callback: builder.callback.clone(),
+            callback: settings.callback.clone(),
         })
     }
 

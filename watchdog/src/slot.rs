@@ -395,9 +395,10 @@ fn claim() -> Option<&'static Slot> {
         std::thread::current().name().map(Arc::from);
     let worker = tokio::runtime::worker_index().map_or(-1, |index| index as i64);
     slot.worker.store(worker, Ordering::Relaxed);
-    slot.tid.store(crate::stack::thread_id(), Ordering::Relaxed);
+    slot.tid
+        .store(crate::thread_identity::thread_id(), Ordering::Relaxed);
     slot.pthread
-        .store(crate::stack::pthread_self(), Ordering::Relaxed);
+        .store(crate::thread_identity::pthread_self(), Ordering::Relaxed);
     slot.in_use.store(true, Ordering::Release);
     Some(slot)
 }
@@ -640,7 +641,7 @@ mod tests {
         arm();
         let _poll = PollGuard::enter(Origin::location(Location::caller()), 0, 0);
         let slot = local_slot().expect("a slot");
-        let found = find_by_tid(crate::stack::thread_id()).expect("found");
+        let found = find_by_tid(crate::thread_identity::thread_id()).expect("found");
         assert!(std::ptr::eq(slot, found));
     }
 }

@@ -36,32 +36,6 @@ pub(crate) const SUPPORTED: bool = cfg!(all(
 ))]
 pub(crate) use signal::{default_signal, install, request_capture, warm_up_unwinder};
 
-/// The kernel id of the calling thread (0 where unsupported).
-pub(crate) fn thread_id() -> i64 {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: gettid has no preconditions.
-        i64::from(unsafe { libc::gettid() })
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
-    }
-}
-
-/// The pthread handle of the calling thread, as a number (0 where unsupported).
-pub(crate) fn pthread_self() -> u64 {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: pthread_self has no preconditions.
-        unsafe { libc::pthread_self() as u64 }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
-    }
-}
-
 #[cfg(not(all(
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")
