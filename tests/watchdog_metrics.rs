@@ -21,12 +21,11 @@ fn hold_until(live: &AtomicBool) {
     }
 }
 
+/// One metric of a snapshot: its name, its labels, its value.
+type Metric = (String, Vec<(String, String)>, DebugValue);
+
 /// The value of `name` whose `site` label starts with `site`, and its `kind` label.
-fn metric<'a>(
-    snapshot: &'a [(String, Vec<(String, String)>, DebugValue)],
-    name: &str,
-    site: &str,
-) -> (String, &'a DebugValue) {
+fn metric<'a>(snapshot: &'a [Metric], name: &str, site: &str) -> (String, &'a DebugValue) {
     let (_, labels, value) = snapshot
         .iter()
         .find(|(key, labels, _)| {
@@ -93,7 +92,7 @@ fn stalls_are_counted_and_timed_by_site_and_kind() {
     });
     assert!(watchdog.flush());
 
-    let snapshot: Vec<_> = snapshotter
+    let snapshot: Vec<Metric> = snapshotter
         .snapshot()
         .into_vec()
         .into_iter()
