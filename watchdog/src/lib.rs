@@ -20,9 +20,15 @@
 //! Blocking that is meant goes through [`block_in_place`], or on the builder's
 //! [`allow`](Builder::allow) list.
 //!
-//! Reports go to `tracing` (target `blockwatch`, WARN), to stderr when no subscriber is
-//! installed, to a JSON-lines file (`BLOCKWATCH_REPORT=path`), to a callback, and to
-//! [`Watchdog::reports`]. Dropping the watchdog emits a [`Summary`].
+//! Reports go to `tracing` (target `blockwatch`, WARN), to stderr when the current
+//! subscriber would not record them, to a JSON-lines file (`BLOCKWATCH_REPORT=path`), to
+//! a callback, to [`Watchdog::reports`], and (feature `metrics`) to the `metrics`
+//! facade. While debug info is still loading, `tracing` and the file get a stall at
+//! once with raw addresses, and an update with the symbolized stack after. Dropping the
+//! watchdog emits a [`Summary`]; a watchdog that watched nothing says so, once.
+//!
+//! Frameworks (feature `tower`): `WatchLayer` watches each request of a tower service,
+//! named by method and route (axum's matched route with feature `axum`).
 //!
 //! Stacks: interrupted system calls keep their meaning (`SA_RESTART`;
 //! `std::thread::sleep` sleeps its full time), but a raw `libc::nanosleep` returns

@@ -20,8 +20,9 @@ pub(crate) type Callback = Arc<dyn Fn(&StallReport) + Send + Sync>;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Console {
-    /// Print to stderr only when no global `tracing` subscriber is installed, so a
-    /// program with no setup at all still sees its reports.
+    /// Print to stderr whenever the current `tracing` subscriber would not record the
+    /// event (target `blockwatch`, at its level), so a program with no subscriber, or
+    /// one filtered at ERROR, still sees its reports and summary.
     #[default]
     Auto,
     /// Always print to stderr.
