@@ -108,7 +108,8 @@ impl TestGuard {
 #[derive(Debug)]
 pub struct MainGuard {
     site: &'static Site,
-    watchdog: Option<Watchdog>,
+    /// Held for its `Drop`: stops the watchdog and emits the summary.
+    _watchdog: Option<Watchdog>,
 }
 
 impl MainGuard {
@@ -128,12 +129,10 @@ impl MainGuard {
                 None
             }
         };
-        MainGuard { site, watchdog }
-    }
-
-    /// The watchdog, when it runs.
-    pub fn watchdog(&self) -> Option<&Watchdog> {
-        self.watchdog.as_ref()
+        MainGuard {
+            site,
+            _watchdog: watchdog,
+        }
     }
 
     /// Builds the runtime, with every task watched under `--cfg tokio_unstable`.
