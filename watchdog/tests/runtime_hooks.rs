@@ -48,7 +48,11 @@ fn plain_tokio_tasks_are_watched_through_the_hooks() {
         let done = watchdog
             .wait_for_report(PATIENCE, |report| ours(report) && !report.still_blocked)
             .expect("a final report of the task");
-        assert_eq!(live.task, format!("task {task_id}"));
+        assert_eq!(
+            live.task,
+            format!("spawned at {}", live.location.as_deref().unwrap()),
+            "named by where it was spawned, not a bare task id"
+        );
         assert!(
             live.location
                 .as_deref()

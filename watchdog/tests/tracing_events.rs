@@ -69,17 +69,31 @@ fn stalls_are_warn_events_with_structured_fields() {
         .expect("a final report");
     drop(watchdog);
     let events = captured.lock().unwrap().clone();
-    let stalls: Vec<_> = events
+    let warnings: Vec<_> = events
         .iter()
         .filter(|(level, _)| *level == Level::WARN)
         .map(|(_, fields)| fields)
+        .collect();
+    // A report sent before symbols were ready is followed by an update (same
+    // stall_key) with the symbolized stack; the updates are not reports of their own.
+    let stalls: Vec<_> = warnings
+        .iter()
+        .filter(|fields| fields["update"] == "false")
         .collect();
     assert_eq!(stalls.len(), 2, "{events:?}");
     let live = stalls[0];
     assert_eq!(live["task"], "traced");
     assert_eq!(live["still_blocked"], "true");
     assert!(live["location"].contains("tracing_events.rs"), "{live:?}");
-    assert!(live["backtrace"].contains("traced_sleep"), "{live:?}");
+    let live_stack = warnings
+        .iter()
+        .find(|fields| fields["still_blocked"] == "true" && fields["symbolized"] == "true")
+        .expect("the symbolized stack of the live report");
+    assert_eq!(live_stack["stall_key"], live["stall_key"]);
+    assert!(
+        live_stack["backtrace"].contains("traced_sleep"),
+        "{live_stack:?}"
+    );
     for field in ["thread", "elapsed_ms", "message"] {
         assert!(live.contains_key(field), "{field} in {live:?}");
     }
