@@ -283,7 +283,11 @@ fn the_engine_survives_every_file_of_the_locked_crates() {
     println!(
         "files with code nested past the engine's depth cap: {}{}",
         t.deep.0,
-        t.deep.1.as_ref().map(|f| format!(" (e.g. {f})")).unwrap_or_default()
+        t.deep
+            .1
+            .as_ref()
+            .map(|f| format!(" (e.g. {f})"))
+            .unwrap_or_default()
     );
     println!(
         "item-by-item findings outside tests/ that the whole-file check does not make: {}",

@@ -269,7 +269,7 @@ fn the_ceiling_keeps_a_foreign_workspace_out() {
         let bounded = Config::discover_within(&dir, &ceiling).unwrap();
         assert_eq!(
             bounded.files,
-            [own.clone()],
+            std::slice::from_ref(&own),
             "ceiling {}",
             ceiling.display()
         );

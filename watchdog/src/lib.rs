@@ -63,6 +63,7 @@ mod origin;
 mod report;
 mod reporter;
 mod scanner;
+mod scans;
 mod scope;
 mod shared;
 mod sinks;
