@@ -283,3 +283,23 @@ fn the_ceiling_keeps_a_foreign_workspace_out() {
     assert_eq!(at_root.files.len(), 2);
     assert!(!at_root.config.is_category_enabled(Category::Fs));
 }
+
+#[test]
+fn the_fuzz_seeds_are_valid_configurations() {
+    // `.ci/run` starts the `config` fuzz target from these: they must stay accepted, so
+    // the fuzzer begins inside the grammar, not at its first error.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/config");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/config") {
+        let path = entry.expect("a seed").path();
+        let text = std::fs::read_to_string(&path).expect("a UTF-8 seed");
+        Config::from_toml_str(&text, Path::new("blockwatch.toml"))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        ["categories_table.toml", "empty.toml", "every_key.toml"]
+    );
+}
