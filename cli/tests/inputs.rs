@@ -244,6 +244,36 @@ fn special_files_named_rs_are_reported_without_blocking_the_scan() {
     assert_eq!(before, snapshot(scratch.path()), "nothing written");
 }
 
+/// A socket and a device named `*.rs` are never opened: both are reported by kind.
+#[cfg(unix)]
+#[test]
+fn sockets_and_devices_named_rs_are_reported_by_kind() {
+    let scratch = Scratch::copy_of("aliases");
+    let src = scratch.path().join("src");
+    let _socket = std::os::unix::net::UnixListener::bind(src.join("sock.rs")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", src.join("zero.rs")).unwrap();
+    let before = snapshot(scratch.path());
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "the good files are still analysed: {report}");
+    assert_eq!(findings(&report).len(), 1);
+    let mut errs = errors(&report);
+    errs.sort();
+    assert_eq!(
+        errs,
+        [
+            (
+                "src/sock.rs".to_string(),
+                "not a regular file (a socket): not read".to_string()
+            ),
+            (
+                "src/zero.rs".to_string(),
+                "not a regular file (a device): not read".to_string()
+            ),
+        ]
+    );
+    assert_eq!(before, snapshot(scratch.path()), "nothing written");
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_file_even_root_cannot_read_is_reported_with_the_os_reason() {

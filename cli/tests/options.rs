@@ -314,3 +314,72 @@ fn opt_in_categories_are_switched_on_from_the_command_line() {
     let (_, report) = json_in(scratch.path(), &["--category", "lock"]);
     assert_eq!(categories(&report), ["lock"]);
 }
+
+#[test]
+fn allow_entries_match_a_chain_by_its_end_and_globs_relative_to_a_member() {
+    // A call that reaches a blocking API through the workspace's own fns is allowed by
+    // naming that API.
+    let scratch = Scratch::new("allow-chain");
+    let config = scratch.path().join("blockwatch.toml");
+    fs::write(
+        &config,
+        "allow = [{ file = \"src/main.rs\", path = \"std::fs::read_to_string\", reason = \"read at startup\" }]\n",
+    )
+    .unwrap();
+    let (code, report) = json_in(&fixture("chains"), &["--config", config.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        [finding(
+            "src/main.rs",
+            14,
+            "sleep",
+            "store::Store::fetch_user"
+        )],
+        "both fs calls end in std::fs::read_to_string"
+    );
+    let allowed: Vec<(&str, u64, &str)> = report["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["file"].as_str().unwrap(),
+                a["line"].as_u64().unwrap(),
+                a["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        allowed,
+        [
+            ("src/main.rs", 12, "read at startup"),
+            ("src/main.rs", 17, "read at startup")
+        ]
+    );
+
+    // In a member's own blockwatch.toml, the glob is relative to the member.
+    let ws = Scratch::copy_of("workspace");
+    fs::write(
+        ws.path().join("crates/app/blockwatch.toml"),
+        "allow = [{ file = \"src/main.rs\", reason = \"the member's own entry\" }]\n",
+    )
+    .unwrap();
+    let (code, report) = json_in(ws.path(), &["--no-tests"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(findings(&report), []);
+    let mut reasons: Vec<(&str, &str)> = report["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["file"].as_str().unwrap(), a["reason"].as_str().unwrap()))
+        .collect();
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        [
+            ("crates/app/src/bin/demo.rs", "the demo blocks on purpose"),
+            ("crates/app/src/main.rs", "the member's own entry"),
+        ]
+    );
+}

@@ -303,3 +303,42 @@ fn the_fuzz_seeds_are_valid_configurations() {
         ["categories_table.toml", "empty.toml", "every_key.toml"]
     );
 }
+
+#[test]
+fn allow_entries_match_prefixes_and_globs_that_do_not_cross_directories() {
+    let c = parse(
+        r#"allow = [
+            { file = "src/*.rs", path = "std::fs::", reason = "fs at the top of src" },
+            { file = "tools/**", reason = "every finding under tools" },
+            { file = "build.rs", path = "std::process::Command::output", reason = "the build script" },
+        ]"#,
+    )
+    .unwrap();
+    let reason = |file: &str, api: &str| c.allows(file, api).map(|a| a.reason.as_str());
+    // A path ending `::` is a prefix of the resolved API.
+    assert_eq!(
+        reason("src/db.rs", "std::fs::read"),
+        Some("fs at the top of src")
+    );
+    assert_eq!(
+        reason("src/db.rs", "std::fs::OpenOptions::open"),
+        Some("fs at the top of src")
+    );
+    assert_eq!(reason("src/db.rs", "std::thread::sleep"), None);
+    // `*` does not cross `/`; `**` does.
+    assert_eq!(reason("src/store/db.rs", "std::fs::read"), None);
+    assert_eq!(
+        reason("tools/gen/main.rs", "std::thread::sleep"),
+        Some("every finding under tools")
+    );
+    // An exact path matches only itself, and a plain file name only that file.
+    assert_eq!(
+        reason("build.rs", "std::process::Command::output"),
+        Some("the build script")
+    );
+    assert_eq!(reason("build.rs", "std::process::Command::status"), None);
+    assert_eq!(
+        reason("sub/build.rs", "std::process::Command::output"),
+        None
+    );
+}
