@@ -18,6 +18,7 @@ fn attribute_tests_run_in_a_controlled_environment() {
         "a_test_that_blocks_fails_with_the_report",
         "test_then_no_blocking",
         "no_blocking_then_test",
+        "start_paused_runs_the_test_on_a_paused_clock",
     ]);
 }
 
@@ -74,4 +75,16 @@ async fn test_then_no_blocking() {
 #[ignore = "run by the test above, in a controlled environment"]
 async fn no_blocking_then_test() {
     tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+#[blockwatch::test(start_paused = true)]
+#[ignore = "run by the test above, in a controlled environment"]
+async fn start_paused_runs_the_test_on_a_paused_clock() {
+    // A paused clock jumps to the next timer when every task is idle: an hour passes
+    // at once, on tokio's clock only.
+    let wall = std::time::Instant::now();
+    let start = tokio::time::Instant::now();
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(start.elapsed().as_secs(), 3600);
+    assert!(wall.elapsed() < Duration::from_secs(3600));
 }

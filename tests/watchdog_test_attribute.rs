@@ -17,6 +17,7 @@ fn watchdog_tests_run_in_a_controlled_environment() {
         "a_stall_in_the_test_body_fails_the_test",
         "a_stall_in_a_spawned_task_fails_the_test",
         "block_in_place_is_not_a_stall",
+        "a_stall_inside_an_annotated_fn_is_reported_under_its_name",
     ]);
 }
 
@@ -68,4 +69,18 @@ async fn block_in_place_is_not_a_stall() {
         .spawn(async { blockwatch::block_in_place(hidden_blocking_helper) }.watched("exempt"));
     handle.await.unwrap();
     runtime.shutdown_background();
+}
+
+/// Checked by `#[no_blocking]` (the helper is sync, so the static check sees nothing)
+/// and watched under its own name.
+#[blockwatch::no_blocking]
+async fn annotated_fn_that_stalls() {
+    hidden_blocking_helper();
+}
+
+#[blockwatch::test]
+#[ignore = "run by the test above, in a controlled environment"]
+#[should_panic(expected = "task `watchdog_test_attribute::annotated_fn_that_stalls`")]
+async fn a_stall_inside_an_annotated_fn_is_reported_under_its_name() {
+    annotated_fn_that_stalls().await;
 }
