@@ -4,6 +4,7 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use common::{findings, json_in, run_in, snapshot, Scratch};
 
@@ -87,7 +88,10 @@ fn bad_files_are_reported_with_path_and_reason_and_the_scan_goes_on() {
 #[test]
 fn unreadable_files_are_reported() {
     use std::os::unix::fs::PermissionsExt;
-    let scratch = Scratch::copy_of("aliases");
+    // Under cargo's target directory, which `nobody` (below) can reach when it can
+    // run the binary there; `$TMPDIR` may be private to root.
+    let scratch = Scratch::new_in(Path::new(env!("CARGO_TARGET_TMPDIR")), "unreadable");
+    common::copy_dir(&common::fixture("aliases"), scratch.path());
     let secret = scratch.path().join("src/secret.rs");
     fs::write(&secret, "fn f() {}\n").unwrap();
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();

@@ -172,8 +172,13 @@ pub struct Scratch(pub PathBuf);
 
 impl Scratch {
     pub fn new(tag: &str) -> Scratch {
+        Scratch::new_in(&std::env::temp_dir(), tag)
+    }
+
+    /// A scratch directory under `base` instead of the temporary directory.
+    pub fn new_in(base: &Path, tag: &str) -> Scratch {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
+        let dir = base.join(format!(
             "{SCRATCH_PREFIX}{tag}-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
