@@ -100,6 +100,14 @@ impl<'a> Planner<'a> {
                 Some(Config::from_toml_str(&text, path).map_err(|e| Fatal(e.to_string()))?)
             }
         };
+        if let Some(ceiling) = &opts.config_root {
+            if !ceiling.is_dir() {
+                return Err(Fatal(format!(
+                    "--config-root {}: not a directory",
+                    ceiling.display()
+                )));
+            }
+        }
         Ok(Planner {
             opts,
             root,

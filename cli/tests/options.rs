@@ -277,6 +277,17 @@ fn config_root_keeps_an_enclosing_workspace_out() {
     let walked = run_unbounded_in(&krate, &["--format", "json"]);
     assert_eq!((walked.code, findings(&walked.json())), (0, vec![]));
 
+    // A ceiling that is not a directory is a usage error, named.
+    let missing = run_unbounded_in(&krate, &["--config-root", "no/such/dir"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("--config-root no/such/dir: not a directory"),
+        "{}",
+        missing.stderr
+    );
+
     // Bounded at the crate (absolute or relative), it does not.
     let vendor = scratch.path().join("vendor");
     for root in [krate.to_str().unwrap(), ".", vendor.to_str().unwrap()] {
