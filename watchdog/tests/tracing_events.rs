@@ -6,9 +6,9 @@ mod support;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use support::{builder, current_thread, PATIENCE};
+use support::{builder, current_thread, StartEnabled, PATIENCE};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -49,8 +49,15 @@ impl Subscriber for Capture {
 
 #[inline(never)]
 fn traced_sleep() {
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(100));
     std::hint::black_box(());
+}
+
+/// Whether a WARN event with `still_blocked = true` has been captured.
+fn live_event_in(captured: &Captured) -> bool {
+    captured.lock().unwrap().iter().any(|(level, fields)| {
+        *level == Level::WARN && fields.get("still_blocked").is_some_and(|v| v == "true")
+    })
 }
 
 #[test]
@@ -58,11 +65,20 @@ fn stalls_are_warn_events_with_structured_fields() {
     let captured = Captured::default();
     tracing::subscriber::set_global_default(Capture(Arc::clone(&captured)))
         .expect("the only subscriber of this test binary");
-    let watchdog = builder().start().expect("watchdog");
+    let watchdog = builder().start_enabled();
+    let during = Arc::clone(&captured);
     current_thread().block_on(async {
-        blockwatch_watchdog::spawn_named("traced", async { traced_sleep() })
-            .await
-            .unwrap();
+        // The stall lasts until its live event has reached the subscriber: the event
+        // is emitted while the task is blocked, not when it ends.
+        blockwatch_watchdog::spawn_named("traced", async move {
+            let start = Instant::now();
+            while !live_event_in(&during) {
+                assert!(start.elapsed() < PATIENCE, "no live event during the stall");
+                traced_sleep();
+            }
+        })
+        .await
+        .unwrap();
     });
     watchdog
         .wait_for_report(PATIENCE, |report| !report.still_blocked)
