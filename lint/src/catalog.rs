@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use crate::Category;
 
 mod builtin;
+pub mod fixes;
 
 /// What the receiver of a method call must look like for a [`Pattern::Method`] to match.
 ///

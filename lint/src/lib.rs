@@ -66,6 +66,7 @@ pub mod catalog;
 pub mod category;
 pub mod config;
 pub mod finding;
+pub mod fix;
 mod macros;
 mod matcher;
 mod matcher_cache;
@@ -88,6 +89,7 @@ pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
 pub use finding::{Certainty, ChainLink, Finding};
+pub use fix::{Applicability, Fix, LocatedFix, Requirement};
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.

@@ -44,6 +44,8 @@ pub struct LocatedFinding {
     pub chain: Vec<ChainLink>,
     /// The primary message (as [`Finding::message`](crate::Finding::message)).
     pub message: String,
+    /// The fix, located (see [`Finding::fix`](crate::Finding::fix)).
+    pub fix: Option<crate::LocatedFix>,
 }
 
 /// A blocking catalog call reached when a fn is called synchronously.
@@ -178,6 +180,7 @@ impl LocatedFinding {
             in_test: finding.in_test,
             chain: finding.chain.clone(),
             message: finding.message(),
+            fix: finding.fix.as_ref().map(crate::Fix::locate),
         }
     }
 }

@@ -17,6 +17,7 @@ const UNIT_RETURNING: &[&str] = &[
     "std::thread::park_timeout",
 ];
 use super::{peel, Analyzer, Marks};
+use crate::fix::{self, Callee, Site};
 use crate::matcher::Hit;
 use crate::resolve::{Resolution, CRATE};
 use crate::summary::{BlockingCall, CallSite};
@@ -48,9 +49,11 @@ impl<'m> Analyzer<'m> {
         end: Span,
         call: String,
         resolved: String,
+        site: Option<Site<'_>>,
     ) {
         match self.ctx.kind {
             Kind::Async => self.findings.push(Finding {
+                fix: site.and_then(|site| fix::build(hit.entry.key(), &site)),
                 span: start,
                 span_end: end,
                 call,
@@ -153,7 +156,7 @@ impl<'m> Analyzer<'m> {
         }
     }
 
-    pub(super) fn handle_call(&mut self, call: &syn::ExprCall, marks: Marks) {
+    pub(super) fn handle_call(&mut self, call_expr: &Expr, call: &syn::ExprCall, marks: Marks) {
         let func = peel(&call.func);
         let mut offloader = false;
         if let Expr::Path(p) = func {
@@ -186,7 +189,19 @@ impl<'m> Analyzer<'m> {
                         if marks.used
                             && hit.certainty == Certainty::Unresolved
                             && UNIT_RETURNING.contains(&hit.entry.key()) => {}
-                    Some((hit, resolved)) => self.report(hit, start, end, text, resolved),
+                    Some((hit, resolved)) => {
+                        let site = Site {
+                            callee: Callee::Path {
+                                first: start,
+                                last: path.segments.last().map_or(start, |s| s.ident.span()),
+                            },
+                            expr: call_expr,
+                            close: end,
+                            awaitable: self.ctx.awaitable,
+                            in_macro: self.macro_depth > 0,
+                        };
+                        self.report(hit, start, end, text, resolved, Some(site))
+                    }
                     None => {
                         let cands = self.candidates(&res);
                         if !cands.is_empty() {
@@ -256,7 +271,7 @@ impl<'m> Analyzer<'m> {
         }
     }
 
-    pub(super) fn handle_method(&mut self, m: &syn::ExprMethodCall, marks: Marks) {
+    pub(super) fn handle_method(&mut self, m_expr: &Expr, m: &syn::ExprMethodCall, marks: Marks) {
         let name = m.method.to_string();
         let start = m.method.span();
         let end = m.paren_token.span.close();
@@ -277,7 +292,18 @@ impl<'m> Analyzer<'m> {
         match hit {
             Some(hit) => {
                 let resolved = hit.entry.key().to_string();
-                self.report(hit, start, end, text, resolved);
+                let ctor = fix::ctor_of(m, |p| match self.resolve(p) {
+                    Resolution::Absolute(segs) => Some(segs),
+                    _ => None,
+                });
+                let site = Site {
+                    callee: Callee::Method { ctor },
+                    expr: m_expr,
+                    close: end,
+                    awaitable: self.ctx.awaitable,
+                    in_macro: self.macro_depth > 0,
+                };
+                self.report(hit, start, end, text, resolved, Some(site));
             }
             None => self.call_site(
                 Vec::new(),
@@ -329,7 +355,7 @@ impl<'m> Analyzer<'m> {
                 entry,
                 certainty: Certainty::Resolved,
             };
-            self.report(hit, start, end, text, resolved);
+            self.report(hit, start, end, text, resolved, None);
         }
     }
 
@@ -394,6 +420,6 @@ impl<'m> Analyzer<'m> {
             certainty: Certainty::Resolved,
         };
         let resolved = entry.key().to_string();
-        self.report(hit, start, end, text, resolved);
+        self.report(hit, start, end, text, resolved, None);
     }
 }
