@@ -65,6 +65,19 @@ pub(crate) struct Options {
     pub(crate) quiet: bool,
     /// Colors for the human format.
     pub(crate) color: ColorChoice,
+    /// What `--fix` / `--diff` / `--allow-dirty` ask for.
+    pub(crate) fix: FixMode,
+}
+
+/// Whether to rewrite the machine-applicable fixes (see `fix/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct FixMode {
+    /// `--fix`: write the fixed files.
+    pub(crate) apply: bool,
+    /// `--diff`: print the patch, write nothing.
+    pub(crate) diff: bool,
+    /// `--allow-dirty`: fix files with uncommitted changes, or outside git.
+    pub(crate) allow_dirty: bool,
 }
 
 impl Default for Options {
@@ -80,6 +93,7 @@ impl Default for Options {
             disable: Vec::new(),
             quiet: false,
             color: ColorChoice::Auto,
+            fix: FixMode::default(),
         }
     }
 }
@@ -140,6 +154,9 @@ OPTIONS:
         --include-tests       report test code under the API's own category
                               (default: scanned, reported under category `test`)
         --color <WHEN>        auto (default), always or never (human format)
+        --fix                 apply the machine-applicable fixes, then report what is left
+        --diff                print the fixes as a patch; write nothing
+        --allow-dirty         let --fix change files with uncommitted changes (or no git)
     -q, --quiet               print findings only: no summary, no notes
     -h, --help                print this help
     -V, --version             print the version
@@ -218,6 +235,9 @@ where
             }
             Long("no-tests") => no_tests = true,
             Long("include-tests") => include_tests = true,
+            Long("fix") => opts.fix.apply = true,
+            Long("diff") => opts.fix.diff = true,
+            Long("allow-dirty") => opts.fix.allow_dirty = true,
             Long("color") => {
                 let value = string_value(&mut parser, "--color")?;
                 opts.color = match value.as_str() {
@@ -251,6 +271,14 @@ where
         return Err(UsageError(format!(
             "category `{c}` is given to both --category and --no-category"
         )));
+    }
+    if opts.fix.apply && opts.fix.diff {
+        return Err(UsageError(
+            "--fix writes the fixes and --diff only prints them: give one of them".into(),
+        ));
+    }
+    if opts.fix.allow_dirty && !opts.fix.apply {
+        return Err(UsageError("--allow-dirty only applies to --fix".into()));
     }
     Ok(Command::Scan(opts))
 }

@@ -421,6 +421,7 @@ impl<'a> Graph<'a> {
                     context: call.context.clone(),
                     chain,
                     message,
+                    fix: None,
                 });
             }
         }

@@ -1,6 +1,6 @@
 //! What the scanner reports, independent of the output format.
 
-use blockwatch_lint::{Category, Certainty, ChainLink, LocatedFinding};
+use blockwatch_lint::{Category, Certainty, ChainLink, LocatedFinding, LocatedFix};
 
 /// One blocking call in async context, located in a scanned file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub(crate) struct Diagnostic {
     pub(crate) chain: Vec<ChainLink>,
     /// The primary message.
     pub(crate) message: String,
+    /// The engine's fix for the call, if it has one (direct findings only).
+    pub(crate) fix: Option<LocatedFix>,
 }
 
 impl Diagnostic {
@@ -90,6 +92,7 @@ impl From<LocatedFinding> for Diagnostic {
             context: f.context,
             chain: f.chain,
             message: f.message,
+            fix: f.fix,
         }
     }
 }

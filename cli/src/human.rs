@@ -233,6 +233,7 @@ mod tests {
             context: "async fn `c`".into(),
             chain: Vec::new(),
             message: "blocking call `std::fs::read(..)` in async fn `c`".into(),
+            fix: None,
         }
     }
 

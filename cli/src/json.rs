@@ -3,7 +3,7 @@
 //! Version 1 is additive-only: new fields may appear, existing fields keep their name,
 //! type and meaning. A breaking change bumps `schema_version`.
 
-use blockwatch_lint::Certainty;
+use blockwatch_lint::{Certainty, LocatedFix};
 use serde_json::{json, Map, Value};
 
 use crate::diagnostic::{Diagnostic, InputError, Report};
@@ -45,11 +45,30 @@ pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
         "replacement": d.replacement,
         "context": d.context,
         "chain": chain,
+        "fix": d.fix.as_ref().map(fix),
     });
     match value {
         Value::Object(map) => map,
         _ => Map::new(),
     }
+}
+
+/// A finding's fix: its applicability, the code after it, what it needs and its edits.
+pub(crate) fn fix(f: &LocatedFix) -> Value {
+    let edits: Vec<Value> = f
+        .edits
+        .iter()
+        .map(|e| {
+            json!({"line": e.line, "column": e.column, "end_line": e.end_line,
+                   "end_column": e.end_column, "text": e.text})
+        })
+        .collect();
+    json!({
+        "applicability": f.applicability.name(),
+        "code": f.code,
+        "requires": {"crate": f.requires.krate, "feature": f.requires.feature},
+        "edits": edits,
+    })
 }
 
 fn error(e: &InputError) -> Value {

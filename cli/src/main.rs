@@ -8,6 +8,7 @@
 mod args;
 mod callgraph;
 mod diagnostic;
+mod fix;
 mod human;
 mod json;
 mod manifest;
@@ -47,7 +48,14 @@ fn main() -> ExitCode {
             print(&format!("cargo-blockwatch {}\n", env!("CARGO_PKG_VERSION")));
             ExitCode::SUCCESS
         }
-        Command::Scan(opts) => ExitCode::from(scan_and_report(&opts)),
+        Command::Scan(opts) => {
+            if opts.fix.apply || opts.fix.diff {
+                if let Some(code) = fix::run(&opts) {
+                    return ExitCode::from(code);
+                }
+            }
+            ExitCode::from(scan_and_report(&opts))
+        }
     }
 }
 
