@@ -18,6 +18,10 @@ pub(crate) enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// rustc's JSON diagnostics, one per line (`--message-format json`).
+    RustcJson,
 }
 
 /// How findings in test code (`#[cfg(test)]`, `#[test]` fns, `tests/`) are reported.
@@ -141,7 +145,10 @@ ARGS:
                 of .rs files, or .rs files. Default: the current directory.
 
 OPTIONS:
-    -f, --format <FORMAT>     human (default), json or sarif
+    -f, --format <FORMAT>     human (default), json, sarif or github (workflow
+                              commands: annotations on the pull request)
+        --message-format json rustc's JSON diagnostics, one per line, with the fixes
+                              as suggestions (editors, rustfix)
     -o, --output <FILE>       write the report to FILE instead of stdout
     -c, --config <FILE>       a blockwatch.toml (or Cargo.toml with
                               [package.metadata.blockwatch]) merged over the
@@ -199,9 +206,22 @@ where
                     "human" => Format::Human,
                     "json" => Format::Json,
                     "sarif" => Format::Sarif,
+                    "github" => Format::Github,
                     other => {
                         return Err(UsageError(format!(
-                            "invalid value `{other}` for --format; expected human, json or sarif"
+                            "invalid value `{other}` for --format; expected human, json, sarif or github"
+                        )))
+                    }
+                };
+            }
+            Long("message-format") => {
+                let value = string_value(&mut parser, "--message-format")?;
+                opts.format = match value.as_str() {
+                    "json" => Format::RustcJson,
+                    "human" | "short" => Format::Human,
+                    other => {
+                        return Err(UsageError(format!(
+                            "invalid value `{other}` for --message-format; expected json or human"
                         )))
                     }
                 };

@@ -9,6 +9,7 @@ mod args;
 mod callgraph;
 mod diagnostic;
 mod fix;
+mod github;
 mod human;
 mod json;
 mod manifest;
@@ -16,6 +17,7 @@ mod modtree;
 mod nesting;
 mod pool;
 mod rules;
+mod rustc_json;
 mod sarif;
 mod scan;
 mod source;
@@ -95,6 +97,8 @@ fn scan_and_report(opts: &Options) -> u8 {
         Format::Human => human::render(&report, &root, color, opts.quiet),
         Format::Json => json::render(&report, &root),
         Format::Sarif => sarif::render(&report, &root),
+        Format::Github => github::render(&report, opts.quiet),
+        Format::RustcJson => rustc_json::render(&report, &root),
     };
     // Input errors always go to stderr: they change the exit code, even with --quiet.
     if !report.errors.is_empty() {

@@ -60,6 +60,37 @@ fn artifact(file: &str) -> Value {
     }
 }
 
+/// A finding's fix as a SARIF `fix`: one artifact change with a replacement per edit
+/// (an insertion deletes an empty region).
+fn sarif_fix(file: &str, fix: &blockwatch_lint::LocatedFix) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.line,
+                    "startColumn": e.column,
+                    "endLine": e.end_line,
+                    "endColumn": e.end_column,
+                },
+                "insertedContent": {"text": e.text},
+            })
+        })
+        .collect();
+    let how = match fix.applicability {
+        blockwatch_lint::Applicability::MachineApplicable => "applied by `cargo blockwatch --fix`",
+        _ => "a suggestion to review",
+    };
+    json!({
+        "description": {"text": format!("Use `{}` ({how}).", fix.code)},
+        "artifactChanges": [{
+            "artifactLocation": artifact(file),
+            "replacements": replacements,
+        }],
+    })
+}
+
 fn result(
     report: &Report,
     rules: &[Rule],
@@ -130,6 +161,10 @@ fn result(
     });
     if !related.is_empty() {
         value["relatedLocations"] = Value::Array(related);
+    }
+    if let Some(fix) = &d.fix {
+        value["fixes"] = json!([sarif_fix(&d.file, fix)]);
+        value["properties"]["fixApplicability"] = json!(fix.applicability.name());
     }
     if let Some(reason) = suppression {
         value["suppressions"] = json!([{"kind": "external", "justification": reason}]);
