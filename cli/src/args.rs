@@ -71,6 +71,10 @@ pub(crate) struct Options {
     pub(crate) color: ColorChoice,
     /// What `--fix` / `--diff` / `--allow-dirty` ask for.
     pub(crate) fix: FixMode,
+    /// `--baseline FILE`: findings recorded in FILE do not count.
+    pub(crate) baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: record today's findings in FILE.
+    pub(crate) write_baseline: Option<PathBuf>,
 }
 
 /// Whether to rewrite the machine-applicable fixes (see `fix/`).
@@ -98,6 +102,8 @@ impl Default for Options {
             quiet: false,
             color: ColorChoice::Auto,
             fix: FixMode::default(),
+            baseline: None,
+            write_baseline: None,
         }
     }
 }
@@ -164,6 +170,9 @@ OPTIONS:
         --fix                 apply the machine-applicable fixes, then report what is left
         --diff                print the fixes as a patch; write nothing
         --allow-dirty         let --fix change files with uncommitted changes (or no git)
+        --write-baseline <FILE>  record today's findings in FILE (exit 0)
+        --baseline <FILE>     fail only on findings not recorded in FILE; list the
+                              entries of FILE that are no longer found
     -q, --quiet               print findings only: no summary, no notes
     -h, --help                print this help
     -V, --version             print the version
@@ -258,6 +267,8 @@ where
             Long("fix") => opts.fix.apply = true,
             Long("diff") => opts.fix.diff = true,
             Long("allow-dirty") => opts.fix.allow_dirty = true,
+            Long("baseline") => opts.baseline = Some(parser.value()?.into()),
+            Long("write-baseline") => opts.write_baseline = Some(parser.value()?.into()),
             Long("color") => {
                 let value = string_value(&mut parser, "--color")?;
                 opts.color = match value.as_str() {

@@ -6,8 +6,10 @@
 //! module paths across files, and sync helpers that block, called from async code.
 
 mod args;
+mod baseline;
 mod callgraph;
 mod diagnostic;
+mod fingerprint;
 mod fix;
 mod github;
 mod human;
@@ -85,13 +87,44 @@ fn use_color(opts: &Options) -> bool {
 }
 
 fn scan_and_report(opts: &Options) -> u8 {
-    let (report, root) = match scan::run(opts) {
+    let (mut report, root) = match scan::run(opts) {
         Ok(done) => done,
         Err(scan::Fatal(message)) => {
             print_err(&format!("error: {message}\n"));
             return EXIT_USAGE;
         }
     };
+    if let Some(path) = &opts.write_baseline {
+        if let Err(e) = std::fs::write(path, baseline::document(&report)) {
+            print_err(&format!("error: cannot write {}: {e}\n", path.display()));
+            return EXIT_USAGE;
+        }
+        print_err(&format!(
+            "blockwatch: wrote {} {} to the baseline {}\n",
+            report.findings.len(),
+            if report.findings.len() == 1 {
+                "finding"
+            } else {
+                "findings"
+            },
+            path.display()
+        ));
+        // Recorded findings are accepted from now on, this run included.
+        let entries = baseline::entries(&report);
+        baseline::apply(&mut report, &entries, path);
+    }
+    if let Some(path) = &opts.baseline {
+        match baseline::read(path) {
+            Ok(entries) => {
+                let stale = baseline::apply(&mut report, &entries, path);
+                print_err(&baseline::stale_note(&stale, path));
+            }
+            Err(message) => {
+                print_err(&format!("error: {message}\n"));
+                return EXIT_USAGE;
+            }
+        }
+    }
     let color = use_color(opts);
     let text = match opts.format {
         Format::Human => human::render(&report, &root, color, opts.quiet),
