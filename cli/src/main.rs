@@ -16,6 +16,7 @@ mod human;
 mod json;
 mod manifest;
 mod modtree;
+mod nested_packages;
 mod nesting;
 mod pool;
 mod rules;
@@ -23,6 +24,7 @@ mod rustc_json;
 mod sarif;
 mod scan;
 mod source;
+mod vacuous;
 mod walk;
 
 use std::io::{IsTerminal, Write};

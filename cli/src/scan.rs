@@ -176,6 +176,9 @@ impl<'a> Planner<'a> {
                 self.add_cargo_dir(&abs);
             } else {
                 self.add_plain_dir(&abs);
+                for nested in crate::nested_packages::manifest_dirs(&abs, &self.filter()) {
+                    self.add_cargo_dir(&nested);
+                }
             }
         } else {
             let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -515,6 +518,12 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
         mut errors,
         ..
     } = plan;
+    if sources.is_empty() && errors.is_empty() {
+        return Err(Fatal(crate::vacuous::explain(
+            &opts.paths,
+            !opts.exclude.is_empty(),
+        )));
+    }
 
     // 1. Analyse every file with the module path its location suggests.
     let mut placements: Vec<Placement> = sources.iter().map(|s| s.guess.clone()).collect();
