@@ -75,6 +75,9 @@ pub(crate) struct Options {
     pub(crate) baseline: Option<PathBuf>,
     /// `--write-baseline FILE`: record today's findings in FILE.
     pub(crate) write_baseline: Option<PathBuf>,
+    /// `--group site`: one entry per call site in the human and GitHub formats, instead
+    /// of one per blocking leaf.
+    pub(crate) group_by_site: bool,
 }
 
 /// Whether to rewrite the machine-applicable fixes (see `fix/`).
@@ -104,6 +107,7 @@ impl Default for Options {
             fix: FixMode::default(),
             baseline: None,
             write_baseline: None,
+            group_by_site: false,
         }
     }
 }
@@ -170,6 +174,8 @@ OPTIONS:
         --fix                 apply the machine-applicable fixes, then report what is left
         --diff                print the fixes as a patch; write nothing
         --allow-dirty         let --fix change files with uncommitted changes (or no git)
+        --group <leaf|site>   human and github formats: one entry per blocking leaf
+                              reached from async code (default), or per call site
         --write-baseline <FILE>  record today's findings in FILE (exit 0)
         --baseline <FILE>     fail only on findings not recorded in FILE; list the
                               entries of FILE that are no longer found
@@ -268,6 +274,18 @@ where
             Long("diff") => opts.fix.diff = true,
             Long("allow-dirty") => opts.fix.allow_dirty = true,
             Long("baseline") => opts.baseline = Some(parser.value()?.into()),
+            Long("group") => {
+                let value = string_value(&mut parser, "--group")?;
+                opts.group_by_site = match value.as_str() {
+                    "leaf" => false,
+                    "site" => true,
+                    other => {
+                        return Err(UsageError(format!(
+                            "invalid value `{other}` for --group; expected leaf or site"
+                        )))
+                    }
+                };
+            }
             Long("write-baseline") => opts.write_baseline = Some(parser.value()?.into()),
             Long("color") => {
                 let value = string_value(&mut parser, "--color")?;

@@ -19,7 +19,8 @@ pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn command(level: &str, properties: &[(&str, String)], message: &str) -> String {
+/// One workflow command: `::level k=v,..::message`, escaped.
+pub(crate) fn annotation(level: &str, properties: &[(&str, String)], message: &str) -> String {
     let props: Vec<String> = properties
         .iter()
         .map(|(k, v)| format!("{k}={}", escape_property(v)))
@@ -57,7 +58,7 @@ fn finding(report: &Report, d: &Diagnostic, level: &str) -> String {
         ("endColumn", d.end_column.to_string()),
         ("title", format!("blockwatch/{}", report.category_name(d))),
     ];
-    command(level, &properties, &body(d))
+    annotation(level, &properties, &body(d))
 }
 
 fn error(e: &InputError) -> String {
@@ -69,21 +70,23 @@ fn error(e: &InputError) -> String {
         properties.push(("col", column.to_string()));
     }
     properties.push(("title", "blockwatch: input not scanned".to_string()));
-    command("error", &properties, &e.message)
+    annotation("error", &properties, &e.message)
 }
 
-/// Renders the report as workflow commands, then the summary line (unless `quiet`).
-pub(crate) fn render(report: &Report, quiet: bool) -> String {
+/// The annotation of one reported finding: an error for resolved and transitive
+/// findings, a warning for the others.
+pub(crate) fn finding_annotation(report: &Report, d: &Diagnostic) -> String {
+    let level = match d.certainty {
+        blockwatch_lint::Certainty::Resolved | blockwatch_lint::Certainty::Transitive => "error",
+        _ => "warning",
+    };
+    finding(report, d, level)
+}
+
+/// What follows the findings: input errors, then (unless `quiet`) allowed findings as
+/// notices and the summary line.
+pub(crate) fn tail(report: &Report, quiet: bool) -> String {
     let mut out = String::new();
-    for d in &report.findings {
-        let level = match d.certainty {
-            blockwatch_lint::Certainty::Resolved | blockwatch_lint::Certainty::Transitive => {
-                "error"
-            }
-            _ => "warning",
-        };
-        out.push_str(&finding(report, d, level));
-    }
     for e in &report.errors {
         out.push_str(&error(e));
     }
@@ -100,6 +103,17 @@ pub(crate) fn render(report: &Report, quiet: bool) -> String {
     out
 }
 
+/// Renders the report as workflow commands, one per finding (`--group site`).
+pub(crate) fn render(report: &Report, quiet: bool) -> String {
+    let mut out: String = report
+        .findings
+        .iter()
+        .map(|d| finding_annotation(report, d))
+        .collect();
+    out.push_str(&tail(report, quiet));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,7 +126,7 @@ mod tests {
             "50%25 a%0D%0Ab%3A c%2C d"
         );
         assert_eq!(
-            command(
+            annotation(
                 "error",
                 &[("file", "a,b:c.rs".into()), ("line", "3".into())],
                 "x\ny"

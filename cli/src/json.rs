@@ -85,16 +85,25 @@ pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
             .or_insert(json!(0));
         *entry = json!(entry.as_u64().unwrap_or(0) + 1);
     }
+    // The key shared by the findings that one blocking leaf causes (see grouping.rs).
+    let (finding_groups, allowed_groups) = crate::grouping::keys(report);
     let findings: Vec<Value> = report
         .findings
         .iter()
-        .map(|d| Value::Object(finding(report, d)))
+        .zip(finding_groups)
+        .map(|(d, group)| {
+            let mut map = finding(report, d);
+            map.insert("group".into(), json!(group));
+            Value::Object(map)
+        })
         .collect();
     let allowed: Vec<Value> = report
         .allowed
         .iter()
-        .map(|a| {
+        .zip(allowed_groups)
+        .map(|(a, group)| {
             let mut map = finding(report, &a.diagnostic);
+            map.insert("group".into(), json!(group));
             map.insert("reason".into(), json!(a.reason));
             Value::Object(map)
         })

@@ -12,6 +12,7 @@ mod diagnostic;
 mod fingerprint;
 mod fix;
 mod github;
+mod grouping;
 mod human;
 mod json;
 mod manifest;
@@ -129,10 +130,12 @@ fn scan_and_report(opts: &Options) -> u8 {
     }
     let color = use_color(opts);
     let text = match opts.format {
-        Format::Human => human::render(&report, &root, color, opts.quiet),
+        Format::Human if opts.group_by_site => human::render(&report, &root, color, opts.quiet),
+        Format::Human => grouping::render_human(&report, &root, color, opts.quiet),
         Format::Json => json::render(&report, &root),
         Format::Sarif => sarif::render(&report, &root),
-        Format::Github => github::render(&report, opts.quiet),
+        Format::Github if opts.group_by_site => github::render(&report, opts.quiet),
+        Format::Github => grouping::render_github(&report, opts.quiet),
         Format::RustcJson => rustc_json::render(&report, &root),
     };
     // Input errors always go to stderr: they change the exit code, even with --quiet.

@@ -84,6 +84,7 @@ fn result(
     rules: &[Rule],
     d: &Diagnostic,
     fingerprint: &str,
+    group: &str,
     suppression: Option<&str>,
 ) -> Value {
     let category = report.category_name(d);
@@ -126,7 +127,10 @@ fn result(
                 },
             },
         }],
-        "partialFingerprints": {"blockwatchFinding/v1": fingerprint},
+        "partialFingerprints": {
+            "blockwatchFinding/v1": fingerprint,
+            "blockwatchGroup/v1": group,
+        },
         "properties": {
             "category": category,
             "apiCategory": d.category.name(),
@@ -171,13 +175,27 @@ pub(crate) fn render(report: &Report, root: &Path) -> String {
 
     // Line-insensitive identities (see fingerprint.rs): code scanning and baselines
     // match findings by them.
+    // The group key is shared by the results one blocking leaf causes (grouping.rs).
     let (finding_fps, allowed_fps) = crate::fingerprint::of_report(report);
+    let (finding_groups, allowed_groups) = crate::grouping::keys(report);
     let mut results: Vec<Value> = Vec::new();
-    for (d, fp) in report.findings.iter().zip(&finding_fps) {
-        results.push(result(report, &rules, d, fp, None));
+    for ((d, fp), group) in report
+        .findings
+        .iter()
+        .zip(&finding_fps)
+        .zip(&finding_groups)
+    {
+        results.push(result(report, &rules, d, fp, group, None));
     }
-    for (a, fp) in report.allowed.iter().zip(&allowed_fps) {
-        results.push(result(report, &rules, &a.diagnostic, fp, Some(&a.reason)));
+    for ((a, fp), group) in report.allowed.iter().zip(&allowed_fps).zip(&allowed_groups) {
+        results.push(result(
+            report,
+            &rules,
+            &a.diagnostic,
+            fp,
+            group,
+            Some(&a.reason),
+        ));
     }
 
     let notifications: Vec<Value> = report

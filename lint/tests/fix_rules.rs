@@ -174,3 +174,11 @@ fn nested_calls_get_disjoint_edits() {
         ]
     );
 }
+
+#[test]
+fn command_chain_written_in_full_is_fixed_too() {
+    let src = "async fn f() { std::process::Command::new(\"ls\").status(); }";
+    let (code, applicability, _) = fixes(src)[0].clone().expect("a fix");
+    assert_eq!(code, "tokio::process::Command::new(\"ls\").status().await");
+    assert_eq!(applicability, Applicability::MachineApplicable);
+}

@@ -293,7 +293,7 @@ impl<'m> Analyzer<'m> {
             Some(hit) => {
                 let resolved = hit.entry.key().to_string();
                 let ctor = fix::ctor_of(m, |p| match self.resolve(p) {
-                    Resolution::Absolute(segs) => Some(segs),
+                    Resolution::Absolute(segs) | Resolution::Unknown(segs) => Some(segs),
                     _ => None,
                 });
                 let site = Site {
