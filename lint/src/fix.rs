@@ -5,8 +5,8 @@
 use proc_macro2::Span;
 use syn::Expr;
 
-use crate::catalog::fixes::{rule_for, Rewrite};
-pub use crate::catalog::fixes::{Applicability, Requirement};
+use crate::catalog::fixes::rule_for;
+pub use crate::catalog::fixes::{Applicability, Requirement, Rewrite};
 
 /// Which source text an [`Edit`] replaces.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +56,8 @@ pub struct Fix {
     pub code: String,
     /// The crate and feature the new code needs.
     pub requires: Requirement,
+    /// The rule's rewrite: [`Rewrite::SpawnBlocking`] when the API has no rule of its own.
+    pub rewrite: Rewrite,
 }
 
 /// An [`Edit`] located by line and column.
@@ -169,6 +171,9 @@ pub(crate) fn build(key: &str, site: &Site<'_>) -> Option<Fix> {
         return None;
     }
     let rule = rule_for(key);
+    if rule.rewrite == Rewrite::Manual {
+        return None;
+    }
     let written = render(site.expr);
     let replace = |first: Span, last: Span, text: &str| Edit {
         range: EditRange::Replace { first, last },
@@ -186,6 +191,11 @@ pub(crate) fn build(key: &str, site: &Site<'_>) -> Option<Fix> {
             Some((replace(ctor.first, ctor.last, ty), format!("{ty}{rest}")))
         }
         _ => None,
+    };
+    let rewrite = if own.is_some() {
+        rule.rewrite
+    } else {
+        Rewrite::SpawnBlocking
     };
     let (edits, code, applicability, requires) = match own {
         Some((edit, code)) => {
@@ -227,6 +237,7 @@ pub(crate) fn build(key: &str, site: &Site<'_>) -> Option<Fix> {
         edits,
         code,
         requires,
+        rewrite,
     })
 }
 

@@ -53,6 +53,9 @@ pub enum Rewrite {
     /// `Result<_, JoinError>` and its borrows must become owned values, so it is always
     /// a suggestion.
     SpawnBlocking,
+    /// No rewrite: the catalog's replacement is advice for a person (a lock guard
+    /// cannot leave the blocking pool).
+    Manual,
 }
 
 /// A crate (and one of its features) the rewritten code needs.
@@ -298,6 +301,20 @@ pub const RULES: &[FixRule] = &[
         CallPath("tokio::net::UnixStream::connect"),
         Suggest,
         TOKIO_NET,
+    ),
+    // The guard is not `Send`: it cannot come back from `spawn_blocking`.
+    row("std::sync::Mutex::lock", Rewrite::Manual, Suggest, TOKIO_RT),
+    row(
+        "std::sync::RwLock::read",
+        Rewrite::Manual,
+        Suggest,
+        TOKIO_RT,
+    ),
+    row(
+        "std::sync::RwLock::write",
+        Rewrite::Manual,
+        Suggest,
+        TOKIO_RT,
     ),
 ];
 
