@@ -241,21 +241,26 @@ pub(crate) fn build(key: &str, site: &Site<'_>) -> Option<Fix> {
     })
 }
 
-/// The first token of an expression, for an insertion before it.
-fn first_token(e: &Expr) -> Span {
-    match e {
-        Expr::MethodCall(m) => first_token(&m.receiver),
-        Expr::Call(c) => first_token(&c.func),
-        Expr::Field(f) => first_token(&f.base),
-        Expr::Try(t) => first_token(&t.expr),
-        Expr::Await(a) => first_token(&a.base),
-        Expr::Index(i) => first_token(&i.expr),
-        Expr::Path(p) => match (&p.path.leading_colon, p.path.segments.first()) {
-            (Some(c), _) => c.spans[0],
-            (None, Some(s)) => s.ident.span(),
-            (None, None) => syn::spanned::Spanned::span(e),
-        },
-        _ => syn::spanned::Spanned::span(e),
+/// The first token of an expression, for an insertion before it. A loop, not recursion:
+/// method chains can be thousands of calls long.
+fn first_token(mut e: &Expr) -> Span {
+    loop {
+        e = match e {
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Call(c) => &c.func,
+            Expr::Field(f) => &f.base,
+            Expr::Try(t) => &t.expr,
+            Expr::Await(a) => &a.base,
+            Expr::Index(i) => &i.expr,
+            Expr::Path(p) => {
+                return match (&p.path.leading_colon, p.path.segments.first()) {
+                    (Some(c), _) => c.spans[0],
+                    (None, Some(s)) => s.ident.span(),
+                    (None, None) => syn::spanned::Spanned::span(e),
+                }
+            }
+            _ => return syn::spanned::Spanned::span(e),
+        };
     }
 }
 
@@ -271,10 +276,22 @@ fn args_text(paren: &syn::token::Paren, empty: bool) -> String {
         .unwrap_or_else(|| "(..)".to_string())
 }
 
+/// How deep [`render`] rebuilds an expression before writing `..`: it recurses, and
+/// method chains can be thousands of calls long.
+const MAX_RENDER_DEPTH: usize = 32;
+
 /// The expression as written, for the code of a fix: calls, method chains, paths,
 /// fields and `?` are rebuilt from their parts (argument lists from the source), the rest
 /// is `..`.
 fn render(e: &Expr) -> String {
+    render_at(e, 0)
+}
+
+fn render_at(e: &Expr, depth: usize) -> String {
+    if depth > MAX_RENDER_DEPTH {
+        return "..".to_string();
+    }
+    let render = |e: &Expr| render_at(e, depth + 1);
     match e {
         Expr::Path(p) if p.qself.is_none() => {
             let mut s = String::new();

@@ -182,3 +182,68 @@ fn command_chain_written_in_full_is_fixed_too() {
     assert_eq!(code, "tokio::process::Command::new(\"ls\").status().await");
     assert_eq!(applicability, Applicability::MachineApplicable);
 }
+
+#[test]
+fn long_chains_are_rendered_shortened_without_deep_recursion() {
+    // 60 calls under the blocking one (the receiver is still followed): the code is
+    // shortened, the edits stay exact.
+    let chain = ".arg(\"x\")".repeat(60);
+    let src = format!("async fn f(c: std::process::Command) {{ c{chain}.output(); }}");
+    let found = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let file: syn::File = syn::parse_str(&src).expect("parses");
+            check_file(&file, &Config::default())
+                .iter()
+                .map(|f| {
+                    LocatedFinding::new("a.rs", f)
+                        .fix
+                        .map(|x| (x.code, x.edits.len()))
+                })
+                .collect::<Vec<_>>()
+        })
+        .expect("spawn")
+        .join()
+        .expect("no panic");
+    let code = found[0].clone().expect("a fix");
+    assert!(
+        code.0
+            .starts_with("tokio::task::spawn_blocking(move || ..."),
+        "{}",
+        &code.0[..80]
+    );
+    assert!(code.0.ends_with(".arg(\"x\").output()).await"));
+    assert_eq!(code.1, 2);
+}
+
+#[test]
+fn a_fix_on_a_call_thousands_of_calls_long_stays_shallow() {
+    // `.join()` matches any receiver: the finding sits on top of a 5,000-call chain
+    // (syn parses a chain without recursing; the engine's walk is capped at MAX_DEPTH).
+    // Rendering the fix's code must not recurse down the chain: 2 MiB of stack do.
+    let src = format!("async fn f(h: H) {{ h{}.join(); }}", ".a()".repeat(5000));
+    let found = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let file: syn::File = syn::parse_str(&src).expect("parses");
+            let findings = check_file(&file, &Config::default());
+            let code = findings
+                .first()
+                .and_then(|f| f.fix.as_ref())
+                .map(|f| f.code.clone());
+            // Dropping the tree recurses down the chain: leak it, the test ends here.
+            std::mem::forget(file);
+            std::mem::forget(findings);
+            code
+        })
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow");
+    let a = ".a()".repeat(32);
+    assert_eq!(
+        found,
+        Some(format!(
+            "tokio::task::spawn_blocking(move || ..{a}.join()).await"
+        ))
+    );
+}
