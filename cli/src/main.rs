@@ -138,6 +138,14 @@ fn scan_and_report(opts: &Options) -> u8 {
         Format::Github => grouping::render_github(&report, opts.quiet),
         Format::RustcJson => rustc_json::render(&report, &root),
     };
+    let text = if opts.format == Format::Human && !opts.quiet {
+        // Before the summary line, which stays last.
+        let note = fix::note(&report, &root);
+        let summary_at = text.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+        format!("{}{note}{}", &text[..summary_at], &text[summary_at..])
+    } else {
+        text
+    };
     // Input errors always go to stderr: they change the exit code, even with --quiet.
     if !report.errors.is_empty() {
         let stderr_color = color && std::io::stderr().is_terminal();

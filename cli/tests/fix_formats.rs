@@ -204,3 +204,18 @@ fn sarif_results_carry_their_fix() {
         .expect("the finding inside println!");
     assert_eq!(in_macro["properties"]["fixApplicability"], "MaybeIncorrect");
 }
+
+#[test]
+fn human_format_says_how_many_findings_fix_would_rewrite() {
+    let out = blockwatch(Path::new(FIXABLE), &["."]);
+    let text = stdout(&out);
+    assert!(
+        text.ends_with(
+            "blockwatch: 6 findings have a fix that `cargo blockwatch --fix` applies (`--diff` shows them)\n\
+             blockwatch: 7 findings in 2 files scanned (fs: 5, process: 1, sleep: 1)\n"
+        ),
+        "{text}"
+    );
+    let quiet = stdout(&blockwatch(Path::new(FIXABLE), &["-q", "."]));
+    assert!(!quiet.contains("cargo blockwatch --fix"), "{quiet}");
+}

@@ -86,6 +86,18 @@ fn plan<'r>(report: &'r Report, root: &Path) -> (Vec<FilePlan<'r>>, Vec<String>)
     (plans, notes)
 }
 
+/// The line the human format prints before its summary when `--fix` would change
+/// something: how many findings it fixes. Empty when there are none.
+pub(crate) fn note(report: &Report, root: &Path) -> String {
+    let (plans, _) = plan(report, root);
+    let n: usize = plans.iter().map(|p| p.findings.len()).sum();
+    match n {
+        0 => String::new(),
+        1 => "blockwatch: 1 finding has a fix that `cargo blockwatch --fix` applies (`--diff` shows it)\n".to_string(),
+        n => format!("blockwatch: {n} findings have a fix that `cargo blockwatch --fix` applies (`--diff` shows them)\n"),
+    }
+}
+
 /// Applies one file's plan in memory.
 fn fix_file<'r>(root: &Path, plan: FilePlan<'r>) -> Result<FileResult<'r>, String> {
     let path = root.join(&plan.rel);
