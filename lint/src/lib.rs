@@ -53,6 +53,14 @@
 //! - Findings in `#[cfg(test)]` modules and `#[test]`/`#[tokio::test]` fns have
 //!   `in_test` set.
 //!
+//! # Fixes
+//!
+//! A finding on a call where `.await` can be written carries a [`Fix`]: edits (spans
+//! and text), the code after them, whether it is machine-applicable, and the crate
+//! feature it needs. How each API is rewritten is data, the fix rules of
+//! [`catalog::fixes`]; APIs without a rule get the `spawn_blocking` wrapper as a
+//! suggestion.
+//!
 //! # Limits
 //!
 //! The walk descends at most [`MAX_DEPTH`] nested expressions, blocks and items; code

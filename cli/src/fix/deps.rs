@@ -25,15 +25,9 @@ impl Dependencies {
     /// Whether code of this package may use what `req` names; `dev` for code built only
     /// for tests, examples and benches.
     pub(crate) fn satisfy(&self, req: &Requirement, dev: bool) -> bool {
-        let lists = if dev {
-            [&self.normal, &self.dev]
-        } else {
-            [&self.normal, &self.normal]
-        };
-        lists.iter().any(|list| {
-            list.iter().any(|(name, features)| {
-                name == req.krate && (features.contains(req.feature) || features.contains("full"))
-            })
+        let dev_list: &[(String, BTreeSet<String>)] = if dev { &self.dev } else { &[] };
+        self.normal.iter().chain(dev_list).any(|(name, features)| {
+            name == req.krate && (features.contains(req.feature) || features.contains("full"))
         })
     }
 }
