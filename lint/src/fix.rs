@@ -165,8 +165,10 @@ pub(crate) struct Site<'a> {
     pub in_macro: bool,
 }
 
-/// The fix for a call to catalog key `key` at `site`, if the site allows one.
-pub(crate) fn build(key: &str, site: &Site<'_>) -> Option<Fix> {
+/// The fix for a call to catalog key `key` at `site`, if the site allows one. A call
+/// whose name was not resolved (`certain` unset) may be something else of the same name:
+/// its fix is only a suggestion.
+pub(crate) fn build(key: &str, site: &Site<'_>, certain: bool) -> Option<Fix> {
     if !site.awaitable {
         return None;
     }
@@ -227,7 +229,7 @@ pub(crate) fn build(key: &str, site: &Site<'_>) -> Option<Fix> {
             (edits, code, spawn.applicability, spawn.requires)
         }
     };
-    let applicability = if site.in_macro {
+    let applicability = if site.in_macro || !certain {
         Applicability::MaybeIncorrect
     } else {
         applicability

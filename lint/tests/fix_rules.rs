@@ -247,3 +247,13 @@ fn a_fix_on_a_call_thousands_of_calls_long_stays_shallow() {
         ))
     );
 }
+
+#[test]
+fn an_unresolved_name_gets_a_suggestion_only() {
+    // No `use` says which `thread` this is: it could be the project's own module.
+    let (code, applicability, _) = fixes("async fn f() { thread::sleep(d); }")[0]
+        .clone()
+        .expect("a fix");
+    assert_eq!(code, "tokio::time::sleep(d).await");
+    assert_eq!(applicability, Applicability::MaybeIncorrect);
+}

@@ -53,7 +53,13 @@ impl<'m> Analyzer<'m> {
     ) {
         match self.ctx.kind {
             Kind::Async => self.findings.push(Finding {
-                fix: site.and_then(|site| fix::build(hit.entry.key(), &site)),
+                fix: site.and_then(|site| {
+                    fix::build(
+                        hit.entry.key(),
+                        &site,
+                        hit.certainty != Certainty::Unresolved,
+                    )
+                }),
                 span: start,
                 span_end: end,
                 call,
