@@ -51,13 +51,18 @@ impl Diagnostic {
 }
 
 impl Diagnostic {
-    /// What to do about it, as one clause: "use instead: `tokio::fs::read(..).await`",
+    /// What to do about it, as one clause: "use instead: `tokio::fs::read(p).await`",
     /// or for a transitive finding the replacement's own advice.
     pub(crate) fn advice(&self) -> String {
-        if self.certainty == Certainty::Transitive {
-            self.replacement.clone()
-        } else {
-            format!("use instead: {}", self.replacement)
+        match &self.fix {
+            // The engine's fix written out with the call's arguments, as the attribute's
+            // help line shows it; the generic `spawn_blocking` wrapper is worse advice
+            // than the catalog's replacement.
+            Some(fix) if fix.rewrite != blockwatch_lint::fix::Rewrite::SpawnBlocking => {
+                format!("use instead: {}", fix.code)
+            }
+            _ if self.certainty == Certainty::Transitive => self.replacement.clone(),
+            _ => format!("use instead: {}", self.replacement),
         }
     }
 

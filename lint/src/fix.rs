@@ -96,6 +96,8 @@ pub struct LocatedFix {
     pub code: String,
     /// The crate and feature the new code needs.
     pub requires: Requirement,
+    /// The rule's rewrite (see [`Fix::rewrite`]).
+    pub rewrite: Rewrite,
 }
 
 impl Fix {
@@ -125,6 +127,7 @@ impl Fix {
             edits,
             code: self.code.clone(),
             requires: self.requires,
+            rewrite: self.rewrite,
         }
     }
 }

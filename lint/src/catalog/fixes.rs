@@ -40,7 +40,7 @@ impl Applicability {
 /// let rule = rule_for("std::thread::sleep");
 /// assert_eq!(rule.rewrite, Rewrite::CallPath("tokio::time::sleep"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rewrite {
     /// A path call: the callee path becomes this one (written out in full, so no `use`
     /// is needed).
