@@ -421,6 +421,48 @@ mod tests {
     }
 
     #[test]
+    fn fix_baseline_group_and_format_flags() {
+        let opts = scan(&[
+            "--fix",
+            "--allow-dirty",
+            "--baseline",
+            "b.json",
+            "--group",
+            "site",
+        ])
+        .unwrap();
+        assert!(opts.fix.apply && opts.fix.allow_dirty && !opts.fix.diff);
+        assert_eq!(opts.baseline, Some(PathBuf::from("b.json")));
+        assert!(opts.group_by_site);
+        assert_eq!(
+            scan(&["--format", "github"]).unwrap().format,
+            Format::Github
+        );
+        assert_eq!(
+            scan(&["--message-format", "json"]).unwrap().format,
+            Format::RustcJson
+        );
+        let write = scan(&["--write-baseline", "w.json"]).unwrap();
+        assert_eq!(write.write_baseline, Some(PathBuf::from("w.json")));
+        assert_eq!(
+            scan(&["--fix", "--diff"]).unwrap_err().0,
+            "--fix writes the fixes and --diff only prints them: give one of them"
+        );
+        assert_eq!(
+            scan(&["--allow-dirty"]).unwrap_err().0,
+            "--allow-dirty only applies to --fix"
+        );
+        assert_eq!(
+            scan(&["--group", "file"]).unwrap_err().0,
+            "invalid value `file` for --group; expected leaf or site"
+        );
+        assert_eq!(
+            scan(&["--message-format", "xml"]).unwrap_err().0,
+            "invalid value `xml` for --message-format; expected json or human"
+        );
+    }
+
+    #[test]
     fn usage_errors_name_the_problem() {
         let e = scan(&["--format", "xml"]).unwrap_err();
         assert!(e.0.contains("xml") && e.0.contains("sarif"), "{e}");
