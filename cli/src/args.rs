@@ -142,8 +142,32 @@ impl From<lexopt::Error> for UsageError {
 /// The pseudo-category that `--category`/`--no-category` accept for test code.
 pub(crate) const TEST_CATEGORY: &str = "test";
 
-/// The help text printed by `--help`.
-pub(crate) const HELP: &str = "\
+/// The help text printed by `--help`: the options, the categories (from the engine's
+/// declarations) and the exit status.
+pub(crate) fn help() -> String {
+    let mut text = String::from(HELP_OPTIONS);
+    text.push_str("\nCATEGORIES:\n");
+    for &c in Category::ALL {
+        let default = if c.enabled_by_default() {
+            ""
+        } else {
+            " (off by default)"
+        };
+        text.push_str(&format!(
+            "    {:<16}{}{default}\n",
+            c.name(),
+            c.description()
+        ));
+    }
+    text.push_str(&format!(
+        "    {TEST_CATEGORY:<16}findings in test code (reported apart by default)\n"
+    ));
+    text.push_str(HELP_EXIT_STATUS);
+    text
+}
+
+/// The usage and options part of the help text.
+const HELP_OPTIONS: &str = "\
 cargo-blockwatch: find blocking calls in async Rust code, across a whole workspace
 
 USAGE:
@@ -182,11 +206,10 @@ OPTIONS:
     -q, --quiet               print findings only: no summary, no notes
     -h, --help                print this help
     -V, --version             print the version
+";
 
-CATEGORIES:
-    sleep fs stdio net dns process thread sync executor tokio-blocking http db
-    user, lock (off by default), test (findings in test code)
-
+/// The exit-status part of the help text.
+const HELP_EXIT_STATUS: &str = "
 EXIT STATUS:
     0  no findings
     1  at least one finding (allowed findings do not count)
@@ -347,6 +370,17 @@ fn category(name: &str, flag: &str) -> Result<Category, UsageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_lists_every_category_from_the_engine() {
+        let help = help();
+        for &c in Category::ALL {
+            let line = format!("    {:<16}{}", c.name(), c.description());
+            assert!(help.contains(&line), "{line}");
+        }
+        assert!(help.contains("lock            std Mutex and RwLock locks (off by default)\n"));
+        assert!(help.contains("    test            findings in test code"));
+    }
 
     fn scan(args: &[&str]) -> Result<Options, UsageError> {
         match parse(args.iter().map(OsString::from))? {

@@ -214,27 +214,15 @@ pub(crate) fn render(report: &Report, root: &Path, color: bool, quiet: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use blockwatch_lint::{Category, Certainty};
 
+    /// The engine's finding for `std::fs::read(..)` in `async fn c`, placed at the given span.
     fn finding(line: usize, column: usize, end_line: usize, end_column: usize) -> Diagnostic {
-        Diagnostic {
-            file: "src/lib.rs".into(),
-            line,
-            column,
-            end_line,
-            end_column,
-            call: "std::fs::read(..)".into(),
-            resolved: "std::fs::read".into(),
-            certainty: Certainty::Resolved,
-            category: Category::Fs,
-            in_test: false,
-            why: "it waits for the disk".into(),
-            replacement: "tokio::fs::read(..).await".into(),
-            context: "async fn `c`".into(),
-            chain: Vec::new(),
-            message: "blocking call `std::fs::read(..)` in async fn `c`".into(),
-            fix: None,
-        }
+        let file: syn::File = syn::parse_str("async fn c() { std::fs::read(\"x\"); }").unwrap();
+        let summary =
+            blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Default::default());
+        let mut d = summary.findings[0].clone();
+        (d.line, d.column, d.end_line, d.end_column) = (line, column, end_line, end_column);
+        d
     }
 
     fn render_one(d: &Diagnostic, source: &str) -> String {
@@ -254,7 +242,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("= help: use instead: tokio::fs::read(..).await"),
+            out.contains("= help: use instead: tokio::fs::read(\"x\").await"),
             "{out}"
         );
     }

@@ -7,7 +7,6 @@
 
 mod args;
 mod baseline;
-mod callgraph;
 mod diagnostic;
 mod fingerprint;
 mod fix;
@@ -15,10 +14,7 @@ mod github;
 mod grouping;
 mod human;
 mod json;
-mod manifest;
-mod modtree;
 mod nested_packages;
-mod nesting;
 mod pool;
 mod rules;
 mod rustc_json;
@@ -48,7 +44,7 @@ fn main() -> ExitCode {
     };
     match command {
         Command::Help => {
-            print(args::HELP);
+            print(&args::help());
             ExitCode::SUCCESS
         }
         Command::Version => {

@@ -21,6 +21,12 @@ pub(crate) const WORKER_STACK_BYTES: &[usize] = if cfg!(target_pointer_width = "
     &[256 << 20, 32 << 20]
 };
 
+/// The deepest nesting a file may have to be parsed and analysed (the engine's estimate,
+/// [`blockwatch_lint::check_source_nesting`]). Hand-written code stays in the tens;
+/// generated code in the hundreds. A debug build's parser still fits 15,000 levels in a
+/// worker's stack, a release build far more.
+pub(crate) const MAX_NESTING: usize = 10_000;
+
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
     static IN_WORKER: Cell<bool> = const { Cell::new(false) };

@@ -27,71 +27,6 @@ or move the call into `tokio::task::spawn_blocking(..)`. If the call is delibera
 `allow` entry (file glob, path, reason) to the blockwatch configuration, or mark the \
 statement `#[blockwatch::allow_blocking]`.";
 
-fn texts(category: Category) -> (&'static str, &'static str) {
-    match category {
-        Category::Sleep => (
-            "Thread sleep in async code",
-            "`std::thread::sleep` or `park` suspends the whole worker thread, not just the task.",
-        ),
-        Category::Fs => (
-            "Blocking file-system call in async code",
-            "`std::fs` calls wait for the disk on the worker thread; use `tokio::fs` or spawn_blocking.",
-        ),
-        Category::Stdio => (
-            "Blocking stdin read in async code",
-            "Reading stdin synchronously waits for the user on the worker thread; use `tokio::io::stdin`.",
-        ),
-        Category::Net => (
-            "Blocking socket call in async code",
-            "`std::net` sockets wait for the network on the worker thread; use `tokio::net`.",
-        ),
-        Category::Dns => (
-            "Blocking DNS resolution in async code",
-            "`to_socket_addrs` resolves names synchronously; use `tokio::net::lookup_host`.",
-        ),
-        Category::Process => (
-            "Waiting for a child process in async code",
-            "`std::process` waits block the worker thread until the child exits; use `tokio::process`.",
-        ),
-        Category::Thread => (
-            "Joining an OS thread in async code",
-            "`JoinHandle::join` blocks until the thread ends; use spawn_blocking's awaitable handle.",
-        ),
-        Category::Sync => (
-            "Blocking synchronization wait in async code",
-            "Condvar, Barrier and `std::sync::mpsc` receives block the worker; use tokio::sync.",
-        ),
-        Category::Executor => (
-            "Nested executor (`block_on`) in async code",
-            "Running a nested executor inside async code blocks the worker and can deadlock or panic.",
-        ),
-        Category::TokioBlocking => (
-            "tokio `blocking_*` method in async code",
-            "tokio's `blocking_*` methods panic when called from inside a runtime; await the async form.",
-        ),
-        Category::Http => (
-            "Synchronous HTTP client in async code",
-            "Blocking HTTP clients wait for the network on the worker thread; use an async client.",
-        ),
-        Category::Db => (
-            "Synchronous database call in async code",
-            "Synchronous database clients wait for the server on the worker thread; use an async driver.",
-        ),
-        Category::Lock => (
-            "std Mutex/RwLock lock in async code",
-            "A contended `std::sync::Mutex` blocks the worker thread; hold it briefly or use tokio::sync::Mutex.",
-        ),
-        Category::User => (
-            "Configured blocking API in async code",
-            "An API listed as blocking in the blockwatch configuration is called from async code.",
-        ),
-        _ => (
-            "Blocking call in async code",
-            "A blocking API is called from async code.",
-        ),
-    }
-}
-
 fn camel(name: &str) -> String {
     let mut out = String::from("Blocking");
     for part in name.split('-') {
@@ -108,15 +43,12 @@ fn camel(name: &str) -> String {
 pub(crate) fn all() -> Vec<Rule> {
     let mut rules: Vec<Rule> = Category::ALL
         .iter()
-        .map(|&c| {
-            let (short, full) = texts(c);
-            Rule {
-                category: c.name(),
-                id: format!("blockwatch/{}", c.name()),
-                name: camel(c.name()),
-                short,
-                full,
-            }
+        .map(|&c| Rule {
+            category: c.name(),
+            id: format!("blockwatch/{}", c.name()),
+            name: camel(c.name()),
+            short: c.title(),
+            full: c.explanation(),
         })
         .collect();
     rules.push(Rule {

@@ -2,19 +2,16 @@
 //! analyse every file in parallel -> place files in their modules -> interprocedural
 //! analysis -> filter (tests, categories, `allow`) -> a [`Report`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blockwatch_lint::{Config, ConfigError, FileSummary};
+use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
+use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary, SourceError};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::args::{Options, TestMode};
-use crate::callgraph::{Blocker, Call, Graph, GraphFn};
 use crate::diagnostic::{Allowed, Diagnostic, InputError, Report};
-use crate::manifest::{self, normalize, TargetKind};
-use crate::modtree::{self, ModDecl, Placement, Root};
-use crate::nesting;
 use crate::pool;
 use crate::source::{read_source, MAX_FILE_BYTES};
 use crate::walk::{self, display_path, Filter};
@@ -135,14 +132,11 @@ impl<'a> Planner<'a> {
         if let Some(extra) = &self.extra_config {
             config.merge(extra.clone());
         }
-        for &c in &self.opts.enable {
-            config.disable.retain(|&d| d != c);
-            config.enable.push(c);
-        }
-        for &c in &self.opts.disable {
-            config.enable.retain(|&e| e != c);
-            config.disable.push(c);
-        }
+        config.merge(Config {
+            enable: self.opts.enable.clone(),
+            disable: self.opts.disable.clone(),
+            ..Config::default()
+        });
         self.packages.push(PackageConfig {
             dir: dir.to_path_buf(),
             config,
@@ -190,7 +184,7 @@ impl<'a> Planner<'a> {
     }
 
     fn add_cargo_dir(&mut self, dir: &Path) {
-        let loaded = match manifest::load(dir) {
+        let loaded = match workspace::load_manifest(dir) {
             Ok(loaded) => loaded,
             Err(e) => {
                 self.errors.push(InputError::new(
@@ -251,7 +245,7 @@ impl<'a> Planner<'a> {
         let (files, errors) = walk::rust_files(dir, &self.filter());
         self.errors.extend(errors);
         for file in files {
-            let module_path = modtree::location_module_path(dir, &file);
+            let module_path = workspace::location_module_path(dir, &file);
             self.push_source(file, package, unit, module_path, false);
         }
     }
@@ -281,7 +275,7 @@ impl<'a> Planner<'a> {
         let unit = best.unwrap_or(loose);
         (
             unit,
-            modtree::location_module_path(&self.units[unit].base, file),
+            workspace::location_module_path(&self.units[unit].base, file),
         )
     }
 
@@ -370,19 +364,9 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
             });
         }
     };
-    let depth = nesting::max_delimiter_depth(&text);
-    if depth > nesting::MAX_DEPTH {
-        return Analysed::Err(InputError::new(
-            &source.rel,
-            format!(
-                "nested {depth} levels deep (more than {}): not analysed",
-                nesting::MAX_DEPTH
-            ),
-        ));
-    }
-    let outcome = match syn::parse_file(&text) {
+    let outcome = match blockwatch_lint::parse_source(&text, pool::MAX_NESTING) {
         Ok(file) => {
-            let decls = modtree::mod_decls(&file);
+            let decls = workspace::mod_decls(&file);
             let summary = blockwatch_lint::summarize_file(
                 &file,
                 &source.rel,
@@ -392,7 +376,11 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
             );
             Analysed::Ok { summary, decls }
         }
-        Err(e) => {
+        Err(SourceError::TooDeep(too_deep)) => Analysed::Err(InputError::new(
+            &source.rel,
+            format!("{too_deep}: not analysed"),
+        )),
+        Err(SourceError::Syntax(e)) => {
             let start = e.span().start();
             Analysed::Err(InputError {
                 path: source.rel.clone(),
@@ -430,57 +418,6 @@ fn analyse_all(
     .collect()
 }
 
-/// A method is a fn whose path has a type (CamelCase) segment before its name.
-fn is_method(path: &[String]) -> bool {
-    path.len() >= 2
-        && path[path.len() - 2]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-}
-
-fn graph_fns(summary: &FileSummary, placement: &Placement, out: &mut Vec<GraphFn>) {
-    for f in &summary.fns {
-        out.push(GraphFn {
-            unit: placement.unit,
-            is_method: is_method(&f.path),
-            path: f.path.clone(),
-            is_async: f.is_async,
-            file: summary.file.clone(),
-            in_test: f.in_test || placement.is_test,
-            blocking: f
-                .blocking
-                .iter()
-                .map(|b| Blocker {
-                    resolved: b.resolved.clone(),
-                    line: b.line,
-                    column: b.column,
-                    category: b.category,
-                    replacement: b.replacement.clone(),
-                })
-                .collect(),
-            calls: f
-                .calls
-                .iter()
-                .map(|c| Call {
-                    candidates: c.candidates.clone(),
-                    method: c.method.clone(),
-                    call: c.call.clone(),
-                    line: c.line,
-                    column: c.column,
-                    end_line: c.end_line,
-                    end_column: c.end_column,
-                    in_async: c.in_async,
-                    offloaded: c.offloaded,
-                    awaited: c.awaited,
-                    context: c.context.clone(),
-                    in_test: c.in_test || placement.is_test,
-                })
-                .collect(),
-        });
-    }
-}
-
 /// The reason an `allow` entry accepts `d`, by the engine's rule ([`Config::allows`]):
 /// the entry's file glob is tried against the path relative to the scanned root and
 /// relative to the package, and its API against the call's resolved path and, for a
@@ -499,8 +436,30 @@ fn allow_reason<'p>(package: &'p PackageConfig, root: &Path, d: &Diagnostic) -> 
     entry.map(|entry| entry.reason.as_str())
 }
 
-/// Runs the whole scan. Returns the report and the absolute scanned root.
+/// Runs the whole scan: plan (which files, crates and configurations) -> read and parse
+/// every file -> analyse them together (the engine) -> a [`Report`] filtered by test mode,
+/// categories and `allow` entries, which the caller renders. Returns the report and the
+/// absolute scanned root.
 pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
+    let mut plan = plan(opts)?;
+    let parsed = read_and_parse(&plan);
+    let files: Vec<CrateFile> = parsed
+        .summaries
+        .iter()
+        .map(|(unit, summary)| CrateFile {
+            unit: *unit,
+            summary,
+        })
+        .collect();
+    let findings = blockwatch_lint::workspace_findings(&files, &plan.lib_crates);
+    plan.errors.extend(parsed.errors);
+    let report = report(opts, &plan, findings, parsed.summaries.len());
+    Ok((report, plan.root))
+}
+
+/// Plans the scan: the files to read, the crates they form, each package's configuration;
+/// a plan with no file to read and no error is refused, as [`crate::vacuous`] explains.
+fn plan(opts: &Options) -> Result<Planner<'_>, Fatal> {
     let mut plan = Planner::new(opts)?;
     if opts.paths.is_empty() {
         plan.add_path(Path::new("."));
@@ -509,29 +468,34 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             plan.add_path(path);
         }
     }
-    let Planner {
-        root,
-        units,
-        packages,
-        sources,
-        lib_crates,
-        mut errors,
-        ..
-    } = plan;
-    if sources.is_empty() && errors.is_empty() {
+    // A scan of nothing would pass vacuously: an error that says why.
+    if plan.sources.is_empty() && plan.errors.is_empty() {
         return Err(Fatal(crate::vacuous::explain(
             &opts.paths,
             !opts.exclude.is_empty(),
         )));
     }
+    Ok(plan)
+}
 
-    // 1. Analyse every file with the module path its location suggests.
+/// Every readable file, summarized with the module path the crate's `mod` tree gives it.
+struct Parsed {
+    /// (crate unit, summary) of each file that parsed.
+    summaries: Vec<(usize, FileSummary)>,
+    /// Files that could not be read, parsed or fully checked.
+    errors: Vec<InputError>,
+}
+
+/// Reads, parses and summarizes every planned file in parallel, first with the module
+/// path its location suggests; then follows `mod` declarations from the crate roots and
+/// summarizes again the few files whose real module path differs (`#[path]`, shared
+/// test modules).
+fn read_and_parse(plan: &Planner<'_>) -> Parsed {
+    let sources = &plan.sources;
     let mut placements: Vec<Placement> = sources.iter().map(|s| s.guess.clone()).collect();
     let all: Vec<usize> = (0..sources.len()).collect();
-    let mut analysed = analyse_all(&sources, &all, &placements, &packages);
+    let mut analysed = analyse_all(sources, &all, &placements, &plan.packages);
 
-    // 2. Follow `mod` declarations from the crate roots; re-analyse the few files
-    //    whose real module path differs from the guess (`#[path]`, shared test modules).
     let decls: Vec<Vec<ModDecl>> = analysed
         .iter()
         .map(|a| match a {
@@ -545,7 +509,8 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
         .enumerate()
         .map(|(i, p)| (p.as_path(), i))
         .collect();
-    let roots: Vec<Root> = units
+    let roots: Vec<Root> = plan
+        .units
         .iter()
         .enumerate()
         .filter_map(|(u, unit)| {
@@ -556,7 +521,7 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             })
         })
         .collect();
-    let resolved = modtree::resolve(&paths, &decls, &roots);
+    let resolved = workspace::resolve_modules(&paths, &decls, &roots);
     let mut redo = Vec::new();
     for (i, placed) in resolved.into_iter().enumerate() {
         if let Some(p) = placed {
@@ -571,25 +536,23 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     if !redo.is_empty() {
         for (i, a) in redo
             .iter()
-            .zip(analyse_all(&sources, &redo, &placements, &packages))
+            .zip(analyse_all(sources, &redo, &placements, &plan.packages))
         {
             analysed[*i] = a;
         }
     }
 
-    // 3. Direct findings, and the workspace call graph for transitive ones.
-    let mut direct: Vec<(usize, Diagnostic)> = Vec::new();
-    let mut fns = Vec::new();
-    let mut fn_package = Vec::new();
-    let mut files_scanned = 0;
+    let mut parsed = Parsed {
+        summaries: Vec::new(),
+        errors: Vec::new(),
+    };
     for (i, a) in analysed.into_iter().enumerate() {
         match a {
             Analysed::Ok { summary, .. } => {
-                files_scanned += 1;
                 if summary.unchecked_deep > 0 {
                     // The findings above the cap still count; saying nothing of the code
                     // below it would pass it as clean.
-                    errors.push(InputError::new(
+                    parsed.errors.push(InputError::new(
                         &sources[i].rel,
                         format!(
                             "code nested more than {} levels deep was not checked ({} {})",
@@ -603,58 +566,45 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
                         ),
                     ));
                 }
-                let before = fns.len();
-                graph_fns(&summary, &placements[i], &mut fns);
-                fn_package.extend(std::iter::repeat_n(sources[i].package, fns.len() - before));
-                for f in summary.findings {
-                    let mut d = Diagnostic::from(f);
-                    d.in_test |= placements[i].is_test;
-                    direct.push((sources[i].package, d));
-                }
+                parsed.summaries.push((placements[i].unit, summary));
             }
-            Analysed::Err(e) => errors.push(e),
+            Analysed::Err(e) => parsed.errors.push(e),
         }
     }
-    let graph = Graph::new(&fns, &lib_crates);
-    let direct_sites: HashSet<(String, usize, usize)> = direct
-        .iter()
-        .map(|(_, d)| (d.file.clone(), d.line, d.column))
-        .collect();
-    let package_of_file: HashMap<&str, usize> = fns
-        .iter()
-        .zip(&fn_package)
-        .map(|(f, &p)| (f.file.as_str(), p))
-        .collect();
-    let transitive: Vec<(usize, Diagnostic)> = graph
-        .findings()
-        .into_iter()
-        .filter(|d| !direct_sites.contains(&(d.file.clone(), d.line, d.column)))
-        .map(|d| {
-            (
-                package_of_file.get(d.file.as_str()).copied().unwrap_or(0),
-                d,
-            )
-        })
-        .collect();
+    parsed
+}
 
-    // 4. Filter: test code, categories, allow entries.
+/// The report: `findings` filtered by test mode, each package's categories and `allow`
+/// entries, sorted, with the plan's input errors.
+fn report(
+    opts: &Options,
+    plan: &Planner<'_>,
+    findings: Vec<Diagnostic>,
+    files_scanned: usize,
+) -> Report {
+    let package_of_file: HashMap<&str, usize> = plan
+        .sources
+        .iter()
+        .map(|s| (s.rel.as_str(), s.package))
+        .collect();
     let mut report = Report {
         separate_tests: opts.tests == TestMode::Separate,
         files_scanned,
         ..Report::default()
     };
-    for (package, d) in direct.into_iter().chain(transitive) {
+    for d in findings {
         if opts.tests == TestMode::Skip && d.in_test {
             continue;
         }
-        let Some(pkg) = packages.get(package) else {
+        let package = package_of_file.get(d.file.as_str()).copied().unwrap_or(0);
+        let Some(pkg) = plan.packages.get(package) else {
             report.findings.push(d);
             continue;
         };
         if !pkg.config.is_category_enabled(d.category) {
             continue;
         }
-        match allow_reason(pkg, &root, &d) {
+        match allow_reason(pkg, &plan.root, &d) {
             Some(reason) => report.allowed.push(Allowed {
                 diagnostic: d,
                 reason: reason.to_string(),
@@ -666,10 +616,11 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     report.findings.sort_by_key(key);
     report.findings.dedup_by_key(|d| key(d));
     report.allowed.sort_by_key(|a| key(&a.diagnostic));
+    let mut errors = plan.errors.clone();
     errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     errors.dedup();
     report.errors = errors;
-    Ok((report, root))
+    report
 }
 
 #[cfg(test)]
@@ -689,12 +640,40 @@ mod tests {
         );
     }
 
+    /// Runs of prefix operators and keywords nest without a delimiter; syn recurses on
+    /// each. Such files are refused before parsing, as input errors.
     #[test]
-    fn methods_are_fns_under_a_type() {
-        let p = |s: &str| s.split("::").map(str::to_string).collect::<Vec<_>>();
-        assert!(is_method(&p("db::Store::get")));
-        assert!(!is_method(&p("db::get")));
-        assert!(!is_method(&p("get")));
+    fn deep_prefix_runs_are_input_errors() {
+        let dir = std::env::temp_dir().join(format!("blockwatch-prefix-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for (name, op) in [("not", "!"), ("neg", "-"), ("ref", "&"), ("ret", "return ")] {
+            let path = dir.join(format!("{name}.rs"));
+            let text = format!("fn f() -> bool {{ {}true }}\n", op.repeat(200_000));
+            fs::write(&path, text).unwrap();
+            let source = Source {
+                path,
+                rel: format!("{name}.rs"),
+                package: 0,
+                guess: Placement {
+                    unit: 0,
+                    module_path: Vec::new(),
+                    is_test: false,
+                },
+            };
+            let outcome = pool::run(&[0], |_| {
+                match analyse(&source, &source.guess, &Config::default()) {
+                    Analysed::Err(e) => Some(e.message),
+                    Analysed::Ok { .. } => None,
+                }
+            });
+            let message = outcome.into_iter().next().unwrap().unwrap();
+            assert_eq!(
+                message.as_deref(),
+                Some("nested 200001 levels deep (more than 10000): not analysed"),
+                "{op:?}"
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -101,23 +101,13 @@ fn escape_hatch_at(trees: &[TokenTree], errors: &mut Vec<syn::Error>) -> Option<
         return None;
     }
     let meta: syn::Meta = syn::parse2(group.stream()).ok()?;
-    if !is_allow_path(meta.path()) {
+    if !blockwatch_lint::is_allow_blocking_path(meta.path()) {
         return None;
     }
     if let Err(err) = validate(&meta) {
         errors.push(err);
     }
     Some(2 + bang)
-}
-
-/// `allow_blocking`, `blockwatch::allow_blocking` or `::blockwatch::allow_blocking`.
-pub fn is_allow_path(path: &syn::Path) -> bool {
-    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    match names.as_slice() {
-        [last] => last == "allow_blocking" && path.leading_colon.is_none(),
-        [krate, last] => krate == "blockwatch" && last == "allow_blocking",
-        _ => false,
-    }
 }
 
 fn validate(meta: &syn::Meta) -> syn::Result<()> {

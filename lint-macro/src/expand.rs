@@ -123,7 +123,7 @@ fn wrap_nested(item: &mut syn::Item) {
             *item = syn::Item::Verbatim(tokens);
         }
         syn::Item::Impl(imp) if !has_own_attribute(&imp.attrs) => {
-            let self_name = type_name(&imp.self_ty);
+            let self_name = blockwatch_lint::self_type_name(&imp.self_ty);
             for impl_item in &mut imp.items {
                 let syn::ImplItem::Fn(method) = impl_item else {
                     continue;
@@ -161,17 +161,6 @@ fn wrap_nested(item: &mut syn::Item) {
 
 fn has_own_attribute(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(nested::is_no_blocking)
-}
-
-/// `Client` for `impl Client`, `impl<T> Client<T>` or `impl Trait for Client`.
-fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        syn::Type::Reference(r) => type_name(&r.elem),
-        syn::Type::Paren(p) => type_name(&p.elem),
-        syn::Type::Group(g) => type_name(&g.elem),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -31,8 +31,8 @@ pub fn expand_with(
     item: TokenStream,
     project: Result<ProjectConfig, String>,
 ) -> TokenStream {
-    let depth = nesting::estimate(&item);
-    if depth > nesting::MAX_NESTING {
+    if let Err(too_deep) = blockwatch_lint::check_nesting(&item, nesting::MAX_NESTING) {
+        let depth = too_deep.depth;
         // Parsing it could overflow the compiler's stack: refuse, keep the item.
         let span = item
             .clone()

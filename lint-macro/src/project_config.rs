@@ -72,11 +72,10 @@ fn load(dir: &Path) -> Result<ProjectConfig, String> {
     })
 }
 
-/// Lays the attribute's options over the project configuration: lists are appended, and a
-/// category the attribute enables (or disables) wins over the project's opposite choice.
+/// Lays the attribute's options over the project configuration ([`Config::merge`]): lists
+/// are appended, and a category the attribute enables (or disables) wins over the
+/// project's opposite choice.
 pub fn overlay(mut project: Config, attribute: Config) -> Config {
-    project.disable.retain(|c| !attribute.enable.contains(c));
-    project.enable.retain(|c| !attribute.disable.contains(c));
     project.merge(attribute);
     project
 }

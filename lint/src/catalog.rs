@@ -1,14 +1,28 @@
 //! The catalog of blocking APIs: data, in one place.
 //!
-//! The built-in entries live in `catalog/builtin.rs` as a table; this module holds
-//! the types and the matching rules.
+//! The built-in entries live in `catalog/builtin.rs` as a static table; the other
+//! knowledge about libraries is data beside it: offloaders (`offloaders.rs`), poll
+//! traits (`poll_traits.rs`), how macro bodies are read (`macro_classes.rs`), the
+//! method names too common to match by name (`ambiguous_methods.rs`) and how each API's
+//! call is rewritten (`fixes.rs`). This module holds the types.
 
 use std::borrow::Cow;
 
 use crate::Category;
 
+mod ambiguous_methods;
 mod builtin;
 pub mod fixes;
+mod macro_classes;
+mod offloaders;
+mod poll_traits;
+
+pub use ambiguous_methods::AMBIGUOUS_METHOD_NAMES;
+pub(crate) use macro_classes::{macro_class, MacroClass};
+pub use macro_classes::{EXPR_MACROS, JOIN_MACROS, SELECT_MACROS, SKIP_MACROS};
+pub(crate) use offloaders::{is_crate_offloader, is_offloader_name};
+pub use offloaders::{CRATE_OFFLOADERS, OFFLOADERS};
+pub use poll_traits::POLL_TRAITS;
 
 /// What the receiver of a method call must look like for a [`Pattern::Method`] to match.
 ///
@@ -110,6 +124,10 @@ pub struct Entry {
     pub why: Cow<'static, str>,
     /// The async replacement, as code.
     pub replacement: Cow<'static, str>,
+    /// The API returns `()` (`std::thread::sleep`): an unresolved call of its name whose
+    /// value is kept (an argument, a `let`) is another API of the same name, imported out
+    /// of the attribute's sight, such as the future-returning `tokio::time::sleep`.
+    pub returns_unit: bool,
 }
 
 impl Entry {
@@ -136,11 +154,27 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Every built-in entry, including those of opt-in categories.
+    /// Every built-in entry, including those of opt-in categories (see
+    /// [`Catalog::builtin_entries`] for the static table itself).
     pub fn builtin() -> Catalog {
         Catalog {
-            entries: builtin::entries(),
+            entries: builtin::BUILTIN.to_vec(),
         }
+    }
+
+    /// The built-in table, static: each entry's [`Entry::key`] (its path, prefix or the
+    /// API a method shape stands for), category and replacement.
+    ///
+    /// ```
+    /// let sleep = blockwatch_lint::Catalog::builtin_entries()
+    ///     .iter()
+    ///     .find(|e| e.key() == "std::thread::sleep")
+    ///     .unwrap();
+    /// assert_eq!(sleep.category, blockwatch_lint::Category::Sleep);
+    /// assert!(sleep.returns_unit);
+    /// ```
+    pub fn builtin_entries() -> &'static [Entry] {
+        builtin::BUILTIN
     }
 
     /// A catalog holding exactly `entries`.

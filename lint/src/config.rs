@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::borrow::Cow;
 
 use crate::matcher::Matcher;
-use crate::{Catalog, Category, Entry, Pattern};
+use crate::{Catalog, Category, Entry, PathPattern, Pattern};
 
 mod discover;
 mod toml_reader;
@@ -23,7 +23,7 @@ use toml_reader::{is_cargo_toml, parse_cargo, Doc};
 /// };
 /// assert!(!e.path.ends_with("::"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExtraEntry {
     /// Fn path, or a prefix ending in `::`.
     pub path: String,
@@ -197,7 +197,7 @@ impl Config {
             let path_ok = a
                 .path
                 .as_deref()
-                .is_none_or(|p| p == resolved || (p.ends_with("::") && resolved.starts_with(p)));
+                .is_none_or(|p| PathPattern::new(p).matches(resolved));
             path_ok
                 && glob::Pattern::new(&a.file)
                     .map(|g| g.matches_with(file, opts) || a.file == file)
@@ -263,7 +263,7 @@ impl Config {
             .collect();
         if self.is_category_enabled(Category::User) {
             entries.extend(self.extra.iter().map(|x| {
-                let pattern = if x.path.ends_with("::") {
+                let pattern = if PathPattern::new(&x.path).is_prefix() {
                     Pattern::Prefix(Cow::Owned(x.path.clone()))
                 } else {
                     Pattern::Path(Cow::Owned(x.path.clone()))
@@ -275,21 +275,17 @@ impl Config {
                         "declared blocking in the blockwatch configuration".to_string()
                     })),
                     replacement: Cow::Owned(x.replacement.clone()),
+                    returns_unit: false,
                 }
             }));
         }
         Catalog::from_entries(entries)
     }
 
-    /// Whether `path` is exempt (an exact path, or below a prefix ending in `::`).
+    /// Whether `path` is exempt: the exempt path or anything below it (the matcher's
+    /// rule too, so the catalog in force never lists an API the matcher would exempt).
     fn exempts(&self, path: &str) -> bool {
-        self.exempt.iter().any(|e| {
-            if e.ends_with("::") {
-                path.starts_with(e.as_str())
-            } else {
-                path == e
-            }
-        })
+        self.exempt.iter().any(|e| PathPattern::new(e).covers(path))
     }
 
     /// The indexed catalog in force, shared by every check with an equal configuration.

@@ -94,17 +94,7 @@ impl Finding {
                 "`{}` is not awaited; if this is `{}`, it blocks the executor thread in {}",
                 self.call, self.resolved, self.context
             ),
-            Certainty::Transitive => {
-                let mut msg = format!(
-                    "`{}` blocks the executor thread in {}",
-                    self.call, self.context
-                );
-                for link in &self.chain {
-                    msg.push_str(": calls ");
-                    msg.push_str(&link.to_string());
-                }
-                msg
-            }
+            Certainty::Transitive => transitive_message(&self.call, &self.context, &self.chain),
             _ => format!("blocking call `{}` in {}", self.call, self.context),
         }
     }
@@ -121,4 +111,19 @@ impl Finding {
         let lc = self.span_end.end();
         (lc.line, lc.column + 1)
     }
+}
+
+/// The message of a transitive finding: the call, its context, and each step of the chain.
+pub(crate) fn transitive_message(call: &str, context: &str, chain: &[ChainLink]) -> String {
+    let mut msg = transitive_headline(call, context);
+    for link in chain {
+        msg.push_str(": calls ");
+        msg.push_str(&link.to_string());
+    }
+    msg
+}
+
+/// The first clause of a transitive finding's message, without the chain.
+pub(crate) fn transitive_headline(call: &str, context: &str) -> String {
+    format!("`{call}` blocks the executor thread in {context}")
 }

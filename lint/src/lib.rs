@@ -1,8 +1,12 @@
 //! The analysis engine of blockwatch.
 //!
-//! Data flows one way: source text -> syn tree -> visitor (async context + name
-//! resolution) -> [`Finding`]s. The `#[no_blocking]` attribute and `cargo blockwatch`
-//! are two presentations of this one engine; neither holds rules of its own.
+//! Data flows one way: source text -> [nesting guard](check_nesting) -> syn tree ->
+//! visitor (async context, name resolution, receivers) matched against the [`Catalog`]
+//! -> [`Finding`]s and [`FnSummary`]s; for a workspace, the [crate and module
+//! model](workspace) places each file, and the [call graph](Graph) adds the transitive
+//! findings ([`workspace_findings`]), all as [`LocatedFinding`]s. The `#[no_blocking]`
+//! attribute and `cargo blockwatch` are two presentations of this one engine; neither
+//! holds rules of its own. `lint/README.md` maps each stage to its module.
 //!
 //! ```
 //! let file: syn::File = syn::parse_str(r#"
@@ -50,8 +54,8 @@
 //!   as expressions when possible, else scanned for catalog paths. Spans stay the user's.
 //! - `#[allow_blocking]` / `#[blockwatch::allow_blocking(reason = "..")]` on an item,
 //!   statement, expression or match arm skips it and everything in it.
-//! - Findings in `#[cfg(test)]` modules and `#[test]`/`#[tokio::test]` fns have
-//!   `in_test` set.
+//! - Findings in test code ([`is_test_code`]: `#[test]`/`#[tokio::test]` fns, items
+//!   whose `cfg` requires `test`) have `in_test` set.
 //!
 //! # Fixes
 //!
@@ -70,17 +74,24 @@
 //! with a big stack). Macro bodies nested too deep are only token-scanned.
 #![warn(missing_docs)]
 
+mod callgraph;
 pub mod catalog;
 pub mod category;
 pub mod config;
+mod escape_hatch;
 pub mod finding;
 pub mod fix;
-mod macros;
 mod matcher;
 mod matcher_cache;
+mod nesting;
+mod parse;
+mod path_pattern;
 mod resolve;
+mod self_type;
 pub mod summary;
+mod test_code;
 mod visitor;
+pub mod workspace;
 mod wrappers;
 
 use visitor::Analyzer;
@@ -93,12 +104,19 @@ use visitor::Analyzer;
 /// ```
 pub use visitor::MAX_DEPTH;
 
+pub use callgraph::{workspace_findings, CrateFile, Graph};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
+pub use escape_hatch::is_allow_blocking_path;
 pub use finding::{Certainty, ChainLink, Finding};
 pub use fix::{Applicability, Fix, LocatedFix, Requirement};
+pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep};
+pub use parse::{parse_source, SourceError};
+pub use path_pattern::PathPattern;
+pub use self_type::self_type_name;
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
+pub use test_code::is_test_code;
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.
 ///
@@ -116,7 +134,7 @@ pub fn check_file(file: &syn::File, config: &Config) -> Vec<Finding> {
     let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
     v.wrappers = wrappers::offload_wrappers(&file.items, config);
     v.visit_module_items(&file.items);
-    v.findings
+    v.findings.0
 }
 
 /// Checks one item, as the attribute sees it. Resolution is limited to `use` items
@@ -160,7 +178,7 @@ pub fn check_item_report(item: &syn::Item, config: &Config) -> ItemReport {
     v.wrappers = wrappers::offload_wrappers(std::slice::from_ref(item), config);
     v.visit_module_items(std::slice::from_ref(item));
     ItemReport {
-        findings: v.findings,
+        findings: v.findings.0,
         unchecked_deep: v.too_deep,
     }
 }
@@ -194,13 +212,14 @@ pub fn summarize_file(
     v.visit_module_items(&file.items);
     let findings = v
         .findings
+        .0
         .iter()
         .map(|f| LocatedFinding::new(rel_path, f))
         .collect();
     FileSummary {
         file: rel_path.to_string(),
         findings,
-        fns: v.fns,
+        fns: v.summaries.map(|s| s.done).unwrap_or_default(),
         unchecked_deep: v.too_deep,
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::catalog::{Catalog, Entry, Pattern, Receiver};
+use crate::path_pattern::PathPattern;
 use crate::resolve::Origin;
 use crate::Certainty;
 
@@ -60,13 +61,7 @@ impl Matcher {
 
     /// Whether `path` (joined) is exempt by configuration.
     pub fn is_exempt(&self, path: &str) -> bool {
-        self.exempt.iter().any(|e| {
-            if e.ends_with("::") {
-                path.starts_with(e.as_str())
-            } else {
-                path == e || (path.starts_with(e.as_str()) && path[e.len()..].starts_with("::"))
-            }
-        })
+        self.exempt.iter().any(|e| PathPattern::new(e).covers(path))
     }
 
     /// The entry for a resolved absolute path (`std::thread::sleep`), or a path below a
@@ -90,7 +85,7 @@ impl Matcher {
             .iter()
             .map(|&i| self.entry(i))
             .find(|e| match &e.pattern {
-                Pattern::Prefix(p) => joined.starts_with(p.as_ref()) && joined.len() > p.len(),
+                Pattern::Prefix(p) => PathPattern::new(p).matches(&joined),
                 _ => false,
             })
     }
@@ -159,16 +154,11 @@ impl Matcher {
 /// Whether a receiver origin matches a listed path (`std::process::Command`, or a prefix
 /// ending in `::`).
 pub(crate) fn origin_matches(origin: &Origin, listed: &str) -> bool {
-    let (listed, is_prefix) = match listed.strip_suffix("::") {
-        Some(l) => (l, true),
-        None => (listed, false),
-    };
+    let pattern = PathPattern::new(listed);
     if origin.exact {
-        let o = origin.path.as_str();
-        return o == listed
-            || (o.starts_with(listed) && o[listed.len()..].starts_with("::"))
-            || (is_prefix && o.starts_with(listed));
+        return pattern.covers(&origin.path);
     }
+    let listed = pattern.base();
     // Unknown first segment: some leading part of the written path must be a suffix of
     // the listed path (`Command::new` vs `std::process::Command`, `stdin` vs `std::io::stdin`).
     let written: Vec<&str> = origin.path.split("::").collect();

@@ -20,8 +20,8 @@ const CAPACITY: usize = 16;
 type Entries = Vec<(Key, Arc<Matcher>)>;
 
 /// The parts of a [`Config`] the matcher is built from (not `allow` or `offload`, which
-/// the visitor reads from the configuration itself).
-#[derive(PartialEq, Eq)]
+/// the visitor reads from the configuration itself): the cache key.
+#[derive(PartialEq, Eq, Hash)]
 struct Key {
     extra: Vec<ExtraEntry>,
     exempt: Vec<String>,
@@ -30,19 +30,36 @@ struct Key {
 }
 
 impl Key {
+    /// Compares without building a key (the attribute looks up once per item).
     fn matches(&self, config: &Config) -> bool {
-        self.extra == config.extra
-            && self.exempt == config.exempt
-            && self.enable == config.enable
-            && self.disable == config.disable
+        let Key {
+            extra,
+            exempt,
+            enable,
+            disable,
+        } = self;
+        *extra == config.extra
+            && *exempt == config.exempt
+            && *enable == config.enable
+            && *disable == config.disable
     }
 
     fn of(config: &Config) -> Key {
+        // Destructured without `..`: a field added to `Config` does not compile until it
+        // is either part of the key or named here as not read by the matcher.
+        let Config {
+            extra,
+            exempt,
+            enable,
+            disable,
+            allow: _,
+            offload: _,
+        } = config;
         Key {
-            extra: config.extra.clone(),
-            exempt: config.exempt.clone(),
-            enable: config.enable.clone(),
-            disable: config.disable.clone(),
+            extra: extra.clone(),
+            exempt: exempt.clone(),
+            enable: enable.clone(),
+            disable: disable.clone(),
         }
     }
 }

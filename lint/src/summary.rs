@@ -116,6 +116,11 @@ pub struct CallSite {
 pub struct FnSummary {
     /// module path + [Self type name, for methods] + fn name.
     pub path: Vec<String>,
+    /// Declared in an `impl` or `trait` block: callable as `x.name(..)`.
+    pub is_method: bool,
+    /// The name of the impl's self type (`Store` for `impl<T> Store<T>`), or of the trait
+    /// for a default method; `None` for free fns and impls of types without a name.
+    pub self_ty: Option<String>,
     /// Declared `async`.
     pub is_async: bool,
     /// 1-based line of the fn name.
@@ -152,6 +157,57 @@ pub struct FileSummary {
 }
 
 impl LocatedFinding {
+    /// The API the finding is about in the end: the blocking API at the end of a chain,
+    /// or the resolved call itself.
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
+    /// let s = blockwatch_lint::summarize_file(&file, "a.rs", &[], false, &Default::default());
+    /// assert_eq!(s.findings[0].blocking_api(), "std::thread::sleep");
+    /// ```
+    pub fn blocking_api(&self) -> &str {
+        self.chain
+            .last()
+            .map(|l| l.callee.as_str())
+            .unwrap_or(&self.resolved)
+    }
+
+    /// What to do about it, as one clause: the engine's fix written out with the call's
+    /// own arguments ("use instead: `tokio::fs::read(p).await`"), else the catalog's
+    /// replacement, or for a transitive finding the replacement's own advice.
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
+    /// let s = blockwatch_lint::summarize_file(&file, "a.rs", &[], false, &Default::default());
+    /// assert_eq!(s.findings[0].advice(), "use instead: tokio::time::sleep(d).await");
+    /// ```
+    pub fn advice(&self) -> String {
+        match &self.fix {
+            // As the attribute's help line shows it; the generic `spawn_blocking` wrapper
+            // is worse advice than the catalog's replacement.
+            Some(fix) if fix.rewrite != crate::fix::Rewrite::SpawnBlocking => {
+                format!("use instead: {}", fix.code)
+            }
+            _ if self.certainty == Certainty::Transitive => self.replacement.clone(),
+            _ => format!("use instead: {}", self.replacement),
+        }
+    }
+
+    /// The message without the chain (which a renderer may print as notes of its own).
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
+    /// let s = blockwatch_lint::summarize_file(&file, "a.rs", &[], false, &Default::default());
+    /// assert_eq!(s.findings[0].headline(), s.findings[0].message);
+    /// ```
+    pub fn headline(&self) -> String {
+        if self.chain.is_empty() || self.certainty != Certainty::Transitive {
+            self.message.clone()
+        } else {
+            crate::finding::transitive_headline(&self.call, &self.context)
+        }
+    }
+
     /// Locates `finding` (its spans must carry locations: parsed outside a proc macro).
     ///
     /// ```

@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::{Expr, FnArg, ImplItem, Item, Pat};
 
-use crate::visitor::{is_offloader_name, MAX_DEPTH};
+use crate::catalog::is_offloader_name;
+use crate::visitor::MAX_DEPTH;
 use crate::Config;
 
 /// Names of the fns and methods among `items` (and their inline modules and impls)

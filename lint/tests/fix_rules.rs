@@ -257,3 +257,19 @@ fn an_unresolved_name_gets_a_suggestion_only() {
     assert_eq!(code, "tokio::time::sleep(d).await");
     assert_eq!(applicability, Applicability::MaybeIncorrect);
 }
+
+#[test]
+fn every_fix_rule_names_a_catalog_entry() {
+    // A rule whose key no entry has would never apply: its calls would silently get the
+    // generic `spawn_blocking` suggestion instead.
+    let keys: Vec<&str> = blockwatch_lint::Catalog::builtin_entries()
+        .iter()
+        .map(|e| e.key())
+        .collect();
+    let orphans: Vec<&str> = blockwatch_lint::catalog::fixes::RULES
+        .iter()
+        .map(|r| r.key)
+        .filter(|k| !keys.contains(k))
+        .collect();
+    assert_eq!(orphans, Vec::<&str>::new());
+}

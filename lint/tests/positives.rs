@@ -648,6 +648,19 @@ fn test_cfg_forms() {
     assert_eq!(in_test, [true, false]);
 }
 
+/// `any(test, ..)` also holds in a normal build with the feature: not test code. The
+/// engine once called it test code while the scanner's module tree did not.
+#[test]
+fn cfg_any_with_test_is_not_test_code() {
+    let found = file_findings(
+        r#"#[cfg(any(test, feature = "testing"))] mod a { async fn f() { std::thread::sleep(d); } }
+        #[cfg(all(test, not(windows)))] mod b { async fn f() { std::thread::sleep(d); } }
+        mod c { #[cfg(any(test, loom))] async fn f() { std::thread::sleep(d); } }"#,
+    );
+    let in_test: Vec<bool> = found.iter().map(|f| f.in_test).collect();
+    assert_eq!(in_test, [false, true, false]);
+}
+
 #[test]
 fn std_mutex_fields_with_locks_enabled() {
     let config = Config {
@@ -790,5 +803,18 @@ fn kept_values_of_blocking_calls_are_still_reported() {
             "std::fs::read",
             "std::thread::sleep"
         ]
+    );
+}
+
+/// `::allow_blocking` names a crate, not the escape hatch: the attribute macro never
+/// stripped it, and the engine once skipped the code it marked all the same.
+#[test]
+fn an_absolute_allow_blocking_path_is_not_the_escape_hatch() {
+    assert_eq!(
+        flagged(
+            "async fn f() { #[::allow_blocking] std::thread::sleep(d); \
+             #[::blockwatch::allow_blocking] std::fs::read(p); }"
+        ),
+        ["std::thread::sleep"]
     );
 }

@@ -127,7 +127,7 @@ impl<'a> Doc<'a> {
                 "offload" => {
                     for (i, item) in self.array(value, &full)?.iter().enumerate() {
                         let path = self.string(item, &format!("{full}[{i}]"))?;
-                        if path.ends_with("::") {
+                        if crate::PathPattern::new(&path).is_prefix() {
                             return Err(self.error(
                                 item.span(),
                                 Some(&format!("{full}[{i}]")),

@@ -4,24 +4,35 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::visit::{self, Visit};
+use syn::visit::Visit;
 use syn::Expr;
 
-use super::context::{is_offloader_name, Kind};
+use super::context::Kind;
+use crate::catalog::{is_crate_offloader, is_offloader_name};
 
-/// Catalog APIs that return `()`: an unresolved call to one of these names whose value
-/// is consumed cannot be it.
-const UNIT_RETURNING: &[&str] = &[
-    "std::thread::sleep",
-    "std::thread::park",
-    "std::thread::park_timeout",
-];
+use super::consumers::{CatalogCall, OtherCall};
 use super::{peel, Analyzer, Marks};
 use crate::fix::{self, Callee, Site};
 use crate::matcher::Hit;
 use crate::resolve::{Resolution, CRATE};
-use crate::summary::{BlockingCall, CallSite};
-use crate::{Certainty, Finding};
+use crate::Certainty;
+
+/// The marks of an argument of a call marked `call`: its value is used; it is awaited
+/// with the call (`timeout(d, rx.recv()).await`: the arguments are futures polled by
+/// the call); a sync closure given to an offloading call runs on another thread.
+fn arg_marks(arg: &Expr, call: Marks, offloader: bool) -> Marks {
+    let offloaded = offloader
+        && matches!(peel(arg), Expr::Closure(c)
+            if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)));
+    let mut marks = Marks::USED;
+    if call.awaited {
+        marks = marks.and(Marks::AWAITED);
+    }
+    if offloaded {
+        marks = marks.and(Marks::OFFLOADED);
+    }
+    marks
+}
 
 /// The call as written, shortened: `std::thread::sleep(..)`, `sleep()`.
 fn path_call_text(path: &syn::Path, has_args: bool) -> String {
@@ -40,8 +51,7 @@ fn path_call_text(path: &syn::Path, has_args: bool) -> String {
 }
 
 impl<'m> Analyzer<'m> {
-    /// A catalog hit at `start..end`: a finding in async context, a blocking call of the
-    /// enclosing fn in sync context, nothing when offloaded.
+    /// A catalog hit at `start..end`, for every consumer.
     pub(super) fn report(
         &mut self,
         hit: Hit<'_>,
@@ -51,45 +61,21 @@ impl<'m> Analyzer<'m> {
         resolved: String,
         site: Option<Site<'_>>,
     ) {
-        match self.ctx.kind {
-            Kind::Async => self.findings.push(Finding {
-                fix: site.and_then(|site| {
-                    fix::build(
-                        hit.entry.key(),
-                        &site,
-                        hit.certainty != Certainty::Unresolved,
-                    )
-                }),
-                span: start,
-                span_end: end,
-                call,
-                resolved,
-                certainty: hit.certainty,
-                category: hit.entry.category,
-                why: hit.entry.why.to_string(),
-                replacement: hit.entry.replacement.to_string(),
-                context: self.ctx.desc.to_string(),
-                in_test: self.ctx.in_test,
-                chain: Vec::new(),
-            }),
-            Kind::Sync if self.summarize && hit.certainty != Certainty::Unresolved => {
-                if let Some(f) = self.fn_stack.last_mut() {
-                    let lc = start.start();
-                    f.blocking.push(BlockingCall {
-                        resolved,
-                        line: lc.line,
-                        column: lc.column + 1,
-                        category: hit.entry.category,
-                        replacement: hit.entry.replacement.to_string(),
-                    });
-                }
-            }
-            _ => {}
+        let event = CatalogCall {
+            hit,
+            start,
+            end,
+            call,
+            resolved,
+            site,
+        };
+        self.findings.catalog_call(&event, &self.ctx);
+        if let Some(summaries) = &mut self.summaries {
+            summaries.catalog_call(&event, &self.ctx);
         }
     }
 
-    /// Records a call to something outside the catalog, for the workspace analysis.
-    #[allow(clippy::too_many_arguments)]
+    /// A call to something outside the catalog, for the summaries.
     pub(super) fn call_site(
         &mut self,
         candidates: Vec<Vec<String>>,
@@ -99,28 +85,17 @@ impl<'m> Analyzer<'m> {
         end: Span,
         awaited: bool,
     ) {
-        if !self.summarize {
-            return;
+        if let Some(summaries) = &mut self.summaries {
+            let event = OtherCall {
+                candidates,
+                method,
+                call,
+                start,
+                end,
+                awaited,
+            };
+            summaries.other_call(event, &self.ctx);
         }
-        let ctx = &self.ctx;
-        let Some(f) = self.fn_stack.last_mut() else {
-            return;
-        };
-        let (s, e) = (start.start(), end.end());
-        f.calls.push(CallSite {
-            candidates,
-            method,
-            call,
-            line: s.line,
-            column: s.column + 1,
-            end_line: e.line,
-            end_column: e.column + 1,
-            in_async: ctx.kind == Kind::Async,
-            offloaded: ctx.kind == Kind::Offloaded,
-            awaited,
-            context: ctx.desc.to_string(),
-            in_test: ctx.in_test,
-        });
     }
 
     /// Workspace candidates for a resolved callee path.
@@ -175,7 +150,7 @@ impl<'m> Analyzer<'m> {
                     .unwrap_or_default();
                 offloader = is_offloader_name(&name)
                     || self.wrappers.contains(&name)
-                    || (name == "scope" && path.segments.iter().any(|s| s.ident == "rayon"));
+                    || is_crate_offloader(path);
                 let res = self.resolve(path);
                 let start = match &path.leading_colon {
                     Some(c) => c.spans[0],
@@ -194,7 +169,7 @@ impl<'m> Analyzer<'m> {
                     Some((hit, _))
                         if marks.used
                             && hit.certainty == Certainty::Unresolved
-                            && UNIT_RETURNING.contains(&hit.entry.key()) => {}
+                            && hit.entry.returns_unit => {}
                     Some((hit, resolved)) => {
                         let site = Site {
                             callee: Callee::Path {
@@ -217,21 +192,13 @@ impl<'m> Analyzer<'m> {
                 }
             }
         }
-        if marks.awaited {
-            // `timeout(d, rx.recv()).await`: the arguments are futures polled by the call.
-            for arg in &call.args {
-                self.mark(arg, Marks::AWAITED);
-            }
-        }
-        for arg in &call.args {
-            self.mark(arg, Marks::USED);
-        }
-        if offloader {
-            self.mark_offloaded(&call.args);
-        } else {
+        if !offloader {
             self.fn_values(&call.args);
         }
-        visit::visit_expr_call(self, call);
+        self.visit_expr(&call.func);
+        for arg in &call.args {
+            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
+        }
     }
 
     /// The catalog entry a resolved callee matches, with the resolved path to report.
@@ -293,8 +260,7 @@ impl<'m> Analyzer<'m> {
         }
         // The receiver first, so that findings come out in source order
         // (`File::create(..)?.write_all(..)`). Its value is consumed by the method.
-        self.mark(&m.receiver, Marks::USED);
-        self.visit_expr(&m.receiver);
+        self.visit_expr_with(&m.receiver, Marks::USED);
         match hit {
             Some(hit) => {
                 let resolved = hit.entry.key().to_string();
@@ -320,21 +286,12 @@ impl<'m> Analyzer<'m> {
                 marks.awaited,
             ),
         }
-        if marks.awaited {
-            for arg in &m.args {
-                self.mark(arg, Marks::AWAITED);
-            }
-        }
-        for arg in &m.args {
-            self.mark(arg, Marks::USED);
-        }
-        if is_offloader_name(&name) || self.wrappers.contains(&name) {
-            self.mark_offloaded(&m.args);
-        } else {
+        let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);
+        if !offloader {
             self.fn_values(&m.args);
         }
         for arg in &m.args {
-            self.visit_expr(arg);
+            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
         }
     }
 
@@ -362,17 +319,6 @@ impl<'m> Analyzer<'m> {
                 certainty: Certainty::Resolved,
             };
             self.report(hit, start, end, text, resolved, None);
-        }
-    }
-
-    /// Marks the sync closures given to an offloading call: they run on another thread.
-    fn mark_offloaded<'a>(&mut self, args: impl IntoIterator<Item = &'a Expr>) {
-        for arg in args {
-            if let Expr::Closure(c) = peel(arg) {
-                if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) {
-                    self.mark(arg, Marks::OFFLOADED);
-                }
-            }
         }
     }
 

@@ -15,14 +15,20 @@ use syn::{Attribute, Expr, ImplItemFn, Item, ItemFn, ItemImpl, ItemMod, Pat, Sig
 use crate::matcher::Matcher;
 use crate::resolve::{path_segments, Origin, Resolution, Scope, Scopes, CRATE};
 use crate::summary::FnSummary;
-use crate::Finding;
+use consumers::{Findings, Summaries};
 
 mod calls;
+mod consumers;
 mod context;
+mod macros;
 mod receivers;
 
-use context::{expr_attrs, has_allow, is_test, type_name, Ctx, POLL_TRAITS};
-pub(crate) use context::{is_offloader_name, Kind};
+use crate::catalog::POLL_TRAITS;
+use crate::escape_hatch::has_allow_blocking;
+use crate::self_type::self_type_name;
+use crate::test_code::is_test_code;
+pub(crate) use context::Kind;
+use context::{expr_attrs, Ctx};
 
 /// How deep the visitor descends into nested expressions, blocks and items.
 pub const MAX_DEPTH: usize = 256;
@@ -30,7 +36,8 @@ pub const MAX_DEPTH: usize = 256;
 /// How far back a receiver chain is followed to find where its value came from.
 const MAX_CHAIN: usize = 64;
 
-/// Marks on expressions, by address, set by a parent before visiting a child.
+/// What a parent expression knows about the value of the child it visits, passed down
+/// with the visit.
 #[derive(Debug, Clone, Copy, Default)]
 struct Marks {
     /// The value is awaited (directly, or by a macro such as `select!`).
@@ -39,6 +46,17 @@ struct Marks {
     offloaded: bool,
     /// The value is consumed: an argument of a call (`deadline.set(Some(sleep(d)))`).
     used: bool,
+}
+
+/// What a fn is declared in, for its summary.
+#[derive(Debug, Clone, Copy)]
+enum FnOwner<'a> {
+    /// A free fn (also one nested in another fn's body).
+    Free,
+    /// A method of an `impl` block, with the name of its self type when it has one.
+    Impl(Option<&'a str>),
+    /// A default method of the named trait.
+    Trait(&'a str),
 }
 
 /// The visitor. One per check; not `Send` (holds spans).
@@ -53,11 +71,10 @@ pub(crate) struct Analyzer<'m> {
     pub(crate) too_deep: usize,
     /// How many macro bodies enclose the current point.
     pub(crate) macro_depth: usize,
-    marks: HashMap<usize, Marks>,
-    pub findings: Vec<Finding>,
-    summarize: bool,
-    pub fns: Vec<FnSummary>,
-    fn_stack: Vec<FnSummary>,
+    /// The findings consumer (every check).
+    pub(crate) findings: Findings,
+    /// The summaries consumer, when the caller wants fn summaries.
+    pub(crate) summaries: Option<Summaries>,
     /// Offloading wrappers defined in the checked code (see [`crate::wrappers`]).
     pub(crate) wrappers: HashSet<String>,
     /// Field types of structs defined in the checked code, by struct path: so that
@@ -83,10 +100,15 @@ impl Marks {
         offloaded: false,
         used: true,
     };
-}
 
-fn addr(e: &Expr) -> usize {
-    e as *const Expr as usize
+    /// Both sets of marks.
+    fn and(self, other: Marks) -> Marks {
+        Marks {
+            awaited: self.awaited || other.awaited,
+            offloaded: self.offloaded || other.offloaded,
+            used: self.used || other.used,
+        }
+    }
 }
 
 /// Strips parentheses and invisible groups.
@@ -105,7 +127,7 @@ impl<'m> Analyzer<'m> {
         matcher: &'m Matcher,
         module_path: Vec<String>,
         in_test: bool,
-        summarize: bool,
+        with_summaries: bool,
     ) -> Self {
         Analyzer {
             matcher,
@@ -121,11 +143,8 @@ impl<'m> Analyzer<'m> {
             depth: 0,
             too_deep: 0,
             macro_depth: 0,
-            marks: HashMap::new(),
-            findings: Vec::new(),
-            summarize,
-            fns: Vec::new(),
-            fn_stack: Vec::new(),
+            findings: Findings::default(),
+            summaries: with_summaries.then(Summaries::default),
             wrappers: HashSet::new(),
             fields: HashMap::new(),
             returns: HashMap::new(),
@@ -150,17 +169,9 @@ impl<'m> Analyzer<'m> {
         self.ctx = saved;
     }
 
-    fn mark(&mut self, e: &Expr, with: Marks) {
-        let m = self.marks.entry(addr(peel(e))).or_default();
-        m.awaited |= with.awaited;
-        m.offloaded |= with.offloaded;
-        m.used |= with.used;
-    }
-
     /// Visits expressions that a macro (`select!`, `join!`) awaits.
     pub(crate) fn visit_awaited(&mut self, e: &Expr) {
-        self.mark(e, Marks::AWAITED);
-        self.visit_expr(e);
+        self.visit_expr_with(e, Marks::AWAITED);
     }
 
     fn resolve(&self, path: &syn::Path) -> Resolution {
@@ -208,13 +219,13 @@ impl<'m> Analyzer<'m> {
         attrs: &[Attribute],
         sig: &Signature,
         block: &syn::Block,
-        summary_path: Vec<String>,
+        owner: FnOwner<'_>,
         poll_of: Option<&str>,
     ) {
-        if has_allow(attrs) {
+        if has_allow_blocking(attrs) {
             return;
         }
-        let in_test = self.ctx.in_test || is_test(attrs);
+        let in_test = self.ctx.in_test || is_test_code(attrs);
         let name = sig.ident.to_string();
         let ctx = if sig.asyncness.is_some() {
             Ctx {
@@ -238,10 +249,20 @@ impl<'m> Analyzer<'m> {
                 awaitable: false,
             }
         };
-        if self.summarize {
+        if let Some(summaries) = &mut self.summaries {
             let lc = sig.ident.span().start();
-            self.fn_stack.push(FnSummary {
-                path: summary_path,
+            let self_ty = match owner {
+                FnOwner::Free => None,
+                FnOwner::Impl(ty) => ty,
+                FnOwner::Trait(name) => Some(name),
+            };
+            let mut path = self.module_path.clone();
+            path.extend(self_ty.map(str::to_string));
+            path.push(name.clone());
+            summaries.enter_fn(FnSummary {
+                path,
+                is_method: !matches!(owner, FnOwner::Free),
+                self_ty: self_ty.map(str::to_string),
                 is_async: sig.asyncness.is_some(),
                 line: lc.line,
                 column: lc.column + 1,
@@ -277,20 +298,9 @@ impl<'m> Analyzer<'m> {
             v.visit_block(block);
             v.scopes.pop();
         });
-        if self.summarize {
-            if let Some(done) = self.fn_stack.pop() {
-                self.fns.push(done);
-            }
+        if let Some(summaries) = &mut self.summaries {
+            summaries.exit_fn();
         }
-    }
-
-    fn summary_path(&self, owner: Option<&str>, name: &syn::Ident) -> Vec<String> {
-        let mut p = self.module_path.clone();
-        if let Some(o) = owner {
-            p.push(o.to_string());
-        }
-        p.push(name.to_string());
-        p
     }
 
     /// Visits the items of a module (the file, an inline `mod`, or the attribute's item).
@@ -308,7 +318,7 @@ impl<'m> Analyzer<'m> {
         Ctx {
             kind: Kind::Sync,
             desc: Rc::from("item"),
-            in_test: self.ctx.in_test || is_test(attrs),
+            in_test: self.ctx.in_test || is_test_code(attrs),
             awaitable: false,
         }
     }
@@ -321,7 +331,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             Item::Impl(i) => v.visit_item_impl(i),
             Item::Mod(m) => v.visit_item_mod(m),
             Item::Trait(t) => {
-                if has_allow(&t.attrs) {
+                if has_allow_blocking(&t.attrs) {
                     return;
                 }
                 let saved = v.self_ty.take();
@@ -334,8 +344,9 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     for ti in &t.items {
                         if let syn::TraitItem::Fn(f) = ti {
                             if let Some(block) = &f.default {
-                                let path = v.summary_path(Some(&t.ident.to_string()), &f.sig.ident);
-                                v.walk_fn(&f.attrs, &f.sig, block, path, None);
+                                let trait_name = t.ident.to_string();
+                                let owner = FnOwner::Trait(&trait_name);
+                                v.walk_fn(&f.attrs, &f.sig, block, owner, None);
                             }
                         }
                     }
@@ -350,7 +361,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             | Item::ExternCrate(_)
             | Item::TraitAlias(_)
             | Item::ForeignMod(_) => {}
-            Item::Macro(m) if !has_allow(&m.attrs) => {
+            Item::Macro(m) if !has_allow_blocking(&m.attrs) => {
                 let ctx = v.sync_item_ctx(&m.attrs);
                 v.in_ctx(ctx, |v| v.visit_macro(&m.mac));
             }
@@ -360,7 +371,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     Item::Static(s) => &s.attrs,
                     _ => return,
                 };
-                if !has_allow(attrs) {
+                if !has_allow_blocking(attrs) {
                     let ctx = v.sync_item_ctx(attrs);
                     v.in_ctx(ctx, |v| visit::visit_item(v, item));
                 }
@@ -370,15 +381,14 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast ItemFn) {
-        let path = self.summary_path(None, &f.sig.ident);
-        self.walk_fn(&f.attrs, &f.sig, &f.block, path, None);
+        self.walk_fn(&f.attrs, &f.sig, &f.block, FnOwner::Free, None);
     }
 
     fn visit_item_impl(&mut self, i: &'ast ItemImpl) {
-        if has_allow(&i.attrs) {
+        if has_allow_blocking(&i.attrs) {
             return;
         }
-        let name = type_name(&i.self_ty);
+        let name = self_type_name(&i.self_ty);
         let saved = self.self_ty.take();
         self.self_ty = name.as_ref().map(|n| {
             let mut ty = vec![CRATE.to_string()];
@@ -404,7 +414,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     }
 
     fn visit_item_mod(&mut self, m: &'ast ItemMod) {
-        if has_allow(&m.attrs) {
+        if has_allow_blocking(&m.attrs) {
             return;
         }
         let Some((_, items)) = &m.content else {
@@ -436,16 +446,18 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     fn visit_stmt(&mut self, s: &'ast Stmt) {
         match s {
             Stmt::Local(l) => {
-                if has_allow(&l.attrs) {
+                if has_allow_blocking(&l.attrs) {
                     return;
                 }
                 let mut origins = Vec::new();
                 if let Some(init) = &l.init {
                     // `let deadline = sleep(d);` keeps the value: a future, not `()`.
-                    if !matches!(l.pat, Pat::Wild(_)) {
-                        self.mark(&init.expr, Marks::USED);
-                    }
-                    self.visit_expr(&init.expr);
+                    let marks = if matches!(l.pat, Pat::Wild(_)) {
+                        Marks::default()
+                    } else {
+                        Marks::USED
+                    };
+                    self.visit_expr_with(&init.expr, marks);
                     if let Some((_, diverge)) = &init.diverge {
                         self.visit_expr(diverge);
                     }
@@ -459,7 +471,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             Stmt::Item(i) => self.visit_item(i),
             Stmt::Expr(e, _) => self.visit_expr(e),
             Stmt::Macro(m) => {
-                if !has_allow(&m.attrs) {
+                if !has_allow_blocking(&m.attrs) {
                     self.visit_macro(&m.mac);
                 }
             }
@@ -467,18 +479,36 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
-        // Taken first, so that no mark outlives its expression (marks are keyed by
-        // address, and macro-body expressions are temporaries).
-        let marks = self.marks.remove(&addr(e)).unwrap_or_default();
+        self.visit_expr_with(e, Marks::default());
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep += 1;
+            return;
+        }
+        macros::visit_macro_body(self, mac);
+    }
+
+    // Types and patterns hold no calls worth checking; not descending into them keeps
+    // the walk fast and shallow.
+    fn visit_type(&mut self, _: &'ast syn::Type) {}
+    fn visit_pat(&mut self, _: &'ast Pat) {}
+    fn visit_attribute(&mut self, _: &'ast Attribute) {}
+}
+
+impl Analyzer<'_> {
+    /// Visits `e`, whose value its parent marked with `marks` (parentheses and invisible
+    /// groups pass them on to what they hold).
+    fn visit_expr_with(&mut self, e: &Expr, marks: Marks) {
         self.deeper(|v| {
-            if expr_attrs(e).is_some_and(|attrs| has_allow(attrs)) {
+            if expr_attrs(e).is_some_and(|attrs| has_allow_blocking(attrs)) {
                 return;
             }
             match e {
-                Expr::Await(a) => {
-                    v.mark(&a.base, Marks::AWAITED);
-                    v.visit_expr(&a.base);
-                }
+                Expr::Await(a) => v.visit_expr_with(&a.base, Marks::AWAITED),
+                Expr::Paren(p) => v.visit_expr_with(&p.expr, marks),
+                Expr::Group(g) => v.visit_expr_with(&g.expr, marks),
                 Expr::Call(c) => v.handle_call(e, c, marks),
                 Expr::MethodCall(m) => v.handle_method(e, m, marks),
                 Expr::Closure(c) => v.handle_closure(c, marks),
@@ -509,7 +539,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     let mut origins = Vec::new();
                     v.origins(&m.expr, &mut origins, 0);
                     let origins: Rc<[Origin]> = Rc::from(origins);
-                    for arm in m.arms.iter().filter(|a| !has_allow(&a.attrs)) {
+                    for arm in m.arms.iter().filter(|a| !has_allow_blocking(&a.attrs)) {
                         v.scopes.push(Scope::default());
                         v.bind_pat(&arm.pat, origins.clone());
                         if let Some((_, guard)) = &arm.guard {
@@ -542,25 +572,9 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
         });
     }
 
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if self.depth >= MAX_DEPTH {
-            self.too_deep += 1;
-            return;
-        }
-        crate::macros::visit_macro_body(self, mac);
-    }
-
-    // Types and patterns hold no calls worth checking; not descending into them keeps
-    // the walk fast and shallow.
-    fn visit_type(&mut self, _: &'ast syn::Type) {}
-    fn visit_pat(&mut self, _: &'ast Pat) {}
-    fn visit_attribute(&mut self, _: &'ast Attribute) {}
-}
-
-impl Analyzer<'_> {
-    fn walk_impl_fn(&mut self, f: &ImplItemFn, owner: Option<&str>, poll_of: Option<&str>) {
-        let path = self.summary_path(owner, &f.sig.ident);
-        self.walk_fn(&f.attrs, &f.sig, &f.block, path, poll_of);
+    fn walk_impl_fn(&mut self, f: &ImplItemFn, self_ty: Option<&str>, poll_of: Option<&str>) {
+        let owner = FnOwner::Impl(self_ty);
+        self.walk_fn(&f.attrs, &f.sig, &f.block, owner, poll_of);
     }
 
     /// Looks up `segs` through the scopes (for the macro token scan).

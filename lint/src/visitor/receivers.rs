@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use syn::{Expr, Item, Pat};
 
-use super::context::type_name;
 use super::{peel, Analyzer, MAX_CHAIN};
 use crate::resolve::{type_paths, Origin, Resolution, CRATE};
+use crate::self_type::self_type_name;
 
 /// Idents bound by a pattern.
 fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
@@ -210,7 +210,7 @@ impl Analyzer<'_> {
                     }
                 }
                 Item::Impl(im) => {
-                    let Some(name) = type_name(&im.self_ty) else {
+                    let Some(name) = self_type_name(&im.self_ty) else {
                         continue;
                     };
                     let saved = self.self_ty.replace(vec![base.clone(), name.clone()]);

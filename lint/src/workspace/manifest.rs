@@ -1,7 +1,7 @@
 //! Reading Cargo manifests: which packages a workspace has and which crate roots
 //! (targets) each package builds.
 //!
-//! Only what the scanner needs is read: `[workspace] members`/`exclude` (with globs),
+//! Only what a scan needs is read: `[workspace] members`/`exclude` (with globs),
 //! `[package] name`, `[lib]`, `[[bin]]`, `[[example]]`, `[[test]]`, `[[bench]]`, `build`,
 //! and cargo's target auto-discovery (`src/main.rs`, `src/bin/*.rs`, `examples/*.rs`, ...).
 
@@ -13,7 +13,7 @@ use toml::{Table, Value};
 
 /// What kind of crate a target root starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum TargetKind {
+pub enum TargetKind {
     /// The library (`src/lib.rs`).
     Lib,
     /// A binary (`src/main.rs`, `src/bin/*.rs`).
@@ -30,34 +30,36 @@ pub(crate) enum TargetKind {
 
 /// One crate root of a package.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Target {
+pub struct Target {
     /// The crate name as code refers to it (`-` replaced by `_`).
-    pub(crate) name: String,
+    pub name: String,
     /// The kind of target.
-    pub(crate) kind: TargetKind,
+    pub kind: TargetKind,
     /// The root source file.
-    pub(crate) root: PathBuf,
+    pub root: PathBuf,
 }
 
 /// One package: a directory with a Cargo.toml that has `[package]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Package {
+pub struct Package {
     /// The package name from `[package] name`.
-    pub(crate) name: String,
+    pub name: String,
     /// The directory holding the manifest.
-    pub(crate) dir: PathBuf,
+    pub dir: PathBuf,
     /// Its crate roots, the library first.
-    pub(crate) targets: Vec<Target>,
+    pub targets: Vec<Target>,
 }
 
 /// A manifest that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ManifestError {
+pub struct ManifestError {
     /// The manifest file.
-    pub(crate) path: PathBuf,
+    pub path: PathBuf,
     /// What is wrong with it.
-    pub(crate) message: String,
+    pub message: String,
 }
+
+impl std::error::Error for ManifestError {}
 
 impl fmt::Display for ManifestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -67,15 +69,25 @@ impl fmt::Display for ManifestError {
 
 /// The packages found from one directory's Cargo.toml.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Loaded {
+pub struct Loaded {
     /// Packages: the root package (if any) first, then members in manifest order.
-    pub(crate) packages: Vec<Package>,
+    pub packages: Vec<Package>,
     /// Members that could not be read; the others are still scanned.
-    pub(crate) errors: Vec<ManifestError>,
+    pub errors: Vec<ManifestError>,
 }
 
 /// Reads `dir/Cargo.toml`: a workspace (root package and members) or a single package.
-pub(crate) fn load(dir: &Path) -> Result<Loaded, ManifestError> {
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("blockwatch-doc-manifest-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("src")).unwrap();
+/// std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"my-app\"\n").unwrap();
+/// std::fs::write(dir.join("src/main.rs"), "fn main() {}").unwrap();
+/// let loaded = blockwatch_lint::workspace::load_manifest(&dir).unwrap();
+/// assert_eq!(loaded.packages[0].targets[0].name, "my_app");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn load_manifest(dir: &Path) -> Result<Loaded, ManifestError> {
     let manifest_path = dir.join("Cargo.toml");
     let table = read_table(&manifest_path)?;
     let mut loaded = Loaded::default();
@@ -157,7 +169,13 @@ fn string_list(value: Option<&Value>) -> Vec<String> {
 }
 
 /// Removes `.` components and resolves `..` lexically, so member paths compare equal.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
+///
+/// ```
+/// use std::path::Path;
+/// let p = blockwatch_lint::workspace::normalize(Path::new("a/./b/../c"));
+/// assert_eq!(p, Path::new("a/c"));
+/// ```
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -183,16 +201,17 @@ fn expand_member(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
                 next.push(dir.join(component));
             }
         } else {
-            let matcher = globset::Glob::new(component)
-                .map_err(|e| format!("invalid workspace member glob `{pattern}`: {e}"))?
-                .compile_matcher();
+            let matcher = glob::Pattern::new(component)
+                .map_err(|e| format!("invalid workspace member glob `{pattern}`: {e}"))?;
             for dir in current {
                 let Ok(entries) = fs::read_dir(&dir) else {
                     continue;
                 };
                 let mut names: Vec<PathBuf> = entries
                     .filter_map(Result::ok)
-                    .filter(|e| e.path().is_dir() && matcher.is_match(e.file_name()))
+                    .filter(|e| {
+                        e.path().is_dir() && matcher.matches(&e.file_name().to_string_lossy())
+                    })
                     .map(|e| e.path())
                     .collect();
                 names.sort();
@@ -388,7 +407,7 @@ mod tests {
         write(&root.join("tool/tests/it.rs"), "");
         write(&root.join("tool/build.rs"), "fn main() {}");
 
-        let loaded = load(&root).unwrap();
+        let loaded = load_manifest(&root).unwrap();
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
         let names: Vec<&str> = loaded.packages.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["a-lib", "tool"]);
@@ -421,7 +440,7 @@ mod tests {
              [[bin]]\nname = \"cli\"\npath = \"cli/main.rs\"\n[workspace]\nmembers = [\"gone\"]\n",
         );
         write(&root.join("src/main.rs"), "fn main() {}");
-        let loaded = load(&root).unwrap();
+        let loaded = load_manifest(&root).unwrap();
         let x = &loaded.packages[0];
         assert_eq!(x.targets[0].root, root.join("lib/x.rs"));
         assert_eq!(x.targets.len(), 2, "autobins = false skips src/main.rs");
@@ -435,11 +454,14 @@ mod tests {
     fn invalid_manifests_are_errors_with_the_path() {
         let root = temp_dir("invalid");
         write(&root.join("Cargo.toml"), "[package\nname = 1");
-        let e = load(&root).unwrap_err();
+        let e = load_manifest(&root).unwrap_err();
         assert_eq!(e.path, root.join("Cargo.toml"));
         assert!(e.message.contains("invalid TOML"), "{e}");
         write(&root.join("Cargo.toml"), "[dependencies]\n");
-        assert!(load(&root).unwrap_err().message.contains("neither"));
+        assert!(load_manifest(&root)
+            .unwrap_err()
+            .message
+            .contains("neither"));
         fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -18,67 +18,8 @@ use syn::parse::{ParseStream, Parser};
 use syn::visit::Visit;
 use syn::{Expr, Token};
 
+use crate::catalog::{macro_class, MacroClass};
 use crate::visitor::Analyzer;
-
-/// Macros whose arguments are expressions.
-const EXPR_MACROS: &[&str] = &[
-    "println",
-    "print",
-    "eprintln",
-    "eprint",
-    "format",
-    "format_args",
-    "write",
-    "writeln",
-    "panic",
-    "unreachable",
-    "todo",
-    "unimplemented",
-    "info",
-    "debug",
-    "warn",
-    "error",
-    "trace",
-    "event",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "vec",
-    "dbg",
-    "anyhow",
-    "bail",
-    "ensure",
-    "eyre",
-    "pin",
-];
-
-/// Macros whose tokens are not code that runs here.
-const SKIP_MACROS: &[&str] = &[
-    "quote",
-    "quote_spanned",
-    "parse_quote",
-    "parse_quote_spanned",
-    "stringify",
-    "concat",
-    "include",
-    "include_str",
-    "include_bytes",
-    "env",
-    "option_env",
-    "cfg",
-    "compile_error",
-    "line",
-    "column",
-    "file",
-    "module_path",
-    "macro_rules",
-    "asm",
-    "global_asm",
-    "concat_idents",
-];
 
 /// How deep the token scan follows nested groups.
 const MAX_SCAN_DEPTH: usize = 64;
@@ -120,7 +61,7 @@ pub(crate) fn visit_macro_body(v: &mut Analyzer<'_>, mac: &syn::Macro) {
         return;
     };
     let name = name.as_str();
-    if SKIP_MACROS.contains(&name) {
+    if macro_class(name) == MacroClass::NotCode {
         return;
     }
     let tokens = mac.tokens.clone();
@@ -137,13 +78,13 @@ pub(crate) fn visit_macro_body(v: &mut Analyzer<'_>, mac: &syn::Macro) {
 
 /// Checks a macro body by parsing it as the code it stands for.
 fn visit_parsed(v: &mut Analyzer<'_>, name: &str, tokens: TokenStream) {
-    match name {
-        "select" | "select_biased" => {
+    match macro_class(name) {
+        MacroClass::Select => {
             if !visit_select(v, tokens.clone()) {
                 scan(v, tokens, 0);
             }
         }
-        "join" | "try_join" => {
+        MacroClass::Join => {
             let tokens = strip_biased(tokens);
             for chunk in split_top(tokens, false) {
                 match parse_arg(chunk.clone()) {
@@ -152,17 +93,17 @@ fn visit_parsed(v: &mut Analyzer<'_>, name: &str, tokens: TokenStream) {
                 }
             }
         }
-        "matches" => {
+        MacroClass::Matches => {
             if let Some(first) = split_top(tokens, false).into_iter().next() {
                 visit_chunk(v, first);
             }
         }
-        _ if EXPR_MACROS.contains(&name) => {
+        MacroClass::Expressions => {
             for chunk in split_top(tokens, name == "vec") {
                 visit_chunk(v, chunk);
             }
         }
-        _ => {
+        MacroClass::NotCode | MacroClass::Other => {
             let chunks = split_top(tokens.clone(), false);
             let parsed: Option<Vec<Expr>> = chunks
                 .into_iter()

@@ -1,8 +1,8 @@
 //! Mapping files to module paths, as rustc does: from each crate root, follow
 //! `mod foo;` to `foo.rs` or `foo/mod.rs` (or the file a `#[path]` attribute names).
 //!
-//! Each file's `mod` declarations are collected while the file is parsed (on a worker
-//! thread, see `pool`); the tree is then resolved here on plain data. Files that no root
+//! Each file's `mod` declarations are collected while the file is parsed (a caller may
+//! parse on worker threads); the tree is then resolved here on plain data. Files that no root
 //! reaches keep a module path guessed from their location (see [`location_module_path`]).
 
 use std::collections::{HashMap, VecDeque};
@@ -10,26 +10,33 @@ use std::path::{Path, PathBuf};
 
 use syn::{Attribute, Item, Meta};
 
-use crate::manifest::normalize;
+use super::normalize;
 
 /// One out-of-line `mod name;` declaration found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ModDecl {
+pub struct ModDecl {
     /// Names of the inline `mod x { .. }` blocks around the declaration, outermost first.
-    pub(crate) inline_names: Vec<String>,
+    pub inline_names: Vec<String>,
     /// Directory components those inline blocks contribute (their `#[path]` or their name).
-    pub(crate) inline_dirs: Vec<String>,
+    pub inline_dirs: Vec<String>,
     /// The declared module name.
-    pub(crate) name: String,
+    pub name: String,
     /// The value of a `#[path = ".."]` attribute on the declaration.
-    pub(crate) path_attr: Option<String>,
+    pub path_attr: Option<String>,
     /// Whether the declaration (or an enclosing inline module) is `#[cfg(test)]`.
-    pub(crate) cfg_test: bool,
+    pub cfg_test: bool,
 }
 
 /// Collects the out-of-line module declarations of a parsed file, including those
 /// nested in inline modules.
-pub(crate) fn mod_decls(file: &syn::File) -> Vec<ModDecl> {
+///
+/// ```
+/// let file: syn::File = syn::parse_str("mod a; #[cfg(test)] mod tests; mod b { mod c; }").unwrap();
+/// let decls = blockwatch_lint::workspace::mod_decls(&file);
+/// let names: Vec<(&str, bool)> = decls.iter().map(|d| (d.name.as_str(), d.cfg_test)).collect();
+/// assert_eq!(names, [("a", false), ("tests", true), ("c", false)]);
+/// ```
+pub fn mod_decls(file: &syn::File) -> Vec<ModDecl> {
     let mut out = Vec::new();
     collect(
         &file.items,
@@ -52,7 +59,7 @@ fn collect(
         let Item::Mod(m) = item else { continue };
         let name = m.ident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
-        let cfg_test = in_test || is_cfg_test(&m.attrs);
+        let cfg_test = in_test || crate::is_test_code(&m.attrs);
         let path_attr = path_attr(&m.attrs);
         match &m.content {
             None => out.push(ModDecl {
@@ -86,50 +93,41 @@ fn path_attr(attrs: &[Attribute]) -> Option<String> {
     })
 }
 
-/// `#[cfg(test)]`, or a `cfg` that requires `test` (`all(test, ..)`), not `not(test)`.
-pub(crate) fn is_cfg_test(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        let Meta::List(list) = &a.meta else {
-            return false;
-        };
-        if !list.path.is_ident("cfg") {
-            return false;
-        }
-        let tokens = list.tokens.to_string();
-        let words: Vec<&str> = tokens
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        words.contains(&"test") && !words.contains(&"not") && !words.contains(&"any")
-    })
-}
-
 /// Where a file sits in its crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Placement {
+pub struct Placement {
     /// Index of the crate (target) the file belongs to.
-    pub(crate) unit: usize,
+    pub unit: usize,
     /// Its module path inside that crate (empty for the crate root).
-    pub(crate) module_path: Vec<String>,
+    pub module_path: Vec<String>,
     /// Whether the whole file is test code.
-    pub(crate) is_test: bool,
+    pub is_test: bool,
 }
 
 /// A crate root to start the walk from.
 #[derive(Debug, Clone)]
-pub(crate) struct Root {
+pub struct Root {
     /// The crate (target) index.
-    pub(crate) unit: usize,
+    pub unit: usize,
     /// The root file's index in the scanned file list.
-    pub(crate) file: usize,
+    pub file: usize,
     /// Whether the whole crate is test code (integration tests).
-    pub(crate) is_test: bool,
+    pub is_test: bool,
 }
 
 /// Follows `mod` declarations from the roots. `files[i]` is the path of file `i` and
 /// `decls[i]` its declarations; the result gives a placement to every reached file
 /// (the first root to reach a file wins; roots are visited in order).
-pub(crate) fn resolve(
+///
+/// ```
+/// use std::path::PathBuf;
+/// use blockwatch_lint::workspace::{mod_decls, resolve_modules, Root};
+/// let files = [PathBuf::from("c/src/lib.rs"), PathBuf::from("c/src/db.rs")];
+/// let decls = [mod_decls(&syn::parse_str("mod db;").unwrap()), Vec::new()];
+/// let placed = resolve_modules(&files, &decls, &[Root { unit: 0, file: 0, is_test: false }]);
+/// assert_eq!(placed[1].as_ref().unwrap().module_path, ["db"]);
+/// ```
+pub fn resolve_modules(
     files: &[PathBuf],
     decls: &[Vec<ModDecl>],
     roots: &[Root],
@@ -223,7 +221,13 @@ fn join_all(base: &Path, parts: &[String]) -> PathBuf {
 /// The module path a file would have by the usual layout, relative to `base` (the
 /// directory of its crate root): `a/b.rs` and `a/b/mod.rs` give `[a, b]`; `lib.rs`,
 /// `main.rs` and `mod.rs` at the top give `[]`.
-pub(crate) fn location_module_path(base: &Path, file: &Path) -> Vec<String> {
+///
+/// ```
+/// use std::path::Path;
+/// let p = blockwatch_lint::workspace::location_module_path(Path::new("src"), Path::new("src/a/b.rs"));
+/// assert_eq!(p, ["a", "b"]);
+/// ```
+pub fn location_module_path(base: &Path, file: &Path) -> Vec<String> {
     let rel = file.strip_prefix(base).unwrap_or(file);
     let mut parts: Vec<String> = rel
         .components()
@@ -260,6 +264,8 @@ mod tests {
             mod inline { mod deep; #[path = "x"] mod w { mod z; } }
             #[cfg(not(test))] mod prod;
             mod body { fn f() {} }
+            #[cfg(all(test, not(windows)))] mod unix_tests;
+            #[cfg(any(test, feature = "testing"))] mod testing;
             "#,
         );
         let view: Vec<(Vec<String>, &str, Option<&str>, bool)> = d
@@ -282,6 +288,8 @@ mod tests {
                 (vec!["inline".to_string()], "deep", None, false),
                 (vec!["inline".into(), "w".into()], "z", None, false),
                 (vec![], "prod", None, false),
+                (vec![], "unix_tests", None, true),
+                (vec![], "testing", None, false),
             ]
         );
         assert_eq!(d[4].inline_dirs, ["inline", "x"]);
@@ -307,7 +315,7 @@ mod tests {
             decls("mod a; mod m; #[path = \"gen/out.rs\"] mod generated; #[cfg(test)] mod tests;");
         all[1] = decls("mod b;");
         all[3] = decls("mod n;");
-        let placed = resolve(
+        let placed = resolve_modules(
             &files,
             &all,
             &[Root {

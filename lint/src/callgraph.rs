@@ -1,0 +1,579 @@
+//! Interprocedural analysis across the workspace: a sync fn that (transitively) calls a
+//! blocking API is itself blocking, and calling it from async context is reported at the
+//! call site, with the chain of calls down to the blocking API.
+//!
+//! Rules:
+//! - Only sync fns propagate. An async fn's own blocking calls are reported inside it
+//!   (directly by the engine), and calling an async fn only builds a future.
+//! - A fn blocks when its body, run synchronously, reaches a blocking catalog call, or a
+//!   call (not in an async block, not in a closure given to `spawn_blocking` & co.) to a
+//!   workspace fn that blocks. Computed breadth-first from the direct blockers up the
+//!   reverse call edges, so each fn's chain is a shortest one, cycles (recursion)
+//!   terminate, and the work is linear in the number of calls.
+//! - Path calls (`helper()`, `crate::db::load()`, `Store::open(..)`, `other_crate::f()`)
+//!   match fns by their absolute path, in the caller's crate, or in the workspace crate
+//!   whose name is the first segment.
+//! - Method calls (`x.load_all()`) carry no type, so they are matched by name against
+//!   the methods (fns inside `impl` blocks) of the whole workspace, conservatively: never
+//!   when awaited, never for names common on std types (`get`, `read`, `load`, ...,
+//!   see [`AMBIGUOUS_METHOD_NAMES`]), and only when every workspace method of that name
+//!   blocks (which, for a unique name, is that one method).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::catalog::AMBIGUOUS_METHOD_NAMES;
+use crate::finding::transitive_message;
+use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
+use crate::{Certainty, ChainLink};
+
+/// Why a fn blocks.
+#[derive(Debug, Clone, Copy)]
+enum Witness {
+    /// It makes this blocking catalog call (index into `blocking`).
+    Direct(usize),
+    /// It makes this call (index into `calls`) to this blocking fn.
+    Via { call: usize, callee: usize },
+}
+
+/// How a call's targets must block for the call to block.
+enum Targets {
+    /// Path call: any of these (cfg variants of one fn).
+    Any(Vec<usize>),
+    /// Method call: all of these (every workspace method of that name).
+    All(Vec<usize>),
+}
+
+/// One fn of the workspace: its summary, and the crate and file it is in.
+#[derive(Debug, Clone, Copy)]
+struct GraphFn<'a> {
+    unit: usize,
+    file: &'a str,
+    summary: &'a FnSummary,
+}
+
+/// One summarized file of the workspace, placed in its crate.
+///
+/// ```
+/// let file: syn::File = syn::parse_str("fn f() {}").unwrap();
+/// let summary = blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Default::default());
+/// let placed = blockwatch_lint::CrateFile { unit: 0, summary: &summary };
+/// assert_eq!(placed.summary.fns.len(), 1);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CrateFile<'a> {
+    /// The crate (target) the file belongs to, as an index the caller chooses.
+    pub unit: usize,
+    /// The file's summary (its module path already applied).
+    pub summary: &'a FileSummary,
+}
+
+/// The workspace call graph, solved: which sync fns block, and the transitive findings.
+///
+/// ```
+/// use std::collections::HashMap;
+/// let file: syn::File = syn::parse_str(r#"
+///     fn load() -> String { std::fs::read_to_string("a").unwrap() }
+///     async fn run() { load(); }
+/// "#).unwrap();
+/// let summary = blockwatch_lint::summarize_file(&file, "src/main.rs", &[], false, &Default::default());
+/// let files = [blockwatch_lint::CrateFile { unit: 0, summary: &summary }];
+/// let crates = HashMap::new();
+/// let graph = blockwatch_lint::Graph::new(&files, &crates);
+/// let found = graph.findings();
+/// assert_eq!(found[0].resolved, "load");
+/// assert_eq!(found[0].blocking_api(), "std::fs::read_to_string");
+/// ```
+pub struct Graph<'a> {
+    fns: Vec<GraphFn<'a>>,
+    by_path: HashMap<(usize, &'a [String]), Vec<usize>>,
+    methods: HashMap<&'a str, Vec<usize>>,
+    crates: &'a HashMap<String, usize>,
+    /// The targets of each call of each fn, resolved once: `targets[fn][call]`.
+    targets: Vec<Vec<Option<Targets>>>,
+    witness: Vec<Option<Witness>>,
+}
+
+impl<'a> Graph<'a> {
+    /// Builds and solves the graph. `crates` maps the name of each library crate of the
+    /// workspace to its unit, for `other_crate::path` calls.
+    pub fn new(files: &[CrateFile<'a>], crates: &'a HashMap<String, usize>) -> Self {
+        let fns: Vec<GraphFn<'a>> = files
+            .iter()
+            .flat_map(|file| {
+                file.summary.fns.iter().map(|summary| GraphFn {
+                    unit: file.unit,
+                    file: &file.summary.file,
+                    summary,
+                })
+            })
+            .collect();
+        let mut by_path: HashMap<(usize, &[String]), Vec<usize>> = HashMap::new();
+        let mut methods: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, f) in fns.iter().enumerate() {
+            by_path
+                .entry((f.unit, f.summary.path.as_slice()))
+                .or_default()
+                .push(i);
+            if f.summary.is_method {
+                if let Some(name) = f.summary.path.last() {
+                    methods.entry(name.as_str()).or_default().push(i);
+                }
+            }
+        }
+        let witness = vec![None; fns.len()];
+        let mut graph = Graph {
+            fns,
+            by_path,
+            methods,
+            crates,
+            targets: Vec::new(),
+            witness,
+        };
+        graph.targets = graph
+            .fns
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                f.summary
+                    .calls
+                    .iter()
+                    .map(|c| graph.resolve(i, c))
+                    .collect()
+            })
+            .collect();
+        graph.solve();
+        graph
+    }
+
+    fn resolve(&self, caller: usize, call: &CallSite) -> Option<Targets> {
+        let unit = self.fns[caller].unit;
+        if let Some(name) = &call.method {
+            if call.candidates.is_empty() {
+                if call.awaited || AMBIGUOUS_METHOD_NAMES.contains(&name.as_str()) {
+                    return None;
+                }
+                let all = self.methods.get(name.as_str())?;
+                let sync: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|&i| !self.fns[i].summary.is_async)
+                    .collect();
+                // An async method of the same name makes the call ambiguous: give up.
+                if sync.len() != all.len() || sync.is_empty() {
+                    return None;
+                }
+                return Some(Targets::All(sync));
+            }
+        }
+        for candidate in &call.candidates {
+            let mut found: Vec<usize> = Vec::new();
+            if let Some(ids) = self.by_path.get(&(unit, candidate.as_slice())) {
+                found.extend(ids);
+            }
+            if let Some((first, rest)) = candidate.split_first() {
+                if let Some(&other) = self.crates.get(first) {
+                    if let Some(ids) = self.by_path.get(&(other, rest)) {
+                        found.extend(ids);
+                    }
+                }
+            }
+            if !found.is_empty() {
+                found.retain(|&i| !self.fns[i].summary.is_async);
+                return (!found.is_empty()).then_some(Targets::Any(found));
+            }
+        }
+        None
+    }
+
+    /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.
+    fn blocking_target(&self, caller: usize, call: usize) -> Option<usize> {
+        match self.targets.get(caller)?.get(call)?.as_ref()? {
+            Targets::Any(ids) => ids.iter().copied().find(|&i| self.witness[i].is_some()),
+            Targets::All(ids) => {
+                if ids.iter().all(|&i| self.witness[i].is_some()) {
+                    ids.first().copied()
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// Breadth-first from the fns that block directly, up the reverse call edges: each
+    /// fn is marked once, by a shortest chain, and cycles end because a marked fn is
+    /// never visited again. Linear in the number of call edges.
+    fn solve(&mut self) {
+        let mut callers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.fns.len()];
+        for (i, f) in self.fns.iter().enumerate() {
+            if f.summary.is_async {
+                continue;
+            }
+            for (c, call) in f.summary.calls.iter().enumerate() {
+                if call.in_async || call.offloaded {
+                    continue;
+                }
+                let ids = match &self.targets[i][c] {
+                    Some(Targets::Any(ids) | Targets::All(ids)) => ids,
+                    None => continue,
+                };
+                for &t in ids {
+                    callers[t].push((i, c));
+                }
+            }
+        }
+        let mut queue = VecDeque::new();
+        for (i, f) in self.fns.iter().enumerate() {
+            if !f.summary.is_async && !f.summary.blocking.is_empty() {
+                self.witness[i] = Some(Witness::Direct(0));
+                queue.push_back(i);
+            }
+        }
+        while let Some(t) = queue.pop_front() {
+            for &(i, c) in &callers[t] {
+                if self.witness[i].is_some() {
+                    continue;
+                }
+                if let Some(callee) = self.blocking_target(i, c) {
+                    self.witness[i] = Some(Witness::Via { call: c, callee });
+                    queue.push_back(i);
+                }
+            }
+        }
+    }
+
+    /// Whether the fn at index `i` blocks when called synchronously.
+    #[cfg(test)]
+    fn is_blocking(&self, i: usize) -> bool {
+        self.witness[i].is_some()
+    }
+
+    /// The fn's path as the caller would write it: prefixed with its crate's name when
+    /// it lives in another crate of the workspace.
+    fn display_path(&self, i: usize, from_unit: usize) -> String {
+        let f = &self.fns[i];
+        let own = f.summary.path.join("::");
+        if f.unit == from_unit {
+            return own;
+        }
+        match self.crates.iter().find(|(_, &u)| u == f.unit) {
+            Some((name, _)) => format!("{name}::{own}"),
+            None => own,
+        }
+    }
+
+    /// The chain from blocking fn `i` down to the blocking API, and that API's blocker.
+    fn chain(&self, mut i: usize) -> Option<(Vec<ChainLink>, &'a BlockingCall)> {
+        let mut links = Vec::new();
+        loop {
+            let f = &self.fns[i];
+            match self.witness[i] {
+                Some(Witness::Via { call, callee }) => {
+                    let c = f.summary.calls.get(call)?;
+                    links.push(ChainLink {
+                        callee: self.display_path(callee, f.unit),
+                        file: f.file.to_string(),
+                        line: c.line,
+                        column: c.column,
+                    });
+                    i = callee;
+                }
+                Some(Witness::Direct(b)) => {
+                    let b = f.summary.blocking.get(b)?;
+                    links.push(ChainLink {
+                        callee: b.resolved.clone(),
+                        file: f.file.to_string(),
+                        line: b.line,
+                        column: b.column,
+                    });
+                    return Some((links, b));
+                }
+                None => return None,
+            }
+        }
+    }
+
+    /// Findings: calls in async context (not offloaded) to blocking workspace fns, with
+    /// the chain down to the blocking API.
+    pub fn findings(&self) -> Vec<LocatedFinding> {
+        let mut out = Vec::new();
+        for (i, f) in self.fns.iter().enumerate() {
+            for (c, call) in f.summary.calls.iter().enumerate() {
+                if !call.in_async || call.offloaded {
+                    continue;
+                }
+                let Some(callee) = self.blocking_target(i, c) else {
+                    continue;
+                };
+                let Some((chain, blocker)) = self.chain(callee) else {
+                    continue;
+                };
+                let callee_path = self.display_path(callee, f.unit);
+                out.push(LocatedFinding {
+                    file: f.file.to_string(),
+                    line: call.line,
+                    column: call.column,
+                    end_line: call.end_line,
+                    end_column: call.end_column,
+                    call: call.call.clone(),
+                    resolved: callee_path.clone(),
+                    certainty: Certainty::Transitive,
+                    category: blocker.category,
+                    in_test: call.in_test || f.summary.in_test,
+                    why: format!(
+                        "`{callee_path}` is a sync fn that reaches the blocking `{}`",
+                        blocker.resolved
+                    ),
+                    replacement: format!(
+                        "move the call into `tokio::task::spawn_blocking(move || ..).await`, or \
+                         make `{callee_path}` async and use `{}` in it",
+                        blocker.replacement
+                    ),
+                    message: transitive_message(&call.call, &call.context, &chain),
+                    context: call.context.clone(),
+                    chain,
+                    fix: None,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Every finding of a workspace: each file's direct findings, then the transitive ones
+/// of the call graph at the call sites no direct finding is reported at (a call that is
+/// itself a blocking API is reported once, as the API).
+///
+/// ```
+/// use std::collections::HashMap;
+/// let file: syn::File = syn::parse_str(r#"
+///     fn load() -> String { std::fs::read_to_string("a").unwrap() }
+///     async fn run() { load(); std::thread::sleep(d); }
+/// "#).unwrap();
+/// let summary = blockwatch_lint::summarize_file(&file, "src/main.rs", &[], false, &Default::default());
+/// let files = [blockwatch_lint::CrateFile { unit: 0, summary: &summary }];
+/// let found = blockwatch_lint::workspace_findings(&files, &HashMap::new());
+/// let apis: Vec<&str> = found.iter().map(|f| f.blocking_api()).collect();
+/// assert_eq!(apis, ["std::thread::sleep", "std::fs::read_to_string"]);
+/// ```
+pub fn workspace_findings(
+    files: &[CrateFile<'_>],
+    crates: &HashMap<String, usize>,
+) -> Vec<LocatedFinding> {
+    let mut found: Vec<LocatedFinding> = files
+        .iter()
+        .flat_map(|f| f.summary.findings.iter().cloned())
+        .collect();
+    let direct_sites: HashSet<(&str, usize, usize)> = found
+        .iter()
+        .map(|d| (d.file.as_str(), d.line, d.column))
+        .collect();
+    let transitive: Vec<LocatedFinding> = Graph::new(files, crates)
+        .findings()
+        .into_iter()
+        .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))
+        .collect();
+    found.extend(transitive);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{summarize_file, Category, Config};
+
+    /// Summarizes `src` as file `rel` of module `module` (`a::b`, or "" for the root).
+    fn file(rel: &str, module: &str, src: &str) -> FileSummary {
+        let parsed: syn::File = syn::parse_str(src).unwrap();
+        let module: Vec<String> = module
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        summarize_file(&parsed, rel, &module, false, &Config::default())
+    }
+
+    fn findings(
+        files: &[(usize, &FileSummary)],
+        crates: &HashMap<String, usize>,
+    ) -> Vec<LocatedFinding> {
+        let placed: Vec<CrateFile> = files
+            .iter()
+            .map(|&(unit, summary)| CrateFile { unit, summary })
+            .collect();
+        Graph::new(&placed, crates).findings()
+    }
+
+    #[test]
+    fn chain_across_files_is_reported_at_the_async_call_site() {
+        let config = file(
+            "src/config.rs",
+            "config",
+            "pub fn load_settings() -> String {\n    read_raw()\n}\n\
+             fn read_raw() -> String {\n    std::fs::read_to_string(\"a\").unwrap()\n}",
+        );
+        let main = file(
+            "src/main.rs",
+            "",
+            "mod config;\nasync fn main() {\n    config::load_settings();\n}",
+        );
+        let found = findings(&[(0, &config), (0, &main)], &HashMap::new());
+        assert_eq!(found.len(), 1);
+        let d = &found[0];
+        assert_eq!((d.file.as_str(), d.line, d.column), ("src/main.rs", 3, 5));
+        assert_eq!(d.certainty, Certainty::Transitive);
+        assert_eq!(d.category, Category::Fs);
+        assert_eq!(d.resolved, "config::load_settings");
+        assert_eq!(
+            d.message,
+            "`config::load_settings()` blocks the executor thread in async fn `main`: calls \
+             `config::read_raw` at src/config.rs:2: calls `std::fs::read_to_string` at \
+             src/config.rs:5"
+        );
+        assert_eq!(
+            d.headline(),
+            "`config::load_settings()` blocks the executor thread in async fn `main`"
+        );
+        assert_eq!(d.blocking_api(), "std::fs::read_to_string");
+    }
+
+    #[test]
+    fn offloaded_and_sync_calls_are_not_reported() {
+        let lib = file(
+            "src/lib.rs",
+            "",
+            "fn helper() { std::fs::read(\"a\").unwrap(); }\n\
+             async fn main() { tokio::task::spawn_blocking(|| helper()).await; }\n\
+             fn sync_caller() { helper(); }",
+        );
+        let placed = [CrateFile {
+            unit: 0,
+            summary: &lib,
+        }];
+        let crates = HashMap::new();
+        let graph = Graph::new(&placed, &crates);
+        assert!(graph.findings().is_empty());
+        assert!(
+            graph.is_blocking(2),
+            "a sync caller of a blocking fn blocks"
+        );
+    }
+
+    #[test]
+    fn recursion_terminates() {
+        let clean = file(
+            "src/lib.rs",
+            "",
+            "fn a() { b() } fn b() { a() } fn c() { c(); a() } async fn main() { a(); }",
+        );
+        let placed = [CrateFile {
+            unit: 0,
+            summary: &clean,
+        }];
+        let crates = HashMap::new();
+        let graph = Graph::new(&placed, &crates);
+        assert!(graph.findings().is_empty());
+        assert!(!(0..3).any(|i| graph.is_blocking(i)));
+
+        // The same cycle with a blocking call in it: every member blocks.
+        let blocking = file(
+            "src/lib.rs",
+            "",
+            "fn a() { b() } fn b() { a(); std::thread::sleep(d) } fn c() { c(); a() } \
+             async fn main() { a(); }",
+        );
+        let placed = [CrateFile {
+            unit: 0,
+            summary: &blocking,
+        }];
+        let graph = Graph::new(&placed, &crates);
+        assert!((0..3).all(|i| graph.is_blocking(i)));
+        assert_eq!(graph.findings().len(), 1);
+    }
+
+    #[test]
+    fn methods_match_by_unique_name_or_when_all_block() {
+        let db = file(
+            "src/db.rs",
+            "db",
+            "pub struct Store; impl Store { pub fn fetch_user(&self) { std::fs::read(\"u\").unwrap(); } }",
+        );
+        // Two `render` methods: one blocks, one does not -> not reported.
+        let ui = file(
+            "src/ui.rs",
+            "ui",
+            "impl Page { fn render(&self) { std::fs::read(\"p\").unwrap(); } }\n\
+             impl Card { fn render(&self) {} }",
+        );
+        let main = file(
+            "src/main.rs",
+            "",
+            "async fn main(s: Store, p: Page) { s.fetch_user(); p.render(); }",
+        );
+        let found = findings(&[(0, &db), (0, &main), (0, &ui)], &HashMap::new());
+        let resolved: Vec<&str> = found.iter().map(|d| d.resolved.as_str()).collect();
+        assert_eq!(resolved, ["db::Store::fetch_user"]);
+
+        // Both `render` methods block -> reported.
+        let ui = file(
+            "src/ui.rs",
+            "ui",
+            "impl Page { fn render(&self) { std::fs::read(\"p\").unwrap(); } }\n\
+             impl Card { fn render(&self) { std::fs::write(\"c\", b\"\").unwrap(); } }",
+        );
+        let found = findings(&[(0, &db), (0, &main), (0, &ui)], &HashMap::new());
+        assert_eq!(found.len(), 2);
+    }
+
+    /// The visitor knows a fn sits in an impl; the scanner once guessed it from a capital
+    /// letter before the name, so methods of `str` or `u8` were never matched.
+    #[test]
+    fn methods_of_lowercase_types_are_methods() {
+        let ext = file(
+            "src/ext.rs",
+            "ext",
+            "pub trait LoadExt { fn load_from_disk(&self) -> Vec<u8>; }\n\
+             impl LoadExt for str { fn load_from_disk(&self) -> Vec<u8> { std::fs::read(self).unwrap() } }",
+        );
+        let main = file(
+            "src/main.rs",
+            "",
+            "async fn main() { \"a.toml\".load_from_disk(); }",
+        );
+        assert!(ext.fns[0].is_method);
+        assert_eq!(ext.fns[0].self_ty.as_deref(), Some("str"));
+        let found = findings(&[(0, &ext), (0, &main)], &HashMap::new());
+        let resolved: Vec<&str> = found.iter().map(|d| d.resolved.as_str()).collect();
+        assert_eq!(resolved, ["ext::str::load_from_disk"]);
+    }
+
+    #[test]
+    fn ambiguous_or_awaited_method_calls_are_not_matched() {
+        let lib = file(
+            "src/lib.rs",
+            "",
+            "impl Store { fn load(&self) { std::fs::read(\"a\").unwrap(); } \
+             fn fetch(&self) { std::fs::read(\"b\").unwrap(); } }\n\
+             async fn main(s: Store) { s.load(); s.fetch().await; }",
+        );
+        assert!(findings(&[(0, &lib)], &HashMap::new()).is_empty());
+    }
+
+    #[test]
+    fn cross_crate_paths_resolve_through_the_crate_name() {
+        let store = file(
+            "core/src/store.rs",
+            "store",
+            "pub fn open_db() { std::fs::read(\"db\").unwrap(); }",
+        );
+        let main = file(
+            "app/src/main.rs",
+            "",
+            "async fn main() { my_core::store::open_db(); }",
+        );
+        let crates = HashMap::from([("my_core".to_string(), 1)]);
+        let found = findings(&[(1, &store), (0, &main)], &crates);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].chain[0].file, "core/src/store.rs");
+        assert_eq!(found[0].resolved, "my_core::store::open_db");
+    }
+}

@@ -1,0 +1,129 @@
+//! Consumers of the walk's call events. The walk (`mod.rs`, `calls.rs`) decides what a
+//! call is and where it runs; a consumer decides what to keep: [`Findings`] keeps the
+//! catalog calls made in async context (all the attribute needs), [`Summaries`] keeps
+//! each fn's blocking calls and calls to other fns (what the call graph needs).
+
+use proc_macro2::Span;
+
+use super::context::{Ctx, Kind};
+use crate::fix::{self, Site};
+use crate::matcher::Hit;
+use crate::summary::{BlockingCall, CallSite, FnSummary};
+use crate::{Certainty, Finding};
+
+/// A call that matched the catalog, at `start..end`.
+pub(crate) struct CatalogCall<'a> {
+    pub hit: Hit<'a>,
+    pub start: Span,
+    pub end: Span,
+    /// The call as written, shortened.
+    pub call: String,
+    /// The catalog path it resolved to.
+    pub resolved: String,
+    /// Where the call is written, for its fix; `None` for a fn passed as a value, which
+    /// has no call to rewrite.
+    pub site: Option<Site<'a>>,
+}
+
+/// A call to something outside the catalog, maybe a fn of the workspace.
+pub(crate) struct OtherCall {
+    pub candidates: Vec<Vec<String>>,
+    pub method: Option<String>,
+    pub call: String,
+    pub start: Span,
+    pub end: Span,
+    pub awaited: bool,
+}
+
+/// The findings: catalog calls in async context.
+#[derive(Default)]
+pub(crate) struct Findings(pub Vec<Finding>);
+
+impl Findings {
+    pub fn catalog_call(&mut self, c: &CatalogCall<'_>, ctx: &Ctx) {
+        if ctx.kind != Kind::Async {
+            return;
+        }
+        self.0.push(Finding {
+            span: c.start,
+            span_end: c.end,
+            call: c.call.clone(),
+            resolved: c.resolved.clone(),
+            certainty: c.hit.certainty,
+            category: c.hit.entry.category,
+            why: c.hit.entry.why.to_string(),
+            replacement: c.hit.entry.replacement.to_string(),
+            context: ctx.desc.to_string(),
+            in_test: ctx.in_test,
+            chain: Vec::new(),
+            fix: c.site.as_ref().and_then(|site| {
+                fix::build(
+                    c.hit.entry.key(),
+                    site,
+                    c.hit.certainty != Certainty::Unresolved,
+                )
+            }),
+        });
+    }
+}
+
+/// Fn summaries: for each fn, the blocking calls its synchronous body makes and its
+/// calls to other fns.
+#[derive(Default)]
+pub(crate) struct Summaries {
+    /// The fns being walked, innermost last.
+    open: Vec<FnSummary>,
+    /// The fns walked, in the order they ended.
+    pub done: Vec<FnSummary>,
+}
+
+impl Summaries {
+    pub fn enter_fn(&mut self, summary: FnSummary) {
+        self.open.push(summary);
+    }
+
+    pub fn exit_fn(&mut self) {
+        if let Some(done) = self.open.pop() {
+            self.done.push(done);
+        }
+    }
+
+    /// Sync code reaches the call when the fn is called; an unresolved name is too
+    /// uncertain to make the fn blocking.
+    pub fn catalog_call(&mut self, c: &CatalogCall<'_>, ctx: &Ctx) {
+        if ctx.kind != Kind::Sync || c.hit.certainty == Certainty::Unresolved {
+            return;
+        }
+        if let Some(f) = self.open.last_mut() {
+            let lc = c.start.start();
+            f.blocking.push(BlockingCall {
+                resolved: c.resolved.clone(),
+                line: lc.line,
+                column: lc.column + 1,
+                category: c.hit.entry.category,
+                replacement: c.hit.entry.replacement.to_string(),
+            });
+        }
+    }
+
+    pub fn other_call(&mut self, c: OtherCall, ctx: &Ctx) {
+        let Some(f) = self.open.last_mut() else {
+            return;
+        };
+        let (s, e) = (c.start.start(), c.end.end());
+        f.calls.push(CallSite {
+            candidates: c.candidates,
+            method: c.method,
+            call: c.call,
+            line: s.line,
+            column: s.column + 1,
+            end_line: e.line,
+            end_column: e.column + 1,
+            in_async: ctx.kind == Kind::Async,
+            offloaded: ctx.kind == Kind::Offloaded,
+            awaited: c.awaited,
+            context: ctx.desc.to_string(),
+            in_test: ctx.in_test,
+        });
+    }
+}
