@@ -77,6 +77,7 @@ mod matcher_cache;
 mod nesting;
 mod parse;
 mod path_pattern;
+mod receiver_types;
 mod resolve;
 mod self_type;
 pub mod summary;

@@ -11,9 +11,9 @@ use super::context::Kind;
 use crate::catalog::{is_crate_offloader, is_offloader_name};
 
 use super::consumers::{CatalogCall, OtherCall};
-use super::{peel, Analyzer, Marks};
+use super::{drops, peel, Analyzer, Marks};
 use crate::matcher::Hit;
-use crate::resolve::{Resolution, CRATE};
+use crate::resolve::{Origin, Resolution, CRATE};
 use crate::Certainty;
 
 /// The marks of an argument of a call marked `call`: its value is used; it is awaited
@@ -49,6 +49,17 @@ fn path_call_text(path: &syn::Path, has_args: bool) -> String {
     s
 }
 
+/// The distinct paths of a receiver's origins, in the order found.
+fn receiver_paths(origins: Vec<Origin>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for o in origins {
+        if !out.contains(&o.path) {
+            out.push(o.path);
+        }
+    }
+    out
+}
+
 impl<'m> Analyzer<'m> {
     /// A catalog hit at `start..end`, for every consumer.
     pub(super) fn report(
@@ -76,16 +87,22 @@ impl<'m> Analyzer<'m> {
     pub(super) fn call_site(
         &mut self,
         candidates: Vec<Vec<String>>,
-        method: Option<String>,
+        method: Option<(String, Vec<String>, bool)>,
         call: String,
         start: Span,
         end: Span,
         awaited: bool,
     ) {
         if let Some(summaries) = &mut self.summaries {
+            let (method, receiver, receiver_constructed) = match method {
+                Some((name, receiver, constructed)) => (Some(name), receiver, constructed),
+                None => (None, Vec::new(), false),
+            };
             let event = OtherCall {
                 candidates,
                 method,
+                receiver,
+                receiver_constructed,
                 call,
                 start,
                 end,
@@ -169,7 +186,12 @@ impl<'m> Analyzer<'m> {
                             && hit.entry.returns_unit => {}
                     Some((hit, resolved)) => self.report(hit, start, end, text, resolved),
                     None => {
-                        let cands = self.candidates(&res);
+                        let mut cands = self.candidates(&res);
+                        if drops::is_std_drop(&res) {
+                            let mut drops = self.explicit_drop_candidates(call);
+                            drops.append(&mut cands);
+                            cands = drops;
+                        }
                         if !cands.is_empty() {
                             self.call_site(cands, None, text, start, end, marks.awaited);
                         }
@@ -235,9 +257,9 @@ impl<'m> Analyzer<'m> {
         let end = m.paren_token.span.close();
         let text = format!(".{}({})", name, if m.args.is_empty() { "" } else { ".." });
         let mut hit = None;
+        let mut origins = Vec::new();
+        self.origins(&m.receiver, &mut origins, 0);
         if !marks.awaited {
-            let mut origins = Vec::new();
-            self.origins(&m.receiver, &mut origins, 0);
             let scopes = &self.scopes;
             hit = self
                 .matcher
@@ -253,7 +275,11 @@ impl<'m> Analyzer<'m> {
             }
             None => self.call_site(
                 Vec::new(),
-                Some(name.clone()),
+                Some((
+                    name.clone(),
+                    receiver_paths(origins),
+                    matches!(peel(&m.receiver), Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_))),
+                )),
                 text,
                 start,
                 end,

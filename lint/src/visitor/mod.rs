@@ -20,6 +20,7 @@ use consumers::{Findings, Summaries};
 mod calls;
 mod consumers;
 mod context;
+mod drops;
 mod macros;
 mod receivers;
 
@@ -82,6 +83,9 @@ pub(crate) struct Analyzer<'m> {
     fields: HashMap<String, HashMap<String, Rc<[Origin]>>>,
     /// Return types of fns defined in the checked code, by fn path.
     returns: HashMap<String, Rc<[Origin]>>,
+    /// What the type aliases of the checked code stand for, by alias path: so that
+    /// `pool: web::Data<DbPool>` knows `DbPool` is an `r2d2::Pool`.
+    aliases: HashMap<String, Rc<[Origin]>>,
 }
 
 impl Marks {
@@ -147,6 +151,7 @@ impl<'m> Analyzer<'m> {
             wrappers: HashSet::new(),
             fields: HashMap::new(),
             returns: HashMap::new(),
+            aliases: HashMap::new(),
         }
     }
 
@@ -452,6 +457,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                         self.visit_expr(diverge);
                     }
                     self.origins(&init.expr, &mut origins, 0);
+                    self.binding_drop(&l.pat, &init.expr);
                 }
                 if let Pat::Type(pt) = &l.pat {
                     self.type_origins(&pt.ty, &mut origins);
