@@ -259,7 +259,11 @@ impl<'m> Analyzer<'m> {
         let mut hit = None;
         let mut origins = Vec::new();
         self.origins(&m.receiver, &mut origins, 0);
-        if !marks.awaited {
+        // A value of a type of this code whose impl defines the method calls that method.
+        let own_method = origins
+            .iter()
+            .any(|o| o.exact && self.methods.contains(&format!("{}::{name}", o.path)));
+        if !marks.awaited && !own_method {
             let scopes = &self.scopes;
             hit = self
                 .matcher

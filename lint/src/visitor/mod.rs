@@ -12,6 +12,7 @@ use std::rc::Rc;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItemFn, Item, ItemFn, ItemImpl, ItemMod, Pat, Signature, Stmt};
 
+use crate::dead_cfg::is_never_compiled;
 use crate::matcher::Matcher;
 use crate::resolve::{path_segments, Origin, Resolution, Scope, Scopes, CRATE};
 use crate::summary::FnSummary;
@@ -86,6 +87,9 @@ pub(crate) struct Analyzer<'m> {
     /// What the type aliases of the checked code stand for, by alias path: so that
     /// `pool: web::Data<DbPool>` knows `DbPool` is an `r2d2::Pool`.
     aliases: HashMap<String, Rc<[Origin]>>,
+    /// Methods defined in the checked code, by path (`crate::rt::Handle::block_on`): a
+    /// call on a value of that type is that method, not a catalog shape of the same name.
+    methods: HashSet<String>,
 }
 
 impl Marks {
@@ -152,6 +156,7 @@ impl<'m> Analyzer<'m> {
             fields: HashMap::new(),
             returns: HashMap::new(),
             aliases: HashMap::new(),
+            methods: HashSet::new(),
         }
     }
 
@@ -221,7 +226,7 @@ impl<'m> Analyzer<'m> {
         owner: FnOwner<'_>,
         poll_of: Option<&str>,
     ) {
-        if has_allow_blocking(attrs) {
+        if has_allow_blocking(attrs) || is_never_compiled(attrs) {
             return;
         }
         let in_test = self.ctx.in_test || is_test_code(attrs);
@@ -319,8 +324,25 @@ impl<'m> Analyzer<'m> {
     }
 }
 
+/// The attributes of the items the walk looks into.
+fn item_attrs(item: &Item) -> Option<&[Attribute]> {
+    match item {
+        Item::Fn(i) => Some(&i.attrs),
+        Item::Impl(i) => Some(&i.attrs),
+        Item::Mod(i) => Some(&i.attrs),
+        Item::Trait(i) => Some(&i.attrs),
+        Item::Const(i) => Some(&i.attrs),
+        Item::Static(i) => Some(&i.attrs),
+        Item::Macro(i) => Some(&i.attrs),
+        _ => None,
+    }
+}
+
 impl<'ast> Visit<'ast> for Analyzer<'_> {
     fn visit_item(&mut self, item: &'ast Item) {
+        if item_attrs(item).is_some_and(is_never_compiled) {
+            return;
+        }
         self.deeper(|v| match item {
             Item::Fn(f) => v.visit_item_fn(f),
             Item::Impl(i) => v.visit_item_impl(i),

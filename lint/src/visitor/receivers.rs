@@ -234,6 +234,8 @@ impl Analyzer<'_> {
                     let saved = self.self_ty.replace(vec![base.clone(), name.clone()]);
                     for ii in &im.items {
                         if let syn::ImplItem::Fn(f) = ii {
+                            self.methods
+                                .insert(format!("{base}::{name}::{}", f.sig.ident));
                             if let syn::ReturnType::Type(_, ty) = &f.sig.output {
                                 let mut origins = Vec::new();
                                 self.type_origins(ty, &mut origins);
