@@ -130,3 +130,19 @@ async fn handler(g: Guard) {{
     );
     assert!(found(&src).is_empty());
 }
+
+#[test]
+fn guards_moved_out_of_their_scope_are_not_dropped_there() {
+    let src = format!(
+        "{GUARD}
+async fn make() -> Guard {{
+    let g = Guard::new();
+    g
+}}
+async fn hand_over(slot: &mut Option<Guard>) {{
+    let g = Guard(2);
+    *slot = Some(g);
+}}"
+    );
+    assert!(found(&src).is_empty());
+}

@@ -5,7 +5,8 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::{Expr, Pat};
+use syn::visit::Visit;
+use syn::{Expr, Pat, Stmt};
 
 use super::{peel, Analyzer};
 use crate::resolve::{Origin, Resolution, CRATE};
@@ -48,6 +49,76 @@ pub(super) fn is_std_drop(res: &Resolution) -> bool {
     }
 }
 
+/// Whether one of `stmts` may move the value `pat` binds out of its scope: the name
+/// used by value (returned, passed, stored, assigned), not only as a method receiver,
+/// a field base or behind `&`. A binding that is not a plain name counts as moved.
+pub(super) fn moved_later(pat: &Pat, stmts: &[Stmt]) -> bool {
+    let name = match pat {
+        Pat::Ident(i) => i.ident.to_string(),
+        Pat::Type(t) => match &*t.pat {
+            Pat::Ident(i) => i.ident.to_string(),
+            _ => return true,
+        },
+        Pat::Wild(_) => return false,
+        _ => return true,
+    };
+    let mut finder = MoveFinder {
+        name: &name,
+        moved: false,
+    };
+    for stmt in stmts {
+        finder.visit_stmt(stmt);
+        // A later `let` of the same name shadows it: what follows uses the new one.
+        if let Stmt::Local(l) = stmt {
+            if matches!(&l.pat, Pat::Ident(i) if i.ident == name) {
+                break;
+            }
+        }
+    }
+    finder.moved
+}
+
+/// Looks for a by-value use of one name.
+struct MoveFinder<'n> {
+    name: &'n str,
+    moved: bool,
+}
+
+impl MoveFinder<'_> {
+    fn is_name(&self, e: &Expr) -> bool {
+        matches!(peel(e), Expr::Path(p) if p.qself.is_none() && p.path.is_ident(self.name))
+    }
+}
+
+impl<'ast> Visit<'ast> for MoveFinder<'_> {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if !self.is_name(&m.receiver) {
+            self.visit_expr(&m.receiver);
+        }
+        for arg in &m.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
+        if !self.is_name(&f.base) {
+            self.visit_expr(&f.base);
+        }
+    }
+
+    fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
+        if !self.is_name(&r.expr) {
+            self.visit_expr(&r.expr);
+        }
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if p.qself.is_none() && p.path.is_ident(self.name) {
+            self.moved = true;
+        }
+    }
+}
+
 impl Analyzer<'_> {
     /// `drop(x)`: the `drop` of `x`'s workspace types, tried before other candidates.
     pub(super) fn explicit_drop_candidates(&self, call: &syn::ExprCall) -> Vec<Vec<String>> {
@@ -67,7 +138,7 @@ impl Analyzer<'_> {
             Expr::Struct(_) => true,
             _ => false,
         };
-        if !constructed || self.summaries.is_none() {
+        if !constructed || self.binding_moved || self.summaries.is_none() {
             return;
         }
         let mut origins = Vec::new();
@@ -121,6 +192,42 @@ mod tests {
                 "drop".to_string()
             ]]
         );
+    }
+
+    fn stmts(src: &str) -> (Pat, Vec<Stmt>) {
+        let block: syn::Block = syn::parse_str(&format!("{{ {src} }}")).unwrap();
+        let mut stmts = block.stmts.into_iter();
+        let Some(Stmt::Local(l)) = stmts.next() else {
+            panic!("no let in {src}");
+        };
+        (l.pat, stmts.collect())
+    }
+
+    #[test]
+    fn values_used_by_value_later_are_moved() {
+        for src in [
+            "let g = G::new(); g",
+            "let g = G::new(); return g;",
+            "let g = G::new(); keep(g);",
+            "let g = G::new(); self.slot = Some(g);",
+            "let (a, b) = G::pair(); a.run();",
+        ] {
+            let (pat, rest) = stmts(src);
+            assert!(moved_later(&pat, &rest), "{src}");
+        }
+    }
+
+    #[test]
+    fn values_only_borrowed_later_are_dropped_in_scope() {
+        for src in [
+            "let g = G::new(); g.run(); g.field.x(); show(&g);",
+            "let _ = G::new(); work();",
+            "let g = G::new(); let g = other(); keep(g);",
+            "let g: G = G::new(); other(h);",
+        ] {
+            let (pat, rest) = stmts(src);
+            assert!(!moved_later(&pat, &rest), "{src}");
+        }
     }
 
     #[test]

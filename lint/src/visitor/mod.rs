@@ -90,6 +90,9 @@ pub(crate) struct Analyzer<'m> {
     /// Methods defined in the checked code, by path (`crate::rt::Handle::block_on`): a
     /// call on a value of that type is that method, not a catalog shape of the same name.
     methods: HashSet<String>,
+    /// Whether the `let` being visited binds a value that a later statement of its block
+    /// moves away (returns, passes by value), so that it is not dropped there.
+    binding_moved: bool,
 }
 
 impl Marks {
@@ -157,6 +160,7 @@ impl<'m> Analyzer<'m> {
             returns: HashMap::new(),
             aliases: HashMap::new(),
             methods: HashSet::new(),
+            binding_moved: false,
         }
     }
 
@@ -453,7 +457,10 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             });
             v.scopes
                 .push(Scope::from_items(items, &v.module_path, false));
-            for stmt in &b.stmts {
+            for (i, stmt) in b.stmts.iter().enumerate() {
+                if let Stmt::Local(l) = stmt {
+                    v.binding_moved = drops::moved_later(&l.pat, &b.stmts[i + 1..]);
+                }
                 v.visit_stmt(stmt);
             }
             v.scopes.pop();
