@@ -166,6 +166,10 @@ impl<'m> Analyzer<'m> {
                     || self.wrappers.contains(&name)
                     || is_crate_offloader(path);
                 let res = self.resolve(path);
+                if res == Resolution::Local {
+                    let local = name.clone();
+                    self.call_of_local_fn_value(call, &local);
+                }
                 let start = match &path.leading_colon {
                     Some(c) => c.spans[0],
                     None => path

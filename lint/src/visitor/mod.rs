@@ -22,6 +22,7 @@ mod calls;
 mod consumers;
 mod context;
 mod drops;
+mod fn_values;
 mod macros;
 mod receivers;
 
