@@ -146,3 +146,26 @@ async fn hand_over(slot: &mut Option<Guard>) {{
     );
     assert!(found(&src).is_empty());
 }
+
+#[test]
+fn drop_under_a_glob_import_is_still_std_drop() {
+    let src = format!(
+        "use snafu::prelude::*;
+{GUARD}
+fn finish_now(g: Guard) {{
+    drop(g);
+}}
+async fn handler(g: Guard) {{
+    finish_now(g);
+}}"
+    );
+    assert_eq!(
+        found(&src),
+        [(
+            13,
+            "finish_now(..)".to_string(),
+            "finish_now".to_string(),
+            "futures::executor::block_on".to_string()
+        )]
+    );
+}

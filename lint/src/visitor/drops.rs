@@ -35,10 +35,11 @@ fn drop_candidates(origins: &[Origin]) -> Vec<Vec<String>> {
     out
 }
 
-/// Whether `res` is std's `drop` (the prelude's, `mem::drop`).
+/// Whether `res` is std's `drop` (the prelude's, `mem::drop`); a bare `drop` that only
+/// a glob import might provide (`use snafu::prelude::*;`) is the prelude's too.
 pub(super) fn is_std_drop(res: &Resolution) -> bool {
     match res {
-        Resolution::Absolute(p) | Resolution::Unknown(p) => {
+        Resolution::Absolute(p) | Resolution::Unknown(p) | Resolution::Glob(_, p) => {
             let p: Vec<&str> = p.iter().map(String::as_str).collect();
             matches!(
                 p.as_slice(),
@@ -239,5 +240,7 @@ mod tests {
         ]))));
         assert!(!is_std_drop(&Resolution::Absolute(p(&["crate", "drop"]))));
         assert!(!is_std_drop(&Resolution::Unknown(p(&["guard", "drop"]))));
+        let glob = Resolution::Glob(vec![p(&["snafu", "prelude", "drop"])], p(&["drop"]));
+        assert!(is_std_drop(&glob));
     }
 }
