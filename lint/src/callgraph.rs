@@ -13,11 +13,17 @@
 //! - Path calls (`helper()`, `crate::db::load()`, `Store::open(..)`, `other_crate::f()`)
 //!   match fns by their absolute path, in the caller's crate, or in the workspace crate
 //!   whose name is the first segment.
-//! - Method calls (`x.load_all()`) carry no type, so they are matched by name against
-//!   the methods (fns inside `impl` blocks) of the whole workspace, conservatively: never
-//!   when awaited, never for names common on std types (`get`, `read`, `load`, ...,
-//!   see [`AMBIGUOUS_METHOD_NAMES`]), and only when every workspace method of that name
-//!   blocks (which, for a unique name, is that one method).
+//! - Method calls (`x.load_all()`) resolve first by the receiver's type, where the source
+//!   states it ([`CallSite::receiver`]: `self` in an impl, a typed parameter or field, a
+//!   constructor, through `Arc`/`Box`/`State`/`web::Data`, see
+//!   [`DEREF_WRAPPERS`](crate::catalog::DEREF_WRAPPERS)): the method of that workspace
+//!   type, any impl of it. Otherwise they are matched by name against the methods (fns
+//!   inside `impl` blocks) of the whole workspace, conservatively: never when awaited,
+//!   never for names common on std types (`get`, `read`, `load`, ..., see
+//!   [`AMBIGUOUS_METHOD_NAMES`]), never to a method of another type when the receiver
+//!   was constructed from a type outside the workspace, and only when every workspace
+//!   method of that name blocks (which, for a unique name, is that one method).
+//! - A `#[cfg(test)]` impl's methods are seen only from test code.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
