@@ -48,7 +48,7 @@ impl Analyzer<'_> {
                         certainty: Certainty::Resolved,
                     };
                     let resolved = entry.key().to_string();
-                    self.report(hit, start, end, text, resolved);
+                    self.report(hit, start, end, text, resolved, None);
                     return true;
                 }
             }
