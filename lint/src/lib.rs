@@ -70,6 +70,7 @@ mod callgraph;
 pub mod catalog;
 pub mod category;
 pub mod config;
+pub mod deps;
 mod escape_hatch;
 pub mod finding;
 mod matcher;
