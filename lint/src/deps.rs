@@ -10,8 +10,11 @@
 
 pub mod features;
 pub mod metadata;
+pub mod units;
 
 pub use features::{strip_disabled, Cfg};
 pub use metadata::{
-    metadata_command, parse_metadata, Dependency, DependencyGraph, MetadataError, SourceKind,
+    metadata_command, parse_metadata, Dependency, DependencyGraph, Member, MetadataError,
+    SourceKind,
 };
+pub use units::DependencyUnits;

@@ -96,7 +96,7 @@ use visitor::Analyzer;
 /// ```
 pub use visitor::MAX_DEPTH;
 
-pub use callgraph::{workspace_findings, CrateFile, Graph};
+pub use callgraph::{workspace_findings, workspace_findings_with_dependencies, CrateFile, Graph};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};

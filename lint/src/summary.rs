@@ -130,6 +130,9 @@ pub struct FnSummary {
     /// Catalog hits reached when this fn is called synchronously (its body outside
     /// async blocks and offloaded closures).
     pub blocking: Vec<BlockingCall>,
+    /// For an async fn: catalog hits in its async body (not offloaded), which run on the
+    /// executor when the fn's future is awaited.
+    pub polled: Vec<BlockingCall>,
     /// Calls to non-catalog paths and methods anywhere in the body.
     pub calls: Vec<CallSite>,
 }
