@@ -65,6 +65,12 @@ pub(crate) struct Options {
     pub(crate) quiet: bool,
     /// Colors for the human format.
     pub(crate) color: ColorChoice,
+    /// Do not analyse dependencies (`--no-deps`).
+    pub(crate) no_deps: bool,
+    /// Pass `--locked` to `cargo metadata`.
+    pub(crate) locked: bool,
+    /// Pass `--frozen` to `cargo metadata`.
+    pub(crate) frozen: bool,
 }
 
 impl Default for Options {
@@ -80,6 +86,9 @@ impl Default for Options {
             disable: Vec::new(),
             quiet: false,
             color: ColorChoice::Auto,
+            no_deps: false,
+            locked: false,
+            frozen: false,
         }
     }
 }
@@ -164,6 +173,10 @@ OPTIONS:
         --include-tests       report test code under the API's own category
                               (default: scanned, reported under category `test`)
         --color <WHEN>        auto (default), always or never (human format)
+        --no-deps             do not analyse the dependencies' sources (by default,
+                              calls into them that block are reported, with the chain)
+        --locked, --frozen    passed to `cargo metadata` (which lists the dependencies;
+                              it runs --offline and never builds anything)
     -q, --quiet               print findings only: no summary, no notes
     -h, --help                print this help
     -V, --version             print the version
@@ -240,6 +253,9 @@ where
                 }
             }
             Long("no-tests") => no_tests = true,
+            Long("no-deps") => opts.no_deps = true,
+            Long("locked") => opts.locked = true,
+            Long("frozen") => opts.frozen = true,
             Long("include-tests") => include_tests = true,
             Long("color") => {
                 let value = string_value(&mut parser, "--color")?;

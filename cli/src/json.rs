@@ -89,12 +89,14 @@ pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
             "findings": report.findings.len(),
             "allowed": report.allowed.len(),
             "errors": report.errors.len(),
+            "dependencies_analysed": report.dependencies,
             "by_category": by_category,
             "exit_code": report.exit_code(),
         },
         "findings": findings,
         "allowed": allowed,
         "errors": report.errors.iter().map(error).collect::<Vec<_>>(),
+        "notes": report.notes.iter().map(error).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
     text.push('\n');

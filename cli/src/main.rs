@@ -6,6 +6,7 @@
 //! module paths across files, and sync helpers that block, called from async code.
 
 mod args;
+mod deps;
 mod diagnostic;
 mod human;
 mod json;
@@ -88,6 +89,10 @@ fn scan_and_report(opts: &Options) -> u8 {
     if !report.errors.is_empty() {
         let stderr_color = color && std::io::stderr().is_terminal();
         print_err(&human::render_errors(&report.errors, stderr_color));
+    }
+    if !report.notes.is_empty() && !opts.quiet {
+        let stderr_color = color && std::io::stderr().is_terminal();
+        print_err(&human::render_notes(&report.notes, stderr_color));
     }
     match &opts.output {
         Some(path) => {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use blockwatch_lint::deps::{Cfg, DependencyGraph, DependencyUnits};
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
 use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary, SourceError};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -32,6 +33,9 @@ struct Unit {
 struct PackageConfig {
     dir: PathBuf,
     config: Config,
+    /// For a dependency: what its `cfg`s see (its enabled features). Its files' errors
+    /// are notes, not input errors of the scan.
+    dependency: Option<Cfg>,
 }
 
 /// One file to analyse.
@@ -58,6 +62,10 @@ struct Planner<'a> {
     seen: HashMap<PathBuf, usize>,
     lib_crates: HashMap<String, usize>,
     errors: Vec<InputError>,
+    /// The dependency crates among `units`.
+    deps: DependencyUnits,
+    /// Problems with dependencies: reported, but they do not change the exit code.
+    notes: Vec<InputError>,
 }
 
 fn config_error(root: &Path, e: &ConfigError) -> InputError {
@@ -108,6 +116,8 @@ impl<'a> Planner<'a> {
             seen: HashMap::new(),
             lib_crates: HashMap::new(),
             errors: Vec::new(),
+            deps: DependencyUnits::default(),
+            notes: Vec::new(),
         })
     }
 
@@ -140,8 +150,96 @@ impl<'a> Planner<'a> {
         self.packages.push(PackageConfig {
             dir: dir.to_path_buf(),
             config,
+            dependency: None,
         });
         self.packages.len() - 1
+    }
+
+    /// Adds the library crate of every dependency in `graph` as a unit of its own, its
+    /// files to read, and the names each crate's code uses for the others. Dependencies
+    /// are checked with the configuration of the scanned root (the catalog the user
+    /// chose), and their own `blockwatch.toml` is not read.
+    fn add_dependencies(&mut self, graph: &DependencyGraph) {
+        let config = self
+            .packages
+            .first()
+            .map(|p| p.config.clone())
+            .unwrap_or_default();
+        let mut dep_units = Vec::with_capacity(graph.dependencies.len());
+        for dep in &graph.dependencies {
+            let unit = self.units.len();
+            dep_units.push(unit);
+            let label = format!("{} {}", dep.name, dep.version);
+            self.deps.add_dependency(unit, label.clone());
+            let base = module_base(&dep.lib_root);
+            self.add_unit(Some(dep.lib_root.clone()), base.clone(), false);
+            if !dep.lib_root.is_file() {
+                self.notes.push(InputError::new(
+                    display_path(&self.root, &dep.dir),
+                    format!(
+                        "dependency {label}: its source is missing (run `cargo fetch`); calls                          into it are not analysed"
+                    ),
+                ));
+                continue;
+            }
+            self.packages.push(PackageConfig {
+                dir: dep.dir.clone(),
+                config: config.clone(),
+                dependency: Some(Cfg::with_features(dep.features.iter().cloned())),
+            });
+            let package = self.packages.len() - 1;
+            let filter = Filter {
+                root: &base,
+                exclude: &GlobSet::empty(),
+                skip_tests_dir: true,
+            };
+            let (files, errors) = walk::rust_files(&base, &filter);
+            self.notes.extend(errors);
+            for file in files {
+                let module_path = if file == normalize(&dep.lib_root) {
+                    Vec::new()
+                } else {
+                    workspace::location_module_path(&base, &file)
+                };
+                self.push_source(file, package, unit, module_path, false);
+            }
+        }
+        for (dep, &unit) in graph.dependencies.iter().zip(&dep_units) {
+            for (name, to) in &dep.externs {
+                self.deps.add_extern(unit, name.clone(), dep_units[*to]);
+            }
+        }
+        // A member's externs hold for every crate (lib, bins, tests) of the package.
+        let mut member_units: Vec<(PathBuf, usize)> = self
+            .sources
+            .iter()
+            .filter(|s| self.packages[s.package].dependency.is_none())
+            .map(|s| (self.packages[s.package].dir.clone(), s.guess.unit))
+            .collect();
+        member_units.extend(
+            self.units
+                .iter()
+                .enumerate()
+                .filter(|(u, _)| !self.deps.is_dependency(*u))
+                .filter_map(|(u, unit)| {
+                    let root = unit.root.as_ref()?;
+                    let pkg = self
+                        .packages
+                        .iter()
+                        .find(|p| p.dependency.is_none() && root.starts_with(&p.dir))?;
+                    Some((pkg.dir.clone(), u))
+                }),
+        );
+        member_units.sort();
+        member_units.dedup();
+        for member in &graph.members {
+            let dir = normalize(&member.dir);
+            for (_, unit) in member_units.iter().filter(|(d, _)| *d == dir) {
+                for (name, to) in &member.externs {
+                    self.deps.add_extern(*unit, name.clone(), dep_units[*to]);
+                }
+            }
+        }
     }
 
     fn add_unit(&mut self, root: Option<PathBuf>, base: PathBuf, is_test: bool) {
@@ -343,7 +441,12 @@ fn line_col_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Reads, parses and summarizes one file. Runs on a worker thread: the syn tree and its
 /// spans never leave it; only plain data comes back.
-fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed {
+fn analyse(
+    source: &Source,
+    placement: &Placement,
+    config: &Config,
+    dependency: Option<&Cfg>,
+) -> Analysed {
     let bytes = match read_source(&source.path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(e) => return Analysed::Err(InputError::new(&source.rel, e.to_string())),
@@ -362,7 +465,10 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
         }
     };
     let outcome = match blockwatch_lint::parse_source(&text, pool::MAX_NESTING) {
-        Ok(file) => {
+        Ok(mut file) => {
+            if let Some(cfg) = dependency {
+                blockwatch_lint::deps::strip_disabled(&mut file, cfg);
+            }
             let decls = workspace::mod_decls(&file);
             let summary = blockwatch_lint::summarize_file(
                 &file,
@@ -401,7 +507,13 @@ fn analyse_all(
 ) -> Vec<Analysed> {
     pool::run(indices, |&i| {
         let s = &sources[i];
-        analyse(s, &placements[i], &packages[s.package].config)
+        let package = &packages[s.package];
+        analyse(
+            s,
+            &placements[i],
+            &package.config,
+            package.dependency.as_ref(),
+        )
     })
     .into_iter()
     .zip(indices)
@@ -439,6 +551,14 @@ fn allow_reason<'p>(package: &'p PackageConfig, root: &Path, d: &Diagnostic) -> 
 /// absolute scanned root.
 pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     let mut plan = plan(opts)?;
+    let package_dirs: Vec<&Path> = plan.packages.iter().map(|p| p.dir.as_path()).collect();
+    match crate::deps::load(&plan.root, &package_dirs, opts) {
+        Ok(Some(graph)) => plan.add_dependencies(&graph),
+        Ok(None) => {}
+        Err(note) => plan
+            .notes
+            .push(InputError::new(display_path(&plan.root, &plan.root), note)),
+    }
     let parsed = read_and_parse(&plan);
     let files: Vec<CrateFile> = parsed
         .summaries
@@ -448,9 +568,18 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             summary,
         })
         .collect();
-    let findings = blockwatch_lint::workspace_findings(&files, &plan.lib_crates);
+    let findings =
+        blockwatch_lint::workspace_findings_with_dependencies(&files, &plan.lib_crates, &plan.deps);
     plan.errors.extend(parsed.errors);
-    let report = report(opts, &plan, findings, parsed.summaries.len());
+    plan.notes.extend(parsed.notes);
+    let workspace_files = parsed
+        .summaries
+        .iter()
+        .filter(|(unit, _)| !plan.deps.is_dependency(*unit))
+        .count();
+    let mut report = report(opts, &plan, findings, workspace_files);
+    report.dependencies = plan.deps.len();
+    report.notes = plan.notes.clone();
     Ok((report, plan.root))
 }
 
@@ -473,6 +602,8 @@ struct Parsed {
     summaries: Vec<(usize, FileSummary)>,
     /// Files that could not be read, parsed or fully checked.
     errors: Vec<InputError>,
+    /// The same, for files of dependencies.
+    notes: Vec<InputError>,
 }
 
 /// Reads, parses and summarizes every planned file in parallel, first with the module
@@ -534,8 +665,18 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
     let mut parsed = Parsed {
         summaries: Vec::new(),
         errors: Vec::new(),
+        notes: Vec::new(),
     };
     for (i, a) in analysed.into_iter().enumerate() {
+        if plan.packages[sources[i].package].dependency.is_some() {
+            match a {
+                Analysed::Ok { summary, .. } => {
+                    parsed.summaries.push((placements[i].unit, summary))
+                }
+                Analysed::Err(e) => parsed.notes.push(e),
+            }
+            continue;
+        }
         match a {
             Analysed::Ok { summary, .. } => {
                 if summary.unchecked_deep > 0 {
@@ -650,7 +791,7 @@ mod tests {
                 },
             };
             let outcome = pool::run(&[0], |_| {
-                match analyse(&source, &source.guess, &Config::default()) {
+                match analyse(&source, &source.guess, &Config::default(), None) {
                     Analysed::Err(e) => Some(e.message),
                     Analysed::Ok { .. } => None,
                 }
