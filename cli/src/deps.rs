@@ -62,7 +62,8 @@ pub(crate) fn load(
         ));
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    parse_metadata(&text)
+    let scanned: Vec<std::path::PathBuf> = package_dirs.iter().map(|d| d.to_path_buf()).collect();
+    parse_metadata(&text, Some(&scanned))
         .map(Some)
         .map_err(|e| format!("dependencies not analysed: {e}"))
 }

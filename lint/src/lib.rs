@@ -200,6 +200,9 @@ pub fn summarize_file(
     let matcher = config.matcher();
     let mut v = Analyzer::new(&matcher, module_path.to_vec(), is_test_file, true);
     v.wrappers = wrappers::offload_wrappers(&file.items, config);
+    let configured = wrappers::offload_wrappers(&[], config);
+    let mut offload_wrappers: Vec<String> = v.wrappers.difference(&configured).cloned().collect();
+    offload_wrappers.sort();
     v.visit_module_items(&file.items);
     let findings = v
         .findings
@@ -212,5 +215,6 @@ pub fn summarize_file(
         findings,
         fns: v.summaries.map(|s| s.done).unwrap_or_default(),
         unchecked_deep: v.too_deep,
+        offload_wrappers,
     }
 }

@@ -155,6 +155,9 @@ pub struct FileSummary {
     /// How many expressions, blocks or items lie deeper than [`MAX_DEPTH`](crate::MAX_DEPTH)
     /// and were not checked: 0 when the whole file was.
     pub unchecked_deep: usize,
+    /// Names of the file's fns that hand a parameter to an offloader (`spawn_blocking`,
+    /// `thread::spawn`, ...): callers' closures given to them run off the executor.
+    pub offload_wrappers: Vec<String>,
 }
 
 impl LocatedFinding {

@@ -1,9 +1,11 @@
 //! Which items of a dependency are compiled: `#[cfg(..)]` evaluated against the features
 //! cargo enabled for it. `test` is off (a dependency is never built for its own tests);
-//! `feature = ".."` is decided by the feature set; anything else (target, `unix`,
-//! `debug_assertions`, custom cfgs set by build scripts, which never run here) cannot
-//! be decided without building and counts as enabled, so nothing that may be compiled
-//! is dropped.
+//! `feature = ".."` is decided by the feature set; `unix`, `windows`, `target_os`,
+//! `target_family`, `target_arch`, `target_pointer_width` and `target_endian` are the
+//! host's (dependencies are built for the machine that scans, as `cargo build` without
+//! `--target` would); anything else (`target_env`, `debug_assertions`, custom cfgs set
+//! by build scripts, which never run here) cannot be decided without building and
+//! counts as enabled, so nothing that may be compiled is dropped.
 
 use std::collections::HashSet;
 
@@ -41,6 +43,15 @@ impl Cfg {
     pub fn eval(&self, meta: &Meta) -> Option<bool> {
         match meta {
             Meta::Path(p) if p.is_ident("test") => Some(false),
+            Meta::Path(p) if p.is_ident("unix") => Some(cfg!(unix)),
+            Meta::Path(p) if p.is_ident("windows") => Some(cfg!(windows)),
+            Meta::NameValue(nv) if host_value(&nv.path).is_some() => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => host_value(&nv.path).map(|host| host == s.value()),
+                _ => None,
+            },
             Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
                 syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(s),
@@ -92,13 +103,31 @@ impl Cfg {
     }
 }
 
-/// Removes the items (at any depth of modules, impls and traits) that `cfg` does not
-/// compile.
+/// The host's value of a target cfg key, for the keys the scanner decides.
+fn host_value(key: &syn::Path) -> Option<String> {
+    let key = key.get_ident()?.to_string();
+    Some(match key.as_str() {
+        "target_os" => std::env::consts::OS.to_string(),
+        "target_family" => std::env::consts::FAMILY.to_string(),
+        "target_arch" => std::env::consts::ARCH.to_string(),
+        "target_pointer_width" => usize::BITS.to_string(),
+        "target_endian" => if cfg!(target_endian = "little") {
+            "little"
+        } else {
+            "big"
+        }
+        .to_string(),
+        _ => return None,
+    })
+}
+
+/// Removes the items (at any depth of modules, impls, traits and fn bodies) that `cfg`
+/// does not compile.
 ///
 /// ```
 /// let mut file: syn::File = syn::parse_str(r#"
 ///     #[cfg(feature = "sync")] pub fn read_all() {}
-///     #[cfg(unix)] pub fn on_unix() {}
+///     #[cfg(target_env = "musl")] pub fn on_musl() {}
 ///     pub fn always() {}
 /// "#).unwrap();
 /// blockwatch_lint::deps::strip_disabled(&mut file, &blockwatch_lint::deps::Cfg::default());
@@ -111,19 +140,33 @@ pub fn strip_disabled(file: &mut syn::File, cfg: &Cfg) {
 fn strip_items(items: &mut Vec<Item>, cfg: &Cfg) {
     items.retain(|item| cfg.keeps(item_attrs(item)));
     for item in items {
+        strip_item(item, cfg);
+    }
+}
+
+fn strip_item(item: &mut Item, cfg: &Cfg) {
+    {
         match item {
+            Item::Fn(f) => strip_block(&mut f.block, cfg),
             Item::Mod(m) => {
                 if let Some((_, content)) = &mut m.content {
                     strip_items(content, cfg);
                 }
             }
-            Item::Impl(i) => i.items.retain(|ii| match ii {
-                ImplItem::Fn(f) => cfg.keeps(&f.attrs),
-                ImplItem::Const(c) => cfg.keeps(&c.attrs),
-                ImplItem::Type(t) => cfg.keeps(&t.attrs),
-                ImplItem::Macro(m) => cfg.keeps(&m.attrs),
-                _ => true,
-            }),
+            Item::Impl(i) => {
+                i.items.retain(|ii| match ii {
+                    ImplItem::Fn(f) => cfg.keeps(&f.attrs),
+                    ImplItem::Const(c) => cfg.keeps(&c.attrs),
+                    ImplItem::Type(t) => cfg.keeps(&t.attrs),
+                    ImplItem::Macro(m) => cfg.keeps(&m.attrs),
+                    _ => true,
+                });
+                for ii in &mut i.items {
+                    if let ImplItem::Fn(f) = ii {
+                        strip_block(&mut f.block, cfg);
+                    }
+                }
+            }
             Item::Trait(t) => t.items.retain(|ti| match ti {
                 TraitItem::Fn(f) => cfg.keeps(&f.attrs),
                 TraitItem::Const(c) => cfg.keeps(&c.attrs),
@@ -133,6 +176,34 @@ fn strip_items(items: &mut Vec<Item>, cfg: &Cfg) {
             }),
             _ => {}
         }
+    }
+}
+
+/// A fn body's own items and statements under a `cfg` (`#[cfg(windows)] fn imp() ..`
+/// inside a fn, `#[cfg(unix)] { .. }`); expressions deeper in are left as they are.
+fn strip_block(block: &mut syn::Block, cfg: &Cfg) {
+    block.stmts.retain(|stmt| match stmt {
+        syn::Stmt::Item(item) => cfg.keeps(item_attrs(item)),
+        syn::Stmt::Local(local) => cfg.keeps(&local.attrs),
+        syn::Stmt::Macro(m) => cfg.keeps(&m.attrs),
+        syn::Stmt::Expr(e, _) => cfg.keeps(expr_attrs(e)),
+    });
+    for stmt in &mut block.stmts {
+        if let syn::Stmt::Item(item) = stmt {
+            strip_item(item, cfg);
+        }
+    }
+}
+
+fn expr_attrs(e: &syn::Expr) -> &[Attribute] {
+    match e {
+        syn::Expr::Block(b) => &b.attrs,
+        syn::Expr::Call(c) => &c.attrs,
+        syn::Expr::MethodCall(m) => &m.attrs,
+        syn::Expr::Macro(m) => &m.attrs,
+        syn::Expr::If(i) => &i.attrs,
+        syn::Expr::Unsafe(u) => &u.attrs,
+        _ => &[],
     }
 }
 
@@ -185,17 +256,35 @@ mod tests {
         let src = r#"
             #[cfg(feature = "fs")] fn fs_on() {}
             #[cfg(not(feature = "fs"))] fn fs_off() {}
-            #[cfg(any(feature = "net", windows))] fn net_or_windows() {}
-            #[cfg(all(feature = "net", windows))] fn net_and_windows() {}
+            #[cfg(any(feature = "net", target_env = "gnu"))] fn net_or_gnu() {}
+            #[cfg(all(feature = "net", target_env = "gnu"))] fn net_and_gnu() {}
             #[cfg(test)] mod tests {}
             #[cfg(my_build_script_cfg)] fn custom() {}
+            fn host() {
+                #[cfg(windows)] fn imp() { std::fs::read("w").unwrap(); }
+                #[cfg(not(windows))] fn imp() {}
+                imp()
+            }
             impl S { #[cfg(feature = "fs")] fn m_on() {} #[cfg(feature = "x")] fn m_off() {} }
         "#;
         let mut file: syn::File = syn::parse_str(src).unwrap();
         strip_disabled(&mut file, &Cfg::with_features(["fs"]));
         assert_eq!(
             names(&file),
-            ["fs_on", "net_or_windows", "custom", "impl::m_on"]
+            ["fs_on", "net_or_gnu", "custom", "host", "impl::m_on"]
         );
+        let Some(Item::Fn(host)) = file
+            .items
+            .iter()
+            .find(|i| matches!(i, Item::Fn(f) if f.sig.ident == "host"))
+        else {
+            panic!("host is kept");
+        };
+        // One of the two `imp`s, and the call.
+        assert_eq!(host.block.stmts.len(), 2);
+        let kept_windows_imp = host.block.stmts.iter().any(|s| {
+            matches!(s, syn::Stmt::Item(Item::Fn(f)) if f.attrs.iter().any(|a| quote::quote!(#a).to_string().contains("cfg (windows)")))
+        });
+        assert_eq!(kept_windows_imp, cfg!(windows));
     }
 }

@@ -175,7 +175,11 @@ fn edges(node: &Value) -> Vec<(String, String, Vec<Option<String>>)> {
         .collect()
 }
 
-/// Reads `cargo metadata --format-version 1` output.
+/// Reads `cargo metadata --format-version 1` output. The members are the packages
+/// whose directory is in `scanned` (the packages the caller reads as its own code), or
+/// cargo's workspace members when `scanned` is `None`; every other reachable library
+/// crate is a dependency (cargo counts path dependencies inside the workspace
+/// directory as members, but a scan of one member reads them as dependencies).
 ///
 /// ```
 /// let json = r#"{
@@ -192,23 +196,38 @@ fn edges(node: &Value) -> Vec<(String, String, Vec<Option<String>>)> {
 ///     {"id": "registry+x#store-db@1.2.0", "features": ["default"], "deps": []}
 ///   ]}
 /// }"#;
-/// let graph = blockwatch_lint::deps::parse_metadata(json).unwrap();
+/// let graph = blockwatch_lint::deps::parse_metadata(json, None).unwrap();
 /// assert_eq!(graph.members[0].externs, [("db".to_string(), 0)]);
 /// let db = &graph.dependencies[0];
 /// assert_eq!((db.name.as_str(), db.version.as_str()), ("store-db", "1.2.0"));
 /// assert_eq!(db.features, ["default"]);
 /// assert_eq!(db.source, blockwatch_lint::deps::SourceKind::Registry);
 /// ```
-pub fn parse_metadata(json: &str) -> Result<DependencyGraph, MetadataError> {
+pub fn parse_metadata(
+    json: &str,
+    scanned: Option<&[PathBuf]>,
+) -> Result<DependencyGraph, MetadataError> {
     let doc: Value = serde_json::from_str(json).map_err(|e| MetadataError(e.to_string()))?;
-    let members: HashSet<&str> = array_of(&doc, "workspace_members")?
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
     let packages: HashMap<&str, &Value> = array_of(&doc, "packages")?
         .iter()
         .filter_map(|p| Some((p.get("id")?.as_str()?, p)))
         .collect();
+    let members: HashSet<&str> = match scanned {
+        None => array_of(&doc, "workspace_members")?
+            .iter()
+            .filter_map(Value::as_str)
+            .collect(),
+        Some(dirs) => packages
+            .iter()
+            .filter(|(_, p)| {
+                p.get("manifest_path")
+                    .and_then(Value::as_str)
+                    .and_then(|m| Path::new(m).parent())
+                    .is_some_and(|d| dirs.iter().any(|s| s == d))
+            })
+            .map(|(id, _)| *id)
+            .collect(),
+    };
     let resolve = doc
         .get("resolve")
         .filter(|r| !r.is_null())
@@ -362,7 +381,16 @@ mod tests {
             packages.join(","),
             nodes.join(",")
         );
-        let graph = parse_metadata(&json).unwrap();
+        let graph = parse_metadata(&json, None).unwrap();
+        let scanned = [PathBuf::from("/p/app"), PathBuf::from("/p/lib")];
+        let as_scanned = parse_metadata(&json, Some(&scanned)).unwrap();
+        let names: Vec<&str> = as_scanned
+            .dependencies
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        // A scanned package is no dependency, and its tests' dev dependencies count.
+        assert_eq!(names, ["test-only", "libdev"]);
         let names: Vec<&str> = graph.dependencies.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["lib", "test-only"]);
         assert_eq!(graph.dependencies[0].source, SourceKind::Git);
@@ -376,13 +404,16 @@ mod tests {
     #[test]
     fn unreadable_output_is_an_error() {
         assert_eq!(
-            parse_metadata("{").unwrap_err().to_string(),
+            parse_metadata("{", None).unwrap_err().to_string(),
             "cannot read `cargo metadata` output: EOF while parsing an object at line 1 column 1"
         );
         assert_eq!(
-            parse_metadata(r#"{"workspace_members": [], "packages": [], "resolve": null}"#)
-                .unwrap_err()
-                .0,
+            parse_metadata(
+                r#"{"workspace_members": [], "packages": [], "resolve": null}"#,
+                None
+            )
+            .unwrap_err()
+            .0,
             "no `resolve` graph"
         );
     }
