@@ -26,7 +26,10 @@ pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
     let chain: Vec<Value> = d
         .chain
         .iter()
-        .map(|l| json!({"callee": l.callee, "file": l.file, "line": l.line, "column": l.column}))
+        .map(|l| {
+            json!({"callee": l.callee, "file": l.file, "line": l.line, "column": l.column,
+                   "crate": l.krate})
+        })
         .collect();
     let value = json!({
         "file": d.file,

@@ -177,7 +177,8 @@ impl<'a> Planner<'a> {
                 self.notes.push(InputError::new(
                     display_path(&self.root, &dep.dir),
                     format!(
-                        "dependency {label}: its source is missing (run `cargo fetch`); calls                          into it are not analysed"
+                        "dependency {label}: its source is missing (run `cargo fetch`); calls \
+                         into it are not analysed"
                     ),
                 ));
                 continue;
@@ -581,6 +582,9 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     let mut report = report(opts, &plan, findings, workspace_files);
     report.dependencies = plan.deps.len();
     report.notes = plan.notes.clone();
+    report
+        .notes
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok((report, plan.root))
 }
 
