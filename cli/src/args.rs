@@ -53,6 +53,8 @@ pub(crate) struct Options {
     pub(crate) output: Option<PathBuf>,
     /// An extra configuration file, merged over the discovered configuration.
     pub(crate) config: Option<PathBuf>,
+    /// The highest directory configuration discovery reads a `Cargo.toml` in.
+    pub(crate) config_root: Option<PathBuf>,
     /// Globs of paths (relative to the scanned root) not to scan.
     pub(crate) exclude: Vec<String>,
     /// Test-code handling.
@@ -80,6 +82,7 @@ impl Default for Options {
             format: Format::Human,
             output: None,
             config: None,
+            config_root: None,
             exclude: Vec::new(),
             tests: TestMode::Separate,
             enable: Vec::new(),
@@ -165,6 +168,9 @@ OPTIONS:
     -c, --config <FILE>       a blockwatch.toml (or Cargo.toml with
                               [package.metadata.blockwatch]) merged over the
                               configuration found next to the scanned crates
+        --config-root <DIR>   read no Cargo.toml above DIR when looking for the
+                              workspace settings (default: up to the first
+                              Cargo.toml with [workspace])
     -e, --exclude <GLOB>      skip paths matching GLOB, relative to the scanned
                               root (repeatable), e.g. --exclude 'benches/**'
         --category <NAME>     switch a category on (repeatable), e.g. lock
@@ -227,6 +233,7 @@ where
             }
             Short('o') | Long("output") => opts.output = Some(parser.value()?.into()),
             Short('c') | Long("config") => opts.config = Some(parser.value()?.into()),
+            Long("config-root") => opts.config_root = Some(parser.value()?.into()),
             Short('e') | Long("exclude") => {
                 let glob = string_value(&mut parser, "--exclude")?;
                 if let Err(e) = globset::Glob::new(&glob) {
@@ -360,8 +367,11 @@ mod tests {
             "out.sarif",
             "-f",
             "sarif",
+            "--config-root",
+            "..",
         ])
         .unwrap();
+        assert_eq!(opts.config_root, Some(PathBuf::from("..")));
         assert_eq!(opts.exclude, vec!["benches/**", "examples/*.rs"]);
         assert_eq!(opts.enable, vec![Category::Lock]);
         assert_eq!(opts.disable, vec![Category::Fs, Category::Net]);

@@ -105,6 +105,14 @@ impl<'a> Planner<'a> {
                 Some(Config::from_toml_str(&text, path).map_err(|e| Fatal(e.to_string()))?)
             }
         };
+        if let Some(ceiling) = &opts.config_root {
+            if !ceiling.is_dir() {
+                return Err(Fatal(format!(
+                    "--config-root {}: not a directory",
+                    ceiling.display()
+                )));
+            }
+        }
         Ok(Planner {
             opts,
             root,
@@ -132,7 +140,11 @@ impl<'a> Planner<'a> {
     /// The configuration for a package directory: discovered, then `--config`, then
     /// the command line's categories.
     fn add_package(&mut self, dir: &Path) -> usize {
-        let mut config = match Config::discover(dir) {
+        let discovered = match &self.opts.config_root {
+            Some(ceiling) => Config::discover_within(dir, ceiling),
+            None => Config::discover(dir),
+        };
+        let mut config = match discovered {
             Ok(found) => found.config,
             Err(e) => {
                 self.errors.push(config_error(&self.root, &e));
