@@ -69,8 +69,6 @@ pub(crate) struct Options {
     pub(crate) color: ColorChoice,
     /// Do not analyse dependencies (`--no-deps`).
     pub(crate) no_deps: bool,
-    /// Pass `--locked` to `cargo metadata`.
-    pub(crate) locked: bool,
     /// Pass `--frozen` to `cargo metadata`.
     pub(crate) frozen: bool,
 }
@@ -90,7 +88,6 @@ impl Default for Options {
             quiet: false,
             color: ColorChoice::Auto,
             no_deps: false,
-            locked: false,
             frozen: false,
         }
     }
@@ -181,8 +178,9 @@ OPTIONS:
         --color <WHEN>        auto (default), always or never (human format)
         --no-deps             do not analyse the dependencies' sources (by default,
                               calls into them that block are reported, with the chain)
-        --locked, --frozen    passed to `cargo metadata` (which lists the dependencies;
-                              it runs --offline and never builds anything)
+        --locked, --frozen    for `cargo metadata`, which lists the dependencies: it
+                              always runs --offline --locked (the scan never writes
+                              Cargo.lock or downloads); --frozen is passed on
     -q, --quiet               print findings only: no summary, no notes
     -h, --help                print this help
     -V, --version             print the version
@@ -261,7 +259,8 @@ where
             }
             Long("no-tests") => no_tests = true,
             Long("no-deps") => opts.no_deps = true,
-            Long("locked") => opts.locked = true,
+            // cargo metadata always runs locked (the scan never writes Cargo.lock).
+            Long("locked") => {}
             Long("frozen") => opts.frozen = true,
             Long("include-tests") => include_tests = true,
             Long("color") => {

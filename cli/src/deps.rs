@@ -45,7 +45,7 @@ pub(crate) fn load(
     {
         return Ok(None);
     }
-    let output = metadata_command(&manifest, opts.locked, opts.frozen)
+    let output = metadata_command(&manifest, opts.frozen)
         .current_dir(root)
         .output()
         .map_err(|e| format!("dependencies not analysed: cannot run `cargo metadata`: {e}"))?;
@@ -56,9 +56,14 @@ pub(crate) fn load(
             .find(|l| l.starts_with("error"))
             .unwrap_or("cargo metadata failed")
             .trim_start_matches("error: ");
+        let advice = if reason.contains("lock file") {
+            "the scan never writes Cargo.lock: run `cargo generate-lockfile` (or pass --no-deps)"
+        } else {
+            "if the sources are not downloaded yet, run `cargo fetch` (or pass --no-deps)"
+        };
         return Err(format!(
-            "dependencies not analysed: `cargo metadata --offline` failed: {reason}; if their \
-             sources are not downloaded yet, run `cargo fetch` (or pass --no-deps)"
+            "dependencies not analysed: `cargo metadata --offline --locked` failed: {reason}; \
+             {advice}"
         ));
     }
     let text = String::from_utf8_lossy(&output.stdout);

@@ -158,6 +158,17 @@ fn scanning_never_runs_a_build_script() {
     assert!(!scratch.path().join("target").exists(), "nothing was built");
 }
 
+/// What the user does before scanning a fresh tree: the scan itself never writes it.
+fn generate_lockfile(dir: &Path) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["generate-lockfile", "--offline"])
+        .current_dir(dir)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success());
+}
+
 fn write(root: &Path, rel: &str, text: &[u8]) {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -210,6 +221,7 @@ fn broken_dependencies_are_notes_and_the_scan_goes_on() {
         b"[package]\nname = \"gone\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
           [lib]\npath = \"src/nowhere.rs\"\n",
     );
+    generate_lockfile(root);
     let (code, report) = json_in(root, &[]);
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["errors"], serde_json::json!([]));
@@ -271,6 +283,18 @@ fn a_registry_crates_sync_api_that_reads_the_file_system_is_found_by_its_chain()
         "src/main.rs",
         b"async fn sources() -> usize {\n    glob::glob(\"src/*.rs\").map(|g| g.count()).unwrap_or(0)\n}\nfn main() {}\n",
     );
+    // The scan never writes Cargo.lock: the user (here the test) makes it.
+    let (code, report) = json_in(s.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(
+        report["notes"][0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("run `cargo generate-lockfile` (or pass --no-deps)"),
+        "{report}"
+    );
+    assert!(!s.path().join("Cargo.lock").exists());
+    generate_lockfile(s.path());
     let (code, report) = json_in(s.path(), &[]);
     assert_eq!(code, 1, "{report}");
     let f = &report["findings"][0];

@@ -18,7 +18,7 @@ use syn::{Attribute, ImplItem, Item, Meta, Token, TraitItem};
 /// let cfg = blockwatch_lint::deps::Cfg::with_features(["blocking"]);
 /// let pred: syn::Meta = syn::parse_str(r#"all(feature = "blocking", not(test))"#).unwrap();
 /// assert_eq!(cfg.eval(&pred), Some(true));
-/// let pred: syn::Meta = syn::parse_str("target_os = \"linux\"").unwrap();
+/// let pred: syn::Meta = syn::parse_str("target_env = \"gnu\"").unwrap();
 /// assert_eq!(cfg.eval(&pred), None);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -82,15 +82,17 @@ impl fmt::Display for MetadataError {
 impl std::error::Error for MetadataError {}
 
 /// The `cargo metadata` command for the workspace whose manifest is `manifest`: offline
-/// (nothing is downloaded while scanning), and `--locked` / `--frozen` when asked. It
-/// resolves the graph without building anything: no build script or proc macro runs.
+/// (nothing is downloaded while scanning) and locked (the scanned tree is never written:
+/// a missing or stale `Cargo.lock` makes cargo fail instead of writing one), plus
+/// `--frozen` when asked. It resolves the graph without building anything: no build
+/// script or proc macro runs.
 ///
 /// ```
-/// let cmd = blockwatch_lint::deps::metadata_command(std::path::Path::new("Cargo.toml"), true, false);
+/// let cmd = blockwatch_lint::deps::metadata_command(std::path::Path::new("Cargo.toml"), false);
 /// let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
-/// assert_eq!(args, ["metadata", "--format-version", "1", "--offline", "--manifest-path", "Cargo.toml", "--locked"]);
+/// assert_eq!(args, ["metadata", "--format-version", "1", "--offline", "--locked", "--manifest-path", "Cargo.toml"]);
 /// ```
-pub fn metadata_command(manifest: &Path, locked: bool, frozen: bool) -> Command {
+pub fn metadata_command(manifest: &Path, frozen: bool) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.args([
@@ -98,12 +100,10 @@ pub fn metadata_command(manifest: &Path, locked: bool, frozen: bool) -> Command 
         "--format-version",
         "1",
         "--offline",
+        "--locked",
         "--manifest-path",
     ]);
     cmd.arg(manifest);
-    if locked {
-        cmd.arg("--locked");
-    }
     if frozen {
         cmd.arg("--frozen");
     }
