@@ -64,6 +64,8 @@ pub(crate) struct Report {
     pub(crate) separate_tests: bool,
     /// How many dependency crates were analysed.
     pub(crate) dependencies: usize,
+    /// How many of them were read from the cache.
+    pub(crate) dependencies_cached: usize,
     /// Dependencies (or their files) that could not be analysed: said, but they do not
     /// change the exit code, which reflects the workspace's own input only.
     pub(crate) notes: Vec<InputError>,

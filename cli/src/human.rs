@@ -172,9 +172,10 @@ pub(crate) fn summary(report: &Report) -> String {
     }
     if report.dependencies > 0 {
         text.push_str(&format!(
-            ", {} dependenc{} analysed",
+            ", {} dependenc{} analysed ({} from cache)",
             report.dependencies,
-            if report.dependencies == 1 { "y" } else { "ies" }
+            if report.dependencies == 1 { "y" } else { "ies" },
+            report.dependencies_cached
         ));
     }
     if !report.allowed.is_empty() {

@@ -93,6 +93,7 @@ pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
             "allowed": report.allowed.len(),
             "errors": report.errors.len(),
             "dependencies_analysed": report.dependencies,
+            "dependencies_from_cache": report.dependencies_cached,
             "by_category": by_category,
             "exit_code": report.exit_code(),
         },

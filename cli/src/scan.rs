@@ -66,6 +66,10 @@ struct Planner<'a> {
     deps: DependencyUnits,
     /// Problems with dependencies: reported, but they do not change the exit code.
     notes: Vec<InputError>,
+    /// Dependency summaries read from the cache, by unit.
+    cached: Vec<(usize, Vec<FileSummary>)>,
+    /// Dependencies parsed in this scan, to be cached: (unit, cache file, key, label).
+    to_cache: Vec<(usize, PathBuf, String, String)>,
 }
 
 fn config_error(root: &Path, e: &ConfigError) -> InputError {
@@ -126,6 +130,8 @@ impl<'a> Planner<'a> {
             errors: Vec::new(),
             deps: DependencyUnits::default(),
             notes: Vec::new(),
+            cached: Vec::new(),
+            to_cache: Vec::new(),
         })
     }
 
@@ -207,6 +213,22 @@ impl<'a> Planner<'a> {
                 skip_tests_dir: true,
             };
             let (files, errors) = walk::rust_files(&base, &filter);
+            let key = cache_key_of(dep, &files, &config);
+            let cache_file = self.root.join("target/blockwatch/deps").join(format!(
+                "{}-{}-{}.json",
+                dep.name,
+                dep.version,
+                blockwatch_lint::deps::cache_key(&[&dep.id])
+            ));
+            if let Some(summaries) = fs::read_to_string(&cache_file)
+                .ok()
+                .and_then(|text| blockwatch_lint::deps::decode(&text, &key))
+            {
+                self.cached.push((unit, summaries));
+                self.packages.pop();
+                continue;
+            }
+            self.to_cache.push((unit, cache_file, key, label));
             self.notes.extend(errors);
             for file in files {
                 let module_path = if file == normalize(&dep.lib_root) {
@@ -423,6 +445,58 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// The cache key of a dependency's summaries: its id and version, its source (the id
+/// for registry and git sources, which never change; every file's path and mtime for a
+/// path dependency), its features, the engine version and the configuration.
+fn cache_key_of(
+    dep: &blockwatch_lint::deps::Dependency,
+    files: &[PathBuf],
+    config: &Config,
+) -> String {
+    let mut parts: Vec<String> = vec![
+        env!("CARGO_PKG_VERSION").to_string(),
+        dep.id.clone(),
+        dep.version.clone(),
+        dep.features.join(","),
+        format!("{config:?}"),
+    ];
+    if dep.source == blockwatch_lint::deps::SourceKind::Path {
+        for file in files.iter().chain([&dep.dir.join("Cargo.toml")]) {
+            let mtime = fs::metadata(file)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            parts.push(format!("{}={mtime}", file.display()));
+        }
+    }
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    blockwatch_lint::deps::cache_key(&parts)
+}
+
+/// Writes the summaries of the dependencies parsed in this scan to the cache. A cache
+/// that cannot be written is a note: the scan's result does not depend on it.
+fn cache_dependencies(plan: &mut Planner<'_>, parsed: &Parsed) {
+    let mut notes = Vec::new();
+    for (unit, path, key, label) in &plan.to_cache {
+        let files: Vec<FileSummary> = parsed
+            .summaries
+            .iter()
+            .filter(|(u, _)| u == unit)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let text = blockwatch_lint::deps::encode(&files, key, label);
+        if let Err(e) = blockwatch_lint::deps::store(path, &text) {
+            notes.push(InputError::new(
+                display_path(&plan.root, path),
+                format!("cannot write the dependency cache: {e}"),
+            ));
+            break;
+        }
+    }
+    plan.notes.extend(notes);
+}
+
 /// The directory a crate root's `mod` children live in: rustc treats every crate root
 /// like a `mod.rs`, so it is the root file's own directory.
 fn module_base(root: &Path) -> PathBuf {
@@ -573,6 +647,13 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             .push(InputError::new(display_path(&plan.root, &plan.root), note)),
     }
     let mut parsed = read_and_parse(&plan);
+    cache_dependencies(&mut plan, &parsed);
+    let cached_count = plan.cached.len();
+    for (unit, summaries) in std::mem::take(&mut plan.cached) {
+        for summary in summaries {
+            parsed.summaries.push((unit, summary));
+        }
+    }
     offload_through_dependencies(&plan, &mut parsed);
     let files: Vec<CrateFile> = parsed
         .summaries
@@ -593,6 +674,7 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
         .count();
     let mut report = report(opts, &plan, findings, workspace_files);
     report.dependencies = plan.deps.len();
+    report.dependencies_cached = cached_count;
     report.notes = plan.notes.clone();
     report
         .notes

@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{fixture, json_in, run_in, Scratch};
+use common::{json_in, run_in, Scratch};
 use serde_json::Value;
 
 /// `(line, resolved, message)` of every finding.
@@ -28,7 +28,8 @@ fn findings(report: &Value) -> Vec<(u64, String, String)> {
 
 #[test]
 fn calls_into_dependencies_are_reported_with_the_chain_into_each_crate() {
-    let (code, report) = json_in(&fixture("deps"), &[]);
+    let scratch = Scratch::copy_of("deps");
+    let (code, report) = json_in(scratch.path(), &[]);
     assert_eq!(code, 1);
     assert_eq!(report["summary"]["dependencies_analysed"], 8);
     assert_eq!(report["summary"]["files_scanned"], 1);
@@ -106,30 +107,83 @@ fn calls_into_dependencies_are_reported_with_the_chain_into_each_crate() {
 
 #[test]
 fn no_deps_turns_dependency_analysis_off() {
-    let (code, report) = json_in(&fixture("deps"), &["--no-deps"]);
+    let scratch = Scratch::copy_of("deps");
+    let (code, report) = json_in(scratch.path(), &["--no-deps"]);
     assert_eq!(code, 1);
     assert_eq!(report["summary"]["dependencies_analysed"], 0);
     let lines: Vec<u64> = findings(&report).iter().map(|f| f.0).collect();
     // Only the direct findings: the sleep, and the read inside the closure that only
     // the dependency's source shows is offloaded.
     assert_eq!(lines, [37, 46]);
-}
-
-#[test]
-fn the_summary_line_counts_the_dependencies() {
-    let run = run_in(&fixture("deps"), &["--color", "never"]);
     assert!(
-        run.stdout.ends_with(
-            "blockwatch: 7 findings in 1 file scanned (fs: 6, sleep: 1), 8 dependencies analysed\n"
-        ),
-        "{}",
-        run.stdout
+        !scratch.path().join("target").exists(),
+        "no cache without dependencies"
     );
 }
 
 #[test]
+fn the_summary_line_counts_the_dependencies() {
+    let scratch = Scratch::copy_of("deps");
+    let summary = |run: common::Run| run.stdout.lines().last().unwrap_or_default().to_string();
+    let cold = summary(run_in(scratch.path(), &["--color", "never"]));
+    assert_eq!(
+        cold,
+        "blockwatch: 7 findings in 1 file scanned (fs: 6, sleep: 1), 8 dependencies analysed (0 from cache)"
+    );
+    let warm = summary(run_in(scratch.path(), &["--color", "never"]));
+    assert_eq!(
+        warm,
+        "blockwatch: 7 findings in 1 file scanned (fs: 6, sleep: 1), 8 dependencies analysed (8 from cache)"
+    );
+}
+
+/// Summaries are cached under target/blockwatch/deps/: a warm scan reports exactly what
+/// the cold one did; a changed path dependency, a corrupt, truncated or foreign file is
+/// not trusted and is rewritten.
+#[test]
+fn the_cache_gives_the_same_findings_and_distrusts_what_changed() {
+    let scratch = Scratch::copy_of("deps");
+    let (_, cold) = json_in(scratch.path(), &[]);
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(cold["findings"], warm["findings"]);
+    assert_eq!(cold["summary"]["dependencies_from_cache"], 0);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 8);
+
+    let dir = scratch.path().join("target/blockwatch/deps");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files.len(),
+        8,
+        "one file per dependency, no temporary file left"
+    );
+    let text = fs::read_to_string(&files[0]).unwrap();
+    fs::write(&files[0], &text[..text.len() / 2]).unwrap();
+    fs::write(
+        &files[1],
+        "{\"format\": \"something-else\", \"version\": 1}",
+    )
+    .unwrap();
+    fs::write(&files[2], b"\xff\xfe not json").unwrap();
+    // A path dependency's source changed: its mtime is in the key.
+    let raw = scratch.path().join("crates/store/src/raw.rs");
+    let source = fs::read_to_string(&raw).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(&raw, source.replace("settings.toml", "other.toml")).unwrap();
+    let (_, after) = json_in(scratch.path(), &[]);
+    assert_eq!(after["summary"]["dependencies_from_cache"], 4);
+    assert_eq!(after["findings"], cold["findings"]);
+    let (_, again) = json_in(scratch.path(), &[]);
+    assert_eq!(again["summary"]["dependencies_from_cache"], 8, "rewritten");
+}
+
+#[test]
 fn sarif_related_locations_name_the_crate() {
-    let run = run_in(&fixture("deps"), &["--format", "sarif"]);
+    let scratch = Scratch::copy_of("deps");
+    let run = run_in(scratch.path(), &["--format", "sarif"]);
     let sarif: Value = serde_json::from_str(&run.stdout).expect("SARIF");
     let related = &sarif["runs"][0]["results"][0]["relatedLocations"];
     assert_eq!(
@@ -155,7 +209,10 @@ fn scanning_never_runs_a_build_script() {
         .path()
         .join("crates/store/build-script-ran")
         .exists());
-    assert!(!scratch.path().join("target").exists(), "nothing was built");
+    assert!(
+        !scratch.path().join("target/debug").exists(),
+        "nothing was built"
+    );
 }
 
 /// What the user does before scanning a fresh tree: the scan itself never writes it.

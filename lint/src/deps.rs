@@ -8,10 +8,12 @@
 //! process is `cargo metadata` ([`metadata::metadata_command`]), which resolves the
 //! dependency graph without build scripts or proc macros.
 
+pub mod cache;
 pub mod features;
 pub mod metadata;
 pub mod units;
 
+pub use cache::{cache_key, decode, encode, store};
 pub use features::{strip_disabled, Cfg};
 pub use metadata::{
     metadata_command, parse_metadata, Dependency, DependencyGraph, Member, MetadataError,
