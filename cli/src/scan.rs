@@ -184,6 +184,11 @@ impl<'a> Planner<'a> {
             .map(|p| p.config.clone())
             .unwrap_or_default();
         let mut dep_units = Vec::with_capacity(graph.dependencies.len());
+        let cache_dir = graph
+            .target_directory
+            .clone()
+            .unwrap_or_else(|| self.root.join("target"))
+            .join("blockwatch/deps");
         for dep in &graph.dependencies {
             let unit = self.units.len();
             dep_units.push(unit);
@@ -214,7 +219,7 @@ impl<'a> Planner<'a> {
             };
             let (files, errors) = walk::rust_files(&base, &filter);
             let key = cache_key_of(dep, &files, &config);
-            let cache_file = self.root.join("target/blockwatch/deps").join(format!(
+            let cache_file = cache_dir.join(format!(
                 "{}-{}-{}.json",
                 dep.name,
                 dep.version,

@@ -67,6 +67,9 @@ pub struct DependencyGraph {
     /// (dev dependencies for the members themselves), proc-macro and build-only crates
     /// left out: their code never runs in the program.
     pub dependencies: Vec<Dependency>,
+    /// cargo's target directory for the workspace (`CARGO_TARGET_DIR` and
+    /// `build.target-dir` applied), when it says.
+    pub target_directory: Option<PathBuf>,
 }
 
 /// `cargo metadata` output that cannot be read.
@@ -292,7 +295,13 @@ pub fn parse_metadata(
         let manifest = PathBuf::from(str_of(p, "manifest_path")?);
         Ok(manifest.parent().map(Path::to_path_buf).unwrap_or_default())
     };
-    let mut graph = DependencyGraph::default();
+    let mut graph = DependencyGraph {
+        target_directory: doc
+            .get("target_directory")
+            .and_then(Value::as_str)
+            .map(PathBuf::from),
+        ..DependencyGraph::default()
+    };
     for m in &member_ids {
         let Some(p) = packages.get(m) else { continue };
         graph.members.push(Member {
