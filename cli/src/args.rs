@@ -18,6 +18,10 @@ pub(crate) enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// rustc's JSON diagnostics, one per line (`--message-format json`).
+    RustcJson,
 }
 
 /// How findings in test code (`#[cfg(test)]`, `#[test]` fns, `tests/`) are reported.
@@ -71,6 +75,26 @@ pub(crate) struct Options {
     pub(crate) no_deps: bool,
     /// Pass `--frozen` to `cargo metadata`.
     pub(crate) frozen: bool,
+    /// What `--fix` / `--diff` / `--allow-dirty` ask for.
+    pub(crate) fix: FixMode,
+    /// `--baseline FILE`: findings recorded in FILE do not count.
+    pub(crate) baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: record today's findings in FILE.
+    pub(crate) write_baseline: Option<PathBuf>,
+    /// `--group site`: one entry per call site in the human and GitHub formats, instead
+    /// of one per blocking leaf.
+    pub(crate) group_by_site: bool,
+}
+
+/// Whether to rewrite the machine-applicable fixes (see `fix/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct FixMode {
+    /// `--fix`: write the fixed files.
+    pub(crate) apply: bool,
+    /// `--diff`: print the patch, write nothing.
+    pub(crate) diff: bool,
+    /// `--allow-dirty`: fix files with uncommitted changes, or outside git.
+    pub(crate) allow_dirty: bool,
 }
 
 impl Default for Options {
@@ -89,6 +113,10 @@ impl Default for Options {
             color: ColorChoice::Auto,
             no_deps: false,
             frozen: false,
+            fix: FixMode::default(),
+            baseline: None,
+            write_baseline: None,
+            group_by_site: false,
         }
     }
 }
@@ -97,7 +125,7 @@ impl Default for Options {
 #[derive(Debug, Clone)]
 pub(crate) enum Command {
     /// Scan with these options.
-    Scan(Options),
+    Scan(Box<Options>),
     /// Print the help text.
     Help,
     /// Print the version.
@@ -160,7 +188,10 @@ ARGS:
                 of .rs files, or .rs files. Default: the current directory.
 
 OPTIONS:
-    -f, --format <FORMAT>     human (default), json or sarif
+    -f, --format <FORMAT>     human (default), json, sarif or github (workflow
+                              commands: annotations on the pull request)
+        --message-format json rustc's JSON diagnostics, one per line, with the fixes
+                              as suggestions (editors, rustfix)
     -o, --output <FILE>       write the report to FILE instead of stdout
     -c, --config <FILE>       a blockwatch.toml (or Cargo.toml with
                               [package.metadata.blockwatch]) merged over the
@@ -181,6 +212,14 @@ OPTIONS:
         --locked, --frozen    for `cargo metadata`, which lists the dependencies: it
                               always runs --offline --locked (the scan never writes
                               Cargo.lock or downloads); --frozen is passed on
+        --fix                 apply the machine-applicable fixes, then report what is left
+        --diff                print the fixes as a patch; write nothing
+        --allow-dirty         let --fix change files with uncommitted changes (or no git)
+        --group <leaf|site>   human and github formats: one entry per blocking leaf
+                              reached from async code (default), or per call site
+        --write-baseline <FILE>  record today's findings in FILE (exit 0)
+        --baseline <FILE>     fail only on findings not recorded in FILE; list the
+                              entries of FILE that are no longer found
     -q, --quiet               print findings only: no summary, no notes
     -h, --help                print this help
     -V, --version             print the version
@@ -222,9 +261,22 @@ where
                     "human" => Format::Human,
                     "json" => Format::Json,
                     "sarif" => Format::Sarif,
+                    "github" => Format::Github,
                     other => {
                         return Err(UsageError(format!(
-                            "invalid value `{other}` for --format; expected human, json or sarif"
+                            "invalid value `{other}` for --format; expected human, json, sarif or github"
+                        )))
+                    }
+                };
+            }
+            Long("message-format") => {
+                let value = string_value(&mut parser, "--message-format")?;
+                opts.format = match value.as_str() {
+                    "json" => Format::RustcJson,
+                    "human" | "short" => Format::Human,
+                    other => {
+                        return Err(UsageError(format!(
+                            "invalid value `{other}` for --message-format; expected json or human"
                         )))
                     }
                 };
@@ -263,6 +315,23 @@ where
             Long("locked") => {}
             Long("frozen") => opts.frozen = true,
             Long("include-tests") => include_tests = true,
+            Long("fix") => opts.fix.apply = true,
+            Long("diff") => opts.fix.diff = true,
+            Long("allow-dirty") => opts.fix.allow_dirty = true,
+            Long("baseline") => opts.baseline = Some(parser.value()?.into()),
+            Long("group") => {
+                let value = string_value(&mut parser, "--group")?;
+                opts.group_by_site = match value.as_str() {
+                    "leaf" => false,
+                    "site" => true,
+                    other => {
+                        return Err(UsageError(format!(
+                            "invalid value `{other}` for --group; expected leaf or site"
+                        )))
+                    }
+                };
+            }
+            Long("write-baseline") => opts.write_baseline = Some(parser.value()?.into()),
             Long("color") => {
                 let value = string_value(&mut parser, "--color")?;
                 opts.color = match value.as_str() {
@@ -297,7 +366,15 @@ where
             "category `{c}` is given to both --category and --no-category"
         )));
     }
-    Ok(Command::Scan(opts))
+    if opts.fix.apply && opts.fix.diff {
+        return Err(UsageError(
+            "--fix writes the fixes and --diff only prints them: give one of them".into(),
+        ));
+    }
+    if opts.fix.allow_dirty && !opts.fix.apply {
+        return Err(UsageError("--allow-dirty only applies to --fix".into()));
+    }
+    Ok(Command::Scan(Box::new(opts)))
 }
 
 fn string_value(parser: &mut lexopt::Parser, flag: &str) -> Result<String, UsageError> {
@@ -329,7 +406,7 @@ mod tests {
 
     fn scan(args: &[&str]) -> Result<Options, UsageError> {
         match parse(args.iter().map(OsString::from))? {
-            Command::Scan(opts) => Ok(opts),
+            Command::Scan(opts) => Ok(*opts),
             other => panic!("expected a scan, got {other:?}"),
         }
     }
@@ -400,6 +477,48 @@ mod tests {
             parse(["-V"].map(OsString::from)),
             Ok(Command::Version)
         ));
+    }
+
+    #[test]
+    fn fix_baseline_group_and_format_flags() {
+        let opts = scan(&[
+            "--fix",
+            "--allow-dirty",
+            "--baseline",
+            "b.json",
+            "--group",
+            "site",
+        ])
+        .unwrap();
+        assert!(opts.fix.apply && opts.fix.allow_dirty && !opts.fix.diff);
+        assert_eq!(opts.baseline, Some(PathBuf::from("b.json")));
+        assert!(opts.group_by_site);
+        assert_eq!(
+            scan(&["--format", "github"]).unwrap().format,
+            Format::Github
+        );
+        assert_eq!(
+            scan(&["--message-format", "json"]).unwrap().format,
+            Format::RustcJson
+        );
+        let write = scan(&["--write-baseline", "w.json"]).unwrap();
+        assert_eq!(write.write_baseline, Some(PathBuf::from("w.json")));
+        assert_eq!(
+            scan(&["--fix", "--diff"]).unwrap_err().0,
+            "--fix writes the fixes and --diff only prints them: give one of them"
+        );
+        assert_eq!(
+            scan(&["--allow-dirty"]).unwrap_err().0,
+            "--allow-dirty only applies to --fix"
+        );
+        assert_eq!(
+            scan(&["--group", "file"]).unwrap_err().0,
+            "invalid value `file` for --group; expected leaf or site"
+        );
+        assert_eq!(
+            scan(&["--message-format", "xml"]).unwrap_err().0,
+            "invalid value `xml` for --message-format; expected json or human"
+        );
     }
 
     #[test]

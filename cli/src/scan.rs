@@ -308,6 +308,9 @@ impl<'a> Planner<'a> {
                 self.add_cargo_dir(&abs);
             } else {
                 self.add_plain_dir(&abs);
+                for nested in crate::nested_packages::manifest_dirs(&abs, &self.filter()) {
+                    self.add_cargo_dir(&nested);
+                }
             }
         } else {
             let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -687,7 +690,8 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     Ok((report, plan.root))
 }
 
-/// Plans the scan: the files to read, the crates they form, each package's configuration.
+/// Plans the scan: the files to read, the crates they form, each package's configuration;
+/// a plan with no file to read and no error is refused, as [`crate::vacuous`] explains.
 fn plan(opts: &Options) -> Result<Planner<'_>, Fatal> {
     let mut plan = Planner::new(opts)?;
     if opts.paths.is_empty() {
@@ -696,6 +700,13 @@ fn plan(opts: &Options) -> Result<Planner<'_>, Fatal> {
         for path in &opts.paths {
             plan.add_path(path);
         }
+    }
+    // A scan of nothing would pass vacuously: an error that says why.
+    if plan.sources.is_empty() && plan.errors.is_empty() {
+        return Err(Fatal(crate::vacuous::explain(
+            &opts.paths,
+            !opts.exclude.is_empty(),
+        )));
     }
     Ok(plan)
 }

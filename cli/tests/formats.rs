@@ -20,7 +20,7 @@ fn human_format_is_rustc_style_with_the_call_underlined() {
         "{out}"
     );
     assert!(
-        out.contains("help: use instead: tokio::time::sleep(..).await"),
+        out.contains("help: use instead: tokio::time::sleep(d).await"),
         "{out}"
     );
     assert!(

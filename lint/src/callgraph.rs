@@ -507,6 +507,7 @@ impl<'a> Graph<'a> {
                     message: transitive_message(&call.call, &call.context, &chain),
                     context: call.context.clone(),
                     chain,
+                    fix: None,
                 });
             }
         }
@@ -550,6 +551,8 @@ impl<'a> Graph<'a> {
             message: transitive_message(&call.call, &call.context, &chain),
             context: call.context.clone(),
             chain,
+            // The blocking line is inside the dependency: nothing to rewrite here.
+            fix: None,
         })
     }
 }
