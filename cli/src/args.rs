@@ -71,6 +71,10 @@ pub(crate) struct Options {
     pub(crate) quiet: bool,
     /// Colors for the human format.
     pub(crate) color: ColorChoice,
+    /// Do not analyse dependencies (`--no-deps`).
+    pub(crate) no_deps: bool,
+    /// Pass `--frozen` to `cargo metadata`.
+    pub(crate) frozen: bool,
     /// What `--fix` / `--diff` / `--allow-dirty` ask for.
     pub(crate) fix: FixMode,
     /// `--baseline FILE`: findings recorded in FILE do not count.
@@ -107,6 +111,8 @@ impl Default for Options {
             disable: Vec::new(),
             quiet: false,
             color: ColorChoice::Auto,
+            no_deps: false,
+            frozen: false,
             fix: FixMode::default(),
             baseline: None,
             write_baseline: None,
@@ -201,6 +207,11 @@ OPTIONS:
         --include-tests       report test code under the API's own category
                               (default: scanned, reported under category `test`)
         --color <WHEN>        auto (default), always or never (human format)
+        --no-deps             do not analyse the dependencies' sources (by default,
+                              calls into them that block are reported, with the chain)
+        --locked, --frozen    for `cargo metadata`, which lists the dependencies: it
+                              always runs --offline --locked (the scan never writes
+                              Cargo.lock or downloads); --frozen is passed on
         --fix                 apply the machine-applicable fixes, then report what is left
         --diff                print the fixes as a patch; write nothing
         --allow-dirty         let --fix change files with uncommitted changes (or no git)
@@ -299,6 +310,10 @@ where
                 }
             }
             Long("no-tests") => no_tests = true,
+            Long("no-deps") => opts.no_deps = true,
+            // cargo metadata always runs locked (the scan never writes Cargo.lock).
+            Long("locked") => {}
+            Long("frozen") => opts.frozen = true,
             Long("include-tests") => include_tests = true,
             Long("fix") => opts.fix.apply = true,
             Long("diff") => opts.fix.diff = true,

@@ -62,6 +62,13 @@ pub(crate) struct Report {
     pub(crate) files_scanned: usize,
     /// Whether test-code findings are reported under the category `test`.
     pub(crate) separate_tests: bool,
+    /// How many dependency crates were analysed.
+    pub(crate) dependencies: usize,
+    /// How many of them were read from the cache.
+    pub(crate) dependencies_cached: usize,
+    /// Dependencies (or their files) that could not be analysed: said, but they do not
+    /// change the exit code, which reflects the workspace's own input only.
+    pub(crate) notes: Vec<InputError>,
 }
 
 impl Report {

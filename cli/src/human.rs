@@ -107,6 +107,15 @@ fn diagnostic_group<'a>(
 
 /// Renders input errors as rustc-style `error:` lines.
 pub(crate) fn render_errors(errors: &[InputError], color: bool) -> String {
+    render_inputs(errors, Level::ERROR, color)
+}
+
+/// Renders what could not be analysed in dependencies as `note:` lines.
+pub(crate) fn render_notes(notes: &[InputError], color: bool) -> String {
+    render_inputs(notes, Level::NOTE, color)
+}
+
+fn render_inputs(errors: &[InputError], level: Level<'_>, color: bool) -> String {
     let renderer = renderer(color);
     let mut out = String::new();
     for e in errors {
@@ -117,7 +126,8 @@ pub(crate) fn render_errors(errors: &[InputError], color: bool) -> String {
                 origin = origin.char_column(column);
             }
         }
-        let group = Level::ERROR
+        let group = level
+            .clone()
             .primary_title(e.message.as_str())
             .element(origin);
         out.push_str(&renderer.render(&[group]));
@@ -159,6 +169,14 @@ pub(crate) fn summary(report: &Report) -> String {
             .map(|(name, count)| format!("{name}: {count}"))
             .collect();
         text.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    if report.dependencies > 0 {
+        text.push_str(&format!(
+            ", {} dependenc{} analysed ({} from cache)",
+            report.dependencies,
+            if report.dependencies == 1 { "y" } else { "ies" },
+            report.dependencies_cached
+        ));
     }
     if !report.allowed.is_empty() {
         text.push_str(&format!(", {} allowed", report.allowed.len()));

@@ -26,7 +26,10 @@ pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
     let chain: Vec<Value> = d
         .chain
         .iter()
-        .map(|l| json!({"callee": l.callee, "file": l.file, "line": l.line, "column": l.column}))
+        .map(|l| {
+            json!({"callee": l.callee, "file": l.file, "line": l.line, "column": l.column,
+                   "crate": l.krate})
+        })
         .collect();
     let value = json!({
         "file": d.file,
@@ -117,12 +120,15 @@ pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
             "findings": report.findings.len(),
             "allowed": report.allowed.len(),
             "errors": report.errors.len(),
+            "dependencies_analysed": report.dependencies,
+            "dependencies_from_cache": report.dependencies_cached,
             "by_category": by_category,
             "exit_code": report.exit_code(),
         },
         "findings": findings,
         "allowed": allowed,
         "errors": report.errors.iter().map(error).collect::<Vec<_>>(),
+        "notes": report.notes.iter().map(error).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
     text.push('\n');

@@ -7,6 +7,7 @@
 
 mod args;
 mod baseline;
+mod deps;
 mod diagnostic;
 mod fingerprint;
 mod fix;
@@ -146,6 +147,10 @@ fn scan_and_report(opts: &Options) -> u8 {
     if !report.errors.is_empty() {
         let stderr_color = color && std::io::stderr().is_terminal();
         print_err(&human::render_errors(&report.errors, stderr_color));
+    }
+    if !report.notes.is_empty() && !opts.quiet {
+        let stderr_color = color && std::io::stderr().is_terminal();
+        print_err(&human::render_notes(&report.notes, stderr_color));
     }
     match &opts.output {
         Some(path) => {

@@ -103,7 +103,10 @@ fn result(
         .map(|(i, link)| {
             json!({
                 "id": i + 1,
-                "message": {"text": format!("calls `{}`", link.callee)},
+                "message": {"text": match &link.krate {
+                    Some(krate) => format!("calls `{}` (in {krate})", link.callee),
+                    None => format!("calls `{}`", link.callee),
+                }},
                 "physicalLocation": {
                     "artifactLocation": artifact(&link.file),
                     "region": {"startLine": link.line, "startColumn": link.column},

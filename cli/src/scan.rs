@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use blockwatch_lint::deps::{Cfg, DependencyGraph, DependencyUnits};
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
 use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary, SourceError};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -32,6 +33,9 @@ struct Unit {
 struct PackageConfig {
     dir: PathBuf,
     config: Config,
+    /// For a dependency: what its `cfg`s see (its enabled features). Its files' errors
+    /// are notes, not input errors of the scan.
+    dependency: Option<Cfg>,
 }
 
 /// One file to analyse.
@@ -58,6 +62,14 @@ struct Planner<'a> {
     seen: HashMap<PathBuf, usize>,
     lib_crates: HashMap<String, usize>,
     errors: Vec<InputError>,
+    /// The dependency crates among `units`.
+    deps: DependencyUnits,
+    /// Problems with dependencies: reported, but they do not change the exit code.
+    notes: Vec<InputError>,
+    /// Dependency summaries read from the cache, by unit.
+    cached: Vec<(usize, Vec<FileSummary>)>,
+    /// Dependencies parsed in this scan, to be cached: (unit, cache file, key, label).
+    to_cache: Vec<(usize, PathBuf, String, String)>,
 }
 
 fn config_error(root: &Path, e: &ConfigError) -> InputError {
@@ -116,6 +128,10 @@ impl<'a> Planner<'a> {
             seen: HashMap::new(),
             lib_crates: HashMap::new(),
             errors: Vec::new(),
+            deps: DependencyUnits::default(),
+            notes: Vec::new(),
+            cached: Vec::new(),
+            to_cache: Vec::new(),
         })
     }
 
@@ -152,8 +168,118 @@ impl<'a> Planner<'a> {
         self.packages.push(PackageConfig {
             dir: dir.to_path_buf(),
             config,
+            dependency: None,
         });
         self.packages.len() - 1
+    }
+
+    /// Adds the library crate of every dependency in `graph` as a unit of its own, its
+    /// files to read, and the names each crate's code uses for the others. Dependencies
+    /// are checked with the configuration of the scanned root (the catalog the user
+    /// chose), and their own `blockwatch.toml` is not read.
+    fn add_dependencies(&mut self, graph: &DependencyGraph) {
+        let config = self
+            .packages
+            .first()
+            .map(|p| p.config.clone())
+            .unwrap_or_default();
+        let mut dep_units = Vec::with_capacity(graph.dependencies.len());
+        let cache_dir = graph
+            .target_directory
+            .clone()
+            .unwrap_or_else(|| self.root.join("target"))
+            .join("blockwatch/deps");
+        for dep in &graph.dependencies {
+            let unit = self.units.len();
+            dep_units.push(unit);
+            let label = format!("{} {}", dep.name, dep.version);
+            self.deps.add_dependency(unit, label.clone());
+            let base = module_base(&dep.lib_root);
+            self.add_unit(Some(dep.lib_root.clone()), base.clone(), false);
+            if !dep.lib_root.is_file() {
+                self.notes.push(InputError::new(
+                    display_path(&self.root, &dep.dir),
+                    format!(
+                        "dependency {label}: its source is missing (run `cargo fetch`); calls \
+                         into it are not analysed"
+                    ),
+                ));
+                continue;
+            }
+            self.packages.push(PackageConfig {
+                dir: dep.dir.clone(),
+                config: config.clone(),
+                dependency: Some(Cfg::with_features(dep.features.iter().cloned())),
+            });
+            let package = self.packages.len() - 1;
+            let filter = Filter {
+                root: &base,
+                exclude: &GlobSet::empty(),
+                skip_tests_dir: true,
+            };
+            let (files, errors) = walk::rust_files(&base, &filter);
+            let key = cache_key_of(dep, &files, &config);
+            let cache_file = cache_dir.join(format!(
+                "{}-{}-{}.json",
+                dep.name,
+                dep.version,
+                blockwatch_lint::deps::cache_key(&[&dep.id])
+            ));
+            if let Some(summaries) = fs::read_to_string(&cache_file)
+                .ok()
+                .and_then(|text| blockwatch_lint::deps::decode(&text, &key))
+            {
+                self.cached.push((unit, summaries));
+                self.packages.pop();
+                continue;
+            }
+            self.to_cache.push((unit, cache_file, key, label));
+            self.notes.extend(errors);
+            for file in files {
+                let module_path = if file == normalize(&dep.lib_root) {
+                    Vec::new()
+                } else {
+                    workspace::location_module_path(&base, &file)
+                };
+                self.push_source(file, package, unit, module_path, false);
+            }
+        }
+        for (dep, &unit) in graph.dependencies.iter().zip(&dep_units) {
+            for (name, to) in &dep.externs {
+                self.deps.add_extern(unit, name.clone(), dep_units[*to]);
+            }
+        }
+        // A member's externs hold for every crate (lib, bins, tests) of the package.
+        let mut member_units: Vec<(PathBuf, usize)> = self
+            .sources
+            .iter()
+            .filter(|s| self.packages[s.package].dependency.is_none())
+            .map(|s| (self.packages[s.package].dir.clone(), s.guess.unit))
+            .collect();
+        member_units.extend(
+            self.units
+                .iter()
+                .enumerate()
+                .filter(|(u, _)| !self.deps.is_dependency(*u))
+                .filter_map(|(u, unit)| {
+                    let root = unit.root.as_ref()?;
+                    let pkg = self
+                        .packages
+                        .iter()
+                        .find(|p| p.dependency.is_none() && root.starts_with(&p.dir))?;
+                    Some((pkg.dir.clone(), u))
+                }),
+        );
+        member_units.sort();
+        member_units.dedup();
+        for member in &graph.members {
+            let dir = normalize(&member.dir);
+            for (_, unit) in member_units.iter().filter(|(d, _)| *d == dir) {
+                for (name, to) in &member.externs {
+                    self.deps.add_extern(*unit, name.clone(), dep_units[*to]);
+                }
+            }
+        }
     }
 
     fn add_unit(&mut self, root: Option<PathBuf>, base: PathBuf, is_test: bool) {
@@ -327,6 +453,58 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// The cache key of a dependency's summaries: its id and version, its source (the id
+/// for registry and git sources, which never change; every file's path and mtime for a
+/// path dependency), its features, the engine version and the configuration.
+fn cache_key_of(
+    dep: &blockwatch_lint::deps::Dependency,
+    files: &[PathBuf],
+    config: &Config,
+) -> String {
+    let mut parts: Vec<String> = vec![
+        env!("CARGO_PKG_VERSION").to_string(),
+        dep.id.clone(),
+        dep.version.clone(),
+        dep.features.join(","),
+        format!("{config:?}"),
+    ];
+    if dep.source == blockwatch_lint::deps::SourceKind::Path {
+        for file in files.iter().chain([&dep.dir.join("Cargo.toml")]) {
+            let mtime = fs::metadata(file)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            parts.push(format!("{}={mtime}", file.display()));
+        }
+    }
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    blockwatch_lint::deps::cache_key(&parts)
+}
+
+/// Writes the summaries of the dependencies parsed in this scan to the cache. A cache
+/// that cannot be written is a note: the scan's result does not depend on it.
+fn cache_dependencies(plan: &mut Planner<'_>, parsed: &Parsed) {
+    let mut notes = Vec::new();
+    for (unit, path, key, label) in &plan.to_cache {
+        let files: Vec<FileSummary> = parsed
+            .summaries
+            .iter()
+            .filter(|(u, _)| u == unit)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let text = blockwatch_lint::deps::encode(&files, key, label);
+        if let Err(e) = blockwatch_lint::deps::store(path, &text) {
+            notes.push(InputError::new(
+                display_path(&plan.root, path),
+                format!("cannot write the dependency cache: {e}"),
+            ));
+            break;
+        }
+    }
+    plan.notes.extend(notes);
+}
+
 /// The directory a crate root's `mod` children live in: rustc treats every crate root
 /// like a `mod.rs`, so it is the root file's own directory.
 fn module_base(root: &Path) -> PathBuf {
@@ -358,7 +536,12 @@ fn line_col_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Reads, parses and summarizes one file. Runs on a worker thread: the syn tree and its
 /// spans never leave it; only plain data comes back.
-fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed {
+fn analyse(
+    source: &Source,
+    placement: &Placement,
+    config: &Config,
+    dependency: Option<&Cfg>,
+) -> Analysed {
     let bytes = match read_source(&source.path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(e) => return Analysed::Err(InputError::new(&source.rel, e.to_string())),
@@ -377,7 +560,10 @@ fn analyse(source: &Source, placement: &Placement, config: &Config) -> Analysed 
         }
     };
     let outcome = match blockwatch_lint::parse_source(&text, pool::MAX_NESTING) {
-        Ok(file) => {
+        Ok(mut file) => {
+            if let Some(cfg) = dependency {
+                blockwatch_lint::deps::strip_disabled(&mut file, cfg);
+            }
             let decls = workspace::mod_decls(&file);
             let summary = blockwatch_lint::summarize_file(
                 &file,
@@ -416,7 +602,13 @@ fn analyse_all(
 ) -> Vec<Analysed> {
     pool::run(indices, |&i| {
         let s = &sources[i];
-        analyse(s, &placements[i], &packages[s.package].config)
+        let package = &packages[s.package];
+        analyse(
+            s,
+            &placements[i],
+            &package.config,
+            package.dependency.as_ref(),
+        )
     })
     .into_iter()
     .zip(indices)
@@ -454,7 +646,23 @@ fn allow_reason<'p>(package: &'p PackageConfig, root: &Path, d: &Diagnostic) -> 
 /// absolute scanned root.
 pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     let mut plan = plan(opts)?;
-    let parsed = read_and_parse(&plan);
+    let package_dirs: Vec<&Path> = plan.packages.iter().map(|p| p.dir.as_path()).collect();
+    match crate::deps::load(&plan.root, &package_dirs, opts) {
+        Ok(Some(graph)) => plan.add_dependencies(&graph),
+        Ok(None) => {}
+        Err(note) => plan
+            .notes
+            .push(InputError::new(display_path(&plan.root, &plan.root), note)),
+    }
+    let mut parsed = read_and_parse(&plan);
+    cache_dependencies(&mut plan, &parsed);
+    let cached_count = plan.cached.len();
+    for (unit, summaries) in std::mem::take(&mut plan.cached) {
+        for summary in summaries {
+            parsed.summaries.push((unit, summary));
+        }
+    }
+    offload_through_dependencies(&plan, &mut parsed);
     let files: Vec<CrateFile> = parsed
         .summaries
         .iter()
@@ -463,9 +671,22 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             summary,
         })
         .collect();
-    let findings = blockwatch_lint::workspace_findings(&files, &plan.lib_crates);
+    let findings =
+        blockwatch_lint::workspace_findings_with_dependencies(&files, &plan.lib_crates, &plan.deps);
     plan.errors.extend(parsed.errors);
-    let report = report(opts, &plan, findings, parsed.summaries.len());
+    plan.notes.extend(parsed.notes);
+    let workspace_files = parsed
+        .summaries
+        .iter()
+        .filter(|(unit, _)| !plan.deps.is_dependency(*unit))
+        .count();
+    let mut report = report(opts, &plan, findings, workspace_files);
+    report.dependencies = plan.deps.len();
+    report.dependencies_cached = cached_count;
+    report.notes = plan.notes.clone();
+    report
+        .notes
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok((report, plan.root))
 }
 
@@ -496,6 +717,64 @@ struct Parsed {
     summaries: Vec<(usize, FileSummary)>,
     /// Files that could not be read, parsed or fully checked.
     errors: Vec<InputError>,
+    /// The same, for files of dependencies.
+    notes: Vec<InputError>,
+    /// For each summary: its source's index, and where it was placed.
+    origins: Vec<(usize, Placement)>,
+}
+
+/// Offloader inference across crates: a workspace file that calls a dependency's fn
+/// that hands its closure to an offloader is analysed again with that fn as an
+/// offloader, so the closure's body counts as off the executor.
+fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
+    let mut wrappers: HashMap<usize, Vec<&str>> = HashMap::new();
+    for (unit, summary) in &parsed.summaries {
+        if plan.deps.is_dependency(*unit) {
+            wrappers
+                .entry(*unit)
+                .or_default()
+                .extend(summary.offload_wrappers.iter().map(String::as_str));
+        }
+    }
+    let mut redo: Vec<(usize, Vec<String>)> = Vec::new();
+    for (pos, (unit, summary)) in parsed.summaries.iter().enumerate() {
+        if plan.deps.is_dependency(*unit) {
+            continue;
+        }
+        let mut extra: Vec<String> = Vec::new();
+        for call in summary.fns.iter().flat_map(|f| &f.calls) {
+            for candidate in &call.candidates {
+                let [first, .., last] = candidate.as_slice() else {
+                    continue;
+                };
+                let offloads = plan
+                    .deps
+                    .crate_named(*unit, first)
+                    .and_then(|d| wrappers.get(&d))
+                    .is_some_and(|names| names.contains(&last.as_str()));
+                if offloads {
+                    extra.push(candidate.join("::"));
+                }
+            }
+        }
+        if !extra.is_empty() {
+            extra.sort();
+            extra.dedup();
+            redo.push((pos, extra));
+        }
+    }
+    let again = pool::run(&redo, |(pos, extra)| {
+        let (i, placement) = &parsed.origins[*pos];
+        let source = &plan.sources[*i];
+        let mut config = plan.packages[source.package].config.clone();
+        config.offload.extend(extra.iter().cloned());
+        analyse(source, placement, &config, None)
+    });
+    for ((pos, _), outcome) in redo.iter().zip(again) {
+        if let Ok(Analysed::Ok { summary, .. }) = outcome {
+            parsed.summaries[*pos].1 = summary;
+        }
+    }
 }
 
 /// Reads, parses and summarizes every planned file in parallel, first with the module
@@ -557,8 +836,20 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
     let mut parsed = Parsed {
         summaries: Vec::new(),
         errors: Vec::new(),
+        notes: Vec::new(),
+        origins: Vec::new(),
     };
     for (i, a) in analysed.into_iter().enumerate() {
+        if plan.packages[sources[i].package].dependency.is_some() {
+            match a {
+                Analysed::Ok { summary, .. } => {
+                    parsed.origins.push((i, placements[i].clone()));
+                    parsed.summaries.push((placements[i].unit, summary))
+                }
+                Analysed::Err(e) => parsed.notes.push(e),
+            }
+            continue;
+        }
         match a {
             Analysed::Ok { summary, .. } => {
                 if summary.unchecked_deep > 0 {
@@ -578,6 +869,7 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
                         ),
                     ));
                 }
+                parsed.origins.push((i, placements[i].clone()));
                 parsed.summaries.push((placements[i].unit, summary));
             }
             Analysed::Err(e) => parsed.errors.push(e),
@@ -673,7 +965,7 @@ mod tests {
                 },
             };
             let outcome = pool::run(&[0], |_| {
-                match analyse(&source, &source.guess, &Config::default()) {
+                match analyse(&source, &source.guess, &Config::default(), None) {
                     Analysed::Err(e) => Some(e.message),
                     Analysed::Ok { .. } => None,
                 }

@@ -364,6 +364,11 @@ fn the_scanner_survives_every_locked_crate() {
         let mut command =
             common::command_in(krate, &["--config-root", root, "--format", "json", "."]);
         command.env_remove("BLOCKWATCH_COLOR");
+        // The dependency cache goes to cargo's target directory: not into the registry.
+        command.env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-code-target"),
+        );
         let run = common::run_with_timeout(command);
         match run.code {
             code @ 0..=2 => {

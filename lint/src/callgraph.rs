@@ -28,6 +28,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
+use crate::deps::DependencyUnits;
 use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
@@ -40,6 +41,17 @@ enum Witness {
     Direct(usize),
     /// It makes this call (index into `calls`) to this blocking fn.
     Via { call: usize, callee: usize },
+}
+
+/// Why a dependency's async fn blocks the executor when awaited.
+#[derive(Debug, Clone, Copy)]
+enum Polled {
+    /// Its async body makes this blocking catalog call (index into `polled`).
+    Direct(usize),
+    /// Its async body makes this call (index into `calls`) to this blocking sync fn.
+    Calls { call: usize, callee: usize },
+    /// Its async body awaits this call (index into `calls`) of this blocking async fn.
+    Awaits { call: usize, callee: usize },
 }
 
 /// How a call's targets must block for the call to block.
@@ -93,17 +105,59 @@ pub struct CrateFile<'a> {
 pub struct Graph<'a> {
     fns: Vec<GraphFn<'a>>,
     by_path: HashMap<(usize, &'a [String]), Vec<usize>>,
-    methods: HashMap<&'a str, Vec<usize>>,
+    /// Methods by name: the workspace's under `None`, each dependency's under its unit.
+    methods: HashMap<(Option<usize>, &'a str), Vec<usize>>,
     crates: &'a HashMap<String, usize>,
+    deps: &'a DependencyUnits,
     /// The targets of each call of each fn, resolved once: `targets[fn][call]`.
     targets: Vec<Vec<Option<Targets>>>,
+    /// For awaited path calls: the dependency async fn awaited, `awaited[fn][call]`.
+    awaited: Vec<Vec<Option<usize>>>,
     witness: Vec<Option<Witness>>,
+    polled: Vec<Option<Polled>>,
 }
+
+/// The graph without dependencies.
+static NO_DEPENDENCIES: std::sync::LazyLock<DependencyUnits> =
+    std::sync::LazyLock::new(DependencyUnits::default);
 
 impl<'a> Graph<'a> {
     /// Builds and solves the graph. `crates` maps the name of each library crate of the
     /// workspace to its unit, for `other_crate::path` calls.
     pub fn new(files: &[CrateFile<'a>], crates: &'a HashMap<String, usize>) -> Self {
+        Graph::with_dependencies(files, crates, &NO_DEPENDENCIES)
+    }
+
+    /// [`Graph::new`] with dependency crates among `files`: their units, and the names
+    /// each unit's code uses for them, in `deps`. A call into a dependency resolves
+    /// through the name the caller writes; nothing inside a dependency is reported, but
+    /// awaiting one of its async fns that blocks inside is.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let dep: syn::File = syn::parse_str(
+    ///     "pub fn load() -> Vec<u8> { std::fs::read(\"a\").unwrap() }").unwrap();
+    /// let app: syn::File = syn::parse_str("async fn run() { cfg_store::load(); }").unwrap();
+    /// let config = Default::default();
+    /// let dep = blockwatch_lint::summarize_file(&dep, "/reg/store/src/lib.rs", &[], false, &config);
+    /// let app = blockwatch_lint::summarize_file(&app, "src/main.rs", &[], false, &config);
+    /// let files = [
+    ///     blockwatch_lint::CrateFile { unit: 0, summary: &app },
+    ///     blockwatch_lint::CrateFile { unit: 1, summary: &dep },
+    /// ];
+    /// let mut deps = blockwatch_lint::deps::DependencyUnits::default();
+    /// deps.add_dependency(1, "store 0.3.1");
+    /// deps.add_extern(0, "cfg_store", 1);
+    /// let crates = HashMap::new();
+    /// let found = blockwatch_lint::Graph::with_dependencies(&files, &crates, &deps).findings();
+    /// assert_eq!(found[0].resolved, "cfg_store::load");
+    /// assert_eq!(found[0].chain[0].krate.as_deref(), Some("store 0.3.1"));
+    /// ```
+    pub fn with_dependencies(
+        files: &[CrateFile<'a>],
+        crates: &'a HashMap<String, usize>,
+        deps: &'a DependencyUnits,
+    ) -> Self {
         let fns: Vec<GraphFn<'a>> = files
             .iter()
             .flat_map(|file| {
@@ -115,7 +169,7 @@ impl<'a> Graph<'a> {
             })
             .collect();
         let mut by_path: HashMap<(usize, &[String]), Vec<usize>> = HashMap::new();
-        let mut methods: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut methods: HashMap<(Option<usize>, &str), Vec<usize>> = HashMap::new();
         for (i, f) in fns.iter().enumerate() {
             by_path
                 .entry((f.unit, f.summary.path.as_slice()))
@@ -123,18 +177,23 @@ impl<'a> Graph<'a> {
                 .push(i);
             if f.summary.is_method {
                 if let Some(name) = f.summary.path.last() {
-                    methods.entry(name.as_str()).or_default().push(i);
+                    let scope = deps.is_dependency(f.unit).then_some(f.unit);
+                    methods.entry((scope, name.as_str())).or_default().push(i);
                 }
             }
         }
         let witness = vec![None; fns.len()];
+        let polled = vec![None; fns.len()];
         let mut graph = Graph {
             fns,
             by_path,
             methods,
             crates,
+            deps,
             targets: Vec::new(),
+            awaited: Vec::new(),
             witness,
+            polled,
         };
         graph.targets = graph
             .fns
@@ -148,8 +207,57 @@ impl<'a> Graph<'a> {
                     .collect()
             })
             .collect();
+        graph.awaited = graph
+            .fns
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                f.summary
+                    .calls
+                    .iter()
+                    .map(|c| graph.resolve_awaited(i, c))
+                    .collect()
+            })
+            .collect();
         graph.solve();
+        graph.solve_polled();
         graph
+    }
+
+    /// The fns of `candidate` as the code of `unit` names it: in its own crate, or in
+    /// the crate its first segment names (a dependency by the caller's name for it, or
+    /// a workspace library crate).
+    fn lookup(&self, unit: usize, candidate: &[String]) -> Vec<usize> {
+        let mut found: Vec<usize> = Vec::new();
+        if let Some(ids) = self.by_path.get(&(unit, candidate)) {
+            found.extend(ids);
+        }
+        if let Some((first, rest)) = candidate.split_first() {
+            let other = self.deps.crate_named(unit, first).or_else(|| {
+                (!self.deps.is_dependency(unit))
+                    .then(|| self.crates.get(first).copied())
+                    .flatten()
+            });
+            if let Some(other) = other {
+                if let Some(ids) = self.by_path.get(&(other, rest)) {
+                    found.extend(ids);
+                }
+            }
+        }
+        found
+    }
+
+    /// An awaited path call to an async fn of a dependency.
+    fn resolve_awaited(&self, caller: usize, call: &CallSite) -> Option<usize> {
+        if !call.awaited || call.method.is_some() {
+            return None;
+        }
+        let unit = self.fns[caller].unit;
+        call.candidates.iter().find_map(|candidate| {
+            self.lookup(unit, candidate).into_iter().find(|&i| {
+                self.fns[i].summary.is_async && self.deps.is_dependency(self.fns[i].unit)
+            })
+        })
     }
 
     fn resolve(&self, caller: usize, call: &CallSite) -> Option<Targets> {
@@ -160,17 +268,7 @@ impl<'a> Graph<'a> {
             }
         }
         for candidate in &call.candidates {
-            let mut found: Vec<usize> = Vec::new();
-            if let Some(ids) = self.by_path.get(&(unit, candidate.as_slice())) {
-                found.extend(ids);
-            }
-            if let Some((first, rest)) = candidate.split_first() {
-                if let Some(&other) = self.crates.get(first) {
-                    if let Some(ids) = self.by_path.get(&(other, rest)) {
-                        found.extend(ids);
-                    }
-                }
-            }
+            let mut found = self.lookup(unit, candidate);
             if !found.is_empty() {
                 found.retain(|&i| !self.fns[i].summary.is_async);
                 return (!found.is_empty()).then_some(Targets::Any(found));
@@ -208,9 +306,12 @@ impl<'a> Graph<'a> {
         if AMBIGUOUS_METHOD_NAMES.contains(&name) {
             return None;
         }
+        // A dependency's methods are matched by name only from that same dependency.
+        let unit = self.fns[caller].unit;
+        let scope = self.deps.is_dependency(unit).then_some(unit);
         let mut all: Vec<usize> = self
             .methods
-            .get(name)?
+            .get(&(scope, name))?
             .iter()
             .copied()
             .filter(visible)
@@ -297,6 +398,84 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// Which async fns of dependencies block the executor when awaited: their async
+    /// body calls a blocking API or a blocking sync fn, or awaits such an async fn.
+    /// Iterated to a fixed point; each round marks at least one more fn or ends.
+    fn solve_polled(&mut self) {
+        let candidates: Vec<usize> = (0..self.fns.len())
+            .filter(|&i| self.fns[i].summary.is_async && self.deps.is_dependency(self.fns[i].unit))
+            .collect();
+        loop {
+            let mut changed = false;
+            for &i in &candidates {
+                if self.polled[i].is_some() {
+                    continue;
+                }
+                let f = self.fns[i];
+                let mut why = (!f.summary.polled.is_empty()).then_some(Polled::Direct(0));
+                for (c, call) in f.summary.calls.iter().enumerate() {
+                    if why.is_some() {
+                        break;
+                    }
+                    if !call.in_async || call.offloaded {
+                        continue;
+                    }
+                    if let Some(callee) = self.blocking_target(i, c) {
+                        why = Some(Polled::Calls { call: c, callee });
+                    } else if let Some(callee) = self.awaited[i][c] {
+                        if self.polled[callee].is_some() {
+                            why = Some(Polled::Awaits { call: c, callee });
+                        }
+                    }
+                }
+                if why.is_some() {
+                    self.polled[i] = why;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// The chain from a blocking async fn of a dependency down to the blocking API.
+    fn polled_chain(&self, mut i: usize) -> Option<(Vec<ChainLink>, &'a BlockingCall)> {
+        let mut links = Vec::new();
+        loop {
+            let f = &self.fns[i];
+            match self.polled[i]? {
+                Polled::Direct(b) => {
+                    let b = f.summary.polled.get(b)?;
+                    links.push(self.link(i, b.resolved.clone(), b.line, b.column));
+                    return Some((links, b));
+                }
+                Polled::Calls { call, callee } | Polled::Awaits { call, callee } => {
+                    let c = f.summary.calls.get(call)?;
+                    links.push(self.link(i, self.display_path(callee, f.unit), c.line, c.column));
+                    if matches!(self.polled[i], Some(Polled::Calls { .. })) {
+                        let (rest, blocker) = self.chain(callee)?;
+                        links.extend(rest);
+                        return Some((links, blocker));
+                    }
+                    i = callee;
+                }
+            }
+        }
+    }
+
+    /// A step of a chain: a call in fn `i`.
+    fn link(&self, i: usize, callee: String, line: usize, column: usize) -> ChainLink {
+        let f = &self.fns[i];
+        ChainLink {
+            callee,
+            file: f.file.to_string(),
+            line,
+            column,
+            krate: self.deps.label(f.unit).map(str::to_string),
+        }
+    }
+
     /// Whether the fn at index `i` blocks when called synchronously.
     #[cfg(test)]
     fn is_blocking(&self, i: usize) -> bool {
@@ -310,6 +489,9 @@ impl<'a> Graph<'a> {
         let own = f.summary.path.join("::");
         if f.unit == from_unit {
             return own;
+        }
+        if let Some(name) = self.deps.name_of(from_unit, f.unit) {
+            return format!("{name}::{own}");
         }
         match self.crates.iter().find(|(_, &u)| u == f.unit) {
             Some((name, _)) => format!("{name}::{own}"),
@@ -325,22 +507,12 @@ impl<'a> Graph<'a> {
             match self.witness[i] {
                 Some(Witness::Via { call, callee }) => {
                     let c = f.summary.calls.get(call)?;
-                    links.push(ChainLink {
-                        callee: self.display_path(callee, f.unit),
-                        file: f.file.to_string(),
-                        line: c.line,
-                        column: c.column,
-                    });
+                    links.push(self.link(i, self.display_path(callee, f.unit), c.line, c.column));
                     i = callee;
                 }
                 Some(Witness::Direct(b)) => {
                     let b = f.summary.blocking.get(b)?;
-                    links.push(ChainLink {
-                        callee: b.resolved.clone(),
-                        file: f.file.to_string(),
-                        line: b.line,
-                        column: b.column,
-                    });
+                    links.push(self.link(i, b.resolved.clone(), b.line, b.column));
                     return Some((links, b));
                 }
                 None => return None,
@@ -353,11 +525,17 @@ impl<'a> Graph<'a> {
     pub fn findings(&self) -> Vec<LocatedFinding> {
         let mut out = Vec::new();
         for (i, f) in self.fns.iter().enumerate() {
+            if self.deps.is_dependency(f.unit) {
+                continue;
+            }
             for (c, call) in f.summary.calls.iter().enumerate() {
                 if !call.in_async || call.offloaded {
                     continue;
                 }
                 let Some(callee) = self.blocking_target(i, c) else {
+                    if let Some(found) = self.awaited_finding(i, c) {
+                        out.push(found);
+                    }
                     continue;
                 };
                 let Some((chain, blocker)) = self.chain(callee) else {
@@ -393,6 +571,48 @@ impl<'a> Graph<'a> {
         }
         out
     }
+
+    /// `dep::fetch().await` where the dependency's async fn blocks inside: a finding at
+    /// the caller's await, with the chain into the dependency.
+    fn awaited_finding(&self, i: usize, c: usize) -> Option<LocatedFinding> {
+        let f = &self.fns[i];
+        let call = f.summary.calls.get(c)?;
+        let callee = (*self.awaited.get(i)?.get(c)?)?;
+        let (chain, blocker) = self.polled_chain(callee)?;
+        let callee_path = self.display_path(callee, f.unit);
+        let krate = self
+            .deps
+            .label(self.fns[callee].unit)
+            .unwrap_or("a dependency");
+        Some(LocatedFinding {
+            file: f.file.to_string(),
+            line: call.line,
+            column: call.column,
+            end_line: call.end_line,
+            end_column: call.end_column,
+            call: call.call.clone(),
+            resolved: callee_path.clone(),
+            certainty: Certainty::Transitive,
+            category: blocker.category,
+            in_test: call.in_test || f.summary.in_test,
+            why: format!(
+                "`{callee_path}` (in {krate}) is an async fn whose body calls the blocking `{}` \
+                 on the executor thread",
+                blocker.resolved
+            ),
+            replacement: format!(
+                "the blocking call is inside {krate}: run this call where blocking is \
+                 allowed (`tokio::task::spawn_blocking` with a runtime handle), or use an API \
+                 that does not block (the dependency would need `{}`)",
+                blocker.replacement
+            ),
+            message: transitive_message(&call.call, &call.context, &chain),
+            context: call.context.clone(),
+            chain,
+            // The blocking line is inside the dependency: nothing to rewrite here.
+            fix: None,
+        })
+    }
 }
 
 /// Every finding of a workspace: each file's direct findings, then the transitive ones
@@ -415,15 +635,40 @@ pub fn workspace_findings(
     files: &[CrateFile<'_>],
     crates: &HashMap<String, usize>,
 ) -> Vec<LocatedFinding> {
+    workspace_findings_with_dependencies(files, crates, &NO_DEPENDENCIES)
+}
+
+/// [`workspace_findings`] with dependency crates among `files` (see
+/// [`Graph::with_dependencies`]): their own direct findings are not reported, calls into
+/// them are.
+///
+/// ```
+/// use std::collections::HashMap;
+/// let dep: syn::File = syn::parse_str(
+///     "pub async fn slow() { std::thread::sleep(d) }").unwrap();
+/// let config = Default::default();
+/// let dep = blockwatch_lint::summarize_file(&dep, "/reg/x/src/lib.rs", &[], false, &config);
+/// let files = [blockwatch_lint::CrateFile { unit: 1, summary: &dep }];
+/// let mut deps = blockwatch_lint::deps::DependencyUnits::default();
+/// deps.add_dependency(1, "x 1.0.0");
+/// let found = blockwatch_lint::workspace_findings_with_dependencies(&files, &HashMap::new(), &deps);
+/// assert!(found.is_empty());
+/// ```
+pub fn workspace_findings_with_dependencies(
+    files: &[CrateFile<'_>],
+    crates: &HashMap<String, usize>,
+    deps: &DependencyUnits,
+) -> Vec<LocatedFinding> {
     let mut found: Vec<LocatedFinding> = files
         .iter()
+        .filter(|f| !deps.is_dependency(f.unit))
         .flat_map(|f| f.summary.findings.iter().cloned())
         .collect();
     let direct_sites: HashSet<(&str, usize, usize)> = found
         .iter()
         .map(|d| (d.file.as_str(), d.line, d.column))
         .collect();
-    let transitive: Vec<LocatedFinding> = Graph::new(files, crates)
+    let transitive: Vec<LocatedFinding> = Graph::with_dependencies(files, crates, deps)
         .findings()
         .into_iter()
         .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))
@@ -631,5 +876,56 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].chain[0].file, "core/src/store.rs");
         assert_eq!(found[0].resolved, "my_core::store::open_db");
+    }
+
+    /// A dependency is unit 1, named `pool` by the workspace; its methods are not
+    /// matched from workspace method calls, its async fn that blocks inside is reported
+    /// at the workspace's await, and nothing inside it is reported.
+    #[test]
+    fn dependencies_resolve_by_the_callers_name_and_are_not_reported_inside() {
+        let dep = file(
+            "/reg/pool-1.0.0/src/lib.rs",
+            "",
+            "pub fn get_conn() { wait_free() }\n\
+             fn wait_free() { std::thread::sleep(d) }\n\
+             pub async fn connect() { get_conn(); }\n\
+             pub struct Pool; impl Pool { pub fn checkout_now(&self) { std::thread::sleep(d) } }\n\
+             async fn internal() { std::thread::sleep(d) }",
+        );
+        let app = file(
+            "src/main.rs",
+            "",
+            "async fn main(p: Pool) {\n    pool::get_conn();\n    pool::connect().await;\n    \
+             p.checkout_now();\n}",
+        );
+        let mut deps = DependencyUnits::default();
+        deps.add_dependency(1, "pool 1.0.0");
+        deps.add_extern(0, "pool", 1);
+        let placed = [
+            CrateFile {
+                unit: 0,
+                summary: &app,
+            },
+            CrateFile {
+                unit: 1,
+                summary: &dep,
+            },
+        ];
+        let crates = HashMap::new();
+        let found = workspace_findings_with_dependencies(&placed, &crates, &deps);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`pool::get_conn()` blocks the executor thread in async fn `main`: calls \
+                 `wait_free` at /reg/pool-1.0.0/src/lib.rs:1 (in pool 1.0.0): calls \
+                 `std::thread::sleep` at /reg/pool-1.0.0/src/lib.rs:2 (in pool 1.0.0)",
+                "`pool::connect()` blocks the executor thread in async fn `main`: calls \
+                 `get_conn` at /reg/pool-1.0.0/src/lib.rs:3 (in pool 1.0.0): calls \
+                 `wait_free` at /reg/pool-1.0.0/src/lib.rs:1 (in pool 1.0.0): calls \
+                 `std::thread::sleep` at /reg/pool-1.0.0/src/lib.rs:2 (in pool 1.0.0)",
+            ]
+        );
+        assert_eq!((found[1].line, found[1].column), (3, 5));
     }
 }

@@ -31,8 +31,11 @@ pub enum Certainty {
 ///     file: "src/config.rs".into(),
 ///     line: 12,
 ///     column: 5,
+///     krate: None,
 /// };
 /// assert_eq!(link.to_string(), "`std::fs::read_to_string` at src/config.rs:12");
+/// let inside = blockwatch_lint::ChainLink { krate: Some("store 0.3.1".into()), ..link };
+/// assert_eq!(inside.to_string(), "`std::fs::read_to_string` at src/config.rs:12 (in store 0.3.1)");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChainLink {
@@ -44,11 +47,18 @@ pub struct ChainLink {
     pub line: usize,
     /// 1-based column of the call.
     pub column: usize,
+    /// The dependency the call is in ("name version"), for a step inside one; then
+    /// `file` is absolute.
+    pub krate: Option<String>,
 }
 
 impl std::fmt::Display for ChainLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "`{}` at {}:{}", self.callee, self.file, self.line)
+        write!(f, "`{}` at {}:{}", self.callee, self.file, self.line)?;
+        match &self.krate {
+            Some(krate) => write!(f, " (in {krate})"),
+            None => Ok(()),
+        }
     }
 }
 

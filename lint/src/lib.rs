@@ -79,6 +79,7 @@ pub mod catalog;
 pub mod category;
 pub mod config;
 mod dead_cfg;
+pub mod deps;
 mod escape_hatch;
 pub mod finding;
 pub mod fix;
@@ -106,7 +107,7 @@ use visitor::Analyzer;
 /// ```
 pub use visitor::MAX_DEPTH;
 
-pub use callgraph::{workspace_findings, CrateFile, Graph};
+pub use callgraph::{workspace_findings, workspace_findings_with_dependencies, CrateFile, Graph};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
@@ -212,6 +213,9 @@ pub fn summarize_file(
     let matcher = config.matcher();
     let mut v = Analyzer::new(&matcher, module_path.to_vec(), is_test_file, true);
     v.wrappers = wrappers::offload_wrappers(&file.items, config);
+    let configured = wrappers::offload_wrappers(&[], config);
+    let mut offload_wrappers: Vec<String> = v.wrappers.difference(&configured).cloned().collect();
+    offload_wrappers.sort();
     v.visit_module_items(&file.items);
     let findings = v
         .findings
@@ -224,5 +228,6 @@ pub fn summarize_file(
         findings,
         fns: v.summaries.map(|s| s.done).unwrap_or_default(),
         unchecked_deep: v.too_deep,
+        offload_wrappers,
     }
 }

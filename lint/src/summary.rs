@@ -141,6 +141,9 @@ pub struct FnSummary {
     /// Catalog hits reached when this fn is called synchronously (its body outside
     /// async blocks and offloaded closures).
     pub blocking: Vec<BlockingCall>,
+    /// For an async fn: catalog hits in its async body (not offloaded), which run on the
+    /// executor when the fn's future is awaited.
+    pub polled: Vec<BlockingCall>,
     /// Calls to non-catalog paths and methods anywhere in the body.
     pub calls: Vec<CallSite>,
 }
@@ -163,6 +166,9 @@ pub struct FileSummary {
     /// How many expressions, blocks or items lie deeper than [`MAX_DEPTH`](crate::MAX_DEPTH)
     /// and were not checked: 0 when the whole file was.
     pub unchecked_deep: usize,
+    /// Names of the file's fns that hand a parameter to an offloader (`spawn_blocking`,
+    /// `thread::spawn`, ...): callers' closures given to them run off the executor.
+    pub offload_wrappers: Vec<String>,
 }
 
 impl LocatedFinding {

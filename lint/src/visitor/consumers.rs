@@ -94,19 +94,26 @@ impl Summaries {
 
     /// Sync code reaches the call when the fn is called; an unresolved name is too
     /// uncertain to make the fn blocking.
+    /// An async fn's own async body reaches the call when the fn is awaited.
     pub fn catalog_call(&mut self, c: &CatalogCall<'_>, ctx: &Ctx) {
-        if ctx.kind != Kind::Sync || c.hit.certainty == Certainty::Unresolved {
+        if c.hit.certainty == Certainty::Unresolved {
             return;
         }
-        if let Some(f) = self.open.last_mut() {
-            let lc = c.start.start();
-            f.blocking.push(BlockingCall {
-                resolved: c.resolved.clone(),
-                line: lc.line,
-                column: lc.column + 1,
-                category: c.hit.entry.category,
-                replacement: c.hit.entry.replacement.to_string(),
-            });
+        let Some(f) = self.open.last_mut() else {
+            return;
+        };
+        let lc = c.start.start();
+        let call = BlockingCall {
+            resolved: c.resolved.clone(),
+            line: lc.line,
+            column: lc.column + 1,
+            category: c.hit.entry.category,
+            replacement: c.hit.entry.replacement.to_string(),
+        };
+        match ctx.kind {
+            Kind::Sync => f.blocking.push(call),
+            Kind::Async if f.is_async => f.polled.push(call),
+            _ => {}
         }
     }
 

@@ -283,6 +283,7 @@ impl<'m> Analyzer<'m> {
                 column: lc.column + 1,
                 in_test,
                 blocking: Vec::new(),
+                polled: Vec::new(),
                 calls: Vec::new(),
             });
         }

@@ -1,0 +1,397 @@
+//! Dependency summaries: the crates a workspace depends on are read from source (found
+//! through `cargo metadata`, never built) and calls into them that block are reported
+//! at the workspace's call, with the chain into each crate.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{json_in, run_in, Scratch};
+use serde_json::Value;
+
+/// `(line, resolved, message)` of every finding.
+fn findings(report: &Value) -> Vec<(u64, String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap_or_default(),
+                f["resolved"].as_str().unwrap_or_default().to_string(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn calls_into_dependencies_are_reported_with_the_chain_into_each_crate() {
+    let scratch = Scratch::copy_of("deps");
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["dependencies_analysed"], 8);
+    assert_eq!(report["summary"]["files_scanned"], 1);
+    let expected: Vec<(u64, &str, &str)> = vec![
+        // Two calls down, across a module of the dependency.
+        (
+            4,
+            "store::load_settings",
+            "`store::load_settings()` blocks the executor thread in async fn `settings`: \
+             calls `raw::read_raw` at crates/store/src/lib.rs:4 (in store 0.3.1): calls \
+             `std::fs::read_to_string` at crates/store/src/raw.rs:2 (in store 0.3.1)",
+        ),
+        // Feature `sync` is enabled: its blocking variant is the one compiled. Feature
+        // `extra` is not: `gated::read_extra()` (line 9) is the empty variant.
+        (
+            8,
+            "gated::read_sync",
+            "`gated::read_sync()` blocks the executor thread in async fn `gated_calls`: \
+             calls `std::fs::read` at crates/gated/src/lib.rs:3 (in gated 1.0.0)",
+        ),
+        // `io = { package = "disk-io" }`: the code's name for the crate.
+        (
+            13,
+            "io::slurp",
+            "`io::slurp(..)` blocks the executor thread in async fn `renamed`: calls \
+             `std::fs::read` at crates/disk-io/src/lib.rs:2 (in disk-io 2.1.0)",
+        ),
+        // Through two dependencies, chain-a naming chain-b `blob`.
+        (
+            17,
+            "chain_a::open_archive",
+            "`chain_a::open_archive()` blocks the executor thread in async fn \
+             `two_crates_down`: calls `blob::read_blob` at crates/chain-a/src/lib.rs:2 \
+             (in chain-a 0.1.0): calls `std::fs::read` at crates/chain-b/src/lib.rs:2 \
+             (in chain-b 0.2.0)",
+        ),
+        // A trait impl of a dependency, called by path. Called through a generic
+        // (`through_generic`, line 25) it is not resolved: a method call carries no
+        // type until the type model lands, and a dependency's methods are not matched
+        // by name from workspace code.
+        (
+            21,
+            "loaders::DiskLoader::load_blob",
+            "`loaders::DiskLoader::load_blob(..)` blocks the executor thread in async fn \
+             `trait_impl_by_path`: calls `std::fs::read` at crates/loaders/src/lib.rs:9 \
+             (in loaders 0.1.0)",
+        ),
+        // A dependency's async fn that blocks inside: reported at the await.
+        (
+            33,
+            "asyncdep::fetch_config",
+            "`asyncdep::fetch_config()` blocks the executor thread in async fn \
+             `awaits_a_blocking_dependency_fn`: calls `read_now` at \
+             crates/asyncdep/src/lib.rs:2 (in asyncdep 0.4.0): calls \
+             `std::fs::read_to_string` at crates/asyncdep/src/lib.rs:6 (in asyncdep 0.4.0)",
+        ),
+        // The workspace's own async fn that blocks: once, at its blocking line, not at
+        // its await (line 41). The closure given to `offload::in_background` (line 45),
+        // which hands it to `std::thread::spawn`, is off the executor: no finding.
+        (
+            37,
+            "std::thread::sleep",
+            "blocking call `std::thread::sleep(..)` in async fn `own_blocking_async_fn`",
+        ),
+    ];
+    let expected: Vec<(u64, String, String)> = expected
+        .into_iter()
+        .map(|(l, r, m)| (l, r.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(findings(&report), expected);
+    let chain = &report["findings"][0]["chain"];
+    assert_eq!(chain[0]["crate"], "store 0.3.1");
+    assert_eq!(chain[1]["file"], "crates/store/src/raw.rs");
+}
+
+#[test]
+fn no_deps_turns_dependency_analysis_off() {
+    let scratch = Scratch::copy_of("deps");
+    let (code, report) = json_in(scratch.path(), &["--no-deps"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["dependencies_analysed"], 0);
+    let lines: Vec<u64> = findings(&report).iter().map(|f| f.0).collect();
+    // Only the direct findings: the sleep, and the read inside the closure that only
+    // the dependency's source shows is offloaded.
+    assert_eq!(lines, [37, 46]);
+    assert!(
+        !scratch.path().join("target").exists(),
+        "no cache without dependencies"
+    );
+}
+
+#[test]
+fn the_summary_line_counts_the_dependencies() {
+    let scratch = Scratch::copy_of("deps");
+    let summary = |run: common::Run| run.stdout.lines().last().unwrap_or_default().to_string();
+    let cold = summary(run_in(scratch.path(), &["--color", "never"]));
+    assert_eq!(
+        cold,
+        "blockwatch: 7 findings in 1 file scanned (fs: 6, sleep: 1), 8 dependencies analysed (0 from cache)"
+    );
+    let warm = summary(run_in(scratch.path(), &["--color", "never"]));
+    assert_eq!(
+        warm,
+        "blockwatch: 7 findings in 1 file scanned (fs: 6, sleep: 1), 8 dependencies analysed (8 from cache)"
+    );
+}
+
+/// Summaries are cached under target/blockwatch/deps/: a warm scan reports exactly what
+/// the cold one did; a changed path dependency, a corrupt, truncated or foreign file is
+/// not trusted and is rewritten.
+#[test]
+fn the_cache_gives_the_same_findings_and_distrusts_what_changed() {
+    let scratch = Scratch::copy_of("deps");
+    let (_, cold) = json_in(scratch.path(), &[]);
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(cold["findings"], warm["findings"]);
+    assert_eq!(cold["summary"]["dependencies_from_cache"], 0);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 8);
+
+    let dir = scratch.path().join("target/blockwatch/deps");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files.len(),
+        8,
+        "one file per dependency, no temporary file left"
+    );
+    let text = fs::read_to_string(&files[0]).unwrap();
+    fs::write(&files[0], &text[..text.len() / 2]).unwrap();
+    fs::write(
+        &files[1],
+        "{\"format\": \"something-else\", \"version\": 1}",
+    )
+    .unwrap();
+    fs::write(&files[2], b"\xff\xfe not json").unwrap();
+    // A path dependency's source changed: its mtime is in the key.
+    let raw = scratch.path().join("crates/store/src/raw.rs");
+    let source = fs::read_to_string(&raw).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(&raw, source.replace("settings.toml", "other.toml")).unwrap();
+    let (_, after) = json_in(scratch.path(), &[]);
+    assert_eq!(after["summary"]["dependencies_from_cache"], 4);
+    assert_eq!(after["findings"], cold["findings"]);
+    let (_, again) = json_in(scratch.path(), &[]);
+    assert_eq!(again["summary"]["dependencies_from_cache"], 8, "rewritten");
+}
+
+#[test]
+fn sarif_related_locations_name_the_crate() {
+    let scratch = Scratch::copy_of("deps");
+    let run = run_in(scratch.path(), &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&run.stdout).expect("SARIF");
+    let related = &sarif["runs"][0]["results"][0]["relatedLocations"];
+    assert_eq!(
+        related[0]["message"]["text"],
+        "calls `raw::read_raw` (in store 0.3.1)"
+    );
+    assert_eq!(
+        related[1]["physicalLocation"]["artifactLocation"]["uri"],
+        "crates/store/src/raw.rs"
+    );
+}
+
+/// The fixture's `store` has a build script that writes a file: cargo metadata lists
+/// packages without building them, and the scanner reads sources as text.
+#[test]
+fn scanning_never_runs_a_build_script() {
+    let scratch = Scratch::copy_of("deps");
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["dependencies_analysed"], 8);
+    assert!(scratch.path().join("crates/store/build.rs").is_file());
+    assert!(!scratch
+        .path()
+        .join("crates/store/build-script-ran")
+        .exists());
+    assert!(
+        !scratch.path().join("target/debug").exists(),
+        "nothing was built"
+    );
+}
+
+/// What the user does before scanning a fresh tree: the scan itself never writes it.
+fn generate_lockfile(dir: &Path) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["generate-lockfile", "--offline"])
+        .current_dir(dir)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success());
+}
+
+fn write(root: &Path, rel: &str, text: &[u8]) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// A dependency that fails to parse, one whose source is missing, a non-UTF-8 file and
+/// a huge generated file: a note each, the rest is analysed, and the exit code is the
+/// workspace's own (clean: 0).
+#[test]
+fn broken_dependencies_are_notes_and_the_scan_goes_on() {
+    let s = Scratch::new("deps-bad");
+    let root = s.path();
+    write(
+        root,
+        "Cargo.toml",
+        b"[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n",
+    );
+    write(
+        root,
+        "app/Cargo.toml",
+        b"[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+          [dependencies]\nbroken = { path = \"../broken\" }\ngone = { path = \"../gone\" }\n",
+    );
+    write(
+        root,
+        "app/src/main.rs",
+        b"async fn run() { broken::fine(); }\nfn main() {}\n",
+    );
+    write(
+        root,
+        "broken/Cargo.toml",
+        b"[package]\nname = \"broken\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        root,
+        "broken/src/lib.rs",
+        b"mod bad;\nmod latin1;\nmod generated;\npub fn fine() {}\n",
+    );
+    write(root, "broken/src/bad.rs", b"pub fn f( {\n");
+    write(root, "broken/src/latin1.rs", b"// caf\xe9\npub fn g() {}\n");
+    let mut huge = Vec::with_capacity(17 << 20);
+    while huge.len() < (17 << 20) {
+        huge.extend_from_slice(b"pub const C: u32 = 0;\n");
+    }
+    write(root, "broken/src/generated.rs", &huge);
+    write(
+        root,
+        "gone/Cargo.toml",
+        b"[package]\nname = \"gone\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+          [lib]\npath = \"src/nowhere.rs\"\n",
+    );
+    generate_lockfile(root);
+    let (code, report) = json_in(root, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_eq!(report["summary"]["dependencies_analysed"], 2);
+    let notes: Vec<(String, String)> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["path"].as_str().unwrap().to_string(),
+                n["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("broken/src/bad.rs".to_string(), "syntax error: cannot parse string into token stream".to_string()),
+            ("broken/src/generated.rs".to_string(), "17.0 MiB, larger than the 16 MiB limit for one file: not analysed".to_string()),
+            ("broken/src/latin1.rs".to_string(), "not valid UTF-8 (invalid byte at offset 6)".to_string()),
+            ("gone".to_string(), "dependency gone 0.1.0: its source is missing (run `cargo fetch`); calls into it are not analysed".to_string()),
+        ]
+    );
+}
+
+/// The version of `name` in this repository's Cargo.lock: the crate is in the local
+/// registry once the workspace is built.
+fn locked_version(name: &str) -> String {
+    let lock = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"))
+        .expect("Cargo.lock");
+    let doc: toml::Table = lock.parse().expect("Cargo.lock is TOML");
+    doc["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str() == Some(name))
+        .and_then(|p| p["version"].as_str())
+        .expect("in Cargo.lock")
+        .to_string()
+}
+
+/// `glob::glob` stats the pattern's root directory before it returns its iterator.
+#[test]
+fn a_registry_crates_sync_api_that_reads_the_file_system_is_found_by_its_chain() {
+    let version = locked_version("glob");
+    let s = Scratch::new("deps-registry");
+    write(
+        s.path(),
+        "Cargo.toml",
+        format!(
+            "[package]\nname = \"uses-glob\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nglob = \"={version}\"\n\n[workspace]\n"
+        )
+        .as_bytes(),
+    );
+    write(
+        s.path(),
+        "src/main.rs",
+        b"async fn sources() -> usize {\n    glob::glob(\"src/*.rs\").map(|g| g.count()).unwrap_or(0)\n}\nfn main() {}\n",
+    );
+    // The scan never writes Cargo.lock: the user (here the test) makes it.
+    let (code, report) = json_in(s.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(
+        report["notes"][0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("run `cargo generate-lockfile` (or pass --no-deps)"),
+        "{report}"
+    );
+    assert!(!s.path().join("Cargo.lock").exists());
+    generate_lockfile(s.path());
+    let (code, report) = json_in(s.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    let f = &report["findings"][0];
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (f["line"].as_u64(), f["resolved"].as_str()),
+        (Some(2), Some("glob::glob"))
+    );
+    let chain: Vec<(String, String)> = f["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let file = l["file"].as_str().unwrap();
+            let in_crate = file
+                .rsplit_once(&format!("glob-{version}/"))
+                .map_or(file, |(_, rel)| rel);
+            (
+                l["callee"].as_str().unwrap().to_string(),
+                format!(
+                    "{in_crate}:{} ({})",
+                    l["line"],
+                    l["crate"].as_str().unwrap()
+                ),
+            )
+        })
+        .collect();
+    let krate = format!("glob {version}");
+    assert_eq!(
+        chain,
+        [
+            ("glob_with".to_string(), format!("src/lib.rs:162 ({krate})")),
+            (
+                "PathWrapper::from_path".to_string(),
+                format!("src/lib.rs:244 ({krate})")
+            ),
+            (
+                "std::fs::metadata".to_string(),
+                format!("src/lib.rs:359 ({krate})")
+            ),
+        ]
+    );
+}

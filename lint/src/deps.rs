@@ -1,0 +1,22 @@
+//! The crates a workspace depends on, analysed from source: where each one's code is and
+//! what name the caller writes for it ([`metadata`]), and which of its items the enabled
+//! features keep ([`features`]). The CLI summarizes the kept code with the same engine
+//! as the workspace and hands the summaries to the call graph
+//! ([`Graph::with_dependencies`](crate::Graph::with_dependencies)).
+//!
+//! Nothing here runs the dependencies' code: sources are read as text, the only
+//! process is `cargo metadata` ([`metadata::metadata_command`]), which resolves the
+//! dependency graph without build scripts or proc macros.
+
+pub mod cache;
+pub mod features;
+pub mod metadata;
+pub mod units;
+
+pub use cache::{cache_key, decode, encode, store};
+pub use features::{strip_disabled, Cfg};
+pub use metadata::{
+    metadata_command, parse_metadata, Dependency, DependencyGraph, Member, MetadataError,
+    SourceKind,
+};
+pub use units::DependencyUnits;
