@@ -21,7 +21,12 @@ pub fn message(finding: &Finding) -> String {
         text.push_str(&finding.why);
     }
     if !finding.replacement.is_empty() {
-        text.push_str("\nhelp: use ");
+        // A transitive finding's replacement is advice of its own, not code to use.
+        if finding.certainty == blockwatch_lint::Certainty::Transitive {
+            text.push_str("\nhelp: ");
+        } else {
+            text.push_str("\nhelp: use ");
+        }
         text.push_str(&finding.replacement);
     }
     text.push_str("\nnote: to accept this call, put `#[blockwatch::allow_blocking(reason = \"...\")]` on its statement");
@@ -49,6 +54,29 @@ pub fn warning(finding: &Finding) -> TokenStream {
     let definition = Ident::new("blocking_call", Span::call_site());
     let use_site = Ident::new("blocking_call", finding.span);
     let invocation = quote_spanned!(finding.span=> #use_site!(););
+    quote! {
+        const _: () = {
+            #[deprecated(note = #note)]
+            #[allow(unused_macros)]
+            macro_rules! #definition {
+                () => {};
+            }
+            #invocation
+        };
+    }
+}
+
+/// A warning on the first annotated item of a crate that the attribute checks each item
+/// of on its own: `reason` says why the crate view could not be built. Never an error:
+/// the item itself is still checked.
+pub fn crate_view_notice(span: Span, reason: &str) -> TokenStream {
+    let note = format!(
+        "`#[no_blocking]` checks each item of this crate on its own (calls to the crate's \
+         own fns are not followed): {reason}"
+    );
+    let definition = Ident::new("crate_view_unavailable", Span::call_site());
+    let use_site = Ident::new("crate_view_unavailable", span);
+    let invocation = quote_spanned!(span=> #use_site!(););
     quote! {
         const _: () = {
             #[deprecated(note = #note)]
