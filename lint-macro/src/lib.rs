@@ -20,6 +20,7 @@ mod nested;
 mod nesting;
 mod no_blocking;
 mod project_config;
+mod quiet_fn;
 mod target;
 mod test_attr;
 #[cfg(test)]

@@ -19,6 +19,7 @@ use crate::diagnostics;
 use crate::expand::{self, Additions};
 use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
+use crate::quiet_fn::FnParts;
 use crate::target::Target;
 use blockwatch_lint::Finding;
 
@@ -56,6 +57,9 @@ pub fn expand_with(
             ),
         );
         return with_errors(vec![error], item);
+    }
+    if let Some(out) = quiet_fn_expand(&args, &item, &project) {
+        return out;
     }
     let Some(target) = Target::parse(item.clone()) else {
         // Not Rust syn can read: rustc's own error on the unchanged tokens says more.
@@ -128,6 +132,42 @@ pub fn expand_with(
         watch: args.watch,
     };
     expand::expand(output_target, &additions)
+}
+
+/// The fast path: a fn the engine can report nothing in, emitted from its tokens with
+/// no parse of its body (see [`crate::quiet_fn`]). `None` sends the item down the full path:
+/// anything to strip, report or complain about, or an item that is not a plain fn.
+fn quiet_fn_expand(
+    args: &TokenStream,
+    item: &TokenStream,
+    project: &Result<ProjectConfig, String>,
+) -> Option<TokenStream> {
+    let project = project.as_ref().ok()?;
+    let parts = FnParts::split(item)?;
+    if allow_attr::mentions_allow_blocking(item) {
+        return None;
+    }
+    let args = NoBlockingArgs::parse(args.clone()).ok()?;
+    let config = project_config::overlay(project.config.clone(), args.config);
+    if blockwatch_lint::may_report(item, &config, &[]) {
+        return None;
+    }
+    let mut extra = match crate_view::for_item(item, &project.config, &config) {
+        ItemView::Crate(found) if !found.is_empty() => return None,
+        ItemView::Crate(_) | ItemView::Alone { notice: None } => TokenStream::new(),
+        ItemView::Alone {
+            notice: Some(reason),
+        } => diagnostics::crate_view_notice(parts.name_span(), &reason),
+    };
+    extra.extend(
+        Additions {
+            diagnostics: TokenStream::new(),
+            config_files: project_config::not_yet_tracked(project.files.clone()),
+            watch: args.watch,
+        }
+        .extra_tokens(),
+    );
+    parts.expand(&extra, args.watch)
 }
 
 fn with_errors(errors: Vec<syn::Error>, item: TokenStream) -> TokenStream {

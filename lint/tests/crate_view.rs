@@ -166,3 +166,34 @@ fn errors_name_the_file_and_the_problem() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_prefilter_passes_only_what_cannot_be_reported() {
+    use blockwatch_lint::may_report;
+    let check = |src: &str| may_report(&src.parse().unwrap(), &Config::default(), &[]);
+    // Awaited calls of catalog names, and names that are nowhere in the catalog.
+    assert!(!check(
+        "async fn f() { tokio::time::sleep(d).await; g::<u8>(1).await; }"
+    ));
+    assert!(!check("async fn f() { sleep::<u8>(d).await; }"));
+    // A catalog leaf, a catalog prefix's last segment, a method shape, in a macro body.
+    assert!(check("async fn f() { thread::sleep(d); }"));
+    assert!(check("async fn f() { use std::fs::*; read_dir(p); }"));
+    assert!(check("async fn f(c: C) { c.output(); }"));
+    assert!(check(
+        "async fn f() { println!(\"{}\", std::fs::read_to_string(p)?); }"
+    ));
+    // `extra` entries and a front end's own names count.
+    let extra = Config {
+        extra: vec![blockwatch_lint::ExtraEntry {
+            path: "my_db::query_sync".into(),
+            replacement: "my_db::query(..).await".into(),
+            why: None,
+        }],
+        ..Config::default()
+    };
+    let tokens = "async fn f() { query_sync(); }".parse().unwrap();
+    assert!(may_report(&tokens, &extra, &[]));
+    assert!(!may_report(&tokens, &Config::default(), &[]));
+    assert!(may_report(&tokens, &Config::default(), &["query_sync"]));
+}
