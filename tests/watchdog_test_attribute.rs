@@ -5,6 +5,22 @@ use std::time::Duration;
 
 use blockwatch::WatchExt;
 
+#[path = "support/controlled_env.rs"]
+mod controlled_env;
+
+/// The tests below expect the watchdog's verdict, so they run in a child process whose
+/// environment has no `BLOCKWATCH*` variable (see `support/controlled_env.rs`).
+#[test]
+fn watchdog_tests_run_in_a_controlled_environment() {
+    controlled_env::run_ignored_tests(&[
+        "a_well_behaved_test_passes",
+        "a_stall_in_the_test_body_fails_the_test",
+        "a_stall_in_a_spawned_task_fails_the_test",
+        "block_in_place_is_not_a_stall",
+        "a_stall_inside_an_annotated_fn_is_reported_under_its_name",
+    ]);
+}
+
 /// A blocking helper the static check cannot see through (a sync fn), so only the
 /// watchdog can catch it.
 #[inline(never)]
@@ -14,6 +30,7 @@ fn hidden_blocking_helper() {
 }
 
 #[blockwatch::test]
+#[ignore = "run by the test above, in a controlled environment"]
 async fn a_well_behaved_test_passes() {
     let value = blockwatch::spawn(async {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -25,12 +42,14 @@ async fn a_well_behaved_test_passes() {
 }
 
 #[blockwatch::test]
+#[ignore = "run by the test above, in a controlled environment"]
 #[should_panic(expected = "hidden_blocking_helper")]
 async fn a_stall_in_the_test_body_fails_the_test() {
     hidden_blocking_helper();
 }
 
 #[blockwatch::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by the test above, in a controlled environment"]
 #[should_panic(expected = "STILL BLOCKED")]
 async fn a_stall_in_a_spawned_task_fails_the_test() {
     blockwatch::spawn(async { hidden_blocking_helper() })
@@ -39,6 +58,7 @@ async fn a_stall_in_a_spawned_task_fails_the_test() {
 }
 
 #[blockwatch::test]
+#[ignore = "run by the test above, in a controlled environment"]
 async fn block_in_place_is_not_a_stall() {
     // block_in_place needs a multi-thread runtime: run one inside the test.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -49,4 +69,18 @@ async fn block_in_place_is_not_a_stall() {
         .spawn(async { blockwatch::block_in_place(hidden_blocking_helper) }.watched("exempt"));
     handle.await.unwrap();
     runtime.shutdown_background();
+}
+
+/// Checked by `#[no_blocking]` (the helper is sync, so the static check sees nothing)
+/// and watched under its own name.
+#[blockwatch::no_blocking]
+async fn annotated_fn_that_stalls() {
+    hidden_blocking_helper();
+}
+
+#[blockwatch::test]
+#[ignore = "run by the test above, in a controlled environment"]
+#[should_panic(expected = "task `watchdog_test_attribute::annotated_fn_that_stalls`")]
+async fn a_stall_inside_an_annotated_fn_is_reported_under_its_name() {
+    annotated_fn_that_stalls().await;
 }

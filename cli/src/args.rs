@@ -18,6 +18,10 @@ pub(crate) enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// rustc's JSON diagnostics, one per line (`--message-format json`).
+    RustcJson,
 }
 
 /// How findings in test code (`#[cfg(test)]`, `#[test]` fns, `tests/`) are reported.
@@ -53,6 +57,8 @@ pub(crate) struct Options {
     pub(crate) output: Option<PathBuf>,
     /// An extra configuration file, merged over the discovered configuration.
     pub(crate) config: Option<PathBuf>,
+    /// The highest directory configuration discovery reads a `Cargo.toml` in.
+    pub(crate) config_root: Option<PathBuf>,
     /// Globs of paths (relative to the scanned root) not to scan.
     pub(crate) exclude: Vec<String>,
     /// Test-code handling.
@@ -65,6 +71,26 @@ pub(crate) struct Options {
     pub(crate) quiet: bool,
     /// Colors for the human format.
     pub(crate) color: ColorChoice,
+    /// What `--fix` / `--diff` / `--allow-dirty` ask for.
+    pub(crate) fix: FixMode,
+    /// `--baseline FILE`: findings recorded in FILE do not count.
+    pub(crate) baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: record today's findings in FILE.
+    pub(crate) write_baseline: Option<PathBuf>,
+    /// `--group site`: one entry per call site in the human and GitHub formats, instead
+    /// of one per blocking leaf.
+    pub(crate) group_by_site: bool,
+}
+
+/// Whether to rewrite the machine-applicable fixes (see `fix/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct FixMode {
+    /// `--fix`: write the fixed files.
+    pub(crate) apply: bool,
+    /// `--diff`: print the patch, write nothing.
+    pub(crate) diff: bool,
+    /// `--allow-dirty`: fix files with uncommitted changes, or outside git.
+    pub(crate) allow_dirty: bool,
 }
 
 impl Default for Options {
@@ -74,12 +100,17 @@ impl Default for Options {
             format: Format::Human,
             output: None,
             config: None,
+            config_root: None,
             exclude: Vec::new(),
             tests: TestMode::Separate,
             enable: Vec::new(),
             disable: Vec::new(),
             quiet: false,
             color: ColorChoice::Auto,
+            fix: FixMode::default(),
+            baseline: None,
+            write_baseline: None,
+            group_by_site: false,
         }
     }
 }
@@ -151,11 +182,17 @@ ARGS:
                 of .rs files, or .rs files. Default: the current directory.
 
 OPTIONS:
-    -f, --format <FORMAT>     human (default), json or sarif
+    -f, --format <FORMAT>     human (default), json, sarif or github (workflow
+                              commands: annotations on the pull request)
+        --message-format json rustc's JSON diagnostics, one per line, with the fixes
+                              as suggestions (editors, rustfix)
     -o, --output <FILE>       write the report to FILE instead of stdout
     -c, --config <FILE>       a blockwatch.toml (or Cargo.toml with
                               [package.metadata.blockwatch]) merged over the
                               configuration found next to the scanned crates
+        --config-root <DIR>   read no Cargo.toml above DIR when looking for the
+                              workspace settings (default: up to the first
+                              Cargo.toml with [workspace])
     -e, --exclude <GLOB>      skip paths matching GLOB, relative to the scanned
                               root (repeatable), e.g. --exclude 'benches/**'
         --category <NAME>     switch a category on (repeatable), e.g. lock
@@ -164,6 +201,14 @@ OPTIONS:
         --include-tests       report test code under the API's own category
                               (default: scanned, reported under category `test`)
         --color <WHEN>        auto (default), always or never (human format)
+        --fix                 apply the machine-applicable fixes, then report what is left
+        --diff                print the fixes as a patch; write nothing
+        --allow-dirty         let --fix change files with uncommitted changes (or no git)
+        --group <leaf|site>   human and github formats: one entry per blocking leaf
+                              reached from async code (default), or per call site
+        --write-baseline <FILE>  record today's findings in FILE (exit 0)
+        --baseline <FILE>     fail only on findings not recorded in FILE; list the
+                              entries of FILE that are no longer found
     -q, --quiet               print findings only: no summary, no notes
     -h, --help                print this help
     -V, --version             print the version
@@ -205,15 +250,29 @@ where
                     "human" => Format::Human,
                     "json" => Format::Json,
                     "sarif" => Format::Sarif,
+                    "github" => Format::Github,
                     other => {
                         return Err(UsageError(format!(
-                            "invalid value `{other}` for --format; expected human, json or sarif"
+                            "invalid value `{other}` for --format; expected human, json, sarif or github"
+                        )))
+                    }
+                };
+            }
+            Long("message-format") => {
+                let value = string_value(&mut parser, "--message-format")?;
+                opts.format = match value.as_str() {
+                    "json" => Format::RustcJson,
+                    "human" | "short" => Format::Human,
+                    other => {
+                        return Err(UsageError(format!(
+                            "invalid value `{other}` for --message-format; expected json or human"
                         )))
                     }
                 };
             }
             Short('o') | Long("output") => opts.output = Some(parser.value()?.into()),
             Short('c') | Long("config") => opts.config = Some(parser.value()?.into()),
+            Long("config-root") => opts.config_root = Some(parser.value()?.into()),
             Short('e') | Long("exclude") => {
                 let glob = string_value(&mut parser, "--exclude")?;
                 if let Err(e) = globset::Glob::new(&glob) {
@@ -241,6 +300,23 @@ where
             }
             Long("no-tests") => no_tests = true,
             Long("include-tests") => include_tests = true,
+            Long("fix") => opts.fix.apply = true,
+            Long("diff") => opts.fix.diff = true,
+            Long("allow-dirty") => opts.fix.allow_dirty = true,
+            Long("baseline") => opts.baseline = Some(parser.value()?.into()),
+            Long("group") => {
+                let value = string_value(&mut parser, "--group")?;
+                opts.group_by_site = match value.as_str() {
+                    "leaf" => false,
+                    "site" => true,
+                    other => {
+                        return Err(UsageError(format!(
+                            "invalid value `{other}` for --group; expected leaf or site"
+                        )))
+                    }
+                };
+            }
+            Long("write-baseline") => opts.write_baseline = Some(parser.value()?.into()),
             Long("color") => {
                 let value = string_value(&mut parser, "--color")?;
                 opts.color = match value.as_str() {
@@ -274,6 +350,14 @@ where
         return Err(UsageError(format!(
             "category `{c}` is given to both --category and --no-category"
         )));
+    }
+    if opts.fix.apply && opts.fix.diff {
+        return Err(UsageError(
+            "--fix writes the fixes and --diff only prints them: give one of them".into(),
+        ));
+    }
+    if opts.fix.allow_dirty && !opts.fix.apply {
+        return Err(UsageError("--allow-dirty only applies to --fix".into()));
     }
     Ok(Command::Scan(opts))
 }
@@ -344,8 +428,11 @@ mod tests {
             "out.sarif",
             "-f",
             "sarif",
+            "--config-root",
+            "..",
         ])
         .unwrap();
+        assert_eq!(opts.config_root, Some(PathBuf::from("..")));
         assert_eq!(opts.exclude, vec!["benches/**", "examples/*.rs"]);
         assert_eq!(opts.enable, vec![Category::Lock]);
         assert_eq!(opts.disable, vec![Category::Fs, Category::Net]);
@@ -375,6 +462,48 @@ mod tests {
             parse(["-V"].map(OsString::from)),
             Ok(Command::Version)
         ));
+    }
+
+    #[test]
+    fn fix_baseline_group_and_format_flags() {
+        let opts = scan(&[
+            "--fix",
+            "--allow-dirty",
+            "--baseline",
+            "b.json",
+            "--group",
+            "site",
+        ])
+        .unwrap();
+        assert!(opts.fix.apply && opts.fix.allow_dirty && !opts.fix.diff);
+        assert_eq!(opts.baseline, Some(PathBuf::from("b.json")));
+        assert!(opts.group_by_site);
+        assert_eq!(
+            scan(&["--format", "github"]).unwrap().format,
+            Format::Github
+        );
+        assert_eq!(
+            scan(&["--message-format", "json"]).unwrap().format,
+            Format::RustcJson
+        );
+        let write = scan(&["--write-baseline", "w.json"]).unwrap();
+        assert_eq!(write.write_baseline, Some(PathBuf::from("w.json")));
+        assert_eq!(
+            scan(&["--fix", "--diff"]).unwrap_err().0,
+            "--fix writes the fixes and --diff only prints them: give one of them"
+        );
+        assert_eq!(
+            scan(&["--allow-dirty"]).unwrap_err().0,
+            "--allow-dirty only applies to --fix"
+        );
+        assert_eq!(
+            scan(&["--group", "file"]).unwrap_err().0,
+            "invalid value `file` for --group; expected leaf or site"
+        );
+        assert_eq!(
+            scan(&["--message-format", "xml"]).unwrap_err().0,
+            "invalid value `xml` for --message-format; expected json or human"
+        );
     }
 
     #[test]

@@ -242,7 +242,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("= help: use instead: tokio::fs::read(..).await"),
+            out.contains("= help: use instead: tokio::fs::read(\"x\").await"),
             "{out}"
         );
     }

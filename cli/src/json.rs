@@ -3,7 +3,7 @@
 //! Version 1 is additive-only: new fields may appear, existing fields keep their name,
 //! type and meaning. A breaking change bumps `schema_version`.
 
-use blockwatch_lint::Certainty;
+use blockwatch_lint::{Certainty, LocatedFix};
 use serde_json::{json, Map, Value};
 
 use crate::diagnostic::{Diagnostic, InputError, Report};
@@ -45,11 +45,30 @@ pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
         "replacement": d.replacement,
         "context": d.context,
         "chain": chain,
+        "fix": d.fix.as_ref().map(fix),
     });
     match value {
         Value::Object(map) => map,
         _ => Map::new(),
     }
+}
+
+/// A finding's fix: its applicability, the code after it, what it needs and its edits.
+pub(crate) fn fix(f: &LocatedFix) -> Value {
+    let edits: Vec<Value> = f
+        .edits
+        .iter()
+        .map(|e| {
+            json!({"line": e.line, "column": e.column, "end_line": e.end_line,
+                   "end_column": e.end_column, "text": e.text})
+        })
+        .collect();
+    json!({
+        "applicability": f.applicability.name(),
+        "code": f.code,
+        "requires": {"crate": f.requires.krate, "feature": f.requires.feature},
+        "edits": edits,
+    })
 }
 
 fn error(e: &InputError) -> Value {
@@ -66,16 +85,25 @@ pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
             .or_insert(json!(0));
         *entry = json!(entry.as_u64().unwrap_or(0) + 1);
     }
+    // The key shared by the findings that one blocking leaf causes (see grouping.rs).
+    let (finding_groups, allowed_groups) = crate::grouping::keys(report);
     let findings: Vec<Value> = report
         .findings
         .iter()
-        .map(|d| Value::Object(finding(report, d)))
+        .zip(finding_groups)
+        .map(|(d, group)| {
+            let mut map = finding(report, d);
+            map.insert("group".into(), json!(group));
+            Value::Object(map)
+        })
         .collect();
     let allowed: Vec<Value> = report
         .allowed
         .iter()
-        .map(|a| {
+        .zip(allowed_groups)
+        .map(|(a, group)| {
             let mut map = finding(report, &a.diagnostic);
+            map.insert("group".into(), json!(group));
             map.insert("reason".into(), json!(a.reason));
             Value::Object(map)
         })

@@ -40,18 +40,6 @@ fn capitalized(text: &str) -> String {
     }
 }
 
-/// FNV-1a, 64 bit: a fingerprint that is stable across Rust releases and platforms.
-fn fnv1a(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain([0u8]) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
 fn artifact(file: &str) -> Value {
     if Path::new(file).is_absolute() {
         json!({"uri": format!("file://{}", uri_path(file))})
@@ -60,11 +48,43 @@ fn artifact(file: &str) -> Value {
     }
 }
 
+/// A finding's fix as a SARIF `fix`: one artifact change with a replacement per edit
+/// (an insertion deletes an empty region).
+fn sarif_fix(file: &str, fix: &blockwatch_lint::LocatedFix) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.line,
+                    "startColumn": e.column,
+                    "endLine": e.end_line,
+                    "endColumn": e.end_column,
+                },
+                "insertedContent": {"text": e.text},
+            })
+        })
+        .collect();
+    let how = match fix.applicability {
+        blockwatch_lint::Applicability::MachineApplicable => "applied by `cargo blockwatch --fix`",
+        _ => "a suggestion to review",
+    };
+    json!({
+        "description": {"text": format!("Use `{}` ({how}).", fix.code)},
+        "artifactChanges": [{
+            "artifactLocation": artifact(file),
+            "replacements": replacements,
+        }],
+    })
+}
+
 fn result(
     report: &Report,
     rules: &[Rule],
     d: &Diagnostic,
-    occurrence: usize,
+    fingerprint: &str,
+    group: &str,
     suppression: Option<&str>,
 ) -> Value {
     let category = report.category_name(d);
@@ -91,17 +111,6 @@ fn result(
             })
         })
         .collect();
-    // Line numbers stay out of the fingerprint, so a finding keeps its identity when
-    // code above it moves; the occurrence index separates identical calls in one context.
-    let occurrence = occurrence.to_string();
-    let fingerprint = fnv1a(&[
-        &d.file,
-        category,
-        &d.resolved,
-        &d.call,
-        &d.context,
-        &occurrence,
-    ]);
     let mut value = json!({
         "ruleId": rules[rule_index].id,
         "ruleIndex": rule_index,
@@ -118,7 +127,10 @@ fn result(
                 },
             },
         }],
-        "partialFingerprints": {"blockwatchFinding/v1": fingerprint},
+        "partialFingerprints": {
+            "blockwatchFinding/v1": fingerprint,
+            "blockwatchGroup/v1": group,
+        },
         "properties": {
             "category": category,
             "apiCategory": d.category.name(),
@@ -130,6 +142,10 @@ fn result(
     });
     if !related.is_empty() {
         value["relatedLocations"] = Value::Array(related);
+    }
+    if let Some(fix) = &d.fix {
+        value["fixes"] = json!([sarif_fix(&d.file, fix)]);
+        value["properties"]["fixApplicability"] = json!(fix.applicability.name());
     }
     if let Some(reason) = suppression {
         value["suppressions"] = json!([{"kind": "external", "justification": reason}]);
@@ -157,21 +173,29 @@ pub(crate) fn render(report: &Report, root: &Path) -> String {
         })
         .collect();
 
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut occurrence = |d: &Diagnostic| {
-        let key = format!("{}\0{}\0{}\0{}", d.file, d.resolved, d.call, d.context);
-        let n = seen.entry(key).or_insert(0);
-        *n += 1;
-        *n
-    };
+    // Line-insensitive identities (see fingerprint.rs): code scanning and baselines
+    // match findings by them.
+    // The group key is shared by the results one blocking leaf causes (grouping.rs).
+    let (finding_fps, allowed_fps) = crate::fingerprint::of_report(report);
+    let (finding_groups, allowed_groups) = crate::grouping::keys(report);
     let mut results: Vec<Value> = Vec::new();
-    for d in &report.findings {
-        let n = occurrence(d);
-        results.push(result(report, &rules, d, n, None));
+    for ((d, fp), group) in report
+        .findings
+        .iter()
+        .zip(&finding_fps)
+        .zip(&finding_groups)
+    {
+        results.push(result(report, &rules, d, fp, group, None));
     }
-    for a in &report.allowed {
-        let n = occurrence(&a.diagnostic);
-        results.push(result(report, &rules, &a.diagnostic, n, Some(&a.reason)));
+    for ((a, fp), group) in report.allowed.iter().zip(&allowed_fps).zip(&allowed_groups) {
+        results.push(result(
+            report,
+            &rules,
+            &a.diagnostic,
+            fp,
+            group,
+            Some(&a.reason),
+        ));
     }
 
     let notifications: Vec<Value> = report
@@ -235,13 +259,5 @@ mod tests {
     fn uri_paths_are_percent_encoded() {
         assert_eq!(uri_path("src/a b/ü.rs"), "src/a%20b/%C3%BC.rs");
         assert_eq!(uri_path("src\\win.rs"), "src/win.rs");
-    }
-
-    #[test]
-    fn fingerprints_are_stable_and_separate_parts() {
-        assert_eq!(fnv1a(&["a", "b"]), fnv1a(&["a", "b"]));
-        assert_ne!(fnv1a(&["ab", ""]), fnv1a(&["a", "b"]));
-        // Fixed value: a change here changes every fingerprint users have stored.
-        assert_eq!(fnv1a(&[""]), "af63bd4c8601b7df");
     }
 }

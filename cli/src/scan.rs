@@ -97,6 +97,14 @@ impl<'a> Planner<'a> {
                 Some(Config::from_toml_str(&text, path).map_err(|e| Fatal(e.to_string()))?)
             }
         };
+        if let Some(ceiling) = &opts.config_root {
+            if !ceiling.is_dir() {
+                return Err(Fatal(format!(
+                    "--config-root {}: not a directory",
+                    ceiling.display()
+                )));
+            }
+        }
         Ok(Planner {
             opts,
             root,
@@ -122,7 +130,11 @@ impl<'a> Planner<'a> {
     /// The configuration for a package directory: discovered, then `--config`, then
     /// the command line's categories.
     fn add_package(&mut self, dir: &Path) -> usize {
-        let mut config = match Config::discover(dir) {
+        let discovered = match &self.opts.config_root {
+            Some(ceiling) => Config::discover_within(dir, ceiling),
+            None => Config::discover(dir),
+        };
+        let mut config = match discovered {
             Ok(found) => found.config,
             Err(e) => {
                 self.errors.push(config_error(&self.root, &e));
@@ -170,6 +182,9 @@ impl<'a> Planner<'a> {
                 self.add_cargo_dir(&abs);
             } else {
                 self.add_plain_dir(&abs);
+                for nested in crate::nested_packages::manifest_dirs(&abs, &self.filter()) {
+                    self.add_cargo_dir(&nested);
+                }
             }
         } else {
             let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -454,7 +469,8 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     Ok((report, plan.root))
 }
 
-/// Plans the scan: the files to read, the crates they form, each package's configuration.
+/// Plans the scan: the files to read, the crates they form, each package's configuration;
+/// a plan with no file to read and no error is refused, as [`crate::vacuous`] explains.
 fn plan(opts: &Options) -> Result<Planner<'_>, Fatal> {
     let mut plan = Planner::new(opts)?;
     if opts.paths.is_empty() {
@@ -463,6 +479,13 @@ fn plan(opts: &Options) -> Result<Planner<'_>, Fatal> {
         for path in &opts.paths {
             plan.add_path(path);
         }
+    }
+    // A scan of nothing would pass vacuously: an error that says why.
+    if plan.sources.is_empty() && plan.errors.is_empty() {
+        return Err(Fatal(crate::vacuous::explain(
+            &opts.paths,
+            !opts.exclude.is_empty(),
+        )));
     }
     Ok(plan)
 }

@@ -20,7 +20,7 @@ fn human_format_is_rustc_style_with_the_call_underlined() {
         "{out}"
     );
     assert!(
-        out.contains("help: use instead: tokio::time::sleep(..).await"),
+        out.contains("help: use instead: tokio::time::sleep(d).await"),
         "{out}"
     );
     assert!(
@@ -192,5 +192,72 @@ fn output_file_receives_the_report() {
         unwritable.stderr.contains("/nonexistent-dir/report.txt"),
         "{}",
         unwritable.stderr
+    );
+}
+
+#[test]
+fn sarif_levels_follow_certainty_and_input_errors_are_notifications() {
+    let scratch = Scratch::new("levels");
+    std::fs::write(
+        scratch.path().join("lib.rs"),
+        "use std::time::Duration;\n\
+         pub async fn resolved(d: Duration) {\n    std::thread::sleep(d);\n}\n\
+         pub async fn shape(rx: Receiver) {\n    rx.blocking_recv();\n}\n",
+    )
+    .unwrap();
+    std::fs::write(scratch.path().join("broken.rs"), "fn (\n").unwrap();
+    let json = run_in(scratch.path(), &["--format", "json"]).json();
+    let certainties: Vec<(u64, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["certainty"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(certainties, [(3, "resolved"), (6, "method-shape")]);
+
+    let run = run_in(scratch.path(), &["--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc = run.json();
+    validate_sarif(&doc);
+    let sarif_run = &doc["runs"][0];
+    let levels: Vec<(u64, &str)> = sarif_run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+                r["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [(3, "error"), (6, "warning")],
+        "resolved calls are errors"
+    );
+    let invocation = &sarif_run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "broken.rs"
+    );
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("broken.rs:1:"),
+        "{}",
+        notes[0]
     );
 }

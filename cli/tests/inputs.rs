@@ -4,6 +4,7 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use common::{findings, json_in, run_in, snapshot, Scratch};
 
@@ -87,19 +88,34 @@ fn bad_files_are_reported_with_path_and_reason_and_the_scan_goes_on() {
 #[test]
 fn unreadable_files_are_reported() {
     use std::os::unix::fs::PermissionsExt;
-    let scratch = Scratch::copy_of("aliases");
+    // Under cargo's target directory, which `nobody` (below) can reach when it can
+    // run the binary there; `$TMPDIR` may be private to root.
+    let scratch = Scratch::new_in(Path::new(env!("CARGO_TARGET_TMPDIR")), "unreadable");
+    common::copy_dir(&common::fixture("aliases"), scratch.path());
     let secret = scratch.path().join("src/secret.rs");
     fs::write(&secret, "fn f() {}\n").unwrap();
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    let root = common::config_root(scratch.path());
+    let mut command = common::command_in(
+        scratch.path(),
+        &["--config-root", root.to_str().unwrap(), "--format", "json"],
+    );
     if fs::read(&secret).is_ok() {
-        // Running as root: permissions do not stop reads, nothing to observe.
-        return;
+        // Permission bits do not stop root (as CI runs): scan as `nobody` instead, for
+        // whom they do. The rest of the tree is world-readable.
+        use std::os::unix::process::CommandExt;
+        command.uid(65534).gid(65534);
     }
-    let (_, report) = json_in(scratch.path(), &[]);
-    assert!(
-        errors(&report)
-            .iter()
-            .any(|(p, m)| p == "src/secret.rs" && m.contains("ermission")),
+    let run = common::run_with_timeout(command);
+    let report = run.json();
+    assert_eq!(run.code, 1, "lib.rs is still analysed: {report}");
+    assert_eq!(findings(&report).len(), 1, "{report}");
+    assert_eq!(
+        errors(&report),
+        [(
+            "src/secret.rs".to_string(),
+            "cannot read: Permission denied (os error 13)".to_string()
+        )],
         "{report}"
     );
 }
@@ -229,6 +245,36 @@ fn special_files_named_rs_are_reported_without_blocking_the_scan() {
     let (code, report) = json_in(scratch.path(), &["src/pipe.rs", "src/lib.rs"]);
     assert_eq!(code, 1, "{report}");
     assert_eq!(errors(&report).len(), 1, "{report}");
+    assert_eq!(before, snapshot(scratch.path()), "nothing written");
+}
+
+/// A socket and a device named `*.rs` are never opened: both are reported by kind.
+#[cfg(unix)]
+#[test]
+fn sockets_and_devices_named_rs_are_reported_by_kind() {
+    let scratch = Scratch::copy_of("aliases");
+    let src = scratch.path().join("src");
+    let _socket = std::os::unix::net::UnixListener::bind(src.join("sock.rs")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", src.join("zero.rs")).unwrap();
+    let before = snapshot(scratch.path());
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "the good files are still analysed: {report}");
+    assert_eq!(findings(&report).len(), 1);
+    let mut errs = errors(&report);
+    errs.sort();
+    assert_eq!(
+        errs,
+        [
+            (
+                "src/sock.rs".to_string(),
+                "not a regular file (a socket): not read".to_string()
+            ),
+            (
+                "src/zero.rs".to_string(),
+                "not a regular file (a device): not read".to_string()
+            ),
+        ]
+    );
     assert_eq!(before, snapshot(scratch.path()), "nothing written");
 }
 

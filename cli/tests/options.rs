@@ -5,10 +5,21 @@ mod common;
 
 use std::fs;
 
-use common::{findings, fixture, json_in, run_in, Scratch};
+use common::{findings, fixture, json_in, run_in, run_unbounded_in, Scratch};
 
 fn categories(report: &serde_json::Value) -> Vec<String> {
     findings(report).into_iter().map(|f| f.2).collect()
+}
+
+/// `(file, line, category, resolved)`, written briefly.
+fn finding(file: &str, line: u64, category: &str, resolved: &str) -> (String, u64, String, String) {
+    (file.into(), line, category.into(), resolved.into())
+}
+
+fn files_scanned(report: &serde_json::Value) -> u64 {
+    report["summary"]["files_scanned"]
+        .as_u64()
+        .expect("summary.files_scanned is a number")
 }
 
 #[test]
@@ -29,24 +40,43 @@ fn test_code_is_a_separate_category_by_default_and_can_be_switched() {
     );
     assert_eq!(default["summary"]["by_category"]["test"], 2);
 
-    let (_, included) = json_in(&ws, &["--include-tests"]);
-    let inc = findings(&included);
-    assert!(
-        inc.iter()
-            .any(|f| f.0 == "crates/app/tests/it.rs" && f.2 == "process"),
-        "{inc:?}"
-    );
-    assert!(inc
-        .iter()
-        .any(|f| f.0 == "crates/app/src/main.rs" && f.1 == 13 && f.2 == "fs"));
+    assert_eq!(files_scanned(&default), 5);
 
+    let (_, included) = json_in(&ws, &["--include-tests"]);
+    assert_eq!(
+        findings(&included),
+        [
+            finding("crates/app/src/main.rs", 5, "fs", "my_core::store::open_db"),
+            finding(
+                "crates/app/src/main.rs",
+                13,
+                "fs",
+                "std::fs::read_to_string"
+            ),
+            finding(
+                "crates/app/tests/it.rs",
+                3,
+                "process",
+                "std::process::Command::output"
+            ),
+        ]
+    );
+    assert_eq!(files_scanned(&included), 5);
+
+    // Skipping tests drops the test findings and does not read `tests/` at all.
     for flag in [&["--no-tests"][..], &["--no-category", "test"][..]] {
         let (_, skipped) = json_in(&ws, flag);
-        assert!(
-            !categories(&skipped).contains(&"test".to_string()),
+        assert_eq!(
+            findings(&skipped),
+            [finding(
+                "crates/app/src/main.rs",
+                5,
+                "fs",
+                "my_core::store::open_db"
+            )],
             "{flag:?}"
         );
-        assert!(findings(&skipped).iter().all(|f| !f.0.contains("tests/")));
+        assert_eq!(files_scanned(&skipped), 4, "{flag:?}");
     }
 }
 
@@ -54,21 +84,37 @@ fn test_code_is_a_separate_category_by_default_and_can_be_switched() {
 fn categories_can_be_switched_off() {
     let (code, report) = json_in(&fixture("aliases"), &["--no-category", "sleep"]);
     assert_eq!(code, 0);
-    assert!(findings(&report).is_empty());
+    assert_eq!(findings(&report), []);
+    assert_eq!(files_scanned(&report), 2, "switched off, still scanned");
     let (_, chains) = json_in(&fixture("chains"), &["--no-category", "fs"]);
-    assert_eq!(categories(&chains), ["sleep"]);
+    assert_eq!(
+        findings(&chains),
+        [finding(
+            "src/main.rs",
+            14,
+            "sleep",
+            "store::Store::fetch_user"
+        )]
+    );
+    assert_eq!(files_scanned(&chains), 4);
 }
 
 #[test]
 fn excluded_paths_are_not_scanned() {
     let (_, report) = json_in(&fixture("workspace"), &["--exclude", "crates/app/**"]);
-    assert!(findings(&report).is_empty(), "{report}");
+    assert_eq!(findings(&report), [], "{report}");
+    assert_eq!(report["allowed"], serde_json::json!([]), "{report}");
+    assert_eq!(files_scanned(&report), 2, "only crates/core is read");
+    // Without store.rs, the call into it is unresolved and not reported.
     let (_, report) = json_in(&fixture("chains"), &["-e", "src/store.rs"]);
-    let found = findings(&report);
-    assert!(
-        found.iter().all(|f| f.3 != "store::Store::fetch_user"),
-        "{found:?}"
+    assert_eq!(
+        findings(&report),
+        [
+            finding("src/main.rs", 12, "fs", "config::load_settings"),
+            finding("src/main.rs", 17, "fs", "platform::read_uptime"),
+        ]
     );
+    assert_eq!(files_scanned(&report), 3);
 }
 
 #[test]
@@ -79,7 +125,15 @@ fn allow_entries_suppress_and_list_findings() {
     assert_eq!(allowed.len(), 1, "{report}");
     assert_eq!(allowed[0]["file"], "crates/app/src/bin/demo.rs");
     assert_eq!(allowed[0]["reason"], "the demo blocks on purpose");
-    assert!(findings(&report).iter().all(|f| !f.0.ends_with("demo.rs")));
+    assert_eq!(
+        findings(&report),
+        [finding(
+            "crates/app/src/main.rs",
+            5,
+            "fs",
+            "my_core::store::open_db"
+        )]
+    );
     assert_eq!(report["summary"]["allowed"], 1);
 
     // Through --config too; in SARIF, allowed findings carry a suppression.
@@ -124,13 +178,39 @@ fn runs_as_a_cargo_subcommand_and_prints_help_and_version() {
 
 #[test]
 fn quiet_prints_findings_only() {
+    let full = run_in(&fixture("aliases"), &[]);
     let run = run_in(&fixture("aliases"), &["--quiet"]);
-    assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("warning[blockwatch/sleep]"));
-    assert!(
-        !run.stdout.contains("blockwatch: 1 finding"),
+    assert_eq!((full.code, run.code), (1, 1));
+    // The same diagnostics, without the summary line.
+    let summary = "blockwatch: 1 finding in 2 files scanned (sleep: 1)\n";
+    assert!(full.stdout.ends_with(summary), "{}", full.stdout);
+    assert_eq!(
+        run.stdout,
+        full.stdout.trim_end_matches(summary),
         "{}",
         run.stdout
+    );
+    assert_eq!(run.stdout.matches("warning[blockwatch/sleep]").count(), 1);
+
+    // Allowed findings are listed in the full output and hidden by -q.
+    let ws = fixture("workspace");
+    let full = run_in(&ws, &["--no-tests"]);
+    assert!(
+        full.stdout.contains("crates/app/src/bin/demo.rs"),
+        "{}",
+        full.stdout
+    );
+    assert!(full
+        .stdout
+        .contains("allowed by configuration: the demo blocks on purpose"));
+    let quiet = run_in(&ws, &["--no-tests", "-q"]);
+    assert_eq!(quiet.code, 1);
+    assert!(!quiet.stdout.contains("demo.rs"), "{}", quiet.stdout);
+    assert_eq!(
+        quiet.stdout.matches("warning[").count(),
+        1,
+        "{}",
+        quiet.stdout
     );
 }
 
@@ -153,23 +233,72 @@ fn directories_of_files_and_single_files_are_scanned() {
 
     // Files given one by one, relative to the current directory.
     let (_, report) = json_in(&fixture("aliases"), &["src/waits.rs"]);
-    assert!(findings(&report).is_empty());
-    assert_eq!(report["summary"]["files_scanned"], 1);
+    assert_eq!(findings(&report), []);
+    assert_eq!(files_scanned(&report), 1);
     let (_, report) = json_in(&fixture("aliases"), &["src/lib.rs", "src/waits.rs"]);
-    assert_eq!(findings(&report).len(), 1);
-    assert_eq!(report["summary"]["files_scanned"], 2);
+    assert_eq!(
+        findings(&report),
+        [finding("src/lib.rs", 8, "sleep", "std::thread::sleep")]
+    );
+    assert_eq!(files_scanned(&report), 2);
 
     // Several crates at once: paths are relative to the current directory.
     let (_, report) = json_in(&fixture(""), &["aliases", "chains"]);
-    let files: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
-    assert!(
-        files.contains(&"aliases/src/lib.rs".to_string()),
-        "{files:?}"
+    assert_eq!(
+        findings(&report),
+        [
+            finding("aliases/src/lib.rs", 8, "sleep", "std::thread::sleep"),
+            finding("chains/src/main.rs", 12, "fs", "config::load_settings"),
+            finding(
+                "chains/src/main.rs",
+                14,
+                "sleep",
+                "store::Store::fetch_user"
+            ),
+            finding("chains/src/main.rs", 17, "fs", "platform::read_uptime"),
+        ]
     );
+    assert_eq!(files_scanned(&report), 6);
+}
+
+#[test]
+fn config_root_keeps_an_enclosing_workspace_out() {
+    // A crate unpacked under someone else's workspace, whose settings switch `sleep` off.
+    let scratch = Scratch::new("foreign");
+    fs::write(
+        scratch.path().join("Cargo.toml"),
+        "[workspace]\n[workspace.metadata.blockwatch]\ndisable = [\"sleep\"]\n",
+    )
+    .unwrap();
+    let krate = scratch.path().join("vendor/aliases");
+    common::copy_dir(&fixture("aliases"), &krate);
+
+    // By default the walk up stops at the first `[workspace]`: the foreign one applies.
+    let walked = run_unbounded_in(&krate, &["--format", "json"]);
+    assert_eq!((walked.code, findings(&walked.json())), (0, vec![]));
+
+    // A ceiling that is not a directory is a usage error, named.
+    let missing = run_unbounded_in(&krate, &["--config-root", "no/such/dir"]);
+    assert_eq!(missing.code, 2);
     assert!(
-        files.contains(&"chains/src/main.rs".to_string()),
-        "{files:?}"
+        missing
+            .stderr
+            .contains("--config-root no/such/dir: not a directory"),
+        "{}",
+        missing.stderr
     );
+
+    // Bounded at the crate (absolute or relative), it does not.
+    let vendor = scratch.path().join("vendor");
+    for root in [krate.to_str().unwrap(), ".", vendor.to_str().unwrap()] {
+        let bounded = run_unbounded_in(&krate, &["--config-root", root, "--format", "json"]);
+        assert_eq!(bounded.code, 1, "--config-root {root}: {}", bounded.stderr);
+        assert_eq!(
+            findings(&bounded.json()),
+            [finding("src/lib.rs", 8, "sleep", "std::thread::sleep")],
+            "--config-root {root}"
+        );
+    }
 }
 
 #[test]
@@ -195,4 +324,73 @@ fn opt_in_categories_are_switched_on_from_the_command_line() {
     .unwrap();
     let (_, report) = json_in(scratch.path(), &["--category", "lock"]);
     assert_eq!(categories(&report), ["lock"]);
+}
+
+#[test]
+fn allow_entries_match_a_chain_by_its_end_and_globs_relative_to_a_member() {
+    // A call that reaches a blocking API through the workspace's own fns is allowed by
+    // naming that API.
+    let scratch = Scratch::new("allow-chain");
+    let config = scratch.path().join("blockwatch.toml");
+    fs::write(
+        &config,
+        "allow = [{ file = \"src/main.rs\", path = \"std::fs::read_to_string\", reason = \"read at startup\" }]\n",
+    )
+    .unwrap();
+    let (code, report) = json_in(&fixture("chains"), &["--config", config.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        [finding(
+            "src/main.rs",
+            14,
+            "sleep",
+            "store::Store::fetch_user"
+        )],
+        "both fs calls end in std::fs::read_to_string"
+    );
+    let allowed: Vec<(&str, u64, &str)> = report["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["file"].as_str().unwrap(),
+                a["line"].as_u64().unwrap(),
+                a["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        allowed,
+        [
+            ("src/main.rs", 12, "read at startup"),
+            ("src/main.rs", 17, "read at startup")
+        ]
+    );
+
+    // In a member's own blockwatch.toml, the glob is relative to the member.
+    let ws = Scratch::copy_of("workspace");
+    fs::write(
+        ws.path().join("crates/app/blockwatch.toml"),
+        "allow = [{ file = \"src/main.rs\", reason = \"the member's own entry\" }]\n",
+    )
+    .unwrap();
+    let (code, report) = json_in(ws.path(), &["--no-tests"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(findings(&report), []);
+    let mut reasons: Vec<(&str, &str)> = report["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["file"].as_str().unwrap(), a["reason"].as_str().unwrap()))
+        .collect();
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        [
+            ("crates/app/src/bin/demo.rs", "the demo blocks on purpose"),
+            ("crates/app/src/main.rs", "the member's own entry"),
+        ]
+    );
 }

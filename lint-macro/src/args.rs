@@ -238,7 +238,8 @@ pub enum Flavor {
     MultiThread,
 }
 
-/// Options of `#[blockwatch::test(..)]`, forwarded to `#[tokio::test]`.
+/// Options of `#[blockwatch::test(..)]` and `#[blockwatch::main(..)]`: tokio's runtime
+/// options, as `#[tokio::test]` and `#[tokio::main]` take them.
 #[derive(Debug, Clone, Default)]
 pub struct TestArgs {
     /// The runtime flavor, when given.
@@ -250,11 +251,23 @@ pub struct TestArgs {
 }
 
 impl TestArgs {
-    /// Parses the attribute arguments and checks that they fit together.
+    /// Parses the attribute arguments and checks that they fit together, for an
+    /// attribute whose runtime is current-thread unless a flavor is given (`test`).
     pub fn parse(tokens: TokenStream) -> syn::Result<Self> {
+        Self::parse_with_default(tokens, Flavor::CurrentThread)
+    }
+
+    /// [`TestArgs::parse`] for an attribute whose runtime has the `default` flavor when
+    /// none is given (`main`: multi-thread, as `#[tokio::main]`).
+    pub fn parse_with_default(tokens: TokenStream, default: Flavor) -> syn::Result<Self> {
         let args = Parser::parse2(Self::parse_list, tokens)?;
-        args.validate()?;
+        args.validate(default)?;
         Ok(args)
+    }
+
+    /// The runtime flavor in force.
+    pub fn flavor_or(&self, default: Flavor) -> Flavor {
+        self.flavor.map_or(default, |(flavor, _)| flavor)
     }
 
     fn parse_list(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -314,17 +327,18 @@ impl TestArgs {
         Ok(args)
     }
 
-    fn validate(&self) -> syn::Result<()> {
+    fn validate(&self, default: Flavor) -> syn::Result<()> {
+        let flavor = self.flavor_or(default);
         if let Some(threads) = &self.worker_threads {
-            if !matches!(self.flavor, Some((Flavor::MultiThread, _))) {
+            if flavor != Flavor::MultiThread {
                 return Err(syn::Error::new(
                     threads.span(),
                     "`worker_threads` needs `flavor = \"multi_thread\"`",
                 ));
             }
         }
-        if let (Some(paused), Some((Flavor::MultiThread, _))) = (&self.start_paused, self.flavor) {
-            if paused.value {
+        if let Some(paused) = &self.start_paused {
+            if paused.value && flavor == Flavor::MultiThread {
                 return Err(syn::Error::new(
                     paused.span(),
                     "`start_paused = true` needs the current_thread flavor",
@@ -432,5 +446,27 @@ mod tests {
         assert!(TestArgs::parse(quote!(flavor = "multi_thread", worker_threads = 0)).is_err());
         assert!(TestArgs::parse(quote!(flavor = "local")).is_err());
         assert!(TestArgs::parse(quote!(flavor = "multi_thread", start_paused = true)).is_err());
+    }
+
+    #[test]
+    fn main_args_default_to_the_multi_thread_flavor() {
+        let args =
+            TestArgs::parse_with_default(quote!(worker_threads = 2), Flavor::MultiThread).unwrap();
+        assert_eq!(args.flavor_or(Flavor::MultiThread), Flavor::MultiThread);
+        let err = TestArgs::parse_with_default(quote!(start_paused = true), Flavor::MultiThread)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`start_paused = true` needs the current_thread flavor"
+        );
+        let err = TestArgs::parse_with_default(
+            quote!(flavor = "current_thread", worker_threads = 2),
+            Flavor::MultiThread,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`worker_threads` needs `flavor = \"multi_thread\"`"
+        );
     }
 }

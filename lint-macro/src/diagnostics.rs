@@ -11,23 +11,39 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
+use blockwatch_lint::fix::Rewrite;
 use blockwatch_lint::Finding;
 
 /// The full text shown for a finding: the message, why the call blocks, what to use instead.
+///
+/// The help line is the engine's fix for the call, written out with the call's own
+/// arguments (the code `cargo blockwatch --fix` writes), so the attribute and the
+/// scanner point at the same replacement. Where the API has no fix rule of its own (the
+/// fix would only be the generic `spawn_blocking` wrapper), or there is no fix (a fn
+/// passed as a value, a plain closure), it is the catalog's replacement.
 pub fn message(finding: &Finding) -> String {
     let mut text = finding.message();
     if !finding.why.is_empty() {
         text.push_str("\nnote: ");
         text.push_str(&finding.why);
     }
-    if !finding.replacement.is_empty() {
-        // A transitive finding's replacement is advice of its own, not code to use.
-        if finding.certainty == blockwatch_lint::Certainty::Transitive {
-            text.push_str("\nhelp: ");
-        } else {
+    match &finding.fix {
+        Some(fix) if fix.rewrite != Rewrite::SpawnBlocking => {
             text.push_str("\nhelp: use ");
+            text.push_str(&fix.code);
         }
-        text.push_str(&finding.replacement);
+        // A transitive finding's replacement is advice of its own, not code to use.
+        _ if finding.certainty == blockwatch_lint::Certainty::Transitive
+            && !finding.replacement.is_empty() =>
+        {
+            text.push_str("\nhelp: ");
+            text.push_str(&finding.replacement);
+        }
+        _ if !finding.replacement.is_empty() => {
+            text.push_str("\nhelp: use ");
+            text.push_str(&finding.replacement);
+        }
+        _ => {}
     }
     text.push_str("\nnote: to accept this call, put `#[blockwatch::allow_blocking(reason = \"...\")]` on its statement");
     text
@@ -120,7 +136,18 @@ mod tests {
             Some("blocking call `std::thread::sleep(..)` in async fn `slow`")
         );
         assert!(lines.next().unwrap().starts_with("note: "), "{text}");
-        assert_eq!(lines.next(), Some("help: use tokio::time::sleep(..).await"));
+        assert_eq!(lines.next(), Some("help: use tokio::time::sleep(d).await"));
+    }
+
+    #[test]
+    fn help_falls_back_to_the_catalog_replacement_without_a_fix() {
+        let found = findings("async fn f(ps: Vec<P>) { ps.iter().map(|p| std::fs::read(p)); }");
+        let text = message(&found[0]);
+        assert_eq!(
+            text.lines().nth(2),
+            Some("help: use tokio::fs::read(..).await"),
+            "{text}"
+        );
     }
 
     #[test]

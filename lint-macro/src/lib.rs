@@ -2,6 +2,7 @@
 //!
 //! - [`no_blocking`](macro@no_blocking): the static check of one item, at compile time;
 //! - [`allow_blocking`](macro@allow_blocking): its escape hatch;
+//! - [`main`](macro@main): `#[tokio::main]` with the runtime watchdog on;
 //! - [`test`](macro@test): `#[tokio::test]` with the runtime watchdog around the test.
 //!
 //! The analysis itself is `blockwatch-lint`; this crate only turns its findings into
@@ -16,6 +17,7 @@ mod args;
 mod crate_view;
 mod diagnostics;
 mod expand;
+mod main_attr;
 mod nested;
 mod nesting;
 mod no_blocking;
@@ -118,12 +120,46 @@ pub fn allow_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
     allow_attr::expand(args.into(), item.into()).into()
 }
 
+/// `#[tokio::main]` with the runtime watchdog on: the one line that enables it.
+///
+/// Takes tokio's runtime options: `flavor = "multi_thread" | "current_thread"` (multi-thread
+/// by default), `worker_threads = N`, `start_paused = bool` (needs tokio's `test-util`).
+/// Before the runtime is built, a watchdog starts with the defaults and the environment
+/// (on in debug builds, off in release unless `BLOCKWATCH=1`; see `blockwatch::Watchdog`);
+/// the main future is watched under the fn's name; it stops, printing its summary, after
+/// the runtime has shut down.
+///
+/// What is watched: with `--cfg tokio_unstable`, every task of the runtime (it is built
+/// through `blockwatch::instrument`) and the main future. On stable Rust, the main
+/// future and the futures wrapped by `blockwatch::spawn`, `.watched(name)`,
+/// `#[no_blocking]` (debug builds) or `blockwatch::WatchLayer`; tasks started with plain
+/// `tokio::spawn` need the cfg.
+///
+/// ```
+/// #[blockwatch::main(flavor = "current_thread")]
+/// async fn main() {
+///     blockwatch::spawn(async { /* watched */ }).await.unwrap();
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    main_attr::expand(args.into(), item.into()).into()
+}
+
 /// Like `#[tokio::test]`, with a watchdog around the test: the test fails if anything stalls.
 ///
 /// Takes tokio's runtime options: `flavor = "current_thread" | "multi_thread"`,
 /// `worker_threads = N` (multi_thread only), `start_paused = bool` (needs tokio's
 /// `test-util` feature). It does not run the static check; stack `#[no_blocking]` on the
 /// same fn for that, in either order.
+///
+/// What counts: every thread of the test's runtime belongs to the test. With
+/// `--cfg tokio_unstable`, every task of the runtime is watched (plain `tokio::spawn`
+/// included). On stable Rust, the test body and the futures wrapped by
+/// `blockwatch::spawn`, `.watched(name)`, `#[no_blocking]` (debug builds) or
+/// `blockwatch::WatchLayer`, in any task of the runtime, even one started with plain
+/// `tokio::spawn`; a plain task's own code is watched only with the cfg. The failure
+/// message says which of the two applied.
 ///
 /// ```
 /// #[blockwatch::test]

@@ -156,7 +156,9 @@ mod tests {
 
     #[test]
     fn missing_directory_has_no_configuration() {
-        let dir = std::env::temp_dir().join("blockwatch-macros-no-such-dir");
+        // At the top of the file system: no enclosing workspace (as `$TMPDIR` may have)
+        // can lend it a configuration.
+        let dir = PathBuf::from("/blockwatch-macros-no-such-dir");
         let found = load_cached(&dir).unwrap();
         assert!(found.files.is_empty());
         assert_eq!(found.config, Config::default());

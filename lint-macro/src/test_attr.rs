@@ -1,35 +1,35 @@
-//! `#[blockwatch::test]`: `#[tokio::test]` with a watchdog guard around the test body.
+//! `#[blockwatch::test]`: `#[tokio::test]` with the watchdog around the test.
 //!
-//! The test runs on tokio's test runtime (the options are tokio's, forwarded), its body
-//! inside `TestGuard::watch`, and `TestGuard::finish` fails the test with the reports if
-//! anything in it stalled. It does not run the static check: stack `#[no_blocking]` on the
-//! same fn for that (either order works).
+//! The fn becomes a plain `#[test]` fn that builds the runtime from tokio's options (the
+//! current-thread flavor by default, as `#[tokio::test]`), through `TestGuard::runtime`:
+//! its threads carry the test's scope, so a stall in any watched future of the runtime
+//! counts for this test, even inside a task started with plain `tokio::spawn`; under
+//! `--cfg tokio_unstable` every task of it is watched. The body runs inside
+//! `TestGuard::block_on`, and `TestGuard::finish` fails the test with the reports (and
+//! what was watched) if anything stalled. It does not run the static check: stack
+//! `#[no_blocking]` on the same fn for that (either order works).
+//!
+//! Bad arguments give a spanned error, and the test fn is still emitted with the default
+//! options next to it, as tokio-macros does.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned, ToTokens};
+use quote::quote;
 
 use crate::args::{Flavor, TestArgs};
-use crate::watch_wrapper;
+use crate::main_attr::{runtime_builder, with_error, Expansion};
 
 /// Expands `#[blockwatch::test(args)] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let Ok(func) = syn::parse2::<syn::ItemFn>(item.clone()) else {
         return item;
     };
-    let args = match TestArgs::parse(args) {
-        Ok(args) => args,
-        Err(err) => return with_error(err, item),
-    };
     if let Err(err) = validate(&func) {
         return with_error(err, item);
     }
-    generate(&args, func)
-}
-
-fn with_error(err: syn::Error, item: TokenStream) -> TokenStream {
-    let mut out = err.to_compile_error();
-    item.to_tokens(&mut out);
-    out
+    match TestArgs::parse(args) {
+        Ok(args) => generate(&args, func),
+        Err(err) => with_error(err, generate(&TestArgs::default(), func)),
+    }
 }
 
 fn validate(func: &syn::ItemFn) -> syn::Result<()> {
@@ -55,54 +55,23 @@ fn validate(func: &syn::ItemFn) -> syn::Result<()> {
 }
 
 fn generate(args: &TestArgs, func: syn::ItemFn) -> TokenStream {
-    let syn::ItemFn {
-        attrs,
-        vis,
+    let Expansion {
+        outer,
+        inner,
         sig,
-        block,
-    } = func;
-    let (outer, inner): (Vec<_>, Vec<_>) = attrs
-        .iter()
-        .partition(|a| matches!(a.style, syn::AttrStyle::Outer));
-    let mut options = vec![quote!(crate = "::blockwatch::__private::tokio")];
-    if let Some((flavor, span)) = args.flavor {
-        let name = match flavor {
-            Flavor::CurrentThread => "current_thread",
-            Flavor::MultiThread => "multi_thread",
-        };
-        options.push(quote_spanned!(span=> flavor = #name));
-    }
-    if let Some(threads) = &args.worker_threads {
-        options.push(quote!(worker_threads = #threads));
-    }
-    if let Some(paused) = &args.start_paused {
-        options.push(quote!(start_paused = #paused));
-    }
-    let name = sig.ident.to_string();
-    let line = quote_spanned!(sig.ident.span()=> ::core::line!());
-    let column = quote_spanned!(sig.ident.span()=> ::core::column!());
-    let return_edge = watch_wrapper::typed_return_edge(&sig);
-    let stmts = &block.stmts;
-    let mut body = TokenStream::new();
-    block.brace_token.surround(&mut body, |out| {
-        return_edge.to_tokens(out);
-        for stmt in stmts {
-            stmt.to_tokens(out);
-        }
-    });
+        site,
+        body,
+    } = Expansion::of(func);
+    let builder = runtime_builder(args, Flavor::CurrentThread);
     quote! {
-        #[::blockwatch::__private::tokio::test(#(#options),*)]
+        #[::core::prelude::v1::test]
         #(#outer)*
-        #vis #sig {
+        #sig {
             #(#inner)*
-            static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {
-                name: ::core::concat!(::core::module_path!(), "::", #name),
-                file: ::core::file!(),
-                line: #line,
-                column: #column,
-            };
+            #site
             let __blockwatch_guard = ::blockwatch::__private::TestGuard::start(&__BLOCKWATCH_SITE);
-            let __blockwatch_output = __blockwatch_guard.watch(async move #body).await;
+            let __blockwatch_runtime = __blockwatch_guard.runtime(#builder);
+            let __blockwatch_output = __blockwatch_guard.block_on(&__blockwatch_runtime, async move #body);
             __blockwatch_guard.finish();
             __blockwatch_output
         }
@@ -125,11 +94,19 @@ mod tests {
             ),
         )
         .to_string();
-        assert!(out.starts_with(
-            "# [:: blockwatch :: __private :: tokio :: test (crate = \"::blockwatch::__private::tokio\" , flavor = \"multi_thread\" , worker_threads = 2)]"
-        ), "{out}");
         assert!(
-            out.contains("TestGuard :: start (& __BLOCKWATCH_SITE)"),
+            out.starts_with("# [:: core :: prelude :: v1 :: test] fn t () -> Result < () , E > {"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Builder :: new_multi_thread () . enable_all () . worker_threads (2)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("TestGuard :: start (& __BLOCKWATCH_SITE)")
+                && out.contains(
+                    "__blockwatch_guard . block_on (& __blockwatch_runtime , async move {"
+                ),
             "{out}"
         );
         assert!(
@@ -168,5 +145,25 @@ mod tests {
             assert!(out.contains("compile_error"), "{out}");
             assert!(out.contains(expected), "{out}");
         }
+    }
+
+    #[test]
+    fn bad_arguments_keep_the_test_fn_with_default_options() {
+        let out = expand(
+            quote!(threads = 2),
+            quote!(
+                async fn t() {}
+            ),
+        )
+        .to_string();
+        assert!(out.starts_with(":: core :: compile_error !"), "{out}");
+        assert!(
+            out.contains("# [:: core :: prelude :: v1 :: test] fn t () {"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Builder :: new_current_thread () . enable_all ()"),
+            "{out}"
+        );
     }
 }

@@ -331,6 +331,7 @@ impl<'a> Graph<'a> {
                     message: transitive_message(&call.call, &call.context, &chain),
                     context: call.context.clone(),
                     chain,
+                    fix: None,
                 });
             }
         }

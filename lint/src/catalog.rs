@@ -2,9 +2,9 @@
 //!
 //! The built-in entries live in `catalog/builtin.rs` as a static table; the other
 //! knowledge about libraries is data beside it: offloaders (`offloaders.rs`), poll
-//! traits (`poll_traits.rs`), how macro bodies are read (`macro_classes.rs`) and the
-//! method names too common to match by name (`ambiguous_methods.rs`). This module holds
-//! the types.
+//! traits (`poll_traits.rs`), how macro bodies are read (`macro_classes.rs`), the
+//! method names too common to match by name (`ambiguous_methods.rs`) and how each API's
+//! call is rewritten (`fixes.rs`). This module holds the types.
 
 use std::borrow::Cow;
 
@@ -12,6 +12,7 @@ use crate::Category;
 
 mod ambiguous_methods;
 mod builtin;
+pub mod fixes;
 mod macro_classes;
 mod offloaders;
 mod poll_traits;

@@ -206,6 +206,9 @@ pub fn finding_at(
         context: located.context.clone(),
         in_test: located.in_test,
         chain: located.chain.clone(),
+        // A fix's edits are spans in the file the view parsed, not in the item's tokens;
+        // the call graph's findings carry none.
+        fix: None,
     }
 }
 

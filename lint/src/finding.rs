@@ -2,7 +2,7 @@
 
 use proc_macro2::Span;
 
-use crate::Category;
+use crate::{Category, Fix};
 
 /// How sure the engine is that the call is the blocking API it names.
 ///
@@ -78,6 +78,9 @@ pub struct Finding {
     pub in_test: bool,
     /// For [`Certainty::Transitive`]: the calls from the reported site to the blocking API.
     pub chain: Vec<ChainLink>,
+    /// How to rewrite the call, from the catalog's fix rules; `None` where no `.await`
+    /// can be written (a plain closure, a `poll` fn) or the call is a fn passed as a value.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {

@@ -57,6 +57,14 @@
 //! - Findings in test code ([`is_test_code`]: `#[test]`/`#[tokio::test]` fns, items
 //!   whose `cfg` requires `test`) have `in_test` set.
 //!
+//! # Fixes
+//!
+//! A finding on a call where `.await` can be written carries a [`Fix`]: edits (spans
+//! and text), the code after them, whether it is machine-applicable, and the crate
+//! feature it needs. How each API is rewritten is data, the fix rules of
+//! [`catalog::fixes`]; APIs without a rule get the `spawn_blocking` wrapper as a
+//! suggestion.
+//!
 //! # Limits
 //!
 //! The walk descends at most [`MAX_DEPTH`] nested expressions, blocks and items; code
@@ -73,6 +81,7 @@ pub mod config;
 mod crate_view;
 mod escape_hatch;
 pub mod finding;
+pub mod fix;
 mod matcher;
 mod matcher_cache;
 mod nesting;
@@ -104,6 +113,7 @@ pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
 pub use crate_view::{finding_at, CrateView, CrateViewError};
 pub use escape_hatch::is_allow_blocking_path;
 pub use finding::{Certainty, ChainLink, Finding};
+pub use fix::{Applicability, Fix, LocatedFix, Requirement};
 pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep};
 pub use parse::{parse_source, SourceError};
 pub use path_pattern::PathPattern;

@@ -44,6 +44,8 @@ pub struct LocatedFinding {
     pub chain: Vec<ChainLink>,
     /// The primary message (as [`Finding::message`](crate::Finding::message)).
     pub message: String,
+    /// The fix, located (see [`Finding::fix`](crate::Finding::fix)).
+    pub fix: Option<crate::LocatedFix>,
 }
 
 /// A blocking catalog call reached when a fn is called synchronously.
@@ -170,19 +172,24 @@ impl LocatedFinding {
             .unwrap_or(&self.resolved)
     }
 
-    /// What to do about it, as one clause: "use instead: `tokio::fs::read(..).await`",
-    /// or for a transitive finding the replacement's own advice.
+    /// What to do about it, as one clause: the engine's fix written out with the call's
+    /// own arguments ("use instead: `tokio::fs::read(p).await`"), else the catalog's
+    /// replacement, or for a transitive finding the replacement's own advice.
     ///
     /// ```
     /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
     /// let s = blockwatch_lint::summarize_file(&file, "a.rs", &[], false, &Default::default());
-    /// assert_eq!(s.findings[0].advice(), "use instead: tokio::time::sleep(..).await");
+    /// assert_eq!(s.findings[0].advice(), "use instead: tokio::time::sleep(d).await");
     /// ```
     pub fn advice(&self) -> String {
-        if self.certainty == Certainty::Transitive {
-            self.replacement.clone()
-        } else {
-            format!("use instead: {}", self.replacement)
+        match &self.fix {
+            // As the attribute's help line shows it; the generic `spawn_blocking` wrapper
+            // is worse advice than the catalog's replacement.
+            Some(fix) if fix.rewrite != crate::fix::Rewrite::SpawnBlocking => {
+                format!("use instead: {}", fix.code)
+            }
+            _ if self.certainty == Certainty::Transitive => self.replacement.clone(),
+            _ => format!("use instead: {}", self.replacement),
         }
     }
 
@@ -229,6 +236,7 @@ impl LocatedFinding {
             in_test: finding.in_test,
             chain: finding.chain.clone(),
             message: finding.message(),
+            fix: finding.fix.as_ref().map(crate::Fix::locate),
         }
     }
 }

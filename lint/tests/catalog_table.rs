@@ -9,12 +9,17 @@ use blockwatch_lint::{Catalog, Category, Pattern};
 const START: &str = "<!-- catalog:start -->";
 const END: &str = "<!-- catalog:end -->";
 
-/// The README block between the markers, when the README has a non-empty one.
-fn readme_block(readme: &str) -> Option<&str> {
-    let start = readme.find(START)? + START.len();
-    let end = start + readme[start..].find(END)?;
-    let block = readme[start..end].trim();
-    (!block.is_empty()).then_some(block)
+/// The README block between the markers; an error naming what is missing otherwise.
+fn readme_block(readme: &str) -> Result<&str, String> {
+    let start = readme
+        .find(START)
+        .ok_or(format!("README.md has no `{START}` marker"))?
+        + START.len();
+    let end = start
+        + readme[start..]
+            .find(END)
+            .ok_or(format!("README.md has no `{END}` marker after `{START}`"))?;
+    Ok(readme[start..end].trim())
 }
 
 #[test]
@@ -30,14 +35,26 @@ fn docs_table_matches_the_catalog() {
         committed, table,
         "lint/catalog.md is stale: rerun with BLOCKWATCH_BLESS=1"
     );
-    let readme = std::fs::read_to_string(manifest.join("../README.md")).unwrap_or_default();
-    if let Some(block) = readme_block(&readme) {
-        assert_eq!(
-            block,
-            table.trim(),
-            "README.md catalog block differs from the catalog: paste lint/catalog.md between the markers"
-        );
-    }
+    let readme = std::fs::read_to_string(manifest.join("../README.md")).expect("README.md exists");
+    let block = readme_block(&readme).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        block,
+        table.trim(),
+        "README.md catalog block differs from the catalog: paste lint/catalog.md between the markers"
+    );
+}
+
+#[test]
+fn missing_or_empty_readme_markers_are_errors() {
+    assert_eq!(
+        readme_block("no table here"),
+        Err(format!("README.md has no `{START}` marker"))
+    );
+    assert_eq!(
+        readme_block(&format!("{START}\n| a |\n")),
+        Err(format!("README.md has no `{END}` marker after `{START}`"))
+    );
+    assert_eq!(readme_block(&format!("{START}\n\n{END}")), Ok(""));
 }
 
 #[test]

@@ -164,31 +164,25 @@ fn discover_merges_workspace_package_and_blockwatch_toml() {
         "crates/app/blockwatch.toml",
         "disable = [\"lock\"]\nexempt = [\"std::fs::read\"]\n",
     );
-    let d = Config::discover(&s.0.join("crates/app")).unwrap();
+    let d = Config::discover_within(&s.0.join("crates/app"), &s.0).unwrap();
     assert!(!d.config.is_category_enabled(Category::Net));
     assert!(
         !d.config.is_category_enabled(Category::Lock),
         "blockwatch.toml refines Cargo.toml"
     );
     assert_eq!(d.config.exempt, ["std::fs::metadata", "std::fs::read"]);
-    for f in [&root, &pkg, &own] {
-        assert!(
-            d.files.contains(f),
-            "{} not tracked in {:?}",
-            f.display(),
-            d.files
-        );
-    }
+    assert_eq!(d.files, [pkg, root, own], "every file read, in order");
 }
 
 #[test]
 fn discover_reports_bad_files_and_tolerates_missing_ones() {
     let s = Scratch::new("discover-bad");
-    s.write("Cargo.toml", "[package]\nname = \"solo\"\n");
-    let d = Config::discover(&s.0).unwrap();
+    let own = s.write("Cargo.toml", "[package]\nname = \"solo\"\n");
+    let d = Config::discover_within(&s.0, &s.0).unwrap();
     assert_eq!(d.config, Config::default());
+    assert_eq!(d.files, [own]);
     s.write("blockwatch.toml", "\nenable = [\"nope\"]\n");
-    let err = Config::discover(&s.0).unwrap_err();
+    let err = Config::discover_within(&s.0, &s.0).unwrap_err();
     assert!(err.file.ends_with("blockwatch.toml"));
     assert_eq!(err.line, Some(2));
     assert!(err.to_string().contains("unknown category `nope`"));
@@ -238,15 +232,113 @@ fn offload_names_the_projects_own_offloaders() {
 
 #[test]
 fn discover_from_a_relative_directory_walks_above_it() {
-    // The test runs in lint/: the workspace root is one level up.
+    // The test runs in lint/: the workspace root is one level up, and a `[workspace]`
+    // stops the walk there.
+    let lint = Path::new(env!("CARGO_MANIFEST_DIR"));
     let d = Config::discover(Path::new(".")).unwrap();
-    assert!(
-        d.files.iter().any(|f| f
-            .parent()
-            .and_then(|p| p.file_name())
-            .is_some_and(|n| n != "lint")
-            && f.ends_with("Cargo.toml")),
-        "workspace root Cargo.toml not read: {:?}",
-        d.files
+    assert_eq!(
+        d.files,
+        [
+            Path::new("./Cargo.toml").to_path_buf(),
+            lint.parent().unwrap().join("Cargo.toml")
+        ]
+    );
+}
+
+#[test]
+fn the_ceiling_keeps_a_foreign_workspace_out() {
+    // A package with no `[workspace]` of its own, checked out under someone else's
+    // workspace, as a scratch directory under a `$TMPDIR` inside a repository is.
+    let s = Scratch::new("ceiling");
+    let foreign = s.write(
+        "Cargo.toml",
+        "[workspace]\n[workspace.metadata.blockwatch]\ndisable = [\"fs\"]\n",
+    );
+    let own = s.write("scratch/crate/Cargo.toml", "[package]\nname = \"mine\"\n");
+    let dir = s.0.join("scratch/crate");
+
+    let unbounded = Config::discover(&dir).unwrap();
+    assert_eq!(unbounded.files, [own.clone(), foreign]);
+    assert!(!unbounded.config.is_category_enabled(Category::Fs));
+
+    for ceiling in [
+        dir.clone(),
+        s.0.join("scratch"),
+        s.0.join("scratch/crate/../."),
+    ] {
+        let bounded = Config::discover_within(&dir, &ceiling).unwrap();
+        assert_eq!(
+            bounded.files,
+            std::slice::from_ref(&own),
+            "ceiling {}",
+            ceiling.display()
+        );
+        assert_eq!(bounded.config, Config::default());
+    }
+    // A directory outside the ceiling reads its own files only.
+    let elsewhere = Config::discover_within(&dir, &s.0.join("other")).unwrap();
+    assert_eq!(elsewhere.files, [own]);
+    // The ceiling itself is still read: a workspace root at the ceiling applies.
+    let at_root = Config::discover_within(&dir, &s.0).unwrap();
+    assert_eq!(at_root.files.len(), 2);
+    assert!(!at_root.config.is_category_enabled(Category::Fs));
+}
+
+#[test]
+fn the_fuzz_seeds_are_valid_configurations() {
+    // `.ci/run` starts the `config` fuzz target from these: they must stay accepted, so
+    // the fuzzer begins inside the grammar, not at its first error.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/config");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/config") {
+        let path = entry.expect("a seed").path();
+        let text = std::fs::read_to_string(&path).expect("a UTF-8 seed");
+        Config::from_toml_str(&text, Path::new("blockwatch.toml"))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        ["categories_table.toml", "empty.toml", "every_key.toml"]
+    );
+}
+
+#[test]
+fn allow_entries_match_prefixes_and_globs_that_do_not_cross_directories() {
+    let c = parse(
+        r#"allow = [
+            { file = "src/*.rs", path = "std::fs::", reason = "fs at the top of src" },
+            { file = "tools/**", reason = "every finding under tools" },
+            { file = "build.rs", path = "std::process::Command::output", reason = "the build script" },
+        ]"#,
+    )
+    .unwrap();
+    let reason = |file: &str, api: &str| c.allows(file, api).map(|a| a.reason.as_str());
+    // A path ending `::` is a prefix of the resolved API.
+    assert_eq!(
+        reason("src/db.rs", "std::fs::read"),
+        Some("fs at the top of src")
+    );
+    assert_eq!(
+        reason("src/db.rs", "std::fs::OpenOptions::open"),
+        Some("fs at the top of src")
+    );
+    assert_eq!(reason("src/db.rs", "std::thread::sleep"), None);
+    // `*` does not cross `/`; `**` does.
+    assert_eq!(reason("src/store/db.rs", "std::fs::read"), None);
+    assert_eq!(
+        reason("tools/gen/main.rs", "std::thread::sleep"),
+        Some("every finding under tools")
+    );
+    // An exact path matches only itself, and a plain file name only that file.
+    assert_eq!(
+        reason("build.rs", "std::process::Command::output"),
+        Some("the build script")
+    );
+    assert_eq!(reason("build.rs", "std::process::Command::status"), None);
+    assert_eq!(
+        reason("sub/build.rs", "std::process::Command::output"),
+        None
     );
 }

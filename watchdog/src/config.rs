@@ -1,4 +1,6 @@
 //! The watchdog builder: thresholds, sinks, stack capture, allow-list, environment.
+//! `start()` resolves it (environment applied, values checked) into the plain
+//! [`Settings`] the watchdog runs with.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -7,6 +9,7 @@ use std::time::Duration;
 
 use crate::error::StartError;
 use crate::report::StallReport;
+use crate::settings::{Callback, Console, Settings};
 use crate::watchdog::Watchdog;
 
 /// A poll holding its thread longer than this is a stall, unless configured otherwise.
@@ -30,27 +33,6 @@ pub const ENV_ENABLE: &str = "BLOCKWATCH";
 pub const ENV_THRESHOLD_MS: &str = "BLOCKWATCH_THRESHOLD_MS";
 /// Environment variable: a path; every report is appended to it as one JSON line.
 pub const ENV_REPORT: &str = "BLOCKWATCH_REPORT";
-
-pub(crate) type Callback = Arc<dyn Fn(&StallReport) + Send + Sync>;
-
-/// Where human-readable reports go, besides `tracing`.
-///
-/// ```
-/// use blockwatch_watchdog::{Console, Watchdog};
-/// let builder = Watchdog::builder().console(Console::Always);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Console {
-    /// Print to stderr only when no global `tracing` subscriber is installed, so a
-    /// program with no setup at all still sees its reports.
-    #[default]
-    Auto,
-    /// Always print to stderr.
-    Always,
-    /// Never print to stderr.
-    Never,
-}
 
 /// Configures and starts a [`Watchdog`].
 ///
@@ -292,11 +274,12 @@ impl Builder {
     /// # Ok::<(), blockwatch_watchdog::StartError>(())
     /// ```
     pub fn start(self) -> Result<Watchdog, StartError> {
-        Watchdog::start_with(self.resolve_environment()?)
+        Watchdog::start_with(self.resolve()?)
     }
 
-    /// Applies the environment variables over the builder's settings and validates.
-    pub(crate) fn resolve_environment(self) -> Result<Builder, StartError> {
+    /// Applies the environment variables over the builder's settings, validates, and
+    /// returns the settings the watchdog runs with.
+    pub(crate) fn resolve(self) -> Result<Settings, StartError> {
         self.resolve_with(env_var)
     }
 
@@ -304,7 +287,7 @@ impl Builder {
     fn resolve_with(
         mut self,
         lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Builder, StartError> {
+    ) -> Result<Settings, StartError> {
         if let Some(value) = lookup(ENV_ENABLE) {
             self.enabled = Some(parse_switch(ENV_ENABLE, &value)?);
         }
@@ -333,12 +316,32 @@ impl Builder {
                 value: format!("{:?}", self.scan_interval),
             });
         }
-        Ok(self)
+        Ok(Settings {
+            threshold: self.threshold,
+            scan_interval: self.scan_interval,
+            capture_timeout: self.capture_timeout,
+            enabled: self.enabled.unwrap_or(cfg!(debug_assertions)),
+            callback: self.callback,
+            console: self.console,
+            tracing: self.tracing,
+            json_path: self.json_path,
+            capture_stacks: self.capture_stacks,
+            stack_signal: self.stack_signal,
+            allow: self.allow,
+            max_reports: self.max_reports,
+            summary_on_drop: self.summary_on_drop,
+        })
     }
+}
 
-    /// Whether the watchdog runs, after defaults and environment.
-    pub(crate) fn is_enabled(&self) -> bool {
-        self.enabled.unwrap_or(cfg!(debug_assertions))
+impl Watchdog {
+    /// A builder with the defaults.
+    ///
+    /// ```
+    /// let watchdog = blockwatch_watchdog::Watchdog::builder().start();
+    /// ```
+    pub fn builder() -> Builder {
+        Builder::new()
     }
 }
 
@@ -391,11 +394,11 @@ mod tests {
     fn the_environment_overrides_the_builder() {
         let off = Builder::new().enabled(true);
         let off = off.resolve_with(environment(&[(ENV_ENABLE, "0")])).unwrap();
-        assert!(!off.is_enabled(), "BLOCKWATCH=0 wins over enabled(true)");
+        assert!(!off.enabled, "BLOCKWATCH=0 wins over enabled(true)");
 
         let on = Builder::new().enabled(false);
         let on = on.resolve_with(environment(&[(ENV_ENABLE, "1")])).unwrap();
-        assert!(on.is_enabled(), "BLOCKWATCH=1 wins over enabled(false)");
+        assert!(on.enabled, "BLOCKWATCH=1 wins over enabled(false)");
 
         let tuned = Builder::new().threshold(Duration::from_secs(1));
         let tuned = tuned
@@ -408,7 +411,7 @@ mod tests {
         assert_eq!(tuned.json_path, Some(PathBuf::from("/tmp/stalls.jsonl")));
 
         let default = Builder::new().resolve_with(environment(&[])).unwrap();
-        assert_eq!(default.is_enabled(), cfg!(debug_assertions));
+        assert_eq!(default.enabled, cfg!(debug_assertions));
         assert_eq!(default.threshold, DEFAULT_THRESHOLD);
     }
 

@@ -11,15 +11,24 @@
 //! - [`spawn`], [`spawn_named`] and [`WatchExt::watched`]: a future wrapper that works on
 //!   stable tokio and any executor;
 //! - `#[blockwatch::no_blocking]` wraps the async fns it checks;
-//! - with `--cfg tokio_unstable`, `instrument` installs tokio's task poll hooks
-//!   and covers every task of a runtime.
+//! - with `--cfg tokio_unstable`, [`instrument`] installs tokio's task poll hooks
+//!   and covers every task of a runtime (without the cfg it warns once and does
+//!   nothing);
+//! - `#[blockwatch::main]` and `#[blockwatch::test]` (in the `blockwatch` facade) start
+//!   the watchdog, watch the main future and build the runtime through [`instrument`].
 //!
 //! Blocking that is meant goes through [`block_in_place`], or on the builder's
 //! [`allow`](Builder::allow) list.
 //!
-//! Reports go to `tracing` (target `blockwatch`, WARN), to stderr when no subscriber is
-//! installed, to a JSON-lines file (`BLOCKWATCH_REPORT=path`), to a callback, and to
-//! [`Watchdog::reports`]. Dropping the watchdog emits a [`Summary`].
+//! Reports go to `tracing` (target `blockwatch`, WARN), to stderr when the current
+//! subscriber would not record them, to a JSON-lines file (`BLOCKWATCH_REPORT=path`), to
+//! a callback, to [`Watchdog::reports`], and (feature `metrics`) to the `metrics`
+//! facade. While debug info is still loading, `tracing` and the file get a stall at
+//! once with raw addresses, and an update with the symbolized stack after. Dropping the
+//! watchdog emits a [`Summary`]; a watchdog that watched nothing says so, once.
+//!
+//! Frameworks (feature `tower`): `WatchLayer` watches each request of a tower service,
+//! named by method and route (axum's matched route with feature `axum`).
 //!
 //! Stacks: interrupted system calls keep their meaning (`SA_RESTART`;
 //! `std::thread::sleep` sleeps its full time), but a raw `libc::nanosleep` returns
@@ -44,7 +53,8 @@
 //!     .await
 //!     .unwrap();
 //! });
-//! assert!(watchdog.check().is_err());
+//! // A stall, unless `BLOCKWATCH=0` in the environment switched the watchdog off.
+//! assert_eq!(watchdog.check().is_err(), watchdog.is_enabled());
 //! ```
 #![warn(missing_docs)]
 
@@ -54,34 +64,46 @@ pub mod __private;
 mod allow;
 mod clock;
 mod config;
+mod coverage;
 mod error;
 mod exempt;
-#[cfg(tokio_unstable)]
 mod hooks;
+#[cfg(feature = "tower")]
+mod layer;
 mod local;
+#[cfg(feature = "metrics")]
+mod metrics;
+mod notice;
 mod origin;
 mod report;
 mod reporter;
 mod scanner;
+mod scans;
 mod scope;
+mod settings;
 mod shared;
 mod sinks;
 mod slot;
 mod stack;
 mod summary;
 mod task_id;
+mod thread_identity;
 mod watchdog;
 mod watched;
 
 pub use config::{
-    Builder, Console, DEFAULT_CAPTURE_TIMEOUT, DEFAULT_MAX_REPORTS, DEFAULT_SCAN_INTERVAL,
+    Builder, DEFAULT_CAPTURE_TIMEOUT, DEFAULT_MAX_REPORTS, DEFAULT_SCAN_INTERVAL,
     DEFAULT_THRESHOLD, ENV_ENABLE, ENV_REPORT, ENV_THRESHOLD_MS, MAX_SCAN_INTERVAL,
 };
 pub use error::{Stalls, StartError};
 pub use exempt::block_in_place;
-#[cfg(tokio_unstable)]
 pub use hooks::instrument;
+#[cfg(feature = "tower")]
+pub use layer::{WatchLayer, WatchService, MAX_RAW_PATHS};
+#[cfg(feature = "metrics")]
+pub use metrics::{BLOCKED_SECONDS, STALLS_TOTAL};
 pub use report::{Frame, StallReport};
+pub use settings::Console;
 pub use summary::{SiteSummary, Summary};
 pub use watchdog::Watchdog;
 pub use watched::{spawn, spawn_named, WatchExt, Watched};

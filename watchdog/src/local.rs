@@ -10,8 +10,10 @@
 use std::cell::Cell;
 use std::ptr;
 
-use crate::scope::NO_SCOPE;
 use crate::slot::Slot;
+
+/// Scope 0: no particular owner (see `crate::scope`).
+pub(crate) const NO_SCOPE: u64 = 0;
 
 /// Everything the poll path keeps per thread.
 pub(crate) struct Local {

@@ -9,7 +9,20 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use crate::__private::Site;
+/// A static description of an instrumented code site, written by the attribute macros
+/// (`#[no_blocking]`, `#[blockwatch::main]`, `#[blockwatch::test]`) through
+/// `__private::Site`.
+#[derive(Debug)]
+pub struct Site {
+    /// The function's path (`module_path!()` and its name).
+    pub name: &'static str,
+    /// `file!()` of the function.
+    pub file: &'static str,
+    /// `line!()` of the function.
+    pub line: u32,
+    /// `column!()` of the function.
+    pub column: u32,
+}
 
 const TAG_MASK: usize = 0b11;
 const TAG_LOCATION: usize = 1;
@@ -62,14 +75,10 @@ impl Origin {
     /// takes the interning lock.
     #[inline]
     pub(crate) fn named(name: &str, location: &'static Location<'static>) -> Origin {
-        let index = cache_index(name, location);
-        let cached = NAMED_CACHE[index].load(Ordering::Acquire);
-        // SAFETY: published entries are leaked `NamedOrigin`s, never freed.
-        if let Some(named) = unsafe { cached.as_ref() } {
-            if std::ptr::eq(named.location, location) && *named.name == *name {
-                return Origin::of_named(named);
-            }
+        if let Some(origin) = Origin::cached(name, location) {
+            return origin;
         }
+        let index = cache_index(name, location);
         let named = intern(name, location);
         // First come keeps the entry; a colliding name still works through the lock.
         let _ = NAMED_CACHE[index].compare_exchange(
@@ -79,6 +88,17 @@ impl Origin {
             Ordering::Relaxed,
         );
         Origin::of_named(named)
+    }
+
+    /// The origin of a name given at this place before, if the lock-free table has it
+    /// (a miss does not mean the name is new: entries that collide are not cached).
+    #[inline]
+    pub(crate) fn cached(name: &str, location: &'static Location<'static>) -> Option<Origin> {
+        let cached = NAMED_CACHE[cache_index(name, location)].load(Ordering::Acquire);
+        // SAFETY: published entries are leaked `NamedOrigin`s, never freed.
+        let named = unsafe { cached.as_ref() }?;
+        (std::ptr::eq(named.location, location) && *named.name == *name)
+            .then(|| Origin::of_named(named))
     }
 
     #[inline]
@@ -98,6 +118,19 @@ impl Origin {
         Origin(bits)
     }
 
+    /// What kind of code the origin names, as a metrics label: `"fn"` (an annotated fn,
+    /// a main future or a test body), `"task"` (a named task, `.watched`, a layer's
+    /// route), `"spawn"` (known by its spawn site only), or `"unknown"`.
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) fn kind(self) -> &'static str {
+        match self.0 & TAG_MASK {
+            TAG_SITE => "fn",
+            TAG_NAMED => "task",
+            TAG_LOCATION => "spawn",
+            _ => "unknown",
+        }
+    }
+
     /// Decodes the origin into names and locations.
     pub(crate) fn info(self) -> OriginInfo {
         let pointer = self.0 & !TAG_MASK;
@@ -105,10 +138,12 @@ impl Origin {
         // `'static` reference of the type its tag names, and is never freed.
         match self.0 & TAG_MASK {
             TAG_LOCATION => {
+                // SAFETY: tagged by `Origin::location` from a `&'static Location`.
                 let location = unsafe { &*(pointer as *const Location<'static>) };
                 location_info(None, location)
             }
             TAG_SITE => {
+                // SAFETY: tagged by `Origin::site` from a `&'static Site`.
                 let site = unsafe { &*(pointer as *const Site) };
                 OriginInfo {
                     name: Some(site.name.to_owned()),
@@ -118,6 +153,7 @@ impl Origin {
                 }
             }
             TAG_NAMED => {
+                // SAFETY: tagged by `Origin::of_named` from a leaked, never freed entry.
                 let named = unsafe { &*(pointer as *const NamedOrigin) };
                 location_info(Some(named.name.to_string()), named.location)
             }

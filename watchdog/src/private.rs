@@ -1,28 +1,18 @@
-//! Support for the code that `#[no_blocking]` and `#[blockwatch::test]` generate.
+//! Support for the code that `#[no_blocking]`, `#[blockwatch::main]` and
+//! `#[blockwatch::test]` generate.
 //! Not a public API: names here may change in any release.
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
+use crate::coverage;
 use crate::origin::Origin;
-use crate::scope;
+use crate::scope::{self, NO_SCOPE};
 use crate::watchdog::{Core, Watchdog};
 use crate::watched::Watched;
 
+pub use crate::origin::Site;
 pub use tokio;
-
-/// A static description of an instrumented code site.
-#[derive(Debug)]
-pub struct Site {
-    /// The function's path (`module_path!()` and its name).
-    pub name: &'static str,
-    /// `file!()` of the function.
-    pub file: &'static str,
-    /// `line!()` of the function.
-    pub line: u32,
-    /// `column!()` of the function.
-    pub column: u32,
-}
 
 /// Wraps the body of a `#[no_blocking]` async fn: a stall inside is attributed to
 /// `site` (the innermost wrapper wins). Keeps the current scope.
@@ -52,16 +42,15 @@ impl TestGuard {
     /// the watchdog cannot start: a test must not pass silently unwatched.
     pub fn start(site: &'static Site) -> TestGuard {
         let core = Watchdog::active_core().or_else(|| {
-            let watchdog = TEST_WATCHDOG.get_or_init(|| {
-                match Watchdog::builder().enabled(true).resolve_environment() {
-                    Ok(builder) if !builder.is_enabled() => None,
-                    Ok(builder) => match Watchdog::start_with(builder) {
+            let watchdog =
+                TEST_WATCHDOG.get_or_init(|| match Watchdog::builder().enabled(true).resolve() {
+                    Ok(settings) if !settings.enabled => None,
+                    Ok(settings) => match Watchdog::start_with(settings) {
                         Ok(watchdog) => Some(watchdog),
                         Err(error) => panic!("blockwatch: cannot start the test watchdog: {error}"),
                     },
                     Err(error) => panic!("blockwatch: {error}"),
-                }
-            });
+                });
             watchdog
                 .as_ref()
                 .map(|watchdog| Arc::clone(watchdog.core()))
@@ -79,6 +68,20 @@ impl TestGuard {
         Watched::new(fut, Origin::site(self.site), self.scope)
     }
 
+    /// Builds the test's runtime: its threads belong to this test, and with
+    /// `--cfg tokio_unstable` every task of it is watched.
+    ///
+    /// # Panics
+    /// If tokio cannot build the runtime.
+    pub fn runtime(&self, builder: &mut tokio::runtime::Builder) -> tokio::runtime::Runtime {
+        coverage::build(builder, self.scope)
+    }
+
+    /// Runs the test body on `runtime`, watched, in this test's scope.
+    pub fn block_on<F: Future>(&self, runtime: &tokio::runtime::Runtime, body: F) -> F::Output {
+        coverage::block_on(runtime, self.scope, Origin::site(self.site), body)
+    }
+
     /// Panics, listing every report, if anything in this test's scope stalled.
     #[track_caller]
     pub fn finish(self) {
@@ -89,12 +92,59 @@ impl TestGuard {
         let reports = core.shared.reports_in_scope(self.scope);
         if !reports.is_empty() {
             panic!(
-                "{}\n(test `{}` at {}:{})",
+                "{}\n(test `{}` at {}:{}; watched: {})",
                 crate::error::Stalls::new(reports),
                 self.site.name,
                 self.site.file,
-                self.site.line
+                self.site.line,
+                coverage::description()
             );
         }
+    }
+}
+
+/// `#[blockwatch::main]`: the watchdog, started before the runtime and stopped (with its
+/// summary) after it.
+#[derive(Debug)]
+pub struct MainGuard {
+    site: &'static Site,
+    /// Held for its `Drop`: stops the watchdog and emits the summary.
+    _watchdog: Option<Watchdog>,
+}
+
+impl MainGuard {
+    /// Starts the watchdog with the defaults and the environment (`BLOCKWATCH`,
+    /// `BLOCKWATCH_THRESHOLD_MS`, `BLOCKWATCH_REPORT`). A watchdog that cannot start
+    /// (an invalid setting, a signal in use) is said on stderr and the program runs
+    /// unwatched: a diagnostic tool must not stop the service it watches.
+    pub fn start(site: &'static Site) -> MainGuard {
+        let watchdog = match Watchdog::builder().start() {
+            Ok(watchdog) => Some(watchdog),
+            Err(crate::StartError::AlreadyRunning) => None,
+            Err(error) => {
+                eprintln!(
+                    "blockwatch: cannot start the watchdog of `{}`: {error}; running unwatched",
+                    site.name
+                );
+                None
+            }
+        };
+        MainGuard {
+            site,
+            _watchdog: watchdog,
+        }
+    }
+
+    /// Builds the runtime, with every task watched under `--cfg tokio_unstable`.
+    ///
+    /// # Panics
+    /// If tokio cannot build the runtime, as `#[tokio::main]` does.
+    pub fn runtime(&self, builder: &mut tokio::runtime::Builder) -> tokio::runtime::Runtime {
+        coverage::build(builder, NO_SCOPE)
+    }
+
+    /// Runs the main future on `runtime`, watched under the fn's name.
+    pub fn block_on<F: Future>(&self, runtime: &tokio::runtime::Runtime, body: F) -> F::Output {
+        coverage::block_on(runtime, scope::current(), Origin::site(self.site), body)
     }
 }

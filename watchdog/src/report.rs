@@ -48,7 +48,8 @@ impl fmt::Display for Frame {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct StallReport {
-    /// The task: its name, the annotated function, or its task id.
+    /// The task: its name (`spawn_named`, `.watched`, the layer's route, the annotated
+    /// fn), else `spawned at file:line:column`, else `task N` (its tokio id).
     pub task: String,
     /// The tokio task id (as a number), when the poll ran inside a tokio task.
     pub task_id: Option<u64>,
@@ -69,6 +70,9 @@ pub struct StallReport {
     pub(crate) scope: u64,
     pub(crate) stall_id: u64,
     pub(crate) site: String,
+    /// `Origin::kind` of the stalled code (a metrics label).
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) kind: &'static str,
 }
 
 impl StallReport {
@@ -83,6 +87,7 @@ impl StallReport {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "kind": "stall",
+            "stall_key": self.stall_id,
             "task": self.task,
             "task_id": self.task_id,
             "location": self.location,
@@ -138,7 +143,9 @@ impl fmt::Display for StallReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "task `{}`", self.task)?;
         if let Some(location) = &self.location {
-            write!(f, " ({location})")?;
+            if !self.task.ends_with(location.as_str()) {
+                write!(f, " ({location})")?;
+            }
         }
         write!(f, " blocked thread `{}`", self.thread)?;
         if let Some(worker) = self.worker {
@@ -234,6 +241,7 @@ mod tests {
             scope: 0,
             stall_id: 1,
             site: "t".to_owned(),
+            kind: "task",
         };
         assert_eq!(
             report.user_frame().unwrap().function,

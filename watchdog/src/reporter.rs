@@ -4,8 +4,9 @@
 //! here so the scanner never waits for it.
 
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,35 +33,157 @@ pub(crate) struct RawStall {
 
 pub(crate) enum Message {
     Stall(RawStall),
-    Shutdown { emit_summary: bool },
+    /// A watchdog started inside a runtime has watched no future for a while.
+    NothingWatched,
+    Shutdown {
+        emit_summary: bool,
+    },
+}
+
+/// How long the reporter waits for symbols at shutdown before it reports the stalls it
+/// holds anyway (symbolizing them inline).
+const SHUTDOWN_SYMBOL_WAIT: Duration = Duration::from_secs(30);
+
+/// How often the reporter looks whether symbols are ready while it holds stalls back.
+const READY_POLL: Duration = Duration::from_millis(2);
+
+/// The reporter thread's state.
+struct Reporter {
+    shared: Arc<Shared>,
+    sinks: Sinks,
+    /// Symbolized frames of live stalls, for their final reports.
+    stacks: HashMap<u64, (Vec<Frame>, Option<String>)>,
+    sources: stack::SourceCache,
+    /// Stalls already shown with raw addresses, waiting for symbols (in order: once one
+    /// waits, every later stall waits behind it, so reports keep their order).
+    backlog: VecDeque<RawStall>,
 }
 
 /// Runs until told to shut down (or until every sender is gone).
-pub(crate) fn run(messages: Receiver<Message>, shared: Arc<Shared>, mut sinks: Sinks) {
-    stack::warm_up_symbolizer();
-    let mut stacks: HashMap<u64, (Vec<Frame>, Option<String>)> = HashMap::new();
-    while let Ok(message) = messages.recv() {
+///
+/// Debug info loads on a thread of its own. Until it has, a stall goes out at once to
+/// `tracing` and the JSON file with raw frame addresses, and its full report (console,
+/// callback, [`crate::Watchdog::reports`], and an update event naming the same
+/// `stall_key`) follows as soon as symbols are ready.
+pub(crate) fn run(messages: Receiver<Message>, shared: Arc<Shared>, sinks: Sinks) {
+    stack::start_warm_up();
+    let mut reporter = Reporter {
+        shared,
+        sinks,
+        stacks: HashMap::new(),
+        sources: stack::SourceCache::default(),
+        backlog: VecDeque::new(),
+    };
+    loop {
+        let message = if reporter.backlog.is_empty() {
+            messages.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else {
+            messages.recv_timeout(READY_POLL)
+        };
+        reporter.drain_if_ready();
         match message {
-            Message::Stall(raw) => {
-                let report = build(raw, &mut stacks);
-                sinks.report(&report);
-                shared.record(report);
-                shared.processed.fetch_add(1, Ordering::Release);
-            }
-            Message::Shutdown { emit_summary } => {
+            Ok(Message::Stall(raw)) => reporter.stall(raw),
+            Ok(Message::NothingWatched) => reporter.sinks.notice(crate::notice::NOTHING_WATCHED),
+            Ok(Message::Shutdown { emit_summary }) => {
+                reporter.drain_before_exit();
                 if emit_summary {
-                    sinks.summary(&shared.summary());
+                    reporter.summary();
                 }
+                break;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                reporter.drain_before_exit();
                 break;
             }
         }
     }
 }
 
-fn build(raw: RawStall, stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>) -> StallReport {
-    let (backtrace, note) = match raw.ips {
+impl Reporter {
+    fn stall(&mut self, raw: RawStall) {
+        let waits = !self.backlog.is_empty() || (raw.ips.is_some() && !stack::symbols_ready());
+        if waits {
+            let early = early_report(&raw);
+            self.sinks.early(&early);
+            self.backlog.push_back(raw);
+        } else {
+            self.deliver(raw, false);
+        }
+    }
+
+    fn deliver(&mut self, raw: RawStall, shown_early: bool) {
+        let report = build(raw, &mut self.stacks, &mut self.sources);
+        self.sinks.report(&report, shown_early);
+        #[cfg(feature = "metrics")]
+        crate::metrics::record(&report);
+        self.shared.record(report);
+        self.shared.processed.fetch_add(1, Ordering::Release);
+    }
+
+    fn drain_if_ready(&mut self) {
+        if stack::symbols_ready() {
+            while let Some(raw) = self.backlog.pop_front() {
+                self.deliver(raw, true);
+            }
+        }
+    }
+
+    /// Reports every stall held back, waiting for symbols a bounded time first.
+    fn drain_before_exit(&mut self) {
+        let deadline = std::time::Instant::now() + SHUTDOWN_SYMBOL_WAIT;
+        while !self.backlog.is_empty()
+            && !stack::symbols_ready()
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(READY_POLL);
+        }
+        while let Some(raw) = self.backlog.pop_front() {
+            self.deliver(raw, true);
+        }
+    }
+
+    fn summary(&mut self) {
+        let summary = self.shared.summary();
+        if summary.watched_polls == 0
+            && !self
+                .shared
+                .nothing_watched_told
+                .swap(true, Ordering::AcqRel)
+        {
+            self.sinks.notice(crate::notice::NOTHING_WATCHED);
+        }
+        self.sinks.summary(&summary);
+    }
+}
+
+/// What a stall looks like before symbols are ready: its raw frame addresses (a live
+/// report), or no stack yet (a final report behind one that waits).
+fn early_report(raw: &RawStall) -> StallReport {
+    let mut report = describe(raw, Vec::new(), None);
+    match &raw.ips {
+        Some(ips) => report.backtrace = stack::raw_frames(ips),
+        None => report.backtrace_note = raw.note.clone(),
+    }
+    report
+        .backtrace_note
+        .get_or_insert_with(|| EARLY_NOTE.to_owned());
+    report
+}
+
+/// The note of a report sent before symbols were ready.
+pub(crate) const EARLY_NOTE: &str =
+    "symbols are still loading: an update with the symbolized stack follows";
+
+fn build(
+    raw: RawStall,
+    stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>,
+    sources: &mut stack::SourceCache,
+) -> StallReport {
+    let (backtrace, note) = match &raw.ips {
         Some(ips) => {
-            let frames = stack::trim(stack::symbolize(&ips));
+            let mut frames = stack::trim(stack::symbolize(ips));
+            sources.name_async_bodies(&mut frames);
             let note = frames
                 .is_empty()
                 .then(|| "the captured stack had no frames".to_owned());
@@ -69,20 +192,21 @@ fn build(raw: RawStall, stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>)
         None => stacks
             .get(&raw.stall_id)
             .cloned()
-            .unwrap_or((Vec::new(), raw.note)),
+            .unwrap_or_else(|| (Vec::new(), raw.note.clone())),
     };
     if raw.still_blocked {
         stacks.insert(raw.stall_id, (backtrace.clone(), note.clone()));
     } else {
         stacks.remove(&raw.stall_id);
     }
+    describe(&raw, backtrace, note)
+}
+
+/// The report of `raw` with the given stack.
+fn describe(raw: &RawStall, backtrace: Vec<Frame>, note: Option<String>) -> StallReport {
     let info = raw.origin.info();
     let task_id = (raw.task_id != 0).then_some(raw.task_id);
-    let task = match (&info.name, task_id) {
-        (Some(name), _) => name.clone(),
-        (None, Some(id)) => format!("task {id}"),
-        (None, None) => "unnamed task".to_owned(),
-    };
+    let task = task_name(info.name.as_deref(), info.location.as_deref(), task_id);
     let site = match (&info.name, &info.location) {
         (Some(name), Some(location)) => format!("{name} at {location}"),
         (None, Some(location)) => format!("spawned at {location}"),
@@ -91,7 +215,7 @@ fn build(raw: RawStall, stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>)
     StallReport {
         task,
         task_id,
-        location: info.location,
+        location: info.location.clone(),
         thread: raw
             .owner
             .thread_name
@@ -106,5 +230,37 @@ fn build(raw: RawStall, stacks: &mut HashMap<u64, (Vec<Frame>, Option<String>)>)
         scope: raw.scope,
         stall_id: raw.stall_id,
         site,
+        kind: raw.origin.kind(),
+    }
+}
+
+/// What a report calls the task: its given name (`spawn_named`, `.watched`, the layer's
+/// route, the annotated fn), else where it was spawned, else its tokio id. Never a bare
+/// `task N` when the spawn location is known.
+fn task_name(name: Option<&str>, location: Option<&str>, task_id: Option<u64>) -> String {
+    match (name, location, task_id) {
+        (Some(name), _, _) => name.to_owned(),
+        (None, Some(location), _) => format!("spawned at {location}"),
+        (None, None, Some(id)) => format!("task {id}"),
+        (None, None, None) => "unnamed task".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::task_name;
+
+    #[test]
+    fn tasks_are_named_by_name_then_spawn_site_then_id() {
+        assert_eq!(
+            task_name(Some("GET /users/{id}"), Some("src/a.rs:1:1"), Some(3)),
+            "GET /users/{id}"
+        );
+        assert_eq!(
+            task_name(None, Some("src/a.rs:1:1"), Some(3)),
+            "spawned at src/a.rs:1:1"
+        );
+        assert_eq!(task_name(None, None, Some(3)), "task 3");
+        assert_eq!(task_name(None, None, None), "unnamed task");
     }
 }

@@ -25,7 +25,13 @@ pub(crate) struct ScanSettings {
     pub(crate) signal: Option<i32>,
     pub(crate) allow: AllowList,
     pub(crate) summary_on_drop: bool,
+    /// Whether the watchdog was started inside a tokio runtime: then a long stretch with
+    /// no watched poll at all means the runtime's tasks are not watched.
+    pub(crate) started_in_runtime: bool,
 }
+
+/// How long a watchdog started inside a runtime may watch nothing before it says so.
+const NOTHING_WATCHED_AFTER_MS: u64 = 1000;
 
 /// What the scanner knows about one long poll.
 struct Track {
@@ -70,6 +76,8 @@ pub(crate) struct Scanner {
     /// How long to sleep after a scan that found every slot idle.
     idle_interval: Duration,
     tracks: HashMap<usize, Track>,
+    /// `slot::polls_started()` when the scanner started.
+    polls_at_start: u64,
 }
 
 /// How long the scanner sleeps while no thread is polling: up to four scan intervals,
@@ -101,6 +109,7 @@ impl Scanner {
             started_tick: clock::advance(),
             idle_interval,
             tracks: HashMap::new(),
+            polls_at_start: slot::polls_started(),
         }
     }
 
@@ -110,6 +119,7 @@ impl Scanner {
         while !self.shared.stop.load(Ordering::Acquire) {
             let now = clock::advance();
             let any_busy = self.scan(now);
+            self.count_watched_polls(now);
             self.shared.scans.fetch_add(1, Ordering::Release);
             // Idle threads need no close watch: wake less often until one polls.
             let sleep = if any_busy || !self.tracks.is_empty() {
@@ -119,6 +129,9 @@ impl Scanner {
             };
             std::thread::park_timeout(sleep);
         }
+        // A last look: a stall that ended since the previous scan (just before the program
+        // stopped the watchdog) still gets its final report.
+        self.scan(clock::advance());
         for track in self.tracks.values() {
             if let TrackState::Stalled(Stall {
                 capture: Capture::Pending { .. },
@@ -128,10 +141,28 @@ impl Scanner {
                 track.slot.capture.cancel();
             }
         }
+        self.count_watched_polls(clock::advance());
         self.shared.scanner_done.store(true, Ordering::Release);
         let _ = self.sender.send(Message::Shutdown {
             emit_summary: self.settings.summary_on_drop,
         });
+    }
+
+    /// Publishes how many watched polls started since the start, and says once if a
+    /// watchdog started inside a runtime has watched nothing for a while.
+    fn count_watched_polls(&self, now: u64) {
+        let watched = slot::polls_started().wrapping_sub(self.polls_at_start);
+        self.shared.watched_polls.store(watched, Ordering::Relaxed);
+        if watched == 0
+            && self.settings.started_in_runtime
+            && now.saturating_sub(self.started_tick) >= NOTHING_WATCHED_AFTER_MS
+            && !self
+                .shared
+                .nothing_watched_told
+                .swap(true, Ordering::AcqRel)
+        {
+            let _ = self.sender.try_send(Message::NothingWatched);
+        }
     }
 
     /// Scans every slot; returns whether any was busy.

@@ -10,9 +10,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::local::LOCAL;
-
-/// Scope 0: no particular owner.
-pub(crate) const NO_SCOPE: u64 = 0;
+pub(crate) use crate::local::NO_SCOPE;
 
 static NEXT_SCOPE: AtomicU64 = AtomicU64::new(1);
 
@@ -25,4 +23,10 @@ pub(crate) fn new_scope() -> u64 {
 #[inline]
 pub(crate) fn current() -> u64 {
     LOCAL.with(|local| local.scope.get())
+}
+
+/// Makes `scope` the scope of this thread's code outside any watched poll, returning
+/// the one it replaces (used for the threads of a test's runtime).
+pub(crate) fn replace(scope: u64) -> u64 {
+    LOCAL.with(|local| local.scope.replace(scope))
 }

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::report::StallReport;
-use crate::summary::{Summary, SummaryBuilder};
+use crate::summary::{Summary, SummaryBuilder, SummaryCounts};
 
 pub(crate) struct Shared {
     pub(crate) stop: AtomicBool,
@@ -20,6 +20,10 @@ pub(crate) struct Shared {
     pub(crate) sent: AtomicU64,
     pub(crate) processed: AtomicU64,
     pub(crate) next_stall: AtomicU64,
+    /// Outermost watched polls started since the watchdog started (scanner).
+    pub(crate) watched_polls: AtomicU64,
+    /// Whether the "watched nothing" notice has gone out for this watchdog.
+    pub(crate) nothing_watched_told: AtomicBool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -43,6 +47,8 @@ impl Shared {
             sent: AtomicU64::new(0),
             processed: AtomicU64::new(0),
             next_stall: AtomicU64::new(1),
+            watched_polls: AtomicU64::new(0),
+            nothing_watched_told: AtomicBool::new(false),
         }
     }
 
@@ -70,11 +76,12 @@ impl Shared {
     }
 
     pub(crate) fn summary(&self) -> Summary {
-        lock(&self.summary).build(
-            self.dropped.load(Ordering::Relaxed),
-            self.exempt.load(Ordering::Relaxed),
-            self.allowed.load(Ordering::Relaxed),
-        )
+        lock(&self.summary).build(SummaryCounts {
+            dropped_reports: self.dropped.load(Ordering::Relaxed),
+            exempt: self.exempt.load(Ordering::Relaxed),
+            allowed: self.allowed.load(Ordering::Relaxed),
+            watched_polls: self.watched_polls.load(Ordering::Relaxed),
+        })
     }
 
     /// Waits until everything that happened before the call is reported: two full scans

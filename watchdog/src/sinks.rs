@@ -3,9 +3,12 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 
-use crate::config::{Builder, Callback, Console};
+use tracing::Level;
+
 use crate::error::StartError;
+use crate::notice;
 use crate::report::StallReport;
+use crate::settings::{Callback, Console, Settings};
 use crate::summary::Summary;
 
 /// The report outputs of one watchdog, owned by its reporter thread.
@@ -17,8 +20,8 @@ pub(crate) struct Sinks {
 }
 
 impl Sinks {
-    pub(crate) fn open(builder: &Builder) -> Result<Sinks, StartError> {
-        let json = match &builder.json_path {
+    pub(crate) fn open(settings: &Settings) -> Result<Sinks, StartError> {
+        let json = match &settings.json_path {
             Some(path) => Some(
                 OpenOptions::new()
                     .create(true)
@@ -29,52 +32,75 @@ impl Sinks {
             None => None,
         };
         Ok(Sinks {
-            console: builder.console,
-            tracing: builder.tracing,
+            console: settings.console,
+            tracing: settings.tracing,
             json,
-            callback: builder.callback.clone(),
+            callback: settings.callback.clone(),
         })
     }
 
-    fn console_enabled(&self) -> bool {
+    /// Whether text at `level` goes to stderr: always, never, or (`Auto`) when the
+    /// `tracing` event would not be recorded by the current subscriber.
+    fn console_enabled(&self, level: Level) -> bool {
         match self.console {
             Console::Always => true,
             Console::Never => false,
-            Console::Auto => !self.tracing || !tracing::dispatcher::has_been_set(),
+            Console::Auto => !self.tracing || !notice::tracing_shows(level),
         }
     }
 
-    pub(crate) fn report(&mut self, report: &StallReport) {
+    /// A stall sent before symbols were ready (raw addresses): to `tracing` and the
+    /// JSON file only, marked `symbolized: false`. Its full report follows through
+    /// [`Sinks::report`] with `shown_early`.
+    pub(crate) fn early(&mut self, report: &StallReport) {
         if self.tracing {
-            let backtrace: Vec<String> = report.backtrace.iter().map(ToString::to_string).collect();
-            tracing::warn!(
-                target: "blockwatch",
-                task = %report.task,
-                task_id = report.task_id,
-                location = report.location.as_deref().unwrap_or("unknown"),
-                thread = %report.thread,
-                worker = report.worker,
-                elapsed_ms = report.elapsed.as_millis() as u64,
-                still_blocked = report.still_blocked,
-                backtrace = ?backtrace,
-                "{}",
-                if report.still_blocked {
-                    "a task is blocking its executor thread"
-                } else {
-                    "a task blocked its executor thread"
-                }
-            );
+            trace_stall(report, Shown::Early);
         }
-        if self.console_enabled() {
+        let mut json = report.to_json();
+        json["symbolized"] = serde_json::Value::Bool(false);
+        self.write_json(&json);
+    }
+
+    /// A stall with its symbolized stack, to every sink. When `shown_early`, `tracing`
+    /// and the JSON file get an update of the report they already have (same
+    /// `stall_key`) instead of a second report.
+    pub(crate) fn report(&mut self, report: &StallReport, shown_early: bool) {
+        let shown = if shown_early {
+            Shown::Update
+        } else {
+            Shown::Once
+        };
+        if self.tracing {
+            trace_stall(report, shown);
+        }
+        if self.console_enabled(Level::WARN) {
             eprintln!("blockwatch: {report}");
         }
-        self.write_json(&report.to_json());
+        let mut json = report.to_json();
+        if shown_early {
+            json["kind"] = serde_json::Value::from("update");
+        }
+        self.write_json(&json);
         if let Some(callback) = &self.callback {
             // A panicking callback must not take the reporter thread down with it.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(report)));
         }
     }
 
+    /// A notice about the watchdog itself (not a stall): WARN, stderr when not shown,
+    /// and a `"kind": "notice"` line in the JSON file.
+    pub(crate) fn notice(&mut self, message: &str) {
+        if self.tracing && notice::tracing_shows(Level::WARN) {
+            tracing::warn!(target: "blockwatch", "{message}");
+        }
+        if self.console_enabled(Level::WARN) {
+            eprintln!("blockwatch: {message}");
+        }
+        self.write_json(&serde_json::json!({ "kind": "notice", "message": message }));
+    }
+
+    /// The summary: an INFO event, and on stderr (when `tracing` would not show it) if
+    /// anything stalled or was dropped.
     pub(crate) fn summary(&mut self, summary: &Summary) {
         if self.tracing {
             tracing::info!(
@@ -83,10 +109,13 @@ impl Sinks {
                 dropped_reports = summary.dropped_reports,
                 exempt = summary.exempt,
                 allowed = summary.allowed,
+                watched_polls = summary.watched_polls,
                 "watchdog summary: {summary}"
             );
         }
-        if self.console_enabled() && (summary.stalls() > 0 || summary.dropped_reports > 0) {
+        if self.console_enabled(Level::INFO)
+            && (summary.stalls() > 0 || summary.dropped_reports > 0)
+        {
             eprintln!("blockwatch summary: {summary}");
         }
         let sites: Vec<serde_json::Value> = summary
@@ -108,6 +137,7 @@ impl Sinks {
             "dropped_reports": summary.dropped_reports,
             "exempt": summary.exempt,
             "allowed": summary.allowed,
+            "watched_polls": summary.watched_polls,
         }));
     }
 
@@ -121,4 +151,45 @@ impl Sinks {
             }
         }
     }
+}
+
+/// Which `tracing` event a stall makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    /// The one report of a stall whose symbols were ready.
+    Once,
+    /// The first report, with raw addresses.
+    Early,
+    /// The symbolized stack of a report shown early.
+    Update,
+}
+
+fn trace_stall(report: &StallReport, shown: Shown) {
+    // One frame a line, so a log viewer shows the stack as a stack.
+    let backtrace: String = report
+        .backtrace
+        .iter()
+        .enumerate()
+        .map(|(index, frame)| format!("{index:>2}: {frame}\n"))
+        .collect();
+    let message = match (shown, report.still_blocked) {
+        (Shown::Update, _) => "symbolized stack of an earlier blockwatch report (same stall_key)",
+        (_, true) => "a task is blocking its executor thread",
+        (_, false) => "a task blocked its executor thread",
+    };
+    tracing::warn!(
+        target: "blockwatch",
+        task = %report.task,
+        task_id = report.task_id,
+        stall_key = report.stall_key(),
+        location = report.location.as_deref().unwrap_or("unknown"),
+        thread = %report.thread,
+        worker = report.worker,
+        elapsed_ms = report.elapsed.as_millis() as u64,
+        still_blocked = report.still_blocked,
+        symbolized = shown != Shown::Early,
+        update = shown == Shown::Update,
+        backtrace = %backtrace.trim_end(),
+        "{message}"
+    );
 }

@@ -182,6 +182,12 @@ impl Slot {
         self.state.load(Ordering::Relaxed) >> 1
     }
 
+    /// How many outermost polls this slot's threads have started (monotonic: a reused
+    /// slot keeps counting).
+    pub(crate) fn polls_started(&self) -> u64 {
+        self.state.load(Ordering::Relaxed) >> 1
+    }
+
     /// Whether a poll is running, as the owner thread sees it.
     #[inline(always)]
     fn busy_on_owner(&self) -> bool {
@@ -342,6 +348,11 @@ pub(crate) fn slots() -> impl Iterator<Item = &'static Slot> {
     })
 }
 
+/// Outermost polls started on every slot so far.
+pub(crate) fn polls_started() -> u64 {
+    slots().map(Slot::polls_started).fold(0, u64::wrapping_add)
+}
+
 /// Finds the slot owned by the thread with kernel id `tid`. Lock-free and
 /// allocation-free: safe to call from a signal handler.
 #[cfg_attr(
@@ -384,9 +395,10 @@ fn claim() -> Option<&'static Slot> {
         std::thread::current().name().map(Arc::from);
     let worker = tokio::runtime::worker_index().map_or(-1, |index| index as i64);
     slot.worker.store(worker, Ordering::Relaxed);
-    slot.tid.store(crate::stack::thread_id(), Ordering::Relaxed);
+    slot.tid
+        .store(crate::thread_identity::thread_id(), Ordering::Relaxed);
     slot.pthread
-        .store(crate::stack::pthread_self(), Ordering::Relaxed);
+        .store(crate::thread_identity::pthread_self(), Ordering::Relaxed);
     slot.in_use.store(true, Ordering::Release);
     Some(slot)
 }
@@ -629,7 +641,7 @@ mod tests {
         arm();
         let _poll = PollGuard::enter(Origin::location(Location::caller()), 0, 0);
         let slot = local_slot().expect("a slot");
-        let found = find_by_tid(crate::stack::thread_id()).expect("found");
+        let found = find_by_tid(crate::thread_identity::thread_id()).expect("found");
         assert!(std::ptr::eq(slot, found));
     }
 }

@@ -38,6 +38,10 @@ pub struct Summary {
     pub exempt: u64,
     /// Long polls not reported because their site is on the allow-list.
     pub allowed: u64,
+    /// Outermost polls of watched futures (wrappers, `#[no_blocking]` fns, tasks of an
+    /// instrumented runtime) that started while this watchdog ran. Zero means it
+    /// watched nothing: no stall could have been seen.
+    pub watched_polls: u64,
 }
 
 impl Summary {
@@ -88,6 +92,15 @@ impl fmt::Display for Summary {
     }
 }
 
+/// The counters a summary reports besides its sites.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SummaryCounts {
+    pub(crate) dropped_reports: u64,
+    pub(crate) exempt: u64,
+    pub(crate) allowed: u64,
+    pub(crate) watched_polls: u64,
+}
+
 /// Builds a [`Summary`] from the stream of reports: each stall counts once, with its
 /// final duration, or its last known one if the watchdog stopped while it was live.
 #[derive(Default)]
@@ -119,7 +132,7 @@ impl SummaryBuilder {
         entry.total += elapsed;
     }
 
-    pub(crate) fn build(&self, dropped_reports: u64, exempt: u64, allowed: u64) -> Summary {
+    pub(crate) fn build(&self, counts: SummaryCounts) -> Summary {
         let mut closed = SummaryBuilder {
             open: BTreeMap::new(),
             sites: self.sites.clone(),
@@ -131,9 +144,10 @@ impl SummaryBuilder {
         sites.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.site.cmp(&b.site)));
         Summary {
             sites,
-            dropped_reports,
-            exempt,
-            allowed,
+            dropped_reports: counts.dropped_reports,
+            exempt: counts.exempt,
+            allowed: counts.allowed,
+            watched_polls: counts.watched_polls,
         }
     }
 }
@@ -156,6 +170,7 @@ mod tests {
             scope: 0,
             stall_id,
             site: site.to_owned(),
+            kind: "task",
         }
     }
 
@@ -166,7 +181,12 @@ mod tests {
         builder.record(&report(1, "a", 300, false));
         builder.record(&report(2, "a", 200, false));
         builder.record(&report(3, "b", 900, true)); // still live when summarized
-        let summary = builder.build(4, 5, 6);
+        let summary = builder.build(SummaryCounts {
+            dropped_reports: 4,
+            exempt: 5,
+            allowed: 6,
+            watched_polls: 7,
+        });
         assert_eq!(summary.stalls(), 3);
         assert_eq!(summary.sites[0].site, "b", "most blocked time first");
         let a = &summary.sites[1];
@@ -175,8 +195,13 @@ mod tests {
             (2, Duration::from_millis(300), Duration::from_millis(500))
         );
         assert_eq!(
-            (summary.dropped_reports, summary.exempt, summary.allowed),
-            (4, 5, 6)
+            (
+                summary.dropped_reports,
+                summary.exempt,
+                summary.allowed,
+                summary.watched_polls
+            ),
+            (4, 5, 6, 7)
         );
         assert!(summary.to_string().contains("4 report(s) dropped"));
     }

@@ -7,11 +7,11 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::allow::AllowList;
-use crate::config::Builder;
 use crate::error::{Stalls, StartError};
 use crate::report::StallReport;
 use crate::reporter;
 use crate::scanner::{ScanSettings, Scanner};
+use crate::settings::Settings;
 use crate::shared::Shared;
 use crate::sinks::Sinks;
 use crate::slot;
@@ -90,7 +90,7 @@ impl Core {
 /// There is one watchdog per process: starting a second while the first runs is
 /// [`StartError::AlreadyRunning`]. Dropping the handle stops the threads and emits the
 /// summary. In release builds the watchdog is off unless enabled with
-/// [`Builder::enabled`] or `BLOCKWATCH=1`; `BLOCKWATCH=0` turns it off everywhere.
+/// [`Builder::enabled`](crate::Builder::enabled) or `BLOCKWATCH=1`; `BLOCKWATCH=0` turns it off everywhere.
 ///
 /// What it watches: futures wrapped by [`spawn`](crate::spawn),
 /// [`spawn_named`](crate::spawn_named), [`WatchExt::watched`](crate::WatchExt::watched)
@@ -127,23 +127,14 @@ impl fmt::Debug for Watchdog {
 }
 
 impl Watchdog {
-    /// A builder with the defaults.
-    ///
-    /// ```
-    /// let watchdog = blockwatch_watchdog::Watchdog::builder().start();
-    /// ```
-    pub fn builder() -> Builder {
-        Builder::new()
-    }
-
-    pub(crate) fn start_with(builder: Builder) -> Result<Watchdog, StartError> {
-        let enabled = builder.is_enabled();
-        let shared = Arc::new(Shared::new(builder.max_reports));
+    pub(crate) fn start_with(settings: Settings) -> Result<Watchdog, StartError> {
+        let enabled = settings.enabled;
+        let shared = Arc::new(Shared::new(settings.max_reports));
         if !enabled {
             return Ok(Watchdog {
                 core: Arc::new(Core {
                     shared,
-                    threshold: builder.threshold,
+                    threshold: settings.threshold,
                     enabled,
                     threads: Mutex::new(None),
                 }),
@@ -153,14 +144,14 @@ impl Watchdog {
         if active.upgrade().is_some() {
             return Err(StartError::AlreadyRunning);
         }
-        let signal = if builder.capture_stacks && stack::SUPPORTED {
-            let signal = builder.stack_signal.unwrap_or_else(stack::default_signal);
+        let signal = if settings.capture_stacks && stack::SUPPORTED {
+            let signal = settings.stack_signal.unwrap_or_else(stack::default_signal);
             stack::install(signal)?;
             Some(signal)
         } else {
             None
         };
-        let sinks = Sinks::open(&builder)?;
+        let sinks = Sinks::open(&settings)?;
         let (sender, receiver) = mpsc::sync_channel(REPORT_QUEUE);
         let reporter = {
             let shared = Arc::clone(&shared);
@@ -169,15 +160,16 @@ impl Watchdog {
                 .spawn(move || reporter::run(receiver, shared, sinks))
                 .map_err(StartError::Spawn)?
         };
-        let settings = ScanSettings {
-            threshold: builder.threshold,
-            interval: builder.scan_interval,
-            capture_timeout: builder.capture_timeout,
+        let scan = ScanSettings {
+            threshold: settings.threshold,
+            interval: settings.scan_interval,
+            capture_timeout: settings.capture_timeout,
             signal,
-            allow: AllowList::new(builder.allow.clone()),
-            summary_on_drop: builder.summary_on_drop,
+            allow: AllowList::new(settings.allow.clone()),
+            summary_on_drop: settings.summary_on_drop,
+            started_in_runtime: tokio::runtime::Handle::try_current().is_ok(),
         };
-        let scanner = Scanner::new(Arc::clone(&shared), sender, settings);
+        let scanner = Scanner::new(Arc::clone(&shared), sender, scan);
         let scanner = std::thread::Builder::new()
             .name("blockwatch".to_owned())
             .spawn(move || scanner.run())
@@ -185,7 +177,7 @@ impl Watchdog {
         slot::arm();
         let core = Arc::new(Core {
             shared,
-            threshold: builder.threshold,
+            threshold: settings.threshold,
             enabled,
             threads: Mutex::new(Some(Threads { scanner, reporter })),
         });

@@ -10,12 +10,13 @@ mod support;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier};
 
-use blockwatch_watchdog::StallReport;
 use std::time::{Duration, Instant};
 
-use support::{builder, current_thread, multi_thread, turn, PATIENCE, THRESHOLD};
+use support::{
+    builder, current_thread, multi_thread, turn, Seen, StartEnabled, PATIENCE, THRESHOLD,
+};
 
 /// Spawns `future` as a watched task on `runtime` and waits for it.
 fn run_watched<F>(
@@ -30,36 +31,9 @@ where
     runtime.block_on(async { blockwatch_watchdog::spawn_named(name, future).await })
 }
 
-/// Names of the tasks the watchdog has reported live, fed by its callback: a stalling
-/// task holds its thread until its own name is in, so that no stall is too short to be
-/// seen however slowly a loaded machine schedules the watchdog thread.
-#[derive(Clone, Default)]
-struct Seen(Arc<Mutex<HashSet<String>>>);
-
-impl Seen {
-    fn observe(&self, report: &StallReport) {
-        if report.still_blocked {
-            self.0.lock().unwrap().insert(report.task.clone());
-        }
-    }
-
-    fn contains(&self, task: &str) -> bool {
-        self.0.lock().unwrap().contains(task)
-    }
-
-    /// A builder whose callback feeds this set.
-    fn builder(&self) -> blockwatch_watchdog::Builder {
-        let seen = self.clone();
-        builder().on_stall(move |report| seen.observe(report))
-    }
-
-    /// Blocks the thread, 200 ms at a time, until `task` has been reported live.
-    fn hold_until_seen(&self, task: &str) {
-        let start = Instant::now();
-        while !self.contains(task) && start.elapsed() < PATIENCE {
-            sleep_200ms();
-        }
-    }
+/// Blocks the thread, 200 ms at a time, until `task` has been reported live.
+fn hold_until_seen(seen: &Seen, task: &str) {
+    seen.hold_until_seen_with(task, sleep_200ms);
 }
 
 #[inline(never)]
@@ -96,8 +70,7 @@ fn ten_thousand_concurrent_tasks_one_stall_one_report() {
     let watchdog = seen
         .builder()
         .threshold(Duration::from_millis(250))
-        .start()
-        .expect("watchdog");
+        .start_enabled();
     let runtime = multi_thread(2);
     let finished = Arc::new(AtomicUsize::new(0));
     runtime.block_on(async {
@@ -120,7 +93,7 @@ fn ten_thousand_concurrent_tasks_one_stall_one_report() {
         handles.push(blockwatch_watchdog::spawn_named(
             "the-blocker",
             async move {
-                blocker.hold_until_seen("the-blocker");
+                hold_until_seen(&blocker, "the-blocker");
                 TASKS
             },
         ));
@@ -134,12 +107,18 @@ fn ten_thousand_concurrent_tasks_one_stall_one_report() {
     });
     assert_eq!(finished.load(Ordering::Relaxed), TASKS);
     assert!(watchdog.flush());
-    let reports = watchdog.reports();
-    assert!(!reports.is_empty(), "the stall is reported");
-    assert!(
-        reports.iter().all(|r| r.task == "the-blocker"),
-        "only the blocking task is blamed: {:?}",
-        reports.iter().map(|r| &r.task).collect::<Vec<_>>()
+    // One stall, blamed on the blocking task only: its live and its final report.
+    let reports: Vec<(String, bool)> = watchdog
+        .reports()
+        .into_iter()
+        .map(|r| (r.task, r.still_blocked))
+        .collect();
+    assert_eq!(
+        reports,
+        [
+            ("the-blocker".to_string(), true),
+            ("the-blocker".to_string(), false)
+        ]
     );
     assert_eq!(watchdog.summary().stalls(), 1, "{}", watchdog.summary());
 }
@@ -148,12 +127,12 @@ fn ten_thousand_concurrent_tasks_one_stall_one_report() {
 fn a_task_that_panics_mid_poll_leaves_its_worker_clean() {
     let _turn = turn();
     let seen = Seen::default();
-    let watchdog = seen.builder().start().expect("watchdog");
+    let watchdog = seen.builder().start_enabled();
     let runtime = multi_thread(1);
     // A stall that ends in a panic: reported live, then closed with its final report.
     let panicking = seen.clone();
     let stalled_then_panicked = run_watched(&runtime, "panics", async move {
-        panicking.hold_until_seen("panics");
+        hold_until_seen(&panicking, "panics");
         panic!("the task gives up mid-poll");
     });
     assert!(stalled_then_panicked.unwrap_err().is_panic());
@@ -179,7 +158,8 @@ fn a_task_that_panics_mid_poll_leaves_its_worker_clean() {
                 .unwrap();
         }
     });
-    std::thread::sleep(THRESHOLD * 4);
+    // Scans enough to have seen a busy slot held past the threshold twice over.
+    support::wait_for_scans(&watchdog, support::SILENCE_SCANS);
     assert!(watchdog.flush());
     assert_eq!(watchdog.reports().len(), 2, "no phantom stall after panics");
     assert_eq!(watchdog.summary().stalls(), 1);
@@ -189,7 +169,7 @@ fn a_task_that_panics_mid_poll_leaves_its_worker_clean() {
 fn two_runtimes_in_one_process_are_both_watched() {
     let _turn = turn();
     let seen = Seen::default();
-    let watchdog = seen.builder().start().expect("watchdog");
+    let watchdog = seen.builder().start_enabled();
     let multi = multi_thread(2);
     let barrier = Arc::new(Barrier::new(2));
     let other = {
@@ -201,7 +181,7 @@ fn two_runtimes_in_one_process_are_both_watched() {
                 let single = current_thread();
                 barrier.wait();
                 run_watched(&single, "in-current-thread", async move {
-                    seen.hold_until_seen("in-current-thread")
+                    hold_until_seen(&seen, "in-current-thread")
                 })
             })
             .unwrap()
@@ -209,7 +189,7 @@ fn two_runtimes_in_one_process_are_both_watched() {
     barrier.wait();
     let here = seen.clone();
     run_watched(&multi, "in-multi-thread", async move {
-        here.hold_until_seen("in-multi-thread")
+        hold_until_seen(&here, "in-multi-thread")
     })
     .unwrap();
     other.join().unwrap().unwrap();
@@ -227,6 +207,21 @@ fn two_runtimes_in_one_process_are_both_watched() {
     );
     let keys: HashSet<u64> = reports.iter().map(|r| r.stall_key()).collect();
     assert_eq!(keys.len(), 2, "two distinct stalls");
+    // A live and a final report for each, nothing else.
+    let mut all: Vec<(&str, bool)> = reports
+        .iter()
+        .map(|r| (r.task.as_str(), r.still_blocked))
+        .collect();
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            ("in-current-thread", false),
+            ("in-current-thread", true),
+            ("in-multi-thread", false),
+            ("in-multi-thread", true),
+        ]
+    );
     assert_eq!(watchdog.summary().stalls(), 2);
 }
 
@@ -238,7 +233,7 @@ fn stacks_are_captured_while_the_target_allocates_and_frees() {
     // Each stall churns until its own live report is in, so every capture lands while
     // the thread is allocating, however slowly the machine schedules the watchdog.
     let seen = Seen::default();
-    let watchdog = seen.builder().start().expect("watchdog");
+    let watchdog = seen.builder().start_enabled();
     let start = Instant::now();
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
@@ -298,17 +293,25 @@ fn stacks_are_captured_while_the_target_allocates_and_frees() {
 fn threads_that_exit_right_after_a_stall_never_crash_the_watchdog() {
     const THREADS: usize = 40;
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let seen = Seen::default();
+    let watchdog = seen.builder().start_enabled();
     // Stalls barely past the threshold, on threads that exit as soon as the poll ends:
-    // the capture signal races with the thread's exit.
+    // the capture signal races with the thread's exit. Every other one is held until
+    // its live report is in, so that some stalls are surely seen.
     let exited = Arc::new(AtomicUsize::new(0));
     for round in 0..THREADS {
         let exited = Arc::clone(&exited);
         let stall = THRESHOLD + Duration::from_millis((round % 8) as u64 * 5);
+        let seen = seen.clone();
         std::thread::spawn(move || {
             let runtime = current_thread();
-            run_watched(&runtime, "short-lived", async move {
+            let name = format!("short-lived-{round}");
+            let me = name.clone();
+            run_watched(&runtime, &name, async move {
                 std::thread::sleep(stall);
+                if round % 2 == 0 {
+                    hold_until_seen(&seen, &me);
+                }
             })
             .unwrap();
             drop(runtime);
@@ -319,6 +322,43 @@ fn threads_that_exit_right_after_a_stall_never_crash_the_watchdog() {
     }
     assert_eq!(exited.load(Ordering::SeqCst), THREADS);
     assert!(watchdog.flush());
+    // Each stall seen has exactly one final report, at most one live one, and is one
+    // of the rounds; every held round is among them.
+    let reports = watchdog.reports();
+    let stalls = watchdog.summary().stalls() as usize;
+    let finals: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.still_blocked)
+        .map(|r| r.task.as_str())
+        .collect();
+    let lives: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.still_blocked)
+        .map(|r| r.task.as_str())
+        .collect();
+    assert_eq!(finals.len(), stalls, "{reports:?}");
+    assert_eq!(
+        finals.iter().collect::<HashSet<_>>().len(),
+        stalls,
+        "{finals:?}"
+    );
+    assert_eq!(
+        lives.iter().collect::<HashSet<_>>().len(),
+        lives.len(),
+        "{lives:?}"
+    );
+    assert!(
+        lives.iter().all(|l| finals.contains(l)),
+        "{lives:?} {finals:?}"
+    );
+    for round in (0..THREADS).step_by(2) {
+        let name = format!("short-lived-{round}");
+        assert!(
+            lives.contains(&name.as_str()),
+            "{name} held until seen: {lives:?}"
+        );
+    }
+    assert!((THREADS / 2..=THREADS).contains(&stalls), "{stalls} stalls");
     // Still fully working afterwards: a later stall gets its live report with a stack.
     let release = Arc::new(AtomicBool::new(false));
     let task_release = Arc::clone(&release);
@@ -353,8 +393,7 @@ fn a_full_report_buffer_counts_what_it_drops_and_the_callback_sees_everything() 
             observer.observe(report);
             counter.fetch_add(1, Ordering::SeqCst);
         })
-        .start()
-        .expect("watchdog");
+        .start_enabled();
     let barrier = Arc::new(Barrier::new(THREADS));
     let threads: Vec<_> = (0..THREADS)
         .map(|i| {
@@ -365,7 +404,7 @@ fn a_full_report_buffer_counts_what_it_drops_and_the_callback_sees_everything() 
                 let name = format!("burst-{i}");
                 barrier.wait();
                 let me = name.clone();
-                run_watched(&runtime, &name, async move { seen.hold_until_seen(&me) }).unwrap();
+                run_watched(&runtime, &name, async move { hold_until_seen(&seen, &me) }).unwrap();
             })
         })
         .collect();

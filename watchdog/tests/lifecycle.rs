@@ -1,5 +1,6 @@
 //! Starting, stopping and sharing the watchdog; shutdowns in the middle of a stall;
-//! many stalls at once; the report file.
+//! many stalls at once; the report file; the environment variables and stderr, end to
+//! end in a child process of this test binary.
 
 mod support;
 
@@ -7,8 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use blockwatch_watchdog::StartError;
-use support::{builder, current_thread, live_and_final, multi_thread, turn, PATIENCE};
+use blockwatch_watchdog::{
+    Console, StartError, Watchdog, ENV_ENABLE, ENV_REPORT, ENV_THRESHOLD_MS,
+};
+use support::{
+    builder, current_thread, live_and_final, multi_thread, turn, Seen, StartEnabled, CHILD_MARKER,
+    PATIENCE, THRESHOLD,
+};
 
 #[inline(never)]
 fn sleep_400ms() {
@@ -53,18 +59,25 @@ fn one_watchdog_per_process() {
 fn a_burst_of_100_stalls_loses_none() {
     const THREADS: usize = 100;
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let seen = Seen::default();
+    let watchdog = seen.builder().start_enabled();
     let barrier = Arc::new(Barrier::new(THREADS));
     let threads: Vec<_> = (0..THREADS)
-        .map(|_| {
+        .map(|i| {
             let barrier = Arc::clone(&barrier);
+            let seen = seen.clone();
             std::thread::spawn(move || {
                 let runtime = current_thread();
                 barrier.wait();
+                let name = format!("burst-{i}");
+                let me = name.clone();
                 runtime.block_on(async {
-                    blockwatch_watchdog::spawn(async { sleep_400ms() })
-                        .await
-                        .unwrap();
+                    // Each held until its own live report is in.
+                    blockwatch_watchdog::spawn_named(&name, async move {
+                        seen.hold_until_seen_with(&me, sleep_400ms)
+                    })
+                    .await
+                    .unwrap();
                 });
             })
         })
@@ -93,7 +106,7 @@ fn a_burst_of_100_stalls_loses_none() {
 #[test]
 fn runtime_shutdown_during_a_stall_neither_hangs_nor_crashes() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let watchdog = builder().start_enabled();
     let runtime = multi_thread(2);
     let release = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicBool::new(false));
@@ -120,7 +133,7 @@ fn runtime_shutdown_during_a_stall_neither_hangs_nor_crashes() {
 #[test]
 fn dropping_the_watchdog_during_a_stall_is_clean() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let watchdog = builder().start_enabled();
     let release = Arc::new(AtomicBool::new(false));
     let task_release = Arc::clone(&release);
     let blocked = std::thread::spawn(move || {
@@ -147,12 +160,33 @@ fn reports_go_to_the_json_lines_file_with_a_summary() {
     let _turn = turn();
     let path = std::env::temp_dir().join(format!("blockwatch-{}.jsonl", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let watchdog = builder().json_report(&path).start().expect("watchdog");
-    current_thread().block_on(async {
-        blockwatch_watchdog::spawn_named("json-sleeper", async { sleep_400ms() })
-            .await
-            .unwrap();
+    let watchdog = builder().json_report(&path).start_enabled();
+    let file = path.clone();
+    let live_line = current_thread().block_on(async {
+        // The stall lasts until its live report is in the file: the file is written
+        // while the task is still blocked, not when the watchdog stops.
+        blockwatch_watchdog::spawn_named("json-sleeper", async move {
+            let start = Instant::now();
+            loop {
+                let text = std::fs::read_to_string(&file).unwrap_or_default();
+                if let Some(line) = text
+                    .split_inclusive('\n')
+                    .find(|l| l.ends_with('\n') && l.contains("\"still_blocked\":true"))
+                {
+                    return line.trim_end().to_string();
+                }
+                assert!(
+                    start.elapsed() < PATIENCE,
+                    "no live line in the file: {text}"
+                );
+                sleep_400ms();
+            }
+        })
+        .await
+        .unwrap()
     });
+    let live: serde_json::Value = serde_json::from_str(&live_line).expect("a JSON line");
+    assert_eq!(live["task"], "json-sleeper");
     assert!(watchdog.flush());
     drop(watchdog);
     let text = std::fs::read_to_string(&path).expect("report file");
@@ -170,7 +204,7 @@ fn reports_go_to_the_json_lines_file_with_a_summary() {
         assert_eq!(stall["task"], "json-sleeper");
         assert!(stall["location"].as_str().unwrap().contains("lifecycle.rs"));
         assert!(stall["thread"].is_string());
-        assert!(stall["elapsed_ms"].as_f64().unwrap() >= 60.0);
+        assert!(stall["elapsed_ms"].as_f64().unwrap() >= THRESHOLD.as_millis() as f64);
         assert!(stall["backtrace"]
             .as_array()
             .unwrap()
@@ -207,4 +241,183 @@ fn a_signal_with_a_handler_of_the_application_is_refused() {
         .start()
         .expect("no signal needed");
     assert!(without_stacks.is_enabled());
+    drop(without_stacks);
+
+    // A signal the application ignores is the application's too.
+    let ignored = libc::SIGRTMIN() + 5;
+    // SAFETY: setting SIG_IGN on a real-time signal nobody else uses here.
+    unsafe {
+        assert_ne!(libc::signal(ignored, libc::SIG_IGN), libc::SIG_ERR);
+    }
+    let refused = builder().stack_signal(ignored).start();
+    assert!(
+        matches!(refused, Err(StartError::SignalInUse { signal: s, .. }) if s == ignored),
+        "{refused:?}"
+    );
+}
+
+/// The role a child process of [`the_environment_variables_reach_a_real_process`] plays.
+const CHILD_ROLE: &str = "BLOCKWATCH_TEST_ROLE";
+
+#[inline(never)]
+fn wait_for_a_line_on_stdin() -> String {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).expect("read stdin");
+    line
+}
+
+/// In the child: what `BLOCKWATCH`, `BLOCKWATCH_THRESHOLD_MS` and `BLOCKWATCH_REPORT`
+/// do to a builder that says otherwise, with stderr as the only console (no `tracing`
+/// subscriber in this binary).
+fn child_role(role: &str) {
+    let watchdog = Watchdog::builder()
+        .enabled(role == "off")
+        .threshold(Duration::from_secs(30))
+        .console(Console::Auto)
+        .start()
+        .expect("the watchdog starts");
+    if role == "off" {
+        assert!(
+            !watchdog.is_enabled(),
+            "BLOCKWATCH=0 wins over enabled(true)"
+        );
+        return;
+    }
+    assert!(
+        watchdog.is_enabled(),
+        "BLOCKWATCH=1 wins over enabled(false)"
+    );
+    assert_eq!(watchdog.threshold(), Duration::from_millis(40));
+    // The stall: a read of stdin, which the parent answers once it has read the live
+    // report on this process's stderr.
+    let line = current_thread().block_on(async {
+        blockwatch_watchdog::spawn_named("reads-stdin", async { wait_for_a_line_on_stdin() })
+            .await
+            .unwrap()
+    });
+    assert_eq!(line, "go\n");
+    assert!(watchdog.flush());
+    // Dropping it prints the summary to stderr.
+}
+
+#[test]
+fn the_environment_variables_reach_a_real_process() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+
+    if let Ok(role) = std::env::var(CHILD_ROLE) {
+        return child_role(&role);
+    }
+    let report = std::env::temp_dir().join(format!("blockwatch-env-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&report);
+    let child = |role: &str, enable: &str| {
+        let mut command = Command::new(std::env::current_exe().expect("test binary"));
+        command
+            .args([
+                "the_environment_variables_reach_a_real_process",
+                "--exact",
+                "--nocapture",
+            ])
+            .env(CHILD_MARKER, "1")
+            .env(CHILD_ROLE, role)
+            .env(ENV_ENABLE, enable)
+            .env(ENV_THRESHOLD_MS, "40")
+            .env(ENV_REPORT, &report)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        command.spawn().expect("the child starts")
+    };
+
+    // BLOCKWATCH=0: off, whatever the builder says; nothing written.
+    let mut off = child("off", "0");
+    drop(off.stdin.take());
+    let status = support::wait_child(&mut off);
+    assert!(status.success(), "the `off` child failed");
+    assert!(
+        !report.exists(),
+        "a disabled watchdog writes no report file"
+    );
+
+    // BLOCKWATCH=1 with a 40 ms threshold and a report file.
+    let mut on = child("on", "1");
+    let mut stdin = on.stdin.take().expect("child stdin");
+    let stderr = BufReader::new(on.stderr.take().expect("child stderr"));
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    // Read while the child is still blocked: stderr first, then the file.
+    let mut stderr_text = String::new();
+    let live = loop {
+        let line = lines_rx
+            .recv_timeout(PATIENCE)
+            .unwrap_or_else(|_| panic!("no live report on stderr: {stderr_text}"));
+        stderr_text.push_str(&line);
+        stderr_text.push('\n');
+        if line.starts_with("blockwatch: ") && line.contains("STILL BLOCKED") {
+            break line;
+        }
+    };
+    assert!(live.contains("task `reads-stdin`"), "{live}");
+    // The child stays blocked until answered: the live line must reach the file first.
+    let start = Instant::now();
+    let first_line = loop {
+        let text = std::fs::read_to_string(&report).unwrap_or_default();
+        // A whole line: the writer may be half-way through it.
+        if let Some(line) = text.split_inclusive('\n').find(|l| l.ends_with('\n')) {
+            break line.trim_end().to_string();
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "no report file during the stall"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let first: serde_json::Value = serde_json::from_str(&first_line).expect("JSON");
+    assert_eq!(first["task"], "reads-stdin");
+    assert_eq!(first["still_blocked"], true);
+    let elapsed = Duration::from_secs_f64(first["elapsed_ms"].as_f64().unwrap() / 1000.0);
+    assert!(
+        elapsed >= Duration::from_millis(40)
+            && elapsed <= Duration::from_millis(40) + support::LIVE_LATENESS,
+        "the environment's 40 ms threshold: {first}"
+    );
+    stdin.write_all(b"go\n").expect("answer the child");
+    drop(stdin);
+    let status = support::wait_child(&mut on);
+    reader.join().unwrap();
+    stderr_text.extend(lines_rx.try_iter().map(|l| l + "\n"));
+    assert!(status.success(), "the `on` child failed:\n{stderr_text}");
+    assert!(
+        stderr_text.contains("blockwatch summary: 1 stall(s)"),
+        "the summary on drop, on stderr:\n{stderr_text}"
+    );
+    let text = std::fs::read_to_string(&report).expect("report file");
+    let _ = std::fs::remove_file(&report);
+    let events: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON lines"))
+        .collect();
+    let kinds: Vec<(String, Option<bool>)> = events
+        .iter()
+        .map(|v| {
+            (
+                v["kind"].as_str().unwrap_or("").to_string(),
+                v["still_blocked"].as_bool(),
+            )
+        })
+        .collect();
+    // A live report sent before the symbols were loaded carries raw frames and is followed
+    // by exactly one update with the symbolized stack, under the same stall key.
+    let mut expected = vec![("stall".to_string(), Some(true))];
+    if events[0]["symbolized"] == false {
+        expected.push(("update".to_string(), Some(true)));
+        assert_eq!(events[1]["stall_key"], events[0]["stall_key"], "{text}");
+    }
+    expected.push(("stall".to_string(), Some(false)));
+    expected.push(("summary".to_string(), None));
+    assert_eq!(kinds, expected, "{text}");
 }

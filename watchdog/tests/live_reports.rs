@@ -7,7 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use blockwatch_watchdog::StallReport;
-use support::{current_thread, live_and_final, multi_thread, turn, Probe, PATIENCE};
+use support::{
+    assert_live_in_time, current_thread, live_and_final, multi_thread, turn, Probe, StartEnabled,
+    PATIENCE, THRESHOLD,
+};
 
 #[inline(never)]
 fn sleep_300ms() {
@@ -30,7 +33,7 @@ fn lock_contended(mutex: &Mutex<u32>) -> u32 {
 }
 
 fn assert_blamed(live: &StallReport, done: &StallReport, function: &str) {
-    assert!(live.still_blocked);
+    assert_live_in_time(live, THRESHOLD);
     assert!(!done.still_blocked);
     assert_eq!(live.stall_key(), done.stall_key());
     let location = live.location.as_deref().expect("a spawn location");
@@ -50,7 +53,7 @@ fn assert_blamed(live: &StallReport, done: &StallReport, function: &str) {
 fn sleep_is_reported_live(runtime: tokio::runtime::Runtime) {
     let _turn = turn();
     let probe = Probe::default();
-    let watchdog = probe.builder().start().expect("watchdog");
+    let watchdog = probe.builder().start_enabled();
     let task_probe = probe.clone();
     runtime.block_on(async move {
         blockwatch_watchdog::spawn(async move { task_probe.block_until_seen(sleep_300ms) })
@@ -77,7 +80,7 @@ fn sleep_is_reported_live_on_a_current_thread_runtime() {
 fn cpu_spin_is_reported_live() {
     let _turn = turn();
     let probe = Probe::default();
-    let watchdog = probe.builder().start().expect("watchdog");
+    let watchdog = probe.builder().start_enabled();
     let runtime = multi_thread(2);
     let task_probe = probe.clone();
     runtime.block_on(async move {
@@ -95,7 +98,7 @@ fn cpu_spin_is_reported_live() {
 fn contended_mutex_is_reported_live() {
     let _turn = turn();
     let probe = Probe::default();
-    let watchdog = probe.builder().start().expect("watchdog");
+    let watchdog = probe.builder().start_enabled();
     let runtime = current_thread();
     let mutex = Arc::new(Mutex::new(7));
     let held = mutex.lock().unwrap();
@@ -121,6 +124,7 @@ fn contended_mutex_is_reported_live() {
     assert_eq!(handle.join().unwrap(), 7);
     let (_, done) = live_and_final(&watchdog);
     assert!(probe.reported_while_running(), "{live}");
+    assert_live_in_time(&live, THRESHOLD);
     assert!(live.stack_contains("lock_contended"), "{live}");
     assert!(!done.still_blocked);
 }
@@ -129,7 +133,7 @@ fn contended_mutex_is_reported_live() {
 fn interrupted_sleep_still_sleeps_its_full_time() {
     let _turn = turn();
     let probe = Probe::default();
-    let watchdog = probe.builder().start().expect("watchdog");
+    let watchdog = probe.builder().start_enabled();
     let runtime = current_thread();
     let task_probe = probe.clone();
     let shortest = runtime.block_on(async move {
@@ -162,7 +166,7 @@ fn interrupted_pipe_read_returns_the_data() {
 
     let _turn = turn();
     let probe = Probe::default();
-    let watchdog = probe.builder().start().expect("watchdog");
+    let watchdog = probe.builder().start_enabled();
     let (mut reader, mut writer) = std::io::pipe().expect("pipe");
     let runtime = current_thread();
     let task = std::thread::spawn(move || {
@@ -186,6 +190,7 @@ fn interrupted_pipe_read_returns_the_data() {
         .unwrap()
         .expect("the read is restarted, not failed");
     assert_eq!(data, b"answer");
+    assert_live_in_time(&live, THRESHOLD);
     assert!(
         !live.backtrace.is_empty(),
         "a stack was taken during the read: {live}"
@@ -205,8 +210,7 @@ fn every_worker_stuck_is_still_reported() {
                 counter.fetch_add(1, Ordering::SeqCst);
             }
         })
-        .start()
-        .expect("watchdog");
+        .start_enabled();
     let runtime = multi_thread(2);
     runtime.block_on(async {
         let tasks: Vec<_> = (0..2)

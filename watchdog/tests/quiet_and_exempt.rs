@@ -2,15 +2,19 @@
 
 mod support;
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use blockwatch_watchdog::WatchExt;
-use support::{builder, current_thread, multi_thread, turn};
+use support::{
+    builder, current_thread, multi_thread, turn, wait_for_scans, Seen, StartEnabled, PATIENCE,
+    SILENCE_SCANS,
+};
 
 #[test]
 fn well_behaved_tasks_produce_no_report() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let watchdog = builder().start_enabled();
     for runtime in [multi_thread(2), current_thread()] {
         runtime.block_on(async {
             let yielder = blockwatch_watchdog::spawn(async {
@@ -33,6 +37,7 @@ fn well_behaved_tasks_produce_no_report() {
             offloaded.await.unwrap();
         });
     }
+    wait_for_scans(&watchdog, SILENCE_SCANS);
     watchdog.assert_no_stalls();
     assert_eq!(watchdog.summary().stalls(), 0);
 }
@@ -40,7 +45,7 @@ fn well_behaved_tasks_produce_no_report() {
 #[test]
 fn block_in_place_is_exempt_and_counted() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let watchdog = builder().start_enabled();
     multi_thread(2).block_on(async {
         blockwatch_watchdog::spawn(async {
             blockwatch_watchdog::block_in_place(|| std::thread::sleep(Duration::from_millis(300)));
@@ -48,6 +53,7 @@ fn block_in_place_is_exempt_and_counted() {
         .await
         .unwrap();
     });
+    wait_for_scans(&watchdog, SILENCE_SCANS);
     watchdog.assert_no_stalls();
     assert_eq!(watchdog.summary().exempt, 1);
 }
@@ -55,14 +61,20 @@ fn block_in_place_is_exempt_and_counted() {
 #[test]
 fn allow_listed_sites_are_counted_not_reported() {
     let _turn = turn();
-    let watchdog = builder().allow("warm-cache").start().expect("watchdog");
+    let watchdog = Arc::new(builder().allow("warm-cache").start_enabled());
+    let counted = Arc::clone(&watchdog);
     current_thread().block_on(async {
-        blockwatch_watchdog::spawn_named("warm-cache", async {
-            std::thread::sleep(Duration::from_millis(300));
+        blockwatch_watchdog::spawn_named("warm-cache", async move {
+            // Held until the watchdog has counted it, however late it looks.
+            let start = Instant::now();
+            while counted.summary().allowed == 0 && start.elapsed() < PATIENCE {
+                std::thread::sleep(Duration::from_millis(100));
+            }
         })
         .await
         .unwrap();
     });
+    wait_for_scans(&watchdog, SILENCE_SCANS);
     watchdog.assert_no_stalls();
     assert_eq!(watchdog.summary().allowed, 1);
 }
@@ -70,21 +82,28 @@ fn allow_listed_sites_are_counted_not_reported() {
 #[test]
 fn the_innermost_wrapper_is_blamed() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let seen = Seen::default();
+    let watchdog = seen.builder().start_enabled();
     current_thread().block_on(
         async {
             tokio::task::yield_now().await;
-            async { std::thread::sleep(Duration::from_millis(300)) }
-                .watched("inner")
-                .await;
+            async {
+                seen.hold_until_seen_with("inner", || {
+                    std::thread::sleep(Duration::from_millis(100))
+                })
+            }
+            .watched("inner")
+            .await;
         }
         .watched("outer"),
     );
     let stalls = watchdog.check().expect_err("a stall");
-    assert!(
-        stalls.reports().iter().all(|report| report.task == "inner"),
-        "{stalls}"
-    );
+    let blamed: Vec<(&str, bool)> = stalls
+        .reports()
+        .iter()
+        .map(|r| (r.task.as_str(), r.still_blocked))
+        .collect();
+    assert_eq!(blamed, [("inner", true), ("inner", false)], "{stalls}");
     let summary = watchdog.summary();
     assert_eq!(summary.stalls(), 1, "{summary}");
 }

@@ -4,10 +4,12 @@
 
 mod support;
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use blockwatch_watchdog::StallReport;
-use support::{builder, turn, PATIENCE};
+use support::{builder, turn, StartEnabled, PATIENCE};
 
 #[inline(never)]
 fn sleep_300ms_unwrapped() {
@@ -26,15 +28,31 @@ fn instrumented(mut builder: tokio::runtime::Builder) -> tokio::runtime::Runtime
 #[test]
 fn plain_tokio_tasks_are_watched_through_the_hooks() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let seen = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&seen);
+    let watchdog = builder()
+        .on_stall(move |report| {
+            if report.still_blocked {
+                flag.store(true, Ordering::SeqCst);
+            }
+        })
+        .start_enabled();
     let mut multi = tokio::runtime::Builder::new_multi_thread();
     multi.worker_threads(2);
     for runtime in [
         instrumented(multi),
         instrumented(tokio::runtime::Builder::new_current_thread()),
     ] {
+        seen.store(false, Ordering::SeqCst);
+        let held = Arc::clone(&seen);
         let task_id = runtime.block_on(async {
-            let handle = tokio::spawn(async { sleep_300ms_unwrapped() });
+            // Held until reported live, however late the watchdog looks.
+            let handle = tokio::spawn(async move {
+                let start = Instant::now();
+                while !held.load(Ordering::SeqCst) && start.elapsed() < PATIENCE {
+                    sleep_300ms_unwrapped();
+                }
+            });
             let id = handle.id();
             handle.await.unwrap();
             id
@@ -48,7 +66,12 @@ fn plain_tokio_tasks_are_watched_through_the_hooks() {
         let done = watchdog
             .wait_for_report(PATIENCE, |report| ours(report) && !report.still_blocked)
             .expect("a final report of the task");
-        assert_eq!(live.task, format!("task {task_id}"));
+        assert_eq!(
+            live.task,
+            format!("spawned at {}", live.location.as_deref().unwrap()),
+            "named by where it was spawned, not a bare task id"
+        );
+        support::assert_live_in_time(&live, support::THRESHOLD);
         assert!(
             live.location
                 .as_deref()
@@ -65,7 +88,7 @@ fn plain_tokio_tasks_are_watched_through_the_hooks() {
 #[test]
 fn well_behaved_hooked_tasks_produce_no_report() {
     let _turn = turn();
-    let watchdog = builder().start().expect("watchdog");
+    let watchdog = builder().start_enabled();
     let runtime = instrumented(tokio::runtime::Builder::new_current_thread());
     runtime.block_on(async {
         let tasks: Vec<_> = (0..50)
@@ -82,5 +105,6 @@ fn well_behaved_hooked_tasks_produce_no_report() {
             task.await.unwrap();
         }
     });
+    support::wait_for_scans(&watchdog, support::SILENCE_SCANS);
     watchdog.assert_no_stalls();
 }

@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod support;
+
 use blockwatch_watchdog::__private::{Site, TestGuard};
 use blockwatch_watchdog::{Console, Watchdog};
 
@@ -44,7 +46,8 @@ fn a_test_fails_on_its_own_stall_only() {
     // task when it has been seen.
     let seen = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&seen);
-    let _watchdog = Watchdog::builder()
+    support::hermetic();
+    let watchdog = Watchdog::builder()
         .enabled(true)
         .console(Console::Never)
         .on_stall(move |report| {
@@ -54,6 +57,7 @@ fn a_test_fails_on_its_own_stall_only() {
         })
         .start()
         .expect("watchdog");
+    assert!(watchdog.is_enabled(), "the guards join a running watchdog");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

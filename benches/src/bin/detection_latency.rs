@@ -4,6 +4,11 @@
 //! in interleaved rounds. The difference of the two is the cost of signal + capture +
 //! symbolization; the report's stack is checked for the blocking function's name.
 //!
+//! It also runs fresh processes, one stall each, to time the first report of a process
+//! while debug info is still loading: the JSON-lines file gets it at once with raw
+//! addresses, the callback (the baseline: what every sink waited for before) only once
+//! symbols are ready. Run it in a debug build for the case users meet first.
+//!
 //! Usage: `detection_latency [--quick] [--rounds N]` (see BENCHMARKS.md).
 
 use std::error::Error;
@@ -24,8 +29,20 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 const THRESHOLD: Duration = Duration::from_millis(20);
 const BLOCK_FOR: Duration = Duration::from_millis(60);
 
+/// The argument that makes the process one fresh-process sample.
+const FRESH_CHILD: &str = "--fresh-process-child";
+
+/// How long the stall of a fresh process lasts: as long as the short stalls the first
+/// report used to miss entirely.
+const FRESH_BLOCK_FOR: Duration = Duration::from_millis(300);
+
 fn main() -> ExitCode {
-    match run() {
+    let result = if std::env::args().nth(1).as_deref() == Some(FRESH_CHILD) {
+        fresh_child()
+    } else {
+        run()
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("detection_latency: {error}");
@@ -106,9 +123,108 @@ fn one_stall(stacks: bool) -> Result<Observation> {
     })
 }
 
+/// Milliseconds from `crossed` to `at`, signed (the coarse clock may date a poll's start
+/// up to one tick early).
+fn signed_ms(at: Instant, crossed: Instant) -> f64 {
+    if at >= crossed {
+        (at - crossed).as_secs_f64() * 1e3
+    } else {
+        -((crossed - at).as_secs_f64() * 1e3)
+    }
+}
+
+/// One fresh-process sample: prints the latency of the first live report in the JSON
+/// file and at the callback, in ms after the threshold was crossed.
+fn fresh_child() -> Result<()> {
+    let path = std::env::temp_dir().join(format!(
+        "blockwatch-first-report-{}.jsonl",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    let (sender, receiver) = mpsc::channel::<Instant>();
+    let sender = Mutex::new(sender);
+    let watchdog = watchdog::quiet(THRESHOLD)
+        .json_report(&path)
+        .on_stall(move |report| {
+            if report.still_blocked {
+                if let Ok(sender) = sender.lock() {
+                    let _ = sender.send(Instant::now());
+                }
+            }
+        })
+        .start()?;
+    let watched_file = path.clone();
+    let file_seen = std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(text) = std::fs::read_to_string(&watched_file) {
+                if text.contains("\"still_blocked\":true") {
+                    return Some(Instant::now());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        None
+    });
+    let rt = runtime(Flavor::CurrentThread, Mode::Plain)?;
+    let started = rt.block_on(async {
+        blockwatch::spawn(async {
+            let started = Instant::now();
+            let _woke = bench_blocking_call(FRESH_BLOCK_FOR);
+            started
+        })
+        .await
+    })?;
+    let callback_at = receiver
+        .recv_timeout(Duration::from_secs(30))
+        .map_err(|_| "no live report at the callback within 30 s")?;
+    let file_at = file_seen
+        .join()
+        .map_err(|_| "the file watcher panicked")?
+        .ok_or("no live report in the file within 30 s")?;
+    drop(rt);
+    drop(watchdog);
+    let _ = std::fs::remove_file(&path);
+    let crossed = started + THRESHOLD;
+    println!(
+        "{:.3} {:.3}",
+        signed_ms(file_at, crossed),
+        signed_ms(callback_at, crossed)
+    );
+    Ok(())
+}
+
+/// Runs `count` fresh processes; returns the file and callback latencies.
+fn fresh_processes(count: usize) -> Result<(Vec<f64>, Vec<f64>)> {
+    let exe = std::env::current_exe()?;
+    let (mut file, mut callback) = (Vec::new(), Vec::new());
+    for _ in 0..count {
+        let output = std::process::Command::new(&exe).arg(FRESH_CHILD).output()?;
+        if !output.status.success() {
+            return Err(format!(
+                "a fresh-process sample failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        let text = String::from_utf8(output.stdout)?;
+        let mut values = text.split_whitespace().map(str::parse::<f64>);
+        match (values.next(), values.next()) {
+            (Some(Ok(at_file)), Some(Ok(at_callback))) => {
+                file.push(at_file);
+                callback.push(at_callback);
+            }
+            _ => return Err(format!("unexpected sample output: {text:?}").into()),
+        }
+    }
+    Ok((file, callback))
+}
+
 fn run() -> Result<()> {
     let options = Options::from_env()?;
     let stalls = options.rounds(100, 8);
+    let fresh = options.rounds(10, 3);
+    let (fresh_file, fresh_callback) = fresh_processes(fresh)?;
     watchdog::warm_up()?;
     println!("## Detection latency and stack capture\n");
     println!(
@@ -166,7 +282,33 @@ fn run() -> Result<()> {
         "\nStack cost (median with - median without): {stack_cost:.2} ms. \
          Live reports with a stack: {with_stack}/{stalls}; naming `bench_blocking_call`: {named}/{stalls}."
     );
+    println!(
+        "\n### First report of a fresh process ({} build)\n\n{fresh} processes, one stall each: \
+         a task blocks a current-thread runtime for {} ms right after the watchdog starts, \
+         while debug info is still loading. Latency after the threshold was crossed.\n",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        FRESH_BLOCK_FOR.as_millis()
+    );
+    println!("| first live report | median | min..max |");
+    println!("|---|---:|---:|");
+    for (what, samples) in [
+        ("JSON file: sent at once, raw addresses", &fresh_file),
+        ("callback (baseline): waits for symbols", &fresh_callback),
+    ] {
+        let (low, high) = range(samples).unwrap_or((f64::NAN, f64::NAN));
+        println!(
+            "| {what} | {:.2} ms | {:.2}..{:.2} ms |",
+            median(samples).unwrap_or(f64::NAN),
+            low,
+            high
+        );
+    }
     println!();
+    let fresh_median = median(&fresh_file).unwrap_or(f64::NAN);
     let p99_with = percentile(&latencies[1], 99.0).unwrap_or(f64::NAN);
     for budget in [
         Budget::at_most(
@@ -193,6 +335,13 @@ fn run() -> Result<()> {
         Budget::at_most(
             "detection latency of the first stall (cold symbolizer)",
             cold.latency_ms,
+            10.0,
+            "ms",
+            options.quick,
+        ),
+        Budget::at_most(
+            "first report of a fresh process, before symbols (median)",
+            fresh_median,
             10.0,
             "ms",
             options.quick,

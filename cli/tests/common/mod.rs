@@ -1,12 +1,15 @@
-//! Helpers shared by the integration tests: run the built binary, make scratch copies
-//! of fixtures, snapshot a tree, and check SARIF's required structure.
+//! Helpers shared by the integration tests: run the built binary (under a timeout, with
+//! configuration discovery bounded to the test's own input), make scratch copies of
+//! fixtures, snapshot a tree, and check SARIF's required structure.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -32,23 +35,107 @@ impl Run {
     }
 }
 
-fn finish(out: Output) -> Run {
+/// How long one run of the binary may take before the test fails. The largest input of
+/// the suite (a 50 MB file) takes a few seconds; a run that waits on a FIFO never ends.
+pub const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Runs `command` to completion with piped output, killing it and failing the test if it
+/// takes longer than [`CHILD_TIMEOUT`]: a regression that hangs (a FIFO opened for
+/// reading) fails with the command named, instead of hanging the suite.
+pub fn run_with_timeout(mut command: Command) -> Run {
+    let shown = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{shown}: cannot start: {e}"));
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
+        }
+        if start.elapsed() > CHILD_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{shown} did not finish in {CHILD_TIMEOUT:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
     Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
     }
 }
 
-/// Runs `cargo-blockwatch ARGS` in `dir`.
+/// The highest directory a run in `dir` may read configuration from: the fixtures
+/// directory for a fixture, the scratch directory for a scratch copy. Without it the
+/// scanner walks up to this repository's own `[workspace]` (or, for a scratch copy,
+/// whatever workspace `$TMPDIR` sits under) and applies its settings to the test input.
+pub fn config_root(dir: &Path) -> PathBuf {
+    let fixtures = fixture("");
+    if dir.starts_with(&fixtures) {
+        return fixtures;
+    }
+    dir.ancestors()
+        .find(|a| {
+            a.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(SCRATCH_PREFIX))
+        })
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+/// `cargo-blockwatch ARGS` in `dir`, with nothing added.
+pub fn command_in(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-blockwatch"));
+    command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    command
+}
+
+/// Runs `cargo-blockwatch ARGS` in `dir`, exactly as given (no `--config-root`).
+pub fn run_unbounded_in(dir: &Path, args: &[&str]) -> Run {
+    run_with_timeout(command_in(dir, args))
+}
+
+/// Runs `cargo-blockwatch ARGS` in `dir`, reading no configuration above the fixture or
+/// scratch directory (see [`config_root`]).
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_cargo-blockwatch"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the binary runs");
-    finish(out)
+    let root = config_root(dir);
+    let root = root.to_str().expect("UTF-8 test paths");
+    let mut all: Vec<&str> = Vec::new();
+    let rest = match args.split_first() {
+        Some((&"blockwatch", rest)) => {
+            all.push("blockwatch");
+            rest
+        }
+        _ => args,
+    };
+    all.extend(["--config-root", root]);
+    all.extend_from_slice(rest);
+    run_unbounded_in(dir, &all)
 }
 
 /// Runs `cargo-blockwatch --format json ARGS` in `dir` and parses the report.
@@ -77,14 +164,22 @@ pub fn findings(report: &Value) -> Vec<(String, u64, String, String)> {
         .collect()
 }
 
+/// The name every scratch directory starts with.
+const SCRATCH_PREFIX: &str = "blockwatch-it-";
+
 /// A scratch directory, removed when dropped.
 pub struct Scratch(pub PathBuf);
 
 impl Scratch {
     pub fn new(tag: &str) -> Scratch {
+        Scratch::new_in(&std::env::temp_dir(), tag)
+    }
+
+    /// A scratch directory under `base` instead of the temporary directory.
+    pub fn new_in(base: &Path, tag: &str) -> Scratch {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "blockwatch-it-{tag}-{}-{}",
+        let dir = base.join(format!(
+            "{SCRATCH_PREFIX}{tag}-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));

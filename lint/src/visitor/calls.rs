@@ -12,6 +12,7 @@ use crate::catalog::{is_crate_offloader, is_offloader_name};
 
 use super::consumers::{CatalogCall, OtherCall};
 use super::{peel, Analyzer, Marks};
+use crate::fix::{self, Callee, Site};
 use crate::matcher::Hit;
 use crate::resolve::{Resolution, CRATE};
 use crate::Certainty;
@@ -58,6 +59,7 @@ impl<'m> Analyzer<'m> {
         end: Span,
         call: String,
         resolved: String,
+        site: Option<Site<'_>>,
     ) {
         let event = CatalogCall {
             hit,
@@ -65,6 +67,7 @@ impl<'m> Analyzer<'m> {
             end,
             call,
             resolved,
+            site,
         };
         self.findings.catalog_call(&event, &self.ctx);
         if let Some(summaries) = &mut self.summaries {
@@ -134,7 +137,7 @@ impl<'m> Analyzer<'m> {
         }
     }
 
-    pub(super) fn handle_call(&mut self, call: &syn::ExprCall, marks: Marks) {
+    pub(super) fn handle_call(&mut self, call_expr: &Expr, call: &syn::ExprCall, marks: Marks) {
         let func = peel(&call.func);
         let mut offloader = false;
         if let Expr::Path(p) = func {
@@ -167,7 +170,19 @@ impl<'m> Analyzer<'m> {
                         if marks.used
                             && hit.certainty == Certainty::Unresolved
                             && hit.entry.returns_unit => {}
-                    Some((hit, resolved)) => self.report(hit, start, end, text, resolved),
+                    Some((hit, resolved)) => {
+                        let site = Site {
+                            callee: Callee::Path {
+                                first: start,
+                                last: path.segments.last().map_or(start, |s| s.ident.span()),
+                            },
+                            expr: call_expr,
+                            close: end,
+                            awaitable: self.ctx.awaitable,
+                            in_macro: self.macro_depth > 0,
+                        };
+                        self.report(hit, start, end, text, resolved, Some(site))
+                    }
                     None => {
                         let cands = self.candidates(&res);
                         if !cands.is_empty() {
@@ -229,7 +244,7 @@ impl<'m> Analyzer<'m> {
         }
     }
 
-    pub(super) fn handle_method(&mut self, m: &syn::ExprMethodCall, marks: Marks) {
+    pub(super) fn handle_method(&mut self, m_expr: &Expr, m: &syn::ExprMethodCall, marks: Marks) {
         let name = m.method.to_string();
         let start = m.method.span();
         let end = m.paren_token.span.close();
@@ -249,7 +264,18 @@ impl<'m> Analyzer<'m> {
         match hit {
             Some(hit) => {
                 let resolved = hit.entry.key().to_string();
-                self.report(hit, start, end, text, resolved);
+                let ctor = fix::ctor_of(m, |p| match self.resolve(p) {
+                    Resolution::Absolute(segs) | Resolution::Unknown(segs) => Some(segs),
+                    _ => None,
+                });
+                let site = Site {
+                    callee: Callee::Method { ctor },
+                    expr: m_expr,
+                    close: end,
+                    awaitable: self.ctx.awaitable,
+                    in_macro: self.macro_depth > 0,
+                };
+                self.report(hit, start, end, text, resolved, Some(site));
             }
             None => self.call_site(
                 Vec::new(),
@@ -292,7 +318,7 @@ impl<'m> Analyzer<'m> {
                 entry,
                 certainty: Certainty::Resolved,
             };
-            self.report(hit, start, end, text, resolved);
+            self.report(hit, start, end, text, resolved, None);
         }
     }
 
@@ -346,6 +372,6 @@ impl<'m> Analyzer<'m> {
             certainty: Certainty::Resolved,
         };
         let resolved = entry.key().to_string();
-        self.report(hit, start, end, text, resolved);
+        self.report(hit, start, end, text, resolved, None);
     }
 }

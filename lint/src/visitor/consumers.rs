@@ -6,19 +6,23 @@
 use proc_macro2::Span;
 
 use super::context::{Ctx, Kind};
+use crate::fix::{self, Site};
 use crate::matcher::Hit;
 use crate::summary::{BlockingCall, CallSite, FnSummary};
 use crate::{Certainty, Finding};
 
 /// A call that matched the catalog, at `start..end`.
-pub(crate) struct CatalogCall<'h> {
-    pub hit: Hit<'h>,
+pub(crate) struct CatalogCall<'a> {
+    pub hit: Hit<'a>,
     pub start: Span,
     pub end: Span,
     /// The call as written, shortened.
     pub call: String,
     /// The catalog path it resolved to.
     pub resolved: String,
+    /// Where the call is written, for its fix; `None` for a fn passed as a value, which
+    /// has no call to rewrite.
+    pub site: Option<Site<'a>>,
 }
 
 /// A call to something outside the catalog, maybe a fn of the workspace.
@@ -52,6 +56,13 @@ impl Findings {
             context: ctx.desc.to_string(),
             in_test: ctx.in_test,
             chain: Vec::new(),
+            fix: c.site.as_ref().and_then(|site| {
+                fix::build(
+                    c.hit.entry.key(),
+                    site,
+                    c.hit.certainty != Certainty::Unresolved,
+                )
+            }),
         });
     }
 }

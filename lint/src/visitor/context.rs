@@ -22,6 +22,9 @@ pub(crate) struct Ctx {
     pub kind: Kind,
     pub desc: Rc<str>,
     pub in_test: bool,
+    /// `.await` may be written here: the body of an async fn, block or closure itself,
+    /// not a plain closure inside it, not a `poll` fn.
+    pub awaitable: bool,
 }
 
 /// The outer attributes of an expression, for the escape hatch.

@@ -138,6 +138,7 @@ impl<'m> Analyzer<'m> {
                 kind: Kind::Sync,
                 desc: Rc::from("sync code"),
                 in_test,
+                awaitable: false,
             },
             depth: 0,
             too_deep: 0,
@@ -189,15 +190,20 @@ impl<'m> Analyzer<'m> {
                 kind: Kind::Async,
                 desc: Rc::from("async closure"),
                 in_test: self.ctx.in_test,
+                awaitable: true,
             }
         } else if marks.offloaded {
             Ctx {
                 kind: Kind::Offloaded,
                 desc: Rc::from("closure run off the executor"),
                 in_test: self.ctx.in_test,
+                awaitable: false,
             }
         } else {
-            self.ctx.clone()
+            Ctx {
+                awaitable: false,
+                ..self.ctx.clone()
+            }
         };
         self.in_ctx(ctx, |v| {
             v.scopes.push(Scope::default());
@@ -226,18 +232,21 @@ impl<'m> Analyzer<'m> {
                 kind: Kind::Async,
                 desc: Rc::from(format!("async fn `{name}`")),
                 in_test,
+                awaitable: true,
             }
         } else if let Some(poll) = poll_of.filter(|_| name.starts_with("poll")) {
             Ctx {
                 kind: Kind::Async,
                 desc: Rc::from(format!("`{name}` of `{poll}`")),
                 in_test,
+                awaitable: false,
             }
         } else {
             Ctx {
                 kind: Kind::Sync,
                 desc: Rc::from(format!("fn `{name}`")),
                 in_test,
+                awaitable: false,
             }
         };
         if let Some(summaries) = &mut self.summaries {
@@ -310,6 +319,7 @@ impl<'m> Analyzer<'m> {
             kind: Kind::Sync,
             desc: Rc::from("item"),
             in_test: self.ctx.in_test || is_test_code(attrs),
+            awaitable: false,
         }
     }
 }
@@ -499,14 +509,15 @@ impl Analyzer<'_> {
                 Expr::Await(a) => v.visit_expr_with(&a.base, Marks::AWAITED),
                 Expr::Paren(p) => v.visit_expr_with(&p.expr, marks),
                 Expr::Group(g) => v.visit_expr_with(&g.expr, marks),
-                Expr::Call(c) => v.handle_call(c, marks),
-                Expr::MethodCall(m) => v.handle_method(m, marks),
+                Expr::Call(c) => v.handle_call(e, c, marks),
+                Expr::MethodCall(m) => v.handle_method(e, m, marks),
                 Expr::Closure(c) => v.handle_closure(c, marks),
                 Expr::Async(a) => {
                     let ctx = Ctx {
                         kind: Kind::Async,
                         desc: Rc::from("async block"),
                         in_test: v.ctx.in_test,
+                        awaitable: true,
                     };
                     v.in_ctx(ctx, |v| v.visit_block(&a.block));
                 }

@@ -3,6 +3,7 @@
 //! Supported on Linux x86_64 and aarch64. Elsewhere reports carry no stack.
 
 // The handler side of the buffer is unused where stacks are not supported.
+mod async_names;
 #[cfg_attr(
     not(all(
         target_os = "linux",
@@ -19,7 +20,8 @@ mod signal;
 mod symbolize;
 mod trim;
 
-pub(crate) use symbolize::{symbolize, warm_up_symbolizer};
+pub(crate) use async_names::SourceCache;
+pub(crate) use symbolize::{raw_frames, start_warm_up, symbolize, symbols_ready};
 pub(crate) use trim::trim;
 
 /// Whether stacks can be captured on this platform.
@@ -33,32 +35,6 @@ pub(crate) const SUPPORTED: bool = cfg!(all(
     any(target_arch = "x86_64", target_arch = "aarch64")
 ))]
 pub(crate) use signal::{default_signal, install, request_capture, warm_up_unwinder};
-
-/// The kernel id of the calling thread (0 where unsupported).
-pub(crate) fn thread_id() -> i64 {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: gettid has no preconditions.
-        i64::from(unsafe { libc::gettid() })
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
-    }
-}
-
-/// The pthread handle of the calling thread, as a number (0 where unsupported).
-pub(crate) fn pthread_self() -> u64 {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: pthread_self has no preconditions.
-        unsafe { libc::pthread_self() as u64 }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
-    }
-}
 
 #[cfg(not(all(
     target_os = "linux",

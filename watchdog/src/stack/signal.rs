@@ -21,6 +21,7 @@ extern "C" fn on_signal(
 ) {
     // SAFETY: errno is thread-local; saving and restoring it keeps the interrupted code's view.
     let saved_errno = unsafe { *libc::__errno_location() };
+    // SAFETY: gettid has no preconditions and is async-signal-safe.
     let tid = i64::from(unsafe { libc::gettid() });
     if let Some(slot) = slot::find_by_tid(tid) {
         if slot.capture.begin_fill() {
@@ -28,6 +29,13 @@ extern "C" fn on_signal(
             let mut len = 0;
             // SAFETY: no other trace runs on this thread now (we interrupted it in user
             // code, and the handler itself is not reentered: the signal is masked while it runs).
+            // The lock risk: `trace_unsynchronized` skips backtrace's own lock, and the
+            // closure only stores into preallocated memory, but the system unwinder may call
+            // `dl_iterate_phdr`, which takes the loader's lock: a capture that lands inside
+            // `dlopen`/`dlclose` on this thread is the one case the handler is not
+            // async-signal-safe against. `warm_up_unwinder` runs the unwinder once at start,
+            // and the scanner never waits on a capture (it reports without a stack after
+            // `capture_timeout`).
             unsafe {
                 backtrace::trace_unsynchronized(|frame| {
                     let stored = slot.capture.push(len, frame.ip() as usize);
@@ -40,6 +48,7 @@ extern "C" fn on_signal(
             slot.capture.finish_fill(len, poll_id);
         }
     }
+    // SAFETY: as above: this thread's errno, written back to what the interrupted code saw.
     unsafe { *libc::__errno_location() = saved_errno };
 }
 

@@ -3,7 +3,49 @@
 //! This runs on the reporter thread, never on the scanner: the first resolution loads
 //! debug info (about half a second in a debug build) and must not blind the watchdog.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
+
 use crate::report::Frame;
+
+/// Whether the warm-up has loaded the debug info: from then on a stack symbolizes in
+/// milliseconds, and reports wait for their names.
+static READY: AtomicBool = AtomicBool::new(false);
+
+/// Starts loading debug info on a thread of its own (once per process), so that the
+/// reporter can send a live report with raw addresses meanwhile instead of waiting
+/// for seconds.
+pub(crate) fn start_warm_up() {
+    static STARTED: Once = Once::new();
+    STARTED.call_once(|| {
+        let spawned = std::thread::Builder::new()
+            .name("blockwatch-symbols".to_owned())
+            .spawn(|| {
+                warm_up_symbolizer();
+                READY.store(true, Ordering::Release);
+            });
+        if spawned.is_err() {
+            // No thread to spare: symbolize inline, as slowly as that is.
+            READY.store(true, Ordering::Release);
+        }
+    });
+}
+
+/// Whether stacks can be symbolized without loading debug info first.
+pub(crate) fn symbols_ready() -> bool {
+    READY.load(Ordering::Acquire)
+}
+
+/// Frames that name only their addresses, for a report sent before symbols are ready.
+pub(crate) fn raw_frames(ips: &[usize]) -> Vec<Frame> {
+    ips.iter()
+        .map(|ip| Frame {
+            function: format!("{ip:#x}"),
+            file: None,
+            line: None,
+        })
+        .collect()
+}
 
 /// Resolves each address; inlined calls become frames of their own, innermost first.
 pub(crate) fn symbolize(ips: &[usize]) -> Vec<Frame> {

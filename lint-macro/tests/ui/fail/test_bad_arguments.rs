@@ -8,4 +8,11 @@ async fn threads_without_multi_thread() {}
 #[blockwatch::test]
 fn not_async() {}
 
+// On a bad option the test fn is still emitted, as a sync fn with the default options:
+// nothing else is reported about it.
+fn uses() {
+    let () = unknown_option();
+    let () = threads_without_multi_thread();
+}
+
 fn main() {}

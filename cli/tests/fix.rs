@@ -1,0 +1,336 @@
+//! `cargo blockwatch --fix` and `--diff` on fixture crates: what the fixed files read,
+//! that they still build (`cargo check`, offline, with the tokio of the local registry),
+//! and that a second scan finds nothing machine-fixable.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-blockwatch");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+/// A fresh copy of fixture `name` (or of any directory) in this test's scratch space.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy's directory");
+    for entry in std::fs::read_dir(from).expect("read the fixture") {
+        let entry = entry.expect("fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
+        }
+    }
+}
+
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("fix-tests")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the scratch directory");
+    dir
+}
+
+fn fixture_copy(name: &str, test: &str) -> PathBuf {
+    let dir = scratch(test).join(name);
+    copy_dir(&Path::new(FIXTURES).join(name), &dir);
+    // Pin the dependencies to the versions this repository already resolved.
+    std::fs::copy(Path::new(REPO).join("Cargo.lock"), dir.join("Cargo.lock"))
+        .expect("copy Cargo.lock");
+    dir
+}
+
+fn blockwatch(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run cargo-blockwatch")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path).expect("read a fixed file")
+}
+
+/// `cargo check` of the package in `dir`, offline, in one target directory shared by
+/// these tests (tokio is built once). Returns cargo's stderr.
+fn cargo_check(dir: &Path, args: &[&str]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .arg("check")
+        .args(args)
+        .args(["--offline", "--quiet", "--message-format=short"])
+        .current_dir(dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-check-target"),
+        )
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo check");
+    let stderr = text(&out.stderr);
+    assert!(
+        out.status.success(),
+        "cargo check failed in {}:\n{stderr}",
+        dir.display()
+    );
+    stderr
+}
+
+/// The machine-applicable fixes a JSON scan of `dir` still finds.
+fn machine_fixable(dir: &Path) -> Vec<String> {
+    let out = blockwatch(dir, &["--format", "json", "."]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("the JSON report parses");
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["fix"]["applicability"] == "MachineApplicable")
+        .map(|f| format!("{}:{}", f["file"], f["line"]))
+        .collect()
+}
+
+fn to_crlf(path: &Path) {
+    let lf = read(path);
+    std::fs::write(path, lf.replace('\n', "\r\n")).expect("write the CRLF file");
+}
+
+#[test]
+fn fix_rewrites_the_fixture_crate_and_it_still_builds() {
+    let dir = fixture_copy("fixable", "fixture_crate");
+    to_crlf(&dir.join("src/crlf.rs"));
+    let before = cargo_check(&dir, &[]);
+    assert_eq!(before, "", "the fixture builds cleanly before the fix");
+
+    let out = blockwatch(&dir, &["--fix", "--allow-dirty", "."]);
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr,
+        "blockwatch: fixed src/crlf.rs:4:5: `std::fs::create_dir_all(..)` -> `tokio::fs::create_dir_all(\"scratch/a\").await`\n\
+         blockwatch: fixed src/crlf.rs:5:5: `std::fs::remove_dir_all(..)` -> `tokio::fs::remove_dir_all(\"scratch\").await`\n\
+         blockwatch: fixed src/main.rs:13:5: `thread::sleep(..)` -> `tokio::time::sleep(\n        Duration::from_millis(1), // a comment that stays\n    ).await`\n\
+         blockwatch: fixed src/main.rs:17:5: `fs::write(..)` -> `tokio::fs::write(\"copy.txt\", fs::read_to_string(\"Cargo.toml\")?).await`\n\
+         blockwatch: fixed src/main.rs:17:27: `fs::read_to_string(..)` -> `tokio::fs::read_to_string(\"Cargo.toml\").await`\n\
+         blockwatch: fixed src/main.rs:23:10: `.output()` -> `tokio::process::Command::new(\"true\").arg(\"x\").output().await`\n\
+         blockwatch: removed the unused `use` of `fs` in src/main.rs\n\
+         blockwatch: removed the unused `use` of `Command` in src/main.rs\n\
+         blockwatch: removed the unused `use` of `thread` in src/main.rs\n\
+         blockwatch: 6 fixes applied in 2 files\n"
+    );
+    // What is left: the call inside `println!`, reported, not rewritten.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("src/main.rs:16:20"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    assert_eq!(
+        read(dir.join("src/main.rs")),
+        r#"//! Calls `cargo blockwatch --fix` rewrites, and one it must leave alone.
+
+use std::time::Duration;
+
+mod crlf;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> std::io::Result<()> {
+    // A call over several lines.
+    tokio::time::sleep(
+        Duration::from_millis(1), // a comment that stays
+    ).await;
+    // Nested calls.
+    tokio::fs::write("copy.txt", tokio::fs::read_to_string("Cargo.toml").await?).await?;
+    // Inside a macro: reported, never rewritten.
+    println!("{}", std::fs::read_to_string("copy.txt")?.len());
+    // A process builder over several lines.
+    let out = tokio::process::Command::new("true")
+        .arg("x")
+        .output().await?;
+    assert!(out.status.success());
+    crlf::tidy().await?;
+    Ok(())
+}
+"#
+    );
+    assert_eq!(
+        read(dir.join("src/crlf.rs")),
+        "//! The test writes this file with CRLF line endings before fixing it.\r\n\r\n\
+         pub async fn tidy() -> std::io::Result<()> {\r\n    \
+         tokio::fs::create_dir_all(\"scratch/a\").await?;\r\n    \
+         tokio::fs::remove_dir_all(\"scratch\").await?;\r\n    Ok(())\r\n}\r\n"
+    );
+    let after = cargo_check(&dir, &[]);
+    assert_eq!(after, "", "the fixed crate builds without a warning");
+    assert_eq!(machine_fixable(&dir), Vec::<String>::new());
+}
+
+#[test]
+fn fix_on_copies_of_the_examples_compiles() {
+    let dir = scratch("examples").join("examples-copy");
+    copy_dir(&Path::new(REPO).join("examples"), &dir.join("examples"));
+    std::fs::create_dir_all(dir.join("src")).expect("create src");
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "//! Copies of blockwatch's examples.\n",
+    )
+    .expect("write lib.rs");
+    let repo = std::fs::canonicalize(REPO).expect("the repository's path");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"examples-copy\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nblockwatch = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"full\"] }}\n\n[workspace]\n",
+            repo.display().to_string()
+        ),
+    )
+    .expect("write Cargo.toml");
+    std::fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+
+    let out = blockwatch(&dir, &["--fix", "--allow-dirty", "."]);
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr,
+        "blockwatch: fixed examples/factorial.rs:22:5: `std::thread::sleep(..)` -> `tokio::time::sleep(Duration::from_secs(1)).await`\n\
+         blockwatch: fixed examples/spinner.rs:33:5: `std::thread::sleep(..)` -> `tokio::time::sleep(Duration::from_secs(3)).await`\n\
+         blockwatch: 2 fixes applied in 2 files\n"
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(read(dir.join("examples/spinner.rs"))
+        .contains("    tokio::time::sleep(Duration::from_secs(3)).await;\n    42\n"));
+    cargo_check(&dir, &["--examples"]);
+    assert_eq!(machine_fixable(&dir), Vec::<String>::new());
+}
+
+#[test]
+fn only_fixes_whose_crate_feature_is_a_dependency_are_applied() {
+    let dir = fixture_copy("fixable-without-fs", "without_fs");
+    let out = blockwatch(&dir, &["--diff", "."]);
+    let manifest = dir.join("Cargo.toml");
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "blockwatch: not fixed: src/lib.rs:5:5: `tokio::fs::read_to_string(\"settings.toml\").await` needs the `tokio` crate with feature `fs` as a dependency of {}\n",
+            manifest.display()
+        )
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,6 +1,6 @@\n \
+         //! tokio is a dependency, but without its `fs` feature: only the sleep can be fixed.\n \n \
+         pub async fn load() -> std::io::Result<String> {\n\
+         -    std::thread::sleep(std::time::Duration::from_millis(1));\n\
+         +    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n     \
+         std::fs::read_to_string(\"settings.toml\")\n }\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // --diff writes nothing.
+    assert_eq!(
+        read(dir.join("src/lib.rs")),
+        read(Path::new(FIXTURES).join("fixable-without-fs/src/lib.rs"))
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+#[test]
+fn fix_refuses_uncommitted_changes_and_files_outside_git() {
+    // Outside this repository's work tree, which is a git repository itself.
+    let dir = std::env::temp_dir().join(format!("blockwatch-fix-dirty-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&Path::new(FIXTURES).join("fixable-without-fs"), &dir);
+    let original = read(dir.join("src/lib.rs"));
+
+    let out = blockwatch(&dir, &["--fix", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).lines().last(),
+        Some(
+            format!(
+                "error: --fix: {} is not in a git repository, so the fixes could not be undone; pass --allow-dirty to fix anyway",
+                dir.display()
+            )
+            .as_str()
+        )
+    );
+
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "fixture"]);
+    std::fs::write(dir.join("src/lib.rs"), format!("{original}// edited\n")).expect("edit");
+    let out = blockwatch(&dir, &["--fix", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).lines().last(),
+        Some("error: --fix: files to fix have uncommitted changes or are not tracked by git: src/lib.rs; commit or stash them, or pass --allow-dirty")
+    );
+    assert_eq!(
+        read(dir.join("src/lib.rs")),
+        format!("{original}// edited\n")
+    );
+
+    git(&dir, &["commit", "-q", "-am", "edit"]);
+    let out = blockwatch(&dir, &["--fix", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(read(dir.join("src/lib.rs"))
+        .contains("tokio::time::sleep(std::time::Duration::from_millis(1)).await;"));
+    std::fs::remove_dir_all(&dir).expect("remove the scratch repository");
+}
+
+#[test]
+fn fix_refuses_files_git_ignores() {
+    // This test's scratch space lies under `target/`, which the repository ignores.
+    let dir = fixture_copy("fixable-without-fs", "ignored");
+    let out = blockwatch(&dir, &["--fix", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let last = text(&out.stderr)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        last.starts_with(
+            "error: --fix: files to fix have uncommitted changes or are not tracked by git: "
+        ) && last.ends_with(
+            "fixable-without-fs/src/lib.rs; commit or stash them, or pass --allow-dirty"
+        ),
+        "{last}"
+    );
+}
+
+#[test]
+fn diff_of_nested_calls_on_one_line() {
+    let dir = scratch("nested").join("pkg");
+    std::fs::create_dir_all(dir.join("src")).expect("create src");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"pkg\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"fs\"] }\n\n[workspace]\n",
+    )
+    .expect("write Cargo.toml");
+    let src = "pub async fn f() {\n    let _ = std::fs::read(std::fs::read_to_string(\"p\").unwrap());\n}\n";
+    std::fs::write(dir.join("src/lib.rs"), src).expect("write lib.rs");
+    let out = blockwatch(&dir, &["--diff", "."]);
+    assert_eq!(
+        text(&out.stdout),
+        "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,3 +1,3 @@\n pub async fn f() {\n\
+         -    let _ = std::fs::read(std::fs::read_to_string(\"p\").unwrap());\n\
+         +    let _ = tokio::fs::read(tokio::fs::read_to_string(\"p\").await.unwrap()).await;\n }\n"
+    );
+}
