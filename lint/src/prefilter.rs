@@ -4,7 +4,8 @@
 //! prefix (`fs` of `std::fs::`), or a method of a method-shape entry. An item without one
 //! of them has nothing to report, and a front end may skip the parse.
 //!
-//! A name counts unless the call it starts is awaited (`sleep(d).await`): the engine never
+//! A name counts unless it names a macro (`write!`) or the call it starts is awaited
+//! (`sleep(d).await`): the engine never
 //! reports an awaited call (a path it cannot resolve, a method shape), and a blocking API
 //! that resolves cannot be awaited in code that compiles.
 
@@ -66,7 +67,7 @@ pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool 
                 TokenTree::Ident(ident) => {
                     let name = ident.to_string();
                     let name = name.strip_prefix("r#").unwrap_or(&name);
-                    if counts(name) && !awaited_call_at(&trees, i) {
+                    if counts(name) && !awaited_call_at(&trees, i) && !is_macro_name(&trees, i) {
                         return true;
                     }
                 }
@@ -105,6 +106,12 @@ fn awaited_call_at(trees: &[TokenTree], i: usize) -> bool {
     is_args
         && is_punct(trees.get(j + 1), '.')
         && matches!(trees.get(j + 2), Some(TokenTree::Ident(a)) if a == "await")
+}
+
+/// Whether `trees[i]` names a macro (`write!(..)`): catalog entries are fns and methods,
+/// and a macro's body is walked as tokens like any other group.
+fn is_macro_name(trees: &[TokenTree], i: usize) -> bool {
+    is_punct(trees.get(i + 1), '!') && matches!(trees.get(i + 2), Some(TokenTree::Group(_)))
 }
 
 fn is_punct(tree: Option<&TokenTree>, ch: char) -> bool {
