@@ -119,7 +119,7 @@ impl Default for Options {
 #[derive(Debug, Clone)]
 pub(crate) enum Command {
     /// Scan with these options.
-    Scan(Options),
+    Scan(Box<Options>),
     /// Print the help text.
     Help,
     /// Print the version.
@@ -359,7 +359,7 @@ where
     if opts.fix.allow_dirty && !opts.fix.apply {
         return Err(UsageError("--allow-dirty only applies to --fix".into()));
     }
-    Ok(Command::Scan(opts))
+    Ok(Command::Scan(Box::new(opts)))
 }
 
 fn string_value(parser: &mut lexopt::Parser, flag: &str) -> Result<String, UsageError> {
@@ -391,7 +391,7 @@ mod tests {
 
     fn scan(args: &[&str]) -> Result<Options, UsageError> {
         match parse(args.iter().map(OsString::from))? {
-            Command::Scan(opts) => Ok(opts),
+            Command::Scan(opts) => Ok(*opts),
             other => panic!("expected a scan, got {other:?}"),
         }
     }
