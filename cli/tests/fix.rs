@@ -189,7 +189,8 @@ fn fix_on_copies_of_the_examples_compiles() {
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"examples-copy\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nblockwatch = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"full\"] }}\n\n[workspace]\n",
+             [dependencies]\nblockwatch = {{ path = {:?}, features = [\"axum\"] }}\ntokio = {{ version = \"1\", features = [\"full\"] }}\n\
+             axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\", \"matched-path\"] }}\n\n[workspace]\n",
             repo.display().to_string()
         ),
     )
@@ -197,14 +198,22 @@ fn fix_on_copies_of_the_examples_compiles() {
     std::fs::copy(repo.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
 
     let out = blockwatch(&dir, &["--fix", "--allow-dirty", "."]);
-    let stderr = text(&out.stderr);
+    // The report of what was fixed; the examples whose blocking call sits in a helper
+    // (axum_server, helper_chain) have transitive findings, which no rule rewrites and
+    // which are printed as warnings before it.
+    let stderr: String = text(&out.stderr)
+        .lines()
+        .filter(|line| line.starts_with("blockwatch: "))
+        .map(|line| format!("{line}\n"))
+        .collect();
     assert_eq!(
         stderr,
         "blockwatch: fixed examples/factorial.rs:22:5: `std::thread::sleep(..)` -> `tokio::time::sleep(Duration::from_secs(1)).await`\n\
          blockwatch: fixed examples/spinner.rs:33:5: `std::thread::sleep(..)` -> `tokio::time::sleep(Duration::from_secs(3)).await`\n\
          blockwatch: 2 fixes applied in 2 files\n"
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // The helpers' findings remain, so the scan still exits 1.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     assert!(read(dir.join("examples/spinner.rs"))
         .contains("    tokio::time::sleep(Duration::from_secs(3)).await;\n    42\n"));
     cargo_check(&dir, &["--examples"]);
