@@ -16,8 +16,8 @@
 //! `CARGO_PROFILE_RELEASE_DEBUG=line-tables-only`) to get it back: inlined async bodies
 //! then show as `{async_fn#0} at examples/spinner.rs:LINE`.
 
-use std::io::Write;
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 
 use blockwatch::{WatchExt, Watchdog};
 
@@ -42,10 +42,12 @@ async fn slow_async() -> u32 {
 }
 
 async fn spin(message: &'static str) {
-    let mut stdout = std::io::stdout();
+    let mut stdout = tokio::io::stdout();
     for frame in "|/-\\".chars().cycle() {
-        let _ = write!(stdout, "\r{frame} {message}");
-        let _ = stdout.flush();
+        let _ = stdout
+            .write_all(format!("\r{frame} {message}").as_bytes())
+            .await;
+        let _ = stdout.flush().await;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

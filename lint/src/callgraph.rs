@@ -13,16 +13,23 @@
 //! - Path calls (`helper()`, `crate::db::load()`, `Store::open(..)`, `other_crate::f()`)
 //!   match fns by their absolute path, in the caller's crate, or in the workspace crate
 //!   whose name is the first segment.
-//! - Method calls (`x.load_all()`) carry no type, so they are matched by name against
-//!   the methods (fns inside `impl` blocks) of the whole workspace, conservatively: never
-//!   when awaited, never for names common on std types (`get`, `read`, `load`, ...,
-//!   see [`AMBIGUOUS_METHOD_NAMES`]), and only when every workspace method of that name
-//!   blocks (which, for a unique name, is that one method).
+//! - Method calls (`x.load_all()`) resolve first by the receiver's type, where the source
+//!   states it ([`CallSite::receiver`]: `self` in an impl, a typed parameter or field, a
+//!   constructor, through `Arc`/`Box`/`State`/`web::Data`, see
+//!   [`DEREF_WRAPPERS`](crate::catalog::DEREF_WRAPPERS)): the method of that workspace
+//!   type, any impl of it. Otherwise they are matched by name against the methods (fns
+//!   inside `impl` blocks) of the whole workspace, conservatively: never when awaited,
+//!   never for names common on std types (`get`, `read`, `load`, ..., see
+//!   [`AMBIGUOUS_METHOD_NAMES`]), never to a method of another type when the receiver
+//!   was constructed from a type outside the workspace, and only when every workspace
+//!   method of that name blocks (which, for a unique name, is that one method).
+//! - A `#[cfg(test)]` impl's methods are seen only from test code.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
 use crate::finding::transitive_message;
+use crate::receiver_types::ReceiverTypes;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 use crate::{Certainty, ChainLink};
 
@@ -149,20 +156,7 @@ impl<'a> Graph<'a> {
         let unit = self.fns[caller].unit;
         if let Some(name) = &call.method {
             if call.candidates.is_empty() {
-                if call.awaited || AMBIGUOUS_METHOD_NAMES.contains(&name.as_str()) {
-                    return None;
-                }
-                let all = self.methods.get(name.as_str())?;
-                let sync: Vec<usize> = all
-                    .iter()
-                    .copied()
-                    .filter(|&i| !self.fns[i].summary.is_async)
-                    .collect();
-                // An async method of the same name makes the call ambiguous: give up.
-                if sync.len() != all.len() || sync.is_empty() {
-                    return None;
-                }
-                return Some(Targets::All(sync));
+                return self.resolve_method(caller, call, name);
             }
         }
         for candidate in &call.candidates {
@@ -183,6 +177,68 @@ impl<'a> Graph<'a> {
             }
         }
         None
+    }
+
+    /// A method call `x.name(..)`: by the receiver's type where the source states it
+    /// (`self` in an impl, a typed parameter or field, a constructor), else by name
+    /// alone. An impl under `#[cfg(test)]` is seen only from test code.
+    fn resolve_method(&self, caller: usize, call: &CallSite, name: &str) -> Option<Targets> {
+        if call.awaited {
+            return None;
+        }
+        let from_test = call.in_test || self.fns[caller].summary.in_test;
+        let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
+        let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
+        let mut typed: Vec<usize> = Vec::new();
+        for (krate, ty) in receiver.workspace_types() {
+            let unit = match krate {
+                None => self.fns[caller].unit,
+                Some(name) => self.crates[name],
+            };
+            let mut key: Vec<String> = ty.to_vec();
+            key.push(name.to_string());
+            if let Some(ids) = self.by_path.get(&(unit, key.as_slice())) {
+                typed.extend(ids.iter().copied().filter(visible));
+            }
+        }
+        if !typed.is_empty() {
+            typed.retain(|&i| !self.fns[i].summary.is_async);
+            return (!typed.is_empty()).then_some(Targets::Any(typed));
+        }
+        if AMBIGUOUS_METHOD_NAMES.contains(&name) {
+            return None;
+        }
+        let mut all: Vec<usize> = self
+            .methods
+            .get(name)?
+            .iter()
+            .copied()
+            .filter(visible)
+            .collect();
+        // A receiver constructed from a type outside the workspace calls one of its
+        // methods, or a workspace trait's method implemented for it.
+        if let Some(foreign) = receiver
+            .foreign_type_names()
+            .filter(|_| call.receiver_constructed)
+        {
+            all.retain(|&i| {
+                self.fns[i]
+                    .summary
+                    .self_ty
+                    .as_deref()
+                    .is_some_and(|t| foreign.contains(&t))
+            });
+        }
+        let sync: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| !self.fns[i].summary.is_async)
+            .collect();
+        // An async method of the same name makes the call ambiguous: give up.
+        if sync.len() != all.len() || sync.is_empty() {
+            return None;
+        }
+        Some(Targets::All(sync))
     }
 
     /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.

@@ -2,9 +2,10 @@
 //!
 //! The built-in entries live in `catalog/builtin.rs` as a static table; the other
 //! knowledge about libraries is data beside it: offloaders (`offloaders.rs`), poll
-//! traits (`poll_traits.rs`), how macro bodies are read (`macro_classes.rs`), the
-//! method names too common to match by name (`ambiguous_methods.rs`) and how each API's
-//! call is rewritten (`fixes.rs`). This module holds the types.
+//! traits (`poll_traits.rs`), the wrappers a receiver derefs through
+//! (`deref_wrappers.rs`), how macro bodies are read (`macro_classes.rs`), the method
+//! names too common to match by name (`ambiguous_methods.rs`) and how each API's call is
+//! rewritten (`fixes.rs`). This module holds the types.
 
 use std::borrow::Cow;
 
@@ -12,12 +13,14 @@ use crate::Category;
 
 mod ambiguous_methods;
 mod builtin;
+mod deref_wrappers;
 pub mod fixes;
 mod macro_classes;
 mod offloaders;
 mod poll_traits;
 
 pub use ambiguous_methods::AMBIGUOUS_METHOD_NAMES;
+pub use deref_wrappers::DEREF_WRAPPERS;
 pub(crate) use macro_classes::{macro_class, MacroClass};
 pub use macro_classes::{EXPR_MACROS, JOIN_MACROS, SELECT_MACROS, SKIP_MACROS};
 pub(crate) use offloaders::{is_crate_offloader, is_offloader_name};

@@ -5,7 +5,7 @@
 //! Absolute paths are segment lists. Paths into the analysed crate start with the
 //! marker segment `crate` (`["crate", "db", "query"]`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use syn::{Item, UseTree};
@@ -50,6 +50,10 @@ pub(crate) struct Scope {
     /// imports of it (`use super::*;`) can be resolved through its names.
     module: Option<Vec<String>>,
     names: HashMap<String, Vec<String>>,
+    /// Names this scope defines only as values (fns, consts, statics): such a name is
+    /// never the first segment of a path (`fn futures()` does not hide
+    /// `futures::executor::block_on`).
+    values_only: HashSet<String>,
     globs: Vec<Vec<String>>,
     locals: HashMap<String, Rc<[Origin]>>,
     /// First segments of every `use` path in this scope (`diesel`, `std`, ...).
@@ -74,8 +78,12 @@ impl Scope {
             ..Scope::default()
         };
         // Definitions first: `use` items may start from a child module (`use db::Store;`).
+        let mut namespaces: HashMap<String, bool> = HashMap::new();
         for item in items.clone() {
             if let Some(name) = defined_name(item) {
+                let value = matches!(item, Item::Fn(_) | Item::Const(_) | Item::Static(_));
+                let only_value = namespaces.entry(name.clone()).or_insert(true);
+                *only_value &= value;
                 let mut path = Vec::with_capacity(module_path.len() + 2);
                 path.push(CRATE.to_string());
                 path.extend(module_path.iter().cloned());
@@ -93,6 +101,10 @@ impl Scope {
                 scope.names.insert(name, vec![ec.ident.to_string()]);
             }
         }
+        scope.values_only = namespaces
+            .into_iter()
+            .filter_map(|(name, only_value)| only_value.then_some(name))
+            .collect();
         for item in items {
             if let Item::Use(u) = item {
                 let mut prefix = Vec::new();
@@ -132,12 +144,14 @@ impl Scope {
                     // `use std::fs::{self}` imports `fs`.
                     if let Some(last) = prefix.last().cloned() {
                         let path = self.absolutize(prefix, module_path);
+                        self.values_only.remove(&last);
                         self.names.insert(last, path);
                     }
                 } else {
                     prefix.push(ident.clone());
                     let path = self.absolutize(prefix, module_path);
                     prefix.pop();
+                    self.values_only.remove(&ident);
                     self.names.insert(ident, path);
                 }
             }
@@ -155,6 +169,7 @@ impl Scope {
                     prefix.pop();
                     path
                 };
+                self.values_only.remove(&alias);
                 self.names.insert(alias, path);
             }
             UseTree::Glob(_) => {
@@ -308,6 +323,9 @@ impl Scopes {
             return Resolution::Local;
         }
         for scope in self.visible() {
+            if !rest.is_empty() && scope.values_only.contains(first) {
+                continue;
+            }
             if let Some(base) = scope.names.get(first) {
                 let mut path = Vec::with_capacity(base.len() + rest.len());
                 path.extend(base.iter().cloned());

@@ -83,6 +83,15 @@ pub struct CallSite {
     pub candidates: Vec<Vec<String>>,
     /// The method name, for `x.foo(..)`.
     pub method: Option<String>,
+    /// For method calls: where the receiver's value came from, as the source states it
+    /// (the impl's type for `self`, a parameter's or field's declared type, the path of a
+    /// constructor called): absolute paths where resolved (`crate::db::Store`,
+    /// `std::sync::Arc`), as written otherwise. Empty when nothing is known.
+    pub receiver: Vec<String>,
+    /// The receiver is the value of a path call written right there
+    /// (`Builder::from_env(..).init()`), so `receiver` names the receiver's own type, not
+    /// only where a chain of method calls started.
+    pub receiver_constructed: bool,
     /// The call as written, shortened.
     pub call: String,
     /// 1-based line of the first token of the call.

@@ -52,11 +52,35 @@ const TABLES: &[Table] = &[
     },
     Table {
         category: Category::Stdio,
-        positives: &[(
-            "async fn f(s: &mut String) { std::io::stdin().read_line(s); }",
-            &["std::io::Stdin::read_line"],
-        )],
-        lookalikes: &["async fn f(r: R, s: &mut String) { r.read_line(s).await; }"],
+        positives: &[
+            (
+                "async fn f(s: &mut String) { std::io::stdin().read_line(s); }",
+                &["std::io::Stdin::read_line"],
+            ),
+            (
+                "use std::io::Write; async fn f(b: &[u8]) { std::io::stdout().write_all(b); }",
+                &["std::io::Stdout::write_all"],
+            ),
+            (
+                "use std::io::{self, Write}; async fn f() { io::stderr().flush(); }",
+                &["std::io::Stdout::flush"],
+            ),
+            (
+                "async fn f() { let out = std::io::stdout(); let _g = out.lock(); }",
+                &["std::io::Stdout::lock"],
+            ),
+            (
+                "async fn f(r: R, w: W) { std::io::copy(&mut r, &mut w); }",
+                &["std::io::copy"],
+            ),
+        ],
+        lookalikes: &[
+            "async fn f(r: R, s: &mut String) { r.read_line(s).await; }",
+            "async fn f(b: &[u8]) { tokio::io::stdout().write_all(b).await; }",
+            "async fn f(w: W, b: &[u8]) { w.write_all(b); w.flush(); }",
+            "async fn f(m: M) { let _g = m.lock(); }",
+            "async fn f(r: R, w: W) { tokio::io::copy(&mut r, &mut w).await; }",
+        ],
     },
     Table {
         category: Category::Net,
@@ -92,11 +116,26 @@ const TABLES: &[Table] = &[
     },
     Table {
         category: Category::Sync,
-        positives: &[(
-            "async fn f() { let (tx, rx) = std::sync::mpsc::channel::<u8>(); rx.recv(); }",
-            &["std::sync::mpsc::Receiver::recv"],
-        )],
-        lookalikes: &["async fn f(mut rx: R) { rx.recv().await; }"],
+        positives: &[
+            (
+                "async fn f() { let (tx, rx) = std::sync::mpsc::channel::<u8>(); rx.recv(); }",
+                &["std::sync::mpsc::Receiver::recv"],
+            ),
+            (
+                "async fn f(c: &parking_lot::Condvar, g: G, d: D) { c.wait_for(g, d); }",
+                &["parking_lot::Condvar::wait_for"],
+            ),
+            (
+                "use parking_lot::Condvar; struct R { cv: Condvar } \
+                 impl R { async fn f(&self, g: G, t: T) { self.cv.wait_until(g, t); } }",
+                &["parking_lot::Condvar::wait_until"],
+            ),
+        ],
+        lookalikes: &[
+            "async fn f(mut rx: R) { rx.recv().await; }",
+            "async fn f(n: N, g: G, d: D) { n.wait_for(g, d); }",
+            "async fn f(c: &std::sync::Condvar, g: G, d: D) { c.wait_for(g, d); }",
+        ],
     },
     Table {
         category: Category::Executor,
@@ -127,11 +166,28 @@ const TABLES: &[Table] = &[
     },
     Table {
         category: Category::Db,
-        positives: &[(
-            "async fn f() { rusqlite::Connection::open(\"a.db\"); }",
-            &["rusqlite::Connection::open"],
-        )],
-        lookalikes: &["async fn f() { tokio_postgres::connect(\"a\", t).await; }"],
+        positives: &[
+            (
+                "async fn f() { rusqlite::Connection::open(\"a.db\"); }",
+                &["rusqlite::Connection::open"],
+            ),
+            (
+                "type DbPool = r2d2::Pool<M>; \
+                 async fn index(pool: actix_web::web::Data<DbPool>) { pool.get(); }",
+                &["r2d2::Pool::get"],
+            ),
+            (
+                "use diesel::r2d2::Pool; struct S { pool: std::sync::Arc<Pool<M>> } \
+                 impl S { async fn f(&self) { let pool = self.pool.clone(); pool.get(); } }",
+                &["r2d2::Pool::get"],
+            ),
+        ],
+        lookalikes: &[
+            "async fn f() { tokio_postgres::connect(\"a\", t).await; }",
+            "async fn f(pool: deadpool_postgres::Pool) { pool.get().await; }",
+            "async fn f(m: std::collections::HashMap<u8, u8>) { m.get(&1); }",
+            "type DbPool = bb8::Pool<M>; async fn f(pool: DbPool) { pool.get(); }",
+        ],
     },
     Table {
         category: Category::Lock,

@@ -47,6 +47,17 @@ const SYNC_SENDER: &[&str] = &[
 const REQWEST: &[&str] = &["reqwest::blocking::"];
 const POSTGRES: &[&str] = &["postgres::"];
 const RUSQLITE: &[&str] = &["rusqlite::"];
+/// Process-wide output handles: each write takes the handle's lock and waits on the
+/// terminal or pipe.
+const STDOUT: &[&str] = &[
+    "std::io::stdout",
+    "std::io::stderr",
+    "std::io::Stdout",
+    "std::io::Stderr",
+];
+const PARKING_LOT_CONDVAR: &[&str] = &["parking_lot::Condvar"];
+/// r2d2 pools (also as diesel re-exports them).
+const R2D2_POOL: &[&str] = &["r2d2::Pool", "diesel::r2d2::Pool"];
 const MUTEX: &[&str] = &["std::sync::Mutex", "parking_lot::Mutex"];
 const RWLOCK: &[&str] = &["std::sync::RwLock", "parking_lot::RwLock"];
 
@@ -137,6 +148,9 @@ const fn method(
 const FS_WHY: &str =
     "a synchronous filesystem call holds the executor thread until the disk answers";
 
+const STDOUT_WHY: &str =
+    "takes the process-wide output lock and waits for the terminal or pipe on the executor thread";
+
 const EXEC_WHY: &str = "runs a nested executor on this thread: blocks it until the future completes (and tokio panics: \"Cannot start a runtime from within a runtime\")";
 const TOKIO_BLOCKING_WHY: &str =
     "tokio's blocking_* methods park the thread and panic when called inside a runtime";
@@ -202,6 +216,12 @@ pub(super) static BUILTIN: &[Entry] = &[
     method("lines", Some(0), Receiver::ChainCalls(STDIN), "std::io::Stdin::lines", Stdio, "each item waits on the terminal while holding the executor thread", "tokio::io::BufReader::new(tokio::io::stdin()).lines().next_line().await"),
     method("read_to_string", Some(1), Receiver::ChainCalls(STDIN), "std::io::Stdin::read_to_string", Stdio, "waits for end of input while holding the executor thread", "tokio::io::stdin().read_to_string(..).await"),
     method("read_to_end", Some(1), Receiver::ChainCalls(STDIN), "std::io::Stdin::read_to_end", Stdio, "waits for end of input while holding the executor thread", "tokio::io::stdin().read_to_end(..).await"),
+    method("write", Some(1), Receiver::ChainCalls(STDOUT), "std::io::Stdout::write", Stdio, STDOUT_WHY, "tokio::io::AsyncWriteExt::write(&mut tokio::io::stdout(), ..).await"),
+    method("write_all", Some(1), Receiver::ChainCalls(STDOUT), "std::io::Stdout::write_all", Stdio, STDOUT_WHY, "tokio::io::AsyncWriteExt::write_all(&mut tokio::io::stdout(), ..).await"),
+    method("write_fmt", Some(1), Receiver::ChainCalls(STDOUT), "std::io::Stdout::write_fmt", Stdio, STDOUT_WHY, "tokio::io::AsyncWriteExt::write_all(&mut tokio::io::stdout(), format!(..).as_bytes()).await"),
+    method("flush", Some(0), Receiver::ChainCalls(STDOUT), "std::io::Stdout::flush", Stdio, STDOUT_WHY, "tokio::io::AsyncWriteExt::flush(&mut tokio::io::stdout()).await"),
+    method("lock", Some(0), Receiver::ChainCalls(STDOUT), "std::io::Stdout::lock", Stdio, "waits for the process-wide output lock, which any thread writing to the terminal holds", "tokio::io::stdout()"),
+    path("std::io::copy", Stdio, "copies between blocking readers and writers (files, sockets, pipes) until end of input on the executor thread", "tokio::io::copy(..).await"),
     path("std::io::read_to_string", Stdio, "reads a blocking reader to its end on the executor thread", "tokio::io::AsyncReadExt::read_to_string(..).await"),
     // network
     path("std::net::TcpStream::connect", Net, "a blocking connect waits for the TCP handshake on the executor thread", "tokio::net::TcpStream::connect(..).await"),
@@ -240,6 +260,10 @@ pub(super) static BUILTIN: &[Entry] = &[
     method("wait_while", Some(2), Receiver::ChainCalls(CONDVAR), "std::sync::Condvar::wait_while", Sync, "parks the executor thread until notified", "tokio::sync::Notify::notified().await"),
     method("wait_timeout", Some(2), Receiver::ChainCalls(CONDVAR), "std::sync::Condvar::wait_timeout", Sync, "parks the executor thread until notified or timed out", "tokio::time::timeout(.., notify.notified()).await"),
     method("wait_timeout_while", Some(3), Receiver::ChainCalls(CONDVAR), "std::sync::Condvar::wait_timeout_while", Sync, "parks the executor thread until notified or timed out", "tokio::time::timeout(.., notify.notified()).await"),
+    method("wait_for", Some(2), Receiver::ChainCalls(PARKING_LOT_CONDVAR), "parking_lot::Condvar::wait_for", Sync, "parks the executor thread until notified or timed out", "tokio::time::timeout(.., notify.notified()).await"),
+    method("wait_until", Some(2), Receiver::ChainCalls(PARKING_LOT_CONDVAR), "parking_lot::Condvar::wait_until", Sync, "parks the executor thread until notified or the deadline passes", "tokio::time::timeout_at(.., notify.notified()).await"),
+    method("wait_while_for", Some(3), Receiver::ChainCalls(PARKING_LOT_CONDVAR), "parking_lot::Condvar::wait_while_for", Sync, "parks the executor thread until notified or timed out", "tokio::time::timeout(.., notify.notified()).await"),
+    method("wait_while_until", Some(3), Receiver::ChainCalls(PARKING_LOT_CONDVAR), "parking_lot::Condvar::wait_while_until", Sync, "parks the executor thread until notified or the deadline passes", "tokio::time::timeout_at(.., notify.notified()).await"),
     method("wait", Some(0), Receiver::ChainCalls(BARRIER), "std::sync::Barrier::wait", Sync, "parks the executor thread until every party arrives", "tokio::sync::Barrier::wait().await"),
     method("recv", Some(0), Receiver::ChainCalls(RECEIVER), "std::sync::mpsc::Receiver::recv", Sync, "parks the executor thread until a message arrives", "tokio::sync::mpsc::Receiver::recv().await"),
     method("recv_timeout", Some(1), Receiver::Any, "std::sync::mpsc::Receiver::recv_timeout", Sync, "parks the executor thread until a message arrives or the timeout elapses", "tokio::time::timeout(.., rx.recv()).await"),
@@ -288,6 +312,7 @@ pub(super) static BUILTIN: &[Entry] = &[
     method("prepare", None, Receiver::ChainCalls(RUSQLITE), "rusqlite::Connection::prepare", Db, "rusqlite runs SQLite queries synchronously on the calling thread", "tokio::task::spawn_blocking(move || ..).await"),
     method("query", None, Receiver::ChainCalls(RUSQLITE), "rusqlite::Connection::query", Db, "rusqlite runs SQLite queries synchronously on the calling thread", "tokio::task::spawn_blocking(move || ..).await"),
     method("transaction", None, Receiver::ChainCalls(RUSQLITE), "rusqlite::Connection::transaction", Db, "rusqlite runs SQLite queries synchronously on the calling thread", "tokio::task::spawn_blocking(move || ..).await"),
+    method("get", Some(0), Receiver::ChainCalls(R2D2_POOL), "r2d2::Pool::get", Db, "waits on a condvar, up to the pool's timeout, until a connection is free", "bb8::Pool::get().await"),
     method("load", Some(1), Receiver::ImportedCrate("diesel"), "diesel::RunQueryDsl::load", Db, "diesel executes queries synchronously on the calling thread", "diesel_async::RunQueryDsl::load(..).await"),
     method("get_result", Some(1), Receiver::ImportedCrate("diesel"), "diesel::RunQueryDsl::get_result", Db, "diesel executes queries synchronously on the calling thread", "diesel_async::RunQueryDsl::get_result(..).await"),
     method("get_results", Some(1), Receiver::ImportedCrate("diesel"), "diesel::RunQueryDsl::get_results", Db, "diesel executes queries synchronously on the calling thread", "diesel_async::RunQueryDsl::get_results(..).await"),

@@ -11,10 +11,10 @@ use super::context::Kind;
 use crate::catalog::{is_crate_offloader, is_offloader_name};
 
 use super::consumers::{CatalogCall, OtherCall};
-use super::{peel, Analyzer, Marks};
+use super::{drops, peel, Analyzer, Marks};
 use crate::fix::{self, Callee, Site};
 use crate::matcher::Hit;
-use crate::resolve::{Resolution, CRATE};
+use crate::resolve::{Origin, Resolution, CRATE};
 use crate::Certainty;
 
 /// The marks of an argument of a call marked `call`: its value is used; it is awaited
@@ -50,6 +50,17 @@ fn path_call_text(path: &syn::Path, has_args: bool) -> String {
     s
 }
 
+/// The distinct paths of a receiver's origins, in the order found.
+fn receiver_paths(origins: Vec<Origin>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for o in origins {
+        if !out.contains(&o.path) {
+            out.push(o.path);
+        }
+    }
+    out
+}
+
 impl<'m> Analyzer<'m> {
     /// A catalog hit at `start..end`, for every consumer.
     pub(super) fn report(
@@ -79,16 +90,22 @@ impl<'m> Analyzer<'m> {
     pub(super) fn call_site(
         &mut self,
         candidates: Vec<Vec<String>>,
-        method: Option<String>,
+        method: Option<(String, Vec<String>, bool)>,
         call: String,
         start: Span,
         end: Span,
         awaited: bool,
     ) {
         if let Some(summaries) = &mut self.summaries {
+            let (method, receiver, receiver_constructed) = match method {
+                Some((name, receiver, constructed)) => (Some(name), receiver, constructed),
+                None => (None, Vec::new(), false),
+            };
             let event = OtherCall {
                 candidates,
                 method,
+                receiver,
+                receiver_constructed,
                 call,
                 start,
                 end,
@@ -152,6 +169,10 @@ impl<'m> Analyzer<'m> {
                     || self.wrappers.contains(&name)
                     || is_crate_offloader(path);
                 let res = self.resolve(path);
+                if res == Resolution::Local {
+                    let local = name.clone();
+                    self.call_of_local_fn_value(call, &local);
+                }
                 let start = match &path.leading_colon {
                     Some(c) => c.spans[0],
                     None => path
@@ -184,7 +205,12 @@ impl<'m> Analyzer<'m> {
                         self.report(hit, start, end, text, resolved, Some(site))
                     }
                     None => {
-                        let cands = self.candidates(&res);
+                        let mut cands = self.candidates(&res);
+                        if drops::is_std_drop(&res) {
+                            let mut drops = self.explicit_drop_candidates(call);
+                            drops.append(&mut cands);
+                            cands = drops;
+                        }
                         if !cands.is_empty() {
                             self.call_site(cands, None, text, start, end, marks.awaited);
                         }
@@ -250,9 +276,13 @@ impl<'m> Analyzer<'m> {
         let end = m.paren_token.span.close();
         let text = format!(".{}({})", name, if m.args.is_empty() { "" } else { ".." });
         let mut hit = None;
-        if !marks.awaited {
-            let mut origins = Vec::new();
-            self.origins(&m.receiver, &mut origins, 0);
+        let mut origins = Vec::new();
+        self.origins(&m.receiver, &mut origins, 0);
+        // A value of a type of this code whose impl defines the method calls that method.
+        let own_method = origins
+            .iter()
+            .any(|o| o.exact && self.methods.contains(&format!("{}::{name}", o.path)));
+        if !marks.awaited && !own_method {
             let scopes = &self.scopes;
             hit = self
                 .matcher
@@ -279,7 +309,11 @@ impl<'m> Analyzer<'m> {
             }
             None => self.call_site(
                 Vec::new(),
-                Some(name.clone()),
+                Some((
+                    name.clone(),
+                    receiver_paths(origins),
+                    matches!(peel(&m.receiver), Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_))),
+                )),
                 text,
                 start,
                 end,

@@ -29,6 +29,10 @@ pub(crate) struct CatalogCall<'a> {
 pub(crate) struct OtherCall {
     pub candidates: Vec<Vec<String>>,
     pub method: Option<String>,
+    /// Where a method call's receiver came from (see [`CallSite::receiver`]).
+    pub receiver: Vec<String>,
+    /// See [`CallSite::receiver_constructed`].
+    pub receiver_constructed: bool,
     pub call: String,
     pub start: Span,
     pub end: Span,
@@ -114,6 +118,8 @@ impl Summaries {
         f.calls.push(CallSite {
             candidates: c.candidates,
             method: c.method,
+            receiver: c.receiver,
+            receiver_constructed: c.receiver_constructed,
             call: c.call,
             line: s.line,
             column: s.column + 1,

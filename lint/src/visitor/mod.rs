@@ -12,6 +12,7 @@ use std::rc::Rc;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItemFn, Item, ItemFn, ItemImpl, ItemMod, Pat, Signature, Stmt};
 
+use crate::dead_cfg::is_never_compiled;
 use crate::matcher::Matcher;
 use crate::resolve::{path_segments, Origin, Resolution, Scope, Scopes, CRATE};
 use crate::summary::FnSummary;
@@ -20,6 +21,8 @@ use consumers::{Findings, Summaries};
 mod calls;
 mod consumers;
 mod context;
+mod drops;
+mod fn_values;
 mod macros;
 mod receivers;
 
@@ -82,6 +85,15 @@ pub(crate) struct Analyzer<'m> {
     fields: HashMap<String, HashMap<String, Rc<[Origin]>>>,
     /// Return types of fns defined in the checked code, by fn path.
     returns: HashMap<String, Rc<[Origin]>>,
+    /// What the type aliases of the checked code stand for, by alias path: so that
+    /// `pool: web::Data<DbPool>` knows `DbPool` is an `r2d2::Pool`.
+    aliases: HashMap<String, Rc<[Origin]>>,
+    /// Methods defined in the checked code, by path (`crate::rt::Handle::block_on`): a
+    /// call on a value of that type is that method, not a catalog shape of the same name.
+    methods: HashSet<String>,
+    /// Whether the `let` being visited binds a value that a later statement of its block
+    /// moves away (returns, passes by value), so that it is not dropped there.
+    binding_moved: bool,
 }
 
 impl Marks {
@@ -148,6 +160,9 @@ impl<'m> Analyzer<'m> {
             wrappers: HashSet::new(),
             fields: HashMap::new(),
             returns: HashMap::new(),
+            aliases: HashMap::new(),
+            methods: HashSet::new(),
+            binding_moved: false,
         }
     }
 
@@ -222,7 +237,7 @@ impl<'m> Analyzer<'m> {
         owner: FnOwner<'_>,
         poll_of: Option<&str>,
     ) {
-        if has_allow_blocking(attrs) {
+        if has_allow_blocking(attrs) || is_never_compiled(attrs) {
             return;
         }
         let in_test = self.ctx.in_test || is_test_code(attrs);
@@ -324,8 +339,25 @@ impl<'m> Analyzer<'m> {
     }
 }
 
+/// The attributes of the items the walk looks into.
+fn item_attrs(item: &Item) -> Option<&[Attribute]> {
+    match item {
+        Item::Fn(i) => Some(&i.attrs),
+        Item::Impl(i) => Some(&i.attrs),
+        Item::Mod(i) => Some(&i.attrs),
+        Item::Trait(i) => Some(&i.attrs),
+        Item::Const(i) => Some(&i.attrs),
+        Item::Static(i) => Some(&i.attrs),
+        Item::Macro(i) => Some(&i.attrs),
+        _ => None,
+    }
+}
+
 impl<'ast> Visit<'ast> for Analyzer<'_> {
     fn visit_item(&mut self, item: &'ast Item) {
+        if item_attrs(item).is_some_and(is_never_compiled) {
+            return;
+        }
         self.deeper(|v| match item {
             Item::Fn(f) => v.visit_item_fn(f),
             Item::Impl(i) => v.visit_item_impl(i),
@@ -436,7 +468,10 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
             });
             v.scopes
                 .push(Scope::from_items(items, &v.module_path, false));
-            for stmt in &b.stmts {
+            for (i, stmt) in b.stmts.iter().enumerate() {
+                if let Stmt::Local(l) = stmt {
+                    v.binding_moved = drops::moved_later(&l.pat, &b.stmts[i + 1..]);
+                }
                 v.visit_stmt(stmt);
             }
             v.scopes.pop();
@@ -462,6 +497,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                         self.visit_expr(diverge);
                     }
                     self.origins(&init.expr, &mut origins, 0);
+                    self.binding_drop(&l.pat, &init.expr);
                 }
                 if let Pat::Type(pt) = &l.pat {
                     self.type_origins(&pt.ty, &mut origins);

@@ -50,10 +50,11 @@ impl Analyzer<'_> {
                 if let Expr::Path(p) = peel(&c.func) {
                     self.push_origin(&p.path, out);
                     // Wrappers keep what they wrap: `BufReader::new(file)`,
-                    // `Arc::new((Mutex::new(..), Condvar::new()))`, `Box::from(..)`.
+                    // `Arc::new((Mutex::new(..), Condvar::new()))`, `Box::from(..)`,
+                    // `Arc::clone(&self.pool)`.
                     let wraps = p.path.segments.last().is_some_and(|s| {
                         let name = s.ident.to_string();
-                        name.starts_with("new") || name == "from"
+                        name.starts_with("new") || name == "from" || name == "clone"
                     });
                     if wraps {
                         for arg in &c.args {
@@ -142,10 +143,16 @@ impl Analyzer<'_> {
                 self.scopes
                     .resolve(&segs, leading, &self.module_path, self.self_ty.as_deref());
             match res {
-                Resolution::Absolute(p) => out.push(Origin {
-                    path: p.join("::"),
-                    exact: true,
-                }),
+                Resolution::Absolute(p) => {
+                    let joined = p.join("::");
+                    if let Some(target) = self.aliases.get(&joined) {
+                        out.extend(target.iter().cloned());
+                    }
+                    out.push(Origin {
+                        path: joined,
+                        exact: true,
+                    })
+                }
                 Resolution::Unknown(w) | Resolution::Glob(_, w) => out.push(Origin {
                     path: w.join("::"),
                     exact: false,
@@ -183,6 +190,17 @@ impl Analyzer<'_> {
             b.extend(self.module_path.iter().cloned());
             b.join("::")
         };
+        // Aliases first: fields and return types may name them.
+        for item in items {
+            if let Item::Type(alias) = item {
+                let mut origins = Vec::new();
+                self.type_origins(&alias.ty, &mut origins);
+                if !origins.is_empty() {
+                    self.aliases
+                        .insert(format!("{base}::{}", alias.ident), Rc::from(origins));
+                }
+            }
+        }
         for item in items {
             match item {
                 Item::Struct(st) => {
@@ -216,6 +234,8 @@ impl Analyzer<'_> {
                     let saved = self.self_ty.replace(vec![base.clone(), name.clone()]);
                     for ii in &im.items {
                         if let syn::ImplItem::Fn(f) = ii {
+                            self.methods
+                                .insert(format!("{base}::{name}::{}", f.sig.ident));
                             if let syn::ReturnType::Type(_, ty) = &f.sig.output {
                                 let mut origins = Vec::new();
                                 self.type_origins(ty, &mut origins);

@@ -56,7 +56,7 @@ async fn progress(mut done: watch::Receiver<bool>) {
     let mut i = 0;
     loop {
         print!("\r{}", frames[i % frames.len()]);
-        io::stdout().flush().ok();
+        io::stdout().flush().ok(); // expect: std::io::Stdout::flush
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(100)) => {}
             _ = done.changed() => break,
@@ -77,7 +77,7 @@ async fn run_git(args: &[&str]) -> Result<ExitStatus> {
 
 async fn confirm(question: &str) -> bool {
     print!("{question} [y/N] ");
-    io::stdout().flush().ok();
+    io::stdout().flush().ok(); // expect: std::io::Stdout::flush
     let answer = tokio::task::spawn_blocking(|| {
         let mut s = String::new();
         io::stdin().read_line(&mut s).ok();

@@ -63,7 +63,7 @@ pub async fn git_rev() -> String {
 
 pub async fn prompt() -> String {
     print!("name? ");
-    io::stdout().flush().unwrap();
+    io::stdout().flush().unwrap(); // expect: std::io::Stdout::flush
     let mut name = String::new();
     io::stdin().read_line(&mut name).unwrap(); // expect: std::io::Stdin::read_line
     let stdin = io::stdin();

@@ -1,0 +1,227 @@
+//! Method calls resolved by the receiver's type in the workspace call graph: `self` in
+//! an impl, typed parameters and fields, constructors, aliases, wrappers a receiver
+//! derefs through; `#[cfg(test)]` impls seen only from test code; receivers built from
+//! foreign types not matched to a workspace method of another type. Each shape has
+//! look-alikes that must stay unreported.
+
+use std::collections::HashMap;
+
+use blockwatch_lint::{summarize_file, workspace_findings, Config, CrateFile, FileSummary};
+
+/// A file of the workspace: (crate unit, path, module path, source).
+type Src<'a> = (usize, &'a str, &'a [&'a str], &'a str);
+
+fn summarize(path: &str, module: &[&str], src: &str) -> FileSummary {
+    let file: syn::File = syn::parse_str(src).unwrap();
+    let mp: Vec<String> = module.iter().map(|s| s.to_string()).collect();
+    summarize_file(&file, path, &mp, false, &Config::default())
+}
+
+/// The (line, resolved) of every finding of the workspace of `files`; `crates` names the
+/// library crates by unit.
+fn found(files: &[Src<'_>], crates: &[(&str, usize)]) -> Vec<(usize, String)> {
+    let summaries: Vec<(usize, FileSummary)> = files
+        .iter()
+        .map(|(unit, path, module, src)| (*unit, summarize(path, module, src)))
+        .collect();
+    let placed: Vec<CrateFile<'_>> = summaries
+        .iter()
+        .map(|(unit, summary)| CrateFile {
+            unit: *unit,
+            summary,
+        })
+        .collect();
+    let crates: HashMap<String, usize> = crates.iter().map(|(n, u)| (n.to_string(), *u)).collect();
+    workspace_findings(&placed, &crates)
+        .into_iter()
+        .map(|f| (f.line, f.resolved))
+        .collect()
+}
+
+fn one(src: &str) -> Vec<(usize, String)> {
+    found(&[(0, "src/lib.rs", &[], src)], &[])
+}
+
+/// Two types with a `post` method, one async: `self.post()` in the sync one's impl is
+/// that impl's method.
+const TWO_POSTS: &str = "
+struct Gh; struct Mock;
+impl Gh {
+    fn post(&self) { std::process::Command::new(\"gh\").output(); }
+    async fn send(&self) {
+        self.post();
+    }
+}
+impl Mock { async fn post(&self) {} }
+";
+
+#[test]
+fn self_receivers_resolve_to_their_impl() {
+    assert_eq!(one(TWO_POSTS), [(6, "Gh::post".to_string())]);
+}
+
+#[test]
+fn self_receivers_of_the_other_impl_are_not_reported() {
+    // `self` is a `Mock` here, whose `post` is async: nothing blocks.
+    let src = "
+struct Gh; struct Mock;
+impl Gh { fn post(&self) { std::process::Command::new(\"gh\").output(); } }
+impl Mock {
+    async fn post(&self) {}
+    async fn send(&self) { self.post().await; }
+}
+";
+    assert!(one(src).is_empty());
+    // The sync `post` of `Gh` does not block: nothing to report on `self.post()`.
+    let clean = "
+struct Gh; struct Mock;
+impl Gh { fn post(&self) {} async fn send(&self) { self.post(); } }
+impl Mock { fn post(&self) { std::thread::sleep(d); } }
+";
+    assert!(one(clean).is_empty());
+}
+
+#[test]
+fn typed_parameters_and_fields_resolve_through_wrappers() {
+    let src = "
+pub struct Db; pub struct Cache;
+impl Db { pub fn query(&self) { std::fs::read(\"db\"); } }
+impl Cache { pub fn query(&self) {} }
+struct App { db: std::sync::Arc<Db> }
+impl App {
+    async fn handler(&self) {
+        self.db.query();
+    }
+}
+async fn param(db: axum::extract::State<Db>) {
+    db.query();
+}
+async fn built() {
+    let db = Db::open();
+    db.query();
+}
+impl Db { fn open() -> Db { Db } }
+";
+    assert_eq!(
+        one(src),
+        [
+            (8, "Db::query".to_string()),
+            (12, "Db::query".to_string()),
+            (16, "Db::query".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn typed_receivers_of_the_non_blocking_type_are_not_reported() {
+    let src = "
+pub struct Db; pub struct Cache;
+impl Db { pub fn query(&self) { std::fs::read(\"db\"); } }
+impl Cache { pub fn query(&self) {} }
+struct App { cache: std::sync::Arc<Cache> }
+impl App { async fn handler(&self) { self.cache.query(); } }
+async fn param(c: &Cache) { c.query(); }
+async fn built() { let c = Cache::default(); c.query(); }
+";
+    assert!(one(src).is_empty());
+}
+
+#[test]
+fn typed_receivers_resolve_across_crates() {
+    let store = "pub struct Store; impl Store { pub fn load_all(&self) { std::fs::read(\"s\"); } }";
+    let other = "pub struct Other; impl Other { pub fn load_all(&self) {} }";
+    let app = "async fn run(s: &my_core::Store, o: &my_core::Other) {\n    s.load_all();\n    o.load_all();\n}";
+    let files: [Src<'_>; 3] = [
+        (1, "core/src/lib.rs", &[], store),
+        (1, "core/src/other.rs", &[], other),
+        (0, "app/src/main.rs", &[], app),
+    ];
+    assert_eq!(
+        found(&files, &[("my_core", 1)]),
+        [(2, "my_core::Store::load_all".to_string())]
+    );
+}
+
+/// `#[cfg(test)]` mocks are not what non-test code calls.
+const TEST_MOCK: &str = "
+#[cfg(test)]
+mod tests {
+    struct Mock;
+    impl Mock { fn fetch_values(&self) { futures::executor::block_on(f); } }
+    async fn in_test(m: M) { m.fetch_values(); }
+}
+async fn prod(m: M) {
+    m.fetch_values();
+}
+";
+
+#[test]
+fn test_only_impls_are_seen_from_test_code_only() {
+    assert_eq!(
+        one(TEST_MOCK),
+        [(6, "tests::Mock::fetch_values".to_string())]
+    );
+}
+
+#[test]
+fn test_only_impls_of_a_cfg_test_impl_block_are_not_matched_from_non_test_code() {
+    let src = "
+struct Builder;
+#[cfg(test)]
+impl Builder { fn values(&self) { futures::executor::block_on(f); } }
+async fn plan(b: B) { b.values(); }
+";
+    assert!(one(src).is_empty());
+}
+
+#[test]
+fn foreign_receivers_are_not_matched_to_workspace_methods_of_other_types() {
+    // `env_logger::Builder::from_env(..).init()` is env_logger's `init`, not
+    // `Connection::init`.
+    let src = "
+struct Connection;
+impl Connection { fn init(&self) { std::fs::create_dir_all(\"d\"); } }
+async fn main() {
+    env_logger::Builder::from_env(e).init();
+}
+";
+    assert!(one(src).is_empty());
+    let imported = "
+use env_logger::Builder;
+struct Connection;
+impl Connection { fn init(&self) { std::fs::create_dir_all(\"d\"); } }
+async fn main() { Builder::new().init(); }
+";
+    assert!(one(imported).is_empty());
+}
+
+#[test]
+fn workspace_traits_on_foreign_types_still_match_by_name() {
+    let src = "
+trait PathExt { fn load_config(&self) -> String; }
+impl PathExt for PathBuf { fn load_config(&self) -> String { std::fs::read_to_string(self).unwrap() } }
+async fn main() {
+    std::path::PathBuf::from(\"a\").load_config();
+}
+";
+    assert_eq!(one(src), [(5, "PathBuf::load_config".to_string())]);
+    // An untyped receiver still matches a unique name.
+    let untyped = "
+struct Store; impl Store { fn load_config(&self) { std::fs::read(\"a\"); } }
+async fn main(s: S) { s.load_config(); }
+";
+    assert_eq!(one(untyped), [(3, "Store::load_config".to_string())]);
+}
+
+#[test]
+fn chains_on_foreign_values_still_match_by_name() {
+    // `ctx.provider()` returns something else than `ctx`'s own type: the receiver of
+    // `.insurances()` is not known to be an `async_graphql::Context`.
+    let src = "
+struct Svc; impl Svc { fn insurances(&self) { std::fs::read(\"i\"); } }
+async fn query(ctx: &async_graphql::Context<'_>) {
+    ctx.provider().insurances();
+}
+";
+    assert_eq!(one(src), [(4, "Svc::insurances".to_string())]);
+}
