@@ -44,7 +44,7 @@ pub fn strip(tokens: TokenStream) -> Stripped {
 
 /// Whether the identifier `allow_blocking` occurs anywhere in `tokens` (an iterative walk:
 /// no recursion, whatever the nesting).
-fn mentions_allow_blocking(tokens: &TokenStream) -> bool {
+pub fn mentions_allow_blocking(tokens: &TokenStream) -> bool {
     let mut pending = vec![tokens.clone()];
     while let Some(stream) = pending.pop() {
         for tree in stream {

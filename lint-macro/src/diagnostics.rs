@@ -32,6 +32,13 @@ pub fn message(finding: &Finding) -> String {
             text.push_str("\nhelp: use ");
             text.push_str(&fix.code);
         }
+        // A transitive finding's replacement is advice of its own, not code to use.
+        _ if finding.certainty == blockwatch_lint::Certainty::Transitive
+            && !finding.replacement.is_empty() =>
+        {
+            text.push_str("\nhelp: ");
+            text.push_str(&finding.replacement);
+        }
         _ if !finding.replacement.is_empty() => {
             text.push_str("\nhelp: use ");
             text.push_str(&finding.replacement);
@@ -63,6 +70,29 @@ pub fn warning(finding: &Finding) -> TokenStream {
     let definition = Ident::new("blocking_call", Span::call_site());
     let use_site = Ident::new("blocking_call", finding.span);
     let invocation = quote_spanned!(finding.span=> #use_site!(););
+    quote! {
+        const _: () = {
+            #[deprecated(note = #note)]
+            #[allow(unused_macros)]
+            macro_rules! #definition {
+                () => {};
+            }
+            #invocation
+        };
+    }
+}
+
+/// A warning on the first annotated item of a crate that the attribute checks each item
+/// of on its own: `reason` says why the crate view could not be built. Never an error:
+/// the item itself is still checked.
+pub fn crate_view_notice(span: Span, reason: &str) -> TokenStream {
+    let note = format!(
+        "`#[no_blocking]` checks each item of this crate on its own (calls to the crate's \
+         own fns are not followed): {reason}"
+    );
+    let definition = Ident::new("crate_view_unavailable", Span::call_site());
+    let use_site = Ident::new("crate_view_unavailable", span);
+    let invocation = quote_spanned!(span=> #use_site!(););
     quote! {
         const _: () = {
             #[deprecated(note = #note)]

@@ -26,7 +26,8 @@ pub struct Additions {
 }
 
 impl Additions {
-    fn extra_tokens(&self) -> TokenStream {
+    /// The diagnostics, then an `include_bytes!` of each configuration file.
+    pub fn extra_tokens(&self) -> TokenStream {
         let mut out = self.diagnostics.clone();
         for file in &self.config_files {
             let path = file.to_string_lossy();

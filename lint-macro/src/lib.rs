@@ -14,6 +14,7 @@ use proc_macro::TokenStream;
 
 mod allow_attr;
 mod args;
+mod crate_view;
 mod diagnostics;
 mod expand;
 mod main_attr;
@@ -21,6 +22,7 @@ mod nested;
 mod nesting;
 mod no_blocking;
 mod project_config;
+mod quiet_fn;
 mod target;
 mod test_attr;
 #[cfg(test)]
@@ -50,6 +52,16 @@ mod watch_wrapper;
 ///     tokio::time::sleep(std::time::Duration::from_millis(1)).await;
 /// }
 /// ```
+///
+/// # Calls into the crate
+///
+/// The first expansion in a compiler process reads the crate being compiled (its module
+/// tree from the manifest's target, as `cargo blockwatch` does) and solves its call graph;
+/// a call from the annotated async code to a sync fn of the crate that reaches a blocking
+/// API is reported at the call, with the chain in the message ("calls
+/// `std::fs::read_to_string` at src/config.rs:12"). When the crate cannot be read that way
+/// (a file no `mod` declaration reaches, one that does not parse), each item is checked
+/// on its own and the first annotated item of the crate says so in a warning.
 ///
 /// # Options
 ///

@@ -14,11 +14,14 @@ use quote::ToTokens;
 
 use crate::allow_attr;
 use crate::args::NoBlockingArgs;
+use crate::crate_view::{self, ItemView};
 use crate::diagnostics;
 use crate::expand::{self, Additions};
 use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
+use crate::quiet_fn::FnParts;
 use crate::target::Target;
+use blockwatch_lint::Finding;
 
 /// Expands `#[no_blocking(args)] item`, reading the configuration of the package being built.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -55,10 +58,14 @@ pub fn expand_with(
         );
         return with_errors(vec![error], item);
     }
+    if let Some(out) = quiet_fn_expand(&args, &item, &project) {
+        return out;
+    }
     let Some(target) = Target::parse(item.clone()) else {
         // Not Rust syn can read: rustc's own error on the unchanged tokens says more.
         return item;
     };
+    let item_tokens = item.clone();
     let stripped = allow_attr::strip(item);
     let mut errors: Vec<syn::Error> = stripped.errors;
     let args = NoBlockingArgs::parse(args).map_err(|e| errors.push(e)).ok();
@@ -78,7 +85,7 @@ pub fn expand_with(
         return with_errors(errors, stripped.tokens);
     };
 
-    let config = project_config::overlay(project.config, args.config);
+    let config = project_config::overlay(project.config.clone(), args.config);
     let report = blockwatch_lint::check_item_report(&target.engine_item(), &config);
     if report.unchecked_deep > 0 {
         // Below the engine's depth cap nothing was checked: never pass it as clean.
@@ -93,7 +100,19 @@ pub fn expand_with(
         ));
         return with_errors(errors, stripped.tokens);
     }
-    let findings = report.findings;
+    let mut findings = report.findings;
+    let mut notice = TokenStream::new();
+    match crate_view::for_item(&item_tokens, &project.config, &config) {
+        ItemView::Crate(located) => {
+            let reached = crate_view::place(&item_tokens, &located, &findings);
+            findings.extend(reached);
+            findings.sort_by_key(Finding::start);
+        }
+        ItemView::Alone {
+            notice: Some(reason),
+        } => notice = diagnostics::crate_view_notice(target.name_span(), &reason),
+        ItemView::Alone { notice: None } => {}
+    }
     let output_target = if stripped.changed {
         let Some(parsed) = Target::parse(stripped.tokens.clone()) else {
             return with_errors(errors, stripped.tokens);
@@ -104,11 +123,51 @@ pub fn expand_with(
         target
     };
     let additions = Additions {
-        diagnostics: diagnostics::render(&findings, args.warn),
+        diagnostics: {
+            let mut out = notice;
+            out.extend(diagnostics::render(&findings, args.warn));
+            out
+        },
         config_files: project_config::not_yet_tracked(project.files),
         watch: args.watch,
     };
     expand::expand(output_target, &additions)
+}
+
+/// The fast path: a fn the engine can report nothing in, emitted from its tokens with
+/// no parse of its body (see [`crate::quiet_fn`]). `None` sends the item down the full path:
+/// anything to strip, report or complain about, or an item that is not a plain fn.
+fn quiet_fn_expand(
+    args: &TokenStream,
+    item: &TokenStream,
+    project: &Result<ProjectConfig, String>,
+) -> Option<TokenStream> {
+    let project = project.as_ref().ok()?;
+    let parts = FnParts::split(item)?;
+    if allow_attr::mentions_allow_blocking(item) {
+        return None;
+    }
+    let args = NoBlockingArgs::parse(args.clone()).ok()?;
+    let config = project_config::overlay(project.config.clone(), args.config);
+    if blockwatch_lint::may_report(item, &config, &[]) {
+        return None;
+    }
+    let mut extra = match crate_view::for_item(item, &project.config, &config) {
+        ItemView::Crate(found) if !found.is_empty() => return None,
+        ItemView::Crate(_) | ItemView::Alone { notice: None } => TokenStream::new(),
+        ItemView::Alone {
+            notice: Some(reason),
+        } => diagnostics::crate_view_notice(parts.name_span(), &reason),
+    };
+    extra.extend(
+        Additions {
+            diagnostics: TokenStream::new(),
+            config_files: project_config::not_yet_tracked(project.files.clone()),
+            watch: args.watch,
+        }
+        .extra_tokens(),
+    );
+    parts.expand(&extra, args.watch)
 }
 
 fn with_errors(errors: Vec<syn::Error>, item: TokenStream) -> TokenStream {

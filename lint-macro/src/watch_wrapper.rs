@@ -37,30 +37,70 @@ pub struct AsyncFn<'a> {
 
 /// Both cfg'd copies of the fn. `extra` (diagnostics) goes at the top of both bodies.
 pub fn wrap(f: &AsyncFn<'_>, extra: &TokenStream) -> TokenStream {
-    let AsyncFn {
-        attrs,
+    let (outer, inner) = split_attrs(f.attrs);
+    let mut stmts = TokenStream::new();
+    for stmt in &f.block.stmts {
+        stmt.to_tokens(&mut stmts);
+    }
+    wrap_tokens(
+        &FnTokens {
+            outer_attrs: quote!(#(#outer)*),
+            inner_attrs: quote!(#(#inner)*),
+            vis: f.vis.to_token_stream(),
+            defaultness: f.defaultness,
+            sig: f.sig,
+            brace: f.block.brace_token,
+            stmts,
+            site_name: f.site_name.clone(),
+        },
+        extra,
+    )
+}
+
+/// An async fn as tokens: its body is never parsed.
+pub struct FnTokens<'a> {
+    /// `#[..]` attributes, kept on both copies.
+    pub outer_attrs: TokenStream,
+    /// `#![..]` attributes, at the top of both bodies.
+    pub inner_attrs: TokenStream,
+    /// The visibility.
+    pub vis: TokenStream,
+    /// `default` in a specializing impl.
+    pub defaultness: Option<syn::token::Default>,
+    /// The signature (must be `async`).
+    pub sig: &'a Signature,
+    /// The body's braces (their spans are kept).
+    pub brace: syn::token::Brace,
+    /// The body's statements, as written.
+    pub stmts: TokenStream,
+    /// The name the watchdog reports, after the module path.
+    pub site_name: String,
+}
+
+/// [`wrap`] on tokens: both cfg'd copies of the fn.
+pub fn wrap_tokens(f: &FnTokens<'_>, extra: &TokenStream) -> TokenStream {
+    let FnTokens {
+        outer_attrs,
+        inner_attrs,
         vis,
         defaultness,
         sig,
-        block,
+        brace,
+        stmts,
         site_name,
     } = f;
-    let stmts = &block.stmts;
-    let (outer, inner_attrs) = split_attrs(attrs);
-    let extra = &quote!(#(#inner_attrs)* #extra);
+    let extra = &quote!(#inner_attrs #extra);
     let fn_name = &sig.ident;
     let line = quote_spanned!(fn_name.span()=> ::core::line!());
     let column = quote_spanned!(fn_name.span()=> ::core::column!());
     let fake_return = typed_return_edge(sig);
     let mut original = TokenStream::new();
-    block.brace_token.surround(&mut original, |out| {
+    brace.surround(&mut original, |out| {
         extra.to_tokens(out);
-        for stmt in stmts {
-            stmt.to_tokens(out);
-        }
+        stmts.to_tokens(out);
     });
     let mut wrapped = TokenStream::new();
-    block.brace_token.surround(&mut wrapped, |out| {
+    brace.surround(&mut wrapped, |out| {
         extra.to_tokens(out);
         out.extend(quote! {
             static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {
@@ -71,11 +111,9 @@ pub fn wrap(f: &AsyncFn<'_>, extra: &TokenStream) -> TokenStream {
             };
         });
         let mut inner = TokenStream::new();
-        block.brace_token.surround(&mut inner, |body| {
+        brace.surround(&mut inner, |body| {
             fake_return.to_tokens(body);
-            for stmt in stmts {
-                stmt.to_tokens(body);
-            }
+            stmts.to_tokens(body);
         });
         out.extend(quote! {
             ::blockwatch::__private::watch_annotated(&__BLOCKWATCH_SITE, async move #inner).await
@@ -83,11 +121,11 @@ pub fn wrap(f: &AsyncFn<'_>, extra: &TokenStream) -> TokenStream {
     });
     quote! {
         #[cfg(debug_assertions)]
-        #(#outer)*
+        #outer_attrs
         #vis #defaultness #sig #wrapped
 
         #[cfg(not(debug_assertions))]
-        #(#outer)*
+        #outer_attrs
         #vis #defaultness #sig #original
     }
 }

@@ -5,7 +5,8 @@
 //! each crate's `src/lib.rs` and times `cargo check` of that crate alone, interleaved.
 //!
 //! Usage: `attribute_cost [--quick] [--rounds N]` (see BENCHMARKS.md). The scratch
-//! directory is `$BLOCKWATCH_BENCH_SCRATCH` or `<temp>/blockwatch-bench-attribute`.
+//! directory is `$BLOCKWATCH_BENCH_SCRATCH` or `<temp>/blockwatch-bench-attribute`; the
+//! repository measured is `$BLOCKWATCH_BENCH_REPO` or this one.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -62,9 +63,12 @@ fn run() -> Result<()> {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("blockwatch-bench-attribute"));
     let target = scratch.join("target");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()?;
+    // Another checkout (say, the base commit) can be measured with this binary.
+    let repo = match std::env::var_os("BLOCKWATCH_BENCH_REPO") {
+        Some(repo) => PathBuf::from(repo),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+    }
+    .canonicalize()?;
     let crates = Attribute::ALL
         .iter()
         .map(|&attribute| Ok((attribute, write_crate(&scratch, attribute, FNS, &repo)?)))

@@ -1,0 +1,154 @@
+//! The crate view as the attribute keeps it: the engine's [`CrateView`] of the crate being
+//! compiled, built by the first expansion in a process and shared by the later ones.
+//!
+//! rustc expands every attribute of a crate in one process, so the crate is read once per
+//! compile. A long-lived process (rust-analyzer's proc-macro server) asks the view whether
+//! a file it read changed size or modification time, at most once a second, and reloads
+//! it when one did. When no view can be built, each item is checked on its own and the
+//! first annotated item of the crate says why (once per crate and process).
+
+use std::collections::HashMap;
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use blockwatch_lint::{Config, CrateView, Finding, LocatedFinding};
+use proc_macro2::{LineColumn, Span, TokenStream, TokenTree};
+
+/// How long a view is trusted without looking at the files' sizes and modification times.
+const REVALIDATE_AFTER: Duration = Duration::from_secs(1);
+
+/// What the crate view says about one annotated item.
+pub enum ItemView {
+    /// The item's crate was read: the transitive findings of the item's lines.
+    Crate(Vec<LocatedFinding>),
+    /// The item is checked on its own; `notice` is the reason, for the first such item
+    /// of the crate only.
+    Alone {
+        /// Why there is no crate view, to be said once.
+        notice: Option<String>,
+    },
+}
+
+struct Entry {
+    view: Result<Arc<CrateView>, String>,
+    checked: Instant,
+    noticed: bool,
+}
+
+/// The crate view's findings for the item whose tokens are `item`, filtered by `config`
+/// (the attribute's options over the project's); `project` is what the view is built with.
+///
+/// Without a file on disk behind the item (a doctest, tokens a macro made up) or outside
+/// cargo, there is no crate to view and nothing to say.
+pub fn for_item(item: &TokenStream, project: &Config, config: &Config) -> ItemView {
+    let silent = ItemView::Alone { notice: None };
+    if !proc_macro::is_available() {
+        return silent;
+    }
+    let (Some(first), Some(last)) = (item.clone().into_iter().next(), last_token(item)) else {
+        return silent;
+    };
+    let Some(file) = first.span().local_file() else {
+        return silent;
+    };
+    // rustc names files as cargo passed them: relative to its working directory.
+    let file = match std::env::current_dir() {
+        Ok(cwd) if file.is_relative() => cwd.join(file),
+        _ => file,
+    };
+    let (Some(dir), Some(name)) = (
+        std::env::var_os("CARGO_MANIFEST_DIR"),
+        std::env::var_os("CARGO_CRATE_NAME"),
+    ) else {
+        return silent;
+    };
+    let key = (PathBuf::from(dir), name.to_string_lossy().into_owned());
+    static VIEWS: OnceLock<Mutex<HashMap<(PathBuf, String), Entry>>> = OnceLock::new();
+    let views = VIEWS.get_or_init(|| Mutex::new(HashMap::new()));
+    // A panic while holding the lock leaves at worst an old entry: recover the map.
+    let mut views = views
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let load = || {
+        CrateView::load(&key.0, &key.1, &file, project)
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    };
+    let entry = views.entry(key.clone()).or_insert_with(|| Entry {
+        view: load(),
+        checked: Instant::now(),
+        noticed: false,
+    });
+    if entry.checked.elapsed() >= REVALIDATE_AFTER {
+        let stale = entry.view.as_ref().map_or(true, |v| v.is_stale());
+        if stale {
+            entry.view = load();
+        }
+        entry.checked = Instant::now();
+    }
+    let reason = match &entry.view {
+        Ok(view) if view.contains(&file) => {
+            let lines: RangeInclusive<usize> = first.span().start().line..=last.end().line;
+            let found = view.findings_in(&file, lines, config);
+            return ItemView::Crate(found.into_iter().cloned().collect());
+        }
+        Ok(_) => format!(
+            "no `mod` declaration of crate `{}` reaches this file",
+            key.1
+        ),
+        Err(reason) => reason.clone(),
+    };
+    let notice = (!entry.noticed).then_some(reason);
+    entry.noticed = true;
+    ItemView::Alone { notice }
+}
+
+/// The findings of `located` placed on the tokens of `item` (the call's first and last
+/// token), leaving out those at a call `already` reports and those whose call is not among
+/// the tokens (the file changed since the view read it).
+pub fn place(item: &TokenStream, located: &[LocatedFinding], already: &[Finding]) -> Vec<Finding> {
+    let mut tokens = Vec::new();
+    leaf_spans(item.clone(), &mut tokens);
+    let taken: Vec<(usize, usize)> = already.iter().map(Finding::start).collect();
+    located
+        .iter()
+        .filter(|f| !taken.contains(&(f.line, f.column)))
+        .filter_map(|f| {
+            let start = LineColumn {
+                line: f.line,
+                column: f.column - 1,
+            };
+            let end = LineColumn {
+                line: f.end_line,
+                column: f.end_column - 1,
+            };
+            let first = tokens.iter().find(|s| s.start() == start)?;
+            let last = tokens.iter().find(|s| s.end() == end).unwrap_or(first);
+            Some(blockwatch_lint::finding_at(f, *first, *last))
+        })
+        .collect()
+}
+
+/// Every token's span, and each group's delimiters', in order.
+fn leaf_spans(tokens: TokenStream, out: &mut Vec<Span>) {
+    for token in tokens {
+        match token {
+            TokenTree::Group(g) => {
+                out.push(g.span_open());
+                leaf_spans(g.stream(), out);
+                out.push(g.span_close());
+            }
+            other => out.push(other.span()),
+        }
+    }
+}
+
+/// The span of the item's last token (a group's closing delimiter).
+fn last_token(item: &TokenStream) -> Option<Span> {
+    item.clone().into_iter().last().map(|t| match t {
+        TokenTree::Group(g) => g.span_close(),
+        other => other.span(),
+    })
+}
