@@ -21,6 +21,7 @@ mod nested;
 mod nesting;
 mod no_blocking;
 mod project_config;
+mod runtime_attr;
 mod target;
 mod test_attr;
 #[cfg(test)]
