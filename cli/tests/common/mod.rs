@@ -164,6 +164,13 @@ pub fn findings(report: &Value) -> Vec<(String, u64, String, String)> {
         .collect()
 }
 
+/// Writes `text` to `dir/file`, creating its parent directories.
+pub fn write(dir: &Path, file: &str, text: &str) {
+    let path = dir.join(file);
+    fs::create_dir_all(path.parent().expect("a parent")).expect("create directories");
+    fs::write(path, text).expect("write a file");
+}
+
 /// The name every scratch directory starts with.
 const SCRATCH_PREFIX: &str = "blockwatch-it-";
 
