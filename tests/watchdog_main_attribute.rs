@@ -8,21 +8,37 @@
 
 #[path = "../watchdog/tests/capture/mod.rs"]
 mod capture;
+#[path = "support/controlled_env.rs"]
+mod controlled_env;
+#[path = "support/hold.rs"]
+mod hold;
 
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use blockwatch::WatchExt;
 
 static TURN: Mutex<()> = Mutex::new(());
 
-/// Takes this test's turn, with the watchdog switched on in any build (as a user would
-/// with `BLOCKWATCH=1` in release) and the capture subscriber installed.
+/// The tests below run in a child whose only watchdog variable is `BLOCKWATCH=1`: the
+/// watchdog is on in any build (as a user would switch it on in release) and nothing
+/// from the shell that runs the suite changes its threshold or report file.
+#[test]
+fn main_attribute_tests_run_in_a_controlled_environment() {
+    let mut expected = vec![
+        "the_main_future_is_watched_under_the_fn_name",
+        "a_watched_task_of_the_main_runtime_is_reported",
+        "a_well_behaved_main_has_no_stall_and_says_it_watched",
+    ];
+    if cfg!(tokio_unstable) {
+        expected.push("with_tokio_unstable_every_task_of_the_main_runtime_is_watched");
+    }
+    controlled_env::run_ignored_tests_with(&expected, &[("BLOCKWATCH", "1")]);
+}
+
+/// Takes this test's turn, with the capture subscriber installed.
 fn turn() -> MutexGuard<'static, ()> {
     let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    std::env::set_var("BLOCKWATCH", "1");
-    std::env::remove_var("BLOCKWATCH_THRESHOLD_MS");
-    std::env::remove_var("BLOCKWATCH_REPORT");
     capture::install();
     turn
 }
@@ -31,42 +47,6 @@ fn live_report_of(task: &str) -> impl Fn(&capture::Captured) -> bool + '_ {
     move |event| {
         event.fields.get("task").map(String::as_str) == Some(task)
             && event.fields.get("still_blocked").map(String::as_str) == Some("true")
-    }
-}
-
-/// Blocks the calling thread until the watchdog has reported `task` live.
-#[inline(never)]
-fn hold_until_reported(task: &str) {
-    hold_until(
-        |event| event.fields.get("task").map(String::as_str) == Some(task),
-        task,
-    );
-}
-
-/// Blocks the calling thread until the watchdog has reported the current tokio task
-/// (by id) live: a plain task is named by where it was spawned.
-#[cfg(tokio_unstable)]
-#[inline(never)]
-fn hold_this_task_until_reported() -> String {
-    let id = tokio::task::id().to_string();
-    hold_until(|event| event.fields.get("task_id") == Some(&id), &id);
-    id
-}
-
-#[inline(never)]
-fn hold_until(reported_task: impl Fn(&capture::Captured) -> bool, what: &str) {
-    capture::install();
-    let start = Instant::now();
-    let reported = |event: &capture::Captured| {
-        reported_task(event)
-            && event.fields.get("still_blocked").map(String::as_str) == Some("true")
-    };
-    while capture::count(reported) == 0 {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "no live report of {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -84,7 +64,7 @@ fn last_summary(name: &str) -> String {
 #[blockwatch::main(flavor = "current_thread")]
 async fn main_future_blocks_current_thread() -> Result<u32, String> {
     tokio::task::yield_now().await;
-    hold_until_reported("watchdog_main_attribute::main_future_blocks_current_thread");
+    hold::hold_until_reported("watchdog_main_attribute::main_future_blocks_current_thread");
     let value: u32 = "41".parse().map_err(|_| "not a number".to_owned())?;
     Ok(value + 1)
 }
@@ -92,11 +72,12 @@ async fn main_future_blocks_current_thread() -> Result<u32, String> {
 #[blockwatch::main(worker_threads = 2)]
 async fn main_future_blocks_multi_thread() -> usize {
     let workers = tokio::runtime::Handle::current().metrics().num_workers();
-    hold_until_reported("watchdog_main_attribute::main_future_blocks_multi_thread");
+    hold::hold_until_reported("watchdog_main_attribute::main_future_blocks_multi_thread");
     workers
 }
 
 #[test]
+#[ignore = "run by main_attribute_tests_run_in_a_controlled_environment"]
 fn the_main_future_is_watched_under_the_fn_name() {
     let _turn = turn();
     assert_eq!(main_future_blocks_current_thread(), Ok(42));
@@ -125,12 +106,13 @@ fn the_main_future_is_watched_under_the_fn_name() {
 
 #[blockwatch::main]
 async fn a_watched_task_blocks() {
-    blockwatch::spawn(async { hold_until_reported("main-spawned") }.watched("main-spawned"))
+    blockwatch::spawn(async { hold::hold_until_reported("main-spawned") }.watched("main-spawned"))
         .await
         .unwrap();
 }
 
 #[test]
+#[ignore = "run by main_attribute_tests_run_in_a_controlled_environment"]
 fn a_watched_task_of_the_main_runtime_is_reported() {
     let _turn = turn();
     a_watched_task_blocks();
@@ -140,7 +122,7 @@ fn a_watched_task_of_the_main_runtime_is_reported() {
 #[cfg(tokio_unstable)]
 #[blockwatch::main(flavor = "current_thread")]
 async fn a_plain_task_blocks_current_thread() -> String {
-    tokio::spawn(async { hold_this_task_until_reported() })
+    tokio::spawn(async { hold::hold_this_task_until_reported() })
         .await
         .unwrap()
 }
@@ -148,13 +130,14 @@ async fn a_plain_task_blocks_current_thread() -> String {
 #[cfg(tokio_unstable)]
 #[blockwatch::main(worker_threads = 2)]
 async fn a_plain_task_blocks_multi_thread() -> String {
-    tokio::spawn(async { hold_this_task_until_reported() })
+    tokio::spawn(async { hold::hold_this_task_until_reported() })
         .await
         .unwrap()
 }
 
 #[cfg(tokio_unstable)]
 #[test]
+#[ignore = "run by main_attribute_tests_run_in_a_controlled_environment"]
 fn with_tokio_unstable_every_task_of_the_main_runtime_is_watched() {
     let _turn = turn();
     for run in [
@@ -181,6 +164,7 @@ async fn well_behaved() -> u32 {
 }
 
 #[test]
+#[ignore = "run by main_attribute_tests_run_in_a_controlled_environment"]
 fn a_well_behaved_main_has_no_stall_and_says_it_watched() {
     let _turn = turn();
     assert_eq!(well_behaved(), 7);

@@ -7,48 +7,37 @@
 
 #[path = "../watchdog/tests/capture/mod.rs"]
 mod capture;
-
-use std::time::{Duration, Instant};
+#[path = "support/controlled_env.rs"]
+mod controlled_env;
+#[path = "support/hold.rs"]
+mod hold;
 
 use blockwatch::WatchExt;
-
-/// Blocks the calling thread until the watchdog has reported `task` live.
-#[inline(never)]
-fn hold_until_reported(task: &str) {
-    hold_until(
-        |event| event.fields.get("task").map(String::as_str) == Some(task),
-        task,
-    );
-}
-
-/// Blocks the calling thread until the watchdog has reported the current tokio task
-/// (by id) live: a plain task is named by where it was spawned.
 #[cfg(tokio_unstable)]
-#[inline(never)]
-fn hold_this_task_until_reported() -> String {
-    let id = tokio::task::id().to_string();
-    hold_until(|event| event.fields.get("task_id") == Some(&id), &id);
-    id
-}
+use hold::hold_this_task_until_reported;
+use hold::hold_until_reported;
 
-#[inline(never)]
-fn hold_until(reported_task: impl Fn(&capture::Captured) -> bool, what: &str) {
-    capture::install();
-    let start = Instant::now();
-    let reported = |event: &capture::Captured| {
-        reported_task(event)
-            && event.fields.get("still_blocked").map(String::as_str) == Some("true")
-    };
-    while capture::count(reported) == 0 {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "no live report of {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+/// The tests below run in a child without `BLOCKWATCH*` variables (see
+/// `support/controlled_env.rs`): a stray `BLOCKWATCH=0` would make the clean test pass
+/// with the watchdog off, and a small threshold would fail it.
+#[test]
+fn coverage_tests_run_in_a_controlled_environment() {
+    let mut expected = vec![
+        "a_watched_handler_in_a_plain_task_fails_the_test_current_thread",
+        "a_watched_handler_in_a_plain_task_fails_the_test_multi_thread",
+        "a_plain_task_that_yields_is_fine",
+    ];
+    if cfg!(tokio_unstable) {
+        expected.extend([
+            "a_stall_in_a_plain_task_fails_the_test_current_thread",
+            "a_stall_in_a_plain_task_fails_the_test_multi_thread",
+        ]);
     }
+    controlled_env::run_ignored_tests(&expected);
 }
 
 #[blockwatch::test]
+#[ignore = "run by coverage_tests_run_in_a_controlled_environment"]
 #[should_panic(expected = "task `plain-server-current`")]
 async fn a_watched_handler_in_a_plain_task_fails_the_test_current_thread() {
     let server = tokio::spawn(async {
@@ -59,10 +48,17 @@ async fn a_watched_handler_in_a_plain_task_fails_the_test_current_thread() {
     server.await.unwrap();
 }
 
-#[cfg(not(tokio_unstable))]
 #[blockwatch::test(flavor = "multi_thread", worker_threads = 2)]
-#[should_panic(
-    expected = "tasks started with plain `tokio::spawn` are watched only with `--cfg tokio_unstable`"
+#[ignore = "run by coverage_tests_run_in_a_controlled_environment"]
+#[cfg_attr(
+    not(tokio_unstable),
+    should_panic(
+        expected = "tasks started with plain `tokio::spawn` are watched only with `--cfg tokio_unstable`"
+    )
+)]
+#[cfg_attr(
+    tokio_unstable,
+    should_panic(expected = "every task of the runtime (tokio's poll hooks")
 )]
 async fn a_watched_handler_in_a_plain_task_fails_the_test_multi_thread() {
     let server = tokio::spawn(async {
@@ -74,19 +70,8 @@ async fn a_watched_handler_in_a_plain_task_fails_the_test_multi_thread() {
 }
 
 #[cfg(tokio_unstable)]
-#[blockwatch::test(flavor = "multi_thread", worker_threads = 2)]
-#[should_panic(expected = "every task of the runtime (tokio's poll hooks")]
-async fn a_watched_handler_in_a_plain_task_fails_the_test_multi_thread() {
-    let server = tokio::spawn(async {
-        async { hold_until_reported("plain-server-multi") }
-            .watched("plain-server-multi")
-            .await
-    });
-    server.await.unwrap();
-}
-
-#[cfg(tokio_unstable)]
 #[blockwatch::test]
+#[ignore = "run by coverage_tests_run_in_a_controlled_environment"]
 #[should_panic(expected = "task `spawned at tests/watchdog_test_coverage.rs:")]
 async fn a_stall_in_a_plain_task_fails_the_test_current_thread() {
     tokio::spawn(async { hold_this_task_until_reported() })
@@ -96,6 +81,7 @@ async fn a_stall_in_a_plain_task_fails_the_test_current_thread() {
 
 #[cfg(tokio_unstable)]
 #[blockwatch::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by coverage_tests_run_in_a_controlled_environment"]
 #[should_panic(expected = "task `spawned at tests/watchdog_test_coverage.rs:")]
 async fn a_stall_in_a_plain_task_fails_the_test_multi_thread() {
     tokio::spawn(async { hold_this_task_until_reported() })
@@ -104,6 +90,7 @@ async fn a_stall_in_a_plain_task_fails_the_test_multi_thread() {
 }
 
 #[blockwatch::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by coverage_tests_run_in_a_controlled_environment"]
 async fn a_plain_task_that_yields_is_fine() {
     let sum = tokio::spawn(async {
         let mut sum = 0u32;

@@ -1,41 +1,15 @@
 //! `--write-baseline` / `--baseline`: adopting the gate on code that already has findings.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+
+use common::{run_in, Scratch};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cargo-blockwatch");
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/baseline");
-
-fn copy(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("baseline-tests")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("src")).expect("create the copy");
-    for file in ["Cargo.toml", "src/lib.rs"] {
-        std::fs::copy(Path::new(FIXTURE).join(file), dir.join(file)).expect("copy the fixture");
-    }
-    dir
-}
-
-fn blockwatch(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run cargo-blockwatch")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// (file, line, call) of the findings a JSON run with the baseline reports.
-fn gate(dir: &Path) -> (Option<i32>, Vec<(String, u64, String)>, String) {
-    let out = blockwatch(
+fn gate(dir: &Path) -> (i32, Vec<(String, u64, String)>, String) {
+    let out = run_in(
         dir,
         &[
             "--baseline",
@@ -45,7 +19,7 @@ fn gate(dir: &Path) -> (Option<i32>, Vec<(String, u64, String)>, String) {
             ".",
         ],
     );
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("the JSON report parses");
+    let doc: Value = serde_json::from_str(&out.stdout).expect("the JSON report parses");
     let findings = doc["findings"]
         .as_array()
         .expect("findings")
@@ -58,7 +32,7 @@ fn gate(dir: &Path) -> (Option<i32>, Vec<(String, u64, String)>, String) {
             )
         })
         .collect();
-    (out.status.code(), findings, stderr(&out))
+    (out.code, findings, out.stderr)
 }
 
 fn edit(dir: &Path, f: impl FnOnce(String) -> String) {
@@ -69,14 +43,15 @@ fn edit(dir: &Path, f: impl FnOnce(String) -> String) {
 
 #[test]
 fn round_trip_new_findings_moved_code_and_stale_entries() {
-    let dir = copy("round_trip");
-    let out = blockwatch(
-        &dir,
+    let scratch = Scratch::copy_of("baseline");
+    let dir = scratch.path();
+    let out = run_in(
+        dir,
         &["--write-baseline", "blockwatch-baseline.json", "-q", "."],
     );
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.code, 0);
     assert_eq!(
-        stderr(&out),
+        out.stderr,
         "blockwatch: wrote 2 findings to the baseline blockwatch-baseline.json\n"
     );
     let doc: Value = serde_json::from_str(
@@ -86,34 +61,34 @@ fn round_trip_new_findings_moved_code_and_stale_entries() {
     assert_eq!(doc["kind"], "cargo-blockwatch-baseline");
     assert_eq!(doc["findings"].as_array().map(Vec::len), Some(2));
 
-    assert_eq!(gate(&dir), (Some(0), Vec::new(), String::new()));
+    assert_eq!(gate(dir), (0, Vec::new(), String::new()));
 
     // One new finding: the gate fails on exactly that one.
-    edit(&dir, |t| {
+    edit(dir, |t| {
         format!("{t}\npub async fn more() {{\n    std::fs::remove_file(\"x\").ok();\n}}\n")
     });
     assert_eq!(
-        gate(&dir),
+        gate(dir),
         (
-            Some(1),
+            1,
             vec![("src/lib.rs".into(), 12, "std::fs::remove_file(..)".into())],
             String::new()
         )
     );
 
     // Code above the baselined findings moves them down: they keep their identity.
-    edit(&dir, |t| {
+    edit(dir, |t| {
         t.replace("//! Two findings", "//! Moved.\n\n\n//! Two findings")
     });
-    let (code, findings, _) = gate(&dir);
-    assert_eq!(code, Some(1));
+    let (code, findings, _) = gate(dir);
+    assert_eq!(code, 1);
     assert_eq!(
         findings,
         vec![("src/lib.rs".into(), 15, "std::fs::remove_file(..)".into())]
     );
 
     // A baselined finding fixed: its entry is stale, and listed.
-    edit(&dir, |t| {
+    edit(dir, |t| {
         t.replace(
             "std::thread::sleep(std::time::Duration::from_millis(1));",
             "tokio::time::sleep(std::time::Duration::from_millis(1)).await;",
@@ -121,9 +96,9 @@ fn round_trip_new_findings_moved_code_and_stale_entries() {
         .replace("    std::fs::remove_file(\"x\").ok();\n", "")
     });
     assert_eq!(
-        gate(&dir),
+        gate(dir),
         (
-            Some(0),
+            0,
             Vec::new(),
             "blockwatch: 1 entry of the baseline blockwatch-baseline.json no longer found (fixed or removed; --write-baseline drops it):\n  \
              src/lib.rs:8: `std::thread::sleep(..)` in async fn `pause`\n"
@@ -134,7 +109,8 @@ fn round_trip_new_findings_moved_code_and_stale_entries() {
 
 #[test]
 fn a_corrupt_or_foreign_baseline_is_an_error_naming_the_file() {
-    let dir = copy("corrupt");
+    let scratch = Scratch::copy_of("baseline");
+    let dir = scratch.path();
     let cases = [
         ("{ not json", "--baseline bad.json: not a baseline (invalid JSON: key must be a string at line 1 column 3)"),
         ("{}", "--baseline bad.json: not a cargo-blockwatch baseline (no \"kind\": \"cargo-blockwatch-baseline\"); write one with --write-baseline"),
@@ -157,27 +133,30 @@ fn a_corrupt_or_foreign_baseline_is_an_error_naming_the_file() {
     ];
     for (text, message) in cases {
         std::fs::write(dir.join("bad.json"), text).expect("write the baseline");
-        let out = blockwatch(&dir, &["--baseline", "bad.json", "."]);
-        assert_eq!(out.status.code(), Some(2), "{text}");
-        assert_eq!(stderr(&out), format!("error: {message}\n"), "{text}");
+        let out = run_in(dir, &["--baseline", "bad.json", "."]);
+        assert_eq!(out.code, 2, "{text}");
+        assert_eq!(out.stderr, format!("error: {message}\n"), "{text}");
     }
-    let out = blockwatch(&dir, &["--baseline", "missing.json", "."]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = run_in(dir, &["--baseline", "missing.json", "."]);
+    assert_eq!(out.code, 2);
     assert!(
-        stderr(&out).starts_with("error: --baseline missing.json: "),
+        out.stderr
+            .clone()
+            .starts_with("error: --baseline missing.json: "),
         "{}",
-        stderr(&out)
+        out.stderr
     );
 }
 
 #[test]
 fn baselined_findings_are_suppressed_in_sarif_with_the_same_fingerprint() {
-    let dir = copy("sarif");
-    let out = blockwatch(&dir, &["--write-baseline", "b.json", "-q", "."]);
-    assert_eq!(out.status.code(), Some(0));
-    let out = blockwatch(&dir, &["--baseline", "b.json", "--format", "sarif", "."]);
-    assert_eq!(out.status.code(), Some(0));
-    let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF parses");
+    let scratch = Scratch::copy_of("baseline");
+    let dir = scratch.path();
+    let out = run_in(dir, &["--write-baseline", "b.json", "-q", "."]);
+    assert_eq!(out.code, 0);
+    let out = run_in(dir, &["--baseline", "b.json", "--format", "sarif", "."]);
+    assert_eq!(out.code, 0);
+    let sarif: Value = serde_json::from_str(&out.stdout).expect("SARIF parses");
     let baseline: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("b.json")).expect("read b.json"))
             .expect("the baseline parses");

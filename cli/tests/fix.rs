@@ -2,58 +2,34 @@
 //! that they still build (`cargo check`, offline, with the tokio of the local registry),
 //! and that a second scan finds nothing machine-fixable.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use serde_json::Value;
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cargo-blockwatch");
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+use common::{
+    copy_dir, fixture, json_in, run_in, run_with_timeout, run_with_timeout_of, write, Scratch,
+};
+
 const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
-/// A fresh copy of fixture `name` (or of any directory) in this test's scratch space.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create the copy's directory");
-    for entry in std::fs::read_dir(from).expect("read the fixture") {
-        let entry = entry.expect("fixture entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
-        }
-    }
+/// A scratch directory under `target/`, which this repository's git ignores (one test
+/// depends on that).
+fn scratch(test: &str) -> Scratch {
+    Scratch::new_in(Path::new(env!("CARGO_TARGET_TMPDIR")), test)
 }
 
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("fix-tests")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create the scratch directory");
-    dir
-}
-
-fn fixture_copy(name: &str, test: &str) -> PathBuf {
-    let dir = scratch(test).join(name);
-    copy_dir(&Path::new(FIXTURES).join(name), &dir);
+/// A copy of fixture `name` in `<scratch>/<name>`, and that directory's path.
+fn fixture_copy(name: &str, test: &str) -> (Scratch, PathBuf) {
+    let scratch = scratch(test);
+    let dir = scratch.path().join(name);
+    copy_dir(&fixture(name), &dir);
     // Pin the dependencies to the versions this repository already resolved.
     std::fs::copy(Path::new(REPO).join("Cargo.lock"), dir.join("Cargo.lock"))
         .expect("copy Cargo.lock");
-    dir
-}
-
-fn blockwatch(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run cargo-blockwatch")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    (scratch, dir)
 }
 
 fn read(path: impl AsRef<Path>) -> String {
@@ -64,7 +40,8 @@ fn read(path: impl AsRef<Path>) -> String {
 /// these tests (tokio is built once). Returns cargo's stderr.
 fn cargo_check(dir: &Path, args: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
+    let mut check = Command::new(cargo);
+    check
         .arg("check")
         .args(args)
         .args(["--offline", "--quiet", "--message-format=short"])
@@ -74,12 +51,12 @@ fn cargo_check(dir: &Path, args: &[&str]) -> String {
             Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-check-target"),
         )
         .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .expect("run cargo check");
-    let stderr = text(&out.stderr);
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    // The first check builds tokio (and, for the examples, axum and blockwatch).
+    let out = run_with_timeout_of(check, Duration::from_secs(1200));
+    let stderr = out.stderr;
     assert!(
-        out.status.success(),
+        out.code == 0,
         "cargo check failed in {}:\n{stderr}",
         dir.display()
     );
@@ -88,8 +65,7 @@ fn cargo_check(dir: &Path, args: &[&str]) -> String {
 
 /// The machine-applicable fixes a JSON scan of `dir` still finds.
 fn machine_fixable(dir: &Path) -> Vec<String> {
-    let out = blockwatch(dir, &["--format", "json", "."]);
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("the JSON report parses");
+    let (_, doc) = json_in(dir, &["."]);
     doc["findings"]
         .as_array()
         .expect("findings")
@@ -106,15 +82,14 @@ fn to_crlf(path: &Path) {
 
 #[test]
 fn fix_rewrites_the_fixture_crate_and_it_still_builds() {
-    let dir = fixture_copy("fixable", "fixture_crate");
+    let (_scratch, dir) = fixture_copy("fixable", "fixture_crate");
     to_crlf(&dir.join("src/crlf.rs"));
     let before = cargo_check(&dir, &[]);
     assert_eq!(before, "", "the fixture builds cleanly before the fix");
 
-    let out = blockwatch(&dir, &["--fix", "--allow-dirty", "."]);
-    let stderr = text(&out.stderr);
+    let out = run_in(&dir, &["--fix", "--allow-dirty", "."]);
     assert_eq!(
-        stderr,
+        out.stderr,
         "blockwatch: fixed src/crlf.rs:4:5: `std::fs::create_dir_all(..)` -> `tokio::fs::create_dir_all(\"scratch/a\").await`\n\
          blockwatch: fixed src/crlf.rs:5:5: `std::fs::remove_dir_all(..)` -> `tokio::fs::remove_dir_all(\"scratch\").await`\n\
          blockwatch: fixed src/main.rs:13:5: `thread::sleep(..)` -> `tokio::time::sleep(\n        Duration::from_millis(1), // a comment that stays\n    ).await`\n\
@@ -127,12 +102,8 @@ fn fix_rewrites_the_fixture_crate_and_it_still_builds() {
          blockwatch: 6 fixes applied in 2 files\n"
     );
     // What is left: the call inside `println!`, reported, not rewritten.
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    assert!(
-        text(&out.stdout).contains("src/main.rs:16:20"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("src/main.rs:16:20"), "{}", out.stdout);
 
     assert_eq!(
         read(dir.join("src/main.rs")),
@@ -176,14 +147,10 @@ async fn main() -> std::io::Result<()> {
 
 #[test]
 fn fix_on_copies_of_the_examples_compiles() {
-    let dir = scratch("examples").join("examples-copy");
+    let scratch = scratch("examples");
+    let dir = scratch.path().join("examples-copy");
     copy_dir(&Path::new(REPO).join("examples"), &dir.join("examples"));
-    std::fs::create_dir_all(dir.join("src")).expect("create src");
-    std::fs::write(
-        dir.join("src/lib.rs"),
-        "//! Copies of blockwatch's examples.\n",
-    )
-    .expect("write lib.rs");
+    write(&dir, "src/lib.rs", "//! Copies of blockwatch's examples.\n");
     let repo = std::fs::canonicalize(REPO).expect("the repository's path");
     std::fs::write(
         dir.join("Cargo.toml"),
@@ -199,10 +166,9 @@ fn fix_on_copies_of_the_examples_compiles() {
 
     // The copied Cargo.lock is not this package's: dependency analysis (which never
     // rewrites a lock file) is beside the point here.
-    let out = blockwatch(&dir, &["--fix", "--allow-dirty", "--no-deps", "."]);
-    let stderr = text(&out.stderr);
+    let out = run_in(&dir, &["--fix", "--allow-dirty", "--no-deps", "."]);
     assert_eq!(
-        stderr,
+        out.stderr,
         "blockwatch: fixed examples/factorial.rs:22:5: `std::thread::sleep(..)` -> `tokio::time::sleep(Duration::from_secs(1)).await`\n\
          blockwatch: fixed examples/spinner.rs:33:5: `std::thread::sleep(..)` -> `tokio::time::sleep(Duration::from_secs(3)).await`\n\
          blockwatch: 2 fixes applied in 2 files\n"
@@ -210,7 +176,7 @@ fn fix_on_copies_of_the_examples_compiles() {
     // What is left is the sync helpers of the axum demo (it sleeps) and of the helper-chain
     // demo (it reads a file): chains, which only a person can rewrite (they carry advice,
     // no fix), so the gate still fails.
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(read(dir.join("examples/spinner.rs"))
         .contains("    tokio::time::sleep(Duration::from_secs(3)).await;\n    42\n"));
     cargo_check(&dir, &["--examples"]);
@@ -226,8 +192,7 @@ fn fix_on_copies_of_the_examples_compiles() {
 
 /// Every finding a scan of `dir` still reports: place, call and how its fix applies.
 fn remaining(dir: &Path) -> Vec<String> {
-    let out = blockwatch(dir, &["--format", "json", "."]);
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("the JSON report parses");
+    let (_, doc) = json_in(dir, &["."]);
     doc["findings"]
         .as_array()
         .expect("findings")
@@ -246,18 +211,18 @@ fn remaining(dir: &Path) -> Vec<String> {
 
 #[test]
 fn only_fixes_whose_crate_feature_is_a_dependency_are_applied() {
-    let dir = fixture_copy("fixable-without-fs", "without_fs");
-    let out = blockwatch(&dir, &["--diff", "."]);
+    let (_scratch, dir) = fixture_copy("fixable-without-fs", "without_fs");
+    let out = run_in(&dir, &["--diff", "."]);
     let manifest = dir.join("Cargo.toml");
     assert_eq!(
-        text(&out.stderr),
+        out.stderr,
         format!(
             "blockwatch: not fixed: src/lib.rs:5:5: `tokio::fs::read_to_string(\"settings.toml\").await` needs the `tokio` crate with feature `fs` as a dependency of {}\n",
             manifest.display()
         )
     );
     assert_eq!(
-        text(&out.stdout),
+        out.stdout,
         "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,6 +1,6 @@\n \
          //! tokio is a dependency, but without its `fs` feature: only the sleep can be fixed.\n \n \
          pub async fn load() -> std::io::Result<String> {\n\
@@ -265,36 +230,35 @@ fn only_fixes_whose_crate_feature_is_a_dependency_are_applied() {
          +    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n     \
          std::fs::read_to_string(\"settings.toml\")\n }\n"
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, 1);
     // --diff writes nothing.
     assert_eq!(
         read(dir.join("src/lib.rs")),
-        read(Path::new(FIXTURES).join("fixable-without-fs/src/lib.rs"))
+        read(fixture("fixable-without-fs/src/lib.rs"))
     );
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+    let mut git = Command::new("git");
+    git.args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
         .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run git");
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+        .current_dir(dir);
+    let out = run_with_timeout(git);
+    assert!(out.code == 0, "git {args:?}: {}", out.stderr);
 }
 
 #[test]
 fn fix_refuses_uncommitted_changes_and_files_outside_git() {
     // Outside this repository's work tree, which is a git repository itself.
-    let dir = std::env::temp_dir().join(format!("blockwatch-fix-dirty-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&Path::new(FIXTURES).join("fixable-without-fs"), &dir);
+    let scratch = Scratch::new("fix-dirty");
+    let dir = scratch.path().to_path_buf();
+    copy_dir(&fixture("fixable-without-fs"), &dir);
     let original = read(dir.join("src/lib.rs"));
 
-    let out = blockwatch(&dir, &["--fix", "."]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = run_in(&dir, &["--fix", "."]);
+    assert_eq!(out.code, 2);
     assert_eq!(
-        text(&out.stderr).lines().last(),
+        out.stderr.lines().last(),
         Some(
             format!(
                 "error: --fix: {} is not in a git repository, so the fixes could not be undone; pass --allow-dirty to fix anyway",
@@ -308,10 +272,10 @@ fn fix_refuses_uncommitted_changes_and_files_outside_git() {
     git(&dir, &["add", "."]);
     git(&dir, &["commit", "-q", "-m", "fixture"]);
     std::fs::write(dir.join("src/lib.rs"), format!("{original}// edited\n")).expect("edit");
-    let out = blockwatch(&dir, &["--fix", "."]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = run_in(&dir, &["--fix", "."]);
+    assert_eq!(out.code, 2);
     assert_eq!(
-        text(&out.stderr).lines().last(),
+        out.stderr.lines().last(),
         Some("error: --fix: files to fix have uncommitted changes or are not tracked by git: src/lib.rs; commit or stash them, or pass --allow-dirty")
     );
     assert_eq!(
@@ -320,24 +284,19 @@ fn fix_refuses_uncommitted_changes_and_files_outside_git() {
     );
 
     git(&dir, &["commit", "-q", "-am", "edit"]);
-    let out = blockwatch(&dir, &["--fix", "."]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let out = run_in(&dir, &["--fix", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(read(dir.join("src/lib.rs"))
         .contains("tokio::time::sleep(std::time::Duration::from_millis(1)).await;"));
-    std::fs::remove_dir_all(&dir).expect("remove the scratch repository");
 }
 
 #[test]
 fn fix_refuses_files_git_ignores() {
     // This test's scratch space lies under `target/`, which the repository ignores.
-    let dir = fixture_copy("fixable-without-fs", "ignored");
-    let out = blockwatch(&dir, &["--fix", "."]);
-    assert_eq!(out.status.code(), Some(2));
-    let last = text(&out.stderr)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string();
+    let (_scratch, dir) = fixture_copy("fixable-without-fs", "ignored");
+    let out = run_in(&dir, &["--fix", "."]);
+    assert_eq!(out.code, 2);
+    let last = out.stderr.lines().last().unwrap_or_default().to_string();
     assert!(
         last.starts_with(
             "error: --fix: files to fix have uncommitted changes or are not tracked by git: "
@@ -350,18 +309,18 @@ fn fix_refuses_files_git_ignores() {
 
 #[test]
 fn diff_of_nested_calls_on_one_line() {
-    let dir = scratch("nested").join("pkg");
-    std::fs::create_dir_all(dir.join("src")).expect("create src");
-    std::fs::write(
-        dir.join("Cargo.toml"),
+    let scratch = scratch("nested");
+    let dir = scratch.path().join("pkg");
+    write(
+        &dir,
+        "Cargo.toml",
         "[package]\nname = \"pkg\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"fs\"] }\n\n[workspace]\n",
-    )
-    .expect("write Cargo.toml");
+    );
     let src = "pub async fn f() {\n    let _ = std::fs::read(std::fs::read_to_string(\"p\").unwrap());\n}\n";
-    std::fs::write(dir.join("src/lib.rs"), src).expect("write lib.rs");
-    let out = blockwatch(&dir, &["--diff", "."]);
+    write(&dir, "src/lib.rs", src);
+    let out = run_in(&dir, &["--diff", "."]);
     assert_eq!(
-        text(&out.stdout),
+        out.stdout,
         "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,3 +1,3 @@\n pub async fn f() {\n\
          -    let _ = std::fs::read(std::fs::read_to_string(\"p\").unwrap());\n\
          +    let _ = tokio::fs::read(tokio::fs::read_to_string(\"p\").await.unwrap()).await;\n }\n"

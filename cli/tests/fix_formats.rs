@@ -1,36 +1,12 @@
 //! The fixes in the machine formats: `--format github` (workflow commands),
 //! `--message-format json` (rustc diagnostics that rustfix applies) and SARIF `fixes`.
 
+mod common;
+
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{fixture, run_in, write, Scratch};
 use serde_json::{json, Value};
-
-const BIN: &str = env!("CARGO_BIN_EXE_cargo-blockwatch");
-const FIXABLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fixable");
-
-fn blockwatch(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run cargo-blockwatch")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
-}
-
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("fix-format-tests")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create the scratch directory");
-    dir
-}
 
 /// A workflow command's name, properties and data.
 type WorkflowCommand = (String, Vec<(String, String)>, String);
@@ -68,16 +44,15 @@ fn parse_command(line: &str) -> Option<WorkflowCommand> {
 
 #[test]
 fn github_annotations_follow_the_workflow_command_syntax() {
-    let dir = scratch("github");
-    let file = dir.join("odd,name:50%.rs");
-    std::fs::write(
-        &file,
+    let dir = Scratch::new("github");
+    write(
+        dir.path(),
+        "odd,name:50%.rs",
         "async fn slow() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n",
-    )
-    .expect("write the source");
-    let out = blockwatch(&dir, &["--format", "github", "odd,name:50%.rs"]);
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
+    );
+    let out = run_in(dir.path(), &["--format", "github", "odd,name:50%.rs"]);
+    assert_eq!(out.code, 1);
+    let text = out.stdout;
     assert_eq!(
         text,
         "::error file=odd%2Cname%3A50%25.rs,line=2,endLine=2,col=5,endColumn=58,title=blockwatch/sleep::\
@@ -109,8 +84,8 @@ fn github_annotations_follow_the_workflow_command_syntax() {
 
 #[test]
 fn github_annotations_of_the_fixture_all_parse() {
-    let out = blockwatch(Path::new(FIXABLE), &["--format", "github", "-q", "."]);
-    let text = stdout(&out);
+    let out = run_in(&fixture("fixable"), &["--format", "github", "-q", "."]);
+    let text = out.stdout;
     let commands: Vec<_> = text.lines().map(parse_command).collect();
     assert_eq!(commands.len(), 7, "{text}");
     for (line, c) in text.lines().zip(&commands) {
@@ -128,10 +103,10 @@ fn github_annotations_of_the_fixture_all_parse() {
 
 #[test]
 fn rustfix_applies_the_machine_applicable_suggestions() {
-    let dir = Path::new(FIXABLE);
-    let out = blockwatch(dir, &["--message-format", "json", "."]);
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
+    let dir = fixture("fixable");
+    let out = run_in(&dir, &["--message-format", "json", "."]);
+    assert_eq!(out.code, 1);
+    let text = out.stdout;
     for line in text.lines() {
         let v: Value = serde_json::from_str(line).expect("one JSON diagnostic per line");
         assert_eq!(v["$message_type"], "diagnostic");
@@ -175,8 +150,8 @@ fn rustfix_applies_the_machine_applicable_suggestions() {
 
 #[test]
 fn sarif_results_carry_their_fix() {
-    let out = blockwatch(Path::new(FIXABLE), &["--format", "sarif", "."]);
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("SARIF parses");
+    let out = run_in(&fixture("fixable"), &["--format", "sarif", "."]);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("SARIF parses");
     let results = doc["runs"][0]["results"].as_array().expect("results");
     let sleep = results
         .iter()
@@ -207,8 +182,8 @@ fn sarif_results_carry_their_fix() {
 
 #[test]
 fn human_format_says_how_many_findings_fix_would_rewrite() {
-    let out = blockwatch(Path::new(FIXABLE), &["."]);
-    let text = stdout(&out);
+    let out = run_in(&fixture("fixable"), &["."]);
+    let text = out.stdout;
     assert!(
         text.ends_with(
             "blockwatch: 6 findings have a fix that `cargo blockwatch --fix` applies (`--diff` shows them)\n\
@@ -216,6 +191,6 @@ fn human_format_says_how_many_findings_fix_would_rewrite() {
         ),
         "{text}"
     );
-    let quiet = stdout(&blockwatch(Path::new(FIXABLE), &["-q", "."]));
+    let quiet = run_in(&fixture("fixable"), &["-q", "."]).stdout;
     assert!(!quiet.contains("cargo blockwatch --fix"), "{quiet}");
 }

@@ -2,26 +2,20 @@
 //! one entry in the human and GitHub formats, and share one group key in JSON and SARIF.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use common::{run_in, write, Scratch};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_cargo-blockwatch");
 
 /// A crate whose one blocking helper is reached from 50 async fns, plus a direct
 /// process wait (ranked first) and a `metadata` check (ranked last).
-fn fifty_callers(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("grouping-tests")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("src")).expect("create src");
-    std::fs::write(
-        dir.join("Cargo.toml"),
+fn fifty_callers(test: &str) -> Scratch {
+    let dir = Scratch::new(test);
+    write(
+        dir.path(),
+        "Cargo.toml",
         "[package]\nname = \"fifty\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
-    )
-    .expect("write Cargo.toml");
+    );
     let mut src = String::from(
         "pub async fn meta() {\n    std::fs::metadata(\"a\").ok();\n}\n\
          fn read() -> String {\n    std::fs::read_to_string(\"settings.toml\").unwrap()\n}\n\
@@ -35,29 +29,16 @@ fn fifty_callers(test: &str) -> PathBuf {
     src.push_str(
         "pub async fn run() {\n    std::process::Command::new(\"ls\").output().ok();\n}\n",
     );
-    std::fs::write(dir.join("src/lib.rs"), src).expect("write lib.rs");
+    write(dir.path(), "src/lib.rs", &src);
     dir
-}
-
-fn blockwatch(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run cargo-blockwatch")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
 fn human_format_prints_one_entry_per_leaf_ordered_by_cost() {
     let dir = fifty_callers("human");
-    let out = blockwatch(&dir, &["."]);
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
+    let out = run_in(dir.path(), &["."]);
+    assert_eq!(out.code, 1);
+    let text = out.stdout;
     let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("warning[")).collect();
     assert_eq!(
         headers,
@@ -79,7 +60,7 @@ fn human_format_prints_one_entry_per_leaf_ordered_by_cost() {
         "{text}"
     );
 
-    let by_site = stdout(&blockwatch(&dir, &["--group", "site", "."]));
+    let by_site = run_in(dir.path(), &["--group", "site", "."]).stdout;
     assert_eq!(
         by_site
             .lines()
@@ -92,8 +73,8 @@ fn human_format_prints_one_entry_per_leaf_ordered_by_cost() {
 #[test]
 fn sarif_and_json_keep_one_result_per_site_sharing_a_group_key() {
     let dir = fifty_callers("sarif");
-    let out = blockwatch(&dir, &["--format", "sarif", "."]);
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("SARIF parses");
+    let out = run_in(dir.path(), &["--format", "sarif", "."]);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("SARIF parses");
     let results = doc["runs"][0]["results"].as_array().expect("results");
     assert_eq!(results.len(), 52);
     let transitive: Vec<&Value> = results
@@ -130,7 +111,7 @@ fn sarif_and_json_keep_one_result_per_site_sharing_a_group_key() {
     assert_eq!(all_groups.len(), 3);
 
     let json: Value =
-        serde_json::from_slice(&blockwatch(&dir, &["--format", "json", "."]).stdout).expect("JSON");
+        serde_json::from_str(&run_in(dir.path(), &["--format", "json", "."]).stdout).expect("JSON");
     let json_groups: BTreeSet<&str> = json["findings"]
         .as_array()
         .expect("findings")
@@ -144,7 +125,7 @@ fn sarif_and_json_keep_one_result_per_site_sharing_a_group_key() {
 #[test]
 fn github_format_annotates_the_leaf_once() {
     let dir = fifty_callers("github");
-    let text = stdout(&blockwatch(&dir, &["--format", "github", "-q", "."]));
+    let text = run_in(dir.path(), &["--format", "github", "-q", "."]).stdout;
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(

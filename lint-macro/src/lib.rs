@@ -23,6 +23,7 @@ mod nesting;
 mod no_blocking;
 mod project_config;
 mod quiet_fn;
+mod runtime_attr;
 mod target;
 mod test_attr;
 #[cfg(test)]

@@ -10,11 +10,11 @@
 //! options next to it (as tokio-macros does), so no second error (`main` not found, or
 //! async) hides the first.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::args::{Flavor, TestArgs};
-use crate::watch_wrapper;
+use crate::runtime_attr::{self, with_error};
 
 /// Expands `#[blockwatch::main(args)] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -30,134 +30,25 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// `err` as a compile error, followed by `tokens`.
-pub fn with_error(err: syn::Error, tokens: TokenStream) -> TokenStream {
-    let mut out = err.to_compile_error();
-    tokens.to_tokens(&mut out);
-    out
-}
-
 fn validate(func: &syn::ItemFn) -> syn::Result<()> {
-    if func.sig.asyncness.is_none() {
-        return Err(syn::Error::new_spanned(
-            func.sig.fn_token,
-            "`#[blockwatch::main]` needs an `async fn`",
-        ));
-    }
-    if func.sig.ident == "main" {
-        if let Some(arg) = func.sig.inputs.first() {
-            return Err(syn::Error::new_spanned(
-                arg,
-                "the main function cannot take arguments",
-            ));
-        }
-    }
-    if !func.sig.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(
-            &func.sig.generics,
-            "a `#[blockwatch::main]` fn cannot be generic",
-        ));
-    }
-    Ok(())
+    let arguments = (func.sig.ident == "main").then_some("the main function cannot take arguments");
+    runtime_attr::validate(func, "main", arguments)
 }
 
 fn generate(args: &TestArgs, func: syn::ItemFn) -> TokenStream {
-    let Expansion {
-        outer,
-        inner,
-        sig,
-        site,
-        body,
-    } = Expansion::of(func);
-    let builder = runtime_builder(args, Flavor::MultiThread);
-    quote! {
-        #(#outer)*
-        #sig {
-            #(#inner)*
-            #site
-            let __blockwatch_main = ::blockwatch::__private::MainGuard::start(&__BLOCKWATCH_SITE);
-            let __blockwatch_runtime = __blockwatch_main.runtime(#builder);
-            __blockwatch_main.block_on(&__blockwatch_runtime, async move #body)
-        }
-    }
-}
-
-/// The parts of an async fn that the runtime attributes rebuild it from.
-pub struct Expansion {
-    /// Outer attributes, kept before the fn.
-    pub outer: Vec<syn::Attribute>,
-    /// Inner attributes (`#![..]`), kept at the top of the body.
-    pub inner: Vec<syn::Attribute>,
-    /// The signature without `async`, with the visibility in front.
-    pub sig: TokenStream,
-    /// `static __BLOCKWATCH_SITE: Site = ..;` naming the fn.
-    pub site: TokenStream,
-    /// The body as a block, with the typed return edge at its top (see `watch_wrapper`).
-    pub body: TokenStream,
-}
-
-impl Expansion {
-    /// Takes `func` apart.
-    pub fn of(func: syn::ItemFn) -> Expansion {
-        let syn::ItemFn {
-            attrs,
-            vis,
-            mut sig,
-            block,
-        } = func;
-        let (outer, inner): (Vec<_>, Vec<_>) = attrs
-            .into_iter()
-            .partition(|a| matches!(a.style, syn::AttrStyle::Outer));
-        let name = sig.ident.to_string();
-        let line = quote_spanned!(sig.ident.span()=> ::core::line!());
-        let column = quote_spanned!(sig.ident.span()=> ::core::column!());
-        let site = quote! {
-            static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {
-                name: ::core::concat!(::core::module_path!(), "::", #name),
-                file: ::core::file!(),
-                line: #line,
-                column: #column,
-            };
-        };
-        let return_edge = watch_wrapper::typed_return_edge(&sig);
-        let mut body = TokenStream::new();
-        block.brace_token.surround(&mut body, |out| {
-            return_edge.to_tokens(out);
-            for stmt in &block.stmts {
-                stmt.to_tokens(out);
+    runtime_attr::rebuild(
+        func,
+        args,
+        Flavor::MultiThread,
+        quote!(),
+        |builder, body| {
+            quote! {
+                let __blockwatch_main = ::blockwatch::__private::MainGuard::start(&__BLOCKWATCH_SITE);
+                let __blockwatch_runtime = __blockwatch_main.runtime(#builder);
+                __blockwatch_main.block_on(&__blockwatch_runtime, async move #body)
             }
-        });
-        sig.asyncness = None;
-        Expansion {
-            outer,
-            inner,
-            sig: quote!(#vis #sig),
-            site,
-            body,
-        }
-    }
-}
-
-/// `&mut Builder::new_..().enable_all().worker_threads(..)..`: the runtime tokio's
-/// attributes would build from `args`, as a place expression borrowed mutably. Options
-/// are spanned where they were written, so a missing tokio feature (`start_paused`
-/// needs `test-util`) points at the option.
-pub fn runtime_builder(args: &TestArgs, default: Flavor) -> TokenStream {
-    let constructor = match args.flavor_or(default) {
-        Flavor::CurrentThread => quote!(new_current_thread),
-        Flavor::MultiThread => quote!(new_multi_thread),
-    };
-    let span = args.flavor.map_or_else(Span::call_site, |(_, span)| span);
-    let mut calls = vec![quote_spanned!(span=> .enable_all())];
-    if let Some(threads) = &args.worker_threads {
-        calls.push(quote_spanned!(threads.span()=> .worker_threads(#threads)));
-    }
-    if let Some(paused) = &args.start_paused {
-        calls.push(quote_spanned!(paused.span()=> .start_paused(#paused)));
-    }
-    quote! {
-        ::blockwatch::__private::tokio::runtime::Builder::#constructor() #(#calls)*
-    }
+        },
+    )
 }
 
 #[cfg(test)]

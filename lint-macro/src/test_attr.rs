@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::args::{Flavor, TestArgs};
-use crate::main_attr::{runtime_builder, with_error, Expansion};
+use crate::runtime_attr::{self, with_error};
 
 /// Expands `#[blockwatch::test(args)] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -33,49 +33,24 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 fn validate(func: &syn::ItemFn) -> syn::Result<()> {
-    if func.sig.asyncness.is_none() {
-        return Err(syn::Error::new_spanned(
-            func.sig.fn_token,
-            "`#[blockwatch::test]` needs an `async fn`",
-        ));
-    }
-    if let Some(arg) = func.sig.inputs.first() {
-        return Err(syn::Error::new_spanned(
-            arg,
-            "a `#[blockwatch::test]` fn takes no arguments",
-        ));
-    }
-    if !func.sig.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(
-            &func.sig.generics,
-            "a `#[blockwatch::test]` fn cannot be generic",
-        ));
-    }
-    Ok(())
+    runtime_attr::validate(
+        func,
+        "test",
+        Some("a `#[blockwatch::test]` fn takes no arguments"),
+    )
 }
 
 fn generate(args: &TestArgs, func: syn::ItemFn) -> TokenStream {
-    let Expansion {
-        outer,
-        inner,
-        sig,
-        site,
-        body,
-    } = Expansion::of(func);
-    let builder = runtime_builder(args, Flavor::CurrentThread);
-    quote! {
-        #[::core::prelude::v1::test]
-        #(#outer)*
-        #sig {
-            #(#inner)*
-            #site
+    let test = quote!(#[::core::prelude::v1::test]);
+    runtime_attr::rebuild(func, args, Flavor::CurrentThread, test, |builder, body| {
+        quote! {
             let __blockwatch_guard = ::blockwatch::__private::TestGuard::start(&__BLOCKWATCH_SITE);
             let __blockwatch_runtime = __blockwatch_guard.runtime(#builder);
             let __blockwatch_output = __blockwatch_guard.block_on(&__blockwatch_runtime, async move #body);
             __blockwatch_guard.finish();
             __blockwatch_output
         }
-    }
+    })
 }
 
 #[cfg(test)]

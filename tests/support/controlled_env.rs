@@ -13,12 +13,24 @@ const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// Runs every ignored test of this binary in a child without `BLOCKWATCH*` variables,
 /// and asserts that exactly `expected` ran, each passing (a `#[should_panic]` test
 /// passes by panicking as it says).
+#[allow(dead_code)] // each including test binary uses one of the two
 pub fn run_ignored_tests(expected: &[&str]) {
-    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
+    run_ignored_tests_with(expected, &[]);
+}
+
+/// [`run_ignored_tests`] with `variables` set in the child after the `BLOCKWATCH*`
+/// variables are removed (`("BLOCKWATCH", "1")` switches the watchdog on in any build).
+pub fn run_ignored_tests_with(expected: &[&str], variables: &[(&str, &str)]) {
+    let mut command = Command::new(std::env::current_exe().expect("the test binary"));
+    command
         .args(["--ignored", "--test-threads=2"])
         .env_remove("BLOCKWATCH")
         .env_remove("BLOCKWATCH_THRESHOLD_MS")
-        .env_remove("BLOCKWATCH_REPORT")
+        .env_remove("BLOCKWATCH_REPORT");
+    for (name, value) in variables {
+        command.env(name, value);
+    }
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

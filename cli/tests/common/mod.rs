@@ -42,7 +42,13 @@ pub const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// Runs `command` to completion with piped output, killing it and failing the test if it
 /// takes longer than [`CHILD_TIMEOUT`]: a regression that hangs (a FIFO opened for
 /// reading) fails with the command named, instead of hanging the suite.
-pub fn run_with_timeout(mut command: Command) -> Run {
+pub fn run_with_timeout(command: Command) -> Run {
+    run_with_timeout_of(command, CHILD_TIMEOUT)
+}
+
+/// [`run_with_timeout`] with a limit of its own, for a child that is not this binary
+/// (a `cargo check` that may build its dependencies first).
+pub fn run_with_timeout_of(mut command: Command, limit: Duration) -> Run {
     let shown = format!("{command:?}");
     let mut child = command
         .stdin(Stdio::null())
@@ -76,10 +82,10 @@ pub fn run_with_timeout(mut command: Command) -> Run {
         if let Some(status) = child.try_wait().expect("wait for the child") {
             break status;
         }
-        if start.elapsed() > CHILD_TIMEOUT {
+        if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{shown} did not finish in {CHILD_TIMEOUT:?}: killed");
+            panic!("{shown} did not finish in {limit:?}: killed");
         }
         std::thread::sleep(Duration::from_millis(5));
     };
@@ -162,6 +168,13 @@ pub fn findings(report: &Value) -> Vec<(String, u64, String, String)> {
             )
         })
         .collect()
+}
+
+/// Writes `text` to `dir/file`, creating its parent directories.
+pub fn write(dir: &Path, file: &str, text: &str) {
+    let path = dir.join(file);
+    fs::create_dir_all(path.parent().expect("a parent")).expect("create directories");
+    fs::write(path, text).expect("write a file");
 }
 
 /// The name every scratch directory starts with.
