@@ -542,31 +542,24 @@ impl<'a> Graph<'a> {
                     continue;
                 };
                 let callee_path = self.display_path(callee, f.unit);
-                out.push(LocatedFinding {
-                    file: f.file.to_string(),
-                    line: call.line,
-                    column: call.column,
-                    end_line: call.end_line,
-                    end_column: call.end_column,
-                    call: call.call.clone(),
-                    resolved: callee_path.clone(),
-                    certainty: Certainty::Transitive,
-                    category: blocker.category,
-                    in_test: call.in_test || f.summary.in_test,
-                    why: format!(
-                        "`{callee_path}` is a sync fn that reaches the blocking `{}`",
-                        blocker.resolved
-                    ),
-                    replacement: format!(
-                        "move the call into `tokio::task::spawn_blocking(move || ..).await`, or \
-                         make `{callee_path}` async and use `{}` in it",
-                        blocker.replacement
-                    ),
-                    message: transitive_message(&call.call, &call.context, &chain),
-                    context: call.context.clone(),
+                let why = format!(
+                    "`{callee_path}` is a sync fn that reaches the blocking `{}`",
+                    blocker.resolved
+                );
+                let replacement = format!(
+                    "move the call into `tokio::task::spawn_blocking(move || ..).await`, or \
+                     make `{callee_path}` async and use `{}` in it",
+                    blocker.replacement
+                );
+                out.push(transitive_finding(
+                    f,
+                    call,
+                    callee_path,
+                    blocker,
                     chain,
-                    fix: None,
-                });
+                    why,
+                    replacement,
+                ));
             }
         }
         out
@@ -584,34 +577,58 @@ impl<'a> Graph<'a> {
             .deps
             .label(self.fns[callee].unit)
             .unwrap_or("a dependency");
-        Some(LocatedFinding {
-            file: f.file.to_string(),
-            line: call.line,
-            column: call.column,
-            end_line: call.end_line,
-            end_column: call.end_column,
-            call: call.call.clone(),
-            resolved: callee_path.clone(),
-            certainty: Certainty::Transitive,
-            category: blocker.category,
-            in_test: call.in_test || f.summary.in_test,
-            why: format!(
-                "`{callee_path}` (in {krate}) is an async fn whose body calls the blocking `{}` \
-                 on the executor thread",
-                blocker.resolved
-            ),
-            replacement: format!(
-                "the blocking call is inside {krate}: run this call where blocking is \
-                 allowed (`tokio::task::spawn_blocking` with a runtime handle), or use an API \
-                 that does not block (the dependency would need `{}`)",
-                blocker.replacement
-            ),
-            message: transitive_message(&call.call, &call.context, &chain),
-            context: call.context.clone(),
+        let why = format!(
+            "`{callee_path}` (in {krate}) is an async fn whose body calls the blocking `{}` \
+             on the executor thread",
+            blocker.resolved
+        );
+        let replacement = format!(
+            "the blocking call is inside {krate}: run this call where blocking is \
+             allowed (`tokio::task::spawn_blocking` with a runtime handle), or use an API \
+             that does not block (the dependency would need `{}`)",
+            blocker.replacement
+        );
+        Some(transitive_finding(
+            f,
+            call,
+            callee_path,
+            blocker,
             chain,
-            // The blocking line is inside the dependency: nothing to rewrite here.
-            fix: None,
-        })
+            why,
+            replacement,
+        ))
+    }
+}
+
+/// A transitive finding at `call` of fn `f`: the call reaches `blocker` through `chain`.
+/// It carries no fix: the blocking line is not at the call (in a helper or a dependency),
+/// so only `replacement`'s advice applies.
+fn transitive_finding(
+    f: &GraphFn<'_>,
+    call: &CallSite,
+    callee_path: String,
+    blocker: &BlockingCall,
+    chain: Vec<ChainLink>,
+    why: String,
+    replacement: String,
+) -> LocatedFinding {
+    LocatedFinding {
+        file: f.file.to_string(),
+        line: call.line,
+        column: call.column,
+        end_line: call.end_line,
+        end_column: call.end_column,
+        call: call.call.clone(),
+        resolved: callee_path,
+        certainty: Certainty::Transitive,
+        category: blocker.category,
+        in_test: call.in_test || f.summary.in_test,
+        why,
+        replacement,
+        message: transitive_message(&call.call, &call.context, &chain),
+        context: call.context.clone(),
+        chain,
+        fix: None,
     }
 }
 
