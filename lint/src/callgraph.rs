@@ -195,30 +195,8 @@ impl<'a> Graph<'a> {
             witness,
             polled,
         };
-        graph.targets = graph
-            .fns
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                f.summary
-                    .calls
-                    .iter()
-                    .map(|c| graph.resolve(i, c))
-                    .collect()
-            })
-            .collect();
-        graph.awaited = graph
-            .fns
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                f.summary
-                    .calls
-                    .iter()
-                    .map(|c| graph.resolve_awaited(i, c))
-                    .collect()
-            })
-            .collect();
+        graph.targets = graph.per_call(Self::resolve);
+        graph.awaited = graph.per_call(Self::resolve_awaited);
         graph.solve();
         graph.solve_polled();
         graph
@@ -258,6 +236,15 @@ impl<'a> Graph<'a> {
                 self.fns[i].summary.is_async && self.deps.is_dependency(self.fns[i].unit)
             })
         })
+    }
+
+    /// `each(caller, call)` for every call of every fn, indexed as `fns[caller].calls`.
+    fn per_call<T>(&self, each: impl Fn(&Self, usize, &CallSite) -> T) -> Vec<Vec<T>> {
+        self.fns
+            .iter()
+            .enumerate()
+            .map(|(i, f)| f.summary.calls.iter().map(|c| each(self, i, c)).collect())
+            .collect()
     }
 
     fn resolve(&self, caller: usize, call: &CallSite) -> Option<Targets> {

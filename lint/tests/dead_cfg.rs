@@ -1,15 +1,9 @@
 //! Items under a `cfg` that never holds are not compiled, so not checked; items under a
 //! cfg that may hold (a feature, a platform, `not(any())`) are.
 
-use blockwatch_lint::{check_file, Config};
+mod support;
 
-fn apis(src: &str) -> Vec<String> {
-    let file: syn::File = syn::parse_str(src).unwrap();
-    check_file(&file, &Config::default())
-        .into_iter()
-        .map(|f| f.resolved)
-        .collect()
-}
+use support::flagged as apis;
 
 #[test]
 fn items_under_a_never_true_cfg_are_skipped() {

@@ -3,19 +3,11 @@
 //! constructed it, blocks where that happens. Look-alikes: types whose `drop` does not
 //! block, values not constructed at the binding, other fns named `drop`.
 
-use std::collections::HashMap;
-
-use blockwatch_lint::{summarize_file, workspace_findings, Config, CrateFile};
+mod support;
 
 /// (line, call as written, resolved, blocking API) of every finding of `src`.
 fn found(src: &str) -> Vec<(usize, String, String, String)> {
-    let file: syn::File = syn::parse_str(src).unwrap();
-    let summary = summarize_file(&file, "src/lib.rs", &[], false, &Config::default());
-    let placed = [CrateFile {
-        unit: 0,
-        summary: &summary,
-    }];
-    workspace_findings(&placed, &HashMap::new())
+    support::crate_findings(src)
         .into_iter()
         .map(|f| {
             let api = f.blocking_api().to_string();

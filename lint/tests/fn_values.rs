@@ -2,26 +2,17 @@
 //! call, a workspace fn is followed by the call graph. Look-alikes: closures, values
 //! of non-fn paths, fns that do not block, calls in sync code.
 
-use std::collections::HashMap;
-
-use blockwatch_lint::{check_file, summarize_file, workspace_findings, Config, CrateFile};
+mod support;
 
 fn direct(src: &str) -> Vec<(usize, String)> {
-    let file: syn::File = syn::parse_str(src).unwrap();
-    check_file(&file, &Config::default())
+    support::file_findings(src)
         .into_iter()
         .map(|f| (f.start().0, f.resolved))
         .collect()
 }
 
 fn workspace(src: &str) -> Vec<(usize, String, String)> {
-    let file: syn::File = syn::parse_str(src).unwrap();
-    let summary = summarize_file(&file, "src/lib.rs", &[], false, &Config::default());
-    let placed = [CrateFile {
-        unit: 0,
-        summary: &summary,
-    }];
-    workspace_findings(&placed, &HashMap::new())
+    support::crate_findings(src)
         .into_iter()
         .map(|f| {
             let api = f.blocking_api().to_string();

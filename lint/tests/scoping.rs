@@ -2,15 +2,9 @@
 //! method of a type the checked code defines is that method, not the catalog shape of
 //! the same name. Look-alikes: a module or type of that name does shadow the path.
 
-use blockwatch_lint::{check_file, Config};
+mod support;
 
-fn apis(src: &str) -> Vec<String> {
-    let file: syn::File = syn::parse_str(src).unwrap();
-    check_file(&file, &Config::default())
-        .into_iter()
-        .map(|f| f.resolved)
-        .collect()
-}
+use support::flagged as apis;
 
 #[test]
 fn a_fn_never_shadows_the_first_segment_of_a_path() {

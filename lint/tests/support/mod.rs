@@ -1,7 +1,12 @@
 //! Helpers shared by the engine's integration tests.
 #![allow(dead_code)]
 
-use blockwatch_lint::{check_file, check_item, Config, Finding};
+use std::collections::HashMap;
+
+use blockwatch_lint::{
+    check_file, check_item, summarize_file, workspace_findings, Config, CrateFile, Finding,
+    LocatedFinding,
+};
 
 /// Parses `src` as a file and checks it with `config`.
 pub fn file_findings_with(src: &str, config: &Config) -> Vec<Finding> {
@@ -25,4 +30,17 @@ pub fn item_findings(src: &str) -> Vec<Finding> {
     let item: syn::Item =
         syn::parse_str(src).unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
     check_item(&item, &Config::default())
+}
+
+/// Parses `src` as the one file (`src/lib.rs`) of a one-crate workspace and returns its
+/// findings with the call graph's transitive ones, as `cargo blockwatch` reports them.
+pub fn crate_findings(src: &str) -> Vec<LocatedFinding> {
+    let file: syn::File =
+        syn::parse_str(src).unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
+    let summary = summarize_file(&file, "src/lib.rs", &[], false, &Config::default());
+    let placed = [CrateFile {
+        unit: 0,
+        summary: &summary,
+    }];
+    workspace_findings(&placed, &HashMap::new())
 }
