@@ -62,6 +62,15 @@
 #[path = "private.rs"]
 pub mod __private;
 mod allow;
+// The handler side of the buffer is unused where stacks are not supported.
+#[cfg_attr(
+    not(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )),
+    allow(dead_code)
+)]
+mod capture_buffer;
 mod clock;
 mod config;
 mod coverage;
@@ -75,6 +84,7 @@ mod local;
 mod metrics;
 mod notice;
 mod origin;
+mod poll_guard;
 mod report;
 mod reporter;
 mod scanner;
