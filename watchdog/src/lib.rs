@@ -23,8 +23,10 @@
 //! Reports go to `tracing` (target `blockwatch`, WARN), to stderr when the current
 //! subscriber would not record them, to a JSON-lines file (`BLOCKWATCH_REPORT=path`), to
 //! a callback, to [`Watchdog::reports`], and (feature `metrics`) to the `metrics`
-//! facade. While debug info is still loading, `tracing` and the file get a stall at
-//! once with raw addresses, and an update with the symbolized stack after. Dropping the
+//! facade. While debug info is still loading, every sink gets a stall at once with raw
+//! frames (object and offset), and an update with the symbolized stack after
+//! ([`StallReport::update`]); [`Watchdog::reports`] keeps each report once, with its
+//! names. Dropping the
 //! watchdog emits a [`Summary`]; a watchdog that watched nothing says so, once.
 //!
 //! Frameworks (feature `tower`): `WatchLayer` watches each request of a tower service,
