@@ -199,7 +199,10 @@ fn the_first_report_reaches_stderr_and_the_callback_while_blocked() {
             // Symbols were ready before the stall (possible in a build with little
             // debug info, never in a debug build): one symbolized report.
             let optimized = !cfg!(debug_assertions);
-            assert!(optimized, "a debug build sent names at once: {flavor}: {stderr:#?}");
+            assert!(
+                optimized,
+                "a debug build sent names at once: {flavor}: {stderr:#?}"
+            );
             assert_eq!(
                 callbacks,
                 [
