@@ -175,7 +175,7 @@ impl fmt::Display for StallReport {
         } else {
             write!(f, " for {seconds:.2} s in total (the poll has returned)")?;
         }
-        if !self.symbolized {
+        if !self.symbolized && !self.backtrace.is_empty() {
             write!(
                 f,
                 "\n  (stall {}: symbols are still loading; raw frames now, the symbolized stack follows)",
