@@ -166,7 +166,10 @@ fn tap_stderr(marker: &'static str) -> Result<mpsc::Receiver<Instant>> {
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
         let mut seen = false;
-        for line in BufReader::new(reader).lines().map_while(std::result::Result::ok) {
+        for line in BufReader::new(reader)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             if !seen && line.contains(marker) {
                 seen = true;
                 let _ = sender.send(Instant::now());
