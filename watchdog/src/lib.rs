@@ -96,6 +96,7 @@ mod settings;
 mod shared;
 mod sinks;
 mod slot;
+mod source_root;
 mod stack;
 mod summary;
 mod task_id;

@@ -15,7 +15,8 @@ use std::time::Duration;
 pub struct Frame {
     /// The demangled function name (inlined calls get frames of their own).
     pub function: String,
-    /// The source file, when debug info has it.
+    /// The source file, when debug info has it, as debug info has it (usually absolute;
+    /// the `Display` form shows it relative to the project being run, where known).
     pub file: Option<String>,
     /// The source line, when debug info has it.
     pub line: Option<u32>,
@@ -24,7 +25,8 @@ pub struct Frame {
 impl fmt::Display for Frame {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.function)?;
-        match (&self.file, self.line) {
+        let file = self.file.as_deref().map(crate::source_root::display_path);
+        match (file, self.line) {
             (Some(file), Some(line)) => write!(f, " at {file}:{line}"),
             (Some(file), None) => write!(f, " at {file}"),
             _ => Ok(()),

@@ -183,7 +183,7 @@ fn the_first_report_reaches_stderr_and_the_callback_while_blocked() {
             );
             let helper = stderr.last().unwrap();
             assert!(
-                helper.ends_with("watchdog/tests/live_on_every_sink.rs:29"),
+                helper.ends_with(" at tests/live_on_every_sink.rs:29"),
                 "{flavor}: {stderr:#?}"
             );
             assert_eq!(
