@@ -42,12 +42,19 @@ fn child(flavor: &str) {
         .console(Console::Always)
         .tracing(false)
         .on_stall(move |report| {
+            // Whether the task still ran, for the reports themselves: the parent answers
+            // the child once it has read the update on stderr, which the callback gets
+            // right after, so the update's call may see the task done.
+            let running = if report.update {
+                "-".to_owned()
+            } else {
+                (!done.load(Ordering::SeqCst)).to_string()
+            };
             log.lock().unwrap().push(format!(
-                "still_blocked={} symbolized={} update={} task_running={} stall={}",
+                "still_blocked={} symbolized={} update={} task_running={running} stall={}",
                 report.still_blocked,
                 report.symbolized,
                 report.update,
-                !done.load(Ordering::SeqCst),
                 report.stall_key()
             ));
         })
@@ -177,20 +184,29 @@ fn the_first_report_reaches_stderr_and_the_callback_while_blocked() {
                 "blockwatch: stack of stall 1 (the live report of task `fresh-child` above), symbolized:",
                 "{flavor}: {stderr:#?}"
             );
-            assert_eq!(
-                stderr[4], "  stack of the blocking code (innermost first):",
+            // Its stack (after the blamed frame, when the blamed fn lies outside this
+            // crate's directory) down to the helper, with file and line where the build
+            // has line tables.
+            assert!(
+                stderr[4..].contains(&"  stack of the blocking code (innermost first):".to_owned()),
                 "{flavor}: {stderr:#?}"
             );
             let helper = stderr.last().unwrap();
             assert!(
-                helper.ends_with(" at tests/live_on_every_sink.rs:29"),
+                helper.contains(": live_on_every_sink::wait_for_a_line_on_stdin"),
                 "{flavor}: {stderr:#?}"
             );
+            if cfg!(debug_assertions) {
+                assert!(
+                    helper.ends_with(" at tests/live_on_every_sink.rs:29"),
+                    "{flavor}: {stderr:#?}"
+                );
+            }
             assert_eq!(
                 callbacks,
                 [
                     "still_blocked=true symbolized=false update=false task_running=true stall=1",
-                    "still_blocked=true symbolized=true update=true task_running=true stall=1",
+                    "still_blocked=true symbolized=true update=true task_running=- stall=1",
                     "still_blocked=false symbolized=true update=false task_running=false stall=1",
                 ],
                 "{flavor}: {stdout}"
