@@ -235,6 +235,7 @@ def main():
 
     totals = Counter()
     causes = Counter()
+    kinds = Counter()
     false_rows = []
     untriaged = []
     table = []
@@ -269,6 +270,8 @@ def main():
                 judged["untriaged"] += 1
                 continue
             judged[row["verdict"]] += 1
+            if row["verdict"] == "true":
+                kinds[(repo, row["cause"] or "unclassified")] += 1
             if row["verdict"] == "false":
                 causes[row["cause"]] += 1
                 false_rows.append((repo, f, row))
@@ -284,7 +287,7 @@ def main():
         totals["false"] += judged["false"]
 
     print()
-    print("| workspace | commit | .rs lines | findings | outside tests | blocking leaves | sample | true | false | untriaged | precision (Wilson 95 %) | every judged finding present |")
+    print("| workspace | commit | .rs lines | findings | outside tests | blocking leaves | sample | true | false | untriaged | precision (Wilson 95 %) | every verdict still reported (true/judged) |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in table:
         print("| " + " | ".join(str(c) for c in row) + " |")
@@ -292,6 +295,10 @@ def main():
     if n:
         lo, hi = wilson(t, n)
         print(f"\nall sampled: {t} true of {n} judged, precision {t / n:.2f} (Wilson 95 %: {lo:.2f}-{hi:.2f})")
+    if kinds:
+        print("\ntrue sampled findings by where they run:")
+        for (repo, kind), c in sorted(kinds.items()):
+            print(f"  {c:3d}  {repo}: {kind}")
     if false_rows:
         print("\nfalse findings by cause:")
         for cause, c in causes.most_common():
