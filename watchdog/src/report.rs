@@ -38,7 +38,9 @@ impl fmt::Display for Frame {
 ///
 /// Each stall is reported twice: once while it is still running (`still_blocked`,
 /// with the time blocked so far and the stack of the blocking code), and once when the
-/// poll returns, with the final duration.
+/// poll returns, with the final duration. A report sent while debug info was still
+/// loading has raw frames (`symbolized` false) and is followed by an `update` with the
+/// names.
 ///
 /// ```
 /// # fn show(report: &blockwatch_watchdog::StallReport) {
