@@ -395,3 +395,50 @@ fn a_registry_crates_sync_api_that_reads_the_file_system_is_found_by_its_chain()
         ]
     );
 }
+
+/// A method called on a dependency's type (typed by a parameter, a `let` annotation or
+/// its constructor) reaches that type's method in the dependency, inherent or of a
+/// trait impl, with the chain into the crate. A workspace type's method of the same name
+/// and an async method of the same name on another dependency type are not it.
+#[test]
+fn methods_on_dependency_types_reach_the_dependencys_code() {
+    let scratch = Scratch::copy_of("deps-methods");
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["summary"]["dependencies_analysed"], 1);
+    let fetch_sync = |line: u64, context: &str| {
+        (
+            line,
+            "netclient::client::Client::fetch_sync".to_string(),
+            format!(
+                "`.fetch_sync()` blocks the executor thread in async fn `{context}`: \
+                 calls `std::fs::read` at crates/netclient/src/client.rs:9 (in netclient 0.2.0)"
+            ),
+        )
+    };
+    let expected = vec![
+        fetch_sync(4, "by_parameter"),
+        fetch_sync(9, "by_annotation"),
+        fetch_sync(14, "by_constructor"),
+        (
+            18,
+            "netclient::Client::fetch_all".to_string(),
+            "`.fetch_all()` blocks the executor thread in async fn \
+             `through_a_trait_impl`: calls `std::fs::read` at crates/netclient/src/lib.rs:11 \
+             (in netclient 0.2.0)"
+                .to_string(),
+        ),
+        (
+            22,
+            "netclient::client::Client::fetch_config".to_string(),
+            "`.fetch_config()` blocks the executor thread in async fn \
+             `awaits_an_async_method_that_blocks`: calls `std::fs::read_to_string` at \
+             crates/netclient/src/client.rs:13 (in netclient 0.2.0)"
+                .to_string(),
+        ),
+    ];
+    assert_eq!(findings(&report), expected);
+    let chain = &report["findings"][0]["chain"];
+    assert_eq!(chain[0]["crate"], "netclient 0.2.0");
+    assert_eq!(chain[0]["file"], "crates/netclient/src/client.rs");
+}

@@ -11,6 +11,7 @@
 pub mod cache;
 pub mod features;
 pub mod metadata;
+pub(crate) mod methods;
 pub mod units;
 
 pub use cache::{cache_key, decode, encode, store};
