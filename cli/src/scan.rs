@@ -655,14 +655,15 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             .push(InputError::new(display_path(&plan.root, &plan.root), note)),
     }
     let mut parsed = read_and_parse(&plan);
-    cache_dependencies(&mut plan, &parsed);
     let cached_count = plan.cached.len();
+    // After every file read in this scan (their positions match `origins`).
     for (unit, summaries) in std::mem::take(&mut plan.cached) {
         for summary in summaries {
             parsed.summaries.push((unit, summary));
         }
     }
     offload_through_dependencies(&plan, &mut parsed);
+    cache_dependencies(&mut plan, &parsed);
     let files: Vec<CrateFile> = parsed
         .summaries
         .iter()
@@ -723,59 +724,79 @@ struct Parsed {
     origins: Vec<(usize, Placement)>,
 }
 
-/// Offloader inference across crates: a workspace file that calls a dependency's fn
-/// that hands its closure to an offloader is analysed again with that fn as an
-/// offloader, so the closure's body counts as off the executor.
+/// Offloader inference across crates: a file (of the workspace or of a dependency) that
+/// calls a dependency's fn that hands its closure to an offloader is analysed again with
+/// that fn as an offloader, so the closure's body counts as off the executor, and a fn
+/// of that file that passes its own parameter on to it becomes a wrapper in turn (crate
+/// A's `run(f)` calling crate B's `detach(f)`). Repeated until no file learns a new
+/// wrapper: each round only adds wrappers, and the dependency graph has no cycles, so
+/// it ends within its depth (bounded at [`MAX_OFFLOAD_ROUNDS`] all the same).
 fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
-    let mut wrappers: HashMap<usize, Vec<&str>> = HashMap::new();
-    for (unit, summary) in &parsed.summaries {
-        if plan.deps.is_dependency(*unit) {
-            wrappers
-                .entry(*unit)
-                .or_default()
-                .extend(summary.offload_wrappers.iter().map(String::as_str));
-        }
-    }
-    let mut redo: Vec<(usize, Vec<String>)> = Vec::new();
-    for (pos, (unit, summary)) in parsed.summaries.iter().enumerate() {
-        if plan.deps.is_dependency(*unit) {
-            continue;
-        }
-        let mut extra: Vec<String> = Vec::new();
-        for call in summary.fns.iter().flat_map(|f| &f.calls) {
-            for candidate in &call.candidates {
-                let [first, .., last] = candidate.as_slice() else {
-                    continue;
-                };
-                let offloads = plan
-                    .deps
-                    .crate_named(*unit, first)
-                    .and_then(|d| wrappers.get(&d))
-                    .is_some_and(|names| names.contains(&last.as_str()));
-                if offloads {
-                    extra.push(candidate.join("::"));
-                }
+    let mut known: HashMap<usize, Vec<String>> = HashMap::new();
+    for _ in 0..MAX_OFFLOAD_ROUNDS {
+        let mut wrappers: HashMap<usize, Vec<&str>> = HashMap::new();
+        for (unit, summary) in &parsed.summaries {
+            if plan.deps.is_dependency(*unit) {
+                wrappers
+                    .entry(*unit)
+                    .or_default()
+                    .extend(summary.offload_wrappers.iter().map(String::as_str));
             }
         }
-        if !extra.is_empty() {
+        let mut redo: Vec<(usize, Vec<String>)> = Vec::new();
+        // Only files read in this scan can be analysed again; cached summaries were
+        // complete when they were written.
+        for (pos, (unit, summary)) in parsed
+            .summaries
+            .iter()
+            .enumerate()
+            .take(parsed.origins.len())
+        {
+            let mut extra: Vec<String> = Vec::new();
+            for call in summary.fns.iter().flat_map(|f| &f.calls) {
+                for candidate in &call.candidates {
+                    let [first, .., last] = candidate.as_slice() else {
+                        continue;
+                    };
+                    let offloads = plan
+                        .deps
+                        .crate_named(*unit, first)
+                        .and_then(|d| wrappers.get(&d))
+                        .is_some_and(|names| names.contains(&last.as_str()));
+                    if offloads {
+                        extra.push(candidate.join("::"));
+                    }
+                }
+            }
             extra.sort();
             extra.dedup();
-            redo.push((pos, extra));
+            if !extra.is_empty() && known.get(&pos) != Some(&extra) {
+                redo.push((pos, extra));
+            }
         }
-    }
-    let again = pool::run(&redo, |(pos, extra)| {
-        let (i, placement) = &parsed.origins[*pos];
-        let source = &plan.sources[*i];
-        let mut config = plan.packages[source.package].config.clone();
-        config.offload.extend(extra.iter().cloned());
-        analyse(source, placement, &config, None)
-    });
-    for ((pos, _), outcome) in redo.iter().zip(again) {
-        if let Ok(Analysed::Ok { summary, .. }) = outcome {
-            parsed.summaries[*pos].1 = summary;
+        if redo.is_empty() {
+            return;
+        }
+        let again = pool::run(&redo, |(pos, extra)| {
+            let (i, placement) = &parsed.origins[*pos];
+            let source = &plan.sources[*i];
+            let package = &plan.packages[source.package];
+            let mut config = package.config.clone();
+            config.offload.extend(extra.iter().cloned());
+            analyse(source, placement, &config, package.dependency.as_ref())
+        });
+        for ((pos, extra), outcome) in redo.into_iter().zip(again) {
+            if let Ok(Analysed::Ok { summary, .. }) = outcome {
+                parsed.summaries[pos].1 = summary;
+            }
+            known.insert(pos, extra);
         }
     }
 }
+
+/// The most rounds of offloader inference: a chain of crates each wrapping the next
+/// one's offloader longer than this is not followed to its end.
+const MAX_OFFLOAD_ROUNDS: usize = 8;
 
 /// Reads, parses and summarizes every planned file in parallel, first with the module
 /// path its location suggests; then follows `mod` declarations from the crate roots and

@@ -442,3 +442,21 @@ fn methods_on_dependency_types_reach_the_dependencys_code() {
     assert_eq!(chain[0]["crate"], "netclient 0.2.0");
     assert_eq!(chain[0]["file"], "crates/netclient/src/client.rs");
 }
+
+/// `runner::run(f)` hands `f` to `pool::detach`, which hands it to `std::thread::spawn`:
+/// both are inferred offloaders, so the closure given to `runner::run` is not async
+/// context, cold or from the cache. `runner::inline` runs its closure in place.
+#[test]
+fn an_offloader_wrapping_another_dependencys_offloader_is_one() {
+    let scratch = Scratch::copy_of("deps-offload");
+    let lines = |report: &Value| -> Vec<u64> { findings(report).iter().map(|f| f.0).collect() };
+    let (code, cold) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{cold}");
+    assert_eq!(cold["summary"]["dependencies_analysed"], 2);
+    assert_eq!(lines(&cold), [9]);
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 2);
+    assert_eq!(warm["findings"], cold["findings"]);
+    let (_, without) = json_in(scratch.path(), &["--no-deps"]);
+    assert_eq!(lines(&without), [3, 9]);
+}
