@@ -27,6 +27,8 @@
 //!   method of that name blocks (which, for a unique name, is that one method).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
 
+mod essentials;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;

@@ -11,7 +11,14 @@
 //! to a temporary file in the same directory, then are renamed over the old one, so two
 //! scans at once never leave a half-written file.
 //!
-//! The format (version 2), for other readers such as the attribute:
+//! What is stored is a dependency's essentials ([`Graph::essentials`](crate::Graph::essentials)):
+//! the fns that block when called or awaited, each with only the catalog hit or the call
+//! that proves it, and each file's offloading wrappers. A fn absent from the file does
+//! nothing the call graph reports (the key also covers the keys of the crates it depends
+//! on, whose fns its chains reach). Readers such as the attribute read it with
+//! [`decode`] and place each file's summaries in the graph as a dependency unit.
+//!
+//! The format (version 3):
 //!
 //! ```text
 //! { "format": "blockwatch-dependency-summaries", "version": 2, "key": "<16 hex digits>",
@@ -43,7 +50,7 @@ use crate::Category;
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
