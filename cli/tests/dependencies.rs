@@ -460,3 +460,73 @@ fn an_offloader_wrapping_another_dependencys_offloader_is_one() {
     let (_, without) = json_in(scratch.path(), &["--no-deps"]);
     assert_eq!(lines(&without), [3, 9]);
 }
+
+/// A scan with `cargo` replaced by a program that does not exist: it succeeds with the
+/// dependencies only if it did not need `cargo metadata`.
+fn json_without_cargo(dir: &Path) -> (i32, Value) {
+    let root = common::config_root(dir);
+    let root = root.to_str().expect("UTF-8 test paths");
+    let mut command = common::command_in(dir, &["--config-root", root, "--format", "json"]);
+    command.env("CARGO", dir.join("no-such-cargo"));
+    let run = common::run_with_timeout(command);
+    (run.code, run.json())
+}
+
+/// What `cargo metadata` said is cached with the manifests, lock file and cargo
+/// configuration it came from: a warm scan does not run cargo; a changed lock file or
+/// manifest, or a corrupt, truncated or foreign graph file, makes it run again.
+#[test]
+fn the_dependency_graph_is_cached_until_a_manifest_or_the_lock_file_changes() {
+    let scratch = Scratch::copy_of("deps-offload");
+    let root = scratch.path();
+    let (_, cold) = json_in(root, &[]);
+    assert_eq!(cold["summary"]["dependencies_analysed"], 2);
+    let (code, warm) = json_without_cargo(root);
+    assert_eq!(code, 1, "{warm}");
+    assert_eq!(warm["summary"]["dependencies_analysed"], 2);
+    assert_eq!(warm["findings"], cold["findings"]);
+    let cargo_is_needed = |(code, report): (i32, Value)| {
+        assert_eq!(code, 1, "{report}");
+        assert_eq!(report["summary"]["dependencies_analysed"], 0);
+        let note = report["notes"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            note.starts_with("dependencies not analysed: cannot run `cargo metadata`"),
+            "{note}"
+        );
+    };
+
+    let graph = root.join("target/blockwatch/dependency-graph.json");
+    let text = fs::read_to_string(&graph).unwrap();
+    for broken in [
+        text[..text.len() / 2].to_string(),
+        text.replace("blockwatch-dependency-graph", "another-format"),
+        "\u{feff}not json".to_string(),
+    ] {
+        fs::write(&graph, broken).unwrap();
+        cargo_is_needed(json_without_cargo(root));
+    }
+    json_in(root, &[]);
+    assert_eq!(
+        json_without_cargo(root).1["summary"]["dependencies_analysed"],
+        2,
+        "rewritten"
+    );
+
+    for changed in ["Cargo.lock", "crates/runner/Cargo.toml"] {
+        let path = root.join(changed);
+        let before = fs::read_to_string(&path).unwrap();
+        fs::write(&path, format!("{before}\n# edited\n")).unwrap();
+        cargo_is_needed(json_without_cargo(root));
+        json_in(root, &[]);
+        assert_eq!(
+            json_without_cargo(root).1["summary"]["dependencies_analysed"],
+            2
+        );
+    }
+    // A cargo configuration that appears is an input too.
+    write(root, ".cargo/config.toml", b"[net]\noffline = true\n");
+    cargo_is_needed(json_without_cargo(root));
+}
