@@ -67,9 +67,9 @@ fn calls_into_dependencies_are_reported_with_the_chain_into_each_crate() {
              (in chain-b 0.2.0)",
         ),
         // A trait impl of a dependency, called by path. Called through a generic
-        // (`through_generic`, line 25) it is not resolved: a method call carries no
-        // type until the type model lands, and a dependency's methods are not matched
-        // by name from workspace code.
+        // (`through_generic`, line 25) it is not resolved: the receiver's type is a
+        // type parameter, and a dependency's methods are not matched by name from
+        // workspace code (typed receivers: `methods_on_dependency_types_...`).
         (
             21,
             "loaders::DiskLoader::load_blob",
