@@ -459,6 +459,14 @@ fn an_offloader_wrapping_another_dependencys_offloader_is_one() {
     assert_eq!(warm["findings"], cold["findings"]);
     let (_, without) = json_in(scratch.path(), &["--no-deps"]);
     assert_eq!(lines(&without), [3, 9]);
+
+    // runner's summaries hold what it learnt from pool: a changed pool invalidates both.
+    let pool = scratch.path().join("crates/pool/src/lib.rs");
+    let source = fs::read_to_string(&pool).unwrap();
+    fs::write(&pool, source.replace("std::thread::spawn(job);", "job();")).unwrap();
+    let (_, changed) = json_in(scratch.path(), &[]);
+    assert_eq!(changed["summary"]["dependencies_from_cache"], 0);
+    assert_eq!(lines(&changed), [3, 9]);
 }
 
 /// A scan with `cargo` replaced by a program that does not exist: it succeeds with the
