@@ -1,6 +1,6 @@
 //! Which dependencies a scanned cargo workspace has, from `cargo metadata` (run offline,
 //! never building anything: no build script or proc macro of the scanned code runs),
-//! cached with the files it depends on; and the cache keys of their summaries. The scan
+//! cached with the files it depends on. The scan
 //! summarizes their sources next to the workspace's (scan.rs).
 
 use std::fs;
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use blockwatch_lint::deps::{
     cache_key, decode_graph, encode_graph, file_stamp, metadata_command, parse_metadata, store,
-    Dependency, DependencyGraph, SourceKind,
+    DependencyGraph, SourceKind,
 };
 use blockwatch_lint::workspace;
 
@@ -209,80 +209,4 @@ fn graph_inputs(root: &Path, graph: &DependencyGraph) -> Vec<PathBuf> {
     inputs.sort();
     inputs.dedup();
     inputs
-}
-
-/// The name of a dependency's summary file in the cache directory: readable, and unique
-/// per package id.
-pub(crate) fn summary_file_name(dep: &Dependency) -> String {
-    format!(
-        "{}-{}-{}.json",
-        dep.name,
-        dep.version,
-        cache_key(&[&dep.id])
-    )
-}
-
-/// The cache key of every dependency's summaries, by index in `graph.dependencies`: the
-/// engine version, the package id and version, its features, the configuration
-/// (`config`, as text), for a path dependency every file's path, mtime and
-/// length (`path_files(i)`, and its `Cargo.toml`), and the keys of the dependencies it names,
-/// since its summaries hold what their fns do (a chain into them, an offloader they
-/// define). A registry or git source is named by its id: its contents never change.
-pub(crate) fn summary_keys<'a>(
-    graph: &DependencyGraph,
-    config: &str,
-    path_files: impl Fn(usize) -> Option<&'a [PathBuf]>,
-) -> Vec<String> {
-    let own: Vec<String> = graph
-        .dependencies
-        .iter()
-        .enumerate()
-        .map(|(i, dep)| {
-            let mut parts: Vec<String> = vec![
-                env!("CARGO_PKG_VERSION").to_string(),
-                dep.id.clone(),
-                dep.version.clone(),
-                dep.features.join(","),
-                config.to_string(),
-            ];
-            if dep.source == SourceKind::Path {
-                let manifest = dep.dir.join("Cargo.toml");
-                let files = path_files(i).unwrap_or_default();
-                for file in files.iter().chain([&manifest]) {
-                    parts.push(format!("{}={}", file.display(), file_stamp(file)));
-                }
-            }
-            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-            cache_key(&parts)
-        })
-        .collect();
-    let mut keys: Vec<Option<String>> = vec![None; own.len()];
-    for i in 0..own.len() {
-        key_with_externs(graph, &own, &mut keys, i);
-    }
-    keys.into_iter().flatten().collect()
-}
-
-/// The key of dependency `i` with its externs' keys, memoized in `keys`. A cycle (which
-/// cargo refuses for the normal dependencies followed here) meets the own key of the
-/// crate in progress instead of recursing without end.
-fn key_with_externs(
-    graph: &DependencyGraph,
-    own: &[String],
-    keys: &mut [Option<String>],
-    i: usize,
-) -> String {
-    if let Some(k) = &keys[i] {
-        return k.clone();
-    }
-    keys[i] = Some(own[i].clone());
-    let mut parts: Vec<String> = vec![own[i].clone()];
-    for (name, to) in &graph.dependencies[i].externs {
-        parts.push(name.clone());
-        parts.push(key_with_externs(graph, own, keys, *to));
-    }
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let key = cache_key(&parts);
-    keys[i] = Some(key.clone());
-    key
 }

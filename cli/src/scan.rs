@@ -199,7 +199,7 @@ impl<'a> Planner<'a> {
                     .then(|| dependency_files(dep))
             })
             .collect();
-        let keys = crate::deps::summary_keys(graph, &format!("{config:?}"), |i| {
+        let keys = blockwatch_lint::deps::summary_keys(graph, &format!("{config:?}"), |i| {
             walked[i].as_ref().map(|(files, _)| files.as_slice())
         });
         for (i, dep) in graph.dependencies.iter().enumerate() {
@@ -220,7 +220,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let key = &keys[i];
-            let cache_file = cache_dir.join(crate::deps::summary_file_name(dep));
+            let cache_file = cache_dir.join(blockwatch_lint::deps::summary_file_name(dep));
             if let Some(summaries) = fs::read_to_string(&cache_file)
                 .ok()
                 .and_then(|text| blockwatch_lint::deps::decode(&text, key))

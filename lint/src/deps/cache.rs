@@ -2,8 +2,9 @@
 //! `target/blockwatch/deps/`, so a second scan reads summaries instead of parsing the
 //! dependency tree again.
 //!
-//! A file is trusted only when its `format` is [`FORMAT`], its `version` is
-//! [`VERSION`] and its `key` equals the key the reader computed ([`cache_key`] over the
+//! A file (named by [`summary_file_name`](crate::deps::summary_file_name)) is trusted
+//! only when its `format` is [`FORMAT`], its `version` is [`VERSION`] and its `key`
+//! equals the key the reader computed ([`summary_keys`](crate::deps::summary_keys): over the
 //! package id and version, the source's identity — path and mtimes of its files for a
 //! path dependency, the id for registry and git sources, whose contents never change —
 //! the enabled features, the engine version and the catalog part of the configuration).
