@@ -31,6 +31,7 @@ use crate::catalog::AMBIGUOUS_METHOD_NAMES;
 use crate::deps::DependencyUnits;
 use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
+use crate::reexports::Reexports;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 use crate::{Certainty, ChainLink};
 
@@ -109,6 +110,8 @@ pub struct Graph<'a> {
     methods: HashMap<(Option<usize>, &'a str), Vec<usize>>,
     crates: &'a HashMap<String, usize>,
     deps: &'a DependencyUnits,
+    /// The `use` items of every module, for paths written through a re-export.
+    reexports: Reexports<'a>,
     /// The targets of each call of each fn, resolved once: `targets[fn][call]`.
     targets: Vec<Vec<Option<Targets>>>,
     /// For awaited path calls: the dependency async fn awaited, `awaited[fn][call]`.
@@ -184,12 +187,18 @@ impl<'a> Graph<'a> {
         }
         let witness = vec![None; fns.len()];
         let polled = vec![None; fns.len()];
+        let reexports = Reexports::new(
+            files
+                .iter()
+                .map(|file| (file.unit, file.summary.imports.as_slice())),
+        );
         let mut graph = Graph {
             fns,
             by_path,
             methods,
             crates,
             deps,
+            reexports,
             targets: Vec::new(),
             awaited: Vec::new(),
             witness,
@@ -210,19 +219,39 @@ impl<'a> Graph<'a> {
         if let Some(ids) = self.by_path.get(&(unit, candidate)) {
             found.extend(ids);
         }
-        if let Some((first, rest)) = candidate.split_first() {
-            let other = self.deps.crate_named(unit, first).or_else(|| {
-                (!self.deps.is_dependency(unit))
-                    .then(|| self.crates.get(first).copied())
-                    .flatten()
-            });
-            if let Some(other) = other {
-                if let Some(ids) = self.by_path.get(&(other, rest)) {
-                    found.extend(ids);
-                }
+        let other = candidate
+            .split_first()
+            .and_then(|(first, rest)| Some((self.crate_unit(unit, first)?, rest)));
+        if let Some((other, rest)) = other {
+            if let Some(ids) = self.by_path.get(&(other, rest)) {
+                found.extend(ids);
+            }
+        }
+        if found.is_empty() {
+            found = self.through_reexports(unit, candidate);
+            if let (true, Some((other, rest))) = (found.is_empty(), other) {
+                found = self.through_reexports(other, rest);
             }
         }
         found
+    }
+
+    /// The crate that first segment `name` names from the code of `unit`: a dependency
+    /// by the caller's name for it, or a workspace library crate.
+    fn crate_unit(&self, unit: usize, name: &str) -> Option<usize> {
+        self.deps.crate_named(unit, name).or_else(|| {
+            (!self.deps.is_dependency(unit))
+                .then(|| self.crates.get(name).copied())
+                .flatten()
+        })
+    }
+
+    /// The fns `path` (in `unit`) names through `use` items (see [`Reexports`]).
+    fn through_reexports(&self, unit: usize, path: &[String]) -> Vec<usize> {
+        self.reexports
+            .follow(unit, path, &|u, name| self.crate_unit(u, name), &|u, p| {
+                self.by_path.get(&(u, p)).cloned().unwrap_or_default()
+            })
     }
 
     /// An awaited path call to an async fn of a dependency.
@@ -282,8 +311,13 @@ impl<'a> Graph<'a> {
             };
             let mut key: Vec<String> = ty.to_vec();
             key.push(name.to_string());
-            if let Some(ids) = self.by_path.get(&(unit, key.as_slice())) {
-                typed.extend(ids.iter().copied().filter(visible));
+            match self.by_path.get(&(unit, key.as_slice())) {
+                Some(ids) => typed.extend(ids.iter().copied().filter(visible)),
+                None => typed.extend(
+                    self.through_reexports(unit, &key)
+                        .into_iter()
+                        .filter(visible),
+                ),
             }
         }
         if !typed.is_empty() {

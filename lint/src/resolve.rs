@@ -58,6 +58,11 @@ pub(crate) struct Scope {
     locals: HashMap<String, Rc<[Origin]>>,
     /// First segments of every `use` path in this scope (`diesel`, `std`, ...).
     crates: Vec<String>,
+    /// Names bound more than once (`use` items under different `cfg`s, or a `use` and
+    /// an item of the same name): which one holds depends on the build.
+    rebound: HashSet<String>,
+    /// Whether the scope has a `use` item.
+    has_uses: bool,
 }
 
 impl Scope {
@@ -107,6 +112,7 @@ impl Scope {
             .collect();
         for item in items {
             if let Item::Use(u) = item {
+                scope.has_uses = true;
                 let mut prefix = Vec::new();
                 if u.leading_colon.is_some() {
                     prefix.push(String::new());
@@ -115,6 +121,43 @@ impl Scope {
             }
         }
         scope
+    }
+
+    /// The module's imports and definitions, for following re-exports across files
+    /// (see [`crate::reexports`]); `None` when it has no `use` item.
+    pub fn imports(&self, module_path: &[String]) -> Option<crate::reexports::ModuleImports> {
+        if !self.has_uses {
+            return None;
+        }
+        let defined_at = |name: &str, path: &[String]| {
+            path.len() == module_path.len() + 2
+                && path[0] == CRATE
+                && path[1..=module_path.len()] == *module_path
+                && path.last().map(String::as_str) == Some(name)
+        };
+        let mut defined: Vec<String> = Vec::new();
+        let mut names: Vec<(String, Vec<String>)> = Vec::new();
+        for (name, path) in &self.names {
+            let local = name.strip_prefix("r#").unwrap_or(name).to_string();
+            if defined_at(name, path) || self.rebound.contains(name) {
+                defined.push(local);
+            } else {
+                names.push((local, path.clone()));
+            }
+        }
+        defined.sort();
+        names.sort();
+        let unraw = |p: &Vec<String>| -> Vec<String> {
+            p.iter()
+                .map(|s| s.strip_prefix("r#").unwrap_or(s).to_string())
+                .collect()
+        };
+        Some(crate::reexports::ModuleImports {
+            module: unraw(&module_path.to_vec()),
+            defined,
+            names: names.into_iter().map(|(n, p)| (n, unraw(&p))).collect(),
+            globs: self.globs.iter().map(unraw).collect(),
+        })
     }
 
     /// Binds a local name (parameter, `let`) with where its value came from.
@@ -145,14 +188,14 @@ impl Scope {
                     if let Some(last) = prefix.last().cloned() {
                         let path = self.absolutize(prefix, module_path);
                         self.values_only.remove(&last);
-                        self.names.insert(last, path);
+                        self.bind_import(last, path);
                     }
                 } else {
                     prefix.push(ident.clone());
                     let path = self.absolutize(prefix, module_path);
                     prefix.pop();
                     self.values_only.remove(&ident);
-                    self.names.insert(ident, path);
+                    self.bind_import(ident, path);
                 }
             }
             UseTree::Rename(r) => {
@@ -170,7 +213,7 @@ impl Scope {
                     path
                 };
                 self.values_only.remove(&alias);
-                self.names.insert(alias, path);
+                self.bind_import(alias, path);
             }
             UseTree::Glob(_) => {
                 let path = self.absolutize(prefix, module_path);
@@ -210,6 +253,15 @@ impl Scope {
         }
         self.note_crate(first);
         written.to_vec()
+    }
+
+    /// Binds a name a `use` item imports, noting a name bound before.
+    fn bind_import(&mut self, name: String, path: Vec<String>) {
+        if let Some(old) = self.names.insert(name.clone(), path) {
+            if self.names.get(&name) != Some(&old) {
+                self.rebound.insert(name);
+            }
+        }
     }
 
     fn note_crate(&mut self, name: &str) {

@@ -169,6 +169,9 @@ pub struct FileSummary {
     /// Names of the file's fns that hand a parameter to an offloader (`spawn_blocking`,
     /// `thread::spawn`, ...): callers' closures given to them run off the executor.
     pub offload_wrappers: Vec<String>,
+    /// The `use` items of the file's modules (those that import anything), so the call
+    /// graph can follow re-exports across files and crates.
+    pub imports: Vec<crate::ModuleImports>,
 }
 
 impl LocatedFinding {

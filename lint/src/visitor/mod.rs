@@ -94,6 +94,8 @@ pub(crate) struct Analyzer<'m> {
     /// Whether the `let` being visited binds a value that a later statement of its block
     /// moves away (returns, passes by value), so that it is not dropped there.
     binding_moved: bool,
+    /// The imports of each module walked, for the summaries (see [`crate::reexports`]).
+    pub(crate) module_imports: Vec<crate::reexports::ModuleImports>,
 }
 
 impl Marks {
@@ -163,6 +165,7 @@ impl<'m> Analyzer<'m> {
             aliases: HashMap::new(),
             methods: HashSet::new(),
             binding_moved: false,
+            module_imports: Vec::new(),
         }
     }
 
@@ -321,8 +324,11 @@ impl<'m> Analyzer<'m> {
 
     /// Visits the items of a module (the file, an inline `mod`, or the attribute's item).
     pub fn visit_module_items(&mut self, items: &[Item]) {
-        self.scopes
-            .push(Scope::from_items(items, &self.module_path, true));
+        let scope = Scope::from_items(items, &self.module_path, true);
+        if self.summaries.is_some() {
+            self.module_imports.extend(scope.imports(&self.module_path));
+        }
+        self.scopes.push(scope);
         self.learn_types(items);
         for item in items {
             self.visit_item(item);
