@@ -302,24 +302,16 @@ impl<'a> Graph<'a> {
         }
         let from_test = call.in_test || self.fns[caller].summary.in_test;
         let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
-        let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
-        let mut typed: Vec<usize> = Vec::new();
-        for (krate, ty) in receiver.workspace_types() {
-            let unit = match krate {
-                None => self.fns[caller].unit,
-                Some(name) => self.crates[name],
-            };
-            let mut key: Vec<String> = ty.to_vec();
-            key.push(name.to_string());
-            match self.by_path.get(&(unit, key.as_slice())) {
-                Some(ids) => typed.extend(ids.iter().copied().filter(visible)),
-                None => typed.extend(
-                    self.through_reexports(unit, &key)
-                        .into_iter()
-                        .filter(visible),
-                ),
-            }
+        let unit = self.fns[caller].unit;
+        let is_crate = |c: &str| self.crates.contains_key(c);
+        let receiver = ReceiverTypes::new(&call.receiver, is_crate);
+        let mut typed: Vec<usize> = self.methods_of(unit, &receiver, name);
+        if typed.is_empty() {
+            // The receiver came from a workspace fn: the types its signature returns.
+            let returned = self.returned_types(unit, &receiver);
+            typed = self.methods_of(unit, &ReceiverTypes::new(&returned, is_crate), name);
         }
+        typed.retain(visible);
         if !typed.is_empty() {
             typed.retain(|&i| !self.fns[i].summary.is_async);
             return (!typed.is_empty()).then_some(Targets::Any(typed));
@@ -361,6 +353,56 @@ impl<'a> Graph<'a> {
             return None;
         }
         Some(Targets::All(sync))
+    }
+
+    /// The methods `name` of the workspace types `receiver` names, seen from `unit`.
+    fn methods_of(&self, unit: usize, receiver: &ReceiverTypes<'_>, name: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        for (krate, ty) in receiver.workspace_types() {
+            let Some(unit) = krate.map_or(Some(unit), |k| self.crates.get(k).copied()) else {
+                continue;
+            };
+            let mut key: Vec<String> = ty;
+            key.push(name.to_string());
+            match self.by_path.get(&(unit, key.as_slice())) {
+                Some(ids) => found.extend(ids.iter().copied()),
+                None => found.extend(self.through_reexports(unit, &key)),
+            }
+        }
+        found
+    }
+
+    /// The return types of the workspace fns `receiver` names (a value built by
+    /// `make_client()` or `Db::connect(..)?`), written as the code of `unit` names them.
+    fn returned_types(&self, unit: usize, receiver: &ReceiverTypes<'_>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (krate, path) in receiver.workspace_types() {
+            let Some(home) = krate.map_or(Some(unit), |k| self.crates.get(k).copied()) else {
+                continue;
+            };
+            let fns = match self.by_path.get(&(home, path.as_slice())) {
+                Some(ids) => ids.clone(),
+                None => self.through_reexports(home, &path),
+            };
+            for f in fns {
+                let callee = &self.fns[f];
+                for ty in &callee.summary.returns {
+                    let written = match ty.strip_prefix("crate::") {
+                        Some(rest) if callee.unit != unit => {
+                            match self.crates.iter().find(|(_, &u)| u == callee.unit) {
+                                Some((name, _)) => format!("{name}::{rest}"),
+                                None => continue,
+                            }
+                        }
+                        _ => ty.clone(),
+                    };
+                    if !out.contains(&written) {
+                        out.push(written);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.

@@ -424,6 +424,7 @@ pub(crate) fn type_paths(ty: &syn::Type, out: &mut Vec<(Vec<String>, bool)>, dep
         syn::Type::Reference(r) => type_paths(&r.elem, out, depth + 1),
         syn::Type::Paren(p) => type_paths(&p.elem, out, depth + 1),
         syn::Type::Group(g) => type_paths(&g.elem, out, depth + 1),
+        syn::Type::Tuple(t) => t.elems.iter().for_each(|e| type_paths(e, out, depth + 1)),
         syn::Type::Path(tp) if tp.qself.is_none() => {
             out.push((path_segments(&tp.path), tp.path.leading_colon.is_some()));
             if let Some(last) = tp.path.segments.last() {

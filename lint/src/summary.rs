@@ -146,6 +146,10 @@ pub struct FnSummary {
     pub polled: Vec<BlockingCall>,
     /// Calls to non-catalog paths and methods anywhere in the body.
     pub calls: Vec<CallSite>,
+    /// The paths its declared return type names (`Result<Self, Error>` in `impl Db`
+    /// gives `Result`, `crate::db::Db`, `crate::Error`), resolved in its module as
+    /// [`CallSite::receiver`] is: a call's receiver built by this fn has one of them.
+    pub returns: Vec<String>,
 }
 
 /// Everything the CLI needs from one file.

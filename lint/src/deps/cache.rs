@@ -27,7 +27,8 @@
 //!                             "end_column": 13, "in_async": false, "offloaded": false,
 //!                             "awaited": false, "context": "", "in_test": false,
 //!                             "receiver": ["crate::db::Store"],
-//!                             "receiver_constructed": false } ] } ],
+//!                             "receiver_constructed": false } ],
+//!                "returns": ["crate::db::Store"] } ],
 //!     "imports": [ { "module": ["api"], "defined": ["load"],
 //!                    "names": [["Pool", ["crate", "pool", "Pool"]]], "globs": [["crate", "db"]] } ] } ] }
 //! ```
@@ -86,7 +87,8 @@ fn fn_json(f: &FnSummary) -> Value {
            "is_async": f.is_async, "line": f.line, "column": f.column, "in_test": f.in_test,
            "blocking": f.blocking.iter().map(blocking_json).collect::<Vec<_>>(),
            "polled": f.polled.iter().map(blocking_json).collect::<Vec<_>>(),
-           "calls": f.calls.iter().map(call_json).collect::<Vec<_>>()})
+           "calls": f.calls.iter().map(call_json).collect::<Vec<_>>(),
+           "returns": f.returns})
 }
 
 fn imports_json(m: &ModuleImports) -> Value {
@@ -195,6 +197,7 @@ fn fn_of(v: &Value) -> Option<FnSummary> {
         blocking: list(v, "blocking", blocking_of)?,
         polled: list(v, "polled", blocking_of)?,
         calls: list(v, "calls", call_of)?,
+        returns: strings(v.get("returns")?)?,
     })
 }
 

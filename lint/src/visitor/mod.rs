@@ -267,6 +267,11 @@ impl<'m> Analyzer<'m> {
                 awaitable: false,
             }
         };
+        let returns = if self.summaries.is_some() {
+            self.return_paths(&sig.output)
+        } else {
+            Vec::new()
+        };
         if let Some(summaries) = &mut self.summaries {
             let lc = sig.ident.span().start();
             let self_ty = match owner {
@@ -288,6 +293,7 @@ impl<'m> Analyzer<'m> {
                 blocking: Vec::new(),
                 polled: Vec::new(),
                 calls: Vec::new(),
+                returns,
             });
         }
         self.in_ctx(ctx, |v| {

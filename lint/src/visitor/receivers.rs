@@ -45,7 +45,28 @@ impl Analyzer<'_> {
             return;
         }
         match e {
-            Expr::MethodCall(m) => self.origins(&m.receiver, out, depth + 1),
+            Expr::MethodCall(m) => {
+                // A method of a type of this code with a declared return type gives
+                // that type (`self.pool().get()` where `fn pool(&self) -> &Pool`);
+                // any other method keeps what its receiver came from (`.unwrap()`,
+                // `.lock()`, builder chains).
+                let mut base = Vec::new();
+                self.origins(&m.receiver, &mut base, depth + 1);
+                let name = m.method.to_string();
+                let mut returned = false;
+                for o in base.iter().filter(|o| o.exact) {
+                    if let Some(ret) = self.returns.get(&format!("{}::{name}", o.path)) {
+                        out.extend(ret.iter().cloned());
+                        returned = true;
+                    }
+                }
+                if !returned {
+                    out.extend(base);
+                }
+            }
+            // The value of a `match` comes out of its arms, which mostly take apart what
+            // was matched (`Some(child) => child`): keep what the scrutinee came from.
+            Expr::Match(m) => self.origins(&m.expr, out, depth + 1),
             Expr::Call(c) => {
                 if let Expr::Path(p) = peel(&c.func) {
                     self.push_origin(&p.path, out);
@@ -160,6 +181,22 @@ impl Analyzer<'_> {
                 Resolution::Local => {}
             }
         }
+    }
+
+    /// The distinct paths a fn's declared return type names, for its summary.
+    pub(super) fn return_paths(&self, output: &syn::ReturnType) -> Vec<String> {
+        let syn::ReturnType::Type(_, ty) = output else {
+            return Vec::new();
+        };
+        let mut origins = Vec::new();
+        self.type_origins(ty, &mut origins);
+        let mut out: Vec<String> = Vec::new();
+        for o in origins {
+            if !out.contains(&o.path) {
+                out.push(o.path);
+            }
+        }
+        out
     }
 
     pub(super) fn bind_pat(&mut self, pat: &Pat, origins: Rc<[Origin]>) {
