@@ -218,6 +218,9 @@ impl<'m> Analyzer<'m> {
                 }
             }
         }
+        if !matches!(func, Expr::Path(_)) {
+            self.call_of_fn_value_expr(call);
+        }
         if !offloader {
             self.fn_values(&call.args);
         }

@@ -571,6 +571,10 @@ impl Analyzer<'_> {
                     v.in_ctx(ctx, |v| v.visit_block(&a.block));
                 }
                 Expr::Macro(m) => v.visit_macro(&m.mac),
+                Expr::Struct(s) => {
+                    v.learn_struct_literal(s);
+                    visit::visit_expr(v, e);
+                }
                 Expr::If(i) => {
                     // `if let Ok(stream) = listener.accept()`: the bindings hold in
                     // the then-branch.

@@ -11,6 +11,28 @@ use super::{peel, Analyzer, MAX_CHAIN};
 use crate::resolve::{type_paths, Origin, Resolution, CRATE};
 use crate::self_type::self_type_name;
 
+/// Whether `ty` is a fn value type: `fn(..)`, `impl Fn*(..)`, `Box<dyn Fn*(..)>`.
+fn returns_fn_value(ty: &syn::Type) -> bool {
+    let is_fn_bound = |b: &syn::TypeParamBound| {
+        matches!(b, syn::TypeParamBound::Trait(t)
+        if t.path.segments.last().is_some_and(|s| {
+            matches!(s.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce")
+        }))
+    };
+    match ty {
+        syn::Type::BareFn(_) => true,
+        syn::Type::ImplTrait(i) => i.bounds.iter().any(is_fn_bound),
+        syn::Type::TraitObject(t) => t.bounds.iter().any(is_fn_bound),
+        syn::Type::Paren(p) => returns_fn_value(&p.elem),
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            s.ident == "Box"
+                && matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
+                    if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if returns_fn_value(t))))
+        }),
+        _ => false,
+    }
+}
+
 /// Idents bound by a pattern.
 fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
     if depth > 16 {
@@ -93,6 +115,24 @@ impl Analyzer<'_> {
                 }
                 self.push_origin(&p.path, out);
             }
+            // An element of a tuple written right there: `(f, g).0` is `f`.
+            Expr::Field(f) if matches!(peel(&f.base), Expr::Tuple(_)) => {
+                let (Expr::Tuple(t), syn::Member::Unnamed(i)) = (peel(&f.base), &f.member) else {
+                    return;
+                };
+                if let Some(elem) = t.elems.iter().nth(i.index as usize) {
+                    self.origins(elem, out, depth + 1);
+                }
+            }
+            Expr::Struct(s) if s.qself.is_none() => self.push_origin(&s.path, out),
+            // The value of a block or an `if` is its tail expression's (either branch's).
+            Expr::Block(b) => self.tail_origins(&b.block, out, depth + 1),
+            Expr::If(i) => {
+                self.tail_origins(&i.then_branch, out, depth + 1);
+                if let Some((_, e)) = &i.else_branch {
+                    self.origins(e, out, depth + 1);
+                }
+            }
             Expr::Field(f) => {
                 let mut base = Vec::new();
                 self.origins(&f.base, &mut base, depth + 1);
@@ -123,6 +163,13 @@ impl Analyzer<'_> {
             Expr::Tuple(t) => t.elems.iter().for_each(|e| self.origins(e, out, depth + 1)),
             Expr::Array(a) => a.elems.iter().for_each(|e| self.origins(e, out, depth + 1)),
             _ => {}
+        }
+    }
+
+    /// Where the value of `block`'s tail expression came from.
+    fn tail_origins(&self, block: &syn::Block, out: &mut Vec<Origin>, depth: usize) {
+        if let Some(syn::Stmt::Expr(e, None)) = block.stmts.last() {
+            self.origins(e, out, depth);
         }
     }
 
@@ -260,6 +307,11 @@ impl Analyzer<'_> {
                     if let syn::ReturnType::Type(_, ty) = &f.sig.output {
                         let mut origins = Vec::new();
                         self.type_origins(ty, &mut origins);
+                        // A fn that returns a fn value (`fn pick() -> fn()`): the fns
+                        // its tail expression names.
+                        if returns_fn_value(ty) {
+                            self.tail_origins(&f.block, &mut origins, 0);
+                        }
                         self.returns
                             .insert(format!("{base}::{}", f.sig.ident), Rc::from(origins));
                     }
