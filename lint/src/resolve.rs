@@ -56,6 +56,9 @@ pub(crate) struct Scope {
     values_only: HashSet<String>,
     globs: Vec<Vec<String>>,
     locals: HashMap<String, Rc<[Origin]>>,
+    /// Locals whose origins state the value's own type (a typed parameter or `let`, a
+    /// `let` of a constructor call), not only where a chain of calls started.
+    typed: HashSet<String>,
     /// First segments of every `use` path in this scope (`diesel`, `std`, ...).
     crates: Vec<String>,
     /// Names bound more than once (`use` items under different `cfg`s, or a `use` and
@@ -162,6 +165,13 @@ impl Scope {
 
     /// Binds a local name (parameter, `let`) with where its value came from.
     pub fn bind(&mut self, name: String, origins: Rc<[Origin]>) {
+        self.typed.remove(&name);
+        self.locals.insert(name, origins);
+    }
+
+    /// Binds a local whose `origins` name its own type (see [`Scopes::is_typed_local`]).
+    pub fn bind_typed(&mut self, name: String, origins: Rc<[Origin]>) {
+        self.typed.insert(name.clone());
         self.locals.insert(name, origins);
     }
 
@@ -337,6 +347,14 @@ impl Scopes {
     pub fn local(&self, name: &str) -> Option<&Rc<[Origin]>> {
         // Locals are visible through nested blocks and closures, not across modules.
         self.visible().find_map(|s| s.locals.get(name))
+    }
+
+    /// Whether local `name`'s origins state its own type (a typed parameter or `let`, a
+    /// `let` of a constructor call such as `let h = Hasher::new();`).
+    pub fn is_typed_local(&self, name: &str) -> bool {
+        self.visible()
+            .find(|s| s.locals.contains_key(name))
+            .is_some_and(|s| s.typed.contains(name))
     }
 
     /// Whether a `use` of crate `name` is in scope.

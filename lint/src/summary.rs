@@ -88,9 +88,10 @@ pub struct CallSite {
     /// constructor called): absolute paths where resolved (`crate::db::Store`,
     /// `std::sync::Arc`), as written otherwise. Empty when nothing is known.
     pub receiver: Vec<String>,
-    /// The receiver is the value of a path call written right there
-    /// (`Builder::from_env(..).init()`), so `receiver` names the receiver's own type, not
-    /// only where a chain of method calls started.
+    /// `receiver` names the receiver's own type, not only where a chain of method calls
+    /// started: the receiver is the value of a path call written right there
+    /// (`Builder::from_env(..).init()`), or a local whose type a declaration or a
+    /// constructor states (`conn: &Connection`, `let h = Hasher::new();`).
     pub receiver_constructed: bool,
     /// The call as written, shortened.
     pub call: String,

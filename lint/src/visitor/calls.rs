@@ -315,7 +315,7 @@ impl<'m> Analyzer<'m> {
                 Some((
                     name.clone(),
                     receiver_paths(origins),
-                    matches!(peel(&m.receiver), Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_))),
+                    self.receiver_states_its_type(&m.receiver),
                 )),
                 text,
                 start,

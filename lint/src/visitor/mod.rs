@@ -303,7 +303,7 @@ impl<'m> Analyzer<'m> {
                     syn::FnArg::Typed(pt) => {
                         let mut origins = Vec::new();
                         v.type_origins(&pt.ty, &mut origins);
-                        v.bind_pat(&pt.pat, Rc::from(origins));
+                        v.bind_stated(&pt.pat, Rc::from(origins), true);
                     }
                     syn::FnArg::Receiver(_) => {
                         let origins: Vec<Origin> = v
@@ -515,7 +515,11 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 if let Pat::Type(pt) = &l.pat {
                     self.type_origins(&pt.ty, &mut origins);
                 }
-                self.bind_pat(&l.pat, Rc::from(origins));
+                let typed = matches!(l.pat, Pat::Type(_))
+                    || l.init
+                        .as_ref()
+                        .is_some_and(|i| receivers::is_constructor_call(&i.expr));
+                self.bind_stated(&l.pat, Rc::from(origins), typed);
             }
             Stmt::Item(i) => self.visit_item(i),
             Stmt::Expr(e, _) => self.visit_expr(e),
