@@ -23,6 +23,10 @@
 //!   [`AMBIGUOUS_METHOD_NAMES`]), never to a method of another type when the receiver
 //!   was constructed from a type outside the workspace, and only when every workspace
 //!   method of that name blocks (which, for a unique name, is that one method).
+//! - A path or receiver type at which no fn is found is followed through the `use`
+//!   items of the modules it passes through (`pub use a::*`, `pub use a::B as C`,
+//!   `use super::*`; see [`Reexports`]), and a receiver built by a workspace fn is typed
+//!   by that fn's declared return type ([`FnSummary::returns`]).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
 
 use std::collections::{HashMap, HashSet, VecDeque};
