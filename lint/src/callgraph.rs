@@ -25,6 +25,10 @@
 //!   [`AMBIGUOUS_METHOD_NAMES`]), never to a method of another type when the receiver
 //!   was constructed from a type outside the workspace, and only when every workspace
 //!   method of that name blocks (which, for a unique name, is that one method).
+//! - A path or receiver type at which no fn is found is followed through the `use`
+//!   items of the modules it passes through (`pub use a::*`, `pub use a::B as C`,
+//!   `use super::*`; see [`Reexports`]), and a receiver built by a workspace fn is typed
+//!   by that fn's declared return type ([`FnSummary::returns`]).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
 
 mod essentials;
@@ -36,6 +40,7 @@ use crate::deps::methods::dependency_types;
 use crate::deps::DependencyUnits;
 use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
+use crate::reexports::Reexports;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 use crate::{Certainty, ChainLink};
 
@@ -114,6 +119,8 @@ pub struct Graph<'a> {
     methods: HashMap<(Option<usize>, &'a str), Vec<usize>>,
     crates: &'a HashMap<String, usize>,
     deps: &'a DependencyUnits,
+    /// The `use` items of every module, for paths written through a re-export.
+    reexports: Reexports<'a>,
     /// The targets of each call of each fn, resolved once: `targets[fn][call]`.
     targets: Vec<Vec<Option<Targets>>>,
     /// For awaited path calls: the dependency async fn awaited, `awaited[fn][call]`.
@@ -189,12 +196,18 @@ impl<'a> Graph<'a> {
         }
         let witness = vec![None; fns.len()];
         let polled = vec![None; fns.len()];
+        let reexports = Reexports::new(
+            files
+                .iter()
+                .map(|file| (file.unit, file.summary.imports.as_slice())),
+        );
         let mut graph = Graph {
             fns,
             by_path,
             methods,
             crates,
             deps,
+            reexports,
             targets: Vec::new(),
             awaited: Vec::new(),
             witness,
@@ -215,19 +228,39 @@ impl<'a> Graph<'a> {
         if let Some(ids) = self.by_path.get(&(unit, candidate)) {
             found.extend(ids);
         }
-        if let Some((first, rest)) = candidate.split_first() {
-            let other = self.deps.crate_named(unit, first).or_else(|| {
-                (!self.deps.is_dependency(unit))
-                    .then(|| self.crates.get(first).copied())
-                    .flatten()
-            });
-            if let Some(other) = other {
-                if let Some(ids) = self.by_path.get(&(other, rest)) {
-                    found.extend(ids);
-                }
+        let other = candidate
+            .split_first()
+            .and_then(|(first, rest)| Some((self.crate_unit(unit, first)?, rest)));
+        if let Some((other, rest)) = other {
+            if let Some(ids) = self.by_path.get(&(other, rest)) {
+                found.extend(ids);
+            }
+        }
+        if found.is_empty() {
+            found = self.through_reexports(unit, candidate);
+            if let (true, Some((other, rest))) = (found.is_empty(), other) {
+                found = self.through_reexports(other, rest);
             }
         }
         found
+    }
+
+    /// The crate that first segment `name` names from the code of `unit`: a dependency
+    /// by the caller's name for it, or a workspace library crate.
+    fn crate_unit(&self, unit: usize, name: &str) -> Option<usize> {
+        self.deps.crate_named(unit, name).or_else(|| {
+            (!self.deps.is_dependency(unit))
+                .then(|| self.crates.get(name).copied())
+                .flatten()
+        })
+    }
+
+    /// The fns `path` (in `unit`) names through `use` items (see [`Reexports`]).
+    fn through_reexports(&self, unit: usize, path: &[String]) -> Vec<usize> {
+        self.reexports
+            .follow(unit, path, &|u, name| self.crate_unit(u, name), &|u, p| {
+                self.by_path.get(&(u, p)).cloned().unwrap_or_default()
+            })
     }
 
     /// An awaited path call to an async fn of a dependency.
@@ -292,22 +325,19 @@ impl<'a> Graph<'a> {
         }
         let from_test = call.in_test || self.fns[caller].summary.in_test;
         let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
-        let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
-        let mut typed: Vec<usize> = Vec::new();
-        for (krate, ty) in receiver.workspace_types() {
-            let unit = match krate {
-                None => self.fns[caller].unit,
-                Some(name) => self.crates[name],
-            };
-            let mut key: Vec<String> = ty.to_vec();
-            key.push(name.to_string());
-            if let Some(ids) = self.by_path.get(&(unit, key.as_slice())) {
-                typed.extend(ids.iter().copied().filter(visible));
-            }
+        let unit = self.fns[caller].unit;
+        let is_crate = |c: &str| self.crates.contains_key(c);
+        let receiver = ReceiverTypes::new(&call.receiver, is_crate);
+        let mut typed: Vec<usize> = self.methods_of(unit, &receiver, name);
+        if typed.is_empty() {
+            // The receiver came from a workspace fn: the types its signature returns.
+            let returned = self.returned_types(unit, &receiver);
+            typed = self.methods_of(unit, &ReceiverTypes::new(&returned, is_crate), name);
         }
         if typed.is_empty() {
             typed = self.dependency_methods(caller, &receiver, name);
         }
+        typed.retain(visible);
         if !typed.is_empty() {
             typed.retain(|&i| !self.fns[i].summary.is_async);
             return (!typed.is_empty()).then_some(Targets::Any(typed));
@@ -371,6 +401,56 @@ impl<'a> Graph<'a> {
             }));
         }
         found
+    }
+
+    /// The methods `name` of the workspace types `receiver` names, seen from `unit`.
+    fn methods_of(&self, unit: usize, receiver: &ReceiverTypes<'_>, name: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        for (krate, ty) in receiver.workspace_types() {
+            let Some(unit) = krate.map_or(Some(unit), |k| self.crates.get(k).copied()) else {
+                continue;
+            };
+            let mut key: Vec<String> = ty;
+            key.push(name.to_string());
+            match self.by_path.get(&(unit, key.as_slice())) {
+                Some(ids) => found.extend(ids.iter().copied()),
+                None => found.extend(self.through_reexports(unit, &key)),
+            }
+        }
+        found
+    }
+
+    /// The return types of the workspace fns `receiver` names (a value built by
+    /// `make_client()` or `Db::connect(..)?`), written as the code of `unit` names them.
+    fn returned_types(&self, unit: usize, receiver: &ReceiverTypes<'_>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (krate, path) in receiver.workspace_types() {
+            let Some(home) = krate.map_or(Some(unit), |k| self.crates.get(k).copied()) else {
+                continue;
+            };
+            let fns = match self.by_path.get(&(home, path.as_slice())) {
+                Some(ids) => ids.clone(),
+                None => self.through_reexports(home, &path),
+            };
+            for f in fns {
+                let callee = &self.fns[f];
+                for ty in &callee.summary.returns {
+                    let written = match ty.strip_prefix("crate::") {
+                        Some(rest) if callee.unit != unit => {
+                            match self.crates.iter().find(|(_, &u)| u == callee.unit) {
+                                Some((name, _)) => format!("{name}::{rest}"),
+                                None => continue,
+                            }
+                        }
+                        _ => ty.clone(),
+                    };
+                    if !out.contains(&written) {
+                        out.push(written);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.

@@ -91,6 +91,7 @@ mod parse;
 mod path_pattern;
 mod prefilter;
 mod receiver_types;
+mod reexports;
 mod resolve;
 mod self_type;
 pub mod summary;
@@ -122,6 +123,7 @@ pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep
 pub use parse::{parse_source, SourceError};
 pub use path_pattern::PathPattern;
 pub use prefilter::may_report;
+pub use reexports::ModuleImports;
 pub use self_type::self_type_name;
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 pub use test_code::is_test_code;
@@ -233,5 +235,6 @@ pub fn summarize_file(
         fns: v.summaries.map(|s| s.done).unwrap_or_default(),
         unchecked_deep: v.too_deep,
         offload_wrappers,
+        imports: v.module_imports,
     }
 }

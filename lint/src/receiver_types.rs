@@ -47,9 +47,13 @@ impl<'a> ReceiverTypes<'a> {
     /// `db::Store` for `crate::db::Store`, with `Some(crate)` for another crate.
     pub fn workspace_types(&self) -> impl Iterator<Item = (Option<&'a str>, Vec<String>)> + '_ {
         self.paths.iter().filter_map(|(home, segs)| match home {
+            // Raw identifiers (`r#async`) name the module `async` of the fn paths.
             Home::Workspace(krate) => Some((
                 *krate,
-                segs[1..].iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                segs[1..]
+                    .iter()
+                    .map(|s| s.strip_prefix("r#").unwrap_or(s).to_string())
+                    .collect::<Vec<_>>(),
             )),
             Home::Foreign | Home::Unknown => None,
         })

@@ -88,9 +88,10 @@ pub struct CallSite {
     /// constructor called): absolute paths where resolved (`crate::db::Store`,
     /// `std::sync::Arc`), as written otherwise. Empty when nothing is known.
     pub receiver: Vec<String>,
-    /// The receiver is the value of a path call written right there
-    /// (`Builder::from_env(..).init()`), so `receiver` names the receiver's own type, not
-    /// only where a chain of method calls started.
+    /// `receiver` names the receiver's own type, not only where a chain of method calls
+    /// started: the receiver is the value of a path call written right there
+    /// (`Builder::from_env(..).init()`), or a local whose type a declaration or a
+    /// constructor states (`conn: &Connection`, `let h = Hasher::new();`).
     pub receiver_constructed: bool,
     /// The call as written, shortened.
     pub call: String,
@@ -146,6 +147,10 @@ pub struct FnSummary {
     pub polled: Vec<BlockingCall>,
     /// Calls to non-catalog paths and methods anywhere in the body.
     pub calls: Vec<CallSite>,
+    /// The paths its declared return type names (`Result<Self, Error>` in `impl Db`
+    /// gives `Result`, `crate::db::Db`, `crate::Error`), resolved in its module as
+    /// [`CallSite::receiver`] is: a call's receiver built by this fn has one of them.
+    pub returns: Vec<String>,
 }
 
 /// Everything the CLI needs from one file.
@@ -169,6 +174,9 @@ pub struct FileSummary {
     /// Names of the file's fns that hand a parameter to an offloader (`spawn_blocking`,
     /// `thread::spawn`, ...): callers' closures given to them run off the executor.
     pub offload_wrappers: Vec<String>,
+    /// The `use` items of the file's modules (those that import anything), so the call
+    /// graph can follow re-exports across files and crates.
+    pub imports: Vec<crate::ModuleImports>,
 }
 
 impl LocatedFinding {

@@ -52,6 +52,8 @@ impl Graph<'_> {
                     fns,
                     unchecked_deep: f.summary.unchecked_deep,
                     offload_wrappers: f.summary.offload_wrappers.clone(),
+                    // Kept whole: a kept call may name its target through a re-export.
+                    imports: f.summary.imports.clone(),
                 })
             })
             .collect()
@@ -71,6 +73,7 @@ impl Graph<'_> {
             blocking: Vec::new(),
             polled: Vec::new(),
             calls: Vec::new(),
+            returns: f.returns.clone(),
         };
         match (self.witness[i], self.polled[i]) {
             (Some(Witness::Direct(b)), _) => kept.blocking.push(f.blocking.get(b)?.clone()),

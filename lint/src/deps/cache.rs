@@ -19,10 +19,10 @@
 //! on, whose fns its chains reach). Readers such as the attribute read it with
 //! [`decode`] and place each file's summaries in the graph as a dependency unit.
 //!
-//! The format (version 3):
+//! The format (version 4):
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 2, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": 4, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -35,7 +35,10 @@
 //!                             "end_column": 13, "in_async": false, "offloaded": false,
 //!                             "awaited": false, "context": "", "in_test": false,
 //!                             "receiver": ["crate::db::Store"],
-//!                             "receiver_constructed": false } ] } ] } ] }
+//!                             "receiver_constructed": false } ],
+//!                "returns": ["crate::db::Store"] } ],
+//!     "imports": [ { "module": ["api"], "defined": ["load"],
+//!                    "names": [["Pool", ["crate", "pool", "Pool"]]], "globs": [["crate", "db"]] } ] } ] }
 //! ```
 
 use std::fs;
@@ -47,11 +50,12 @@ use serde_json::{json, Value};
 
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
 use crate::Category;
+use crate::ModuleImports;
 
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 3;
+pub const VERSION: u64 = 4;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
@@ -91,7 +95,12 @@ fn fn_json(f: &FnSummary) -> Value {
            "is_async": f.is_async, "line": f.line, "column": f.column, "in_test": f.in_test,
            "blocking": f.blocking.iter().map(blocking_json).collect::<Vec<_>>(),
            "polled": f.polled.iter().map(blocking_json).collect::<Vec<_>>(),
-           "calls": f.calls.iter().map(call_json).collect::<Vec<_>>()})
+           "calls": f.calls.iter().map(call_json).collect::<Vec<_>>(),
+           "returns": f.returns})
+}
+
+fn imports_json(m: &ModuleImports) -> Value {
+    json!({"module": m.module, "defined": m.defined, "names": m.names, "globs": m.globs})
 }
 
 /// The cache file's text for one dependency's summaries. Direct findings are not
@@ -103,6 +112,7 @@ fn fn_json(f: &FnSummary) -> Value {
 /// let text = blockwatch_lint::deps::encode(&[s.clone()], "k1", "dep 1.0.0");
 /// let back = blockwatch_lint::deps::decode(&text, "k1").unwrap();
 /// assert_eq!(back[0].fns, s.fns);
+/// assert_eq!(back[0].imports, s.imports);
 /// assert!(blockwatch_lint::deps::decode(&text, "other key").is_none());
 /// assert!(blockwatch_lint::deps::decode(&text[..text.len() / 2], "k1").is_none());
 /// ```
@@ -112,7 +122,8 @@ pub fn encode(files: &[FileSummary], key: &str, krate: &str) -> String {
         .map(|s| {
             json!({"file": s.file, "unchecked_deep": s.unchecked_deep,
                    "offload_wrappers": s.offload_wrappers,
-                   "fns": s.fns.iter().map(fn_json).collect::<Vec<_>>()})
+                   "fns": s.fns.iter().map(fn_json).collect::<Vec<_>>(),
+                   "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>()})
         })
         .collect();
     json!({"format": FORMAT, "version": VERSION, "key": key, "crate": krate, "files": files})
@@ -194,6 +205,7 @@ fn fn_of(v: &Value) -> Option<FnSummary> {
         blocking: list(v, "blocking", blocking_of)?,
         polled: list(v, "polled", blocking_of)?,
         calls: list(v, "calls", call_of)?,
+        returns: strings(v.get("returns")?)?,
     })
 }
 
@@ -204,6 +216,28 @@ fn file_of(v: &Value) -> Option<FileSummary> {
         fns: list(v, "fns", fn_of)?,
         unchecked_deep: number(v, "unchecked_deep")?,
         offload_wrappers: strings(v.get("offload_wrappers")?)?,
+        imports: list(v, "imports", imports_of)?,
+    })
+}
+
+fn imports_of(v: &Value) -> Option<ModuleImports> {
+    let paths = |key: &str| -> Option<Vec<Vec<String>>> {
+        v.get(key)?.as_array()?.iter().map(strings).collect()
+    };
+    let names = v
+        .get("names")?
+        .as_array()?
+        .iter()
+        .map(|pair| {
+            let pair = pair.as_array()?;
+            Some((pair.first()?.as_str()?.to_string(), strings(pair.get(1)?)?))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(ModuleImports {
+        module: strings(v.get("module")?)?,
+        defined: strings(v.get("defined")?)?,
+        names,
+        globs: paths("globs")?,
     })
 }
 

@@ -218,6 +218,9 @@ impl<'m> Analyzer<'m> {
                 }
             }
         }
+        if !matches!(func, Expr::Path(_)) {
+            self.call_of_fn_value_expr(call);
+        }
         if !offloader {
             self.fn_values(&call.args);
         }
@@ -312,7 +315,7 @@ impl<'m> Analyzer<'m> {
                 Some((
                     name.clone(),
                     receiver_paths(origins),
-                    matches!(peel(&m.receiver), Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_))),
+                    self.receiver_states_its_type(&m.receiver),
                 )),
                 text,
                 start,
