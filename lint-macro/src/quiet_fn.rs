@@ -78,7 +78,7 @@ impl FnParts {
 
     /// The fn with `extra` at the top of its body (after its inner attributes), wrapped
     /// for the watchdog when `watch` is set and it is async. `None` when the signature
-    /// does not parse: the full path reports that.
+    /// does not parse or nests too deeply to parse safely: the full path reports that.
     pub fn expand(self, extra: &TokenStream, watch: bool) -> Option<TokenStream> {
         let (inner_attrs, stmts) = split_inner_attrs(self.body.stream());
         let brace = syn::token::Brace {
@@ -99,6 +99,8 @@ impl FnParts {
             return Some(quote!(#outer_attrs #header #body));
         }
         let header = &self.header;
+        // The signature is all syn parses here: its nesting is what the guard must see.
+        blockwatch_lint::check_nesting(header, crate::nesting::MAX_NESTING).ok()?;
         let sig_item: syn::ImplItemFn = syn::parse2(quote!(#header {})).ok()?;
         Some(watch_wrapper::wrap_tokens(
             &FnTokens {
