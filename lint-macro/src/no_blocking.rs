@@ -168,6 +168,10 @@ fn quiet_fn_expand(
         }
         .extra_tokens(),
     );
+    if extra.is_empty() && !(args.watch && parts.is_async()) {
+        // Nothing to add and no wrapper: the tokens go back as they came, not rebuilt.
+        return Some(item.clone());
+    }
     parts.expand(&extra, args.watch)
 }
 

@@ -71,6 +71,11 @@ impl FnParts {
         })
     }
 
+    /// Whether the fn is `async`.
+    pub fn is_async(&self) -> bool {
+        self.is_async
+    }
+
     /// The span of the fn's name.
     pub fn name_span(&self) -> Span {
         self.name
@@ -120,13 +125,17 @@ impl FnParts {
 
 /// The body's leading `#![..]` attributes, and the rest.
 fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
-    let trees: Vec<TokenTree> = body.into_iter().collect();
+    let trees: Vec<TokenTree> = body.clone().into_iter().collect();
     let mut i = 0;
     while is_punct(trees.get(i), '#')
         && is_punct(trees.get(i + 1), '!')
         && is_bracket(trees.get(i + 2))
     {
         i += 3;
+    }
+    if i == 0 {
+        // The common case: no inner attributes; the body goes on as it is, not rebuilt.
+        return (TokenStream::new(), body);
     }
     let (attrs, rest) = trees.split_at(i);
     (
