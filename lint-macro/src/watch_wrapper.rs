@@ -203,23 +203,22 @@ pub fn typed_return_edge(sig: &Signature) -> TokenStream {
         syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
         syn::ReturnType::Default => sig.ident.span(),
     };
+    // The attribute is fixed text: lexed by the compiler in one call, not built token by
+    // token (an `allow` works whatever its tokens' spans).
+    let allow: TokenStream = ALLOW_ON_RETURN_EDGE.parse().unwrap_or_default();
     quote_spanned! {span=>
-        #[allow(
-            unknown_lints,
-            unreachable_code,
-            clippy::diverging_sub_expression,
-            clippy::empty_loop,
-            clippy::let_unit_value,
-            clippy::let_with_type_underscore,
-            clippy::needless_return,
-            clippy::unreachable
-        )]
+        #allow
         if false {
             let __blockwatch_return: #ty = loop {};
             return __blockwatch_return;
         }
     }
 }
+
+/// The lints the typed return edge would trip, allowed on it.
+const ALLOW_ON_RETURN_EDGE: &str = "#[allow(unknown_lints, unreachable_code, \
+    clippy::diverging_sub_expression, clippy::empty_loop, clippy::let_unit_value, \
+    clippy::let_with_type_underscore, clippy::needless_return, clippy::unreachable)]";
 
 fn mentions_impl_trait(ty: &syn::Type) -> bool {
     struct Finder(bool);
