@@ -167,7 +167,7 @@ fn run() -> Result<()> {
         println!(
             "{}",
             Budget::at_most(
-                &format!("{what} added `cargo check` CPU time"),
+                format!("{what} added `cargo check` CPU time"),
                 (ratio - 1.0) * 100.0,
                 limit,
                 "%",
