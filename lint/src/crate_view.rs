@@ -126,13 +126,15 @@ impl CrateView {
             if dependencies.is_empty() {
                 if let Some(view) = quiet_view(&manifest_dir, &root, &manifest, &item_file, config)
                 {
-                    return Ok(view);
+                    return Ok(view.watching(&dependencies.watched));
                 }
             }
             let _lexer = OwnLexer::begin();
             let tree = ModuleTree::read(&root, target.kind == TargetKind::Test)?;
             if tree.placed.iter().any(|f| normalize(&f.path) == item_file) {
-                return Ok(tree.solve(&manifest_dir, &root, &manifest, config, &dependencies));
+                return Ok(tree
+                    .solve(&manifest_dir, &root, &manifest, config, &dependencies)
+                    .watching(&dependencies.watched));
             }
         }
         Err(CrateViewError {
@@ -146,6 +148,19 @@ impl CrateView {
                 )
             },
         })
+    }
+
+    /// The view, also stale when one of `files` (caches it read or looked for) changes,
+    /// appears or goes.
+    fn watching(mut self, files: &[PathBuf]) -> CrateView {
+        for path in files {
+            self.files.push(ViewFile {
+                rel: path.to_string_lossy().into_owned(),
+                path: path.clone(),
+                stamp: stamp(path),
+            });
+        }
+        self
     }
 
     /// Whether a file the view read changed size or modification time since (or is gone).

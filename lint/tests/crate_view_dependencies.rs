@@ -142,3 +142,15 @@ fn a_corrupt_summary_cache_is_ignored() {
     assert_eq!(chains(&dir), []);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_view_without_caches_is_stale_once_cargo_blockwatch_writes_them() {
+    let dir = workspace("appears");
+    let app = dir.join("app");
+    let main = app.join("src/main.rs");
+    let view = CrateView::load(&app, "app", &main, &Config::default()).unwrap();
+    assert!(!view.is_stale());
+    write_caches(&dir, &format!("{:?}", Config::default()));
+    assert!(view.is_stale());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -24,25 +24,32 @@ pub(super) struct CachedDependencies {
     graph: Option<DependencyGraph>,
     /// The member's externs: the name its code writes, index into `units`.
     member_externs: Vec<(String, usize)>,
+    /// The cache files whose change makes the view stale: the graph file (or, when none
+    /// was found, where `cargo blockwatch` would first put it) and each summary read.
+    pub(super) watched: Vec<PathBuf>,
 }
 
 impl CachedDependencies {
     /// Reads the caches of the package in `manifest_dir`, summarized with `config`.
     pub(super) fn read(manifest_dir: &Path, config: &Config) -> CachedDependencies {
-        let none = CachedDependencies {
+        let none = |watched: PathBuf| CachedDependencies {
             units: Vec::new(),
             graph: None,
             member_externs: Vec::new(),
+            watched: vec![watched],
         };
         let Some((graph, cache_dir)) = find_graph(manifest_dir) else {
-            return none;
+            return none(manifest_dir.join(GRAPH_FILE));
         };
+        let graph_file = cache_dir
+            .parent()
+            .map_or_else(PathBuf::new, |t| t.join("dependency-graph.json"));
         let Some(member) = graph
             .members
             .iter()
             .find(|m| normalize(&m.dir) == manifest_dir)
         else {
-            return none;
+            return none(graph_file);
         };
         let member_externs = member.externs.clone();
         let walked: Vec<Option<Vec<PathBuf>>> = graph
@@ -51,12 +58,15 @@ impl CachedDependencies {
             .map(|dep| (dep.source == SourceKind::Path).then(|| dependency_files(&dep.lib_root)))
             .collect();
         let keys = summary_keys(&graph, &format!("{config:?}"), |i| walked[i].as_deref());
+        let mut watched = vec![graph_file];
         let units = graph
             .dependencies
             .iter()
             .zip(&keys)
             .map(|(dep, key)| {
-                let text = fs::read_to_string(cache_dir.join(summary_file_name(dep))).ok()?;
+                let file = cache_dir.join(summary_file_name(dep));
+                watched.push(file.clone());
+                let text = fs::read_to_string(file).ok()?;
                 let summaries = decode(&text, key)?;
                 Some((format!("{} {}", dep.name, dep.version), summaries))
             })
@@ -65,6 +75,7 @@ impl CachedDependencies {
             units,
             graph: Some(graph),
             member_externs,
+            watched,
         }
     }
 
@@ -102,6 +113,9 @@ impl CachedDependencies {
     }
 }
 
+/// Where the graph file is, below a target directory.
+const GRAPH_FILE: &str = "target/blockwatch/dependency-graph.json";
+
 /// The cached dependency graph in the first target directory above `manifest_dir` that
 /// has one, and that directory's summary cache, when every input it was computed from
 /// is unchanged. The graph's key names how cargo was invoked, which the attribute cannot
@@ -113,8 +127,8 @@ fn find_graph(manifest_dir: &Path) -> Option<(DependencyGraph, PathBuf)> {
         .or_else(|| {
             manifest_dir
                 .ancestors()
+                .find(|d| d.join(GRAPH_FILE).is_file())
                 .map(|d| d.join("target"))
-                .find(|t| t.join("blockwatch/dependency-graph.json").is_file())
         })?;
     let text = fs::read_to_string(target.join("blockwatch/dependency-graph.json")).ok()?;
     let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
