@@ -24,6 +24,9 @@
 //!   was constructed from a type outside the workspace, and only when every workspace
 //!   method of that name blocks (which, for a unique name, is that one method).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
+//! - A call inside a run-once initialiser (`get_or_init(|| ..)`) does not make its fn
+//!   blocking: it runs once. `once_reach.rs` reports it once, with the number of async
+//!   paths that reach it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -32,7 +35,9 @@ use crate::deps::DependencyUnits;
 use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
-use crate::{Certainty, ChainLink};
+use crate::{Certainty, ChainLink, RunOnce};
+
+mod once_reach;
 
 /// Why a fn blocks.
 #[derive(Debug, Clone, Copy)]
@@ -353,7 +358,7 @@ impl<'a> Graph<'a> {
                 continue;
             }
             for (c, call) in f.summary.calls.iter().enumerate() {
-                if call.in_async || call.offloaded {
+                if !runs_with_its_fn(call) {
                     continue;
                 }
                 let ids = match &self.targets[i][c] {
@@ -549,6 +554,7 @@ impl<'a> Graph<'a> {
                 ));
             }
         }
+        out.extend(self.once_findings());
         out
     }
 
@@ -587,6 +593,12 @@ impl<'a> Graph<'a> {
     }
 }
 
+/// Whether a call of a sync fn runs whenever the fn is called, so that a blocking callee
+/// makes the fn blocking: not in async code, not offloaded, not in a run-once initialiser.
+fn runs_with_its_fn(call: &CallSite) -> bool {
+    !call.in_async && !call.offloaded && call.run_once == RunOnce::Not
+}
+
 /// A transitive finding at `call` of fn `f`: the call reaches `blocker` through `chain`.
 /// It carries no fix: the blocking line is not at the call (in a helper or a dependency),
 /// so only `replacement`'s advice applies.
@@ -616,6 +628,7 @@ fn transitive_finding(
         context: call.context.clone(),
         chain,
         fix: None,
+        once_reach: None,
     }
 }
 

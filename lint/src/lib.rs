@@ -35,6 +35,12 @@
 //!   `*offload*`, `*_blocking`: tokio's own `asyncify`, a project's `run_blocking`),
 //!   to wrappers of them defined in the same file, and to fns listed under `offload`
 //!   in the configuration.
+//! - **run once**: a blocking call inside a run-once initialiser (`OnceLock`/`OnceCell`
+//!   `get_or_init`, `LazyLock::new`, once_cell's `Lazy::new`, `Once::call_once`,
+//!   `lazy_static!`, `thread_local!`) is [`Certainty::Once`]: reported once, at the
+//!   initialiser, with the number of async paths that reach it, and the fn around it
+//!   does not block its callers ([`run_once`]). On by default: it does block the
+//!   executor, once; an `allow` entry accepts it like any other finding.
 //!
 //! # How calls are matched
 //!
@@ -92,6 +98,7 @@ mod path_pattern;
 mod prefilter;
 mod receiver_types;
 mod resolve;
+pub mod run_once;
 mod self_type;
 pub mod summary;
 mod test_code;
@@ -122,6 +129,7 @@ pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep
 pub use parse::{parse_source, SourceError};
 pub use path_pattern::PathPattern;
 pub use prefilter::may_report;
+pub use run_once::{OnceBlocking, RunOnce};
 pub use self_type::self_type_name;
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 pub use test_code::is_test_code;

@@ -46,6 +46,9 @@ pub struct LocatedFinding {
     pub message: String,
     /// The fix, located (see [`Finding::fix`](crate::Finding::fix)).
     pub fix: Option<crate::LocatedFix>,
+    /// For [`Certainty::Once`]: how many async paths can reach the run-once initialiser
+    /// (see [`Finding::once_reach`](crate::Finding::once_reach)).
+    pub once_reach: Option<usize>,
 }
 
 /// A blocking catalog call reached when a fn is called synchronously.
@@ -108,6 +111,9 @@ pub struct CallSite {
     pub offloaded: bool,
     /// The call's result is awaited.
     pub awaited: bool,
+    /// The call is inside a run-once initialiser (`get_or_init(|| ..)`): it runs once,
+    /// so it does not make the fn blocking for each of its callers.
+    pub run_once: crate::RunOnce,
     /// The context description, e.g. "async fn `main`".
     pub context: String,
     /// True in test code.
@@ -146,6 +152,8 @@ pub struct FnSummary {
     pub polled: Vec<BlockingCall>,
     /// Calls to non-catalog paths and methods anywhere in the body.
     pub calls: Vec<CallSite>,
+    /// Catalog hits inside run-once initialisers of the body (not in `blocking`).
+    pub once: Vec<crate::OnceBlocking>,
 }
 
 /// Everything the CLI needs from one file.
@@ -216,10 +224,15 @@ impl LocatedFinding {
     /// assert_eq!(s.findings[0].headline(), s.findings[0].message);
     /// ```
     pub fn headline(&self) -> String {
-        if self.chain.is_empty() || self.certainty != Certainty::Transitive {
-            self.message.clone()
-        } else {
-            crate::finding::transitive_headline(&self.call, &self.context)
+        match (self.certainty, self.once_reach) {
+            _ if self.chain.is_empty() => self.message.clone(),
+            (Certainty::Transitive, _) => {
+                crate::finding::transitive_headline(&self.call, &self.context)
+            }
+            (Certainty::Once, Some(reach)) => {
+                crate::run_once::once_headline(&self.call, &self.context, reach)
+            }
+            _ => self.message.clone(),
         }
     }
 
@@ -252,6 +265,7 @@ impl LocatedFinding {
             chain: finding.chain.clone(),
             message: finding.message(),
             fix: finding.fix.as_ref().map(crate::Fix::locate),
+            once_reach: finding.once_reach,
         }
     }
 }

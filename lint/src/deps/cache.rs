@@ -11,10 +11,10 @@
 //! to a temporary file in the same directory, then are renamed over the old one, so two
 //! scans at once never leave a half-written file.
 //!
-//! The format (version 2), for other readers such as the attribute:
+//! The format (version 3), for other readers such as the attribute:
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 2, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": 3, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -22,12 +22,15 @@
 //!                "blocking": [ { "resolved": "std::fs::read", "line": 4, "column": 5,
 //!                                "category": "fs", "replacement": "tokio::fs::read(..).await" } ],
 //!                "polled": [ ],
+//!                "once": [ { "blocking": { .. as above }, "written_in": "sync",
+//!                            "call": "std::fs::read(..)", "end_line": 6, "end_column": 30,
+//!                            "why": "..", "context": "the run-once initialiser of .." } ],
 //!                "calls": [ { "candidates": [["module", "helper"]], "method": null,
 //!                             "call": "helper()", "line": 5, "column": 5, "end_line": 5,
 //!                             "end_column": 13, "in_async": false, "offloaded": false,
 //!                             "awaited": false, "context": "", "in_test": false,
 //!                             "receiver": ["crate::db::Store"],
-//!                             "receiver_constructed": false } ] } ] } ] }
+//!                             "receiver_constructed": false, "run_once": "not" } ] } ] } ] }
 //! ```
 
 use std::fs;
@@ -37,13 +40,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{json, Value};
 
+use crate::run_once::{OnceBlocking, RunOnce};
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
 use crate::Category;
 
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
@@ -75,7 +79,13 @@ fn call_json(c: &CallSite) -> Value {
            "column": c.column, "end_line": c.end_line, "end_column": c.end_column,
            "in_async": c.in_async, "offloaded": c.offloaded, "awaited": c.awaited,
            "context": c.context, "in_test": c.in_test, "receiver": c.receiver,
-           "receiver_constructed": c.receiver_constructed})
+           "receiver_constructed": c.receiver_constructed, "run_once": c.run_once.name()})
+}
+
+fn once_json(o: &OnceBlocking) -> Value {
+    json!({"blocking": blocking_json(&o.blocking), "written_in": o.written_in.name(),
+           "call": o.call, "end_line": o.end_line, "end_column": o.end_column,
+           "why": o.why, "context": o.context})
 }
 
 fn fn_json(f: &FnSummary) -> Value {
@@ -83,7 +93,8 @@ fn fn_json(f: &FnSummary) -> Value {
            "is_async": f.is_async, "line": f.line, "column": f.column, "in_test": f.in_test,
            "blocking": f.blocking.iter().map(blocking_json).collect::<Vec<_>>(),
            "polled": f.polled.iter().map(blocking_json).collect::<Vec<_>>(),
-           "calls": f.calls.iter().map(call_json).collect::<Vec<_>>()})
+           "calls": f.calls.iter().map(call_json).collect::<Vec<_>>(),
+           "once": f.once.iter().map(once_json).collect::<Vec<_>>()})
 }
 
 /// The cache file's text for one dependency's summaries. Direct findings are not
@@ -164,6 +175,19 @@ fn call_of(v: &Value) -> Option<CallSite> {
         in_test: flag(v, "in_test")?,
         receiver: strings(v.get("receiver")?)?,
         receiver_constructed: flag(v, "receiver_constructed")?,
+        run_once: RunOnce::from_name(v.get("run_once")?.as_str()?)?,
+    })
+}
+
+fn once_of(v: &Value) -> Option<OnceBlocking> {
+    Some(OnceBlocking {
+        blocking: blocking_of(v.get("blocking")?)?,
+        written_in: RunOnce::from_name(v.get("written_in")?.as_str()?)?,
+        call: string(v, "call")?,
+        end_line: number(v, "end_line")?,
+        end_column: number(v, "end_column")?,
+        why: string(v, "why")?,
+        context: string(v, "context")?,
     })
 }
 
@@ -186,6 +210,7 @@ fn fn_of(v: &Value) -> Option<FnSummary> {
         blocking: list(v, "blocking", blocking_of)?,
         polled: list(v, "polled", blocking_of)?,
         calls: list(v, "calls", call_of)?,
+        once: list(v, "once", once_of)?,
     })
 }
 

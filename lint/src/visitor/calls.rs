@@ -8,7 +8,9 @@ use syn::visit::Visit;
 use syn::Expr;
 
 use super::context::Kind;
-use crate::catalog::{is_crate_offloader, is_offloader_name};
+use crate::catalog::{
+    is_crate_offloader, is_offloader_name, is_run_once_constructor, RUN_ONCE_METHODS,
+};
 
 use super::consumers::{CatalogCall, OtherCall};
 use super::{drops, peel, Analyzer, Marks};
@@ -157,6 +159,7 @@ impl<'m> Analyzer<'m> {
     pub(super) fn handle_call(&mut self, call_expr: &Expr, call: &syn::ExprCall, marks: Marks) {
         let func = peel(&call.func);
         let mut offloader = false;
+        let mut run_once = None;
         if let Expr::Path(p) = func {
             if p.qself.is_none() {
                 let path = &p.path;
@@ -168,6 +171,13 @@ impl<'m> Analyzer<'m> {
                 offloader = is_offloader_name(&name)
                     || self.wrappers.contains(&name)
                     || is_crate_offloader(path);
+                if is_run_once_constructor(&p.path) {
+                    run_once = Some(
+                        path_call_text(path, false)
+                            .trim_end_matches("()")
+                            .to_string(),
+                    );
+                }
                 let res = self.resolve(path);
                 if res == Resolution::Local {
                     let local = name.clone();
@@ -222,8 +232,26 @@ impl<'m> Analyzer<'m> {
             self.fn_values(&call.args);
         }
         self.visit_expr(&call.func);
-        for arg in &call.args {
-            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
+        self.visit_args(&call.args, marks, offloader, run_once.as_deref());
+    }
+
+    /// Visits a call's arguments; those of a run-once initialiser (`api`) in its context.
+    fn visit_args<'a>(
+        &mut self,
+        args: impl IntoIterator<Item = &'a Expr>,
+        marks: Marks,
+        offloader: bool,
+        run_once: Option<&str>,
+    ) {
+        for arg in args {
+            let arg_marks = arg_marks(arg, marks, offloader);
+            match run_once {
+                Some(api) => {
+                    let ctx = self.ctx.run_once(api);
+                    self.in_ctx(ctx, |v| v.visit_expr_with(arg, arg_marks));
+                }
+                None => self.visit_expr_with(arg, arg_marks),
+            }
         }
     }
 
@@ -324,9 +352,10 @@ impl<'m> Analyzer<'m> {
         if !offloader {
             self.fn_values(&m.args);
         }
-        for arg in &m.args {
-            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
-        }
+        let run_once = RUN_ONCE_METHODS
+            .contains(&name.as_str())
+            .then_some(name.as_str());
+        self.visit_args(&m.args, marks, offloader, run_once);
     }
 
     /// Reports a fully-qualified catalog path found by the token scan of a macro body.
