@@ -662,7 +662,6 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             parsed.summaries.push((unit, summary));
         }
     }
-    offload_through_dependencies(&plan, &mut parsed);
     let files: Vec<CrateFile> = parsed
         .summaries
         .iter()
@@ -719,62 +718,6 @@ struct Parsed {
     errors: Vec<InputError>,
     /// The same, for files of dependencies.
     notes: Vec<InputError>,
-    /// For each summary: its source's index, and where it was placed.
-    origins: Vec<(usize, Placement)>,
-}
-
-/// Offloader inference across crates: a workspace file that calls a dependency's fn
-/// that hands its closure to an offloader is analysed again with that fn as an
-/// offloader, so the closure's body counts as off the executor.
-fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
-    let mut wrappers: HashMap<usize, Vec<&str>> = HashMap::new();
-    for (unit, summary) in &parsed.summaries {
-        if plan.deps.is_dependency(*unit) {
-            wrappers
-                .entry(*unit)
-                .or_default()
-                .extend(summary.offload_wrappers.iter().map(String::as_str));
-        }
-    }
-    let mut redo: Vec<(usize, Vec<String>)> = Vec::new();
-    for (pos, (unit, summary)) in parsed.summaries.iter().enumerate() {
-        if plan.deps.is_dependency(*unit) {
-            continue;
-        }
-        let mut extra: Vec<String> = Vec::new();
-        for call in summary.fns.iter().flat_map(|f| &f.calls) {
-            for candidate in &call.candidates {
-                let [first, .., last] = candidate.as_slice() else {
-                    continue;
-                };
-                let offloads = plan
-                    .deps
-                    .crate_named(*unit, first)
-                    .and_then(|d| wrappers.get(&d))
-                    .is_some_and(|names| names.contains(&last.as_str()));
-                if offloads {
-                    extra.push(candidate.join("::"));
-                }
-            }
-        }
-        if !extra.is_empty() {
-            extra.sort();
-            extra.dedup();
-            redo.push((pos, extra));
-        }
-    }
-    let again = pool::run(&redo, |(pos, extra)| {
-        let (i, placement) = &parsed.origins[*pos];
-        let source = &plan.sources[*i];
-        let mut config = plan.packages[source.package].config.clone();
-        config.offload.extend(extra.iter().cloned());
-        analyse(source, placement, &config, None)
-    });
-    for ((pos, _), outcome) in redo.iter().zip(again) {
-        if let Ok(Analysed::Ok { summary, .. }) = outcome {
-            parsed.summaries[*pos].1 = summary;
-        }
-    }
 }
 
 /// Reads, parses and summarizes every planned file in parallel, first with the module
@@ -837,13 +780,11 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
         summaries: Vec::new(),
         errors: Vec::new(),
         notes: Vec::new(),
-        origins: Vec::new(),
     };
     for (i, a) in analysed.into_iter().enumerate() {
         if plan.packages[sources[i].package].dependency.is_some() {
             match a {
                 Analysed::Ok { summary, .. } => {
-                    parsed.origins.push((i, placements[i].clone()));
                     parsed.summaries.push((placements[i].unit, summary))
                 }
                 Analysed::Err(e) => parsed.notes.push(e),
@@ -869,7 +810,6 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
                         ),
                     ));
                 }
-                parsed.origins.push((i, placements[i].clone()));
                 parsed.summaries.push((placements[i].unit, summary));
             }
             Analysed::Err(e) => parsed.errors.push(e),

@@ -37,6 +37,7 @@ use crate::receiver_types::ReceiverTypes;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 use crate::{Certainty, ChainLink, RunOnce};
 
+mod offloader_inference;
 mod once_reach;
 
 /// Why a fn blocks.
@@ -163,6 +164,20 @@ impl<'a> Graph<'a> {
         crates: &'a HashMap<String, usize>,
         deps: &'a DependencyUnits,
     ) -> Self {
+        let mut graph = Graph::unsolved(files, crates, deps);
+        graph.targets = graph.per_call(Self::resolve);
+        graph.awaited = graph.per_call(Self::resolve_awaited);
+        graph.solve();
+        graph.solve_polled();
+        graph
+    }
+
+    /// The graph's fns and lookup tables, before any call is resolved.
+    fn unsolved(
+        files: &[CrateFile<'a>],
+        crates: &'a HashMap<String, usize>,
+        deps: &'a DependencyUnits,
+    ) -> Self {
         let fns: Vec<GraphFn<'a>> = files
             .iter()
             .flat_map(|file| {
@@ -189,7 +204,7 @@ impl<'a> Graph<'a> {
         }
         let witness = vec![None; fns.len()];
         let polled = vec![None; fns.len()];
-        let mut graph = Graph {
+        Graph {
             fns,
             by_path,
             methods,
@@ -199,12 +214,7 @@ impl<'a> Graph<'a> {
             awaited: Vec::new(),
             witness,
             polled,
-        };
-        graph.targets = graph.per_call(Self::resolve);
-        graph.awaited = graph.per_call(Self::resolve_awaited);
-        graph.solve();
-        graph.solve_polled();
-        graph
+        }
     }
 
     /// The fns of `candidate` as the code of `unit` names it: in its own crate, or in
@@ -279,18 +289,7 @@ impl<'a> Graph<'a> {
         let from_test = call.in_test || self.fns[caller].summary.in_test;
         let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
         let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
-        let mut typed: Vec<usize> = Vec::new();
-        for (krate, ty) in receiver.workspace_types() {
-            let unit = match krate {
-                None => self.fns[caller].unit,
-                Some(name) => self.crates[name],
-            };
-            let mut key: Vec<String> = ty.to_vec();
-            key.push(name.to_string());
-            if let Some(ids) = self.by_path.get(&(unit, key.as_slice())) {
-                typed.extend(ids.iter().copied().filter(visible));
-            }
-        }
+        let mut typed = self.typed_methods(caller, call, name);
         if !typed.is_empty() {
             typed.retain(|&i| !self.fns[i].summary.is_async);
             return (!typed.is_empty()).then_some(Targets::Any(typed));
@@ -332,6 +331,27 @@ impl<'a> Graph<'a> {
             return None;
         }
         Some(Targets::All(sync))
+    }
+
+    /// The methods `name` of the workspace types the receiver of `call` is known to have
+    /// (async ones included), as far as the caller can see them.
+    fn typed_methods(&self, caller: usize, call: &CallSite, name: &str) -> Vec<usize> {
+        let from_test = call.in_test || self.fns[caller].summary.in_test;
+        let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
+        let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
+        let mut typed: Vec<usize> = Vec::new();
+        for (krate, ty) in receiver.workspace_types() {
+            let unit = match krate {
+                None => self.fns[caller].unit,
+                Some(name) => self.crates[name],
+            };
+            let mut key: Vec<String> = ty.to_vec();
+            key.push(name.to_string());
+            if let Some(ids) = self.by_path.get(&(unit, key.as_slice())) {
+                typed.extend(ids.iter().copied().filter(visible));
+            }
+        }
+        typed
     }
 
     /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.
@@ -676,6 +696,20 @@ pub fn workspace_findings_with_dependencies(
     crates: &HashMap<String, usize>,
     deps: &DependencyUnits,
 ) -> Vec<LocatedFinding> {
+    // Closures given to the workspace's own offloaders run off the executor.
+    let offloaded = offloader_inference::offload_closures(files, crates, deps);
+    let placed: Vec<CrateFile<'_>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match offloaded.get(&i) {
+            Some(summary) => CrateFile {
+                unit: f.unit,
+                summary,
+            },
+            None => *f,
+        })
+        .collect();
+    let files = placed.as_slice();
     let mut found: Vec<LocatedFinding> = files
         .iter()
         .filter(|f| !deps.is_dependency(f.unit))

@@ -114,6 +114,11 @@ pub struct CallSite {
     /// The call is inside a run-once initialiser (`get_or_init(|| ..)`): it runs once,
     /// so it does not make the fn blocking for each of its callers.
     pub run_once: crate::RunOnce,
+    /// An argument is a parameter of the enclosing fn, passed on as it is (`run(f)`).
+    pub passes_param: bool,
+    /// The sync closures and fn paths given as arguments: if the callee turns out to be
+    /// an offloader of the workspace, they run off the executor.
+    pub fn_args: Vec<crate::ArgRange>,
     /// The context description, e.g. "async fn `main`".
     pub context: String,
     /// True in test code.
@@ -154,6 +159,9 @@ pub struct FnSummary {
     pub calls: Vec<CallSite>,
     /// Catalog hits inside run-once initialisers of the body (not in `blocking`).
     pub once: Vec<crate::OnceBlocking>,
+    /// The fn hands a parameter to an offloader (`spawn_blocking(f)`, or calls it in a
+    /// closure given to one): it is an offloader itself (see `workspace_offloaders.rs`).
+    pub offloads_param: bool,
 }
 
 /// Everything the CLI needs from one file.

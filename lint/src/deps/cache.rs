@@ -30,7 +30,9 @@
 //!                             "end_column": 13, "in_async": false, "offloaded": false,
 //!                             "awaited": false, "context": "", "in_test": false,
 //!                             "receiver": ["crate::db::Store"],
-//!                             "receiver_constructed": false, "run_once": "not" } ] } ] } ] }
+//!                             "receiver_constructed": false, "run_once": "not",
+//!                             "passes_param": false, "fn_args": [[5, 12, 5, 20]] } ],
+//!                "offloads_param": false } ] } ] }
 //! ```
 
 use std::fs;
@@ -42,7 +44,7 @@ use serde_json::{json, Value};
 
 use crate::run_once::{OnceBlocking, RunOnce};
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
-use crate::Category;
+use crate::{ArgRange, Category};
 
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
@@ -79,7 +81,10 @@ fn call_json(c: &CallSite) -> Value {
            "column": c.column, "end_line": c.end_line, "end_column": c.end_column,
            "in_async": c.in_async, "offloaded": c.offloaded, "awaited": c.awaited,
            "context": c.context, "in_test": c.in_test, "receiver": c.receiver,
-           "receiver_constructed": c.receiver_constructed, "run_once": c.run_once.name()})
+           "receiver_constructed": c.receiver_constructed, "run_once": c.run_once.name(),
+           "passes_param": c.passes_param,
+           "fn_args": c.fn_args.iter()
+               .map(|r| [r.line, r.column, r.end_line, r.end_column]).collect::<Vec<_>>()})
 }
 
 fn once_json(o: &OnceBlocking) -> Value {
@@ -94,7 +99,8 @@ fn fn_json(f: &FnSummary) -> Value {
            "blocking": f.blocking.iter().map(blocking_json).collect::<Vec<_>>(),
            "polled": f.polled.iter().map(blocking_json).collect::<Vec<_>>(),
            "calls": f.calls.iter().map(call_json).collect::<Vec<_>>(),
-           "once": f.once.iter().map(once_json).collect::<Vec<_>>()})
+           "once": f.once.iter().map(once_json).collect::<Vec<_>>(),
+           "offloads_param": f.offloads_param})
 }
 
 /// The cache file's text for one dependency's summaries. Direct findings are not
@@ -176,6 +182,18 @@ fn call_of(v: &Value) -> Option<CallSite> {
         receiver: strings(v.get("receiver")?)?,
         receiver_constructed: flag(v, "receiver_constructed")?,
         run_once: RunOnce::from_name(v.get("run_once")?.as_str()?)?,
+        passes_param: flag(v, "passes_param")?,
+        fn_args: list(v, "fn_args", arg_range_of)?,
+    })
+}
+
+fn arg_range_of(v: &Value) -> Option<ArgRange> {
+    let n = |i: usize| usize::try_from(v.get(i)?.as_u64()?).ok();
+    Some(ArgRange {
+        line: n(0)?,
+        column: n(1)?,
+        end_line: n(2)?,
+        end_column: n(3)?,
     })
 }
 
@@ -211,6 +229,7 @@ fn fn_of(v: &Value) -> Option<FnSummary> {
         polled: list(v, "polled", blocking_of)?,
         calls: list(v, "calls", call_of)?,
         once: list(v, "once", once_of)?,
+        offloads_param: flag(v, "offloads_param")?,
     })
 }
 

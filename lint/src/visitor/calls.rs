@@ -36,6 +36,38 @@ fn arg_marks(arg: &Expr, call: Marks, offloader: bool) -> Marks {
     marks
 }
 
+/// What a call's arguments say for offloader inference (see `workspace_offloaders.rs`).
+#[derive(Default)]
+pub(super) struct ArgFacts {
+    /// An argument is a parameter of the enclosing fn.
+    passes_param: bool,
+    /// The sync closures and fn paths among the arguments.
+    fn_args: Vec<crate::ArgRange>,
+}
+
+/// The names of a fn's parameters bound by a plain identifier pattern.
+pub(super) fn param_names(sig: &syn::Signature) -> Vec<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(pt) => match &*pt.pat {
+                syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
+/// A sync closure (not `|| async { .. }`) or a fn path: what an offloader runs.
+fn is_fn_arg(arg: &Expr) -> bool {
+    match peel(arg) {
+        Expr::Closure(c) => c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)),
+        Expr::Path(p) => p.qself.is_none(),
+        _ => false,
+    }
+}
+
 /// The call as written, shortened: `std::thread::sleep(..)`, `sleep()`.
 fn path_call_text(path: &syn::Path, has_args: bool) -> String {
     let mut s = String::new();
@@ -98,6 +130,57 @@ impl<'m> Analyzer<'m> {
         end: Span,
         awaited: bool,
     ) {
+        let facts = ArgFacts::default();
+        self.call_site_with_args(candidates, method, call, (start, end), awaited, facts);
+    }
+
+    /// What `args` say for offloader inference; an offloading call (`offloader`) given a
+    /// parameter of the enclosing fn makes that fn an offloader.
+    fn arg_facts<'a>(
+        &mut self,
+        args: impl IntoIterator<Item = &'a Expr>,
+        offloader: bool,
+    ) -> ArgFacts {
+        let Some(summaries) = &mut self.summaries else {
+            return ArgFacts::default();
+        };
+        let mut facts = ArgFacts::default();
+        for arg in args {
+            if let Expr::Path(p) = peel(arg) {
+                if p.path
+                    .get_ident()
+                    .is_some_and(|i| summaries.is_param(&i.to_string()))
+                {
+                    facts.passes_param = true;
+                }
+            }
+            if is_fn_arg(arg) {
+                let span = arg.span();
+                let (s, e) = (span.start(), span.end());
+                facts.fn_args.push(crate::ArgRange {
+                    line: s.line,
+                    column: s.column + 1,
+                    end_line: e.line,
+                    end_column: e.column + 1,
+                });
+            }
+        }
+        if offloader && facts.passes_param {
+            summaries.offloads_param();
+        }
+        facts
+    }
+
+    /// [`Self::call_site`] with what its arguments say.
+    fn call_site_with_args(
+        &mut self,
+        candidates: Vec<Vec<String>>,
+        method: Option<(String, Vec<String>, bool)>,
+        call: String,
+        (start, end): (Span, Span),
+        awaited: bool,
+        facts: ArgFacts,
+    ) {
         if let Some(summaries) = &mut self.summaries {
             let (method, receiver, receiver_constructed) = match method {
                 Some((name, receiver, constructed)) => (Some(name), receiver, constructed),
@@ -112,6 +195,8 @@ impl<'m> Analyzer<'m> {
                 start,
                 end,
                 awaited,
+                passes_param: facts.passes_param,
+                fn_args: facts.fn_args,
             };
             summaries.other_call(event, &self.ctx);
         }
@@ -171,6 +256,7 @@ impl<'m> Analyzer<'m> {
                 offloader = is_offloader_name(&name)
                     || self.wrappers.contains(&name)
                     || is_crate_offloader(path);
+                let facts = self.arg_facts(&call.args, offloader);
                 if is_run_once_constructor(&p.path) {
                     run_once = Some(
                         path_call_text(path, false)
@@ -182,6 +268,14 @@ impl<'m> Analyzer<'m> {
                 if res == Resolution::Local {
                     let local = name.clone();
                     self.call_of_local_fn_value(call, &local);
+                    // `spawn_blocking(move || f())`: the fn's parameter runs offloaded.
+                    if self.ctx.kind == Kind::Offloaded {
+                        if let Some(summaries) = &mut self.summaries {
+                            if path.get_ident().is_some() && summaries.is_param(&local) {
+                                summaries.offloads_param();
+                            }
+                        }
+                    }
                 }
                 let start = match &path.leading_colon {
                     Some(c) => c.spans[0],
@@ -222,7 +316,8 @@ impl<'m> Analyzer<'m> {
                             cands = drops;
                         }
                         if !cands.is_empty() {
-                            self.call_site(cands, None, text, start, end, marks.awaited);
+                            let span = (start, end);
+                            self.call_site_with_args(cands, None, text, span, marks.awaited, facts);
                         }
                     }
                 }
@@ -335,18 +430,20 @@ impl<'m> Analyzer<'m> {
                 };
                 self.report(hit, start, end, text, resolved, Some(site));
             }
-            None => self.call_site(
-                Vec::new(),
-                Some((
-                    name.clone(),
-                    receiver_paths(origins),
-                    matches!(peel(&m.receiver), Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_))),
-                )),
-                text,
-                start,
-                end,
-                marks.awaited,
-            ),
+            None => {
+                let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);
+                let facts = self.arg_facts(&m.args, offloader);
+                let constructed = matches!(peel(&m.receiver),
+                    Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_)));
+                self.call_site_with_args(
+                    Vec::new(),
+                    Some((name.clone(), receiver_paths(origins), constructed)),
+                    text,
+                    (start, end),
+                    marks.awaited,
+                    facts,
+                )
+            }
         }
         let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);
         if !offloader {

@@ -38,6 +38,10 @@ pub(crate) struct OtherCall {
     pub start: Span,
     pub end: Span,
     pub awaited: bool,
+    /// See [`CallSite::passes_param`].
+    pub passes_param: bool,
+    /// See [`CallSite::fn_args`].
+    pub fn_args: Vec<crate::ArgRange>,
 }
 
 /// The findings: catalog calls in async context.
@@ -107,14 +111,39 @@ pub(crate) struct Summaries {
     open: Vec<FnSummary>,
     /// The fns walked, in the order they ended.
     pub done: Vec<FnSummary>,
+    /// The names of the parameters of each open fn.
+    params: Vec<Vec<String>>,
 }
 
 impl Summaries {
     pub fn enter_fn(&mut self, summary: FnSummary) {
         self.open.push(summary);
+        self.params.push(Vec::new());
+    }
+
+    /// The parameter names of the fn just entered.
+    pub fn set_params(&mut self, names: Vec<String>) {
+        if let Some(top) = self.params.last_mut() {
+            *top = names;
+        }
+    }
+
+    /// Whether `name` is a parameter of the innermost open fn.
+    pub fn is_param(&self, name: &str) -> bool {
+        self.params
+            .last()
+            .is_some_and(|p| p.iter().any(|n| n == name))
+    }
+
+    /// The innermost open fn hands a parameter to an offloader.
+    pub fn offloads_param(&mut self) {
+        if let Some(f) = self.open.last_mut() {
+            f.offloads_param = true;
+        }
     }
 
     pub fn exit_fn(&mut self) {
+        self.params.pop();
         if let Some(done) = self.open.pop() {
             self.done.push(done);
         }
@@ -176,6 +205,8 @@ impl Summaries {
             offloaded: ctx.kind == Kind::Offloaded,
             awaited: c.awaited,
             run_once: ctx.run_once_site(),
+            passes_param: c.passes_param,
+            fn_args: c.fn_args,
             context: ctx.desc.to_string(),
             in_test: ctx.in_test,
         });

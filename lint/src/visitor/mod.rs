@@ -281,7 +281,9 @@ impl<'m> Analyzer<'m> {
                 polled: Vec::new(),
                 calls: Vec::new(),
                 once: Vec::new(),
+                offloads_param: false,
             });
+            summaries.set_params(calls::param_names(sig));
         }
         self.in_ctx(ctx, |v| {
             v.scopes.push(Scope::default());
