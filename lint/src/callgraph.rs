@@ -24,6 +24,9 @@
 //!   was constructed from a type outside the workspace, and only when every workspace
 //!   method of that name blocks (which, for a unique name, is that one method).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
+//! - Closures given to an offloader the workspace (or a dependency) defines are run off
+//!   the executor: `offloader_inference.rs` finds those fns and marks the closures
+//!   before the graph is solved.
 //! - A call inside a run-once initialiser (`get_or_init(|| ..)`) does not make its fn
 //!   blocking: it runs once. `once_reach.rs` reports it once, with the number of async
 //!   paths that reach it.

@@ -6,6 +6,16 @@
 //! the number of async paths that can reach it ([`LocatedFinding::once_reach`]), and
 //! never makes the fn around the initialiser blocking for its callers.
 //!
+//! On by default, as clippy would have it: the call does block the executor, once (a
+//! cold start, a first request that stalls every task on its thread), and a user who
+//! wants to know wants to see it once, not once per caller. An `allow` entry for the API
+//! accepts it like any other finding.
+//!
+//! Limits: a module-level `static` with a `LazyLock` initialiser runs on its first use,
+//! wherever that is; uses of statics are not tracked, so such an initialiser is not
+//! reported. An initialiser inside a dependency is not reported either (nothing inside
+//! a dependency is).
+//!
 //! Which calls and macros are initialisers is catalog data
 //! ([`RUN_ONCE_METHODS`](crate::catalog::RUN_ONCE_METHODS) and its neighbours).
 //!
