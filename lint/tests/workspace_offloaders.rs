@@ -180,3 +180,23 @@ fn offloaders_of_dependencies_are_inferred_the_same_way() {
     let got = workspace_findings_with_dependencies(&placed, &HashMap::new(), &deps);
     assert_eq!(got, []);
 }
+
+/// Only the closure runs off the executor: the other arguments are evaluated by the
+/// caller, in async context.
+#[test]
+fn other_arguments_of_an_offloader_stay_async_context() {
+    let util = file(
+        "src/util.rs",
+        "util",
+        "pub fn in_pool<F: FnOnce() + Send + 'static>(job: F, _n: usize) { std::thread::spawn(job); }",
+    );
+    let main = file(
+        "src/main.rs",
+        "",
+        "async fn handler() {\n    util::in_pool(|| std::thread::sleep(d), std::fs::read(\"n\").unwrap().len());\n}",
+    );
+    assert_eq!(
+        found(&[&util, &main]),
+        [("src/main.rs".to_string(), 2, "std::fs::read".to_string())]
+    );
+}

@@ -59,12 +59,26 @@ pub(super) fn param_names(sig: &syn::Signature) -> Vec<String> {
         .collect()
 }
 
-/// A sync closure (not `|| async { .. }`) or a fn path: what an offloader runs.
-fn is_fn_arg(arg: &Expr) -> bool {
+/// Where a sync closure (not `|| async { .. }`) or a fn path starts: what an offloader
+/// runs. `None` for other arguments.
+fn fn_arg_start(arg: &Expr) -> Option<Span> {
     match peel(arg) {
-        Expr::Closure(c) => c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)),
-        Expr::Path(p) => p.qself.is_none(),
-        _ => false,
+        Expr::Closure(c) if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) => {
+            Some(
+                match (&c.lifetimes, &c.constness, &c.movability, &c.capture) {
+                    (Some(l), ..) => l.for_token.span,
+                    (_, Some(k), ..) => k.span,
+                    (_, _, Some(s), _) => s.span,
+                    (_, _, _, Some(m)) => m.span,
+                    _ => c.or1_token.span,
+                },
+            )
+        }
+        Expr::Path(p) if p.qself.is_none() => Some(match &p.path.leading_colon {
+            Some(colon) => colon.spans[0],
+            None => p.path.segments.first()?.ident.span(),
+        }),
+        _ => None,
     }
 }
 
@@ -136,16 +150,23 @@ impl<'m> Analyzer<'m> {
 
     /// What `args` say for offloader inference; an offloading call (`offloader`) given a
     /// parameter of the enclosing fn makes that fn an offloader.
-    fn arg_facts<'a>(
+    /// An argument's range runs from its first token to the comma after it, or to the
+    /// call's closing parenthesis `close` (cheap: no walk over the argument's tokens).
+    fn arg_facts(
         &mut self,
-        args: impl IntoIterator<Item = &'a Expr>,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        close: Span,
         offloader: bool,
     ) -> ArgFacts {
         let Some(summaries) = &mut self.summaries else {
             return ArgFacts::default();
         };
         let mut facts = ArgFacts::default();
-        for arg in args {
+        for pair in args.pairs() {
+            let (arg, end) = match pair {
+                syn::punctuated::Pair::Punctuated(arg, comma) => (arg, comma.span),
+                syn::punctuated::Pair::End(arg) => (arg, close),
+            };
             if let Expr::Path(p) = peel(arg) {
                 if p.path
                     .get_ident()
@@ -154,9 +175,8 @@ impl<'m> Analyzer<'m> {
                     facts.passes_param = true;
                 }
             }
-            if is_fn_arg(arg) {
-                let span = arg.span();
-                let (s, e) = (span.start(), span.end());
+            if let Some(start) = fn_arg_start(arg) {
+                let (s, e) = (start.start(), end.start());
                 facts.fn_args.push(crate::ArgRange {
                     line: s.line,
                     column: s.column + 1,
@@ -256,7 +276,8 @@ impl<'m> Analyzer<'m> {
                 offloader = is_offloader_name(&name)
                     || self.wrappers.contains(&name)
                     || is_crate_offloader(path);
-                let facts = self.arg_facts(&call.args, offloader);
+                let close = call.paren_token.span.close();
+                let facts = self.arg_facts(&call.args, close, offloader);
                 if is_run_once_constructor(&p.path) {
                     run_once = Some(
                         path_call_text(path, false)
@@ -432,7 +453,7 @@ impl<'m> Analyzer<'m> {
             }
             None => {
                 let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);
-                let facts = self.arg_facts(&m.args, offloader);
+                let facts = self.arg_facts(&m.args, end, offloader);
                 let constructed = matches!(peel(&m.receiver),
                     Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_)));
                 self.call_site_with_args(
