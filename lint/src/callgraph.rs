@@ -30,6 +30,12 @@
 //!   `use super::*`; see [`Reexports`]), and a receiver built by a workspace fn is typed
 //!   by that fn's declared return type ([`FnSummary::returns`]).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
+//! - Closures given to an offloader the workspace (or a dependency) defines are run off
+//!   the executor: `offloader_inference.rs` finds those fns and marks the closures
+//!   before the graph is solved.
+//! - A call inside a run-once initialiser (`get_or_init(|| ..)`) does not make its fn
+//!   blocking: it runs once. `once_reach.rs` reports it once, with the number of async
+//!   paths that reach it.
 
 mod essentials;
 
@@ -42,7 +48,10 @@ use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
 use crate::reexports::Reexports;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
-use crate::{Certainty, ChainLink};
+use crate::{Certainty, ChainLink, RunOnce};
+
+mod offloader_inference;
+mod once_reach;
 
 /// Why a fn blocks.
 #[derive(Debug, Clone, Copy)]
@@ -170,6 +179,20 @@ impl<'a> Graph<'a> {
         crates: &'a HashMap<String, usize>,
         deps: &'a DependencyUnits,
     ) -> Self {
+        let mut graph = Graph::unsolved(files, crates, deps);
+        graph.targets = graph.per_call(Self::resolve);
+        graph.awaited = graph.per_call(Self::resolve_awaited);
+        graph.solve();
+        graph.solve_polled();
+        graph
+    }
+
+    /// The graph's fns and lookup tables, before any call is resolved.
+    fn unsolved(
+        files: &[CrateFile<'a>],
+        crates: &'a HashMap<String, usize>,
+        deps: &'a DependencyUnits,
+    ) -> Self {
         let fns: Vec<GraphFn<'a>> = files
             .iter()
             .flat_map(|file| {
@@ -201,7 +224,7 @@ impl<'a> Graph<'a> {
                 .iter()
                 .map(|file| (file.unit, file.summary.imports.as_slice())),
         );
-        let mut graph = Graph {
+        Graph {
             fns,
             by_path,
             methods,
@@ -212,12 +235,7 @@ impl<'a> Graph<'a> {
             awaited: Vec::new(),
             witness,
             polled,
-        };
-        graph.targets = graph.per_call(Self::resolve);
-        graph.awaited = graph.per_call(Self::resolve_awaited);
-        graph.solve();
-        graph.solve_polled();
-        graph
+        }
     }
 
     /// The fns of `candidate` as the code of `unit` names it: in its own crate, or in
@@ -325,15 +343,8 @@ impl<'a> Graph<'a> {
         }
         let from_test = call.in_test || self.fns[caller].summary.in_test;
         let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
-        let unit = self.fns[caller].unit;
-        let is_crate = |c: &str| self.crates.contains_key(c);
-        let receiver = ReceiverTypes::new(&call.receiver, is_crate);
-        let mut typed: Vec<usize> = self.methods_of(unit, &receiver, name);
-        if typed.is_empty() {
-            // The receiver came from a workspace fn: the types its signature returns.
-            let returned = self.returned_types(unit, &receiver);
-            typed = self.methods_of(unit, &ReceiverTypes::new(&returned, is_crate), name);
-        }
+        let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
+        let mut typed = self.typed_methods(caller, call, name);
         if typed.is_empty() {
             typed = self.dependency_methods(caller, &receiver, name);
         }
@@ -379,6 +390,24 @@ impl<'a> Graph<'a> {
             return None;
         }
         Some(Targets::All(sync))
+    }
+
+    /// The methods `name` of the workspace types the receiver of `call` is known to have
+    /// (async ones included), as far as the caller can see them.
+    fn typed_methods(&self, caller: usize, call: &CallSite, name: &str) -> Vec<usize> {
+        let from_test = call.in_test || self.fns[caller].summary.in_test;
+        let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
+        let unit = self.fns[caller].unit;
+        let is_crate = |c: &str| self.crates.contains_key(c);
+        let receiver = ReceiverTypes::new(&call.receiver, is_crate);
+        let mut typed: Vec<usize> = self.methods_of(unit, &receiver, name);
+        if typed.is_empty() {
+            // The receiver came from a workspace fn: the types its signature returns.
+            let returned = self.returned_types(unit, &receiver);
+            typed = self.methods_of(unit, &ReceiverTypes::new(&returned, is_crate), name);
+        }
+        typed.retain(visible);
+        typed
     }
 
     /// Methods `name` of the dependency types the receiver came from
@@ -477,7 +506,7 @@ impl<'a> Graph<'a> {
                 continue;
             }
             for (c, call) in f.summary.calls.iter().enumerate() {
-                if call.in_async || call.offloaded {
+                if !runs_with_its_fn(call) {
                     continue;
                 }
                 let ids = match &self.targets[i][c] {
@@ -673,6 +702,7 @@ impl<'a> Graph<'a> {
                 ));
             }
         }
+        out.extend(self.once_findings());
         out
     }
 
@@ -711,6 +741,12 @@ impl<'a> Graph<'a> {
     }
 }
 
+/// Whether a call of a sync fn runs whenever the fn is called, so that a blocking callee
+/// makes the fn blocking: not in async code, not offloaded, not in a run-once initialiser.
+fn runs_with_its_fn(call: &CallSite) -> bool {
+    !call.in_async && !call.offloaded && call.run_once == RunOnce::Not
+}
+
 /// A transitive finding at `call` of fn `f`: the call reaches `blocker` through `chain`.
 /// It carries no fix: the blocking line is not at the call (in a helper or a dependency),
 /// so only `replacement`'s advice applies.
@@ -740,6 +776,7 @@ fn transitive_finding(
         context: call.context.clone(),
         chain,
         fix: None,
+        once_reach: None,
     }
 }
 
@@ -787,6 +824,20 @@ pub fn workspace_findings_with_dependencies(
     crates: &HashMap<String, usize>,
     deps: &DependencyUnits,
 ) -> Vec<LocatedFinding> {
+    // Closures given to the workspace's own offloaders run off the executor.
+    let offloaded = offloader_inference::offload_closures(files, crates, deps);
+    let placed: Vec<CrateFile<'_>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match offloaded.get(&i) {
+            Some(summary) => CrateFile {
+                unit: f.unit,
+                summary,
+            },
+            None => *f,
+        })
+        .collect();
+    let files = placed.as_slice();
     let mut found: Vec<LocatedFinding> = files
         .iter()
         .filter(|f| !deps.is_dependency(f.unit))

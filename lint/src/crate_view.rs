@@ -212,6 +212,7 @@ pub fn finding_at(
         // A fix's edits are spans in the file the view parsed, not in the item's tokens;
         // the call graph's findings carry none.
         fix: None,
+        once_reach: located.once_reach,
     }
 }
 

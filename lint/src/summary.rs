@@ -46,6 +46,9 @@ pub struct LocatedFinding {
     pub message: String,
     /// The fix, located (see [`Finding::fix`](crate::Finding::fix)).
     pub fix: Option<crate::LocatedFix>,
+    /// For [`Certainty::Once`]: how many async paths can reach the run-once initialiser
+    /// (see [`Finding::once_reach`](crate::Finding::once_reach)).
+    pub once_reach: Option<usize>,
 }
 
 /// A blocking catalog call reached when a fn is called synchronously.
@@ -109,6 +112,14 @@ pub struct CallSite {
     pub offloaded: bool,
     /// The call's result is awaited.
     pub awaited: bool,
+    /// The call is inside a run-once initialiser (`get_or_init(|| ..)`): it runs once,
+    /// so it does not make the fn blocking for each of its callers.
+    pub run_once: crate::RunOnce,
+    /// An argument is a parameter of the enclosing fn, passed on as it is (`run(f)`).
+    pub passes_param: bool,
+    /// The sync closures and fn paths given as arguments: if the callee turns out to be
+    /// an offloader of the workspace, they run off the executor.
+    pub fn_args: Vec<crate::ArgRange>,
     /// The context description, e.g. "async fn `main`".
     pub context: String,
     /// True in test code.
@@ -151,6 +162,11 @@ pub struct FnSummary {
     /// gives `Result`, `crate::db::Db`, `crate::Error`), resolved in its module as
     /// [`CallSite::receiver`] is: a call's receiver built by this fn has one of them.
     pub returns: Vec<String>,
+    /// Catalog hits inside run-once initialisers of the body (not in `blocking`).
+    pub once: Vec<crate::OnceBlocking>,
+    /// The fn hands a parameter to an offloader (`spawn_blocking(f)`, or calls it in a
+    /// closure given to one): it is an offloader itself (see `workspace_offloaders.rs`).
+    pub offloads_param: bool,
 }
 
 /// Everything the CLI needs from one file.
@@ -224,10 +240,15 @@ impl LocatedFinding {
     /// assert_eq!(s.findings[0].headline(), s.findings[0].message);
     /// ```
     pub fn headline(&self) -> String {
-        if self.chain.is_empty() || self.certainty != Certainty::Transitive {
-            self.message.clone()
-        } else {
-            crate::finding::transitive_headline(&self.call, &self.context)
+        match (self.certainty, self.once_reach) {
+            _ if self.chain.is_empty() => self.message.clone(),
+            (Certainty::Transitive, _) => {
+                crate::finding::transitive_headline(&self.call, &self.context)
+            }
+            (Certainty::Once, Some(reach)) => {
+                crate::run_once::once_headline(&self.call, &self.context, reach)
+            }
+            _ => self.message.clone(),
         }
     }
 
@@ -260,6 +281,7 @@ impl LocatedFinding {
             chain: finding.chain.clone(),
             message: finding.message(),
             fix: finding.fix.as_ref().map(crate::Fix::locate),
+            once_reach: finding.once_reach,
         }
     }
 }
