@@ -31,7 +31,7 @@ pub(crate) fn annotation(level: &str, properties: &[(&str, String)], message: &s
 /// The message of a finding's annotation: what, why, what to do (and the fix).
 fn body(d: &Diagnostic) -> String {
     let mut text = format!("{}\n{}", d.headline(), d.why);
-    for link in &d.chain {
+    for link in d.chain() {
         text.push_str(&format!("\ncalls {link}"));
     }
     match &d.fix {

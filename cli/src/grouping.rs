@@ -51,10 +51,10 @@ fn leaf(d: &Diagnostic) -> Option<(&ChainLink, &str)> {
     if d.certainty != Certainty::Transitive {
         return None;
     }
-    let last = d.chain.last()?;
-    let container = match d.chain.len() {
+    let last = d.chain().last()?;
+    let container = match d.chain().len() {
         1 => d.resolved.as_str(),
-        n => d.chain[n - 2].callee.as_str(),
+        n => d.chain()[n - 2].callee.as_str(),
     };
     Some((last, container))
 }
@@ -163,7 +163,7 @@ fn headline(report: &Report, members: &[usize], link: &ChainLink, container: &st
 /// The chain of the first site, one line.
 fn chain_line(d: &Diagnostic) -> String {
     let mut parts = vec![format!("`{}` at {}:{}", d.call, d.file, d.line)];
-    parts.extend(d.chain.iter().map(|l| l.to_string()));
+    parts.extend(d.chain().iter().map(|l| l.to_string()));
     parts.join(" -> ")
 }
 

@@ -90,9 +90,9 @@ fn diagnostic_group<'a>(
                 .char_column(d.column),
         ),
     };
-    if !d.chain.is_empty() {
+    if !d.chain().is_empty() {
         let mut text = String::from("call chain:");
-        for link in &d.chain {
+        for link in d.chain() {
             text.push_str(&format!("\n  calls {link}"));
         }
         group = group.element(Level::NOTE.message(text));

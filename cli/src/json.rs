@@ -24,7 +24,7 @@ pub(crate) fn certainty_name(c: Certainty) -> &'static str {
 
 pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
     let chain: Vec<Value> = d
-        .chain
+        .chain()
         .iter()
         .map(|l| {
             json!({"callee": l.callee, "file": l.file, "line": l.line, "column": l.column,
@@ -43,7 +43,7 @@ pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
         "certainty": certainty_name(d.certainty),
         "call": d.call,
         "resolved": d.resolved,
-        "message": d.message,
+        "message": d.message(),
         "why": d.why,
         "replacement": d.replacement,
         "context": d.context,

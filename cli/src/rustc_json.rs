@@ -105,7 +105,7 @@ fn finding(report: &Report, d: &Diagnostic, source: Option<&str>, allowed: Optio
         end_column: d.end_column,
     };
     let mut children = vec![child("note", d.why.clone(), Vec::new())];
-    for link in &d.chain {
+    for link in d.chain() {
         children.push(child("note", format!("calls {link}"), Vec::new()));
     }
     match &d.fix {

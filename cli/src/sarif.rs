@@ -97,7 +97,7 @@ fn result(
         _ => "warning",
     };
     let related: Vec<Value> = d
-        .chain
+        .chain()
         .iter()
         .enumerate()
         .map(|(i, link)| {
@@ -118,7 +118,7 @@ fn result(
         "ruleId": rules[rule_index].id,
         "ruleIndex": rule_index,
         "level": level,
-        "message": {"text": format!("{}. {}", d.message, capitalized(&d.advice()))},
+        "message": {"text": format!("{}. {}", d.message(), capitalized(&d.advice()))},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": artifact(&d.file),

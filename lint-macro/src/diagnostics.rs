@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
 use blockwatch_lint::fix::Rewrite;
-use blockwatch_lint::Finding;
+use blockwatch_lint::{Finding, SpannedFinding};
 
 /// The full text shown for a finding: the message, why the call blocks, what to use instead.
 ///
@@ -50,8 +50,8 @@ pub fn message(finding: &Finding) -> String {
 }
 
 /// A `compile_error!` spanned over the call, from `span` to `span_end`.
-pub fn error(finding: &Finding) -> TokenStream {
-    spanned_error(finding.span, finding.span_end, &message(finding)).to_compile_error()
+pub fn error(spanned: &SpannedFinding) -> TokenStream {
+    spanned_error(spanned.span, spanned.span_end, &message(&spanned.finding)).to_compile_error()
 }
 
 /// A `syn::Error` covering `start..end`, the way `syn::Error::new_spanned` covers tokens.
@@ -65,11 +65,11 @@ pub fn spanned_error(start: Span, end: Span, text: &str) -> syn::Error {
 /// (rustc names a macro without a path: "use of deprecated macro `blocking_call`"). Each
 /// finding gets its own `const _` block so the notes of two findings never mix. The
 /// tokens are an item, valid in item and statement position.
-pub fn warning(finding: &Finding) -> TokenStream {
-    let note = message(finding);
+pub fn warning(spanned: &SpannedFinding) -> TokenStream {
+    let note = message(&spanned.finding);
     let definition = Ident::new("blocking_call", Span::call_site());
-    let use_site = Ident::new("blocking_call", finding.span);
-    let invocation = quote_spanned!(finding.span=> #use_site!(););
+    let use_site = Ident::new("blocking_call", spanned.span);
+    let invocation = quote_spanned!(spanned.span=> #use_site!(););
     quote! {
         const _: () = {
             #[deprecated(note = #note)]
@@ -106,7 +106,7 @@ pub fn crate_view_notice(span: Span, reason: &str) -> TokenStream {
 }
 
 /// The diagnostics of `findings`: errors, or warnings when `warn` is set.
-pub fn render(findings: &[Finding], warn: bool) -> TokenStream {
+pub fn render(findings: &[SpannedFinding], warn: bool) -> TokenStream {
     findings
         .iter()
         .map(|f| if warn { warning(f) } else { error(f) })
@@ -118,9 +118,9 @@ mod tests {
     use super::*;
     use blockwatch_lint::Config;
 
-    fn findings(src: &str) -> Vec<Finding> {
+    fn findings(src: &str) -> Vec<SpannedFinding> {
         let item: syn::Item = syn::parse_str(src).unwrap();
-        blockwatch_lint::check_item(&item, &Config::default())
+        blockwatch_lint::check_item_report(&item, &Config::default()).findings
     }
 
     const SLOW: &str = "async fn slow() { std::thread::sleep(d); }";
@@ -129,7 +129,7 @@ mod tests {
     fn message_names_the_call_why_and_replacement() {
         let found = findings(SLOW);
         assert_eq!(found.len(), 1);
-        let text = message(&found[0]);
+        let text = message(&found[0].finding);
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
@@ -142,7 +142,7 @@ mod tests {
     #[test]
     fn help_falls_back_to_the_catalog_replacement_without_a_fix() {
         let found = findings("async fn f(ps: Vec<P>) { ps.iter().map(|p| std::fs::read(p)); }");
-        let text = message(&found[0]);
+        let text = message(&found[0].finding);
         assert_eq!(
             text.lines().nth(2),
             Some("help: use tokio::fs::read(..).await"),

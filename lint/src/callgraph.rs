@@ -29,10 +29,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
 use crate::deps::DependencyUnits;
-use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
-use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
-use crate::{Certainty, ChainLink};
+use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
+use crate::{Certainty, ChainLink, Finding};
 
 /// Why a fn blocks.
 #[derive(Debug, Clone, Copy)]
@@ -151,7 +150,7 @@ impl<'a> Graph<'a> {
     /// let crates = HashMap::new();
     /// let found = blockwatch_lint::Graph::with_dependencies(&files, &crates, &deps).findings();
     /// assert_eq!(found[0].resolved, "cfg_store::load");
-    /// assert_eq!(found[0].chain[0].krate.as_deref(), Some("store 0.3.1"));
+    /// assert_eq!(found[0].chain()[0].krate.as_deref(), Some("store 0.3.1"));
     /// ```
     pub fn with_dependencies(
         files: &[CrateFile<'a>],
@@ -509,7 +508,7 @@ impl<'a> Graph<'a> {
 
     /// Findings: calls in async context (not offloaded) to blocking workspace fns, with
     /// the chain down to the blocking API.
-    pub fn findings(&self) -> Vec<LocatedFinding> {
+    pub fn findings(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         for (i, f) in self.fns.iter().enumerate() {
             if self.deps.is_dependency(f.unit) {
@@ -554,7 +553,7 @@ impl<'a> Graph<'a> {
 
     /// `dep::fetch().await` where the dependency's async fn blocks inside: a finding at
     /// the caller's await, with the chain into the dependency.
-    fn awaited_finding(&self, i: usize, c: usize) -> Option<LocatedFinding> {
+    fn awaited_finding(&self, i: usize, c: usize) -> Option<Finding> {
         let f = &self.fns[i];
         let call = f.summary.calls.get(c)?;
         let callee = (*self.awaited.get(i)?.get(c)?)?;
@@ -598,8 +597,8 @@ fn transitive_finding(
     chain: Vec<ChainLink>,
     why: String,
     replacement: String,
-) -> LocatedFinding {
-    LocatedFinding {
+) -> Finding {
+    Finding {
         file: f.file.to_string(),
         line: call.line,
         column: call.column,
@@ -612,9 +611,8 @@ fn transitive_finding(
         in_test: call.in_test || f.summary.in_test,
         why,
         replacement,
-        message: transitive_message(&call.call, &call.context, &chain),
         context: call.context.clone(),
-        chain,
+        chains: vec![chain],
         fix: None,
     }
 }
@@ -638,7 +636,7 @@ fn transitive_finding(
 pub fn workspace_findings(
     files: &[CrateFile<'_>],
     crates: &HashMap<String, usize>,
-) -> Vec<LocatedFinding> {
+) -> Vec<Finding> {
     workspace_findings_with_dependencies(files, crates, &NO_DEPENDENCIES)
 }
 
@@ -662,8 +660,8 @@ pub fn workspace_findings_with_dependencies(
     files: &[CrateFile<'_>],
     crates: &HashMap<String, usize>,
     deps: &DependencyUnits,
-) -> Vec<LocatedFinding> {
-    let mut found: Vec<LocatedFinding> = files
+) -> Vec<Finding> {
+    let mut found: Vec<Finding> = files
         .iter()
         .filter(|f| !deps.is_dependency(f.unit))
         .flat_map(|f| f.summary.findings.iter().cloned())
@@ -672,7 +670,7 @@ pub fn workspace_findings_with_dependencies(
         .iter()
         .map(|d| (d.file.as_str(), d.line, d.column))
         .collect();
-    let transitive: Vec<LocatedFinding> = Graph::with_dependencies(files, crates, deps)
+    let transitive: Vec<Finding> = Graph::with_dependencies(files, crates, deps)
         .findings()
         .into_iter()
         .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))
@@ -697,10 +695,7 @@ mod tests {
         summarize_file(&parsed, rel, &module, false, &Config::default())
     }
 
-    fn findings(
-        files: &[(usize, &FileSummary)],
-        crates: &HashMap<String, usize>,
-    ) -> Vec<LocatedFinding> {
+    fn findings(files: &[(usize, &FileSummary)], crates: &HashMap<String, usize>) -> Vec<Finding> {
         let placed: Vec<CrateFile> = files
             .iter()
             .map(|&(unit, summary)| CrateFile { unit, summary })
@@ -729,7 +724,7 @@ mod tests {
         assert_eq!(d.category, Category::Fs);
         assert_eq!(d.resolved, "config::load_settings");
         assert_eq!(
-            d.message,
+            d.message(),
             "`config::load_settings()` blocks the executor thread in async fn `main`: calls \
              `config::read_raw` at src/config.rs:2: calls `std::fs::read_to_string` at \
              src/config.rs:5"
@@ -878,7 +873,7 @@ mod tests {
         let crates = HashMap::from([("my_core".to_string(), 1)]);
         let found = findings(&[(1, &store), (0, &main)], &crates);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].chain[0].file, "core/src/store.rs");
+        assert_eq!(found[0].chain()[0].file, "core/src/store.rs");
         assert_eq!(found[0].resolved, "my_core::store::open_db");
     }
 
@@ -917,7 +912,7 @@ mod tests {
         ];
         let crates = HashMap::new();
         let found = workspace_findings_with_dependencies(&placed, &crates, &deps);
-        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<String> = found.iter().map(|d| d.message()).collect();
         assert_eq!(
             messages,
             [

@@ -49,7 +49,7 @@ fn chain_through_nested_modules_and_mod_rs() {
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].line, found[0].column), (3, 5));
     assert_eq!(
-        found[0].message,
+        found[0].message(),
         "`store::open()` blocks the executor thread in async fn `run`: calls \
          `store::disk::read_all` at src/store/mod.rs:3: calls `std::fs::read` at \
          src/store/disk.rs:2"

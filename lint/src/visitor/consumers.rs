@@ -9,7 +9,7 @@ use super::context::{Ctx, Kind};
 use crate::fix::{self, Site};
 use crate::matcher::Hit;
 use crate::summary::{BlockingCall, CallSite, FnSummary};
-use crate::{Certainty, Finding};
+use crate::{Certainty, Finding, SpannedFinding};
 
 /// A call that matched the catalog, at `start..end`.
 pub(crate) struct CatalogCall<'a> {
@@ -41,16 +41,20 @@ pub(crate) struct OtherCall {
 
 /// The findings: catalog calls in async context.
 #[derive(Default)]
-pub(crate) struct Findings(pub Vec<Finding>);
+pub(crate) struct Findings(pub Vec<SpannedFinding>);
 
 impl Findings {
     pub fn catalog_call(&mut self, c: &CatalogCall<'_>, ctx: &Ctx) {
         if ctx.kind != Kind::Async {
             return;
         }
-        self.0.push(Finding {
-            span: c.start,
-            span_end: c.end,
+        let (start, end) = (c.start.start(), c.end.end());
+        let finding = Finding {
+            file: String::new(),
+            line: start.line,
+            column: start.column + 1,
+            end_line: end.line,
+            end_column: end.column + 1,
             call: c.call.clone(),
             resolved: c.resolved.clone(),
             certainty: c.hit.certainty,
@@ -59,14 +63,20 @@ impl Findings {
             replacement: c.hit.entry.replacement.to_string(),
             context: ctx.desc.to_string(),
             in_test: ctx.in_test,
-            chain: Vec::new(),
+            chains: Vec::new(),
             fix: c.site.as_ref().and_then(|site| {
                 fix::build(
                     c.hit.entry.key(),
                     site,
                     c.hit.certainty != Certainty::Unresolved,
                 )
+                .map(|fix| fix.locate())
             }),
+        };
+        self.0.push(SpannedFinding {
+            finding,
+            span: c.start,
+            span_end: c.end,
         });
     }
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use blockwatch_lint::{
     check_file, check_item, summarize_file, workspace_findings, Config, CrateFile, Finding,
-    LocatedFinding,
 };
 
 /// Parses `src` as a file and checks it with `config`.
@@ -34,7 +33,7 @@ pub fn item_findings(src: &str) -> Vec<Finding> {
 
 /// Parses `src` as the one file (`src/lib.rs`) of a one-crate workspace and returns its
 /// findings with the call graph's transitive ones, as `cargo blockwatch` reports them.
-pub fn crate_findings(src: &str) -> Vec<LocatedFinding> {
+pub fn crate_findings(src: &str) -> Vec<Finding> {
     let file: syn::File =
         syn::parse_str(src).unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
     let summary = summarize_file(&file, "src/lib.rs", &[], false, &Config::default());
