@@ -160,10 +160,10 @@ impl<'a> Planner<'a> {
         if let Some(extra) = &self.extra_config {
             config.merge(extra.clone());
         }
-        config.merge(Config {
+        config.catalog.merge(blockwatch_lint::CatalogConfig {
             enable: self.opts.enable.clone(),
             disable: self.opts.disable.clone(),
-            ..Config::default()
+            ..Default::default()
         });
         self.packages.push(PackageConfig {
             dir: dir.to_path_buf(),
@@ -455,7 +455,7 @@ impl<'a> Planner<'a> {
 
 /// The cache key of a dependency's summaries: its id and version, its source (the id
 /// for registry and git sources, which never change; every file's path and mtime for a
-/// path dependency), its features, the engine version and the configuration.
+/// path dependency), its features, the engine version and the catalog configuration.
 fn cache_key_of(
     dep: &blockwatch_lint::deps::Dependency,
     files: &[PathBuf],
@@ -466,7 +466,6 @@ fn cache_key_of(
         dep.id.clone(),
         dep.version.clone(),
         dep.features.join(","),
-        format!("{config:?}"),
     ];
     if dep.source == blockwatch_lint::deps::SourceKind::Path {
         for file in files.iter().chain([&dep.dir.join("Cargo.toml")]) {
@@ -479,7 +478,7 @@ fn cache_key_of(
         }
     }
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    blockwatch_lint::deps::cache_key(&parts)
+    blockwatch_lint::deps::summaries_key(&parts, &config.catalog)
 }
 
 /// Writes the summaries of the dependencies parsed in this scan to the cache. A cache
@@ -767,7 +766,7 @@ fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
         let (i, placement) = &parsed.origins[*pos];
         let source = &plan.sources[*i];
         let mut config = plan.packages[source.package].config.clone();
-        config.offload.extend(extra.iter().cloned());
+        config.catalog.offload.extend(extra.iter().cloned());
         analyse(source, placement, &config, None)
     });
     for ((pos, _), outcome) in redo.iter().zip(again) {

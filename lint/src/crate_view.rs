@@ -14,7 +14,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::path_pattern::PathPattern;
 use crate::workspace::{
     load_manifest, mod_decls, normalize, resolve_modules, ModDecl, Root, TargetKind,
 };
@@ -164,10 +163,7 @@ impl CrateView {
                 Some(f.file.as_str()) == rel
                     && lines.contains(&f.line)
                     && config.is_category_enabled(f.category)
-                    && !config
-                        .exempt
-                        .iter()
-                        .any(|e| PathPattern::new(e).covers(f.blocking_api()))
+                    && !config.catalog.exempts(f.blocking_api())
             })
             .collect()
     }

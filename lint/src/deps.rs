@@ -13,7 +13,7 @@ pub mod features;
 pub mod metadata;
 pub mod units;
 
-pub use cache::{cache_key, decode, encode, store};
+pub use cache::{cache_key, decode, encode, store, summaries_key};
 pub use features::{strip_disabled, Cfg};
 pub use metadata::{
     metadata_command, parse_metadata, Dependency, DependencyGraph, Member, MetadataError,

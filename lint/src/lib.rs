@@ -19,7 +19,7 @@
 //!
 //! # What is reported
 //!
-//! A call that matches the [`Catalog`] in force ([`Config::catalog`]) and runs on the
+//! A call that matches the [`Catalog`] in force ([`CatalogConfig::to_catalog`]) and runs on the
 //! executor thread:
 //!
 //! - **async context**: `async fn` (free, inherent, trait impl, trait default), `async`
@@ -112,7 +112,7 @@ pub use visitor::MAX_DEPTH;
 pub use callgraph::{workspace_findings, workspace_findings_with_dependencies, CrateFile, Graph};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
-pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
+pub use config::{AllowEntry, CatalogConfig, Config, ConfigError, Discovered, ExtraEntry};
 pub use crate_view::{CrateView, CrateViewError};
 pub use dead_cfg::is_never_compiled;
 pub use escape_hatch::is_allow_blocking_path;

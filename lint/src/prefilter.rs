@@ -52,6 +52,7 @@ fn last_segment(path: &str) -> Option<String> {
 pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool {
     let builtin = builtin_names();
     let extra: Vec<String> = config
+        .catalog
         .extra
         .iter()
         .filter_map(|e| last_segment(e.path.trim_end_matches("::")))

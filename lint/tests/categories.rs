@@ -3,7 +3,7 @@
 //! fails `every_category_has_a_table` until its table is written; a new catalog entry
 //! gets its positive and look-alike in its category's table.
 
-use blockwatch_lint::{check_file, Category, Config, ExtraEntry};
+use blockwatch_lint::{check_file, CatalogConfig, Category, Config, ExtraEntry};
 
 /// The cases of one category.
 struct Table {
@@ -211,15 +211,21 @@ const TABLES: &[Table] = &[
 fn config_for(category: Category) -> Config {
     match category {
         Category::Lock => Config {
-            enable: vec![Category::Lock],
+            catalog: CatalogConfig {
+                enable: vec![Category::Lock],
+                ..CatalogConfig::default()
+            },
             ..Config::default()
         },
         Category::User => Config {
-            extra: vec![ExtraEntry {
-                path: "my_crate::db::load_all".into(),
-                replacement: "my_crate::db::load_all_async(..).await".into(),
-                why: None,
-            }],
+            catalog: CatalogConfig {
+                extra: vec![ExtraEntry {
+                    path: "my_crate::db::load_all".into(),
+                    replacement: "my_crate::db::load_all_async(..).await".into(),
+                    why: None,
+                }],
+                ..CatalogConfig::default()
+            },
             ..Config::default()
         },
         _ => Config::default(),

@@ -77,12 +77,18 @@ fn configuration_filters_by_category_and_exempt_api() {
     let lib = dir.join("src/lib.rs");
     assert_eq!(view.findings_in(&lib, 1..=2, &Config::default()).len(), 1);
     let disabled = Config {
-        disable: vec![blockwatch_lint::Category::Fs],
+        catalog: blockwatch_lint::CatalogConfig {
+            disable: vec![blockwatch_lint::Category::Fs],
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     assert!(view.findings_in(&lib, 1..=2, &disabled).is_empty());
     let exempt = Config {
-        exempt: vec!["std::fs::".into()],
+        catalog: blockwatch_lint::CatalogConfig {
+            exempt: vec!["std::fs::".into()],
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     assert!(view.findings_in(&lib, 1..=2, &exempt).is_empty());
@@ -196,11 +202,14 @@ fn the_prefilter_passes_only_what_cannot_be_reported() {
     ));
     // `extra` entries and a front end's own names count.
     let extra = Config {
-        extra: vec![blockwatch_lint::ExtraEntry {
-            path: "my_db::query_sync".into(),
-            replacement: "my_db::query(..).await".into(),
-            why: None,
-        }],
+        catalog: blockwatch_lint::CatalogConfig {
+            extra: vec![blockwatch_lint::ExtraEntry {
+                path: "my_db::query_sync".into(),
+                replacement: "my_db::query(..).await".into(),
+                why: None,
+            }],
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     let tokens = "async fn f() { query_sync(); }".parse().unwrap();

@@ -290,7 +290,10 @@ fn std_locks_only_when_enabled() {
         "use std::sync::Mutex; async fn f() { let m = Mutex::new(1); let g = m.lock().unwrap(); }";
     assert!(flagged(src).is_empty());
     let config = Config {
-        enable: vec![Category::Lock],
+        catalog: blockwatch_lint::CatalogConfig {
+            enable: vec![Category::Lock],
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     let found = file_findings_with(src, &config);
@@ -664,7 +667,10 @@ fn cfg_any_with_test_is_not_test_code() {
 #[test]
 fn std_mutex_fields_with_locks_enabled() {
     let config = Config {
-        enable: vec![Category::Lock],
+        catalog: blockwatch_lint::CatalogConfig {
+            enable: vec![Category::Lock],
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     let found = file_findings_with(
