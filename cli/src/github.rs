@@ -34,6 +34,13 @@ fn body(d: &Diagnostic) -> String {
     for link in d.chain() {
         text.push_str(&format!("\ncalls {link}"));
     }
+    for chain in d.more_chains() {
+        let leaf = chain.last().map_or("", |l| l.callee.as_str());
+        text.push_str(&format!("\nalso reaches `{leaf}`:"));
+        for link in chain {
+            text.push_str(&format!("\ncalls {link}"));
+        }
+    }
     match &d.fix {
         Some(fix) => text.push_str(&format!(
             "\nfix ({}): {}",

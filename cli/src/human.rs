@@ -97,6 +97,14 @@ fn diagnostic_group<'a>(
         }
         group = group.element(Level::NOTE.message(text));
     }
+    for chain in d.more_chains() {
+        let leaf = chain.last().map_or("", |l| l.callee.as_str());
+        let mut text = format!("also reaches `{leaf}`:");
+        for link in chain {
+            text.push_str(&format!("\n  calls {link}"));
+        }
+        group = group.element(Level::NOTE.message(text));
+    }
     group = group.element(Level::NOTE.message(d.why.as_str()));
     group = group.element(Level::HELP.message(d.advice()));
     if let Some(reason) = allowed {

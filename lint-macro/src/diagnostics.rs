@@ -14,7 +14,8 @@ use quote::{quote, quote_spanned};
 use blockwatch_lint::fix::Rewrite;
 use blockwatch_lint::{Finding, SpannedFinding};
 
-/// The full text shown for a finding: the message, why the call blocks, what to use instead.
+/// The full text shown for a finding: the message, the other blocking leaves a call to a
+/// crate fn reaches, why the call blocks, what to use instead.
 ///
 /// The help line is the engine's fix for the call, written out with the call's own
 /// arguments (the code `cargo blockwatch --fix` writes), so the attribute and the
@@ -23,6 +24,15 @@ use blockwatch_lint::{Finding, SpannedFinding};
 /// passed as a value, a plain closure), it is the catalog's replacement.
 pub fn message(finding: &Finding) -> String {
     let mut text = finding.message();
+    // The message names the first chain; each other blocking leaf gets a note.
+    for chain in finding.more_chains() {
+        let leaf = chain.last().map_or("", |l| l.callee.as_str());
+        text.push_str(&format!("\nnote: also reaches `{leaf}`"));
+        for link in chain {
+            text.push_str(": calls ");
+            text.push_str(&link.to_string());
+        }
+    }
     if !finding.why.is_empty() {
         text.push_str("\nnote: ");
         text.push_str(&finding.why);
@@ -147,6 +157,34 @@ mod tests {
             text.lines().nth(2),
             Some("help: use tokio::fs::read(..).await"),
             "{text}"
+        );
+    }
+
+    /// A crate fn that sleeps and reads: the message names the first chain, a note the
+    /// other leaf.
+    #[test]
+    fn each_other_blocking_leaf_gets_a_note() {
+        let file: syn::File = syn::parse_str(
+            "fn helper(d: D) {\n    std::thread::sleep(d);\n    std::fs::read(\"a\");\n}\n\
+             async fn run(d: D) {\n    helper(d);\n}\n",
+        )
+        .unwrap();
+        let summary =
+            blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Config::default());
+        let files = [blockwatch_lint::CrateFile {
+            unit: 0,
+            summary: &summary,
+        }];
+        let found = blockwatch_lint::workspace_findings(&files, &Default::default());
+        let text = message(&found[0]);
+        let lines: Vec<&str> = text.lines().take(2).collect();
+        assert_eq!(
+            lines,
+            [
+                "`helper(..)` blocks the executor thread in async fn `run`: calls \
+                 `std::thread::sleep` at src/lib.rs:2",
+                "note: also reaches `std::fs::read`: calls `std::fs::read` at src/lib.rs:3",
+            ]
         );
     }
 

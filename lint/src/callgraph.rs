@@ -33,6 +33,8 @@ use crate::receiver_types::ReceiverTypes;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
 use crate::{Certainty, ChainLink, Finding};
 
+mod leaves;
+
 /// Why a fn blocks.
 #[derive(Debug, Clone, Copy)]
 enum Witness {
@@ -527,6 +529,7 @@ impl<'a> Graph<'a> {
                 let Some((chain, blocker)) = self.chain(callee) else {
                     continue;
                 };
+                let chains = self.leaf_chains(callee, chain);
                 let callee_path = self.display_path(callee, f.unit);
                 let why = format!(
                     "`{callee_path}` is a sync fn that reaches the blocking `{}`",
@@ -542,7 +545,7 @@ impl<'a> Graph<'a> {
                     call,
                     callee_path,
                     blocker,
-                    chain,
+                    chains,
                     why,
                     replacement,
                 ));
@@ -579,14 +582,15 @@ impl<'a> Graph<'a> {
             call,
             callee_path,
             blocker,
-            chain,
+            vec![chain],
             why,
             replacement,
         ))
     }
 }
 
-/// A transitive finding at `call` of fn `f`: the call reaches `blocker` through `chain`.
+/// A transitive finding at `call` of fn `f`: the call reaches `blocker` through the
+/// first of `chains`, and the other leaves through the others.
 /// It carries no fix: the blocking line is not at the call (in a helper or a dependency),
 /// so only `replacement`'s advice applies.
 fn transitive_finding(
@@ -594,7 +598,7 @@ fn transitive_finding(
     call: &CallSite,
     callee_path: String,
     blocker: &BlockingCall,
-    chain: Vec<ChainLink>,
+    chains: Vec<Vec<ChainLink>>,
     why: String,
     replacement: String,
 ) -> Finding {
@@ -612,7 +616,7 @@ fn transitive_finding(
         why,
         replacement,
         context: call.context.clone(),
-        chains: vec![chain],
+        chains,
         fix: None,
     }
 }

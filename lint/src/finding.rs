@@ -176,6 +176,22 @@ impl Finding {
         self.chains.first().map_or(&[], Vec::as_slice)
     }
 
+    /// The chains to the other blocking leaves the call reaches, after the first.
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str(
+    ///     "fn helper() { std::thread::sleep(d); std::fs::read(p); } async fn run() { helper(); }",
+    /// ).unwrap();
+    /// let s = blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Default::default());
+    /// let files = [blockwatch_lint::CrateFile { unit: 0, summary: &s }];
+    /// let f = &blockwatch_lint::workspace_findings(&files, &Default::default())[0];
+    /// assert_eq!(f.chain()[0].callee, "std::thread::sleep");
+    /// assert_eq!(f.more_chains()[0][0].callee, "std::fs::read");
+    /// ```
+    pub fn more_chains(&self) -> &[Vec<ChainLink>] {
+        self.chains.get(1..).unwrap_or(&[])
+    }
+
     /// The API the finding is about in the end: the blocking API at the end of the first
     /// chain, or the resolved call itself.
     ///
