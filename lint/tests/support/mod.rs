@@ -43,3 +43,15 @@ pub fn crate_findings(src: &str) -> Vec<Finding> {
     }];
     workspace_findings(&placed, &HashMap::new())
 }
+
+/// Asserts that `src` (a whole file) reports exactly the resolved APIs `expected`, in order.
+pub fn assert_flags(src: &str, expected: &[&str]) {
+    let got = flagged(src);
+    assert_eq!(got, expected, "in:\n{src}");
+}
+
+/// Asserts that `src` (a whole file) reports nothing.
+pub fn assert_clean(src: &str) {
+    let got = flagged(src);
+    assert!(got.is_empty(), "unexpected findings {got:?} in:\n{src}");
+}
