@@ -167,13 +167,27 @@ fn chain_line(d: &Diagnostic) -> String {
     parts.join(" -> ")
 }
 
+/// The other blocking leaves the first site reaches, `api` at `file:line`, or `None`.
+fn other_leaves(d: &Diagnostic) -> Option<String> {
+    let leaves: Vec<String> = d
+        .more_chains()
+        .iter()
+        .filter_map(|c| c.last())
+        .map(|l| format!("`{}` at {}:{}", l.callee, l.file, l.line))
+        .collect();
+    (!leaves.is_empty()).then(|| leaves.join(", "))
+}
+
 /// A group of several transitive findings, in the human format.
 fn human_group(report: &Report, members: &[usize]) -> Option<String> {
     let first = &report.findings[members[0]];
     let (link, container) = leaf(first)?;
     let rule = format!("blockwatch/{}", report.category_name(first));
+    let also = other_leaves(first)
+        .map(|l| format!("   = note: the first site also reaches {l}\n"))
+        .unwrap_or_default();
     Some(format!(
-        "warning[{rule}]: {}\n  --> {}:{}:{}\n   |\n   = note: call chain (first site): {}\n   = note: reached from {}\n   = note: {}\n   = help: one fix clears all {}: {}\n\n",
+        "warning[{rule}]: {}\n  --> {}:{}:{}\n   |\n   = note: call chain (first site): {}\n{also}   = note: reached from {}\n   = note: {}\n   = help: one fix clears all {}: {}\n\n",
         headline(report, members, link, container),
         link.file,
         link.line,
@@ -228,8 +242,11 @@ pub(crate) fn render_github(report: &Report, quiet: bool) -> String {
         let first = &report.findings[members[0]];
         match (members.len() > 1).then(|| leaf(first)).flatten() {
             Some((link, container)) => {
+                let also = other_leaves(first)
+                    .map(|l| format!("\nthe first site also reaches {l}"))
+                    .unwrap_or_default();
                 let message = format!(
-                    "{}\n{}\nchain (first site): {}\nreached from {}\none fix clears all {}: {}",
+                    "{}\n{}\nchain (first site): {}{also}\nreached from {}\none fix clears all {}: {}",
                     headline(report, &members, link, container),
                     group_why(first, link),
                     chain_line(first),

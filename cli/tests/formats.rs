@@ -407,3 +407,30 @@ fn human_github_and_rustc_json_list_every_leaf() {
         ]
     );
 }
+
+/// Grouped by leaf (the default), a group of several sites names the other leaves its
+/// first site reaches.
+#[test]
+fn leaf_groups_name_the_other_leaves_of_their_first_site() {
+    let scratch = Scratch::copy_of("leaves");
+    let main = scratch.path().join("src/main.rs");
+    let text = std::fs::read_to_string(&main).unwrap().replace(
+        "    let data = refresh(Duration::from_millis(5));\n",
+        "    let data = refresh(Duration::from_millis(5));\n    refresh(Duration::ZERO);\n",
+    );
+    std::fs::write(&main, text).unwrap();
+    let human = run_in(scratch.path(), &["--color=never"]).stdout;
+    assert!(
+        human.contains(
+            "   = note: the first site also reaches `std::fs::read` at src/main.rs:11\n   \
+             = note: reached from src/main.rs:16:16 (async fn `main`), src/main.rs:17:5 \
+             (async fn `main`)\n"
+        ),
+        "{human}"
+    );
+    let github = run_in(scratch.path(), &["--format", "github"]).stdout;
+    assert!(
+        github.contains("%0Athe first site also reaches `std::fs::read` at src/main.rs:11%0A"),
+        "{github}"
+    );
+}
