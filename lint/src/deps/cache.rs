@@ -2,16 +2,24 @@
 //! `target/blockwatch/deps/`, so a second scan reads summaries instead of parsing the
 //! dependency tree again.
 //!
-//! A file is trusted only when its `format` is [`FORMAT`], its `version` is
-//! [`VERSION`] and its `key` equals the key the reader computed ([`summaries_key`] over the
+//! A file (named by [`summary_file_name`](crate::deps::summary_file_name)) is trusted
+//! only when its `format` is [`FORMAT`], its `version` is [`VERSION`] and its `key`
+//! equals the key the reader computed ([`summary_keys`](crate::deps::summary_keys): over the
 //! package id and version, the source's identity — path and mtimes of its files for a
 //! path dependency, the id for registry and git sources, whose contents never change —
-//! the enabled features, the engine version, and the [`CatalogConfig`]).
+//! the enabled features, the engine version and the catalog part of the configuration).
 //! Anything else (corrupt, truncated, foreign, stale) is ignored and rewritten. Writes go
 //! to a temporary file in the same directory, then are renamed over the old one, so two
 //! scans at once never leave a half-written file.
 //!
-//! The format (version 2), for other readers such as the attribute:
+//! What is stored is a dependency's essentials ([`Graph::essentials`](crate::Graph::essentials)):
+//! the fns that block when called or awaited, each with only the catalog hit or the call
+//! that proves it, and each file's offloading wrappers. A fn absent from the file does
+//! nothing the call graph reports (the key also covers the keys of the crates it depends
+//! on, whose fns its chains reach). Readers such as the attribute read it with
+//! [`decode`] and place each file's summaries in the graph as a dependency unit.
+//!
+//! The format (version 3):
 //!
 //! ```text
 //! { "format": "blockwatch-dependency-summaries", "version": 2, "key": "<16 hex digits>",
@@ -31,7 +39,6 @@
 //! ```
 
 use std::fs;
-use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,12 +46,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{json, Value};
 
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
-use crate::{CatalogConfig, Category};
+use crate::Category;
 
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
@@ -64,40 +71,6 @@ pub fn cache_key(parts: &[&str]) -> String {
         }
     }
     format!("{hash:016x}")
-}
-
-/// The key of a dependency's summaries: `parts` (what identifies the dependency and its
-/// source) and the catalog configuration the summaries were made with, hashed whole
-/// through its derived `Hash`, so a catalog setting added later is part of the key.
-///
-/// ```
-/// use blockwatch_lint::{deps::summaries_key, CatalogConfig};
-/// let plain = CatalogConfig::default();
-/// let offloading = CatalogConfig { offload: vec!["run".into()], ..CatalogConfig::default() };
-/// assert_eq!(summaries_key(&["x 1.0"], &plain), summaries_key(&["x 1.0"], &plain.clone()));
-/// assert_ne!(summaries_key(&["x 1.0"], &plain), summaries_key(&["x 1.0"], &offloading));
-/// ```
-pub fn summaries_key(parts: &[&str], catalog: &CatalogConfig) -> String {
-    let mut hasher = Fnv1a(0xcbf2_9ce4_8422_2325);
-    parts.hash(&mut hasher);
-    catalog.hash(&mut hasher);
-    format!("{:016x}", hasher.finish())
-}
-
-/// FNV-1a as a [`Hasher`]: the same key in every process, unlike the std's seeded one.
-struct Fnv1a(u64);
-
-impl Hasher for Fnv1a {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 fn blocking_json(b: &BlockingCall) -> Value {
