@@ -44,12 +44,12 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
 use crate::deps::methods::dependency_types;
 use crate::deps::DependencyUnits;
-use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
 use crate::reexports::Reexports;
-use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
-use crate::{Certainty, ChainLink, RunOnce};
+use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
+use crate::{Certainty, ChainLink, Finding, RunOnce};
 
+mod leaves;
 mod offloader_inference;
 mod once_reach;
 
@@ -172,7 +172,7 @@ impl<'a> Graph<'a> {
     /// let crates = HashMap::new();
     /// let found = blockwatch_lint::Graph::with_dependencies(&files, &crates, &deps).findings();
     /// assert_eq!(found[0].resolved, "cfg_store::load");
-    /// assert_eq!(found[0].chain[0].krate.as_deref(), Some("store 0.3.1"));
+    /// assert_eq!(found[0].chain()[0].krate.as_deref(), Some("store 0.3.1"));
     /// ```
     pub fn with_dependencies(
         files: &[CrateFile<'a>],
@@ -662,7 +662,7 @@ impl<'a> Graph<'a> {
 
     /// Findings: calls in async context (not offloaded) to blocking workspace fns, with
     /// the chain down to the blocking API.
-    pub fn findings(&self) -> Vec<LocatedFinding> {
+    pub fn findings(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         for (i, f) in self.fns.iter().enumerate() {
             if self.deps.is_dependency(f.unit) {
@@ -681,6 +681,7 @@ impl<'a> Graph<'a> {
                 let Some((chain, blocker)) = self.chain(callee) else {
                     continue;
                 };
+                let chains = self.leaf_chains(callee, chain);
                 let callee_path = self.display_path(callee, f.unit);
                 let why = format!(
                     "`{callee_path}` is a sync fn that reaches the blocking `{}`",
@@ -696,7 +697,7 @@ impl<'a> Graph<'a> {
                     call,
                     callee_path,
                     blocker,
-                    chain,
+                    chains,
                     why,
                     replacement,
                 ));
@@ -708,7 +709,7 @@ impl<'a> Graph<'a> {
 
     /// `dep::fetch().await` where the dependency's async fn blocks inside: a finding at
     /// the caller's await, with the chain into the dependency.
-    fn awaited_finding(&self, i: usize, c: usize) -> Option<LocatedFinding> {
+    fn awaited_finding(&self, i: usize, c: usize) -> Option<Finding> {
         let f = &self.fns[i];
         let call = f.summary.calls.get(c)?;
         let callee = (*self.awaited.get(i)?.get(c)?)?;
@@ -734,7 +735,7 @@ impl<'a> Graph<'a> {
             call,
             callee_path,
             blocker,
-            chain,
+            vec![chain],
             why,
             replacement,
         ))
@@ -747,7 +748,8 @@ fn runs_with_its_fn(call: &CallSite) -> bool {
     !call.in_async && !call.offloaded && call.run_once == RunOnce::Not
 }
 
-/// A transitive finding at `call` of fn `f`: the call reaches `blocker` through `chain`.
+/// A transitive finding at `call` of fn `f`: the call reaches `blocker` through the
+/// first of `chains`, and the other leaves through the others.
 /// It carries no fix: the blocking line is not at the call (in a helper or a dependency),
 /// so only `replacement`'s advice applies.
 fn transitive_finding(
@@ -755,11 +757,11 @@ fn transitive_finding(
     call: &CallSite,
     callee_path: String,
     blocker: &BlockingCall,
-    chain: Vec<ChainLink>,
+    chains: Vec<Vec<ChainLink>>,
     why: String,
     replacement: String,
-) -> LocatedFinding {
-    LocatedFinding {
+) -> Finding {
+    Finding {
         file: f.file.to_string(),
         line: call.line,
         column: call.column,
@@ -772,9 +774,8 @@ fn transitive_finding(
         in_test: call.in_test || f.summary.in_test,
         why,
         replacement,
-        message: transitive_message(&call.call, &call.context, &chain),
         context: call.context.clone(),
-        chain,
+        chains,
         fix: None,
         once_reach: None,
     }
@@ -799,7 +800,7 @@ fn transitive_finding(
 pub fn workspace_findings(
     files: &[CrateFile<'_>],
     crates: &HashMap<String, usize>,
-) -> Vec<LocatedFinding> {
+) -> Vec<Finding> {
     workspace_findings_with_dependencies(files, crates, &NO_DEPENDENCIES)
 }
 
@@ -823,7 +824,7 @@ pub fn workspace_findings_with_dependencies(
     files: &[CrateFile<'_>],
     crates: &HashMap<String, usize>,
     deps: &DependencyUnits,
-) -> Vec<LocatedFinding> {
+) -> Vec<Finding> {
     // Closures given to the workspace's own offloaders run off the executor.
     let offloaded = offloader_inference::offload_closures(files, crates, deps);
     let placed: Vec<CrateFile<'_>> = files
@@ -838,7 +839,7 @@ pub fn workspace_findings_with_dependencies(
         })
         .collect();
     let files = placed.as_slice();
-    let mut found: Vec<LocatedFinding> = files
+    let mut found: Vec<Finding> = files
         .iter()
         .filter(|f| !deps.is_dependency(f.unit))
         .flat_map(|f| f.summary.findings.iter().cloned())
@@ -847,7 +848,7 @@ pub fn workspace_findings_with_dependencies(
         .iter()
         .map(|d| (d.file.as_str(), d.line, d.column))
         .collect();
-    let transitive: Vec<LocatedFinding> = Graph::with_dependencies(files, crates, deps)
+    let transitive: Vec<Finding> = Graph::with_dependencies(files, crates, deps)
         .findings()
         .into_iter()
         .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))
@@ -872,10 +873,7 @@ mod tests {
         summarize_file(&parsed, rel, &module, false, &Config::default())
     }
 
-    fn findings(
-        files: &[(usize, &FileSummary)],
-        crates: &HashMap<String, usize>,
-    ) -> Vec<LocatedFinding> {
+    fn findings(files: &[(usize, &FileSummary)], crates: &HashMap<String, usize>) -> Vec<Finding> {
         let placed: Vec<CrateFile> = files
             .iter()
             .map(|&(unit, summary)| CrateFile { unit, summary })
@@ -904,7 +902,7 @@ mod tests {
         assert_eq!(d.category, Category::Fs);
         assert_eq!(d.resolved, "config::load_settings");
         assert_eq!(
-            d.message,
+            d.message(),
             "`config::load_settings()` blocks the executor thread in async fn `main`: calls \
              `config::read_raw` at src/config.rs:2: calls `std::fs::read_to_string` at \
              src/config.rs:5"
@@ -1053,7 +1051,7 @@ mod tests {
         let crates = HashMap::from([("my_core".to_string(), 1)]);
         let found = findings(&[(1, &store), (0, &main)], &crates);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].chain[0].file, "core/src/store.rs");
+        assert_eq!(found[0].chain()[0].file, "core/src/store.rs");
         assert_eq!(found[0].resolved, "my_core::store::open_db");
     }
 
@@ -1092,7 +1090,7 @@ mod tests {
         ];
         let crates = HashMap::new();
         let found = workspace_findings_with_dependencies(&placed, &crates, &deps);
-        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<String> = found.iter().map(|d| d.message()).collect();
         assert_eq!(
             messages,
             [

@@ -149,7 +149,7 @@ impl Entry {
 }
 
 /// The set of entries in force: the built-in table, plus the user's, minus what is
-/// disabled or exempt (see [`Config::catalog`](crate::Config::catalog)).
+/// disabled or exempt (see [`CatalogConfig::to_catalog`](crate::CatalogConfig::to_catalog)).
 ///
 /// ```
 /// let cat = blockwatch_lint::Catalog::builtin();

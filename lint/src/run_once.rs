@@ -3,7 +3,7 @@
 //! `lazy_static!` and `thread_local!`, runs once per process (or per thread), not once
 //! per call. A blocking call inside one is its own certainty,
 //! [`Certainty::Once`](crate::Certainty::Once): reported once, at the initialiser, with
-//! the number of async paths that can reach it ([`LocatedFinding::once_reach`]), and
+//! the number of async paths that can reach it ([`Finding::once_reach`]), and
 //! never makes the fn around the initialiser blocking for its callers.
 //!
 //! On by default, as clippy would have it: the call does block the executor, once (a
@@ -19,7 +19,7 @@
 //! Which calls and macros are initialisers is catalog data
 //! ([`RUN_ONCE_METHODS`](crate::catalog::RUN_ONCE_METHODS) and its neighbours).
 //!
-//! [`LocatedFinding::once_reach`]: crate::LocatedFinding::once_reach
+//! [`Finding::once_reach`]: crate::Finding::once_reach
 
 use crate::summary::BlockingCall;
 
@@ -109,26 +109,11 @@ pub fn once_headline(call: &str, context: &str, reach: usize) -> String {
     )
 }
 
-/// The message of a `once` finding: its headline, then each step of its chain.
-pub(crate) fn once_message(
-    call: &str,
-    context: &str,
-    reach: usize,
-    chain: &[crate::ChainLink],
-) -> String {
-    let mut msg = once_headline(call, context, reach);
-    for link in chain {
-        msg.push_str(": calls ");
-        msg.push_str(&link.to_string());
-    }
-    msg
-}
-
 /// The replacement of a `once` finding: the initialiser runs once, so the usual fixes are
 /// an async initialiser, or filling the value before the runtime starts or off the
 /// executor. It reads after "use" (the attribute's help, [`advice`]).
 ///
-/// [`advice`]: crate::LocatedFinding::advice
+/// [`advice`]: crate::Finding::advice
 pub(crate) fn once_replacement(api_replacement: &str) -> String {
     format!(
         "an async initialiser, `tokio::sync::OnceCell::get_or_init(|| async {{ .. }}).await` \

@@ -5,11 +5,11 @@
 
 mod support;
 
-use blockwatch_lint::{Certainty, LocatedFinding};
+use blockwatch_lint::{Certainty, Finding};
 use support::{crate_findings, file_findings};
 
 /// (certainty, resolved, line, reach) of each finding.
-fn shape(found: &[LocatedFinding]) -> Vec<(Certainty, &str, usize, Option<usize>)> {
+fn shape(found: &[Finding]) -> Vec<(Certainty, &str, usize, Option<usize>)> {
     found
         .iter()
         .map(|d| (d.certainty, d.resolved.as_str(), d.line, d.once_reach))
@@ -36,7 +36,7 @@ fn once_lock_initialiser_is_reported_once_with_its_reach() {
         [(Certainty::Once, "std::fs::read_to_string", 4, Some(4))]
     );
     assert_eq!(
-        found[0].message,
+        found[0].message(),
         "blocking call `std::fs::read_to_string(..)` in the run-once initialiser of \
          `get_or_init` in fn `config` blocks the executor thread once, on the first of 4 \
          async paths that reach it"
@@ -112,7 +112,7 @@ fn initialiser_calling_a_blocking_helper_has_a_chain() {
     assert_eq!(shape(&found), [(Certainty::Once, "load", 2, Some(2))]);
     assert_eq!(found[0].blocking_api(), "std::fs::read_to_string");
     assert_eq!(
-        found[0].message,
+        found[0].message(),
         "blocking call `load()` in the run-once initialiser of `get_or_init` in fn `config` \
          blocks the executor thread once, on the first of 2 async paths that reach it: \
          calls `std::fs::read_to_string` at src/lib.rs:1"

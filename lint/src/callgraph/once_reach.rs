@@ -9,8 +9,9 @@
 use std::collections::{HashSet, VecDeque};
 
 use super::{runs_with_its_fn, Graph, Targets};
-use crate::run_once::{once_message, once_replacement, OnceBlocking, RunOnce};
-use crate::summary::{CallSite, LocatedFinding};
+use crate::run_once::{once_replacement, OnceBlocking, RunOnce};
+use crate::summary::CallSite;
+use crate::Finding;
 use crate::{Certainty, ChainLink};
 
 /// The async paths to each fn: reverse sync call edges and async call sites.
@@ -82,7 +83,7 @@ impl Paths {
 
 impl Graph<'_> {
     /// The `once` findings of the workspace's run-once initialisers.
-    pub(super) fn once_findings(&self) -> Vec<LocatedFinding> {
+    pub(super) fn once_findings(&self) -> Vec<Finding> {
         let has_initialiser = |i: usize| {
             let s = self.fns[i].summary;
             s.once.iter().any(|o| o.written_in == RunOnce::InSyncCode)
@@ -127,10 +128,10 @@ impl Graph<'_> {
     }
 
     /// A blocking catalog call written in an initialiser of fn `i`.
-    fn direct_once(&self, i: usize, once: &OnceBlocking, reach: Reach) -> LocatedFinding {
+    fn direct_once(&self, i: usize, once: &OnceBlocking, reach: Reach) -> Finding {
         let f = self.fns[i];
         let b = &once.blocking;
-        LocatedFinding {
+        Finding {
             file: f.file.to_string(),
             line: b.line,
             column: b.column,
@@ -144,8 +145,7 @@ impl Graph<'_> {
             replacement: once_replacement(&b.replacement),
             context: once.context.clone(),
             in_test: f.summary.in_test || reach.only_tests,
-            chain: Vec::new(),
-            message: once_message(&once.call, &once.context, reach.paths, &[]),
+            chains: Vec::new(),
             fix: None,
             once_reach: Some(reach.paths),
         }
@@ -158,12 +158,12 @@ impl Graph<'_> {
         c: usize,
         call: &CallSite,
         reach: Reach,
-    ) -> Option<LocatedFinding> {
+    ) -> Option<Finding> {
         let f = self.fns[i];
         let callee = self.blocking_target(i, c)?;
         let (chain, blocker): (Vec<ChainLink>, _) = self.chain(callee)?;
         let callee_path = self.display_path(callee, f.unit);
-        Some(LocatedFinding {
+        Some(Finding {
             file: f.file.to_string(),
             line: call.line,
             column: call.column,
@@ -180,8 +180,7 @@ impl Graph<'_> {
             replacement: once_replacement(&blocker.replacement),
             context: call.context.clone(),
             in_test: f.summary.in_test || call.in_test || reach.only_tests,
-            message: once_message(&call.call, &call.context, reach.paths, &chain),
-            chain,
+            chains: vec![chain],
             fix: None,
             once_reach: Some(reach.paths),
         })

@@ -10,7 +10,7 @@ use crate::fix::{self, Site};
 use crate::matcher::Hit;
 use crate::run_once::{once_replacement, OnceBlocking};
 use crate::summary::{BlockingCall, CallSite, FnSummary};
-use crate::{Certainty, Finding};
+use crate::{Certainty, Finding, SpannedFinding};
 
 /// A call that matched the catalog, at `start..end`.
 pub(crate) struct CatalogCall<'a> {
@@ -46,7 +46,7 @@ pub(crate) struct OtherCall {
 
 /// The findings: catalog calls in async context.
 #[derive(Default)]
-pub(crate) struct Findings(pub Vec<Finding>);
+pub(crate) struct Findings(pub Vec<SpannedFinding>);
 
 impl Findings {
     pub fn catalog_call(&mut self, c: &CatalogCall<'_>, ctx: &Ctx) {
@@ -55,14 +55,23 @@ impl Findings {
             // Written in async code, the initialiser runs on the executor: once. One in
             // sync code is the call graph's, which counts the async paths to it.
             Kind::Once { in_async: true } if c.hit.certainty != Certainty::Unresolved => {
-                self.0.push(once_finding(c, ctx));
+                let finding = once_finding(c, ctx);
+                self.0.push(SpannedFinding {
+                    finding,
+                    span: c.start,
+                    span_end: c.end,
+                });
                 return;
             }
             _ => return,
         }
-        self.0.push(Finding {
-            span: c.start,
-            span_end: c.end,
+        let (start, end) = (c.start.start(), c.end.end());
+        let finding = Finding {
+            file: String::new(),
+            line: start.line,
+            column: start.column + 1,
+            end_line: end.line,
+            end_column: end.column + 1,
             call: c.call.clone(),
             resolved: c.resolved.clone(),
             certainty: c.hit.certainty,
@@ -71,24 +80,34 @@ impl Findings {
             replacement: c.hit.entry.replacement.to_string(),
             context: ctx.desc.to_string(),
             in_test: ctx.in_test,
-            chain: Vec::new(),
+            chains: Vec::new(),
             fix: c.site.as_ref().and_then(|site| {
                 fix::build(
                     c.hit.entry.key(),
                     site,
                     c.hit.certainty != Certainty::Unresolved,
                 )
+                .map(|fix| fix.locate())
             }),
             once_reach: None,
+        };
+        self.0.push(SpannedFinding {
+            finding,
+            span: c.start,
+            span_end: c.end,
         });
     }
 }
 
 /// A blocking call in a run-once initialiser written in async code: one async path.
 fn once_finding(c: &CatalogCall<'_>, ctx: &Ctx) -> Finding {
+    let (start, end) = (c.start.start(), c.end.end());
     Finding {
-        span: c.start,
-        span_end: c.end,
+        file: String::new(),
+        line: start.line,
+        column: start.column + 1,
+        end_line: end.line,
+        end_column: end.column + 1,
         call: c.call.clone(),
         resolved: c.resolved.clone(),
         certainty: Certainty::Once,
@@ -97,7 +116,7 @@ fn once_finding(c: &CatalogCall<'_>, ctx: &Ctx) -> Finding {
         replacement: once_replacement(&c.hit.entry.replacement),
         context: ctx.desc.to_string(),
         in_test: ctx.in_test,
-        chain: Vec::new(),
+        chains: Vec::new(),
         fix: None,
         once_reach: Some(1),
     }
