@@ -1,10 +1,10 @@
 //! What the scanner reports, independent of the output format.
 
-use blockwatch_lint::LocatedFinding;
+use blockwatch_lint::Finding;
 
 /// One blocking call in async context, located in a scanned file: the engine's finding
 /// type, which every renderer reads.
-pub(crate) type Diagnostic = LocatedFinding;
+pub(crate) type Diagnostic = Finding;
 
 /// A finding suppressed by an `allow` entry of the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -31,8 +31,15 @@ pub(crate) fn annotation(level: &str, properties: &[(&str, String)], message: &s
 /// The message of a finding's annotation: what, why, what to do (and the fix).
 fn body(d: &Diagnostic) -> String {
     let mut text = format!("{}\n{}", d.headline(), d.why);
-    for link in &d.chain {
+    for link in d.chain() {
         text.push_str(&format!("\ncalls {link}"));
+    }
+    for chain in d.more_chains() {
+        let leaf = chain.last().map_or("", |l| l.callee.as_str());
+        text.push_str(&format!("\nalso reaches `{leaf}`:"));
+        for link in chain {
+            text.push_str(&format!("\ncalls {link}"));
+        }
     }
     match &d.fix {
         Some(fix) => text.push_str(&format!(

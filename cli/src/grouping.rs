@@ -51,10 +51,10 @@ fn leaf(d: &Diagnostic) -> Option<(&ChainLink, &str)> {
     if d.certainty != Certainty::Transitive {
         return None;
     }
-    let last = d.chain.last()?;
-    let container = match d.chain.len() {
+    let last = d.chain().last()?;
+    let container = match d.chain().len() {
         1 => d.resolved.as_str(),
-        n => d.chain[n - 2].callee.as_str(),
+        n => d.chain()[n - 2].callee.as_str(),
     };
     Some((last, container))
 }
@@ -163,8 +163,19 @@ fn headline(report: &Report, members: &[usize], link: &ChainLink, container: &st
 /// The chain of the first site, one line.
 fn chain_line(d: &Diagnostic) -> String {
     let mut parts = vec![format!("`{}` at {}:{}", d.call, d.file, d.line)];
-    parts.extend(d.chain.iter().map(|l| l.to_string()));
+    parts.extend(d.chain().iter().map(|l| l.to_string()));
     parts.join(" -> ")
+}
+
+/// The other blocking leaves the first site reaches, `api` at `file:line`, or `None`.
+fn other_leaves(d: &Diagnostic) -> Option<String> {
+    let leaves: Vec<String> = d
+        .more_chains()
+        .iter()
+        .filter_map(|c| c.last())
+        .map(|l| format!("`{}` at {}:{}", l.callee, l.file, l.line))
+        .collect();
+    (!leaves.is_empty()).then(|| leaves.join(", "))
 }
 
 /// A group of several transitive findings, in the human format.
@@ -172,8 +183,11 @@ fn human_group(report: &Report, members: &[usize]) -> Option<String> {
     let first = &report.findings[members[0]];
     let (link, container) = leaf(first)?;
     let rule = format!("blockwatch/{}", report.category_name(first));
+    let also = other_leaves(first)
+        .map(|l| format!("   = note: the first site also reaches {l}\n"))
+        .unwrap_or_default();
     Some(format!(
-        "warning[{rule}]: {}\n  --> {}:{}:{}\n   |\n   = note: call chain (first site): {}\n   = note: reached from {}\n   = note: {}\n   = help: one fix clears all {}: {}\n\n",
+        "warning[{rule}]: {}\n  --> {}:{}:{}\n   |\n   = note: call chain (first site): {}\n{also}   = note: reached from {}\n   = note: {}\n   = help: one fix clears all {}: {}\n\n",
         headline(report, members, link, container),
         link.file,
         link.line,
@@ -228,8 +242,11 @@ pub(crate) fn render_github(report: &Report, quiet: bool) -> String {
         let first = &report.findings[members[0]];
         match (members.len() > 1).then(|| leaf(first)).flatten() {
             Some((link, container)) => {
+                let also = other_leaves(first)
+                    .map(|l| format!("\nthe first site also reaches {l}"))
+                    .unwrap_or_default();
                 let message = format!(
-                    "{}\n{}\nchain (first site): {}\nreached from {}\none fix clears all {}: {}",
+                    "{}\n{}\nchain (first site): {}{also}\nreached from {}\none fix clears all {}: {}",
                     headline(report, &members, link, container),
                     group_why(first, link),
                     chain_line(first),

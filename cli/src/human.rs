@@ -90,9 +90,17 @@ fn diagnostic_group<'a>(
                 .char_column(d.column),
         ),
     };
-    if !d.chain.is_empty() {
+    if !d.chain().is_empty() {
         let mut text = String::from("call chain:");
-        for link in &d.chain {
+        for link in d.chain() {
+            text.push_str(&format!("\n  calls {link}"));
+        }
+        group = group.element(Level::NOTE.message(text));
+    }
+    for chain in d.more_chains() {
+        let leaf = chain.last().map_or("", |l| l.callee.as_str());
+        let mut text = format!("also reaches `{leaf}`:");
+        for link in chain {
             text.push_str(&format!("\n  calls {link}"));
         }
         group = group.element(Level::NOTE.message(text));

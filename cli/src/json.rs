@@ -3,7 +3,7 @@
 //! Version 1 is additive-only: new fields may appear, existing fields keep their name,
 //! type and meaning. A breaking change bumps `schema_version`.
 
-use blockwatch_lint::{Certainty, LocatedFix};
+use blockwatch_lint::{Certainty, ChainLink, LocatedFix};
 use serde_json::{json, Map, Value};
 
 use crate::diagnostic::{Diagnostic, InputError, Report};
@@ -18,19 +18,24 @@ pub(crate) fn certainty_name(c: Certainty) -> &'static str {
         Certainty::Unresolved => "unresolved",
         Certainty::MethodShape => "method-shape",
         Certainty::Transitive => "transitive",
+        Certainty::Once => "once",
         _ => "other",
     }
 }
 
-pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
-    let chain: Vec<Value> = d
-        .chain
+/// One chain: its steps, from the reported call down to the blocking API.
+fn chain(links: &[ChainLink]) -> Value {
+    links
         .iter()
         .map(|l| {
             json!({"callee": l.callee, "file": l.file, "line": l.line, "column": l.column,
                    "crate": l.krate})
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
+    let chains: Vec<Value> = d.chains.iter().map(|c| chain(c)).collect();
     let value = json!({
         "file": d.file,
         "line": d.line,
@@ -43,12 +48,14 @@ pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
         "certainty": certainty_name(d.certainty),
         "call": d.call,
         "resolved": d.resolved,
-        "message": d.message,
+        "message": d.message(),
         "why": d.why,
         "replacement": d.replacement,
         "context": d.context,
-        "chain": chain,
+        "chain": chain(d.chain()),
+        "chains": chains,
         "fix": d.fix.as_ref().map(fix),
+        "once_reach": d.once_reach,
     });
     match value {
         Value::Object(map) => map,

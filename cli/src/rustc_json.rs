@@ -105,8 +105,14 @@ fn finding(report: &Report, d: &Diagnostic, source: Option<&str>, allowed: Optio
         end_column: d.end_column,
     };
     let mut children = vec![child("note", d.why.clone(), Vec::new())];
-    for link in &d.chain {
+    for link in d.chain() {
         children.push(child("note", format!("calls {link}"), Vec::new()));
+    }
+    for chain in d.more_chains() {
+        let leaf = chain.last().map_or("", |l| l.callee.as_str());
+        let steps: Vec<String> = chain.iter().map(|l| format!("calls {l}")).collect();
+        let text = format!("also reaches `{leaf}`: {}", steps.join(": "));
+        children.push(child("note", text, Vec::new()));
     }
     match &d.fix {
         Some(fix) => {

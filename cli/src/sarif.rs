@@ -1,12 +1,14 @@
 //! SARIF 2.1.0, as GitHub code scanning accepts it.
 //!
 //! One run; one rule per category (`blockwatch/fs`, ..., `blockwatch/test`); one result
-//! per finding, with a location relative to `%SRCROOT%` (the scanned root); allowed
+//! per finding, with a location relative to `%SRCROOT%` (the scanned root) and, for a
+//! transitive finding, one code flow per blocking leaf it reaches; allowed
 //! findings are results with an external `suppressions` entry; input errors are
 //! `toolExecutionNotifications`.
 
 use std::path::Path;
 
+use blockwatch_lint::ChainLink;
 use serde_json::{json, Value};
 
 use crate::diagnostic::{Diagnostic, Report};
@@ -79,6 +81,44 @@ fn sarif_fix(file: &str, fix: &blockwatch_lint::LocatedFix) -> Value {
     })
 }
 
+/// A step of a chain as a SARIF location: where the call is, and what it calls.
+fn step_location(link: &ChainLink) -> Value {
+    json!({
+        "message": {"text": match &link.krate {
+            Some(krate) => format!("calls `{}` (in {krate})", link.callee),
+            None => format!("calls `{}`", link.callee),
+        }},
+        "physicalLocation": {
+            "artifactLocation": artifact(&link.file),
+            "region": {"startLine": link.line, "startColumn": link.column},
+        },
+    })
+}
+
+/// One chain of a transitive finding as a code flow: from the reported call, each step
+/// down to the blocking leaf (one flow per leaf the call reaches).
+fn code_flow(d: &Diagnostic, chain: &[ChainLink]) -> Value {
+    let leaf = chain.last().map_or("", |l| l.callee.as_str());
+    let start = json!({
+        "location": {
+            "message": {"text": format!("`{}` in {}", d.call, d.context)},
+            "physicalLocation": {
+                "artifactLocation": artifact(&d.file),
+                "region": {"startLine": d.line, "startColumn": d.column},
+            },
+        },
+        "nestingLevel": 0,
+    });
+    let steps = chain
+        .iter()
+        .enumerate()
+        .map(|(depth, link)| json!({"location": step_location(link), "nestingLevel": depth + 1}));
+    json!({
+        "message": {"text": format!("reaches the blocking `{leaf}`")},
+        "threadFlows": [{"locations": std::iter::once(start).chain(steps).collect::<Vec<_>>()}],
+    })
+}
+
 fn result(
     report: &Report,
     rules: &[Rule],
@@ -96,29 +136,23 @@ fn result(
         blockwatch_lint::Certainty::Resolved | blockwatch_lint::Certainty::Transitive => "error",
         _ => "warning",
     };
+    // Every step of every chain, the first chain's first: ids count on across chains.
     let related: Vec<Value> = d
-        .chain
+        .chains
         .iter()
+        .flatten()
         .enumerate()
         .map(|(i, link)| {
-            json!({
-                "id": i + 1,
-                "message": {"text": match &link.krate {
-                    Some(krate) => format!("calls `{}` (in {krate})", link.callee),
-                    None => format!("calls `{}`", link.callee),
-                }},
-                "physicalLocation": {
-                    "artifactLocation": artifact(&link.file),
-                    "region": {"startLine": link.line, "startColumn": link.column},
-                },
-            })
+            let mut step = step_location(link);
+            step["id"] = json!(i + 1);
+            step
         })
         .collect();
     let mut value = json!({
         "ruleId": rules[rule_index].id,
         "ruleIndex": rule_index,
         "level": level,
-        "message": {"text": format!("{}. {}", d.message, capitalized(&d.advice()))},
+        "message": {"text": format!("{}. {}", d.message(), capitalized(&d.advice()))},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": artifact(&d.file),
@@ -143,8 +177,12 @@ fn result(
             "inTest": d.in_test,
         },
     });
+    if let Some(reach) = d.once_reach {
+        value["properties"]["onceReach"] = json!(reach);
+    }
     if !related.is_empty() {
         value["relatedLocations"] = Value::Array(related);
+        value["codeFlows"] = Value::Array(d.chains.iter().map(|c| code_flow(d, c)).collect());
     }
     if let Some(fix) = &d.fix {
         value["fixes"] = json!([sarif_fix(&d.file, fix)]);

@@ -160,10 +160,10 @@ impl<'a> Planner<'a> {
         if let Some(extra) = &self.extra_config {
             config.merge(extra.clone());
         }
-        config.merge(Config {
+        config.catalog.merge(blockwatch_lint::CatalogConfig {
             enable: self.opts.enable.clone(),
             disable: self.opts.disable.clone(),
-            ..Config::default()
+            ..Default::default()
         });
         self.packages.push(PackageConfig {
             dir: dir.to_path_buf(),
@@ -199,9 +199,10 @@ impl<'a> Planner<'a> {
                     .then(|| dependency_files(dep))
             })
             .collect();
-        let keys = blockwatch_lint::deps::summary_keys(graph, &format!("{config:?}"), |i| {
-            walked[i].as_ref().map(|(files, _)| files.as_slice())
-        });
+        let keys =
+            blockwatch_lint::deps::summary_keys(graph, &format!("{:?}", config.catalog), |i| {
+                walked[i].as_ref().map(|(files, _)| files.as_slice())
+            });
         for (i, dep) in graph.dependencies.iter().enumerate() {
             let unit = self.units.len();
             dep_units.push(unit);
@@ -768,7 +769,7 @@ fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
             let source = &plan.sources[*i];
             let package = &plan.packages[source.package];
             let mut config = package.config.clone();
-            config.offload.extend(extra.iter().cloned());
+            config.catalog.offload.extend(extra.iter().cloned());
             analyse(source, placement, &config, package.dependency.as_ref())
         });
         for ((pos, extra), outcome) in redo.into_iter().zip(again) {

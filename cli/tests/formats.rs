@@ -261,3 +261,176 @@ fn sarif_levels_follow_certainty_and_input_errors_are_notifications() {
         notes[0]
     );
 }
+
+/// `(callee, line)` of each step of a JSON chain.
+fn steps(chain: &serde_json::Value) -> Vec<(String, u64)> {
+    chain
+        .as_array()
+        .expect("a chain is an array")
+        .iter()
+        .map(|l| {
+            (
+                l["callee"].as_str().unwrap().to_string(),
+                l["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The leaves fixture: `refresh` sleeps, and reads a file through `load`.
+fn leaf_steps() -> Vec<Vec<(String, u64)>> {
+    let s = |c: &str, l: u64| (c.to_string(), l);
+    vec![
+        vec![s("std::thread::sleep", 6)],
+        vec![s("load", 7), s("std::fs::read", 11)],
+    ]
+}
+
+#[test]
+fn json_lists_a_chain_per_blocking_leaf() {
+    let run = run_in(&fixture("leaves"), &["--format", "json"]);
+    assert_eq!(run.code, 1);
+    let doc = run.json();
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    let chains: Vec<Vec<(String, u64)>> =
+        f["chains"].as_array().unwrap().iter().map(steps).collect();
+    assert_eq!(chains, leaf_steps());
+    assert_eq!(steps(&f["chain"]), leaf_steps()[0], "`chain` is the first");
+}
+
+#[test]
+fn sarif_has_a_code_flow_per_blocking_leaf() {
+    let run = run_in(&fixture("leaves"), &["--format", "sarif"]);
+    let doc = run.json();
+    validate_sarif(&doc);
+    let result = &doc["runs"][0]["results"][0];
+    let flows: Vec<Vec<String>> = result["codeFlows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|flow| {
+            flow["threadFlows"][0]["locations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    let loc = &l["location"];
+                    format!(
+                        "{}@{}",
+                        loc["message"]["text"].as_str().unwrap(),
+                        loc["physicalLocation"]["region"]["startLine"]
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let start = "`refresh(..)` in async fn `main`@16".to_string();
+    assert_eq!(
+        flows,
+        [
+            vec![start.clone(), "calls `std::thread::sleep`@6".into()],
+            vec![
+                start,
+                "calls `load`@7".into(),
+                "calls `std::fs::read`@11".into()
+            ],
+        ]
+    );
+    let messages: Vec<&str> = result["codeFlows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "reaches the blocking `std::thread::sleep`",
+            "reaches the blocking `std::fs::read`"
+        ]
+    );
+    let related: Vec<(u64, u64)> = result["relatedLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_u64().unwrap(),
+                r["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(related, [(1, 6), (2, 7), (3, 11)]);
+}
+
+#[test]
+fn human_github_and_rustc_json_list_every_leaf() {
+    let human = run_in(&fixture("leaves"), &["--color=never"]).stdout;
+    assert!(
+        human.contains(concat!(
+            "   = note: call chain:\n",
+            "             calls `std::thread::sleep` at src/main.rs:6\n",
+            "   = note: also reaches `std::fs::read`:\n",
+            "             calls `load` at src/main.rs:7\n",
+            "             calls `std::fs::read` at src/main.rs:11\n",
+        )),
+        "{human}"
+    );
+    let github = run_in(&fixture("leaves"), &["--format", "github"]).stdout;
+    assert!(
+        github.contains(
+            "calls `std::thread::sleep` at src/main.rs:6%0Aalso reaches `std::fs::read`:%0A\
+             calls `load` at src/main.rs:7%0Acalls `std::fs::read` at src/main.rs:11%0A"
+        ),
+        "{github}"
+    );
+    let rustc = run_in(&fixture("leaves"), &["--message-format", "json"]).stdout;
+    let diagnostic: serde_json::Value =
+        serde_json::from_str(rustc.lines().next().unwrap()).unwrap();
+    let notes: Vec<&str> = diagnostic["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["level"] == "note")
+        .map(|c| c["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes[1..],
+        [
+            "calls `std::thread::sleep` at src/main.rs:6",
+            "also reaches `std::fs::read`: calls `load` at src/main.rs:7: calls \
+             `std::fs::read` at src/main.rs:11",
+        ]
+    );
+}
+
+/// Grouped by leaf (the default), a group of several sites names the other leaves its
+/// first site reaches.
+#[test]
+fn leaf_groups_name_the_other_leaves_of_their_first_site() {
+    let scratch = Scratch::copy_of("leaves");
+    let main = scratch.path().join("src/main.rs");
+    let text = std::fs::read_to_string(&main).unwrap().replace(
+        "    let data = refresh(Duration::from_millis(5));\n",
+        "    let data = refresh(Duration::from_millis(5));\n    refresh(Duration::ZERO);\n",
+    );
+    std::fs::write(&main, text).unwrap();
+    let human = run_in(scratch.path(), &["--color=never"]).stdout;
+    assert!(
+        human.contains(
+            "   = note: the first site also reaches `std::fs::read` at src/main.rs:11\n   \
+             = note: reached from src/main.rs:16:16 (async fn `main`), src/main.rs:17:5 \
+             (async fn `main`)\n"
+        ),
+        "{human}"
+    );
+    let github = run_in(scratch.path(), &["--format", "github"]).stdout;
+    assert!(
+        github.contains("%0Athe first site also reaches `std::fs::read` at src/main.rs:11%0A"),
+        "{github}"
+    );
+}

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let origin = std::path::Path::new("blockwatch.toml");
     match Config::from_toml_str(text, origin) {
         Ok(config) => {
-            let catalog = config.catalog();
+            let catalog = config.catalog.to_catalog();
             std::hint::black_box(&catalog);
             let file: syn::File = syn::parse_str(
                 "use std::thread; async fn f(d: u64) { thread::sleep(d); my::offload(|| x()); }",

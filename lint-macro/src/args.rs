@@ -73,19 +73,25 @@ impl NoBlockingArgs {
                 let content;
                 syn::parenthesized!(content in input);
                 let entries = Punctuated::<ExtraArg, Token![,]>::parse_terminated(&content)?;
-                args.config.extra.extend(entries.into_iter().map(|e| e.0));
+                args.config
+                    .catalog
+                    .extra
+                    .extend(entries.into_iter().map(|e| e.0));
             } else if lookahead.peek(kw::exempt) {
                 input.parse::<kw::exempt>()?;
                 let content;
                 syn::parenthesized!(content in input);
                 let paths = Punctuated::<PathArg, Token![,]>::parse_terminated(&content)?;
-                args.config.exempt.extend(paths.into_iter().map(|p| p.0));
+                args.config
+                    .catalog
+                    .exempt
+                    .extend(paths.into_iter().map(|p| p.0));
             } else if lookahead.peek(kw::enable) {
                 input.parse::<kw::enable>()?;
-                args.config.enable.extend(parse_categories(input)?);
+                args.config.catalog.enable.extend(parse_categories(input)?);
             } else if lookahead.peek(kw::disable) {
                 input.parse::<kw::disable>()?;
-                args.config.disable.extend(parse_categories(input)?);
+                args.config.catalog.disable.extend(parse_categories(input)?);
             } else {
                 return Err(lookahead.error());
             }
@@ -375,14 +381,20 @@ mod tests {
         .unwrap();
         assert!(args.warn);
         assert!(!args.watch);
-        assert_eq!(args.config.extra.len(), 2);
-        assert_eq!(args.config.extra[0].path, "my::db::query_sync");
-        assert_eq!(args.config.extra[0].replacement, "my::db::query(..).await");
-        assert_eq!(args.config.extra[1].path, "legacy::");
-        assert_eq!(args.config.exempt, vec!["std::fs::metadata", "std::env::"]);
-        assert_eq!(args.config.enable, vec![Category::Lock]);
+        assert_eq!(args.config.catalog.extra.len(), 2);
+        assert_eq!(args.config.catalog.extra[0].path, "my::db::query_sync");
         assert_eq!(
-            args.config.disable,
+            args.config.catalog.extra[0].replacement,
+            "my::db::query(..).await"
+        );
+        assert_eq!(args.config.catalog.extra[1].path, "legacy::");
+        assert_eq!(
+            args.config.catalog.exempt,
+            vec!["std::fs::metadata", "std::env::"]
+        );
+        assert_eq!(args.config.catalog.enable, vec![Category::Lock]);
+        assert_eq!(
+            args.config.catalog.disable,
             vec![Category::Fs, Category::TokioBlocking, Category::Http]
         );
     }

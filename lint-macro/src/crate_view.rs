@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use blockwatch_lint::{Config, CrateView, Finding, LocatedFinding};
+use blockwatch_lint::{Config, CrateView, Finding, SpannedFinding};
 use proc_macro2::{LineColumn, Span, TokenStream, TokenTree};
 
 /// How long a view is trusted without looking at the files' sizes and modification times.
@@ -22,7 +22,7 @@ const REVALIDATE_AFTER: Duration = Duration::from_secs(1);
 /// What the crate view says about one annotated item.
 pub enum ItemView {
     /// The item's crate was read: the transitive findings of the item's lines.
-    Crate(Vec<LocatedFinding>),
+    Crate(Vec<Finding>),
     /// The item is checked on its own; `notice` is the reason, for the first such item
     /// of the crate only.
     Alone {
@@ -110,10 +110,14 @@ pub fn for_item(item: &TokenStream, project: &Config, config: &Config) -> ItemVi
 /// The findings of `located` placed on the tokens of `item` (the call's first and last
 /// token), leaving out those at a call `already` reports and those whose call is not among
 /// the tokens (the file changed since the view read it).
-pub fn place(item: &TokenStream, located: &[LocatedFinding], already: &[Finding]) -> Vec<Finding> {
+pub fn place(
+    item: &TokenStream,
+    located: &[Finding],
+    already: &[SpannedFinding],
+) -> Vec<SpannedFinding> {
     let mut tokens = Vec::new();
     leaf_spans(item.clone(), &mut tokens);
-    let taken: Vec<(usize, usize)> = already.iter().map(Finding::start).collect();
+    let taken: Vec<(usize, usize)> = already.iter().map(|s| s.finding.start()).collect();
     located
         .iter()
         .filter(|f| !taken.contains(&(f.line, f.column)))
@@ -128,7 +132,11 @@ pub fn place(item: &TokenStream, located: &[LocatedFinding], already: &[Finding]
             };
             let first = tokens.iter().find(|s| s.start() == start)?;
             let last = tokens.iter().find(|s| s.end() == end).unwrap_or(first);
-            Some(blockwatch_lint::finding_at(f, *first, *last))
+            Some(SpannedFinding {
+                finding: f.clone(),
+                span: *first,
+                span_end: *last,
+            })
         })
         .collect()
 }

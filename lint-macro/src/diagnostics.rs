@@ -12,9 +12,10 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
 use blockwatch_lint::fix::Rewrite;
-use blockwatch_lint::Finding;
+use blockwatch_lint::{Finding, SpannedFinding};
 
-/// The full text shown for a finding: the message, why the call blocks, what to use instead.
+/// The full text shown for a finding: the message, the other blocking leaves a call to a
+/// crate fn reaches, why the call blocks, what to use instead.
 ///
 /// The help line is the engine's fix for the call, written out with the call's own
 /// arguments (the code `cargo blockwatch --fix` writes), so the attribute and the
@@ -23,6 +24,15 @@ use blockwatch_lint::Finding;
 /// passed as a value, a plain closure), it is the catalog's replacement.
 pub fn message(finding: &Finding) -> String {
     let mut text = finding.message();
+    // The message names the first chain; each other blocking leaf gets a note.
+    for chain in finding.more_chains() {
+        let leaf = chain.last().map_or("", |l| l.callee.as_str());
+        text.push_str(&format!("\nnote: also reaches `{leaf}`"));
+        for link in chain {
+            text.push_str(": calls ");
+            text.push_str(&link.to_string());
+        }
+    }
     if !finding.why.is_empty() {
         text.push_str("\nnote: ");
         text.push_str(&finding.why);
@@ -50,8 +60,8 @@ pub fn message(finding: &Finding) -> String {
 }
 
 /// A `compile_error!` spanned over the call, from `span` to `span_end`.
-pub fn error(finding: &Finding) -> TokenStream {
-    spanned_error(finding.span, finding.span_end, &message(finding)).to_compile_error()
+pub fn error(spanned: &SpannedFinding) -> TokenStream {
+    spanned_error(spanned.span, spanned.span_end, &message(&spanned.finding)).to_compile_error()
 }
 
 /// A `syn::Error` covering `start..end`, the way `syn::Error::new_spanned` covers tokens.
@@ -65,11 +75,11 @@ pub fn spanned_error(start: Span, end: Span, text: &str) -> syn::Error {
 /// (rustc names a macro without a path: "use of deprecated macro `blocking_call`"). Each
 /// finding gets its own `const _` block so the notes of two findings never mix. The
 /// tokens are an item, valid in item and statement position.
-pub fn warning(finding: &Finding) -> TokenStream {
-    let note = message(finding);
+pub fn warning(spanned: &SpannedFinding) -> TokenStream {
+    let note = message(&spanned.finding);
     let definition = Ident::new("blocking_call", Span::call_site());
-    let use_site = Ident::new("blocking_call", finding.span);
-    let invocation = quote_spanned!(finding.span=> #use_site!(););
+    let use_site = Ident::new("blocking_call", spanned.span);
+    let invocation = quote_spanned!(spanned.span=> #use_site!(););
     quote! {
         const _: () = {
             #[deprecated(note = #note)]
@@ -106,7 +116,7 @@ pub fn crate_view_notice(span: Span, reason: &str) -> TokenStream {
 }
 
 /// The diagnostics of `findings`: errors, or warnings when `warn` is set.
-pub fn render(findings: &[Finding], warn: bool) -> TokenStream {
+pub fn render(findings: &[SpannedFinding], warn: bool) -> TokenStream {
     findings
         .iter()
         .map(|f| if warn { warning(f) } else { error(f) })
@@ -118,9 +128,9 @@ mod tests {
     use super::*;
     use blockwatch_lint::Config;
 
-    fn findings(src: &str) -> Vec<Finding> {
+    fn findings(src: &str) -> Vec<SpannedFinding> {
         let item: syn::Item = syn::parse_str(src).unwrap();
-        blockwatch_lint::check_item(&item, &Config::default())
+        blockwatch_lint::check_item_report(&item, &Config::default()).findings
     }
 
     const SLOW: &str = "async fn slow() { std::thread::sleep(d); }";
@@ -129,7 +139,7 @@ mod tests {
     fn message_names_the_call_why_and_replacement() {
         let found = findings(SLOW);
         assert_eq!(found.len(), 1);
-        let text = message(&found[0]);
+        let text = message(&found[0].finding);
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
@@ -142,11 +152,39 @@ mod tests {
     #[test]
     fn help_falls_back_to_the_catalog_replacement_without_a_fix() {
         let found = findings("async fn f(ps: Vec<P>) { ps.iter().map(|p| std::fs::read(p)); }");
-        let text = message(&found[0]);
+        let text = message(&found[0].finding);
         assert_eq!(
             text.lines().nth(2),
             Some("help: use tokio::fs::read(..).await"),
             "{text}"
+        );
+    }
+
+    /// A crate fn that sleeps and reads: the message names the first chain, a note the
+    /// other leaf.
+    #[test]
+    fn each_other_blocking_leaf_gets_a_note() {
+        let file: syn::File = syn::parse_str(
+            "fn helper(d: D) {\n    std::thread::sleep(d);\n    std::fs::read(\"a\");\n}\n\
+             async fn run(d: D) {\n    helper(d);\n}\n",
+        )
+        .unwrap();
+        let summary =
+            blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Config::default());
+        let files = [blockwatch_lint::CrateFile {
+            unit: 0,
+            summary: &summary,
+        }];
+        let found = blockwatch_lint::workspace_findings(&files, &Default::default());
+        let text = message(&found[0]);
+        let lines: Vec<&str> = text.lines().take(2).collect();
+        assert_eq!(
+            lines,
+            [
+                "`helper(..)` blocks the executor thread in async fn `run`: calls \
+                 `std::thread::sleep` at src/lib.rs:2",
+                "note: also reaches `std::fs::read`: calls `std::fs::read` at src/lib.rs:3",
+            ]
         );
     }
 

@@ -21,7 +21,6 @@ use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
 use crate::quiet_fn::FnParts;
 use crate::target::Target;
-use blockwatch_lint::Finding;
 
 /// Expands `#[no_blocking(args)] item`, reading the configuration of the package being built.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -108,7 +107,7 @@ pub fn expand_with(
         ItemView::Crate(located) => {
             let reached = crate_view::place(&item_tokens, &located, &findings);
             findings.extend(reached);
-            findings.sort_by_key(Finding::start);
+            findings.sort_by_key(|s| s.finding.start());
         }
         ItemView::Alone {
             notice: Some(reason),

@@ -83,25 +83,31 @@ pub fn overlay(mut project: Config, attribute: Config) -> Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use blockwatch_lint::Category;
+    use blockwatch_lint::{CatalogConfig, Category};
 
     #[test]
     fn attribute_wins_over_project_categories() {
         let project = Config {
-            disable: vec![Category::Fs],
-            enable: vec![Category::Lock],
+            catalog: CatalogConfig {
+                disable: vec![Category::Fs],
+                enable: vec![Category::Lock],
+                ..CatalogConfig::default()
+            },
             ..Config::default()
         };
         let attribute = Config {
-            enable: vec![Category::Fs],
-            disable: vec![Category::Lock],
-            exempt: vec!["std::fs::metadata".into()],
+            catalog: CatalogConfig {
+                enable: vec![Category::Fs],
+                disable: vec![Category::Lock],
+                exempt: vec!["std::fs::metadata".into()],
+                ..CatalogConfig::default()
+            },
             ..Config::default()
         };
         let merged = overlay(project, attribute);
         assert!(merged.is_category_enabled(Category::Fs));
         assert!(!merged.is_category_enabled(Category::Lock));
-        assert_eq!(merged.exempt, vec!["std::fs::metadata".to_string()]);
+        assert_eq!(merged.catalog.exempt, vec!["std::fs::metadata".to_string()]);
     }
 
     /// A fresh directory under the system temp dir, holding `blockwatch.toml` = `body`.

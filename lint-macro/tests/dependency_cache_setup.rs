@@ -48,7 +48,7 @@ pub fn write(project: &Path) {
     let lib = store_dir.join("src/lib.rs");
     let files: [PathBuf; 1] = [lib.clone()];
     let uncached_files: [PathBuf; 1] = [uncached_dir.join("src/lib.rs")];
-    let keys = summary_keys(&graph, &format!("{:?}", Config::default()), |i| {
+    let keys = summary_keys(&graph, &format!("{:?}", Config::default().catalog), |i| {
         Some(if i == 0 {
             &files[..]
         } else {

@@ -30,6 +30,12 @@
 //!   `use super::*`; see [`Reexports`]), and a receiver built by a workspace fn is typed
 //!   by that fn's declared return type ([`FnSummary::returns`]).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
+//! - Closures given to an offloader the workspace (or a dependency) defines are run off
+//!   the executor: `offloader_inference.rs` finds those fns and marks the closures
+//!   before the graph is solved.
+//! - A call inside a run-once initialiser (`get_or_init(|| ..)`) does not make its fn
+//!   blocking: it runs once. `once_reach.rs` reports it once, with the number of async
+//!   paths that reach it.
 
 mod essentials;
 
@@ -38,11 +44,14 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
 use crate::deps::methods::dependency_types;
 use crate::deps::DependencyUnits;
-use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
 use crate::reexports::Reexports;
-use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
-use crate::{Certainty, ChainLink};
+use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
+use crate::{Certainty, ChainLink, Finding, RunOnce};
+
+mod leaves;
+mod offloader_inference;
+mod once_reach;
 
 /// Why a fn blocks.
 #[derive(Debug, Clone, Copy)]
@@ -163,9 +172,23 @@ impl<'a> Graph<'a> {
     /// let crates = HashMap::new();
     /// let found = blockwatch_lint::Graph::with_dependencies(&files, &crates, &deps).findings();
     /// assert_eq!(found[0].resolved, "cfg_store::load");
-    /// assert_eq!(found[0].chain[0].krate.as_deref(), Some("store 0.3.1"));
+    /// assert_eq!(found[0].chain()[0].krate.as_deref(), Some("store 0.3.1"));
     /// ```
     pub fn with_dependencies(
+        files: &[CrateFile<'a>],
+        crates: &'a HashMap<String, usize>,
+        deps: &'a DependencyUnits,
+    ) -> Self {
+        let mut graph = Graph::unsolved(files, crates, deps);
+        graph.targets = graph.per_call(Self::resolve);
+        graph.awaited = graph.per_call(Self::resolve_awaited);
+        graph.solve();
+        graph.solve_polled();
+        graph
+    }
+
+    /// The graph's fns and lookup tables, before any call is resolved.
+    fn unsolved(
         files: &[CrateFile<'a>],
         crates: &'a HashMap<String, usize>,
         deps: &'a DependencyUnits,
@@ -201,7 +224,7 @@ impl<'a> Graph<'a> {
                 .iter()
                 .map(|file| (file.unit, file.summary.imports.as_slice())),
         );
-        let mut graph = Graph {
+        Graph {
             fns,
             by_path,
             methods,
@@ -212,12 +235,7 @@ impl<'a> Graph<'a> {
             awaited: Vec::new(),
             witness,
             polled,
-        };
-        graph.targets = graph.per_call(Self::resolve);
-        graph.awaited = graph.per_call(Self::resolve_awaited);
-        graph.solve();
-        graph.solve_polled();
-        graph
+        }
     }
 
     /// The fns of `candidate` as the code of `unit` names it: in its own crate, or in
@@ -325,15 +343,8 @@ impl<'a> Graph<'a> {
         }
         let from_test = call.in_test || self.fns[caller].summary.in_test;
         let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
-        let unit = self.fns[caller].unit;
-        let is_crate = |c: &str| self.crates.contains_key(c);
-        let receiver = ReceiverTypes::new(&call.receiver, is_crate);
-        let mut typed: Vec<usize> = self.methods_of(unit, &receiver, name);
-        if typed.is_empty() {
-            // The receiver came from a workspace fn: the types its signature returns.
-            let returned = self.returned_types(unit, &receiver);
-            typed = self.methods_of(unit, &ReceiverTypes::new(&returned, is_crate), name);
-        }
+        let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
+        let mut typed = self.typed_methods(caller, call, name);
         if typed.is_empty() {
             typed = self.dependency_methods(caller, &receiver, name);
         }
@@ -379,6 +390,24 @@ impl<'a> Graph<'a> {
             return None;
         }
         Some(Targets::All(sync))
+    }
+
+    /// The methods `name` of the workspace types the receiver of `call` is known to have
+    /// (async ones included), as far as the caller can see them.
+    fn typed_methods(&self, caller: usize, call: &CallSite, name: &str) -> Vec<usize> {
+        let from_test = call.in_test || self.fns[caller].summary.in_test;
+        let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
+        let unit = self.fns[caller].unit;
+        let is_crate = |c: &str| self.crates.contains_key(c);
+        let receiver = ReceiverTypes::new(&call.receiver, is_crate);
+        let mut typed: Vec<usize> = self.methods_of(unit, &receiver, name);
+        if typed.is_empty() {
+            // The receiver came from a workspace fn: the types its signature returns.
+            let returned = self.returned_types(unit, &receiver);
+            typed = self.methods_of(unit, &ReceiverTypes::new(&returned, is_crate), name);
+        }
+        typed.retain(visible);
+        typed
     }
 
     /// Methods `name` of the dependency types the receiver came from
@@ -477,7 +506,7 @@ impl<'a> Graph<'a> {
                 continue;
             }
             for (c, call) in f.summary.calls.iter().enumerate() {
-                if call.in_async || call.offloaded {
+                if !runs_with_its_fn(call) {
                     continue;
                 }
                 let ids = match &self.targets[i][c] {
@@ -633,7 +662,7 @@ impl<'a> Graph<'a> {
 
     /// Findings: calls in async context (not offloaded) to blocking workspace fns, with
     /// the chain down to the blocking API.
-    pub fn findings(&self) -> Vec<LocatedFinding> {
+    pub fn findings(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         for (i, f) in self.fns.iter().enumerate() {
             if self.deps.is_dependency(f.unit) {
@@ -652,6 +681,7 @@ impl<'a> Graph<'a> {
                 let Some((chain, blocker)) = self.chain(callee) else {
                     continue;
                 };
+                let chains = self.leaf_chains(callee, chain);
                 let callee_path = self.display_path(callee, f.unit);
                 let why = format!(
                     "`{callee_path}` is a sync fn that reaches the blocking `{}`",
@@ -667,18 +697,19 @@ impl<'a> Graph<'a> {
                     call,
                     callee_path,
                     blocker,
-                    chain,
+                    chains,
                     why,
                     replacement,
                 ));
             }
         }
+        out.extend(self.once_findings());
         out
     }
 
     /// `dep::fetch().await` where the dependency's async fn blocks inside: a finding at
     /// the caller's await, with the chain into the dependency.
-    fn awaited_finding(&self, i: usize, c: usize) -> Option<LocatedFinding> {
+    fn awaited_finding(&self, i: usize, c: usize) -> Option<Finding> {
         let f = &self.fns[i];
         let call = f.summary.calls.get(c)?;
         let callee = (*self.awaited.get(i)?.get(c)?)?;
@@ -704,14 +735,21 @@ impl<'a> Graph<'a> {
             call,
             callee_path,
             blocker,
-            chain,
+            vec![chain],
             why,
             replacement,
         ))
     }
 }
 
-/// A transitive finding at `call` of fn `f`: the call reaches `blocker` through `chain`.
+/// Whether a call of a sync fn runs whenever the fn is called, so that a blocking callee
+/// makes the fn blocking: not in async code, not offloaded, not in a run-once initialiser.
+fn runs_with_its_fn(call: &CallSite) -> bool {
+    !call.in_async && !call.offloaded && call.run_once == RunOnce::Not
+}
+
+/// A transitive finding at `call` of fn `f`: the call reaches `blocker` through the
+/// first of `chains`, and the other leaves through the others.
 /// It carries no fix: the blocking line is not at the call (in a helper or a dependency),
 /// so only `replacement`'s advice applies.
 fn transitive_finding(
@@ -719,11 +757,11 @@ fn transitive_finding(
     call: &CallSite,
     callee_path: String,
     blocker: &BlockingCall,
-    chain: Vec<ChainLink>,
+    chains: Vec<Vec<ChainLink>>,
     why: String,
     replacement: String,
-) -> LocatedFinding {
-    LocatedFinding {
+) -> Finding {
+    Finding {
         file: f.file.to_string(),
         line: call.line,
         column: call.column,
@@ -736,10 +774,10 @@ fn transitive_finding(
         in_test: call.in_test || f.summary.in_test,
         why,
         replacement,
-        message: transitive_message(&call.call, &call.context, &chain),
         context: call.context.clone(),
-        chain,
+        chains,
         fix: None,
+        once_reach: None,
     }
 }
 
@@ -762,7 +800,7 @@ fn transitive_finding(
 pub fn workspace_findings(
     files: &[CrateFile<'_>],
     crates: &HashMap<String, usize>,
-) -> Vec<LocatedFinding> {
+) -> Vec<Finding> {
     workspace_findings_with_dependencies(files, crates, &NO_DEPENDENCIES)
 }
 
@@ -786,8 +824,22 @@ pub fn workspace_findings_with_dependencies(
     files: &[CrateFile<'_>],
     crates: &HashMap<String, usize>,
     deps: &DependencyUnits,
-) -> Vec<LocatedFinding> {
-    let mut found: Vec<LocatedFinding> = files
+) -> Vec<Finding> {
+    // Closures given to the workspace's own offloaders run off the executor.
+    let offloaded = offloader_inference::offload_closures(files, crates, deps);
+    let placed: Vec<CrateFile<'_>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match offloaded.get(&i) {
+            Some(summary) => CrateFile {
+                unit: f.unit,
+                summary,
+            },
+            None => *f,
+        })
+        .collect();
+    let files = placed.as_slice();
+    let mut found: Vec<Finding> = files
         .iter()
         .filter(|f| !deps.is_dependency(f.unit))
         .flat_map(|f| f.summary.findings.iter().cloned())
@@ -796,7 +848,7 @@ pub fn workspace_findings_with_dependencies(
         .iter()
         .map(|d| (d.file.as_str(), d.line, d.column))
         .collect();
-    let transitive: Vec<LocatedFinding> = Graph::with_dependencies(files, crates, deps)
+    let transitive: Vec<Finding> = Graph::with_dependencies(files, crates, deps)
         .findings()
         .into_iter()
         .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))
@@ -821,10 +873,7 @@ mod tests {
         summarize_file(&parsed, rel, &module, false, &Config::default())
     }
 
-    fn findings(
-        files: &[(usize, &FileSummary)],
-        crates: &HashMap<String, usize>,
-    ) -> Vec<LocatedFinding> {
+    fn findings(files: &[(usize, &FileSummary)], crates: &HashMap<String, usize>) -> Vec<Finding> {
         let placed: Vec<CrateFile> = files
             .iter()
             .map(|&(unit, summary)| CrateFile { unit, summary })
@@ -853,7 +902,7 @@ mod tests {
         assert_eq!(d.category, Category::Fs);
         assert_eq!(d.resolved, "config::load_settings");
         assert_eq!(
-            d.message,
+            d.message(),
             "`config::load_settings()` blocks the executor thread in async fn `main`: calls \
              `config::read_raw` at src/config.rs:2: calls `std::fs::read_to_string` at \
              src/config.rs:5"
@@ -1002,7 +1051,7 @@ mod tests {
         let crates = HashMap::from([("my_core".to_string(), 1)]);
         let found = findings(&[(1, &store), (0, &main)], &crates);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].chain[0].file, "core/src/store.rs");
+        assert_eq!(found[0].chain()[0].file, "core/src/store.rs");
         assert_eq!(found[0].resolved, "my_core::store::open_db");
     }
 
@@ -1041,7 +1090,7 @@ mod tests {
         ];
         let crates = HashMap::new();
         let found = workspace_findings_with_dependencies(&placed, &crates, &deps);
-        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<String> = found.iter().map(|d| d.message()).collect();
         assert_eq!(
             messages,
             [

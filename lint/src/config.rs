@@ -3,13 +3,14 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use std::borrow::Cow;
-
 use crate::matcher::Matcher;
-use crate::{Catalog, Category, Entry, PathPattern, Pattern};
+use crate::{Category, PathPattern};
 
+mod catalog_config;
 mod discover;
 mod toml_reader;
+
+pub use catalog_config::CatalogConfig;
 
 use toml_reader::{is_cargo_toml, parse_cargo, Doc};
 
@@ -54,7 +55,8 @@ pub struct AllowEntry {
     pub reason: String,
 }
 
-/// The blockwatch configuration.
+/// The blockwatch configuration: what the engine reports ([`CatalogConfig`]) and which
+/// findings are accepted (`allow`).
 ///
 /// ```
 /// let c = blockwatch_lint::Config::default();
@@ -63,21 +65,11 @@ pub struct AllowEntry {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
-    /// User blocking fns / path prefixes with their replacement.
-    pub extra: Vec<ExtraEntry>,
-    /// Paths or prefixes (ending `::`) never reported.
-    pub exempt: Vec<String>,
-    /// Opt-in categories switched on.
-    pub enable: Vec<Category>,
-    /// Categories switched off.
-    pub disable: Vec<Category>,
-    /// Accepted findings.
+    /// Everything that changes what the engine finds: the catalog in force and the
+    /// project's offloaders.
+    pub catalog: CatalogConfig,
+    /// Accepted findings: reported as allowed, after the analysis.
     pub allow: Vec<AllowEntry>,
-    /// The project's own offloading fns (e.g. `my_crate::blocking::run`, or a bare
-    /// name): closures passed to them run off the executor, as with `spawn_blocking`.
-    /// Matched by the last path segment. Wrappers defined in the checked file itself are
-    /// recognised without configuration.
-    pub offload: Vec<String>,
 }
 
 /// The result of [`Config::discover`]: the merged configuration and every file read.
@@ -140,7 +132,7 @@ impl Config {
     ///     extra = [{ path = "my_crate::db::query_sync", replacement = "my_crate::db::query(..).await" }]
     /// "#, "blockwatch.toml".as_ref()).unwrap();
     /// assert!(c.is_category_enabled(Category::Lock));
-    /// assert_eq!(c.extra[0].path, "my_crate::db::query_sync");
+    /// assert_eq!(c.catalog.extra[0].path, "my_crate::db::query_sync");
     ///
     /// let c = Config::from_toml_str(r#"
     ///     [package]
@@ -205,91 +197,32 @@ impl Config {
         })
     }
 
-    /// Merges `other` into `self` (lists are appended).
-    ///
-    /// Lists are appended; a category enabled (disabled) by `other` is taken off the
-    /// disabled (enabled) list, so the later configuration wins.
+    /// Merges `other` into `self`: its catalog settings by [`CatalogConfig::merge`] (a
+    /// category enabled or disabled later wins), its `allow` entries appended.
     ///
     /// ```
-    /// use blockwatch_lint::{Category, Config};
-    /// let mut c = Config { disable: vec![Category::Fs], ..Config::default() };
-    /// c.merge(Config { enable: vec![Category::Fs], ..Config::default() });
+    /// use blockwatch_lint::{CatalogConfig, Category, Config};
+    /// let mut c = Config::default();
+    /// c.catalog.disable.push(Category::Fs);
+    /// c.merge(Config {
+    ///     catalog: CatalogConfig { enable: vec![Category::Fs], ..CatalogConfig::default() },
+    ///     ..Config::default()
+    /// });
     /// assert!(c.is_category_enabled(Category::Fs));
     /// ```
     pub fn merge(&mut self, other: Config) {
-        self.extra.extend(other.extra);
-        self.exempt.extend(other.exempt);
-        for c in other.enable {
-            self.disable.retain(|d| *d != c);
-            if !self.enable.contains(&c) {
-                self.enable.push(c);
-            }
-        }
-        for c in other.disable {
-            self.enable.retain(|d| *d != c);
-            if !self.disable.contains(&c) {
-                self.disable.push(c);
-            }
-        }
-        self.allow.extend(other.allow);
-        self.offload.extend(other.offload);
+        let Config { catalog, allow } = other;
+        self.catalog.merge(catalog);
+        self.allow.extend(allow);
     }
 
-    /// Whether category `c` is checked: switched on by default or by `enable`, and not
-    /// switched off by `disable`.
+    /// Whether category `c` is checked (see [`CatalogConfig::is_category_enabled`]).
     pub fn is_category_enabled(&self, c: Category) -> bool {
-        if self.disable.contains(&c) {
-            return false;
-        }
-        c.enabled_by_default() || self.enable.contains(&c)
-    }
-
-    /// The catalog in force: built-in + extra, minus disabled categories and exempt paths.
-    ///
-    /// ```
-    /// use blockwatch_lint::{Category, Config};
-    /// let all = Config::default().catalog().entries().len();
-    /// let c = Config { disable: vec![Category::Fs], exempt: vec!["std::thread::sleep".into()], ..Config::default() };
-    /// let cat = c.catalog();
-    /// assert!(cat.entries().len() < all);
-    /// assert!(cat.entries().iter().all(|e| e.category != Category::Fs && e.key() != "std::thread::sleep"));
-    /// ```
-    pub fn catalog(&self) -> Catalog {
-        let mut entries: Vec<Entry> = Catalog::builtin()
-            .entries()
-            .iter()
-            .filter(|e| self.is_category_enabled(e.category) && !self.exempts(e.key()))
-            .cloned()
-            .collect();
-        if self.is_category_enabled(Category::User) {
-            entries.extend(self.extra.iter().map(|x| {
-                let pattern = if PathPattern::new(&x.path).is_prefix() {
-                    Pattern::Prefix(Cow::Owned(x.path.clone()))
-                } else {
-                    Pattern::Path(Cow::Owned(x.path.clone()))
-                };
-                Entry {
-                    pattern,
-                    category: Category::User,
-                    why: Cow::Owned(x.why.clone().unwrap_or_else(|| {
-                        "declared blocking in the blockwatch configuration".to_string()
-                    })),
-                    replacement: Cow::Owned(x.replacement.clone()),
-                    returns_unit: false,
-                }
-            }));
-        }
-        Catalog::from_entries(entries)
-    }
-
-    /// Whether `path` is exempt: the exempt path or anything below it (the matcher's
-    /// rule too, so the catalog in force never lists an API the matcher would exempt).
-    fn exempts(&self, path: &str) -> bool {
-        self.exempt.iter().any(|e| PathPattern::new(e).covers(path))
+        self.catalog.is_category_enabled(c)
     }
 
     /// The indexed catalog in force, shared by every check with an equal configuration.
     pub(crate) fn matcher(&self) -> std::sync::Arc<Matcher> {
-        crate::matcher_cache::matcher_for(self)
+        crate::matcher_cache::matcher_for(&self.catalog)
     }
 }

@@ -15,13 +15,12 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::deps::DependencyUnits;
-use crate::path_pattern::PathPattern;
 use crate::workspace::{
     load_manifest, mod_decls, normalize, resolve_modules, ModDecl, Root, TargetKind,
 };
 use crate::{
     summarize_file, workspace_findings_with_dependencies, Certainty, Config, CrateFile,
-    FileSummary, Finding, LocatedFinding,
+    FileSummary, Finding,
 };
 
 /// How deep a crate file may nest before the view refuses it (the parse runs on the
@@ -77,7 +76,7 @@ struct ViewFile {
 /// let view = blockwatch_lint::CrateView::load(&dir, "app", &main, &Default::default()).unwrap();
 /// let found = view.findings_in(&main, 1..=5, &Default::default());
 /// assert_eq!(found[0].line, 3);
-/// assert_eq!(found[0].chain[0].to_string(), "`std::fs::read` at src/config.rs:2");
+/// assert_eq!(found[0].chain()[0].to_string(), "`std::fs::read` at src/config.rs:2");
 /// assert!(!view.is_stale());
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
@@ -86,7 +85,7 @@ pub struct CrateView {
     files: Vec<ViewFile>,
     by_path: HashMap<PathBuf, usize>,
     /// Transitive findings only: direct ones the front end finds in the item itself.
-    findings: Vec<LocatedFinding>,
+    findings: Vec<Finding>,
 }
 
 impl CrateView {
@@ -181,7 +180,7 @@ impl CrateView {
         file: &Path,
         lines: std::ops::RangeInclusive<usize>,
         config: &Config,
-    ) -> Vec<&LocatedFinding> {
+    ) -> Vec<&Finding> {
         let rel = self
             .by_path
             .get(&normalize(file))
@@ -192,50 +191,9 @@ impl CrateView {
                 Some(f.file.as_str()) == rel
                     && lines.contains(&f.line)
                     && config.is_category_enabled(f.category)
-                    && !config
-                        .exempt
-                        .iter()
-                        .any(|e| PathPattern::new(e).covers(f.blocking_api()))
+                    && !config.catalog.exempts(f.blocking_api())
             })
             .collect()
-    }
-}
-
-/// A finding of the view placed on the attribute's tokens: `span` is the call's first
-/// token, `span_end` its last.
-///
-/// ```
-/// let file: syn::File = syn::parse_str(r#"
-///     fn load() { std::fs::read("a").unwrap(); }
-///     async fn run() { load(); }
-/// "#).unwrap();
-/// let s = blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Default::default());
-/// let files = [blockwatch_lint::CrateFile { unit: 0, summary: &s }];
-/// let located = &blockwatch_lint::workspace_findings(&files, &Default::default())[0];
-/// let span = proc_macro2::Span::call_site();
-/// let f = blockwatch_lint::finding_at(located, span, span);
-/// assert_eq!(f.message(), located.message);
-/// ```
-pub fn finding_at(
-    located: &LocatedFinding,
-    span: proc_macro2::Span,
-    span_end: proc_macro2::Span,
-) -> Finding {
-    Finding {
-        span,
-        span_end,
-        call: located.call.clone(),
-        resolved: located.resolved.clone(),
-        certainty: located.certainty,
-        category: located.category,
-        why: located.why.clone(),
-        replacement: located.replacement.clone(),
-        context: located.context.clone(),
-        in_test: located.in_test,
-        chain: located.chain.clone(),
-        // A fix's edits are spans in the file the view parsed, not in the item's tokens;
-        // the call graph's findings carry none.
-        fix: None,
     }
 }
 

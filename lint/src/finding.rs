@@ -1,8 +1,9 @@
-//! What the engine reports: one [`Finding`] per blocking call in async context.
+//! What the engine reports: one [`Finding`] per blocking call in async context, the one
+//! type both front ends read.
 
 use proc_macro2::Span;
 
-use crate::{Category, Fix};
+use crate::{Category, LocatedFix};
 
 /// How sure the engine is that the call is the blocking API it names.
 ///
@@ -19,8 +20,12 @@ pub enum Certainty {
     Unresolved,
     /// A method call matched by its shape (name, arity, receiver chain, not awaited).
     MethodShape,
-    /// A workspace fn that (transitively) calls a blocking API; see [`Finding::chain`].
+    /// A workspace fn that (transitively) calls a blocking API; see [`Finding::chains`].
     Transitive,
+    /// A blocking call inside a run-once initialiser (`OnceLock::get_or_init`,
+    /// `LazyLock::new`, `lazy_static!`, ...): it blocks the executor once, on the first of
+    /// [`Finding::once_reach`] async paths, not on every call (see `run_once.rs`).
+    Once,
 }
 
 /// One step of an interprocedural chain: "`load()` calls `std::fs::read` at src/a.rs:12".
@@ -62,35 +67,63 @@ impl std::fmt::Display for ChainLink {
     }
 }
 
-/// A blocking call found in async context.
-#[derive(Debug, Clone)]
+/// A blocking call found in async context: what every front end prints. The attribute
+/// places it on its tokens ([`SpannedFinding`]); `cargo blockwatch` renders it as text,
+/// JSON, SARIF, GitHub annotations or rustc diagnostics.
+///
+/// Plain owned data (`Send + Sync`), so the CLI's worker threads hand it back.
+///
+/// ```
+/// fn is_send<T: Send + Sync>() {}
+/// is_send::<blockwatch_lint::Finding>();
+/// let file: syn::File = syn::parse_str("async fn f() {\n    std::thread::sleep(d);\n}").unwrap();
+/// let f = &blockwatch_lint::check_file(&file, &Default::default())[0];
+/// assert_eq!((f.line, f.column, f.end_line, f.end_column), (2, 5, 2, 26));
+/// assert_eq!(f.message(), "blocking call `std::thread::sleep(..)` in async fn `f`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Finding {
-    /// Span of the first token of the blocking call (for a method call: the method name).
-    pub span: Span,
-    /// Span of the last token of the blocking call (the closing parenthesis).
-    pub span_end: Span,
+    /// File, relative to the scanned root; empty from [`check_file`](crate::check_file)
+    /// and [`check_item`](crate::check_item), whose caller knows what it checked.
+    pub file: String,
+    /// 1-based line of the first token of the call (for a method call: the method name).
+    pub line: usize,
+    /// 1-based column of the first token of the call.
+    pub column: usize,
+    /// 1-based line of the last token of the call (the closing parenthesis).
+    pub end_line: usize,
+    /// 1-based column just past the last token of the call.
+    pub end_column: usize,
     /// The call as written, shortened: `std::thread::sleep(..)`, `.output()`.
     pub call: String,
-    /// The catalog path it resolved to (`std::thread::sleep`), or the entry it matched.
+    /// The catalog path it resolved to (`std::thread::sleep`), or the entry it matched;
+    /// for a transitive finding, the workspace fn called.
     pub resolved: String,
     /// How the match was made.
     pub certainty: Certainty,
-    /// The category of the matched catalog entry.
+    /// The category of the matched catalog entry (of the first chain's blocking API).
     pub category: Category,
     /// Why the call blocks, one sentence.
     pub why: String,
-    /// The async replacement, as code: `tokio::time::sleep(..).await`.
+    /// The async replacement, as code: `tokio::time::sleep(..).await`; for a transitive
+    /// finding, advice.
     pub replacement: String,
     /// A short description of the async context: `async fn slow`, `async block`, ...
     pub context: String,
     /// True when the call is in test code (`#[cfg(test)]`, `#[test]` fns, `tests/`).
     pub in_test: bool,
-    /// For [`Certainty::Transitive`]: the calls from the reported site to the blocking API.
-    pub chain: Vec<ChainLink>,
+    /// For [`Certainty::Transitive`]: one chain of calls from the reported site to each
+    /// distinct blocking leaf it reaches (a blocking API in one fn), the first one the
+    /// message names. Empty for a direct finding.
+    pub chains: Vec<Vec<ChainLink>>,
     /// How to rewrite the call, from the catalog's fix rules; `None` where no `.await`
-    /// can be written (a plain closure, a `poll` fn) or the call is a fn passed as a value.
-    pub fix: Option<Fix>,
+    /// can be written (a plain closure, a `poll` fn), the call is a fn passed as a value,
+    /// or the blocking line is elsewhere (a transitive finding).
+    pub fix: Option<LocatedFix>,
+    /// For [`Certainty::Once`]: how many async paths (call sites in async code, directly
+    /// or through sync fns) can reach the initialiser; `None` for other certainties.
+    pub once_reach: Option<usize>,
 }
 
 impl Finding {
@@ -98,42 +131,137 @@ impl Finding {
     ///
     /// Resolved: "blocking call `std::thread::sleep(..)` in async fn `slow`".
     /// Unresolved: "`sleep(..)` is not awaited; if this is `std::thread::sleep`, it blocks ...".
+    /// Transitive: the headline, then each step of the first chain.
     pub fn message(&self) -> String {
         match self.certainty {
             Certainty::Unresolved => format!(
                 "`{}` is not awaited; if this is `{}`, it blocks the executor thread in {}",
                 self.call, self.resolved, self.context
             ),
-            Certainty::Transitive => transitive_message(&self.call, &self.context, &self.chain),
+            Certainty::Transitive | Certainty::Once => {
+                let mut msg = self.lead();
+                for link in self.chain() {
+                    msg.push_str(": calls ");
+                    msg.push_str(&link.to_string());
+                }
+                msg
+            }
             _ => format!("blocking call `{}` in {}", self.call, self.context),
         }
     }
 
-    /// 1-based (line, column) of the start of the call, when spans carry locations
-    /// (outside a proc macro, through proc-macro2's `span-locations`).
+    /// The message without the chain (which a renderer may print as notes of its own).
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
+    /// let f = &blockwatch_lint::check_file(&file, &Default::default())[0];
+    /// assert_eq!(f.headline(), f.message());
+    /// ```
+    pub fn headline(&self) -> String {
+        match self.certainty {
+            Certainty::Transitive | Certainty::Once => self.lead(),
+            _ => self.message(),
+        }
+    }
+
+    /// The headline of a finding whose message goes on with its chain.
+    fn lead(&self) -> String {
+        match self.certainty {
+            Certainty::Once => crate::run_once::once_headline(
+                &self.call,
+                &self.context,
+                self.once_reach.unwrap_or(1),
+            ),
+            _ => format!(
+                "`{}` blocks the executor thread in {}",
+                self.call, self.context
+            ),
+        }
+    }
+
+    /// 1-based (line, column) of the start of the call.
     pub fn start(&self) -> (usize, usize) {
-        let lc = self.span.start();
-        (lc.line, lc.column + 1)
+        (self.line, self.column)
     }
 
     /// 1-based (line, column) just past the end of the call.
     pub fn end(&self) -> (usize, usize) {
-        let lc = self.span_end.end();
-        (lc.line, lc.column + 1)
+        (self.end_line, self.end_column)
+    }
+
+    /// The first chain (the one [`Finding::message`] names); empty for a direct finding.
+    pub fn chain(&self) -> &[ChainLink] {
+        self.chains.first().map_or(&[], Vec::as_slice)
+    }
+
+    /// The chains to the other blocking leaves the call reaches, after the first.
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str(
+    ///     "fn helper() { std::thread::sleep(d); std::fs::read(p); } async fn run() { helper(); }",
+    /// ).unwrap();
+    /// let s = blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Default::default());
+    /// let files = [blockwatch_lint::CrateFile { unit: 0, summary: &s }];
+    /// let f = &blockwatch_lint::workspace_findings(&files, &Default::default())[0];
+    /// assert_eq!(f.chain()[0].callee, "std::thread::sleep");
+    /// assert_eq!(f.more_chains()[0][0].callee, "std::fs::read");
+    /// ```
+    pub fn more_chains(&self) -> &[Vec<ChainLink>] {
+        self.chains.get(1..).unwrap_or(&[])
+    }
+
+    /// The API the finding is about in the end: the blocking API at the end of the first
+    /// chain, or the resolved call itself.
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
+    /// let f = &blockwatch_lint::check_file(&file, &Default::default())[0];
+    /// assert_eq!(f.blocking_api(), "std::thread::sleep");
+    /// ```
+    pub fn blocking_api(&self) -> &str {
+        self.chain()
+            .last()
+            .map(|l| l.callee.as_str())
+            .unwrap_or(&self.resolved)
+    }
+
+    /// What to do about it, as one clause: the engine's fix written out with the call's
+    /// own arguments ("use instead: `tokio::fs::read(p).await`"), else the catalog's
+    /// replacement, or for a transitive finding the replacement's own advice.
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
+    /// let f = &blockwatch_lint::check_file(&file, &Default::default())[0];
+    /// assert_eq!(f.advice(), "use instead: tokio::time::sleep(d).await");
+    /// ```
+    pub fn advice(&self) -> String {
+        match &self.fix {
+            // As the attribute's help line shows it; the generic `spawn_blocking` wrapper
+            // is worse advice than the catalog's replacement.
+            Some(fix) if fix.rewrite != crate::fix::Rewrite::SpawnBlocking => {
+                format!("use instead: {}", fix.code)
+            }
+            _ if self.certainty == Certainty::Transitive => self.replacement.clone(),
+            _ => format!("use instead: {}", self.replacement),
+        }
     }
 }
 
-/// The message of a transitive finding: the call, its context, and each step of the chain.
-pub(crate) fn transitive_message(call: &str, context: &str, chain: &[ChainLink]) -> String {
-    let mut msg = transitive_headline(call, context);
-    for link in chain {
-        msg.push_str(": calls ");
-        msg.push_str(&link.to_string());
-    }
-    msg
-}
-
-/// The first clause of a transitive finding's message, without the chain.
-pub(crate) fn transitive_headline(call: &str, context: &str) -> String {
-    format!("`{call}` blocks the executor thread in {context}")
+/// A [`Finding`] placed on the attribute's tokens: `span` is the call's first token,
+/// `span_end` its last, so a diagnostic underlines the whole call.
+///
+/// ```
+/// let item: syn::Item = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
+/// let report = blockwatch_lint::check_item_report(&item, &Default::default());
+/// let spanned = &report.findings[0];
+/// assert_eq!(spanned.span.start().line, spanned.finding.line);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SpannedFinding {
+    /// The finding.
+    pub finding: Finding,
+    /// Span of the first token of the call.
+    pub span: Span,
+    /// Span of the last token of the call.
+    pub span_end: Span,
 }

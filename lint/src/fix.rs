@@ -75,13 +75,12 @@ pub struct LocatedEdit {
     pub text: String,
 }
 
-/// A [`Fix`] located by line and column, as [`LocatedFinding`](crate::LocatedFinding)
-/// carries it.
+/// A [`Fix`] located by line and column, as [`Finding`](crate::Finding) carries it.
 ///
 /// ```
 /// let file: syn::File = syn::parse_str("async fn f() {\n    std::fs::read(\"a\");\n}").unwrap();
 /// let f = &blockwatch_lint::check_file(&file, &Default::default())[0];
-/// let fix = blockwatch_lint::LocatedFinding::new("a.rs", f).fix.unwrap();
+/// let fix = f.fix.clone().unwrap();
 /// assert_eq!((fix.edits[0].line, fix.edits[0].column, fix.edits[0].end_column), (2, 5, 18));
 /// assert_eq!(fix.edits[1].text, ".await");
 /// ```

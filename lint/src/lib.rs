@@ -4,7 +4,7 @@
 //! visitor (async context, name resolution, receivers) matched against the [`Catalog`]
 //! -> [`Finding`]s and [`FnSummary`]s; for a workspace, the [crate and module
 //! model](workspace) places each file, and the [call graph](Graph) adds the transitive
-//! findings ([`workspace_findings`]), all as [`LocatedFinding`]s. The `#[no_blocking]`
+//! findings ([`workspace_findings`]), all [`Finding`]s too. The `#[no_blocking]`
 //! attribute and `cargo blockwatch` are two presentations of this one engine; neither
 //! holds rules of its own. `lint/README.md` maps each stage to its module.
 //!
@@ -19,7 +19,7 @@
 //!
 //! # What is reported
 //!
-//! A call that matches the [`Catalog`] in force ([`Config::catalog`]) and runs on the
+//! A call that matches the [`Catalog`] in force ([`CatalogConfig::to_catalog`]) and runs on the
 //! executor thread:
 //!
 //! - **async context**: `async fn` (free, inherent, trait impl, trait default), `async`
@@ -34,7 +34,15 @@
 //!   bare), to fns whose name says they offload (`asyncify*`, `*unblock*`,
 //!   `*offload*`, `*_blocking`: tokio's own `asyncify`, a project's `run_blocking`),
 //!   to wrappers of them defined in the same file, and to fns listed under `offload`
-//!   in the configuration.
+//!   in the configuration. In a workspace scan, any fn of the workspace or of a
+//!   dependency that hands its closure or fn parameter to an offloader (or to another
+//!   such fn, transitively) is one too ([`ArgRange`], `workspace_offloaders.rs`).
+//! - **run once**: a blocking call inside a run-once initialiser (`OnceLock`/`OnceCell`
+//!   `get_or_init`, `LazyLock::new`, once_cell's `Lazy::new`, `Once::call_once`,
+//!   `lazy_static!`, `thread_local!`) is [`Certainty::Once`]: reported once, at the
+//!   initialiser, with the number of async paths that reach it, and the fn around it
+//!   does not block its callers ([`run_once`]). On by default: it does block the
+//!   executor, once; an `allow` entry accepts it like any other finding.
 //!
 //! # How calls are matched
 //!
@@ -93,11 +101,13 @@ mod prefilter;
 mod receiver_types;
 mod reexports;
 mod resolve;
+pub mod run_once;
 mod self_type;
 pub mod summary;
 mod test_code;
 mod visitor;
 pub mod workspace;
+mod workspace_offloaders;
 mod wrappers;
 
 use visitor::Analyzer;
@@ -113,20 +123,22 @@ pub use visitor::MAX_DEPTH;
 pub use callgraph::{workspace_findings, workspace_findings_with_dependencies, CrateFile, Graph};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
-pub use config::{AllowEntry, Config, ConfigError, Discovered, ExtraEntry};
-pub use crate_view::{finding_at, CrateView, CrateViewError};
+pub use config::{AllowEntry, CatalogConfig, Config, ConfigError, Discovered, ExtraEntry};
+pub use crate_view::{CrateView, CrateViewError};
 pub use dead_cfg::is_never_compiled;
 pub use escape_hatch::is_allow_blocking_path;
-pub use finding::{Certainty, ChainLink, Finding};
+pub use finding::{Certainty, ChainLink, Finding, SpannedFinding};
 pub use fix::{Applicability, Fix, LocatedFix, Requirement};
 pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep};
 pub use parse::{parse_source, SourceError};
 pub use path_pattern::PathPattern;
 pub use prefilter::may_report;
 pub use reexports::ModuleImports;
+pub use run_once::{OnceBlocking, RunOnce};
 pub use self_type::self_type_name;
-pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
+pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary};
 pub use test_code::is_test_code;
+pub use workspace_offloaders::ArgRange;
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.
 ///
@@ -144,7 +156,7 @@ pub fn check_file(file: &syn::File, config: &Config) -> Vec<Finding> {
     let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
     v.wrappers = wrappers::offload_wrappers(&file.items, config);
     v.visit_module_items(&file.items);
-    v.findings.0
+    v.findings.0.into_iter().map(|s| s.finding).collect()
 }
 
 /// Checks one item, as the attribute sees it. Resolution is limited to `use` items
@@ -159,15 +171,19 @@ pub fn check_file(file: &syn::File, config: &Config) -> Vec<Finding> {
 /// assert_eq!(findings[0].certainty, blockwatch_lint::Certainty::Unresolved);
 /// ```
 pub fn check_item(item: &syn::Item, config: &Config) -> Vec<Finding> {
-    check_item_report(item, config).findings
+    check_item_report(item, config)
+        .findings
+        .into_iter()
+        .map(|s| s.finding)
+        .collect()
 }
 
 /// What [`check_item_report`] found in one item, and how much of it was left unchecked.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ItemReport {
-    /// The findings, as [`check_item`] returns them.
-    pub findings: Vec<Finding>,
+    /// The findings, as [`check_item`] returns them, with the spans of their calls.
+    pub findings: Vec<SpannedFinding>,
     /// How many expressions, blocks or items lie deeper than [`MAX_DEPTH`] and were not
     /// checked: 0 when the whole item was.
     pub unchecked_deep: usize,
@@ -226,8 +242,11 @@ pub fn summarize_file(
     let findings = v
         .findings
         .0
-        .iter()
-        .map(|f| LocatedFinding::new(rel_path, f))
+        .into_iter()
+        .map(|s| Finding {
+            file: rel_path.to_string(),
+            ..s.finding
+        })
         .collect();
     FileSummary {
         file: rel_path.to_string(),

@@ -76,21 +76,21 @@ mod tests {
 
 #[cfg(test)]
 mod exemption_tests {
-    use crate::{Catalog, Config};
+    use crate::{Catalog, CatalogConfig};
 
     /// The catalog in force and the matcher once read `exempt` differently: the catalog
     /// kept `std::fs::File::open` for `exempt = ["std::fs::File"]`, the matcher did not.
     #[test]
     fn exempting_a_type_removes_its_entries_from_the_catalog_in_force() {
-        let config = Config {
+        let config = CatalogConfig {
             exempt: vec!["std::fs::File".into()],
-            ..Config::default()
+            ..CatalogConfig::default()
         };
         let open = |c: &Catalog| c.entries().iter().any(|e| e.key() == "std::fs::File::open");
         assert!(open(&Catalog::builtin()));
-        assert!(!open(&config.catalog()));
+        assert!(!open(&config.to_catalog()));
         assert!(config
-            .catalog()
+            .to_catalog()
             .entries()
             .iter()
             .any(|e| e.key() == "std::fs::read"));

@@ -136,6 +136,7 @@ impl<'a> Names<'a> {
         Names {
             builtin: builtin_names(),
             extra: config
+                .catalog
                 .extra
                 .iter()
                 .filter_map(|e| last_segment(e.path.trim_end_matches("::")))

@@ -3,50 +3,7 @@
 //! Everything here is plain owned data (`Send + Sync`): spans are converted to
 //! line/column on the thread that parsed the file.
 
-use crate::{Category, Certainty, ChainLink};
-
-/// A [`Finding`](crate::Finding) with its location resolved to line/column, and its file.
-///
-/// ```
-/// fn is_send<T: Send + Sync>() {}
-/// is_send::<blockwatch_lint::LocatedFinding>();
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct LocatedFinding {
-    /// File, relative to the scanned root.
-    pub file: String,
-    /// 1-based line of the first token of the call.
-    pub line: usize,
-    /// 1-based column of the first token of the call.
-    pub column: usize,
-    /// 1-based line of the last token of the call.
-    pub end_line: usize,
-    /// 1-based column just past the last token of the call.
-    pub end_column: usize,
-    /// The call as written, shortened.
-    pub call: String,
-    /// The catalog path or entry it matched.
-    pub resolved: String,
-    /// How the match was made.
-    pub certainty: Certainty,
-    /// The category of the entry.
-    pub category: Category,
-    /// Why it blocks.
-    pub why: String,
-    /// The async replacement.
-    pub replacement: String,
-    /// The async context, e.g. "async fn `slow`".
-    pub context: String,
-    /// True in test code.
-    pub in_test: bool,
-    /// For transitive findings: the chain of calls down to the blocking API.
-    pub chain: Vec<ChainLink>,
-    /// The primary message (as [`Finding::message`](crate::Finding::message)).
-    pub message: String,
-    /// The fix, located (see [`Finding::fix`](crate::Finding::fix)).
-    pub fix: Option<crate::LocatedFix>,
-}
+use crate::{Category, Finding};
 
 /// A blocking catalog call reached when a fn is called synchronously.
 ///
@@ -109,6 +66,14 @@ pub struct CallSite {
     pub offloaded: bool,
     /// The call's result is awaited.
     pub awaited: bool,
+    /// The call is inside a run-once initialiser (`get_or_init(|| ..)`): it runs once,
+    /// so it does not make the fn blocking for each of its callers.
+    pub run_once: crate::RunOnce,
+    /// An argument is a parameter of the enclosing fn, passed on as it is (`run(f)`).
+    pub passes_param: bool,
+    /// The sync closures and fn paths given as arguments: if the callee turns out to be
+    /// an offloader of the workspace, they run off the executor.
+    pub fn_args: Vec<crate::ArgRange>,
     /// The context description, e.g. "async fn `main`".
     pub context: String,
     /// True in test code.
@@ -151,6 +116,11 @@ pub struct FnSummary {
     /// gives `Result`, `crate::db::Db`, `crate::Error`), resolved in its module as
     /// [`CallSite::receiver`] is: a call's receiver built by this fn has one of them.
     pub returns: Vec<String>,
+    /// Catalog hits inside run-once initialisers of the body (not in `blocking`).
+    pub once: Vec<crate::OnceBlocking>,
+    /// The fn hands a parameter to an offloader (`spawn_blocking(f)`, or calls it in a
+    /// closure given to one): it is an offloader itself (see `workspace_offloaders.rs`).
+    pub offloads_param: bool,
 }
 
 /// Everything the CLI needs from one file.
@@ -165,7 +135,7 @@ pub struct FileSummary {
     /// File, relative to the scanned root.
     pub file: String,
     /// The direct findings (as [`check_file`](crate::check_file)).
-    pub findings: Vec<LocatedFinding>,
+    pub findings: Vec<Finding>,
     /// Every fn of the file.
     pub fns: Vec<FnSummary>,
     /// How many expressions, blocks or items lie deeper than [`MAX_DEPTH`](crate::MAX_DEPTH)
@@ -177,89 +147,4 @@ pub struct FileSummary {
     /// The `use` items of the file's modules (those that import anything), so the call
     /// graph can follow re-exports across files and crates.
     pub imports: Vec<crate::ModuleImports>,
-}
-
-impl LocatedFinding {
-    /// The API the finding is about in the end: the blocking API at the end of a chain,
-    /// or the resolved call itself.
-    ///
-    /// ```
-    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
-    /// let s = blockwatch_lint::summarize_file(&file, "a.rs", &[], false, &Default::default());
-    /// assert_eq!(s.findings[0].blocking_api(), "std::thread::sleep");
-    /// ```
-    pub fn blocking_api(&self) -> &str {
-        self.chain
-            .last()
-            .map(|l| l.callee.as_str())
-            .unwrap_or(&self.resolved)
-    }
-
-    /// What to do about it, as one clause: the engine's fix written out with the call's
-    /// own arguments ("use instead: `tokio::fs::read(p).await`"), else the catalog's
-    /// replacement, or for a transitive finding the replacement's own advice.
-    ///
-    /// ```
-    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
-    /// let s = blockwatch_lint::summarize_file(&file, "a.rs", &[], false, &Default::default());
-    /// assert_eq!(s.findings[0].advice(), "use instead: tokio::time::sleep(d).await");
-    /// ```
-    pub fn advice(&self) -> String {
-        match &self.fix {
-            // As the attribute's help line shows it; the generic `spawn_blocking` wrapper
-            // is worse advice than the catalog's replacement.
-            Some(fix) if fix.rewrite != crate::fix::Rewrite::SpawnBlocking => {
-                format!("use instead: {}", fix.code)
-            }
-            _ if self.certainty == Certainty::Transitive => self.replacement.clone(),
-            _ => format!("use instead: {}", self.replacement),
-        }
-    }
-
-    /// The message without the chain (which a renderer may print as notes of its own).
-    ///
-    /// ```
-    /// let file: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
-    /// let s = blockwatch_lint::summarize_file(&file, "a.rs", &[], false, &Default::default());
-    /// assert_eq!(s.findings[0].headline(), s.findings[0].message);
-    /// ```
-    pub fn headline(&self) -> String {
-        if self.chain.is_empty() || self.certainty != Certainty::Transitive {
-            self.message.clone()
-        } else {
-            crate::finding::transitive_headline(&self.call, &self.context)
-        }
-    }
-
-    /// Locates `finding` (its spans must carry locations: parsed outside a proc macro).
-    ///
-    /// ```
-    /// let file: syn::File = syn::parse_str("async fn f() {\n    std::thread::sleep(d);\n}").unwrap();
-    /// let f = &blockwatch_lint::check_file(&file, &Default::default())[0];
-    /// let located = blockwatch_lint::LocatedFinding::new("src/a.rs", f);
-    /// assert_eq!((located.line, located.column), (2, 5));
-    /// assert_eq!((located.end_line, located.end_column), (2, 26));
-    /// ```
-    pub fn new(file: &str, finding: &crate::Finding) -> LocatedFinding {
-        let (line, column) = finding.start();
-        let (end_line, end_column) = finding.end();
-        LocatedFinding {
-            file: file.to_string(),
-            line,
-            column,
-            end_line,
-            end_column,
-            call: finding.call.clone(),
-            resolved: finding.resolved.clone(),
-            certainty: finding.certainty,
-            category: finding.category,
-            why: finding.why.clone(),
-            replacement: finding.replacement.clone(),
-            context: finding.context.clone(),
-            in_test: finding.in_test,
-            chain: finding.chain.clone(),
-            message: finding.message(),
-            fix: finding.fix.as_ref().map(crate::Fix::locate),
-        }
-    }
 }

@@ -15,6 +15,7 @@ use crate::Config;
 /// that pass a parameter straight to an offloading call, plus the configured ones.
 pub(crate) fn offload_wrappers(items: &[Item], config: &Config) -> HashSet<String> {
     let mut found: HashSet<String> = config
+        .catalog
         .offload
         .iter()
         .map(|p| p.rsplit("::").next().unwrap_or(p).to_string())
@@ -159,10 +160,8 @@ mod tests {
             "#,
         )
         .unwrap();
-        let config = Config {
-            offload: vec!["my_crate::pool::run_blocking".into()],
-            ..Config::default()
-        };
+        let mut config = Config::default();
+        config.catalog.offload = vec!["my_crate::pool::run_blocking".into()];
         let mut got: Vec<String> = offload_wrappers(&file.items, &config).into_iter().collect();
         got.sort();
         assert_eq!(got, ["asyncify", "off", "run", "run_blocking"]);
@@ -177,10 +176,8 @@ mod tests {
              pub fn later<F: FnOnce()>(job: F) { detach(|| ()); drop(job) }",
         )
         .unwrap();
-        let config = Config {
-            offload: vec!["pool::detach".into()],
-            ..Config::default()
-        };
+        let mut config = Config::default();
+        config.catalog.offload = vec!["pool::detach".into()];
         let mut got: Vec<String> = offload_wrappers(&file.items, &config).into_iter().collect();
         got.sort();
         assert_eq!(got, ["detach", "run"]);

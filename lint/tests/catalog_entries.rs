@@ -76,7 +76,10 @@ fn every_catalog_entry_is_detected_with_its_category_and_replacement() {
     let catalog = Catalog::builtin();
     // Every category on, the opt-in ones included.
     let config = Config {
-        enable: Category::ALL.to_vec(),
+        catalog: blockwatch_lint::CatalogConfig {
+            enable: Category::ALL.to_vec(),
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     let mut checked = 0;

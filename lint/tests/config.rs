@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use blockwatch_lint::{AllowEntry, Category, Config, ExtraEntry};
+use blockwatch_lint::{AllowEntry, CatalogConfig, Category, Config, ExtraEntry};
 
 fn parse(text: &str) -> Result<Config, String> {
     Config::from_toml_str(text, Path::new("blockwatch.toml")).map_err(|e| e.to_string())
@@ -21,16 +21,19 @@ fn all_keys_of_blockwatch_toml() {
     )
     .unwrap();
     assert_eq!(
-        c.extra,
+        c.catalog.extra,
         [ExtraEntry {
             path: "my_crate::db::query_sync".into(),
             replacement: "my_crate::db::query(..).await".into(),
             why: Some("runs SQL".into()),
         }]
     );
-    assert_eq!(c.exempt, ["std::fs::metadata", "std::os::unix::fs::"]);
-    assert_eq!(c.enable, [Category::Lock]);
-    assert_eq!(c.disable, [Category::Fs]);
+    assert_eq!(
+        c.catalog.exempt,
+        ["std::fs::metadata", "std::os::unix::fs::"]
+    );
+    assert_eq!(c.catalog.enable, [Category::Lock]);
+    assert_eq!(c.catalog.disable, [Category::Fs]);
     assert_eq!(
         c.allow,
         [AllowEntry {
@@ -46,8 +49,8 @@ fn all_keys_of_blockwatch_toml() {
 #[test]
 fn categories_table_form() {
     let c = parse("[categories]\nenable = [\"lock\"]\ndisable = [\"net\", \"dns\"]").unwrap();
-    assert_eq!(c.enable, [Category::Lock]);
-    assert_eq!(c.disable, [Category::Net, Category::Dns]);
+    assert_eq!(c.catalog.enable, [Category::Lock]);
+    assert_eq!(c.catalog.disable, [Category::Net, Category::Dns]);
 }
 
 #[test]
@@ -101,7 +104,7 @@ fn cargo_toml_metadata_tables_merge() {
         "package enable wins over workspace disable"
     );
     assert!(c.is_category_enabled(Category::Lock));
-    assert_eq!(c.exempt, ["std::thread::park"]);
+    assert_eq!(c.catalog.exempt, ["std::thread::park"]);
     assert_eq!(c.allow.len(), 1);
     assert!(c.allows("examples/a/b.rs", "std::fs::read").is_some());
     assert!(c.allows("src/main.rs", "std::fs::read").is_none());
@@ -170,7 +173,10 @@ fn discover_merges_workspace_package_and_blockwatch_toml() {
         !d.config.is_category_enabled(Category::Lock),
         "blockwatch.toml refines Cargo.toml"
     );
-    assert_eq!(d.config.exempt, ["std::fs::metadata", "std::fs::read"]);
+    assert_eq!(
+        d.config.catalog.exempt,
+        ["std::fs::metadata", "std::fs::read"]
+    );
     assert_eq!(d.files, [pkg, root, own], "every file read, in order");
 }
 
@@ -216,7 +222,7 @@ fn catalog_honours_disable_exempt_and_extra() {
 #[test]
 fn offload_names_the_projects_own_offloaders() {
     let c = parse("offload = [\"my_crate::pool::run_blocking\"]").unwrap();
-    assert_eq!(c.offload, ["my_crate::pool::run_blocking"]);
+    assert_eq!(c.catalog.offload, ["my_crate::pool::run_blocking"]);
     let src = r#"use my_crate::pool::run_blocking;
         async fn f() {
             run_blocking(|| std::fs::read("x")).await;
@@ -341,4 +347,91 @@ fn allow_entries_match_prefixes_and_globs_that_do_not_cross_directories() {
         reason("sub/build.rs", "std::process::Command::output"),
         None
     );
+}
+
+/// Two configurations that differ in one catalog setting only, checked one after the
+/// other (the second through the engine's matcher cache): each finds what its own
+/// setting says. A setting left out of the cache key would give the second the first's
+/// findings.
+#[test]
+fn each_catalog_setting_changes_the_findings_of_the_next_check() {
+    let src = "use my::db; async fn f(m: std::sync::Mutex<u8>) { \
+               std::fs::read(\"a\"); std::thread::sleep(d); db::query_sync(); \
+               run_elsewhere(|| std::fs::write(\"b\", \"\")); m.lock(); }";
+    let found = |catalog: CatalogConfig| -> Vec<String> {
+        let config = Config {
+            catalog,
+            ..Config::default()
+        };
+        let file: syn::File = syn::parse_str(src).expect("parses");
+        blockwatch_lint::check_file(&file, &config)
+            .into_iter()
+            .map(|f| f.resolved)
+            .collect()
+    };
+    let base = found(CatalogConfig::default());
+    assert_eq!(
+        base,
+        ["std::fs::read", "std::thread::sleep", "std::fs::write"]
+    );
+    let cases: [(&str, CatalogConfig, &[&str]); 5] = [
+        (
+            "extra",
+            CatalogConfig {
+                extra: vec![blockwatch_lint::ExtraEntry {
+                    path: "my::db::query_sync".into(),
+                    replacement: "my::db::query(..).await".into(),
+                    why: None,
+                }],
+                ..CatalogConfig::default()
+            },
+            &[
+                "std::fs::read",
+                "std::thread::sleep",
+                "my::db::query_sync",
+                "std::fs::write",
+            ],
+        ),
+        (
+            "exempt",
+            CatalogConfig {
+                exempt: vec!["std::fs::".into()],
+                ..CatalogConfig::default()
+            },
+            &["std::thread::sleep"],
+        ),
+        (
+            "enable",
+            CatalogConfig {
+                enable: vec![Category::Lock],
+                ..CatalogConfig::default()
+            },
+            &[
+                "std::fs::read",
+                "std::thread::sleep",
+                "std::fs::write",
+                "std::sync::Mutex::lock",
+            ],
+        ),
+        (
+            "disable",
+            CatalogConfig {
+                disable: vec![Category::Sleep],
+                ..CatalogConfig::default()
+            },
+            &["std::fs::read", "std::fs::write"],
+        ),
+        (
+            "offload",
+            CatalogConfig {
+                offload: vec!["my::pool::run_elsewhere".into()],
+                ..CatalogConfig::default()
+            },
+            &["std::fs::read", "std::thread::sleep"],
+        ),
+    ];
+    for (field, catalog, want) in cases {
+        assert_eq!(found(catalog), want, "only `{field}` differs");
+        assert_eq!(found(CatalogConfig::default()), base, "after `{field}`");
+    }
 }

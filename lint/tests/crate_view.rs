@@ -49,7 +49,7 @@ fn chain_through_nested_modules_and_mod_rs() {
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].line, found[0].column), (3, 5));
     assert_eq!(
-        found[0].message,
+        found[0].message(),
         "`store::open()` blocks the executor thread in async fn `run`: calls \
          `store::disk::read_all` at src/store/mod.rs:3: calls `std::fs::read` at \
          src/store/disk.rs:2"
@@ -77,12 +77,18 @@ fn configuration_filters_by_category_and_exempt_api() {
     let lib = dir.join("src/lib.rs");
     assert_eq!(view.findings_in(&lib, 1..=2, &Config::default()).len(), 1);
     let disabled = Config {
-        disable: vec![blockwatch_lint::Category::Fs],
+        catalog: blockwatch_lint::CatalogConfig {
+            disable: vec![blockwatch_lint::Category::Fs],
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     assert!(view.findings_in(&lib, 1..=2, &disabled).is_empty());
     let exempt = Config {
-        exempt: vec!["std::fs::".into()],
+        catalog: blockwatch_lint::CatalogConfig {
+            exempt: vec!["std::fs::".into()],
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     assert!(view.findings_in(&lib, 1..=2, &exempt).is_empty());
@@ -221,7 +227,7 @@ fn a_crate_that_cannot_block_is_viewed_without_a_parse() {
     let found = view.findings_in(&dir.join("src/lib.rs"), 1..=9, &Config::default());
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
-        found[0].chain[0].to_string(),
+        found[0].chain()[0].to_string(),
         "`std::thread::sleep` at other/b.rs:1"
     );
     std::fs::remove_dir_all(&dir).unwrap();
@@ -256,11 +262,14 @@ fn the_prefilter_passes_only_what_cannot_be_reported() {
     ));
     // `extra` entries and a front end's own names count.
     let extra = Config {
-        extra: vec![blockwatch_lint::ExtraEntry {
-            path: "my_db::query_sync".into(),
-            replacement: "my_db::query(..).await".into(),
-            why: None,
-        }],
+        catalog: blockwatch_lint::CatalogConfig {
+            extra: vec![blockwatch_lint::ExtraEntry {
+                path: "my_db::query_sync".into(),
+                replacement: "my_db::query(..).await".into(),
+                why: None,
+            }],
+            ..blockwatch_lint::CatalogConfig::default()
+        },
         ..Config::default()
     };
     let tokens = "async fn f() { query_sync(); }".parse().unwrap();

@@ -87,14 +87,14 @@ fn chains(dir: &Path) -> Vec<(usize, String, Option<String>)> {
     let view = CrateView::load(&app, "app", &main, &Config::default()).unwrap();
     view.findings_in(&main, 1..=4, &Config::default())
         .iter()
-        .map(|f| (f.line, f.chain[0].to_string(), f.chain[0].krate.clone()))
+        .map(|f| (f.line, f.chain()[0].to_string(), f.chain()[0].krate.clone()))
         .collect()
 }
 
 #[test]
 fn a_cached_blocking_dependency_fn_is_a_finding_with_its_chain() {
     let dir = workspace("present");
-    write_caches(&dir, &format!("{:?}", Config::default()));
+    write_caches(&dir, &format!("{:?}", Config::default().catalog));
     assert_eq!(
         chains(&dir),
         [(
@@ -124,7 +124,7 @@ fn a_summary_cache_under_another_key_is_ignored() {
 #[test]
 fn a_changed_input_of_the_graph_makes_it_stale() {
     let dir = workspace("stale-graph");
-    write_caches(&dir, &format!("{:?}", Config::default()));
+    write_caches(&dir, &format!("{:?}", Config::default().catalog));
     std::fs::write(
         dir.join("app/Cargo.toml"),
         "[package]\nname = \"app\"\nversion = \"0.1.1\"\n",
@@ -137,7 +137,7 @@ fn a_changed_input_of_the_graph_makes_it_stale() {
 #[test]
 fn a_corrupt_summary_cache_is_ignored() {
     let dir = workspace("corrupt");
-    let cache = write_caches(&dir, &format!("{:?}", Config::default()));
+    let cache = write_caches(&dir, &format!("{:?}", Config::default().catalog));
     std::fs::write(&cache, "{\"format\": ").unwrap();
     assert_eq!(chains(&dir), []);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -150,7 +150,7 @@ fn a_view_without_caches_is_stale_once_cargo_blockwatch_writes_them() {
     let main = app.join("src/main.rs");
     let view = CrateView::load(&app, "app", &main, &Config::default()).unwrap();
     assert!(!view.is_stale());
-    write_caches(&dir, &format!("{:?}", Config::default()));
+    write_caches(&dir, &format!("{:?}", Config::default().catalog));
     assert!(view.is_stale());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,6 +1,6 @@
 //! Fixes attached to findings: the catalog's fix rules applied to calls as written.
 
-use blockwatch_lint::{check_file, Applicability, Config, LocatedFinding};
+use blockwatch_lint::{check_file, Applicability, Config};
 
 /// (code after the fix, applicability, edits as (line, column, end_line, end_column, text)).
 type Seen = (
@@ -14,7 +14,7 @@ fn fixes(src: &str) -> Vec<Option<Seen>> {
     check_file(&file, &Config::default())
         .iter()
         .map(|f| {
-            LocatedFinding::new("a.rs", f).fix.map(|fix| {
+            f.fix.clone().map(|fix| {
                 let edits = fix
                     .edits
                     .iter()
@@ -195,11 +195,7 @@ fn long_chains_are_rendered_shortened_without_deep_recursion() {
             let file: syn::File = syn::parse_str(&src).expect("parses");
             check_file(&file, &Config::default())
                 .iter()
-                .map(|f| {
-                    LocatedFinding::new("a.rs", f)
-                        .fix
-                        .map(|x| (x.code, x.edits.len()))
-                })
+                .map(|f| f.fix.clone().map(|x| (x.code, x.edits.len())))
                 .collect::<Vec<_>>()
         })
         .expect("spawn")

@@ -205,7 +205,7 @@ fn located_findings_carry_everything() {
     assert_eq!(f.file, "src/db.rs");
     assert_eq!((f.line, f.column, f.end_line, f.end_column), (2, 5, 2, 26));
     assert_eq!(
-        f.message,
+        f.message(),
         "blocking call `std::thread::sleep(..)` in async fn `slow`"
     );
     assert_eq!(f.resolved, "std::thread::sleep");

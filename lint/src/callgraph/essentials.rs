@@ -74,6 +74,10 @@ impl Graph<'_> {
             polled: Vec::new(),
             calls: Vec::new(),
             returns: f.returns.clone(),
+            // Nothing inside a dependency is reported, its initialisers included; which of
+            // its fns offload is in the file's `offload_wrappers`.
+            once: Vec::new(),
+            offloads_param: f.offloads_param,
         };
         match (self.witness[i], self.polled[i]) {
             (Some(Witness::Direct(b)), _) => kept.blocking.push(f.blocking.get(b)?.clone()),

@@ -116,12 +116,12 @@ impl<'a> Doc<'a> {
             let name = key.get_ref().as_ref();
             let full = format!("{prefix}{name}");
             match name {
-                "extra" => config.extra = self.extra(value, &full)?,
+                "extra" => config.catalog.extra = self.extra(value, &full)?,
                 "exempt" => {
                     for (i, item) in self.array(value, &full)?.iter().enumerate() {
                         let path = self.string(item, &format!("{full}[{i}]"))?;
                         self.check_path(&path, item.span(), &format!("{full}[{i}]"))?;
-                        config.exempt.push(path);
+                        config.catalog.exempt.push(path);
                     }
                 }
                 "offload" => {
@@ -135,11 +135,11 @@ impl<'a> Doc<'a> {
                             ));
                         }
                         self.check_path(&path, item.span(), &format!("{full}[{i}]"))?;
-                        config.offload.push(path);
+                        config.catalog.offload.push(path);
                     }
                 }
-                "enable" => config.enable = self.categories(value, &full)?,
-                "disable" => config.disable = self.categories(value, &full)?,
+                "enable" => config.catalog.enable = self.categories(value, &full)?,
+                "disable" => config.catalog.disable = self.categories(value, &full)?,
                 "allow" => config.allow = self.allow(value, &full)?,
                 "categories" => {
                     let Some(t) = value.get_ref().as_table() else {
@@ -152,8 +152,8 @@ impl<'a> Doc<'a> {
                     for (k, v) in t.iter() {
                         let sub = format!("{full}.{}", k.get_ref());
                         match k.get_ref().as_ref() {
-                            "enable" => config.enable.extend(self.categories(v, &sub)?),
-                            "disable" => config.disable.extend(self.categories(v, &sub)?),
+                            "enable" => config.catalog.enable.extend(self.categories(v, &sub)?),
+                            "disable" => config.catalog.disable.extend(self.categories(v, &sub)?),
                             other => {
                                 return Err(self.error(
                                     k.span(),

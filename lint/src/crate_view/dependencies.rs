@@ -57,7 +57,9 @@ impl CachedDependencies {
             .iter()
             .map(|dep| (dep.source == SourceKind::Path).then(|| dependency_files(&dep.lib_root)))
             .collect();
-        let keys = summary_keys(&graph, &format!("{config:?}"), |i| walked[i].as_deref());
+        let keys = summary_keys(&graph, &format!("{:?}", config.catalog), |i| {
+            walked[i].as_deref()
+        });
         let mut watched = vec![graph_file];
         let units = graph
             .dependencies

@@ -19,10 +19,10 @@
 //! on, whose fns its chains reach). Readers such as the attribute read it with
 //! [`decode`] and place each file's summaries in the graph as a dependency unit.
 //!
-//! The format (version 4):
+//! The format (version 5):
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 4, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": 5, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -30,13 +30,17 @@
 //!                "blocking": [ { "resolved": "std::fs::read", "line": 4, "column": 5,
 //!                                "category": "fs", "replacement": "tokio::fs::read(..).await" } ],
 //!                "polled": [ ],
+//!                "once": [ { "blocking": { .. as above }, "written_in": "sync",
+//!                            "call": "std::fs::read(..)", "end_line": 6, "end_column": 30,
+//!                            "why": "..", "context": "the run-once initialiser of .." } ],
 //!                "calls": [ { "candidates": [["module", "helper"]], "method": null,
 //!                             "call": "helper()", "line": 5, "column": 5, "end_line": 5,
 //!                             "end_column": 13, "in_async": false, "offloaded": false,
 //!                             "awaited": false, "context": "", "in_test": false,
 //!                             "receiver": ["crate::db::Store"],
-//!                             "receiver_constructed": false } ],
-//!                "returns": ["crate::db::Store"] } ],
+//!                             "receiver_constructed": false, "run_once": "not",
+//!                             "passes_param": false, "fn_args": [[5, 12, 5, 20]] } ],
+//!                "returns": ["crate::db::Store"], "offloads_param": false } ],
 //!     "imports": [ { "module": ["api"], "defined": ["load"],
 //!                    "names": [["Pool", ["crate", "pool", "Pool"]]], "globs": [["crate", "db"]] } ] } ] }
 //! ```
@@ -48,14 +52,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{json, Value};
 
+use crate::run_once::{OnceBlocking, RunOnce};
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
-use crate::Category;
-use crate::ModuleImports;
+use crate::{ArgRange, Category, ModuleImports};
 
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 4;
+pub const VERSION: u64 = 5;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
@@ -87,7 +91,16 @@ fn call_json(c: &CallSite) -> Value {
            "column": c.column, "end_line": c.end_line, "end_column": c.end_column,
            "in_async": c.in_async, "offloaded": c.offloaded, "awaited": c.awaited,
            "context": c.context, "in_test": c.in_test, "receiver": c.receiver,
-           "receiver_constructed": c.receiver_constructed})
+           "receiver_constructed": c.receiver_constructed, "run_once": c.run_once.name(),
+           "passes_param": c.passes_param,
+           "fn_args": c.fn_args.iter()
+               .map(|r| [r.line, r.column, r.end_line, r.end_column]).collect::<Vec<_>>()})
+}
+
+fn once_json(o: &OnceBlocking) -> Value {
+    json!({"blocking": blocking_json(&o.blocking), "written_in": o.written_in.name(),
+           "call": o.call, "end_line": o.end_line, "end_column": o.end_column,
+           "why": o.why, "context": o.context})
 }
 
 fn fn_json(f: &FnSummary) -> Value {
@@ -96,7 +109,9 @@ fn fn_json(f: &FnSummary) -> Value {
            "blocking": f.blocking.iter().map(blocking_json).collect::<Vec<_>>(),
            "polled": f.polled.iter().map(blocking_json).collect::<Vec<_>>(),
            "calls": f.calls.iter().map(call_json).collect::<Vec<_>>(),
-           "returns": f.returns})
+           "returns": f.returns,
+           "once": f.once.iter().map(once_json).collect::<Vec<_>>(),
+           "offloads_param": f.offloads_param})
 }
 
 fn imports_json(m: &ModuleImports) -> Value {
@@ -183,6 +198,31 @@ fn call_of(v: &Value) -> Option<CallSite> {
         in_test: flag(v, "in_test")?,
         receiver: strings(v.get("receiver")?)?,
         receiver_constructed: flag(v, "receiver_constructed")?,
+        run_once: RunOnce::from_name(v.get("run_once")?.as_str()?)?,
+        passes_param: flag(v, "passes_param")?,
+        fn_args: list(v, "fn_args", arg_range_of)?,
+    })
+}
+
+fn arg_range_of(v: &Value) -> Option<ArgRange> {
+    let n = |i: usize| usize::try_from(v.get(i)?.as_u64()?).ok();
+    Some(ArgRange {
+        line: n(0)?,
+        column: n(1)?,
+        end_line: n(2)?,
+        end_column: n(3)?,
+    })
+}
+
+fn once_of(v: &Value) -> Option<OnceBlocking> {
+    Some(OnceBlocking {
+        blocking: blocking_of(v.get("blocking")?)?,
+        written_in: RunOnce::from_name(v.get("written_in")?.as_str()?)?,
+        call: string(v, "call")?,
+        end_line: number(v, "end_line")?,
+        end_column: number(v, "end_column")?,
+        why: string(v, "why")?,
+        context: string(v, "context")?,
     })
 }
 
@@ -206,6 +246,8 @@ fn fn_of(v: &Value) -> Option<FnSummary> {
         polled: list(v, "polled", blocking_of)?,
         calls: list(v, "calls", call_of)?,
         returns: strings(v.get("returns")?)?,
+        once: list(v, "once", once_of)?,
+        offloads_param: flag(v, "offloads_param")?,
     })
 }
 

@@ -204,12 +204,7 @@ impl<'m> Analyzer<'m> {
 
     fn handle_closure(&mut self, c: &syn::ExprClosure, marks: Marks) {
         let ctx = if c.asyncness.is_some() {
-            Ctx {
-                kind: Kind::Async,
-                desc: Rc::from("async closure"),
-                in_test: self.ctx.in_test,
-                awaitable: true,
-            }
+            self.ctx.async_code("async closure")
         } else if marks.offloaded {
             Ctx {
                 kind: Kind::Offloaded,
@@ -294,7 +289,10 @@ impl<'m> Analyzer<'m> {
                 polled: Vec::new(),
                 calls: Vec::new(),
                 returns,
+                once: Vec::new(),
+                offloads_param: false,
             });
+            summaries.set_params(calls::param_names(sig));
         }
         self.in_ctx(ctx, |v| {
             v.scopes.push(Scope::default());
@@ -566,12 +564,7 @@ impl Analyzer<'_> {
                 Expr::MethodCall(m) => v.handle_method(e, m, marks),
                 Expr::Closure(c) => v.handle_closure(c, marks),
                 Expr::Async(a) => {
-                    let ctx = Ctx {
-                        kind: Kind::Async,
-                        desc: Rc::from("async block"),
-                        in_test: v.ctx.in_test,
-                        awaitable: true,
-                    };
+                    let ctx = v.ctx.async_code("async block");
                     v.in_ctx(ctx, |v| v.visit_block(&a.block));
                 }
                 Expr::Macro(m) => v.visit_macro(&m.mac),

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use blockwatch_lint::{
     check_file, check_item, summarize_file, workspace_findings, Config, CrateFile, Finding,
-    LocatedFinding,
 };
 
 /// Parses `src` as a file and checks it with `config`.
@@ -34,7 +33,7 @@ pub fn item_findings(src: &str) -> Vec<Finding> {
 
 /// Parses `src` as the one file (`src/lib.rs`) of a one-crate workspace and returns its
 /// findings with the call graph's transitive ones, as `cargo blockwatch` reports them.
-pub fn crate_findings(src: &str) -> Vec<LocatedFinding> {
+pub fn crate_findings(src: &str) -> Vec<Finding> {
     let file: syn::File =
         syn::parse_str(src).unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
     let summary = summarize_file(&file, "src/lib.rs", &[], false, &Config::default());
@@ -43,4 +42,16 @@ pub fn crate_findings(src: &str) -> Vec<LocatedFinding> {
         summary: &summary,
     }];
     workspace_findings(&placed, &HashMap::new())
+}
+
+/// Asserts that `src` (a whole file) reports exactly the resolved APIs `expected`, in order.
+pub fn assert_flags(src: &str, expected: &[&str]) {
+    let got = flagged(src);
+    assert_eq!(got, expected, "in:\n{src}");
+}
+
+/// Asserts that `src` (a whole file) reports nothing.
+pub fn assert_clean(src: &str) {
+    let got = flagged(src);
+    assert!(got.is_empty(), "unexpected findings {got:?} in:\n{src}");
 }
