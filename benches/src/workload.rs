@@ -31,6 +31,12 @@ pub enum Mode {
     Hooks,
     /// `tokio::spawn(monitor.instrument(..))` with one shared tokio-metrics `TaskMonitor`.
     TaskMonitor,
+    /// Control: `tokio::spawn` again, as a second baseline. Its ratio to [`Mode::Plain`]
+    /// shows how far from 1.0 the bench lands when nothing differs.
+    PlainAgain,
+    /// Control: `tokio::spawn` with a watchdog running that watches nothing: the cost of
+    /// the watchdog's own threads, without any poll path.
+    WatchdogThreadOnly,
 }
 
 impl Mode {
@@ -59,6 +65,8 @@ impl Mode {
             Mode::Wrapper => "blockwatch wrapper",
             Mode::Hooks => "blockwatch hooks",
             Mode::TaskMonitor => "tokio-metrics TaskMonitor",
+            Mode::PlainAgain => "control: plain tokio again",
+            Mode::WatchdogThreadOnly => "control: plain tokio + watchdog thread",
         }
     }
 
@@ -70,7 +78,7 @@ impl Mode {
     /// assert!(!Mode::TaskMonitor.needs_watchdog());
     /// ```
     pub fn needs_watchdog(self) -> bool {
-        matches!(self, Mode::Wrapper | Mode::Hooks)
+        matches!(self, Mode::Wrapper | Mode::Hooks | Mode::WatchdogThreadOnly)
     }
 }
 
@@ -182,7 +190,9 @@ impl Spawner {
         F::Output: Send + 'static,
     {
         match self.mode {
-            Mode::Plain | Mode::Hooks => tokio::spawn(future),
+            Mode::Plain | Mode::Hooks | Mode::PlainAgain | Mode::WatchdogThreadOnly => {
+                tokio::spawn(future)
+            }
             Mode::Wrapper => blockwatch::spawn(future),
             Mode::TaskMonitor => tokio::spawn(self.monitor.instrument(future)),
         }

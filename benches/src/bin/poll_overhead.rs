@@ -126,7 +126,9 @@ fn poll_many<F: Future>(future: F, polls: u64) -> f64 {
 /// Nanoseconds per poll of a never-ready future polled directly, without a runtime.
 fn direct_poll_ns(mode: Mode, polls: u64) -> Result<f64> {
     let seconds = match mode {
-        Mode::Plain | Mode::Hooks => poll_many(Forever(0), polls),
+        Mode::Plain | Mode::Hooks | Mode::PlainAgain | Mode::WatchdogThreadOnly => {
+            poll_many(Forever(0), polls)
+        }
         Mode::Wrapper => {
             let _watchdog = watchdog::quiet(THRESHOLD).start()?;
             poll_many(Forever(0).watched("direct-poll"), polls)
@@ -180,7 +182,10 @@ fn row_of(rows: &[Row], mode: Mode) -> Option<&Row> {
 fn run() -> Result<()> {
     let options = Options::from_env()?;
     let rounds = options.rounds(15, 3);
-    let modes = Mode::available();
+    // The two controls tell the bench's own spread (plain against plain) and the watchdog
+    // thread's share (a watchdog that watches nothing) apart from the poll path's cost.
+    let mut modes = Mode::available();
+    modes.extend([Mode::PlainAgain, Mode::WatchdogThreadOnly]);
     let build = if cfg!(tokio_unstable) {
         "--cfg tokio_unstable (hooks available)"
     } else {
@@ -216,7 +221,7 @@ fn run() -> Result<()> {
     let direct_modes: Vec<Mode> = modes
         .iter()
         .copied()
-        .filter(|&mode| mode != Mode::Hooks)
+        .filter(|&mode| matches!(mode, Mode::Plain | Mode::Wrapper | Mode::TaskMonitor))
         .collect();
     let direct = interleave(&direct_modes, rounds, |mode, _| direct_poll_ns(mode, polls))?;
     println!("\n### Direct polls of a never-ready future, no runtime ({polls} polls per round)\n");
