@@ -37,6 +37,10 @@ pub enum Mode {
     /// Control: `tokio::spawn` with a watchdog running that watches nothing: the cost of
     /// the watchdog's own threads, without any poll path.
     WatchdogThreadOnly,
+    /// Control: `tokio::spawn` of the future inside a layer as large as the blockwatch
+    /// wrapper's (24 bytes) that reads its fields on every poll and writes nothing: the
+    /// cost of a larger task and one more `poll` layer, without the slot writes.
+    PaddedLayer,
 }
 
 impl Mode {
@@ -67,6 +71,7 @@ impl Mode {
             Mode::TaskMonitor => "tokio-metrics TaskMonitor",
             Mode::PlainAgain => "control: plain tokio again",
             Mode::WatchdogThreadOnly => "control: plain tokio + watchdog thread",
+            Mode::PaddedLayer => "control: plain tokio, wrapper-sized layer",
         }
     }
 
@@ -195,7 +200,33 @@ impl Spawner {
             }
             Mode::Wrapper => blockwatch::spawn(future),
             Mode::TaskMonitor => tokio::spawn(self.monitor.instrument(future)),
+            Mode::PaddedLayer => tokio::spawn(PaddedLayer {
+                inner: future,
+                fields: [1, 2, 3],
+            }),
         }
+    }
+}
+
+/// The [`Mode::PaddedLayer`] layer: the wrapper's size and shape, none of its work.
+struct PaddedLayer<F> {
+    inner: F,
+    fields: [u64; 3],
+}
+
+impl<F: Future> Future for PaddedLayer<F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        // SAFETY: `inner` is structurally pinned (never moved out; no `Drop` impl).
+        let this = unsafe { self.get_unchecked_mut() };
+        black_box(&this.fields);
+        // SAFETY: see above.
+        unsafe { std::pin::Pin::new_unchecked(&mut this.inner) }.poll(cx)
     }
 }
 

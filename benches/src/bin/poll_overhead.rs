@@ -126,9 +126,11 @@ fn poll_many<F: Future>(future: F, polls: u64) -> f64 {
 /// Nanoseconds per poll of a never-ready future polled directly, without a runtime.
 fn direct_poll_ns(mode: Mode, polls: u64) -> Result<f64> {
     let seconds = match mode {
-        Mode::Plain | Mode::Hooks | Mode::PlainAgain | Mode::WatchdogThreadOnly => {
-            poll_many(Forever(0), polls)
-        }
+        Mode::Plain
+        | Mode::Hooks
+        | Mode::PlainAgain
+        | Mode::WatchdogThreadOnly
+        | Mode::PaddedLayer => poll_many(Forever(0), polls),
         Mode::Wrapper => {
             let _watchdog = watchdog::quiet(THRESHOLD).start()?;
             poll_many(Forever(0).watched("direct-poll"), polls)
@@ -182,10 +184,15 @@ fn row_of(rows: &[Row], mode: Mode) -> Option<&Row> {
 fn run() -> Result<()> {
     let options = Options::from_env()?;
     let rounds = options.rounds(15, 3);
-    // The two controls tell the bench's own spread (plain against plain) and the watchdog
-    // thread's share (a watchdog that watches nothing) apart from the poll path's cost.
+    // The controls tell the bench's own spread (plain against plain), the watchdog
+    // thread's share (a watchdog that watches nothing) and the share of a wrapper-sized
+    // layer that writes nothing apart from the poll path's own cost.
     let mut modes = Mode::available();
-    modes.extend([Mode::PlainAgain, Mode::WatchdogThreadOnly]);
+    modes.extend([
+        Mode::PlainAgain,
+        Mode::WatchdogThreadOnly,
+        Mode::PaddedLayer,
+    ]);
     let build = if cfg!(tokio_unstable) {
         "--cfg tokio_unstable (hooks available)"
     } else {
