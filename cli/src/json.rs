@@ -18,6 +18,7 @@ pub(crate) fn certainty_name(c: Certainty) -> &'static str {
         Certainty::Unresolved => "unresolved",
         Certainty::MethodShape => "method-shape",
         Certainty::Transitive => "transitive",
+        Certainty::Once => "once",
         _ => "other",
     }
 }
@@ -49,6 +50,7 @@ pub(crate) fn finding(report: &Report, d: &Diagnostic) -> Map<String, Value> {
         "context": d.context,
         "chain": chain,
         "fix": d.fix.as_ref().map(fix),
+        "once_reach": d.once_reach,
     });
     match value {
         Value::Object(map) => map,

@@ -143,6 +143,9 @@ fn result(
             "inTest": d.in_test,
         },
     });
+    if let Some(reach) = d.once_reach {
+        value["properties"]["onceReach"] = json!(reach);
+    }
     if !related.is_empty() {
         value["relatedLocations"] = Value::Array(related);
     }

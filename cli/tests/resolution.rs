@@ -170,3 +170,50 @@ fn out_of_line_cfg_test_modules_are_test_code() {
     let (_, report) = json_in(scratch.path(), &["--no-tests"]);
     assert!(findings(&report).iter().all(|f| f.0 != "src/checks.rs"));
 }
+
+/// Calls into another crate of the workspace through its re-exports (`pub use
+/// self::db::*`, `pub use files::read_all as load_everything`, a `pub(crate) use .. as
+/// pool` inside it) reach the fns they name; the look-alikes (a re-export of a clean fn,
+/// a clean method of the re-exported type) stay unreported.
+#[test]
+fn calls_through_reexports_across_crates_reach_the_real_fns() {
+    let (code, report) = json_in(&fixture("reexports"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        [
+            (
+                "crates/app/src/main.rs".into(),
+                18,
+                "sleep".into(),
+                "repo::db::conn::Manager::connection".into()
+            ),
+            (
+                "crates/app/src/main.rs".into(),
+                25,
+                "fs".into(),
+                "repo::files::read_all".into()
+            ),
+        ]
+    );
+    let connection = &report["findings"][0];
+    let chain: Vec<(&str, &str, u64)> = connection["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["callee"].as_str().unwrap(),
+                l["file"].as_str().unwrap(),
+                l["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            ("db::conn::open_pool", "crates/repo/src/db/conn.rs", 5),
+            ("std::thread::sleep", "crates/repo/src/db/conn.rs", 14),
+        ]
+    );
+}

@@ -12,6 +12,9 @@ use quote::ToTokens;
 
 use crate::args::parse_allow_args;
 
+/// The escape hatch's name, as the last segment of its path.
+pub const ATTRIBUTE_NAME: &str = "allow_blocking";
+
 /// Tokens with every `#[allow_blocking..]` / `#[blockwatch::allow_blocking..]` removed, and
 /// the errors of those whose arguments were malformed.
 pub struct Stripped {
@@ -49,7 +52,7 @@ pub fn mentions_allow_blocking(tokens: &TokenStream) -> bool {
     while let Some(stream) = pending.pop() {
         for tree in stream {
             match tree {
-                TokenTree::Ident(ident) if ident == "allow_blocking" => return true,
+                TokenTree::Ident(ident) if ident == ATTRIBUTE_NAME => return true,
                 TokenTree::Group(group) => pending.push(group.stream()),
                 _ => {}
             }

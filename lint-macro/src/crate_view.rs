@@ -47,7 +47,9 @@ pub fn for_item(item: &TokenStream, project: &Config, config: &Config) -> ItemVi
     if !proc_macro::is_available() {
         return silent;
     }
-    let (Some(first), Some(last)) = (item.clone().into_iter().next(), last_token(item)) else {
+    // One transfer of the item's top-level trees across the bridge serves both ends.
+    let trees: Vec<TokenTree> = item.clone().into_iter().collect();
+    let (Some(first), Some(last)) = (trees.first(), trees.last().map(close_span)) else {
         return silent;
     };
     let Some(file) = first.span().local_file() else {
@@ -145,10 +147,10 @@ fn leaf_spans(tokens: TokenStream, out: &mut Vec<Span>) {
     }
 }
 
-/// The span of the item's last token (a group's closing delimiter).
-fn last_token(item: &TokenStream) -> Option<Span> {
-    item.clone().into_iter().last().map(|t| match t {
+/// The span where `tree` ends (a group's closing delimiter).
+fn close_span(tree: &TokenTree) -> Span {
+    match tree {
         TokenTree::Group(g) => g.span_close(),
         other => other.span(),
-    })
+    }
 }

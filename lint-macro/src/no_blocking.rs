@@ -34,6 +34,11 @@ pub fn expand_with(
     item: TokenStream,
     project: Result<ProjectConfig, String>,
 ) -> TokenStream {
+    // The fast path walks tokens without recursion and parses at most the signature (whose
+    // nesting it checks itself): the guard below is for the full parse.
+    if let Some(out) = quiet_fn_expand(&args, &item, &project) {
+        return out;
+    }
     if let Err(too_deep) = blockwatch_lint::check_nesting(&item, nesting::MAX_NESTING) {
         let depth = too_deep.depth;
         // Parsing it could overflow the compiler's stack: refuse, keep the item.
@@ -57,9 +62,6 @@ pub fn expand_with(
             ),
         );
         return with_errors(vec![error], item);
-    }
-    if let Some(out) = quiet_fn_expand(&args, &item, &project) {
-        return out;
     }
     let Some(target) = Target::parse(item.clone()) else {
         // Not Rust syn can read: rustc's own error on the unchanged tokens says more.
@@ -144,12 +146,11 @@ fn quiet_fn_expand(
 ) -> Option<TokenStream> {
     let project = project.as_ref().ok()?;
     let parts = FnParts::split(item)?;
-    if allow_attr::mentions_allow_blocking(item) {
-        return None;
-    }
     let args = NoBlockingArgs::parse(args.clone()).ok()?;
     let config = project_config::overlay(project.config.clone(), args.config);
-    if blockwatch_lint::may_report(item, &config, &[]) {
+    // One walk over the tokens: an escape hatch to strip also sends the item down the
+    // full path (each walk crosses the compiler's proc-macro bridge token by token).
+    if blockwatch_lint::may_report(item, &config, &[allow_attr::ATTRIBUTE_NAME]) {
         return None;
     }
     let mut extra = match crate_view::for_item(item, &project.config, &config) {
@@ -167,6 +168,10 @@ fn quiet_fn_expand(
         }
         .extra_tokens(),
     );
+    if extra.is_empty() && !(args.watch && parts.is_async()) {
+        // Nothing to add and no wrapper: the tokens go back as they came, not rebuilt.
+        return Some(item.clone());
+    }
     parts.expand(&extra, args.watch)
 }
 

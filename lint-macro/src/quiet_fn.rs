@@ -71,6 +71,11 @@ impl FnParts {
         })
     }
 
+    /// Whether the fn is `async`.
+    pub fn is_async(&self) -> bool {
+        self.is_async
+    }
+
     /// The span of the fn's name.
     pub fn name_span(&self) -> Span {
         self.name
@@ -78,7 +83,7 @@ impl FnParts {
 
     /// The fn with `extra` at the top of its body (after its inner attributes), wrapped
     /// for the watchdog when `watch` is set and it is async. `None` when the signature
-    /// does not parse: the full path reports that.
+    /// does not parse or nests too deeply to parse safely: the full path reports that.
     pub fn expand(self, extra: &TokenStream, watch: bool) -> Option<TokenStream> {
         let (inner_attrs, stmts) = split_inner_attrs(self.body.stream());
         let brace = syn::token::Brace {
@@ -99,6 +104,8 @@ impl FnParts {
             return Some(quote!(#outer_attrs #header #body));
         }
         let header = &self.header;
+        // The signature is all syn parses here: its nesting is what the guard must see.
+        blockwatch_lint::check_nesting(header, crate::nesting::MAX_NESTING).ok()?;
         let sig_item: syn::ImplItemFn = syn::parse2(quote!(#header {})).ok()?;
         Some(watch_wrapper::wrap_tokens(
             &FnTokens {
@@ -118,13 +125,17 @@ impl FnParts {
 
 /// The body's leading `#![..]` attributes, and the rest.
 fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
-    let trees: Vec<TokenTree> = body.into_iter().collect();
+    let trees: Vec<TokenTree> = body.clone().into_iter().collect();
     let mut i = 0;
     while is_punct(trees.get(i), '#')
         && is_punct(trees.get(i + 1), '!')
         && is_bracket(trees.get(i + 2))
     {
         i += 3;
+    }
+    if i == 0 {
+        // The common case: no inner attributes; the body goes on as it is, not rebuilt.
+        return (TokenStream::new(), body);
     }
     let (attrs, rest) = trees.split_at(i);
     (

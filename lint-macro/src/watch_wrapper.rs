@@ -90,9 +90,7 @@ pub fn wrap_tokens(f: &FnTokens<'_>, extra: &TokenStream) -> TokenStream {
         site_name,
     } = f;
     let extra = &quote!(#inner_attrs #extra);
-    let fn_name = &sig.ident;
-    let line = quote_spanned!(fn_name.span()=> ::core::line!());
-    let column = quote_spanned!(fn_name.span()=> ::core::column!());
+    let site = site_static(&sig.ident, site_name);
     let fake_return = typed_return_edge(sig);
     let mut original = TokenStream::new();
     brace.surround(&mut original, |out| {
@@ -102,14 +100,7 @@ pub fn wrap_tokens(f: &FnTokens<'_>, extra: &TokenStream) -> TokenStream {
     let mut wrapped = TokenStream::new();
     brace.surround(&mut wrapped, |out| {
         extra.to_tokens(out);
-        out.extend(quote! {
-            static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {
-                name: ::core::concat!(::core::module_path!(), "::", #site_name),
-                file: ::core::file!(),
-                line: #line,
-                column: #column,
-            };
-        });
+        out.extend(site);
         let mut inner = TokenStream::new();
         brace.surround(&mut inner, |body| {
             fake_return.to_tokens(body);
@@ -127,6 +118,40 @@ pub fn wrap_tokens(f: &FnTokens<'_>, extra: &TokenStream) -> TokenStream {
         #[cfg(not(debug_assertions))]
         #outer_attrs
         #vis #defaultness #sig #original
+    }
+}
+
+/// `static __BLOCKWATCH_SITE: Site = ..;`: the fn's name after its module path, its file,
+/// and the line and column of its name.
+///
+/// Where the compiler tells the name's position, the static is one text the compiler
+/// lexes (one call across the proc-macro bridge instead of one per token, and two
+/// `line!()`/`column!()` expansions fewer for rustc): the wrapper's tokens were most of
+/// its expansion cost (BENCHMARKS.md, "Attribute compile-time cost").
+fn site_static(fn_name: &syn::Ident, site_name: &str) -> TokenStream {
+    let start = fn_name.span().start();
+    if start.line > 0 {
+        let text = format!(
+            "static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {{ \
+             name: ::core::concat!(::core::module_path!(), \"::\", {site_name:?}), \
+             file: ::core::file!(), line: {}, column: {}, }};",
+            start.line,
+            // `column!()` counts from 1, the span's column from 0.
+            start.column + 1
+        );
+        if let Ok(tokens) = text.parse() {
+            return tokens;
+        }
+    }
+    let line = quote_spanned!(fn_name.span()=> ::core::line!());
+    let column = quote_spanned!(fn_name.span()=> ::core::column!());
+    quote! {
+        static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {
+            name: ::core::concat!(::core::module_path!(), "::", #site_name),
+            file: ::core::file!(),
+            line: #line,
+            column: #column,
+        };
     }
 }
 
@@ -178,23 +203,22 @@ pub fn typed_return_edge(sig: &Signature) -> TokenStream {
         syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
         syn::ReturnType::Default => sig.ident.span(),
     };
+    // The attribute is fixed text: lexed by the compiler in one call, not built token by
+    // token (an `allow` works whatever its tokens' spans).
+    let allow: TokenStream = ALLOW_ON_RETURN_EDGE.parse().unwrap_or_default();
     quote_spanned! {span=>
-        #[allow(
-            unknown_lints,
-            unreachable_code,
-            clippy::diverging_sub_expression,
-            clippy::empty_loop,
-            clippy::let_unit_value,
-            clippy::let_with_type_underscore,
-            clippy::needless_return,
-            clippy::unreachable
-        )]
+        #allow
         if false {
             let __blockwatch_return: #ty = loop {};
             return __blockwatch_return;
         }
     }
 }
+
+/// The lints the typed return edge would trip, allowed on it.
+const ALLOW_ON_RETURN_EDGE: &str = "#[allow(unknown_lints, unreachable_code, \
+    clippy::diverging_sub_expression, clippy::empty_loop, clippy::let_unit_value, \
+    clippy::let_with_type_underscore, clippy::needless_return, clippy::unreachable)]";
 
 fn mentions_impl_trait(ty: &syn::Type) -> bool {
     struct Finder(bool);

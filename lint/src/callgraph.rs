@@ -17,22 +17,41 @@
 //!   states it ([`CallSite::receiver`]: `self` in an impl, a typed parameter or field, a
 //!   constructor, through `Arc`/`Box`/`State`/`web::Data`, see
 //!   [`DEREF_WRAPPERS`](crate::catalog::DEREF_WRAPPERS)): the method of that workspace
-//!   type, any impl of it. Otherwise they are matched by name against the methods (fns
+//!   type, any impl of it; for a type of a dependency (`dep::Client`, as the caller
+//!   names the crate), the method of a type of that name in that crate, and when
+//!   awaited, its async method that blocks inside. Otherwise they are matched by name against the methods (fns
 //!   inside `impl` blocks) of the whole workspace, conservatively: never when awaited,
 //!   never for names common on std types (`get`, `read`, `load`, ..., see
 //!   [`AMBIGUOUS_METHOD_NAMES`]), never to a method of another type when the receiver
 //!   was constructed from a type outside the workspace, and only when every workspace
 //!   method of that name blocks (which, for a unique name, is that one method).
+//! - A path or receiver type at which no fn is found is followed through the `use`
+//!   items of the modules it passes through (`pub use a::*`, `pub use a::B as C`,
+//!   `use super::*`; see [`Reexports`]), and a receiver built by a workspace fn is typed
+//!   by that fn's declared return type ([`FnSummary::returns`]).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
+//! - Closures given to an offloader the workspace (or a dependency) defines are run off
+//!   the executor: `offloader_inference.rs` finds those fns and marks the closures
+//!   before the graph is solved.
+//! - A call inside a run-once initialiser (`get_or_init(|| ..)`) does not make its fn
+//!   blocking: it runs once. `once_reach.rs` reports it once, with the number of async
+//!   paths that reach it.
+
+mod essentials;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
+use crate::deps::methods::dependency_types;
 use crate::deps::DependencyUnits;
 use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
+use crate::reexports::Reexports;
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
-use crate::{Certainty, ChainLink};
+use crate::{Certainty, ChainLink, RunOnce};
+
+mod offloader_inference;
+mod once_reach;
 
 /// Why a fn blocks.
 #[derive(Debug, Clone, Copy)]
@@ -109,6 +128,8 @@ pub struct Graph<'a> {
     methods: HashMap<(Option<usize>, &'a str), Vec<usize>>,
     crates: &'a HashMap<String, usize>,
     deps: &'a DependencyUnits,
+    /// The `use` items of every module, for paths written through a re-export.
+    reexports: Reexports<'a>,
     /// The targets of each call of each fn, resolved once: `targets[fn][call]`.
     targets: Vec<Vec<Option<Targets>>>,
     /// For awaited path calls: the dependency async fn awaited, `awaited[fn][call]`.
@@ -158,6 +179,20 @@ impl<'a> Graph<'a> {
         crates: &'a HashMap<String, usize>,
         deps: &'a DependencyUnits,
     ) -> Self {
+        let mut graph = Graph::unsolved(files, crates, deps);
+        graph.targets = graph.per_call(Self::resolve);
+        graph.awaited = graph.per_call(Self::resolve_awaited);
+        graph.solve();
+        graph.solve_polled();
+        graph
+    }
+
+    /// The graph's fns and lookup tables, before any call is resolved.
+    fn unsolved(
+        files: &[CrateFile<'a>],
+        crates: &'a HashMap<String, usize>,
+        deps: &'a DependencyUnits,
+    ) -> Self {
         let fns: Vec<GraphFn<'a>> = files
             .iter()
             .flat_map(|file| {
@@ -184,22 +219,23 @@ impl<'a> Graph<'a> {
         }
         let witness = vec![None; fns.len()];
         let polled = vec![None; fns.len()];
-        let mut graph = Graph {
+        let reexports = Reexports::new(
+            files
+                .iter()
+                .map(|file| (file.unit, file.summary.imports.as_slice())),
+        );
+        Graph {
             fns,
             by_path,
             methods,
             crates,
             deps,
+            reexports,
             targets: Vec::new(),
             awaited: Vec::new(),
             witness,
             polled,
-        };
-        graph.targets = graph.per_call(Self::resolve);
-        graph.awaited = graph.per_call(Self::resolve_awaited);
-        graph.solve();
-        graph.solve_polled();
-        graph
+        }
     }
 
     /// The fns of `candidate` as the code of `unit` names it: in its own crate, or in
@@ -210,24 +246,58 @@ impl<'a> Graph<'a> {
         if let Some(ids) = self.by_path.get(&(unit, candidate)) {
             found.extend(ids);
         }
-        if let Some((first, rest)) = candidate.split_first() {
-            let other = self.deps.crate_named(unit, first).or_else(|| {
-                (!self.deps.is_dependency(unit))
-                    .then(|| self.crates.get(first).copied())
-                    .flatten()
-            });
-            if let Some(other) = other {
-                if let Some(ids) = self.by_path.get(&(other, rest)) {
-                    found.extend(ids);
-                }
+        let other = candidate
+            .split_first()
+            .and_then(|(first, rest)| Some((self.crate_unit(unit, first)?, rest)));
+        if let Some((other, rest)) = other {
+            if let Some(ids) = self.by_path.get(&(other, rest)) {
+                found.extend(ids);
+            }
+        }
+        if found.is_empty() {
+            found = self.through_reexports(unit, candidate);
+            if let (true, Some((other, rest))) = (found.is_empty(), other) {
+                found = self.through_reexports(other, rest);
             }
         }
         found
     }
 
+    /// The crate that first segment `name` names from the code of `unit`: a dependency
+    /// by the caller's name for it, or a workspace library crate.
+    fn crate_unit(&self, unit: usize, name: &str) -> Option<usize> {
+        self.deps.crate_named(unit, name).or_else(|| {
+            (!self.deps.is_dependency(unit))
+                .then(|| self.crates.get(name).copied())
+                .flatten()
+        })
+    }
+
+    /// The fns `path` (in `unit`) names through `use` items (see [`Reexports`]).
+    fn through_reexports(&self, unit: usize, path: &[String]) -> Vec<usize> {
+        self.reexports
+            .follow(unit, path, &|u, name| self.crate_unit(u, name), &|u, p| {
+                self.by_path.get(&(u, p)).cloned().unwrap_or_default()
+            })
+    }
+
     /// An awaited path call to an async fn of a dependency.
     fn resolve_awaited(&self, caller: usize, call: &CallSite) -> Option<usize> {
-        if !call.awaited || call.method.is_some() {
+        if !call.awaited {
+            return None;
+        }
+        if let Some(name) = call
+            .method
+            .as_deref()
+            .filter(|_| call.candidates.is_empty())
+        {
+            let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
+            return self
+                .dependency_methods(caller, &receiver, name)
+                .into_iter()
+                .find(|&i| self.fns[i].summary.is_async);
+        }
+        if call.method.is_some() {
             return None;
         }
         let unit = self.fns[caller].unit;
@@ -274,18 +344,11 @@ impl<'a> Graph<'a> {
         let from_test = call.in_test || self.fns[caller].summary.in_test;
         let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
         let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
-        let mut typed: Vec<usize> = Vec::new();
-        for (krate, ty) in receiver.workspace_types() {
-            let unit = match krate {
-                None => self.fns[caller].unit,
-                Some(name) => self.crates[name],
-            };
-            let mut key: Vec<String> = ty.to_vec();
-            key.push(name.to_string());
-            if let Some(ids) = self.by_path.get(&(unit, key.as_slice())) {
-                typed.extend(ids.iter().copied().filter(visible));
-            }
+        let mut typed = self.typed_methods(caller, call, name);
+        if typed.is_empty() {
+            typed = self.dependency_methods(caller, &receiver, name);
         }
+        typed.retain(visible);
         if !typed.is_empty() {
             typed.retain(|&i| !self.fns[i].summary.is_async);
             return (!typed.is_empty()).then_some(Targets::Any(typed));
@@ -329,6 +392,96 @@ impl<'a> Graph<'a> {
         Some(Targets::All(sync))
     }
 
+    /// The methods `name` of the workspace types the receiver of `call` is known to have
+    /// (async ones included), as far as the caller can see them.
+    fn typed_methods(&self, caller: usize, call: &CallSite, name: &str) -> Vec<usize> {
+        let from_test = call.in_test || self.fns[caller].summary.in_test;
+        let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
+        let unit = self.fns[caller].unit;
+        let is_crate = |c: &str| self.crates.contains_key(c);
+        let receiver = ReceiverTypes::new(&call.receiver, is_crate);
+        let mut typed: Vec<usize> = self.methods_of(unit, &receiver, name);
+        if typed.is_empty() {
+            // The receiver came from a workspace fn: the types its signature returns.
+            let returned = self.returned_types(unit, &receiver);
+            typed = self.methods_of(unit, &ReceiverTypes::new(&returned, is_crate), name);
+        }
+        typed.retain(visible);
+        typed
+    }
+
+    /// Methods `name` of the dependency types the receiver came from
+    /// ([`dependency_types`]): inherent and trait-impl methods of a type of that name in
+    /// that crate, async ones included (the caller decides what an async one means).
+    fn dependency_methods(
+        &self,
+        caller: usize,
+        receiver: &ReceiverTypes<'_>,
+        name: &str,
+    ) -> Vec<usize> {
+        let mut found = Vec::new();
+        for ty in dependency_types(receiver, self.fns[caller].unit, self.deps) {
+            let Some(ids) = self.methods.get(&(Some(ty.unit), name)) else {
+                continue;
+            };
+            found.extend(ids.iter().copied().filter(|&i| {
+                let f = self.fns[i].summary;
+                !f.in_test && f.self_ty.as_deref() == Some(ty.name)
+            }));
+        }
+        found
+    }
+
+    /// The methods `name` of the workspace types `receiver` names, seen from `unit`.
+    fn methods_of(&self, unit: usize, receiver: &ReceiverTypes<'_>, name: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        for (krate, ty) in receiver.workspace_types() {
+            let Some(unit) = krate.map_or(Some(unit), |k| self.crates.get(k).copied()) else {
+                continue;
+            };
+            let mut key: Vec<String> = ty;
+            key.push(name.to_string());
+            match self.by_path.get(&(unit, key.as_slice())) {
+                Some(ids) => found.extend(ids.iter().copied()),
+                None => found.extend(self.through_reexports(unit, &key)),
+            }
+        }
+        found
+    }
+
+    /// The return types of the workspace fns `receiver` names (a value built by
+    /// `make_client()` or `Db::connect(..)?`), written as the code of `unit` names them.
+    fn returned_types(&self, unit: usize, receiver: &ReceiverTypes<'_>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (krate, path) in receiver.workspace_types() {
+            let Some(home) = krate.map_or(Some(unit), |k| self.crates.get(k).copied()) else {
+                continue;
+            };
+            let fns = match self.by_path.get(&(home, path.as_slice())) {
+                Some(ids) => ids.clone(),
+                None => self.through_reexports(home, &path),
+            };
+            for f in fns {
+                let callee = &self.fns[f];
+                for ty in &callee.summary.returns {
+                    let written = match ty.strip_prefix("crate::") {
+                        Some(rest) if callee.unit != unit => {
+                            match self.crates.iter().find(|(_, &u)| u == callee.unit) {
+                                Some((name, _)) => format!("{name}::{rest}"),
+                                None => continue,
+                            }
+                        }
+                        _ => ty.clone(),
+                    };
+                    if !out.contains(&written) {
+                        out.push(written);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.
     fn blocking_target(&self, caller: usize, call: usize) -> Option<usize> {
         match self.targets.get(caller)?.get(call)?.as_ref()? {
@@ -353,7 +506,7 @@ impl<'a> Graph<'a> {
                 continue;
             }
             for (c, call) in f.summary.calls.iter().enumerate() {
-                if call.in_async || call.offloaded {
+                if !runs_with_its_fn(call) {
                     continue;
                 }
                 let ids = match &self.targets[i][c] {
@@ -549,6 +702,7 @@ impl<'a> Graph<'a> {
                 ));
             }
         }
+        out.extend(self.once_findings());
         out
     }
 
@@ -587,6 +741,12 @@ impl<'a> Graph<'a> {
     }
 }
 
+/// Whether a call of a sync fn runs whenever the fn is called, so that a blocking callee
+/// makes the fn blocking: not in async code, not offloaded, not in a run-once initialiser.
+fn runs_with_its_fn(call: &CallSite) -> bool {
+    !call.in_async && !call.offloaded && call.run_once == RunOnce::Not
+}
+
 /// A transitive finding at `call` of fn `f`: the call reaches `blocker` through `chain`.
 /// It carries no fix: the blocking line is not at the call (in a helper or a dependency),
 /// so only `replacement`'s advice applies.
@@ -616,6 +776,7 @@ fn transitive_finding(
         context: call.context.clone(),
         chain,
         fix: None,
+        once_reach: None,
     }
 }
 
@@ -663,6 +824,20 @@ pub fn workspace_findings_with_dependencies(
     crates: &HashMap<String, usize>,
     deps: &DependencyUnits,
 ) -> Vec<LocatedFinding> {
+    // Closures given to the workspace's own offloaders run off the executor.
+    let offloaded = offloader_inference::offload_closures(files, crates, deps);
+    let placed: Vec<CrateFile<'_>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match offloaded.get(&i) {
+            Some(summary) => CrateFile {
+                unit: f.unit,
+                summary,
+            },
+            None => *f,
+        })
+        .collect();
+    let files = placed.as_slice();
     let mut found: Vec<LocatedFinding> = files
         .iter()
         .filter(|f| !deps.is_dependency(f.unit))

@@ -3,7 +3,8 @@
 //! The built-in entries live in `catalog/builtin.rs` as a static table; the other
 //! knowledge about libraries is data beside it: offloaders (`offloaders.rs`), poll
 //! traits (`poll_traits.rs`), the wrappers a receiver derefs through
-//! (`deref_wrappers.rs`), how macro bodies are read (`macro_classes.rs`), the method
+//! (`deref_wrappers.rs`), how macro bodies are read (`macro_classes.rs`), the run-once initialisers
+//! (`run_once.rs`), the method
 //! names too common to match by name (`ambiguous_methods.rs`) and how each API's call is
 //! rewritten (`fixes.rs`). This module holds the types.
 
@@ -18,6 +19,7 @@ pub mod fixes;
 mod macro_classes;
 mod offloaders;
 mod poll_traits;
+mod run_once;
 
 pub use ambiguous_methods::AMBIGUOUS_METHOD_NAMES;
 pub use deref_wrappers::DEREF_WRAPPERS;
@@ -26,6 +28,8 @@ pub use macro_classes::{EXPR_MACROS, JOIN_MACROS, SELECT_MACROS, SKIP_MACROS};
 pub(crate) use offloaders::{is_crate_offloader, is_offloader_name};
 pub use offloaders::{CRATE_OFFLOADERS, OFFLOADERS};
 pub use poll_traits::POLL_TRAITS;
+pub(crate) use run_once::is_run_once_constructor;
+pub use run_once::{RUN_ONCE_CONSTRUCTORS, RUN_ONCE_MACROS, RUN_ONCE_METHODS};
 
 /// What the receiver of a method call must look like for a [`Pattern::Method`] to match.
 ///

@@ -76,7 +76,8 @@ pub struct Config {
     /// The project's own offloading fns (e.g. `my_crate::blocking::run`, or a bare
     /// name): closures passed to them run off the executor, as with `spawn_blocking`.
     /// Matched by the last path segment. Wrappers defined in the checked file itself are
-    /// recognised without configuration.
+    /// recognised without configuration, and in a workspace scan so are those of the
+    /// other files and crates (and of dependencies).
     pub offload: Vec<String>,
 }
 

@@ -117,6 +117,9 @@ impl CrateView {
         for target in package.targets.iter().filter(|t| t.name == crate_name) {
             tried = true;
             let root = normalize(&target.root);
+            if let Some(view) = quiet_view(&manifest_dir, &root, &manifest, &item_file, config) {
+                return Ok(view);
+            }
             let _lexer = OwnLexer::begin();
             let tree = ModuleTree::read(&root, target.kind == TargetKind::Test)?;
             if tree.placed.iter().any(|f| normalize(&f.path) == item_file) {
@@ -209,6 +212,7 @@ pub fn finding_at(
         // A fix's edits are spans in the file the view parsed, not in the item's tokens;
         // the call graph's findings carry none.
         fix: None,
+        once_reach: located.once_reach,
     }
 }
 
@@ -306,14 +310,7 @@ impl ModuleTree {
         manifest: &Path,
         config: &Config,
     ) -> CrateView {
-        let base = root.parent().unwrap_or(manifest_dir);
-        let rel = |path: &Path| -> String {
-            let short = path
-                .strip_prefix(manifest_dir)
-                .or_else(|_| path.strip_prefix(base))
-                .unwrap_or(path);
-            short.to_string_lossy().replace('\\', "/")
-        };
+        let rel = |path: &Path| relative_name(manifest_dir, root, path);
         let summaries: Vec<FileSummary> = self
             .placed
             .iter()
@@ -353,6 +350,69 @@ impl ModuleTree {
             findings,
         }
     }
+}
+
+/// The view of a crate none of whose files can start a finding, read without a parse:
+/// no fn of it blocks, so it has no transitive findings. Its files are the `.rs` files
+/// below the root's directory, all of them (whether a `mod` reaches them or not: none
+/// blocks either way). `None` sends the crate to the full read: a file holds a name that
+/// can start a finding, or names a `#[path]` (which may lead out of the directory),
+/// or cannot be read or lexed (the full read says why), or `item_file` is not among them.
+///
+/// Lexing and parsing every file cost most of a crate view in a debug build of the proc
+/// macro (BENCHMARKS.md, "Crate view cost"); this scan skips both.
+fn quiet_view(
+    manifest_dir: &Path,
+    root: &Path,
+    manifest: &Path,
+    item_file: &Path,
+    config: &Config,
+) -> Option<CrateView> {
+    let mut paths = vec![root.to_path_buf()];
+    rust_files_below(root.parent()?, &mut paths);
+    let paths: Vec<PathBuf> = paths.iter().map(|p| normalize(p)).collect();
+    if !paths.iter().any(|p| p == item_file) {
+        return None;
+    }
+    let mut files = Vec::with_capacity(paths.len() + 1);
+    for path in paths {
+        let stamp = stamp(&path);
+        let text = fs::read_to_string(&path).ok()?;
+        let scan = crate::prefilter::scan_source(&text, config, &[]);
+        if scan.may_report || scan.names_a_path {
+            return None;
+        }
+        files.push(ViewFile {
+            rel: relative_name(manifest_dir, root, &path),
+            path,
+            stamp,
+        });
+    }
+    let by_path = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.clone(), i))
+        .collect();
+    files.push(ViewFile {
+        rel: relative_name(manifest_dir, root, manifest),
+        path: manifest.to_path_buf(),
+        stamp: stamp(manifest),
+    });
+    Some(CrateView {
+        files,
+        by_path,
+        findings: Vec::new(),
+    })
+}
+
+/// How findings name `path`: relative to the package, else to the root's directory.
+fn relative_name(manifest_dir: &Path, root: &Path, path: &Path) -> String {
+    let base = root.parent().unwrap_or(manifest_dir);
+    let short = path
+        .strip_prefix(manifest_dir)
+        .or_else(|_| path.strip_prefix(base))
+        .unwrap_or(path);
+    short.to_string_lossy().replace('\\', "/")
 }
 
 /// The `.rs` files below `dir`, skipping hidden directories and `target`.

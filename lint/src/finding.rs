@@ -21,6 +21,10 @@ pub enum Certainty {
     MethodShape,
     /// A workspace fn that (transitively) calls a blocking API; see [`Finding::chain`].
     Transitive,
+    /// A blocking call inside a run-once initialiser (`OnceLock::get_or_init`,
+    /// `LazyLock::new`, `lazy_static!`, ...): it blocks the executor once, on the first of
+    /// [`Finding::once_reach`] async paths, not on every call (see `run_once.rs`).
+    Once,
 }
 
 /// One step of an interprocedural chain: "`load()` calls `std::fs::read` at src/a.rs:12".
@@ -91,6 +95,9 @@ pub struct Finding {
     /// How to rewrite the call, from the catalog's fix rules; `None` where no `.await`
     /// can be written (a plain closure, a `poll` fn) or the call is a fn passed as a value.
     pub fix: Option<Fix>,
+    /// For [`Certainty::Once`]: how many async paths (call sites in async code, directly
+    /// or through sync fns) can reach the initialiser; `None` for other certainties.
+    pub once_reach: Option<usize>,
 }
 
 impl Finding {
@@ -105,6 +112,12 @@ impl Finding {
                 self.call, self.resolved, self.context
             ),
             Certainty::Transitive => transitive_message(&self.call, &self.context, &self.chain),
+            Certainty::Once => crate::run_once::once_message(
+                &self.call,
+                &self.context,
+                self.once_reach.unwrap_or(1),
+                &self.chain,
+            ),
             _ => format!("blocking call `{}` in {}", self.call, self.context),
         }
     }

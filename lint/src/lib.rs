@@ -34,7 +34,15 @@
 //!   bare), to fns whose name says they offload (`asyncify*`, `*unblock*`,
 //!   `*offload*`, `*_blocking`: tokio's own `asyncify`, a project's `run_blocking`),
 //!   to wrappers of them defined in the same file, and to fns listed under `offload`
-//!   in the configuration.
+//!   in the configuration. In a workspace scan, any fn of the workspace or of a
+//!   dependency that hands its closure or fn parameter to an offloader (or to another
+//!   such fn, transitively) is one too ([`ArgRange`], `workspace_offloaders.rs`).
+//! - **run once**: a blocking call inside a run-once initialiser (`OnceLock`/`OnceCell`
+//!   `get_or_init`, `LazyLock::new`, once_cell's `Lazy::new`, `Once::call_once`,
+//!   `lazy_static!`, `thread_local!`) is [`Certainty::Once`]: reported once, at the
+//!   initialiser, with the number of async paths that reach it, and the fn around it
+//!   does not block its callers ([`run_once`]). On by default: it does block the
+//!   executor, once; an `allow` entry accepts it like any other finding.
 //!
 //! # How calls are matched
 //!
@@ -91,12 +99,15 @@ mod parse;
 mod path_pattern;
 mod prefilter;
 mod receiver_types;
+mod reexports;
 mod resolve;
+pub mod run_once;
 mod self_type;
 pub mod summary;
 mod test_code;
 mod visitor;
 pub mod workspace;
+mod workspace_offloaders;
 mod wrappers;
 
 use visitor::Analyzer;
@@ -122,9 +133,12 @@ pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep
 pub use parse::{parse_source, SourceError};
 pub use path_pattern::PathPattern;
 pub use prefilter::may_report;
+pub use reexports::ModuleImports;
+pub use run_once::{OnceBlocking, RunOnce};
 pub use self_type::self_type_name;
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary, LocatedFinding};
 pub use test_code::is_test_code;
+pub use workspace_offloaders::ArgRange;
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.
 ///
@@ -233,5 +247,6 @@ pub fn summarize_file(
         fns: v.summaries.map(|s| s.done).unwrap_or_default(),
         unchecked_deep: v.too_deep,
         offload_wrappers,
+        imports: v.module_imports,
     }
 }

@@ -9,7 +9,6 @@
 //! reports an awaited call (a path it cannot resolve, a method shape), and a blocking API
 //! that resolves cannot be awaited in code that compiles.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -17,18 +16,25 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use crate::catalog::{Catalog, Pattern};
 use crate::Config;
 
-/// The identifiers that can start a finding of the built-in catalog.
-fn builtin_names() -> &'static HashSet<String> {
-    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+mod text;
+
+/// The identifiers that can start a finding of the built-in catalog, sorted and
+/// deduplicated. A binary search over them is a few `memcmp`s per identifier, which
+/// stays cheap in the unoptimized build cargo makes of a proc macro (hashing does not).
+fn builtin_names() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        Catalog::builtin_entries()
+        let mut names: Vec<String> = Catalog::builtin_entries()
             .iter()
             .filter_map(|e| match &e.pattern {
                 Pattern::Path(p) => last_segment(p),
                 Pattern::Prefix(p) => last_segment(p.trim_end_matches("::")),
                 Pattern::Method { name, .. } => Some(name.to_string()),
             })
-            .collect()
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
     })
 }
 
@@ -50,15 +56,7 @@ fn last_segment(path: &str) -> Option<String> {
 /// assert!(may_report(&slow, &Config::default(), &[]));
 /// ```
 pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool {
-    let builtin = builtin_names();
-    let extra: Vec<String> = config
-        .extra
-        .iter()
-        .filter_map(|e| last_segment(e.path.trim_end_matches("::")))
-        .collect();
-    let counts = |name: &str| {
-        builtin.contains(name) || extra.iter().any(|e| e == name) || also.contains(&name)
-    };
+    let names = Names::new(config, also);
     let mut pending = vec![tokens.clone()];
     while let Some(stream) = pending.pop() {
         let trees: Vec<TokenTree> = stream.into_iter().collect();
@@ -67,7 +65,8 @@ pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool 
                 TokenTree::Ident(ident) => {
                     let name = ident.to_string();
                     let name = name.strip_prefix("r#").unwrap_or(&name);
-                    if counts(name) && !awaited_call_at(&trees, i) && !is_macro_name(&trees, i) {
+                    if names.count(name) && !awaited_call_at(&trees, i) && !is_macro_name(&trees, i)
+                    {
                         return true;
                     }
                 }
@@ -77,6 +76,118 @@ pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool 
         }
     }
     false
+}
+
+/// What the text of one source file can hold, read without a parse ([`scan_source`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SourceScan {
+    /// An identifier that can start a finding, as [`may_report`] counts them; also set
+    /// when the text does not lex.
+    pub may_report: bool,
+    /// A `path = ..` in an attribute (`#[path]`, or inside `cfg_attr`): the module tree
+    /// may reach files outside the directory the front end looked in.
+    pub names_a_path: bool,
+}
+
+/// [`may_report`] on a source file's text: the same names, the same exceptions (macro
+/// names, awaited calls), comments and literals skipped.
+pub(crate) fn scan_source(source: &str, config: &Config, also: &[&str]) -> SourceScan {
+    let Some(toks) = text::lex(source) else {
+        return SourceScan {
+            may_report: true,
+            names_a_path: false,
+        };
+    };
+    let names = Names::new(config, also);
+    let mut scan = SourceScan {
+        may_report: false,
+        names_a_path: false,
+    };
+    for (i, tok) in toks.iter().enumerate() {
+        let text::Tok::Ident(name) = *tok else {
+            continue;
+        };
+        if name == "path"
+            && toks.get(i + 1) == Some(&text::Tok::Punct(b'='))
+            && i > 0
+            && matches!(
+                toks[i - 1],
+                text::Tok::Open(b'[', _) | text::Tok::Punct(b',')
+            )
+        {
+            scan.names_a_path = true;
+        }
+        if names.count(name) && !awaited_flat(&toks, i) && !macro_flat(&toks, i) {
+            scan.may_report = true;
+        }
+    }
+    scan
+}
+
+/// The identifiers that count under one configuration.
+struct Names<'a> {
+    builtin: &'static [String],
+    extra: Vec<String>,
+    also: &'a [&'a str],
+}
+
+impl<'a> Names<'a> {
+    fn new(config: &Config, also: &'a [&'a str]) -> Names<'a> {
+        Names {
+            builtin: builtin_names(),
+            extra: config
+                .extra
+                .iter()
+                .filter_map(|e| last_segment(e.path.trim_end_matches("::")))
+                .collect(),
+            also,
+        }
+    }
+
+    fn count(&self, name: &str) -> bool {
+        self.builtin
+            .binary_search_by(|b| b.as_str().cmp(name))
+            .is_ok()
+            || self.extra.iter().any(|e| e == name)
+            || self.also.contains(&name)
+    }
+}
+
+/// [`awaited_call_at`] on flat tokens.
+fn awaited_flat(toks: &[text::Tok<'_>], i: usize) -> bool {
+    use text::Tok;
+    let mut j = i + 1;
+    let punct = |k: usize, c: u8| toks.get(k) == Some(&Tok::Punct(c));
+    if punct(j, b':') && punct(j + 1, b':') && punct(j + 2, b'<') {
+        let mut depth = 0usize;
+        j += 2;
+        while let Some(tok) = toks.get(j) {
+            match tok {
+                Tok::Punct(b'<') => depth += 1,
+                Tok::Punct(b'>') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                // A bracket inside the generic arguments: jump over it.
+                Tok::Open(_, close) => j = *close,
+                _ => {}
+            }
+            j += 1;
+        }
+        j += 1;
+    }
+    let Some(Tok::Open(b'(', close)) = toks.get(j) else {
+        return false;
+    };
+    punct(close + 1, b'.') && toks.get(close + 2) == Some(&Tok::Ident("await"))
+}
+
+/// [`is_macro_name`] on flat tokens.
+fn macro_flat(toks: &[text::Tok<'_>], i: usize) -> bool {
+    toks.get(i + 1) == Some(&text::Tok::Punct(b'!'))
+        && matches!(toks.get(i + 2), Some(text::Tok::Open(..)))
 }
 
 /// Whether `trees[i]` (a name) starts `name(..).await` or `name::<..>(..).await`.
@@ -116,4 +227,50 @@ fn is_macro_name(trees: &[TokenTree], i: usize) -> bool {
 
 fn is_punct(tree: Option<&TokenTree>, ch: char) -> bool {
     matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == ch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_scan_agrees_with_the_token_walk() {
+        let config = Config::default();
+        for source in [
+            "async fn f() { tokio::time::sleep(d).await; g::<u8>(1).await; }",
+            "async fn f() { sleep::<Vec<u8>>(d).await; }",
+            "async fn f() { sleep::<[u8; 2]>(d).await; }",
+            "async fn f() { write!(out, \"{}\", 1)?; }",
+            "async fn f() { thread::sleep(d); }",
+            "async fn f() { use std::fs::*; read_dir(p); }",
+            "async fn f(c: C) { c.output(); }",
+            "async fn f() { println!(\"{}\", std::fs::read_to_string(p)?); }",
+            "async fn f() { let x = sleep(d); x.await; }",
+            "fn f() { g(|| { sleep(d) }).await }",
+        ] {
+            let tokens: TokenStream = source.parse().unwrap();
+            let scan = scan_source(source, &config, &[]);
+            assert_eq!(
+                scan.may_report,
+                may_report(&tokens, &config, &[]),
+                "{source}"
+            );
+            assert!(!scan.names_a_path, "{source}");
+        }
+    }
+
+    #[test]
+    fn the_text_scan_skips_comments_and_literals_and_sees_path_attributes() {
+        let config = Config::default();
+        let quiet = "// std::thread::sleep(d)\nfn f() { let s = \"sleep(\"; /* read( */ }";
+        assert!(!scan_source(quiet, &config, &[]).may_report);
+        assert!(scan_source("fn f( {", &config, &[]).may_report);
+        for source in [
+            "#[path = \"x.rs\"] mod x;",
+            "#[cfg_attr(unix, path = \"u.rs\")] mod x;",
+        ] {
+            assert!(scan_source(source, &config, &[]).names_a_path, "{source}");
+        }
+        assert!(!scan_source("fn f() { let path = 1; }", &config, &[]).names_a_path);
+    }
 }

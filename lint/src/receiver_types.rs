@@ -47,12 +47,26 @@ impl<'a> ReceiverTypes<'a> {
     /// `db::Store` for `crate::db::Store`, with `Some(crate)` for another crate.
     pub fn workspace_types(&self) -> impl Iterator<Item = (Option<&'a str>, Vec<String>)> + '_ {
         self.paths.iter().filter_map(|(home, segs)| match home {
+            // Raw identifiers (`r#async`) name the module `async` of the fn paths.
             Home::Workspace(krate) => Some((
                 *krate,
-                segs[1..].iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                segs[1..]
+                    .iter()
+                    .map(|s| s.strip_prefix("r#").unwrap_or(s).to_string())
+                    .collect::<Vec<_>>(),
             )),
             Home::Foreign | Home::Unknown => None,
         })
+    }
+
+    /// The paths outside the workspace the receiver came from, split into segments
+    /// (`["pool_crate", "Pool", "new"]`): the call graph looks their crate up among the
+    /// dependencies.
+    pub fn foreign_paths(&self) -> impl Iterator<Item = &[&'a str]> + '_ {
+        self.paths
+            .iter()
+            .filter(|(home, _)| *home == Home::Foreign)
+            .map(|(_, segs)| segs.as_slice())
     }
 
     /// When every path lies outside the workspace and at least one names a type (a

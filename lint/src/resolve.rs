@@ -56,8 +56,16 @@ pub(crate) struct Scope {
     values_only: HashSet<String>,
     globs: Vec<Vec<String>>,
     locals: HashMap<String, Rc<[Origin]>>,
+    /// Locals whose origins state the value's own type (a typed parameter or `let`, a
+    /// `let` of a constructor call), not only where a chain of calls started.
+    typed: HashSet<String>,
     /// First segments of every `use` path in this scope (`diesel`, `std`, ...).
     crates: Vec<String>,
+    /// Names bound more than once (`use` items under different `cfg`s, or a `use` and
+    /// an item of the same name): which one holds depends on the build.
+    rebound: HashSet<String>,
+    /// Whether the scope has a `use` item.
+    has_uses: bool,
 }
 
 impl Scope {
@@ -107,6 +115,7 @@ impl Scope {
             .collect();
         for item in items {
             if let Item::Use(u) = item {
+                scope.has_uses = true;
                 let mut prefix = Vec::new();
                 if u.leading_colon.is_some() {
                     prefix.push(String::new());
@@ -117,8 +126,52 @@ impl Scope {
         scope
     }
 
+    /// The module's imports and definitions, for following re-exports across files
+    /// (see [`crate::reexports`]); `None` when it has no `use` item.
+    pub fn imports(&self, module_path: &[String]) -> Option<crate::reexports::ModuleImports> {
+        if !self.has_uses {
+            return None;
+        }
+        let defined_at = |name: &str, path: &[String]| {
+            path.len() == module_path.len() + 2
+                && path[0] == CRATE
+                && path[1..=module_path.len()] == *module_path
+                && path.last().map(String::as_str) == Some(name)
+        };
+        let mut defined: Vec<String> = Vec::new();
+        let mut names: Vec<(String, Vec<String>)> = Vec::new();
+        for (name, path) in &self.names {
+            let local = name.strip_prefix("r#").unwrap_or(name).to_string();
+            if defined_at(name, path) || self.rebound.contains(name) {
+                defined.push(local);
+            } else {
+                names.push((local, path.clone()));
+            }
+        }
+        defined.sort();
+        names.sort();
+        let unraw = |p: &Vec<String>| -> Vec<String> {
+            p.iter()
+                .map(|s| s.strip_prefix("r#").unwrap_or(s).to_string())
+                .collect()
+        };
+        Some(crate::reexports::ModuleImports {
+            module: unraw(&module_path.to_vec()),
+            defined,
+            names: names.into_iter().map(|(n, p)| (n, unraw(&p))).collect(),
+            globs: self.globs.iter().map(unraw).collect(),
+        })
+    }
+
     /// Binds a local name (parameter, `let`) with where its value came from.
     pub fn bind(&mut self, name: String, origins: Rc<[Origin]>) {
+        self.typed.remove(&name);
+        self.locals.insert(name, origins);
+    }
+
+    /// Binds a local whose `origins` name its own type (see [`Scopes::is_typed_local`]).
+    pub fn bind_typed(&mut self, name: String, origins: Rc<[Origin]>) {
+        self.typed.insert(name.clone());
         self.locals.insert(name, origins);
     }
 
@@ -145,14 +198,14 @@ impl Scope {
                     if let Some(last) = prefix.last().cloned() {
                         let path = self.absolutize(prefix, module_path);
                         self.values_only.remove(&last);
-                        self.names.insert(last, path);
+                        self.bind_import(last, path);
                     }
                 } else {
                     prefix.push(ident.clone());
                     let path = self.absolutize(prefix, module_path);
                     prefix.pop();
                     self.values_only.remove(&ident);
-                    self.names.insert(ident, path);
+                    self.bind_import(ident, path);
                 }
             }
             UseTree::Rename(r) => {
@@ -170,7 +223,7 @@ impl Scope {
                     path
                 };
                 self.values_only.remove(&alias);
-                self.names.insert(alias, path);
+                self.bind_import(alias, path);
             }
             UseTree::Glob(_) => {
                 let path = self.absolutize(prefix, module_path);
@@ -210,6 +263,15 @@ impl Scope {
         }
         self.note_crate(first);
         written.to_vec()
+    }
+
+    /// Binds a name a `use` item imports, noting a name bound before.
+    fn bind_import(&mut self, name: String, path: Vec<String>) {
+        if let Some(old) = self.names.insert(name.clone(), path) {
+            if self.names.get(&name) != Some(&old) {
+                self.rebound.insert(name);
+            }
+        }
     }
 
     fn note_crate(&mut self, name: &str) {
@@ -285,6 +347,14 @@ impl Scopes {
     pub fn local(&self, name: &str) -> Option<&Rc<[Origin]>> {
         // Locals are visible through nested blocks and closures, not across modules.
         self.visible().find_map(|s| s.locals.get(name))
+    }
+
+    /// Whether local `name`'s origins state its own type (a typed parameter or `let`, a
+    /// `let` of a constructor call such as `let h = Hasher::new();`).
+    pub fn is_typed_local(&self, name: &str) -> bool {
+        self.visible()
+            .find(|s| s.locals.contains_key(name))
+            .is_some_and(|s| s.typed.contains(name))
     }
 
     /// Whether a `use` of crate `name` is in scope.
@@ -372,6 +442,7 @@ pub(crate) fn type_paths(ty: &syn::Type, out: &mut Vec<(Vec<String>, bool)>, dep
         syn::Type::Reference(r) => type_paths(&r.elem, out, depth + 1),
         syn::Type::Paren(p) => type_paths(&p.elem, out, depth + 1),
         syn::Type::Group(g) => type_paths(&g.elem, out, depth + 1),
+        syn::Type::Tuple(t) => t.elems.iter().for_each(|e| type_paths(e, out, depth + 1)),
         syn::Type::Path(tp) if tp.qself.is_none() => {
             out.push((path_segments(&tp.path), tp.path.leading_colon.is_some()));
             if let Some(last) = tp.path.segments.last() {

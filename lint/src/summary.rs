@@ -46,6 +46,9 @@ pub struct LocatedFinding {
     pub message: String,
     /// The fix, located (see [`Finding::fix`](crate::Finding::fix)).
     pub fix: Option<crate::LocatedFix>,
+    /// For [`Certainty::Once`]: how many async paths can reach the run-once initialiser
+    /// (see [`Finding::once_reach`](crate::Finding::once_reach)).
+    pub once_reach: Option<usize>,
 }
 
 /// A blocking catalog call reached when a fn is called synchronously.
@@ -88,9 +91,10 @@ pub struct CallSite {
     /// constructor called): absolute paths where resolved (`crate::db::Store`,
     /// `std::sync::Arc`), as written otherwise. Empty when nothing is known.
     pub receiver: Vec<String>,
-    /// The receiver is the value of a path call written right there
-    /// (`Builder::from_env(..).init()`), so `receiver` names the receiver's own type, not
-    /// only where a chain of method calls started.
+    /// `receiver` names the receiver's own type, not only where a chain of method calls
+    /// started: the receiver is the value of a path call written right there
+    /// (`Builder::from_env(..).init()`), or a local whose type a declaration or a
+    /// constructor states (`conn: &Connection`, `let h = Hasher::new();`).
     pub receiver_constructed: bool,
     /// The call as written, shortened.
     pub call: String,
@@ -108,6 +112,14 @@ pub struct CallSite {
     pub offloaded: bool,
     /// The call's result is awaited.
     pub awaited: bool,
+    /// The call is inside a run-once initialiser (`get_or_init(|| ..)`): it runs once,
+    /// so it does not make the fn blocking for each of its callers.
+    pub run_once: crate::RunOnce,
+    /// An argument is a parameter of the enclosing fn, passed on as it is (`run(f)`).
+    pub passes_param: bool,
+    /// The sync closures and fn paths given as arguments: if the callee turns out to be
+    /// an offloader of the workspace, they run off the executor.
+    pub fn_args: Vec<crate::ArgRange>,
     /// The context description, e.g. "async fn `main`".
     pub context: String,
     /// True in test code.
@@ -146,6 +158,15 @@ pub struct FnSummary {
     pub polled: Vec<BlockingCall>,
     /// Calls to non-catalog paths and methods anywhere in the body.
     pub calls: Vec<CallSite>,
+    /// The paths its declared return type names (`Result<Self, Error>` in `impl Db`
+    /// gives `Result`, `crate::db::Db`, `crate::Error`), resolved in its module as
+    /// [`CallSite::receiver`] is: a call's receiver built by this fn has one of them.
+    pub returns: Vec<String>,
+    /// Catalog hits inside run-once initialisers of the body (not in `blocking`).
+    pub once: Vec<crate::OnceBlocking>,
+    /// The fn hands a parameter to an offloader (`spawn_blocking(f)`, or calls it in a
+    /// closure given to one): it is an offloader itself (see `workspace_offloaders.rs`).
+    pub offloads_param: bool,
 }
 
 /// Everything the CLI needs from one file.
@@ -169,6 +190,9 @@ pub struct FileSummary {
     /// Names of the file's fns that hand a parameter to an offloader (`spawn_blocking`,
     /// `thread::spawn`, ...): callers' closures given to them run off the executor.
     pub offload_wrappers: Vec<String>,
+    /// The `use` items of the file's modules (those that import anything), so the call
+    /// graph can follow re-exports across files and crates.
+    pub imports: Vec<crate::ModuleImports>,
 }
 
 impl LocatedFinding {
@@ -216,10 +240,15 @@ impl LocatedFinding {
     /// assert_eq!(s.findings[0].headline(), s.findings[0].message);
     /// ```
     pub fn headline(&self) -> String {
-        if self.chain.is_empty() || self.certainty != Certainty::Transitive {
-            self.message.clone()
-        } else {
-            crate::finding::transitive_headline(&self.call, &self.context)
+        match (self.certainty, self.once_reach) {
+            _ if self.chain.is_empty() => self.message.clone(),
+            (Certainty::Transitive, _) => {
+                crate::finding::transitive_headline(&self.call, &self.context)
+            }
+            (Certainty::Once, Some(reach)) => {
+                crate::run_once::once_headline(&self.call, &self.context, reach)
+            }
+            _ => self.message.clone(),
         }
     }
 
@@ -252,6 +281,7 @@ impl LocatedFinding {
             chain: finding.chain.clone(),
             message: finding.message(),
             fix: finding.fix.as_ref().map(crate::Fix::locate),
+            once_reach: finding.once_reach,
         }
     }
 }

@@ -135,7 +135,8 @@ fn errors_name_the_file_and_the_problem() {
             ("Cargo.toml", MANIFEST),
             ("src/lib.rs", "mod broken;\n"),
             ("src/broken.rs", "fn f( {\n"),
-            ("src/stray.rs", "fn g() {}\n"),
+            // A file that blocks: the crate is read in full (see `a_crate_that_cannot_block..`).
+            ("src/stray.rs", "fn g() { std::thread::sleep(d); }\n"),
         ],
     );
     let err = load(&dir, "src/lib.rs").unwrap_err();
@@ -163,6 +164,65 @@ fn errors_name_the_file_and_the_problem() {
             dir.join("src/lib.rs").display(),
             dir.join("Cargo.toml").display()
         )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_crate_that_cannot_block_is_viewed_without_a_parse() {
+    // Nothing that can start a finding in any file (a catalog name in a string, a
+    // comment, a macro name or an awaited call does not count), and one file that does
+    // not even parse: the view is empty, covers every file below `src/`, and goes stale.
+    let dir = package(
+        "quiet",
+        &[
+            ("Cargo.toml", MANIFEST),
+            (
+                "src/lib.rs",
+                "mod a;\n// std::thread::sleep(d)\nasync fn run() { a::f(); tokio::time::sleep(d).await; }\n",
+            ),
+            ("src/a.rs", "pub fn f() { let s = \"read_to_string(\"; write!(s, \"x\"); }\n"),
+            ("src/unreached.rs", "fn g() -> { 1 }\n"),
+        ],
+    );
+    let view = load(&dir, "src/lib.rs").unwrap();
+    assert!(view
+        .findings_in(&dir.join("src/lib.rs"), 1..=9, &Config::default())
+        .is_empty());
+    assert!(view.contains(&dir.join("src/unreached.rs")));
+    assert!(!view.is_stale());
+    // The same crate once a file blocks: read in full, and the chain is found.
+    std::fs::write(
+        dir.join("src/a.rs"),
+        "pub fn f() { std::fs::read_to_string(\"x\").unwrap(); }\n",
+    )
+    .unwrap();
+    assert!(view.is_stale());
+    std::fs::write(dir.join("src/unreached.rs"), "fn g() -> u8 { 1 }\n").unwrap();
+    let view = load(&dir, "src/lib.rs").unwrap();
+    let found = view.findings_in(&dir.join("src/lib.rs"), 1..=9, &Config::default());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].line, 3);
+    assert!(!view.contains(&dir.join("src/unreached.rs")));
+    // A `#[path]` may lead out of `src/`: read in full, even with nothing that blocks.
+    std::fs::write(dir.join("src/a.rs"), "pub fn f() {}\n").unwrap();
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "#[path = \"../other/b.rs\"]\nmod b;\nmod a;\nasync fn run() { b::f(); }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("other")).unwrap();
+    std::fs::write(
+        dir.join("other/b.rs"),
+        "pub fn f() { std::thread::sleep(d); }\n",
+    )
+    .unwrap();
+    let view = load(&dir, "src/lib.rs").unwrap();
+    let found = view.findings_in(&dir.join("src/lib.rs"), 1..=9, &Config::default());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].chain[0].to_string(),
+        "`std::thread::sleep` at other/b.rs:1"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -225,3 +225,52 @@ async fn query(ctx: &async_graphql::Context<'_>) {
 ";
     assert_eq!(one(src), [(4, "Svc::insurances".to_string())]);
 }
+
+/// As the large-workspace sample found: a local whose type a dependency states
+/// (`let mut hasher = crc32fast::Hasher::new();`, a typed parameter) is not matched by
+/// name to a workspace method of another type.
+#[test]
+fn locals_of_a_stated_foreign_type_are_not_matched_to_workspace_methods() {
+    let src = "
+struct Guard;
+impl Guard { fn finalize(&self) { std::fs::metadata(\"a\"); } }
+fn checksum(data: &[u8]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.finalize()
+}
+async fn run(h: &crc32fast::Hasher) {
+    checksum(b\"x\");
+    h.finalize();
+    let typed: crc32fast::Hasher = Default::default();
+    typed.finalize();
+}
+";
+    assert!(one(src).is_empty(), "{:?}", one(src));
+}
+
+#[test]
+fn locals_of_an_unstated_type_still_match_by_name() {
+    // `make()` and a method chain say nothing of the value's own type; a workspace trait
+    // implemented for the foreign type is still that type's method.
+    let src = "
+struct Guard;
+impl Guard { fn finalize(&self) { std::fs::metadata(\"a\"); } }
+trait Seal { fn seal_now(&self); }
+impl Seal for Hasher { fn seal_now(&self) { std::fs::metadata(\"b\"); } }
+async fn run(h: &crc32fast::Hasher) {
+    let g = make();
+    g.finalize();
+    let chained = crc32fast::Hasher::new().clone();
+    chained.finalize();
+    h.seal_now();
+}
+";
+    assert_eq!(
+        one(src),
+        [
+            (8, "Guard::finalize".to_string()),
+            (10, "Guard::finalize".to_string()),
+            (11, "Hasher::seal_now".to_string()),
+        ]
+    );
+}

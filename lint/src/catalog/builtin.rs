@@ -27,6 +27,9 @@ const SOCKETS: &[&str] = &[
 const FILES: &[&str] = &["std::fs::File"];
 const LISTENER: &[&str] = &["std::net::TcpListener", "std::os::unix::net::UnixListener"];
 const UDP: &[&str] = &["std::net::UdpSocket"];
+const UNIX_DATAGRAM: &[&str] = &["std::os::unix::net::UnixDatagram"];
+/// Cells another thread may be filling.
+const ONCE_LOCK: &[&str] = &["std::sync::OnceLock"];
 const PATH: &[&str] = &["std::path::Path", "std::path::PathBuf"];
 const OPEN_OPTIONS: &[&str] = &["std::fs::OpenOptions", "std::fs::File::options"];
 const CONDVAR: &[&str] = &["std::sync::Condvar", "parking_lot::Condvar"];
@@ -162,6 +165,7 @@ pub(super) static BUILTIN: &[Entry] = &[
     path("std::thread::sleep_ms", Sleep, "puts the whole executor thread to sleep, so no other task on it runs", "tokio::time::sleep(..).await"),
     unit_path("std::thread::park", Sleep, "parks the executor thread until another thread unparks it", "tokio::sync::Notify::notified().await"),
     unit_path("std::thread::park_timeout", Sleep, "parks the executor thread until unparked or the timeout elapses", "tokio::time::timeout(.., notify.notified()).await"),
+    unit_path("std::thread::park_timeout_ms", Sleep, "parks the executor thread until unparked or the timeout elapses", "tokio::time::timeout(.., notify.notified()).await"),
     // filesystem
     path("std::fs::canonicalize", Fs, FS_WHY, "tokio::fs::canonicalize(..).await"),
     path("std::fs::copy", Fs, FS_WHY, "tokio::fs::copy(..).await"),
@@ -198,6 +202,12 @@ pub(super) static BUILTIN: &[Entry] = &[
     method("write", Some(1), Receiver::ChainCalls(FILES), "std::io::Write::write", Fs, FS_WHY, "tokio::io::AsyncWriteExt::write(..).await"),
     method("write_all", Some(1), Receiver::ChainCalls(FILES), "std::io::Write::write_all", Fs, FS_WHY, "tokio::io::AsyncWriteExt::write_all(..).await"),
     method("flush", Some(0), Receiver::ChainCalls(FILES), "std::io::Write::flush", Fs, FS_WHY, "tokio::io::AsyncWriteExt::flush().await"),
+    method("write_fmt", Some(1), Receiver::ChainCalls(FILES), "std::io::Write::write_fmt", Fs, FS_WHY, "tokio::io::AsyncWriteExt::write_all(&mut file, format!(..).as_bytes()).await"),
+    method("sync_all", Some(0), Receiver::ChainCalls(FILES), "std::fs::File::sync_all", Fs, "waits until the disk has every written byte and the metadata, on the executor thread", "tokio::fs::File::sync_all().await"),
+    method("sync_data", Some(0), Receiver::ChainCalls(FILES), "std::fs::File::sync_data", Fs, "waits until the disk has every written byte, on the executor thread", "tokio::fs::File::sync_data().await"),
+    method("set_len", Some(1), Receiver::ChainCalls(FILES), "std::fs::File::set_len", Fs, FS_WHY, "tokio::fs::File::set_len(..).await"),
+    method("lock", Some(0), Receiver::ChainCalls(FILES), "std::fs::File::lock", Fs, "waits for an exclusive advisory lock on the file, held by any other process, on the executor thread", "tokio::task::spawn_blocking(move || file.lock()).await"),
+    method("lock_shared", Some(0), Receiver::ChainCalls(FILES), "std::fs::File::lock_shared", Fs, "waits for a shared advisory lock on the file, held exclusively by any other process, on the executor thread", "tokio::task::spawn_blocking(move || file.lock_shared()).await"),
     method("read_line", Some(1), Receiver::ChainCalls(FILES), "std::io::BufRead::read_line", Fs, FS_WHY, "tokio::io::AsyncBufReadExt::read_line(..).await"),
     method("read_until", Some(2), Receiver::ChainCalls(FILES), "std::io::BufRead::read_until", Fs, FS_WHY, "tokio::io::AsyncBufReadExt::read_until(..).await"),
     method("lines", Some(0), Receiver::ChainCalls(FILES), "std::io::BufRead::lines", Fs, FS_WHY, "tokio::io::AsyncBufReadExt::lines().next_line().await"),
@@ -216,6 +226,8 @@ pub(super) static BUILTIN: &[Entry] = &[
     method("lines", Some(0), Receiver::ChainCalls(STDIN), "std::io::Stdin::lines", Stdio, "each item waits on the terminal while holding the executor thread", "tokio::io::BufReader::new(tokio::io::stdin()).lines().next_line().await"),
     method("read_to_string", Some(1), Receiver::ChainCalls(STDIN), "std::io::Stdin::read_to_string", Stdio, "waits for end of input while holding the executor thread", "tokio::io::stdin().read_to_string(..).await"),
     method("read_to_end", Some(1), Receiver::ChainCalls(STDIN), "std::io::Stdin::read_to_end", Stdio, "waits for end of input while holding the executor thread", "tokio::io::stdin().read_to_end(..).await"),
+    method("read", Some(1), Receiver::ChainCalls(STDIN), "std::io::Stdin::read", Stdio, "waits on the terminal for input while holding the executor thread", "tokio::io::AsyncReadExt::read(&mut tokio::io::stdin(), ..).await"),
+    method("read_exact", Some(1), Receiver::ChainCalls(STDIN), "std::io::Stdin::read_exact", Stdio, "waits on the terminal for input while holding the executor thread", "tokio::io::AsyncReadExt::read_exact(&mut tokio::io::stdin(), ..).await"),
     method("write", Some(1), Receiver::ChainCalls(STDOUT), "std::io::Stdout::write", Stdio, STDOUT_WHY, "tokio::io::AsyncWriteExt::write(&mut tokio::io::stdout(), ..).await"),
     method("write_all", Some(1), Receiver::ChainCalls(STDOUT), "std::io::Stdout::write_all", Stdio, STDOUT_WHY, "tokio::io::AsyncWriteExt::write_all(&mut tokio::io::stdout(), ..).await"),
     method("write_fmt", Some(1), Receiver::ChainCalls(STDOUT), "std::io::Stdout::write_fmt", Stdio, STDOUT_WHY, "tokio::io::AsyncWriteExt::write_all(&mut tokio::io::stdout(), format!(..).as_bytes()).await"),
@@ -229,11 +241,22 @@ pub(super) static BUILTIN: &[Entry] = &[
     path("std::net::TcpListener::bind", Net, "creates a blocking listener whose accept() would stall the executor", "tokio::net::TcpListener::bind(..).await"),
     path("std::net::UdpSocket::bind", Net, "creates a blocking socket whose receives would stall the executor", "tokio::net::UdpSocket::bind(..).await"),
     path("std::os::unix::net::UnixStream::connect", Net, "a blocking connect on the executor thread", "tokio::net::UnixStream::connect(..).await"),
+    path("std::os::unix::net::UnixListener::bind", Net, "creates a blocking listener whose accept() would stall the executor", "tokio::net::UnixListener::bind(..)"),
+    path("std::os::unix::net::UnixDatagram::bind", Net, "creates a blocking socket whose receives would stall the executor", "tokio::net::UnixDatagram::bind(..)"),
     method("accept", Some(0), Receiver::ChainCalls(LISTENER), "std::net::TcpListener::accept", Net, "waits for a client on the executor thread", "tokio::net::TcpListener::accept().await"),
     method("incoming", Some(0), Receiver::ChainCalls(LISTENER), "std::net::TcpListener::incoming", Net, "each item waits for a client on the executor thread", "loop { listener.accept().await }"),
     method("recv_from", Some(1), Receiver::ChainCalls(UDP), "std::net::UdpSocket::recv_from", Net, "waits for a datagram on the executor thread", "tokio::net::UdpSocket::recv_from(..).await"),
     method("recv", Some(1), Receiver::ChainCalls(UDP), "std::net::UdpSocket::recv", Net, "waits for a datagram on the executor thread", "tokio::net::UdpSocket::recv(..).await"),
     method("send_to", Some(2), Receiver::ChainCalls(UDP), "std::net::UdpSocket::send_to", Net, "a blocking send on the executor thread", "tokio::net::UdpSocket::send_to(..).await"),
+    method("send", Some(1), Receiver::ChainCalls(UDP), "std::net::UdpSocket::send", Net, "a blocking send on the executor thread", "tokio::net::UdpSocket::send(..).await"),
+    method("peek_from", Some(1), Receiver::ChainCalls(UDP), "std::net::UdpSocket::peek_from", Net, "waits for a datagram on the executor thread", "tokio::net::UdpSocket::peek_from(..).await"),
+    method("peek", Some(1), Receiver::ChainCalls(UDP), "std::net::UdpSocket::peek", Net, "waits for a datagram on the executor thread", "tokio::net::UdpSocket::peek(..).await"),
+    method("peek", Some(1), Receiver::ChainCalls(SOCKETS), "std::net::TcpStream::peek", Net, "waits for data on a blocking socket on the executor thread", "tokio::net::TcpStream::peek(..).await"),
+    method("write_fmt", Some(1), Receiver::ChainCalls(SOCKETS), "std::io::Write::write_fmt", Net, "I/O on a blocking socket waits on the executor thread", "tokio::io::AsyncWriteExt::write_all(&mut stream, format!(..).as_bytes()).await"),
+    method("recv", Some(1), Receiver::ChainCalls(UNIX_DATAGRAM), "std::os::unix::net::UnixDatagram::recv", Net, "waits for a datagram on the executor thread", "tokio::net::UnixDatagram::recv(..).await"),
+    method("recv_from", Some(1), Receiver::ChainCalls(UNIX_DATAGRAM), "std::os::unix::net::UnixDatagram::recv_from", Net, "waits for a datagram on the executor thread", "tokio::net::UnixDatagram::recv_from(..).await"),
+    method("send", Some(1), Receiver::ChainCalls(UNIX_DATAGRAM), "std::os::unix::net::UnixDatagram::send", Net, "a blocking send on the executor thread", "tokio::net::UnixDatagram::send(..).await"),
+    method("send_to", Some(2), Receiver::ChainCalls(UNIX_DATAGRAM), "std::os::unix::net::UnixDatagram::send_to", Net, "a blocking send on the executor thread", "tokio::net::UnixDatagram::send_to(..).await"),
     method("read", Some(1), Receiver::ChainCalls(SOCKETS), "std::io::Read::read", Net, "I/O on a blocking socket waits on the executor thread", "tokio::io::AsyncReadExt::read(..).await"),
     method("read_exact", Some(1), Receiver::ChainCalls(SOCKETS), "std::io::Read::read_exact", Net, "I/O on a blocking socket waits on the executor thread", "tokio::io::AsyncReadExt::read_exact(..).await"),
     method("read_to_end", Some(1), Receiver::ChainCalls(SOCKETS), "std::io::Read::read_to_end", Net, "I/O on a blocking socket waits on the executor thread", "tokio::io::AsyncReadExt::read_to_end(..).await"),
@@ -265,6 +288,7 @@ pub(super) static BUILTIN: &[Entry] = &[
     method("wait_while_for", Some(3), Receiver::ChainCalls(PARKING_LOT_CONDVAR), "parking_lot::Condvar::wait_while_for", Sync, "parks the executor thread until notified or timed out", "tokio::time::timeout(.., notify.notified()).await"),
     method("wait_while_until", Some(3), Receiver::ChainCalls(PARKING_LOT_CONDVAR), "parking_lot::Condvar::wait_while_until", Sync, "parks the executor thread until notified or the deadline passes", "tokio::time::timeout_at(.., notify.notified()).await"),
     method("wait", Some(0), Receiver::ChainCalls(BARRIER), "std::sync::Barrier::wait", Sync, "parks the executor thread until every party arrives", "tokio::sync::Barrier::wait().await"),
+    method("wait", Some(0), Receiver::ChainCalls(ONCE_LOCK), "std::sync::OnceLock::wait", Sync, "parks the executor thread until another thread fills the cell", "tokio::sync::OnceCell::get_or_init(..).await"),
     method("recv", Some(0), Receiver::ChainCalls(RECEIVER), "std::sync::mpsc::Receiver::recv", Sync, "parks the executor thread until a message arrives", "tokio::sync::mpsc::Receiver::recv().await"),
     method("recv_timeout", Some(1), Receiver::Any, "std::sync::mpsc::Receiver::recv_timeout", Sync, "parks the executor thread until a message arrives or the timeout elapses", "tokio::time::timeout(.., rx.recv()).await"),
     method("iter", Some(0), Receiver::ChainCalls(RECEIVER), "std::sync::mpsc::Receiver::iter", Sync, "each item parks the executor thread until a message arrives", "while let Some(v) = rx.recv().await"),

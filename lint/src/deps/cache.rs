@@ -2,8 +2,9 @@
 //! `target/blockwatch/deps/`, so a second scan reads summaries instead of parsing the
 //! dependency tree again.
 //!
-//! A file is trusted only when its `format` is [`FORMAT`], its `version` is
-//! [`VERSION`] and its `key` equals the key the reader computed ([`cache_key`] over the
+//! A file (named by [`summary_file_name`](crate::deps::summary_file_name)) is trusted
+//! only when its `format` is [`FORMAT`], its `version` is [`VERSION`] and its `key`
+//! equals the key the reader computed ([`summary_keys`](crate::deps::summary_keys): over the
 //! package id and version, the source's identity — path and mtimes of its files for a
 //! path dependency, the id for registry and git sources, whose contents never change —
 //! the enabled features, the engine version and the catalog part of the configuration).
@@ -11,10 +12,17 @@
 //! to a temporary file in the same directory, then are renamed over the old one, so two
 //! scans at once never leave a half-written file.
 //!
-//! The format (version 2), for other readers such as the attribute:
+//! What is stored is a dependency's essentials ([`Graph::essentials`](crate::Graph::essentials)):
+//! the fns that block when called or awaited, each with only the catalog hit or the call
+//! that proves it, and each file's offloading wrappers. A fn absent from the file does
+//! nothing the call graph reports (the key also covers the keys of the crates it depends
+//! on, whose fns its chains reach). Readers such as the attribute read it with
+//! [`decode`] and place each file's summaries in the graph as a dependency unit.
+//!
+//! The format (version 5):
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 2, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": 5, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -22,12 +30,19 @@
 //!                "blocking": [ { "resolved": "std::fs::read", "line": 4, "column": 5,
 //!                                "category": "fs", "replacement": "tokio::fs::read(..).await" } ],
 //!                "polled": [ ],
+//!                "once": [ { "blocking": { .. as above }, "written_in": "sync",
+//!                            "call": "std::fs::read(..)", "end_line": 6, "end_column": 30,
+//!                            "why": "..", "context": "the run-once initialiser of .." } ],
 //!                "calls": [ { "candidates": [["module", "helper"]], "method": null,
 //!                             "call": "helper()", "line": 5, "column": 5, "end_line": 5,
 //!                             "end_column": 13, "in_async": false, "offloaded": false,
 //!                             "awaited": false, "context": "", "in_test": false,
 //!                             "receiver": ["crate::db::Store"],
-//!                             "receiver_constructed": false } ] } ] } ] }
+//!                             "receiver_constructed": false, "run_once": "not",
+//!                             "passes_param": false, "fn_args": [[5, 12, 5, 20]] } ],
+//!                "returns": ["crate::db::Store"], "offloads_param": false } ],
+//!     "imports": [ { "module": ["api"], "defined": ["load"],
+//!                    "names": [["Pool", ["crate", "pool", "Pool"]]], "globs": [["crate", "db"]] } ] } ] }
 //! ```
 
 use std::fs;
@@ -37,13 +52,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{json, Value};
 
+use crate::run_once::{OnceBlocking, RunOnce};
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
-use crate::Category;
+use crate::{ArgRange, Category, ModuleImports};
 
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 5;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
@@ -75,7 +91,16 @@ fn call_json(c: &CallSite) -> Value {
            "column": c.column, "end_line": c.end_line, "end_column": c.end_column,
            "in_async": c.in_async, "offloaded": c.offloaded, "awaited": c.awaited,
            "context": c.context, "in_test": c.in_test, "receiver": c.receiver,
-           "receiver_constructed": c.receiver_constructed})
+           "receiver_constructed": c.receiver_constructed, "run_once": c.run_once.name(),
+           "passes_param": c.passes_param,
+           "fn_args": c.fn_args.iter()
+               .map(|r| [r.line, r.column, r.end_line, r.end_column]).collect::<Vec<_>>()})
+}
+
+fn once_json(o: &OnceBlocking) -> Value {
+    json!({"blocking": blocking_json(&o.blocking), "written_in": o.written_in.name(),
+           "call": o.call, "end_line": o.end_line, "end_column": o.end_column,
+           "why": o.why, "context": o.context})
 }
 
 fn fn_json(f: &FnSummary) -> Value {
@@ -83,7 +108,14 @@ fn fn_json(f: &FnSummary) -> Value {
            "is_async": f.is_async, "line": f.line, "column": f.column, "in_test": f.in_test,
            "blocking": f.blocking.iter().map(blocking_json).collect::<Vec<_>>(),
            "polled": f.polled.iter().map(blocking_json).collect::<Vec<_>>(),
-           "calls": f.calls.iter().map(call_json).collect::<Vec<_>>()})
+           "calls": f.calls.iter().map(call_json).collect::<Vec<_>>(),
+           "returns": f.returns,
+           "once": f.once.iter().map(once_json).collect::<Vec<_>>(),
+           "offloads_param": f.offloads_param})
+}
+
+fn imports_json(m: &ModuleImports) -> Value {
+    json!({"module": m.module, "defined": m.defined, "names": m.names, "globs": m.globs})
 }
 
 /// The cache file's text for one dependency's summaries. Direct findings are not
@@ -95,6 +127,7 @@ fn fn_json(f: &FnSummary) -> Value {
 /// let text = blockwatch_lint::deps::encode(&[s.clone()], "k1", "dep 1.0.0");
 /// let back = blockwatch_lint::deps::decode(&text, "k1").unwrap();
 /// assert_eq!(back[0].fns, s.fns);
+/// assert_eq!(back[0].imports, s.imports);
 /// assert!(blockwatch_lint::deps::decode(&text, "other key").is_none());
 /// assert!(blockwatch_lint::deps::decode(&text[..text.len() / 2], "k1").is_none());
 /// ```
@@ -104,7 +137,8 @@ pub fn encode(files: &[FileSummary], key: &str, krate: &str) -> String {
         .map(|s| {
             json!({"file": s.file, "unchecked_deep": s.unchecked_deep,
                    "offload_wrappers": s.offload_wrappers,
-                   "fns": s.fns.iter().map(fn_json).collect::<Vec<_>>()})
+                   "fns": s.fns.iter().map(fn_json).collect::<Vec<_>>(),
+                   "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>()})
         })
         .collect();
     json!({"format": FORMAT, "version": VERSION, "key": key, "crate": krate, "files": files})
@@ -164,6 +198,31 @@ fn call_of(v: &Value) -> Option<CallSite> {
         in_test: flag(v, "in_test")?,
         receiver: strings(v.get("receiver")?)?,
         receiver_constructed: flag(v, "receiver_constructed")?,
+        run_once: RunOnce::from_name(v.get("run_once")?.as_str()?)?,
+        passes_param: flag(v, "passes_param")?,
+        fn_args: list(v, "fn_args", arg_range_of)?,
+    })
+}
+
+fn arg_range_of(v: &Value) -> Option<ArgRange> {
+    let n = |i: usize| usize::try_from(v.get(i)?.as_u64()?).ok();
+    Some(ArgRange {
+        line: n(0)?,
+        column: n(1)?,
+        end_line: n(2)?,
+        end_column: n(3)?,
+    })
+}
+
+fn once_of(v: &Value) -> Option<OnceBlocking> {
+    Some(OnceBlocking {
+        blocking: blocking_of(v.get("blocking")?)?,
+        written_in: RunOnce::from_name(v.get("written_in")?.as_str()?)?,
+        call: string(v, "call")?,
+        end_line: number(v, "end_line")?,
+        end_column: number(v, "end_column")?,
+        why: string(v, "why")?,
+        context: string(v, "context")?,
     })
 }
 
@@ -186,6 +245,9 @@ fn fn_of(v: &Value) -> Option<FnSummary> {
         blocking: list(v, "blocking", blocking_of)?,
         polled: list(v, "polled", blocking_of)?,
         calls: list(v, "calls", call_of)?,
+        returns: strings(v.get("returns")?)?,
+        once: list(v, "once", once_of)?,
+        offloads_param: flag(v, "offloads_param")?,
     })
 }
 
@@ -196,6 +258,28 @@ fn file_of(v: &Value) -> Option<FileSummary> {
         fns: list(v, "fns", fn_of)?,
         unchecked_deep: number(v, "unchecked_deep")?,
         offload_wrappers: strings(v.get("offload_wrappers")?)?,
+        imports: list(v, "imports", imports_of)?,
+    })
+}
+
+fn imports_of(v: &Value) -> Option<ModuleImports> {
+    let paths = |key: &str| -> Option<Vec<Vec<String>>> {
+        v.get(key)?.as_array()?.iter().map(strings).collect()
+    };
+    let names = v
+        .get("names")?
+        .as_array()?
+        .iter()
+        .map(|pair| {
+            let pair = pair.as_array()?;
+            Some((pair.first()?.as_str()?.to_string(), strings(pair.get(1)?)?))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(ModuleImports {
+        module: strings(v.get("module")?)?,
+        defined: strings(v.get("defined")?)?,
+        names,
+        globs: paths("globs")?,
     })
 }
 

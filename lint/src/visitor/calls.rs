@@ -8,7 +8,9 @@ use syn::visit::Visit;
 use syn::Expr;
 
 use super::context::Kind;
-use crate::catalog::{is_crate_offloader, is_offloader_name};
+use crate::catalog::{
+    is_crate_offloader, is_offloader_name, is_run_once_constructor, RUN_ONCE_METHODS,
+};
 
 use super::consumers::{CatalogCall, OtherCall};
 use super::{drops, peel, Analyzer, Marks};
@@ -32,6 +34,52 @@ fn arg_marks(arg: &Expr, call: Marks, offloader: bool) -> Marks {
         marks = marks.and(Marks::OFFLOADED);
     }
     marks
+}
+
+/// What a call's arguments say for offloader inference (see `workspace_offloaders.rs`).
+#[derive(Default)]
+pub(super) struct ArgFacts {
+    /// An argument is a parameter of the enclosing fn.
+    passes_param: bool,
+    /// The sync closures and fn paths among the arguments.
+    fn_args: Vec<crate::ArgRange>,
+}
+
+/// The names of a fn's parameters bound by a plain identifier pattern.
+pub(super) fn param_names(sig: &syn::Signature) -> Vec<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(pt) => match &*pt.pat {
+                syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
+/// Where a sync closure (not `|| async { .. }`) or a fn path starts: what an offloader
+/// runs. `None` for other arguments.
+fn fn_arg_start(arg: &Expr) -> Option<Span> {
+    match peel(arg) {
+        Expr::Closure(c) if c.asyncness.is_none() && !matches!(peel(&c.body), Expr::Async(_)) => {
+            Some(
+                match (&c.lifetimes, &c.constness, &c.movability, &c.capture) {
+                    (Some(l), ..) => l.for_token.span,
+                    (_, Some(k), ..) => k.span,
+                    (_, _, Some(s), _) => s.span,
+                    (_, _, _, Some(m)) => m.span,
+                    _ => c.or1_token.span,
+                },
+            )
+        }
+        Expr::Path(p) if p.qself.is_none() => Some(match &p.path.leading_colon {
+            Some(colon) => colon.spans[0],
+            None => p.path.segments.first()?.ident.span(),
+        }),
+        _ => None,
+    }
 }
 
 /// The call as written, shortened: `std::thread::sleep(..)`, `sleep()`.
@@ -96,6 +144,63 @@ impl<'m> Analyzer<'m> {
         end: Span,
         awaited: bool,
     ) {
+        let facts = ArgFacts::default();
+        self.call_site_with_args(candidates, method, call, (start, end), awaited, facts);
+    }
+
+    /// What `args` say for offloader inference; an offloading call (`offloader`) given a
+    /// parameter of the enclosing fn makes that fn an offloader.
+    /// An argument's range runs from its first token to the comma after it, or to the
+    /// call's closing parenthesis `close` (cheap: no walk over the argument's tokens).
+    fn arg_facts(
+        &mut self,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        close: Span,
+        offloader: bool,
+    ) -> ArgFacts {
+        let Some(summaries) = &mut self.summaries else {
+            return ArgFacts::default();
+        };
+        let mut facts = ArgFacts::default();
+        for pair in args.pairs() {
+            let (arg, end) = match pair {
+                syn::punctuated::Pair::Punctuated(arg, comma) => (arg, comma.span),
+                syn::punctuated::Pair::End(arg) => (arg, close),
+            };
+            if let Expr::Path(p) = peel(arg) {
+                if p.path
+                    .get_ident()
+                    .is_some_and(|i| summaries.is_param(&i.to_string()))
+                {
+                    facts.passes_param = true;
+                }
+            }
+            if let Some(start) = fn_arg_start(arg) {
+                let (s, e) = (start.start(), end.start());
+                facts.fn_args.push(crate::ArgRange {
+                    line: s.line,
+                    column: s.column + 1,
+                    end_line: e.line,
+                    end_column: e.column + 1,
+                });
+            }
+        }
+        if offloader && facts.passes_param {
+            summaries.offloads_param();
+        }
+        facts
+    }
+
+    /// [`Self::call_site`] with what its arguments say.
+    fn call_site_with_args(
+        &mut self,
+        candidates: Vec<Vec<String>>,
+        method: Option<(String, Vec<String>, bool)>,
+        call: String,
+        (start, end): (Span, Span),
+        awaited: bool,
+        facts: ArgFacts,
+    ) {
         if let Some(summaries) = &mut self.summaries {
             let (method, receiver, receiver_constructed) = match method {
                 Some((name, receiver, constructed)) => (Some(name), receiver, constructed),
@@ -110,6 +215,8 @@ impl<'m> Analyzer<'m> {
                 start,
                 end,
                 awaited,
+                passes_param: facts.passes_param,
+                fn_args: facts.fn_args,
             };
             summaries.other_call(event, &self.ctx);
         }
@@ -157,6 +264,7 @@ impl<'m> Analyzer<'m> {
     pub(super) fn handle_call(&mut self, call_expr: &Expr, call: &syn::ExprCall, marks: Marks) {
         let func = peel(&call.func);
         let mut offloader = false;
+        let mut run_once = None;
         if let Expr::Path(p) = func {
             if p.qself.is_none() {
                 let path = &p.path;
@@ -168,10 +276,27 @@ impl<'m> Analyzer<'m> {
                 offloader = is_offloader_name(&name)
                     || self.wrappers.contains(&name)
                     || is_crate_offloader(path);
+                let close = call.paren_token.span.close();
+                let facts = self.arg_facts(&call.args, close, offloader);
+                if is_run_once_constructor(&p.path) {
+                    run_once = Some(
+                        path_call_text(path, false)
+                            .trim_end_matches("()")
+                            .to_string(),
+                    );
+                }
                 let res = self.resolve(path);
                 if res == Resolution::Local {
                     let local = name.clone();
                     self.call_of_local_fn_value(call, &local);
+                    // `spawn_blocking(move || f())`: the fn's parameter runs offloaded.
+                    if self.ctx.kind == Kind::Offloaded {
+                        if let Some(summaries) = &mut self.summaries {
+                            if path.get_ident().is_some() && summaries.is_param(&local) {
+                                summaries.offloads_param();
+                            }
+                        }
+                    }
                 }
                 let start = match &path.leading_colon {
                     Some(c) => c.spans[0],
@@ -212,18 +337,40 @@ impl<'m> Analyzer<'m> {
                             cands = drops;
                         }
                         if !cands.is_empty() {
-                            self.call_site(cands, None, text, start, end, marks.awaited);
+                            let span = (start, end);
+                            self.call_site_with_args(cands, None, text, span, marks.awaited, facts);
                         }
                     }
                 }
             }
         }
+        if !matches!(func, Expr::Path(_)) {
+            self.call_of_fn_value_expr(call);
+        }
         if !offloader {
             self.fn_values(&call.args);
         }
         self.visit_expr(&call.func);
-        for arg in &call.args {
-            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
+        self.visit_args(&call.args, marks, offloader, run_once.as_deref());
+    }
+
+    /// Visits a call's arguments; those of a run-once initialiser (`api`) in its context.
+    fn visit_args<'a>(
+        &mut self,
+        args: impl IntoIterator<Item = &'a Expr>,
+        marks: Marks,
+        offloader: bool,
+        run_once: Option<&str>,
+    ) {
+        for arg in args {
+            let arg_marks = arg_marks(arg, marks, offloader);
+            match run_once {
+                Some(api) => {
+                    let ctx = self.ctx.run_once(api);
+                    self.in_ctx(ctx, |v| v.visit_expr_with(arg, arg_marks));
+                }
+                None => self.visit_expr_with(arg, arg_marks),
+            }
         }
     }
 
@@ -307,26 +454,31 @@ impl<'m> Analyzer<'m> {
                 };
                 self.report(hit, start, end, text, resolved, Some(site));
             }
-            None => self.call_site(
-                Vec::new(),
-                Some((
-                    name.clone(),
-                    receiver_paths(origins),
-                    matches!(peel(&m.receiver), Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_))),
-                )),
-                text,
-                start,
-                end,
-                marks.awaited,
-            ),
+            None => {
+                let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);
+                let facts = self.arg_facts(&m.args, end, offloader);
+                self.call_site_with_args(
+                    Vec::new(),
+                    Some((
+                        name.clone(),
+                        receiver_paths(origins),
+                        self.receiver_states_its_type(&m.receiver),
+                    )),
+                    text,
+                    (start, end),
+                    marks.awaited,
+                    facts,
+                )
+            }
         }
         let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);
         if !offloader {
             self.fn_values(&m.args);
         }
-        for arg in &m.args {
-            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
-        }
+        let run_once = RUN_ONCE_METHODS
+            .contains(&name.as_str())
+            .then_some(name.as_str());
+        self.visit_args(&m.args, marks, offloader, run_once);
     }
 
     /// Reports a fully-qualified catalog path found by the token scan of a macro body.

@@ -8,6 +8,7 @@ use proc_macro2::Span;
 use super::context::{Ctx, Kind};
 use crate::fix::{self, Site};
 use crate::matcher::Hit;
+use crate::run_once::{once_replacement, OnceBlocking};
 use crate::summary::{BlockingCall, CallSite, FnSummary};
 use crate::{Certainty, Finding};
 
@@ -37,6 +38,10 @@ pub(crate) struct OtherCall {
     pub start: Span,
     pub end: Span,
     pub awaited: bool,
+    /// See [`CallSite::passes_param`].
+    pub passes_param: bool,
+    /// See [`CallSite::fn_args`].
+    pub fn_args: Vec<crate::ArgRange>,
 }
 
 /// The findings: catalog calls in async context.
@@ -45,8 +50,15 @@ pub(crate) struct Findings(pub Vec<Finding>);
 
 impl Findings {
     pub fn catalog_call(&mut self, c: &CatalogCall<'_>, ctx: &Ctx) {
-        if ctx.kind != Kind::Async {
-            return;
+        match ctx.kind {
+            Kind::Async => {}
+            // Written in async code, the initialiser runs on the executor: once. One in
+            // sync code is the call graph's, which counts the async paths to it.
+            Kind::Once { in_async: true } if c.hit.certainty != Certainty::Unresolved => {
+                self.0.push(once_finding(c, ctx));
+                return;
+            }
+            _ => return,
         }
         self.0.push(Finding {
             span: c.start,
@@ -67,7 +79,27 @@ impl Findings {
                     c.hit.certainty != Certainty::Unresolved,
                 )
             }),
+            once_reach: None,
         });
+    }
+}
+
+/// A blocking call in a run-once initialiser written in async code: one async path.
+fn once_finding(c: &CatalogCall<'_>, ctx: &Ctx) -> Finding {
+    Finding {
+        span: c.start,
+        span_end: c.end,
+        call: c.call.clone(),
+        resolved: c.resolved.clone(),
+        certainty: Certainty::Once,
+        category: c.hit.entry.category,
+        why: c.hit.entry.why.to_string(),
+        replacement: once_replacement(&c.hit.entry.replacement),
+        context: ctx.desc.to_string(),
+        in_test: ctx.in_test,
+        chain: Vec::new(),
+        fix: None,
+        once_reach: Some(1),
     }
 }
 
@@ -79,14 +111,39 @@ pub(crate) struct Summaries {
     open: Vec<FnSummary>,
     /// The fns walked, in the order they ended.
     pub done: Vec<FnSummary>,
+    /// The names of the parameters of each open fn.
+    params: Vec<Vec<String>>,
 }
 
 impl Summaries {
     pub fn enter_fn(&mut self, summary: FnSummary) {
         self.open.push(summary);
+        self.params.push(Vec::new());
+    }
+
+    /// The parameter names of the fn just entered.
+    pub fn set_params(&mut self, names: Vec<String>) {
+        if let Some(top) = self.params.last_mut() {
+            *top = names;
+        }
+    }
+
+    /// Whether `name` is a parameter of the innermost open fn.
+    pub fn is_param(&self, name: &str) -> bool {
+        self.params
+            .last()
+            .is_some_and(|p| p.iter().any(|n| n == name))
+    }
+
+    /// The innermost open fn hands a parameter to an offloader.
+    pub fn offloads_param(&mut self) {
+        if let Some(f) = self.open.last_mut() {
+            f.offloads_param = true;
+        }
     }
 
     pub fn exit_fn(&mut self) {
+        self.params.pop();
         if let Some(done) = self.open.pop() {
             self.done.push(done);
         }
@@ -113,6 +170,18 @@ impl Summaries {
         match ctx.kind {
             Kind::Sync => f.blocking.push(call),
             Kind::Async if f.is_async => f.polled.push(call),
+            Kind::Once { .. } => {
+                let e = c.end.end();
+                f.once.push(OnceBlocking {
+                    blocking: call,
+                    written_in: ctx.run_once_site(),
+                    call: c.call.clone(),
+                    end_line: e.line,
+                    end_column: e.column + 1,
+                    why: c.hit.entry.why.to_string(),
+                    context: ctx.desc.to_string(),
+                });
+            }
             _ => {}
         }
     }
@@ -135,6 +204,9 @@ impl Summaries {
             in_async: ctx.kind == Kind::Async,
             offloaded: ctx.kind == Kind::Offloaded,
             awaited: c.awaited,
+            run_once: ctx.run_once_site(),
+            passes_param: c.passes_param,
+            fn_args: c.fn_args,
             context: ctx.desc.to_string(),
             in_test: ctx.in_test,
         });

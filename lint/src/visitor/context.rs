@@ -14,6 +14,9 @@ pub(crate) enum Kind {
     Async,
     /// A closure handed to an offloading fn: runs on another thread.
     Offloaded,
+    /// A run-once initialiser (`get_or_init(|| ..)`, `LazyLock::new(|| ..)`): runs once,
+    /// on the first call of the code it is written in (async or not).
+    Once { in_async: bool },
 }
 
 /// The context at the current point of the walk.
@@ -25,6 +28,50 @@ pub(crate) struct Ctx {
     /// `.await` may be written here: the body of an async fn, block or closure itself,
     /// not a plain closure inside it, not a `poll` fn.
     pub awaitable: bool,
+}
+
+impl Ctx {
+    /// The context inside a run-once initialiser given to `api`, written here.
+    pub fn run_once(&self, api: &str) -> Ctx {
+        let in_async = match self.kind {
+            Kind::Async => true,
+            Kind::Once { in_async } => in_async,
+            Kind::Sync | Kind::Offloaded => false,
+        };
+        Ctx {
+            kind: Kind::Once { in_async },
+            desc: Rc::from(crate::run_once::initialiser_context(api, &self.desc)),
+            in_test: self.in_test,
+            awaitable: false,
+        }
+    }
+
+    /// The context of an async block or closure (`desc`) written here: async code, except
+    /// inside a run-once initialiser (tokio's `get_or_init(|| async { .. })`), whose
+    /// future still runs once.
+    pub fn async_code(&self, desc: &str) -> Ctx {
+        match self.kind {
+            Kind::Once { .. } => Ctx {
+                awaitable: true,
+                ..self.clone()
+            },
+            _ => Ctx {
+                kind: Kind::Async,
+                desc: Rc::from(desc),
+                in_test: self.in_test,
+                awaitable: true,
+            },
+        }
+    }
+
+    /// Where a call made here is, as the summaries record it.
+    pub fn run_once_site(&self) -> crate::RunOnce {
+        match self.kind {
+            Kind::Once { in_async: true } => crate::RunOnce::InAsyncCode,
+            Kind::Once { in_async: false } => crate::RunOnce::InSyncCode,
+            _ => crate::RunOnce::Not,
+        }
+    }
 }
 
 /// The outer attributes of an expression, for the escape hatch.

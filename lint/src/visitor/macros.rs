@@ -6,6 +6,11 @@
 //! - `select!` (tokio, futures): each branch's future is awaited by the macro, its
 //!   handler is ordinary code of the enclosing async context;
 //! - `join!`/`try_join!`: the arguments are futures, awaited by the macro;
+//! - `write!`/`writeln!` into a blocking writer (`io::stdout()`, a `File`, a socket):
+//!   the write itself is a call of `write_fmt` on the first argument, matched as that
+//!   method call would be;
+//! - `lazy_static!` and `thread_local!`: each static's initialiser is a run-once
+//!   initialiser (see `run_once.rs`);
 //! - code-generating macros (`quote!`, `stringify!`, ...) are skipped: their tokens do
 //!   not run;
 //! - any other macro: parsed as comma-separated expressions when that works, otherwise
@@ -18,7 +23,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::visit::Visit;
 use syn::{Expr, Token};
 
-use crate::catalog::{macro_class, MacroClass};
+use crate::catalog::{macro_class, MacroClass, RUN_ONCE_MACROS};
 use crate::visitor::Analyzer;
 
 /// How deep the token scan follows nested groups.
@@ -72,8 +77,69 @@ pub(crate) fn visit_macro_body(v: &mut Analyzer<'_>, mac: &syn::Macro) {
         return;
     }
     v.macro_depth += 1;
-    visit_parsed(v, name, tokens);
+    if name == "write" || name == "writeln" {
+        visit_write_target(v, mac);
+    }
+    if RUN_ONCE_MACROS.contains(&name) {
+        let ctx = v.ctx.run_once(&format!("{name}!"));
+        v.in_ctx(ctx, |v| visit_run_once_statics(v, tokens));
+    } else {
+        visit_parsed(v, name, tokens);
+    }
     v.macro_depth -= 1;
+}
+
+/// `writeln!(io::stdout(), ..)`: the macro calls `write_fmt` on its first argument,
+/// which blocks when that is a blocking writer. Reported at the whole macro call.
+fn visit_write_target(v: &mut Analyzer<'_>, mac: &syn::Macro) {
+    let Some(first) = split_top(mac.tokens.clone(), false).into_iter().next() else {
+        return;
+    };
+    let Ok(target) = syn::parse2::<Expr>(first) else {
+        return;
+    };
+    let mut origins = Vec::new();
+    v.origins(&target, &mut origins, 0);
+    let scopes = &v.scopes;
+    let Some(hit) = v
+        .matcher
+        .method("write_fmt", 1, &origins, &|c| scopes.imports_crate(c))
+    else {
+        return;
+    };
+    let Some(start) = mac.path.segments.first().map(|s| s.ident.span()) else {
+        return;
+    };
+    let end = mac.delimiter.span().close();
+    let name = mac.path.segments.last().map(|s| s.ident.to_string());
+    let text = format!("{}!(..)", name.unwrap_or_default());
+    let resolved = hit.entry.key().to_string();
+    v.report(hit, start, end, text, resolved, None);
+}
+
+/// The body of `lazy_static!` (`static ref NAME: T = init;`) or `thread_local!`
+/// (`static NAME: T = init;`): each initialiser is visited, in the context already set.
+fn visit_run_once_statics(v: &mut Analyzer<'_>, tokens: TokenStream) {
+    // `static ref` is lazy_static's own syntax; without `ref` each entry is a `static`.
+    let mut plain = TokenStream::new();
+    let mut after_static = false;
+    for t in tokens.clone() {
+        let is_ref = matches!(&t, TokenTree::Ident(i) if i == "ref");
+        if !(after_static && is_ref) {
+            after_static = matches!(&t, TokenTree::Ident(i) if i == "static");
+            plain.extend(std::iter::once(t));
+        }
+    }
+    match syn::parse2::<syn::File>(plain) {
+        Ok(file) => {
+            for item in &file.items {
+                if let syn::Item::Static(s) = item {
+                    v.visit_expr(&s.expr);
+                }
+            }
+        }
+        Err(_) => scan(v, tokens, 0),
+    }
 }
 
 /// Checks a macro body by parsing it as the code it stands for.

@@ -94,6 +94,8 @@ pub(crate) struct Analyzer<'m> {
     /// Whether the `let` being visited binds a value that a later statement of its block
     /// moves away (returns, passes by value), so that it is not dropped there.
     binding_moved: bool,
+    /// The imports of each module walked, for the summaries (see [`crate::reexports`]).
+    pub(crate) module_imports: Vec<crate::reexports::ModuleImports>,
 }
 
 impl Marks {
@@ -163,6 +165,7 @@ impl<'m> Analyzer<'m> {
             aliases: HashMap::new(),
             methods: HashSet::new(),
             binding_moved: false,
+            module_imports: Vec::new(),
         }
     }
 
@@ -201,12 +204,7 @@ impl<'m> Analyzer<'m> {
 
     fn handle_closure(&mut self, c: &syn::ExprClosure, marks: Marks) {
         let ctx = if c.asyncness.is_some() {
-            Ctx {
-                kind: Kind::Async,
-                desc: Rc::from("async closure"),
-                in_test: self.ctx.in_test,
-                awaitable: true,
-            }
+            self.ctx.async_code("async closure")
         } else if marks.offloaded {
             Ctx {
                 kind: Kind::Offloaded,
@@ -264,6 +262,11 @@ impl<'m> Analyzer<'m> {
                 awaitable: false,
             }
         };
+        let returns = if self.summaries.is_some() {
+            self.return_paths(&sig.output)
+        } else {
+            Vec::new()
+        };
         if let Some(summaries) = &mut self.summaries {
             let lc = sig.ident.span().start();
             let self_ty = match owner {
@@ -285,7 +288,11 @@ impl<'m> Analyzer<'m> {
                 blocking: Vec::new(),
                 polled: Vec::new(),
                 calls: Vec::new(),
+                returns,
+                once: Vec::new(),
+                offloads_param: false,
             });
+            summaries.set_params(calls::param_names(sig));
         }
         self.in_ctx(ctx, |v| {
             v.scopes.push(Scope::default());
@@ -294,7 +301,7 @@ impl<'m> Analyzer<'m> {
                     syn::FnArg::Typed(pt) => {
                         let mut origins = Vec::new();
                         v.type_origins(&pt.ty, &mut origins);
-                        v.bind_pat(&pt.pat, Rc::from(origins));
+                        v.bind_stated(&pt.pat, Rc::from(origins), true);
                     }
                     syn::FnArg::Receiver(_) => {
                         let origins: Vec<Origin> = v
@@ -321,8 +328,11 @@ impl<'m> Analyzer<'m> {
 
     /// Visits the items of a module (the file, an inline `mod`, or the attribute's item).
     pub fn visit_module_items(&mut self, items: &[Item]) {
-        self.scopes
-            .push(Scope::from_items(items, &self.module_path, true));
+        let scope = Scope::from_items(items, &self.module_path, true);
+        if self.summaries.is_some() {
+            self.module_imports.extend(scope.imports(&self.module_path));
+        }
+        self.scopes.push(scope);
         self.learn_types(items);
         for item in items {
             self.visit_item(item);
@@ -503,7 +513,11 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 if let Pat::Type(pt) = &l.pat {
                     self.type_origins(&pt.ty, &mut origins);
                 }
-                self.bind_pat(&l.pat, Rc::from(origins));
+                let typed = matches!(l.pat, Pat::Type(_))
+                    || l.init
+                        .as_ref()
+                        .is_some_and(|i| receivers::is_constructor_call(&i.expr));
+                self.bind_stated(&l.pat, Rc::from(origins), typed);
             }
             Stmt::Item(i) => self.visit_item(i),
             Stmt::Expr(e, _) => self.visit_expr(e),
@@ -550,15 +564,14 @@ impl Analyzer<'_> {
                 Expr::MethodCall(m) => v.handle_method(e, m, marks),
                 Expr::Closure(c) => v.handle_closure(c, marks),
                 Expr::Async(a) => {
-                    let ctx = Ctx {
-                        kind: Kind::Async,
-                        desc: Rc::from("async block"),
-                        in_test: v.ctx.in_test,
-                        awaitable: true,
-                    };
+                    let ctx = v.ctx.async_code("async block");
                     v.in_ctx(ctx, |v| v.visit_block(&a.block));
                 }
                 Expr::Macro(m) => v.visit_macro(&m.mac),
+                Expr::Struct(s) => {
+                    v.learn_struct_literal(s);
+                    visit::visit_expr(v, e);
+                }
                 Expr::If(i) => {
                     // `if let Ok(stream) = listener.accept()`: the bindings hold in
                     // the then-branch.

@@ -11,6 +11,41 @@ use super::{peel, Analyzer, MAX_CHAIN};
 use crate::resolve::{type_paths, Origin, Resolution, CRATE};
 use crate::self_type::self_type_name;
 
+/// Whether `ty` is a fn value type: `fn(..)`, `impl Fn*(..)`, `Box<dyn Fn*(..)>`.
+fn returns_fn_value(ty: &syn::Type) -> bool {
+    let is_fn_bound = |b: &syn::TypeParamBound| {
+        matches!(b, syn::TypeParamBound::Trait(t)
+        if t.path.segments.last().is_some_and(|s| {
+            matches!(s.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce")
+        }))
+    };
+    match ty {
+        syn::Type::BareFn(_) => true,
+        syn::Type::ImplTrait(i) => i.bounds.iter().any(is_fn_bound),
+        syn::Type::TraitObject(t) => t.bounds.iter().any(is_fn_bound),
+        syn::Type::Paren(p) => returns_fn_value(&p.elem),
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            s.ident == "Box"
+                && matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
+                    if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if returns_fn_value(t))))
+        }),
+        _ => false,
+    }
+}
+
+/// Whether `e` is a path call, through `?`, `.unwrap()` and `.expect(..)`
+/// (`Hasher::new()`, `File::open(p)?`): its value's type is the constructor's type.
+pub(super) fn is_constructor_call(e: &Expr) -> bool {
+    match peel(e) {
+        Expr::Call(c) => matches!(peel(&c.func), Expr::Path(_)),
+        Expr::Try(t) => is_constructor_call(&t.expr),
+        Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
+            is_constructor_call(&m.receiver)
+        }
+        _ => false,
+    }
+}
+
 /// Idents bound by a pattern.
 fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
     if depth > 16 {
@@ -45,7 +80,28 @@ impl Analyzer<'_> {
             return;
         }
         match e {
-            Expr::MethodCall(m) => self.origins(&m.receiver, out, depth + 1),
+            Expr::MethodCall(m) => {
+                // A method of a type of this code with a declared return type gives
+                // that type (`self.pool().get()` where `fn pool(&self) -> &Pool`);
+                // any other method keeps what its receiver came from (`.unwrap()`,
+                // `.lock()`, builder chains).
+                let mut base = Vec::new();
+                self.origins(&m.receiver, &mut base, depth + 1);
+                let name = m.method.to_string();
+                let mut returned = false;
+                for o in base.iter().filter(|o| o.exact) {
+                    if let Some(ret) = self.returns.get(&format!("{}::{name}", o.path)) {
+                        out.extend(ret.iter().cloned());
+                        returned = true;
+                    }
+                }
+                if !returned {
+                    out.extend(base);
+                }
+            }
+            // The value of a `match` comes out of its arms, which mostly take apart what
+            // was matched (`Some(child) => child`): keep what the scrutinee came from.
+            Expr::Match(m) => self.origins(&m.expr, out, depth + 1),
             Expr::Call(c) => {
                 if let Expr::Path(p) = peel(&c.func) {
                     self.push_origin(&p.path, out);
@@ -71,6 +127,24 @@ impl Analyzer<'_> {
                     }
                 }
                 self.push_origin(&p.path, out);
+            }
+            // An element of a tuple written right there: `(f, g).0` is `f`.
+            Expr::Field(f) if matches!(peel(&f.base), Expr::Tuple(_)) => {
+                let (Expr::Tuple(t), syn::Member::Unnamed(i)) = (peel(&f.base), &f.member) else {
+                    return;
+                };
+                if let Some(elem) = t.elems.iter().nth(i.index as usize) {
+                    self.origins(elem, out, depth + 1);
+                }
+            }
+            Expr::Struct(s) if s.qself.is_none() => self.push_origin(&s.path, out),
+            // The value of a block or an `if` is its tail expression's (either branch's).
+            Expr::Block(b) => self.tail_origins(&b.block, out, depth + 1),
+            Expr::If(i) => {
+                self.tail_origins(&i.then_branch, out, depth + 1);
+                if let Some((_, e)) = &i.else_branch {
+                    self.origins(e, out, depth + 1);
+                }
             }
             Expr::Field(f) => {
                 let mut base = Vec::new();
@@ -102,6 +176,13 @@ impl Analyzer<'_> {
             Expr::Tuple(t) => t.elems.iter().for_each(|e| self.origins(e, out, depth + 1)),
             Expr::Array(a) => a.elems.iter().for_each(|e| self.origins(e, out, depth + 1)),
             _ => {}
+        }
+    }
+
+    /// Where the value of `block`'s tail expression came from.
+    fn tail_origins(&self, block: &syn::Block, out: &mut Vec<Origin>, depth: usize) {
+        if let Some(syn::Stmt::Expr(e, None)) = block.stmts.last() {
+            self.origins(e, out, depth);
         }
     }
 
@@ -162,6 +243,22 @@ impl Analyzer<'_> {
         }
     }
 
+    /// The distinct paths a fn's declared return type names, for its summary.
+    pub(super) fn return_paths(&self, output: &syn::ReturnType) -> Vec<String> {
+        let syn::ReturnType::Type(_, ty) = output else {
+            return Vec::new();
+        };
+        let mut origins = Vec::new();
+        self.type_origins(ty, &mut origins);
+        let mut out: Vec<String> = Vec::new();
+        for o in origins {
+            if !out.contains(&o.path) {
+                out.push(o.path);
+            }
+        }
+        out
+    }
+
     pub(super) fn bind_pat(&mut self, pat: &Pat, origins: Rc<[Origin]>) {
         let mut names = Vec::new();
         pat_idents(pat, &mut names, 0);
@@ -169,6 +266,42 @@ impl Analyzer<'_> {
             for n in names {
                 scope.bind(n, origins.clone());
             }
+        }
+    }
+
+    /// Whether the origins of method receiver `e` name its own type: a path call written
+    /// right there (`Builder::from_env(..).init()`), or a local whose type a declaration
+    /// or constructor states (`let h = Hasher::new(); h.finalize()`, `conn: &Connection`).
+    pub(super) fn receiver_states_its_type(&self, e: &Expr) -> bool {
+        match peel(e) {
+            Expr::Call(c) => matches!(peel(&c.func), Expr::Path(_)),
+            Expr::Reference(r) => self.receiver_states_its_type(&r.expr),
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.scopes.is_typed_local(&i.to_string())),
+            _ => false,
+        }
+    }
+
+    /// Binds `pat` as [`Analyzer::bind_pat`] does; when it is a single name and `typed`
+    /// (its origins state the value's own type), marks the local so.
+    pub(super) fn bind_stated(&mut self, pat: &Pat, origins: Rc<[Origin]>, typed: bool) {
+        let single = match pat {
+            Pat::Ident(i) if i.subpat.is_none() => Some(&i.ident),
+            Pat::Type(t) => match &*t.pat {
+                Pat::Ident(i) if i.subpat.is_none() => Some(&i.ident),
+                _ => None,
+            },
+            _ => None,
+        };
+        match single.filter(|_| typed) {
+            Some(ident) => {
+                if let Some(scope) = self.scopes.innermost() {
+                    scope.bind_typed(ident.to_string(), origins);
+                }
+            }
+            None => self.bind_pat(pat, origins),
         }
     }
 
@@ -223,6 +356,11 @@ impl Analyzer<'_> {
                     if let syn::ReturnType::Type(_, ty) = &f.sig.output {
                         let mut origins = Vec::new();
                         self.type_origins(ty, &mut origins);
+                        // A fn that returns a fn value (`fn pick() -> fn()`): the fns
+                        // its tail expression names.
+                        if returns_fn_value(ty) {
+                            self.tail_origins(&f.block, &mut origins, 0);
+                        }
                         self.returns
                             .insert(format!("{base}::{}", f.sig.ident), Rc::from(origins));
                     }
