@@ -56,6 +56,8 @@ pub(crate) struct Scope {
     values_only: HashSet<String>,
     globs: Vec<Vec<String>>,
     locals: HashMap<String, Rc<[Origin]>>,
+    /// Locals whose origins state their own type (see `visitor/stated_types.rs`).
+    stated: HashSet<String>,
     /// First segments of every `use` path in this scope (`diesel`, `std`, ...).
     crates: Vec<String>,
 }
@@ -119,7 +121,15 @@ impl Scope {
 
     /// Binds a local name (parameter, `let`) with where its value came from.
     pub fn bind(&mut self, name: String, origins: Rc<[Origin]>) {
+        self.stated.remove(&name);
         self.locals.insert(name, origins);
+    }
+
+    /// Marks a bound local as having its type stated by its origins.
+    pub fn mark_stated(&mut self, name: &str) {
+        if self.locals.contains_key(name) {
+            self.stated.insert(name.to_string());
+        }
     }
 
     fn add_use(
@@ -285,6 +295,13 @@ impl Scopes {
     pub fn local(&self, name: &str) -> Option<&Rc<[Origin]>> {
         // Locals are visible through nested blocks and closures, not across modules.
         self.visible().find_map(|s| s.locals.get(name))
+    }
+
+    /// Whether the local `name` (its innermost binding) has its type stated.
+    pub fn local_is_stated(&self, name: &str) -> bool {
+        self.visible()
+            .find(|s| s.locals.contains_key(name))
+            .is_some_and(|s| s.stated.contains(name))
     }
 
     /// Whether a `use` of crate `name` is in scope.

@@ -88,9 +88,10 @@ pub struct CallSite {
     /// constructor called): absolute paths where resolved (`crate::db::Store`,
     /// `std::sync::Arc`), as written otherwise. Empty when nothing is known.
     pub receiver: Vec<String>,
-    /// The receiver is the value of a path call written right there
-    /// (`Builder::from_env(..).init()`), so `receiver` names the receiver's own type, not
-    /// only where a chain of method calls started.
+    /// `receiver` names the receiver's own type, not only where a chain of method calls
+    /// started: the value of a path call written right there (`Builder::from_env(..).init()`),
+    /// or a local, parameter or field whose annotation or constructor states it
+    /// (`let mut h = Hasher::new(); h.finalize()`).
     pub receiver_constructed: bool,
     /// The call as written, shortened.
     pub call: String,

@@ -312,7 +312,7 @@ impl<'m> Analyzer<'m> {
                 Some((
                     name.clone(),
                     receiver_paths(origins),
-                    matches!(peel(&m.receiver), Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_))),
+                    self.type_is_stated(&m.receiver),
                 )),
                 text,
                 start,

@@ -25,6 +25,7 @@ mod drops;
 mod fn_values;
 mod macros;
 mod receivers;
+mod stated_types;
 
 use crate::catalog::POLL_TRAITS;
 use crate::escape_hatch::has_allow_blocking;
@@ -294,7 +295,11 @@ impl<'m> Analyzer<'m> {
                     syn::FnArg::Typed(pt) => {
                         let mut origins = Vec::new();
                         v.type_origins(&pt.ty, &mut origins);
+                        let stated = !origins.is_empty();
                         v.bind_pat(&pt.pat, Rc::from(origins));
+                        if stated {
+                            v.mark_stated(&pt.pat);
+                        }
                     }
                     syn::FnArg::Receiver(_) => {
                         let origins: Vec<Origin> = v
@@ -485,6 +490,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 if has_allow_blocking(&l.attrs) {
                     return;
                 }
+                let stated = self.let_is_stated(l);
                 let mut origins = Vec::new();
                 if let Some(init) = &l.init {
                     // `let deadline = sleep(d);` keeps the value: a future, not `()`.
@@ -504,6 +510,9 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                     self.type_origins(&pt.ty, &mut origins);
                 }
                 self.bind_pat(&l.pat, Rc::from(origins));
+                if stated {
+                    self.mark_stated(&l.pat);
+                }
             }
             Stmt::Item(i) => self.visit_item(i),
             Stmt::Expr(e, _) => self.visit_expr(e),
