@@ -222,8 +222,17 @@ impl<'m> Analyzer<'m> {
             self.fn_values(&call.args);
         }
         self.visit_expr(&call.func);
+        let callee = match func {
+            Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
         for arg in &call.args {
-            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
+            if !callee
+                .as_deref()
+                .is_some_and(|c| self.visit_caller_thread_body(c, arg))
+            {
+                self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
+            }
         }
     }
 
@@ -325,7 +334,9 @@ impl<'m> Analyzer<'m> {
             self.fn_values(&m.args);
         }
         for arg in &m.args {
-            self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
+            if !self.visit_caller_thread_body(&name, arg) {
+                self.visit_expr_with(arg, arg_marks(arg, marks, offloader));
+            }
         }
     }
 

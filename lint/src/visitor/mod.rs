@@ -18,6 +18,7 @@ use crate::resolve::{path_segments, Origin, Resolution, Scope, Scopes, CRATE};
 use crate::summary::FnSummary;
 use consumers::{Findings, Summaries};
 
+mod block_on_bodies;
 mod calls;
 mod consumers;
 mod context;
