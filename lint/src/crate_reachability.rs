@@ -106,7 +106,10 @@ mod tests {
             },
         ]);
         assert!(reach.reaches(0, 1) && reach.reaches(0, 2));
-        assert!(!reach.reaches(0, 3), "another package's test target is never reached");
+        assert!(
+            !reach.reaches(0, 3),
+            "another package's test target is never reached"
+        );
         assert!(reach.reaches(3, 2) && reach.reaches(3, 1) && reach.reaches(2, 1));
         assert!(!reach.reaches(1, 0) && !reach.reaches(2, 0));
     }

@@ -258,7 +258,8 @@ fn receivers_bound_with_a_stated_dependency_type_keep_their_own_methods() {
 #[test]
 fn receivers_whose_binding_does_not_state_their_type_still_match_by_name() {
     // Bound from a chain: `get(..)` returns something else than a `Client`.
-    let chain = format!("{GUARD}async fn a() {{ let g = reqwest::Client::new().get(u); g.finalize(); }}");
+    let chain =
+        format!("{GUARD}async fn a() {{ let g = reqwest::Client::new().get(u); g.finalize(); }}");
     assert_eq!(one(&chain), [(4, "Guard::finalize".to_string())]);
     // Shadowed by a binding from a chain: the stated type was the first `h`'s.
     let shadowed = format!(

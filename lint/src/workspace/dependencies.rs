@@ -75,7 +75,14 @@ mod tests {
         .unwrap();
         assert_eq!(
             dependency_packages(&manifest),
-            ["codegen", "fixtures", "my-db", "serde", "store", "unix-only"]
+            [
+                "codegen",
+                "fixtures",
+                "my-db",
+                "serde",
+                "store",
+                "unix-only"
+            ]
         );
         assert!(dependency_packages(&"[package]\nname = \"a\"".parse().unwrap()).is_empty());
     }
