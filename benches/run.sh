@@ -55,6 +55,8 @@ started=$(date +%s)
   echo
   "$stable/scanner_throughput" "${mode[@]}"
   echo
+  "$stable/dependency_scan" "${mode[@]}"
+  echo
   "$stable/attribute_cost" "${mode[@]}"
   echo
   echo "Benchmarks took $(( $(date +%s) - started )) s after the build; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -5,44 +5,23 @@
 
 #[path = "support/controlled_env.rs"]
 mod controlled_env;
+#[path = "support/live_request.rs"]
+mod live_request;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::Path;
 use axum::routing::get;
 use axum::Router;
-use blockwatch::{Console, StallReport, WatchLayer, Watchdog};
-
-const PATIENCE: Duration = Duration::from_secs(20);
-
-/// What the watchdog reported, and whether the request had been answered by then.
-#[derive(Clone, Default)]
-struct Seen {
-    live: Arc<Mutex<Option<(StallReport, bool)>>>,
-    answered: Arc<Mutex<bool>>,
-}
-
-impl Seen {
-    fn observe(&self, report: &StallReport) {
-        let mut live = self.live.lock().unwrap();
-        if report.still_blocked && live.is_none() {
-            *live = Some((report.clone(), *self.answered.lock().unwrap()));
-        }
-    }
-}
+use blockwatch::{Console, WatchLayer, Watchdog};
+use live_request::{get_body, Seen};
 
 /// The blocking call a handler makes, hidden in a sync helper: held until the live
-/// report is in.
+/// report with names is in.
 #[inline(never)]
 fn blocking_user_lookup(seen: &Seen, id: u32) -> String {
-    let start = Instant::now();
-    while seen.live.lock().unwrap().is_none() {
-        assert!(start.elapsed() < PATIENCE, "no live report");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    seen.hold_until_named();
     std::hint::black_box(format!("user {id}"))
 }
 
@@ -57,21 +36,6 @@ fn app(seen: Seen) -> Router {
         )
         .route("/health", get(|| async { "ok" }))
         .layer(WatchLayer::new())
-}
-
-/// One HTTP/1.1 request over a plain socket; returns the response body.
-fn get_body(address: SocketAddr, path: &str) -> String {
-    let mut stream = TcpStream::connect(address).expect("connect");
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("a response");
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    response.split("\r\n\r\n").nth(1).unwrap_or("").to_owned()
 }
 
 fn serve_and_request(runtime: tokio::runtime::Runtime) {
@@ -109,9 +73,11 @@ fn serve_and_request(runtime: tokio::runtime::Runtime) {
     drop(runtime);
     assert!(watchdog.flush());
 
-    let (live, answered_by_then) = seen.live.lock().unwrap().clone().expect("a live report");
-    assert!(!answered_by_then, "reported while the request was blocked");
-    assert!(live.still_blocked);
+    let (first, live) = seen.live_while_blocked();
+    assert_eq!(
+        first.task, "GET /users/{id}",
+        "the first report names the route: {first}"
+    );
     assert_eq!(live.task, "GET /users/{id}");
     assert!(
         live.location

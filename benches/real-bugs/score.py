@@ -97,7 +97,7 @@ def git_dir(mirror, repo):
     return None
 
 
-SCANNED_NAMES = ("Cargo.toml", "blockwatch.toml", ".gitignore", ".ignore")
+SCANNED_NAMES = ("Cargo.toml", "Cargo.lock", "blockwatch.toml", ".gitignore", ".ignore")
 
 
 def export_tree(gitdir, commit, into):
@@ -264,6 +264,7 @@ def main():
     outcomes = {}
     others = []
     skipped = []
+    with_deps = []
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="blockwatch-real-bugs-") as tmp:
         if args.keep_trees:
@@ -297,9 +298,13 @@ def main():
                 if id(f) not in matched:
                     others.append((repo, parent, root, f))
             errors = doc["summary"]["errors"]
+            deps = doc["summary"].get("dependencies_analysed", 0)
+            if deps:
+                with_deps.append(repo)
             print(f"scanned {repo}@{parent[:12]}{'/' + root if root else ''}: "
                   f"{doc['summary']['files_scanned']} files, {len(findings)} findings"
-                  + (f", {errors} input errors" if errors else ""))
+                  + (f", {errors} input errors" if errors else "")
+                  + (f", {deps} dependencies analysed" if deps else ""))
 
     print()
     print("| id | shape | outcome | where | finding (certainty, resolved) |")
@@ -327,6 +332,8 @@ def main():
               f"| {c['miss']} | {hit / total:.2f} ({hit}/{total}) |")
     repos = {bug["repo"] for bug, _, _ in outcomes.values()}
     print(f"\n{len(outcomes)} entries from {len(repos)} repositories scored, {len(skipped)} skipped")
+    print(f"{len(set(with_deps))} of {len(repos)} repositories had their dependencies analysed "
+          "(`cargo metadata --offline` resolved them from the local registry)")
 
     print("\nmisses (other-path included):")
     for bug, outcome, _ in ordered:

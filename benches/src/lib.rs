@@ -11,8 +11,10 @@
 #![warn(missing_docs)]
 
 pub mod budget;
+pub mod child_cpu;
 pub mod corpus;
 pub mod cpu_time;
+pub mod dependency_workspace;
 pub mod generated_crate;
 pub mod http;
 pub mod options;

@@ -1,11 +1,16 @@
 //! Which dependencies a scanned cargo workspace has, from `cargo metadata` (run offline,
-//! never building anything: no build script or proc macro of the scanned code runs).
-//! The scan summarizes their sources next to the workspace's (scan.rs).
+//! never building anything: no build script or proc macro of the scanned code runs),
+//! cached with the files it depends on. The scan
+//! summarizes their sources next to the workspace's (scan.rs).
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use blockwatch_lint::deps::{metadata_command, parse_metadata, DependencyGraph};
+use blockwatch_lint::deps::{
+    cache_key, decode_graph, encode_graph, file_stamp, metadata_command, parse_metadata, store,
+    DependencyGraph, SourceKind,
+};
+use blockwatch_lint::workspace;
 
 use crate::args::Options;
 
@@ -33,8 +38,9 @@ fn declares_dependencies(dir: &Path) -> bool {
 }
 
 /// The dependency graph of the workspace at `root`, when it is a cargo workspace whose
-/// packages (`package_dirs`) declare dependencies. `Err` is a note for the user: the
-/// scan goes on without dependencies.
+/// packages (`package_dirs`) declare dependencies: from the graph cache when nothing it
+/// was computed from changed, else from `cargo metadata` (then cached). `Err` is a note
+/// for the user: the scan goes on without dependencies.
 pub(crate) fn load(
     root: &Path,
     package_dirs: &[&Path],
@@ -45,7 +51,22 @@ pub(crate) fn load(
     {
         return Ok(None);
     }
-    let output = metadata_command(&manifest, opts.frozen)
+    let cache = GraphCache::new(root, package_dirs, opts.frozen);
+    if let Some(graph) = cache.read() {
+        return Ok(Some(graph));
+    }
+    let graph = run_metadata(root, &manifest, package_dirs, opts)?;
+    cache.write(&graph);
+    Ok(Some(graph))
+}
+
+fn run_metadata(
+    root: &Path,
+    manifest: &Path,
+    package_dirs: &[&Path],
+    opts: &Options,
+) -> Result<DependencyGraph, String> {
+    let output = metadata_command(manifest, opts.frozen)
         .current_dir(root)
         .output()
         .map_err(|e| format!("dependencies not analysed: cannot run `cargo metadata`: {e}"))?;
@@ -67,8 +88,125 @@ pub(crate) fn load(
         ));
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    let scanned: Vec<std::path::PathBuf> = package_dirs.iter().map(|d| d.to_path_buf()).collect();
-    parse_metadata(&text, Some(&scanned))
-        .map(Some)
-        .map_err(|e| format!("dependencies not analysed: {e}"))
+    let scanned: Vec<PathBuf> = package_dirs.iter().map(|d| d.to_path_buf()).collect();
+    parse_metadata(&text, Some(&scanned)).map_err(|e| format!("dependencies not analysed: {e}"))
+}
+
+/// Where the graph of this scan is cached, and under which key.
+struct GraphCache {
+    root: PathBuf,
+    /// The target directory cargo is expected to name; the cache lives there, and a
+    /// graph naming another one is not cached.
+    target: PathBuf,
+    key: String,
+}
+
+/// The environment variables that change what `cargo metadata` answers. Which cargo
+/// runs (`CARGO`) is not among them: format version 1 of its output is stable.
+const CARGO_ENVIRONMENT: &[&str] = &[
+    "CARGO_HOME",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET_DIR",
+    "RUSTUP_TOOLCHAIN",
+];
+
+impl GraphCache {
+    fn new(root: &Path, package_dirs: &[&Path], frozen: bool) -> GraphCache {
+        let env: Vec<String> = CARGO_ENVIRONMENT
+            .iter()
+            .map(|v| format!("{v}={:?}", std::env::var_os(v)))
+            .collect();
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => root.join(dir),
+            None => root.join("target"),
+        };
+        let mut parts: Vec<String> = vec![
+            env!("CARGO_PKG_VERSION").to_string(),
+            root.display().to_string(),
+            frozen.to_string(),
+        ];
+        parts.extend(env);
+        let mut dirs: Vec<String> = package_dirs
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect();
+        dirs.sort();
+        parts.extend(dirs);
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        GraphCache {
+            root: root.to_path_buf(),
+            target,
+            key: cache_key(&parts),
+        }
+    }
+
+    fn file(&self) -> PathBuf {
+        self.target.join("blockwatch/dependency-graph.json")
+    }
+
+    /// The cached graph, if its file is whole, has this key, and every input is as it
+    /// was (no manifest, lock file or cargo configuration changed, appeared or went).
+    fn read(&self) -> Option<DependencyGraph> {
+        let text = fs::read_to_string(self.file()).ok()?;
+        let (graph, inputs) = decode_graph(&text, &self.key)?;
+        inputs
+            .iter()
+            .all(|(path, stamp)| file_stamp(path) == *stamp)
+            .then_some(graph)
+    }
+
+    /// Caches `graph`, when cargo put the target directory where the cache looks. The
+    /// cache is an optimisation: failing to write it changes nothing else.
+    fn write(&self, graph: &DependencyGraph) {
+        let expected = graph
+            .target_directory
+            .as_deref()
+            .is_some_and(|t| workspace::normalize(t) == workspace::normalize(&self.target));
+        if !expected {
+            return;
+        }
+        let inputs: Vec<(PathBuf, String)> = graph_inputs(&self.root, graph)
+            .into_iter()
+            .map(|p| {
+                let stamp = file_stamp(&p);
+                (p, stamp)
+            })
+            .collect();
+        let _ = store(&self.file(), &encode_graph(graph, &self.key, &inputs));
+    }
+}
+
+/// The files `cargo metadata`'s answer depends on: every manifest, lock file and cargo
+/// configuration from `root` up to the file system's root and in cargo's home, and the
+/// manifest of every member and path dependency.
+fn graph_inputs(root: &Path, graph: &DependencyGraph) -> Vec<PathBuf> {
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    for dir in root.ancestors() {
+        for name in [
+            "Cargo.toml",
+            "Cargo.lock",
+            ".cargo/config",
+            ".cargo/config.toml",
+        ] {
+            inputs.push(dir.join(name));
+        }
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    if let Some(home) = home {
+        inputs.push(home.join("config"));
+        inputs.push(home.join("config.toml"));
+    }
+    inputs.extend(graph.members.iter().map(|m| m.dir.join("Cargo.toml")));
+    inputs.extend(
+        graph
+            .dependencies
+            .iter()
+            .filter(|d| d.source == SourceKind::Path)
+            .map(|d| d.dir.join("Cargo.toml")),
+    );
+    inputs.sort();
+    inputs.dedup();
+    inputs
 }

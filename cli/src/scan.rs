@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blockwatch_lint::deps::{Cfg, DependencyGraph, DependencyUnits};
+use blockwatch_lint::deps::{Cfg, Dependency, DependencyGraph, DependencyUnits, SourceKind};
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
 use blockwatch_lint::{
-    Config, ConfigError, CrateFile, CrateReachability, FileSummary, PackageUnits, SourceError,
+    Config, ConfigError, CrateFile, CrateReachability, FileSummary, Graph, PackageUnits,
+    SourceError,
 };
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -194,7 +195,20 @@ impl<'a> Planner<'a> {
             .clone()
             .unwrap_or_else(|| self.root.join("target"))
             .join("blockwatch/deps");
-        for dep in &graph.dependencies {
+        // A path dependency's files are in its key (their mtimes); a registry or git
+        // source never changes, so its files are listed only when it is parsed.
+        let mut walked: Vec<Option<(Vec<PathBuf>, Vec<InputError>)>> = graph
+            .dependencies
+            .iter()
+            .map(|dep| {
+                (dep.source == SourceKind::Path && dep.lib_root.is_file())
+                    .then(|| dependency_files(dep))
+            })
+            .collect();
+        let keys = blockwatch_lint::deps::summary_keys(graph, &format!("{config:?}"), |i| {
+            walked[i].as_ref().map(|(files, _)| files.as_slice())
+        });
+        for (i, dep) in graph.dependencies.iter().enumerate() {
             let unit = self.units.len();
             dep_units.push(unit);
             let label = format!("{} {}", dep.name, dep.version);
@@ -211,34 +225,23 @@ impl<'a> Planner<'a> {
                 ));
                 continue;
             }
+            let key = &keys[i];
+            let cache_file = cache_dir.join(blockwatch_lint::deps::summary_file_name(dep));
+            if let Some(summaries) = fs::read_to_string(&cache_file)
+                .ok()
+                .and_then(|text| blockwatch_lint::deps::decode(&text, key))
+            {
+                self.cached.push((unit, summaries));
+                continue;
+            }
             self.packages.push(PackageConfig {
                 dir: dep.dir.clone(),
                 config: config.clone(),
                 dependency: Some(Cfg::with_features(dep.features.iter().cloned())),
             });
             let package = self.packages.len() - 1;
-            let filter = Filter {
-                root: &base,
-                exclude: &GlobSet::empty(),
-                skip_tests_dir: true,
-            };
-            let (files, errors) = walk::rust_files(&base, &filter);
-            let key = cache_key_of(dep, &files, &config);
-            let cache_file = cache_dir.join(format!(
-                "{}-{}-{}.json",
-                dep.name,
-                dep.version,
-                blockwatch_lint::deps::cache_key(&[&dep.id])
-            ));
-            if let Some(summaries) = fs::read_to_string(&cache_file)
-                .ok()
-                .and_then(|text| blockwatch_lint::deps::decode(&text, &key))
-            {
-                self.cached.push((unit, summaries));
-                self.packages.pop();
-                continue;
-            }
-            self.to_cache.push((unit, cache_file, key, label));
+            self.to_cache.push((unit, cache_file, key.clone(), label));
+            let (files, errors) = walked[i].take().unwrap_or_else(|| dependency_files(dep));
             self.notes.extend(errors);
             for file in files {
                 let module_path = if file == normalize(&dep.lib_root) {
@@ -489,33 +492,16 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// The cache key of a dependency's summaries: its id and version, its source (the id
-/// for registry and git sources, which never change; every file's path and mtime for a
-/// path dependency), its features, the engine version and the configuration.
-fn cache_key_of(
-    dep: &blockwatch_lint::deps::Dependency,
-    files: &[PathBuf],
-    config: &Config,
-) -> String {
-    let mut parts: Vec<String> = vec![
-        env!("CARGO_PKG_VERSION").to_string(),
-        dep.id.clone(),
-        dep.version.clone(),
-        dep.features.join(","),
-        format!("{config:?}"),
-    ];
-    if dep.source == blockwatch_lint::deps::SourceKind::Path {
-        for file in files.iter().chain([&dep.dir.join("Cargo.toml")]) {
-            let mtime = fs::metadata(file)
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            parts.push(format!("{}={mtime}", file.display()));
-        }
-    }
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    blockwatch_lint::deps::cache_key(&parts)
+/// The `.rs` files of a dependency's library (its root file's directory, tests left
+/// out), sorted, and the errors met listing them.
+fn dependency_files(dep: &Dependency) -> (Vec<PathBuf>, Vec<InputError>) {
+    let base = module_base(&dep.lib_root);
+    let filter = Filter {
+        root: &base,
+        exclude: &GlobSet::empty(),
+        skip_tests_dir: true,
+    };
+    walk::rust_files(&base, &filter)
 }
 
 /// Writes the summaries of the dependencies parsed in this scan to the cache. A cache
@@ -691,14 +677,16 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             .push(InputError::new(display_path(&plan.root, &plan.root), note)),
     }
     let mut parsed = read_and_parse(&plan);
-    cache_dependencies(&mut plan, &parsed);
     let cached_count = plan.cached.len();
+    // After every file read in this scan (their positions match `origins`).
     for (unit, summaries) in std::mem::take(&mut plan.cached) {
         for summary in summaries {
             parsed.summaries.push((unit, summary));
         }
     }
     offload_through_dependencies(&plan, &mut parsed);
+    prune_dependencies(&plan, &mut parsed);
+    cache_dependencies(&mut plan, &parsed);
     let files: Vec<CrateFile> = parsed
         .summaries
         .iter()
@@ -764,59 +752,121 @@ struct Parsed {
     origins: Vec<(usize, Placement)>,
 }
 
-/// Offloader inference across crates: a workspace file that calls a dependency's fn
-/// that hands its closure to an offloader is analysed again with that fn as an
-/// offloader, so the closure's body counts as off the executor.
+/// Offloader inference across crates: a file (of the workspace or of a dependency) that
+/// calls a dependency's fn that hands its closure to an offloader is analysed again with
+/// that fn as an offloader, so the closure's body counts as off the executor, and a fn
+/// of that file that passes its own parameter on to it becomes a wrapper in turn (crate
+/// A's `run(f)` calling crate B's `detach(f)`). Repeated until no file learns a new
+/// wrapper: each round only adds wrappers, and the dependency graph has no cycles, so
+/// it ends within its depth (bounded at [`MAX_OFFLOAD_ROUNDS`] all the same).
 fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
-    let mut wrappers: HashMap<usize, Vec<&str>> = HashMap::new();
-    for (unit, summary) in &parsed.summaries {
-        if plan.deps.is_dependency(*unit) {
-            wrappers
-                .entry(*unit)
-                .or_default()
-                .extend(summary.offload_wrappers.iter().map(String::as_str));
-        }
-    }
-    let mut redo: Vec<(usize, Vec<String>)> = Vec::new();
-    for (pos, (unit, summary)) in parsed.summaries.iter().enumerate() {
-        if plan.deps.is_dependency(*unit) {
-            continue;
-        }
-        let mut extra: Vec<String> = Vec::new();
-        for call in summary.fns.iter().flat_map(|f| &f.calls) {
-            for candidate in &call.candidates {
-                let [first, .., last] = candidate.as_slice() else {
-                    continue;
-                };
-                let offloads = plan
-                    .deps
-                    .crate_named(*unit, first)
-                    .and_then(|d| wrappers.get(&d))
-                    .is_some_and(|names| names.contains(&last.as_str()));
-                if offloads {
-                    extra.push(candidate.join("::"));
-                }
+    let mut known: HashMap<usize, Vec<String>> = HashMap::new();
+    for _ in 0..MAX_OFFLOAD_ROUNDS {
+        let mut wrappers: HashMap<usize, Vec<&str>> = HashMap::new();
+        for (unit, summary) in &parsed.summaries {
+            if plan.deps.is_dependency(*unit) {
+                wrappers
+                    .entry(*unit)
+                    .or_default()
+                    .extend(summary.offload_wrappers.iter().map(String::as_str));
             }
         }
-        if !extra.is_empty() {
+        let mut redo: Vec<(usize, Vec<String>)> = Vec::new();
+        // Only files read in this scan can be analysed again; cached summaries were
+        // complete when they were written.
+        for (pos, (unit, summary)) in parsed
+            .summaries
+            .iter()
+            .enumerate()
+            .take(parsed.origins.len())
+        {
+            let mut extra: Vec<String> = Vec::new();
+            for call in summary.fns.iter().flat_map(|f| &f.calls) {
+                for candidate in &call.candidates {
+                    let [first, .., last] = candidate.as_slice() else {
+                        continue;
+                    };
+                    let offloads = plan
+                        .deps
+                        .crate_named(*unit, first)
+                        .and_then(|d| wrappers.get(&d))
+                        .is_some_and(|names| names.contains(&last.as_str()));
+                    if offloads {
+                        extra.push(candidate.join("::"));
+                    }
+                }
+            }
             extra.sort();
             extra.dedup();
-            redo.push((pos, extra));
+            if !extra.is_empty() && known.get(&pos) != Some(&extra) {
+                redo.push((pos, extra));
+            }
         }
-    }
-    let again = pool::run(&redo, |(pos, extra)| {
-        let (i, placement) = &parsed.origins[*pos];
-        let source = &plan.sources[*i];
-        let mut config = plan.packages[source.package].config.clone();
-        config.offload.extend(extra.iter().cloned());
-        analyse(source, placement, &config, None)
-    });
-    for ((pos, _), outcome) in redo.iter().zip(again) {
-        if let Ok(Analysed::Ok { summary, .. }) = outcome {
-            parsed.summaries[*pos].1 = summary;
+        if redo.is_empty() {
+            return;
+        }
+        let again = pool::run(&redo, |(pos, extra)| {
+            let (i, placement) = &parsed.origins[*pos];
+            let source = &plan.sources[*i];
+            let package = &plan.packages[source.package];
+            let mut config = package.config.clone();
+            config.offload.extend(extra.iter().cloned());
+            analyse(source, placement, &config, package.dependency.as_ref())
+        });
+        for ((pos, extra), outcome) in redo.into_iter().zip(again) {
+            if let Ok(Analysed::Ok { summary, .. }) = outcome {
+                parsed.summaries[pos].1 = summary;
+            }
+            known.insert(pos, extra);
         }
     }
 }
+
+/// Reduces the summaries of the dependencies parsed in this scan to their essentials
+/// ([`Graph::essentials`]: the fns that block, with their witness, and the offloading
+/// wrappers), solved over every dependency, so that what is cached is small and a scan
+/// from the cache sees exactly what this one does. Afterwards `parsed.origins` no
+/// longer lines up with the summaries and is cleared.
+fn prune_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
+    parsed.origins.clear();
+    let mut fresh: Vec<usize> = plan.to_cache.iter().map(|(unit, ..)| *unit).collect();
+    if fresh.is_empty() {
+        return;
+    }
+    fresh.sort_unstable();
+    let (deps, workspace): (Vec<_>, Vec<_>) = std::mem::take(&mut parsed.summaries)
+        .into_iter()
+        .partition(|(unit, _)| plan.deps.is_dependency(*unit));
+    let mut kept = workspace;
+    {
+        let files: Vec<CrateFile> = deps
+            .iter()
+            .map(|(unit, summary)| CrateFile {
+                unit: *unit,
+                summary,
+            })
+            .collect();
+        let no_workspace_crates = HashMap::new();
+        let graph = Graph::with_dependencies(&files, &no_workspace_crates, &plan.deps);
+        for &unit in &fresh {
+            kept.extend(
+                graph
+                    .essentials(&files, unit)
+                    .into_iter()
+                    .map(|s| (unit, s)),
+            );
+        }
+    }
+    kept.extend(
+        deps.into_iter()
+            .filter(|(unit, _)| fresh.binary_search(unit).is_err()),
+    );
+    parsed.summaries = kept;
+}
+
+/// The most rounds of offloader inference: a chain of crates each wrapping the next
+/// one's offloader longer than this is not followed to its end.
+const MAX_OFFLOAD_ROUNDS: usize = 8;
 
 /// Reads, parses and summarizes every planned file in parallel, first with the module
 /// path its location suggests; then follows `mod` declarations from the crate roots and

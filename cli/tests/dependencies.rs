@@ -67,9 +67,9 @@ fn calls_into_dependencies_are_reported_with_the_chain_into_each_crate() {
              (in chain-b 0.2.0)",
         ),
         // A trait impl of a dependency, called by path. Called through a generic
-        // (`through_generic`, line 25) it is not resolved: a method call carries no
-        // type until the type model lands, and a dependency's methods are not matched
-        // by name from workspace code.
+        // (`through_generic`, line 25) it is not resolved: the receiver's type is a
+        // type parameter, and a dependency's methods are not matched by name from
+        // workspace code (typed receivers: `methods_on_dependency_types_...`).
         (
             21,
             "loaders::DiskLoader::load_blob",
@@ -394,4 +394,147 @@ fn a_registry_crates_sync_api_that_reads_the_file_system_is_found_by_its_chain()
             ),
         ]
     );
+}
+
+/// A method called on a dependency's type (typed by a parameter, a `let` annotation or
+/// its constructor) reaches that type's method in the dependency, inherent or of a
+/// trait impl, with the chain into the crate. A workspace type's method of the same name
+/// and an async method of the same name on another dependency type are not it.
+#[test]
+fn methods_on_dependency_types_reach_the_dependencys_code() {
+    let scratch = Scratch::copy_of("deps-methods");
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["summary"]["dependencies_analysed"], 1);
+    let fetch_sync = |line: u64, context: &str| {
+        (
+            line,
+            "netclient::client::Client::fetch_sync".to_string(),
+            format!(
+                "`.fetch_sync()` blocks the executor thread in async fn `{context}`: \
+                 calls `std::fs::read` at crates/netclient/src/client.rs:9 (in netclient 0.2.0)"
+            ),
+        )
+    };
+    let expected = vec![
+        fetch_sync(4, "by_parameter"),
+        fetch_sync(9, "by_annotation"),
+        fetch_sync(14, "by_constructor"),
+        (
+            18,
+            "netclient::Client::fetch_all".to_string(),
+            "`.fetch_all()` blocks the executor thread in async fn \
+             `through_a_trait_impl`: calls `std::fs::read` at crates/netclient/src/lib.rs:11 \
+             (in netclient 0.2.0)"
+                .to_string(),
+        ),
+        (
+            22,
+            "netclient::client::Client::fetch_config".to_string(),
+            "`.fetch_config()` blocks the executor thread in async fn \
+             `awaits_an_async_method_that_blocks`: calls `std::fs::read_to_string` at \
+             crates/netclient/src/client.rs:13 (in netclient 0.2.0)"
+                .to_string(),
+        ),
+    ];
+    assert_eq!(findings(&report), expected);
+    let chain = &report["findings"][0]["chain"];
+    assert_eq!(chain[0]["crate"], "netclient 0.2.0");
+    assert_eq!(chain[0]["file"], "crates/netclient/src/client.rs");
+}
+
+/// `runner::run(f)` hands `f` to `pool::detach`, which hands it to `std::thread::spawn`:
+/// both are inferred offloaders, so the closure given to `runner::run` is not async
+/// context, cold or from the cache. `runner::inline` runs its closure in place.
+#[test]
+fn an_offloader_wrapping_another_dependencys_offloader_is_one() {
+    let scratch = Scratch::copy_of("deps-offload");
+    let lines = |report: &Value| -> Vec<u64> { findings(report).iter().map(|f| f.0).collect() };
+    let (code, cold) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{cold}");
+    assert_eq!(cold["summary"]["dependencies_analysed"], 2);
+    assert_eq!(lines(&cold), [9]);
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 2);
+    assert_eq!(warm["findings"], cold["findings"]);
+    let (_, without) = json_in(scratch.path(), &["--no-deps"]);
+    assert_eq!(lines(&without), [3, 9]);
+
+    // runner's summaries hold what it learnt from pool: a changed pool invalidates both.
+    let pool = scratch.path().join("crates/pool/src/lib.rs");
+    let source = fs::read_to_string(&pool).unwrap();
+    fs::write(&pool, source.replace("std::thread::spawn(job);", "job();")).unwrap();
+    let (_, changed) = json_in(scratch.path(), &[]);
+    assert_eq!(changed["summary"]["dependencies_from_cache"], 0);
+    assert_eq!(lines(&changed), [3, 9]);
+}
+
+/// A scan with `cargo` replaced by a program that does not exist: it succeeds with the
+/// dependencies only if it did not need `cargo metadata`.
+fn json_without_cargo(dir: &Path) -> (i32, Value) {
+    let root = common::config_root(dir);
+    let root = root.to_str().expect("UTF-8 test paths");
+    let mut command = common::command_in(dir, &["--config-root", root, "--format", "json"]);
+    command.env("CARGO", dir.join("no-such-cargo"));
+    let run = common::run_with_timeout(command);
+    (run.code, run.json())
+}
+
+/// What `cargo metadata` said is cached with the manifests, lock file and cargo
+/// configuration it came from: a warm scan does not run cargo; a changed lock file or
+/// manifest, or a corrupt, truncated or foreign graph file, makes it run again.
+#[test]
+fn the_dependency_graph_is_cached_until_a_manifest_or_the_lock_file_changes() {
+    let scratch = Scratch::copy_of("deps-offload");
+    let root = scratch.path();
+    let (_, cold) = json_in(root, &[]);
+    assert_eq!(cold["summary"]["dependencies_analysed"], 2);
+    let (code, warm) = json_without_cargo(root);
+    assert_eq!(code, 1, "{warm}");
+    assert_eq!(warm["summary"]["dependencies_analysed"], 2);
+    assert_eq!(warm["findings"], cold["findings"]);
+    let cargo_is_needed = |(code, report): (i32, Value)| {
+        assert_eq!(code, 1, "{report}");
+        assert_eq!(report["summary"]["dependencies_analysed"], 0);
+        let note = report["notes"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            note.starts_with("dependencies not analysed: cannot run `cargo metadata`"),
+            "{note}"
+        );
+    };
+
+    let graph = root.join("target/blockwatch/dependency-graph.json");
+    let text = fs::read_to_string(&graph).unwrap();
+    for broken in [
+        text[..text.len() / 2].to_string(),
+        text.replace("blockwatch-dependency-graph", "another-format"),
+        "\u{feff}not json".to_string(),
+    ] {
+        fs::write(&graph, broken).unwrap();
+        cargo_is_needed(json_without_cargo(root));
+    }
+    json_in(root, &[]);
+    assert_eq!(
+        json_without_cargo(root).1["summary"]["dependencies_analysed"],
+        2,
+        "rewritten"
+    );
+
+    for changed in ["Cargo.lock", "crates/runner/Cargo.toml"] {
+        let path = root.join(changed);
+        let before = fs::read_to_string(&path).unwrap();
+        fs::write(&path, format!("{before}\n# edited\n")).unwrap();
+        cargo_is_needed(json_without_cargo(root));
+        json_in(root, &[]);
+        assert_eq!(
+            json_without_cargo(root).1["summary"]["dependencies_analysed"],
+            2
+        );
+    }
+    // A cargo configuration that appears is an input too.
+    write(root, ".cargo/config.toml", b"[net]\noffline = true\n");
+    cargo_is_needed(json_without_cargo(root));
 }

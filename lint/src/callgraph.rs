@@ -17,7 +17,9 @@
 //!   states it ([`CallSite::receiver`]: `self` in an impl, a typed parameter or field, a
 //!   constructor, through `Arc`/`Box`/`State`/`web::Data`, see
 //!   [`DEREF_WRAPPERS`](crate::catalog::DEREF_WRAPPERS)): the method of that workspace
-//!   type, any impl of it. Otherwise they are matched by name against the methods (fns
+//!   type, any impl of it; for a type of a dependency (`dep::Client`, as the caller
+//!   names the crate), the method of a type of that name in that crate, and when
+//!   awaited, its async method that blocks inside. Otherwise they are matched by name against the methods (fns
 //!   inside `impl` blocks) of the whole workspace, conservatively: never when awaited,
 //!   never for names common on std types (`get`, `read`, `load`, ..., see
 //!   [`AMBIGUOUS_METHOD_NAMES`]), never to a method of another type when the receiver
@@ -25,10 +27,13 @@
 //!   method of that name blocks (which, for a unique name, is that one method).
 //! - A `#[cfg(test)]` impl's methods are seen only from test code.
 
+mod essentials;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
 use crate::crate_reachability::CrateReachability;
+use crate::deps::methods::dependency_types;
 use crate::deps::DependencyUnits;
 use crate::finding::transitive_message;
 use crate::receiver_types::ReceiverTypes;
@@ -247,7 +252,21 @@ impl<'a> Graph<'a> {
 
     /// An awaited path call to an async fn of a dependency.
     fn resolve_awaited(&self, caller: usize, call: &CallSite) -> Option<usize> {
-        if !call.awaited || call.method.is_some() {
+        if !call.awaited {
+            return None;
+        }
+        if let Some(name) = call
+            .method
+            .as_deref()
+            .filter(|_| call.candidates.is_empty())
+        {
+            let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
+            return self
+                .dependency_methods(caller, &receiver, name)
+                .into_iter()
+                .find(|&i| self.fns[i].summary.is_async);
+        }
+        if call.method.is_some() {
             return None;
         }
         let unit = self.fns[caller].unit;
@@ -306,6 +325,9 @@ impl<'a> Graph<'a> {
                 typed.extend(ids.iter().copied().filter(visible));
             }
         }
+        if typed.is_empty() {
+            typed = self.dependency_methods(caller, &receiver, name);
+        }
         if !typed.is_empty() {
             typed.retain(|&i| !self.fns[i].summary.is_async);
             return (!typed.is_empty()).then_some(Targets::Any(typed));
@@ -348,6 +370,28 @@ impl<'a> Graph<'a> {
             return None;
         }
         Some(Targets::All(sync))
+    }
+
+    /// Methods `name` of the dependency types the receiver came from
+    /// ([`dependency_types`]): inherent and trait-impl methods of a type of that name in
+    /// that crate, async ones included (the caller decides what an async one means).
+    fn dependency_methods(
+        &self,
+        caller: usize,
+        receiver: &ReceiverTypes<'_>,
+        name: &str,
+    ) -> Vec<usize> {
+        let mut found = Vec::new();
+        for ty in dependency_types(receiver, self.fns[caller].unit, self.deps) {
+            let Some(ids) = self.methods.get(&(Some(ty.unit), name)) else {
+                continue;
+            };
+            found.extend(ids.iter().copied().filter(|&i| {
+                let f = self.fns[i].summary;
+                !f.in_test && f.self_ty.as_deref() == Some(ty.name)
+            }));
+        }
+        found
     }
 
     /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.

@@ -10,11 +10,16 @@
 
 pub mod cache;
 pub mod features;
+pub mod graph_cache;
+pub mod keys;
 pub mod metadata;
+pub(crate) mod methods;
 pub mod units;
 
 pub use cache::{cache_key, decode, encode, store};
 pub use features::{strip_disabled, Cfg};
+pub use graph_cache::{decode_graph, encode_graph, file_stamp};
+pub use keys::{summary_file_name, summary_keys};
 pub use metadata::{
     metadata_command, parse_metadata, Dependency, DependencyGraph, Member, MetadataError,
     SourceKind,

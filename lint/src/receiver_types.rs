@@ -55,6 +55,16 @@ impl<'a> ReceiverTypes<'a> {
         })
     }
 
+    /// The paths outside the workspace the receiver came from, split into segments
+    /// (`["pool_crate", "Pool", "new"]`): the call graph looks their crate up among the
+    /// dependencies.
+    pub fn foreign_paths(&self) -> impl Iterator<Item = &[&'a str]> + '_ {
+        self.paths
+            .iter()
+            .filter(|(home, _)| *home == Home::Foreign)
+            .map(|(_, segs)| segs.as_slice())
+    }
+
     /// When every path lies outside the workspace and at least one names a type (a
     /// capitalised segment, last or before a constructor) other than a deref wrapper:
     /// those names.

@@ -19,27 +19,35 @@ pub(crate) fn offload_wrappers(items: &[Item], config: &Config) -> HashSet<Strin
         .iter()
         .map(|p| p.rsplit("::").next().unwrap_or(p).to_string())
         .collect();
-    collect(items, &mut found, 0);
+    // A fn that hands its parameter to a configured offloader (which the CLI also uses
+    // for a dependency's inferred wrappers) is a wrapper too.
+    let configured = found.clone();
+    collect(items, &mut found, &configured, 0);
     found
 }
 
-fn collect(items: &[Item], found: &mut HashSet<String>, depth: usize) {
+fn collect(
+    items: &[Item],
+    found: &mut HashSet<String>,
+    configured: &HashSet<String>,
+    depth: usize,
+) {
     if depth > 16 {
         return;
     }
     for item in items {
         match item {
-            Item::Fn(f) => check_fn(&f.sig, &f.block, found),
+            Item::Fn(f) => check_fn(&f.sig, &f.block, found, configured),
             Item::Impl(i) => {
                 for ii in &i.items {
                     if let ImplItem::Fn(f) = ii {
-                        check_fn(&f.sig, &f.block, found);
+                        check_fn(&f.sig, &f.block, found, configured);
                     }
                 }
             }
             Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
-                    collect(items, found, depth + 1);
+                    collect(items, found, configured, depth + 1);
                 }
             }
             _ => {}
@@ -47,7 +55,12 @@ fn collect(items: &[Item], found: &mut HashSet<String>, depth: usize) {
     }
 }
 
-fn check_fn(sig: &syn::Signature, body: &syn::Block, found: &mut HashSet<String>) {
+fn check_fn(
+    sig: &syn::Signature,
+    body: &syn::Block,
+    found: &mut HashSet<String>,
+    configured: &HashSet<String>,
+) {
     let params: Vec<String> = sig
         .inputs
         .iter()
@@ -64,6 +77,7 @@ fn check_fn(sig: &syn::Signature, body: &syn::Block, found: &mut HashSet<String>
     }
     let mut finder = Finder {
         params: &params,
+        configured,
         depth: 0,
         hit: false,
     };
@@ -76,11 +90,17 @@ fn check_fn(sig: &syn::Signature, body: &syn::Block, found: &mut HashSet<String>
 /// Looks for `offloader(.., param, ..)` or `x.offloader(.., param, ..)`.
 struct Finder<'p> {
     params: &'p [String],
+    /// Names of configured offloaders, which offload like the catalog's.
+    configured: &'p HashSet<String>,
     depth: usize,
     hit: bool,
 }
 
 impl Finder<'_> {
+    fn offloads(&self, name: &str) -> bool {
+        is_offloader_name(name) || self.configured.contains(name)
+    }
+
     fn passes_param<'a>(&self, args: impl IntoIterator<Item = &'a Expr>) -> bool {
         args.into_iter().any(|a| match a {
             Expr::Path(p) => p
@@ -101,12 +121,12 @@ impl<'ast> Visit<'ast> for Finder<'_> {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => {
                     let name = p.path.segments.last().map(|s| s.ident.to_string());
-                    name.is_some_and(|n| is_offloader_name(&n)) && self.passes_param(&c.args)
+                    name.is_some_and(|n| self.offloads(&n)) && self.passes_param(&c.args)
                 }
                 _ => false,
             },
             Expr::MethodCall(m) => {
-                is_offloader_name(&m.method.to_string()) && self.passes_param(&m.args)
+                self.offloads(&m.method.to_string()) && self.passes_param(&m.args)
             }
             _ => false,
         };
@@ -146,5 +166,28 @@ mod tests {
         let mut got: Vec<String> = offload_wrappers(&file.items, &config).into_iter().collect();
         got.sort();
         assert_eq!(got, ["asyncify", "off", "run", "run_blocking"]);
+    }
+
+    /// A dependency's fn that hands its parameter to another crate's offloader (given
+    /// to this file as configured) is a wrapper as well.
+    #[test]
+    fn wrappers_of_configured_offloaders_are_wrappers() {
+        let file: syn::File = syn::parse_str(
+            "pub fn run<F: FnOnce()>(job: F) { pool::detach(job) }\n\
+             pub fn later<F: FnOnce()>(job: F) { detach(|| ()); drop(job) }",
+        )
+        .unwrap();
+        let config = Config {
+            offload: vec!["pool::detach".into()],
+            ..Config::default()
+        };
+        let mut got: Vec<String> = offload_wrappers(&file.items, &config).into_iter().collect();
+        got.sort();
+        assert_eq!(got, ["detach", "run"]);
+        let mut alone: Vec<String> = offload_wrappers(&file.items, &Config::default())
+            .into_iter()
+            .collect();
+        alone.sort();
+        assert!(alone.is_empty());
     }
 }

@@ -159,9 +159,18 @@ impl Builder {
     /// Calls `callback` with every report (live and final), on the watchdog's reporter
     /// thread. A panic in the callback is caught and ignored.
     ///
+    /// Reports come at once, also while debug info is still loading (the first
+    /// stalls of a fresh debug process): such a report has raw frames
+    /// ([`StallReport::symbolized`] false), and the callback is called once more for the
+    /// same stall with the symbolized stack ([`StallReport::update`] true). Count
+    /// stalls on reports that are not updates.
+    ///
     /// ```
-    /// let builder = blockwatch_watchdog::Watchdog::builder()
-    ///     .on_stall(|report| eprintln!("stall: {}", report.task));
+    /// let builder = blockwatch_watchdog::Watchdog::builder().on_stall(|report| {
+    ///     if !report.update {
+    ///         eprintln!("stall: {}", report.task);
+    ///     }
+    /// });
     /// ```
     pub fn on_stall<F>(mut self, callback: F) -> Builder
     where

@@ -17,6 +17,6 @@ pub fn block_in_place<F, R>(f: F) -> R
 where
     F: FnOnce() -> R,
 {
-    let _exempt = crate::slot::ExemptGuard::enter();
+    let _exempt = crate::poll_guard::ExemptGuard::enter();
     tokio::task::block_in_place(f)
 }

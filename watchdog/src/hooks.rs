@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 #[cfg(tokio_unstable)]
 use crate::origin::Origin;
 #[cfg(tokio_unstable)]
-use crate::slot;
+use crate::poll_guard;
 #[cfg(tokio_unstable)]
 use crate::task_id;
 
@@ -48,12 +48,12 @@ pub(crate) fn install(builder: &mut tokio::runtime::Builder) -> bool {
     {
         builder
             .on_before_task_poll(|meta| {
-                slot::hook_enter(
+                poll_guard::hook_enter(
                     Origin::location(meta.spawned_at()),
                     task_id::number(meta.id()),
                 );
             })
-            .on_after_task_poll(|_meta| slot::hook_exit());
+            .on_after_task_poll(|_meta| poll_guard::hook_exit());
         true
     }
     #[cfg(not(tokio_unstable))]

@@ -23,8 +23,10 @@
 //! Reports go to `tracing` (target `blockwatch`, WARN), to stderr when the current
 //! subscriber would not record them, to a JSON-lines file (`BLOCKWATCH_REPORT=path`), to
 //! a callback, to [`Watchdog::reports`], and (feature `metrics`) to the `metrics`
-//! facade. While debug info is still loading, `tracing` and the file get a stall at
-//! once with raw addresses, and an update with the symbolized stack after. Dropping the
+//! facade. While debug info is still loading, every sink gets a stall at once with raw
+//! frames (object and offset), and an update with the symbolized stack after
+//! ([`StallReport::update`]); [`Watchdog::reports`] keeps each report once, with its
+//! names. Dropping the
 //! watchdog emits a [`Summary`]; a watchdog that watched nothing says so, once.
 //!
 //! Frameworks (feature `tower`): `WatchLayer` watches each request of a tower service,
@@ -62,6 +64,15 @@
 #[path = "private.rs"]
 pub mod __private;
 mod allow;
+// The handler side of the buffer is unused where stacks are not supported.
+#[cfg_attr(
+    not(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )),
+    allow(dead_code)
+)]
+mod capture_buffer;
 mod clock;
 mod config;
 mod coverage;
@@ -75,6 +86,7 @@ mod local;
 mod metrics;
 mod notice;
 mod origin;
+mod poll_guard;
 mod report;
 mod reporter;
 mod scanner;
@@ -84,6 +96,7 @@ mod settings;
 mod shared;
 mod sinks;
 mod slot;
+mod source_root;
 mod stack;
 mod summary;
 mod task_id;

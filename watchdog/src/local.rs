@@ -3,7 +3,8 @@
 //! One `thread_local!` with a `const` initializer and no destructor compiles to a plain
 //! thread-pointer-relative access: no lazy-initialization check and no destructor
 //! registration on the poll path. It holds this thread's slot (claimed on the first
-//! armed poll), the current scope, and whether a runtime hook opened the current poll.
+//! armed poll), the scope of code outside watched polls, and whether a runtime hook
+//! opened the current poll.
 //! Releasing the slot when the thread exits is the job of a separate, lazily
 //! initialized guard that is touched only once, when the slot is claimed.
 
@@ -22,7 +23,7 @@ pub(crate) struct Local {
     pub(crate) slot: Cell<*const Slot>,
     /// Whether this thread has tried to claim a slot (never retried).
     pub(crate) claimed: Cell<bool>,
-    /// The scope of the code running on this thread now.
+    /// The scope of this thread's code outside watched polls (inside one, the slot has it).
     pub(crate) scope: Cell<u64>,
     /// Whether the running poll was opened by a runtime hook (which has no guard).
     pub(crate) hook_entered: Cell<bool>,

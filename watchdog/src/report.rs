@@ -15,7 +15,8 @@ use std::time::Duration;
 pub struct Frame {
     /// The demangled function name (inlined calls get frames of their own).
     pub function: String,
-    /// The source file, when debug info has it.
+    /// The source file, when debug info has it, as debug info has it (usually absolute;
+    /// the `Display` form shows it relative to the project being run, where known).
     pub file: Option<String>,
     /// The source line, when debug info has it.
     pub line: Option<u32>,
@@ -24,7 +25,8 @@ pub struct Frame {
 impl fmt::Display for Frame {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.function)?;
-        match (&self.file, self.line) {
+        let file = self.file.as_deref().map(crate::source_root::display_path);
+        match (file, self.line) {
             (Some(file), Some(line)) => write!(f, " at {file}:{line}"),
             (Some(file), None) => write!(f, " at {file}"),
             _ => Ok(()),
@@ -36,7 +38,9 @@ impl fmt::Display for Frame {
 ///
 /// Each stall is reported twice: once while it is still running (`still_blocked`,
 /// with the time blocked so far and the stack of the blocking code), and once when the
-/// poll returns, with the final duration.
+/// poll returns, with the final duration. A report sent while debug info was still
+/// loading has raw frames (`symbolized` false) and is followed by an `update` with the
+/// names.
 ///
 /// ```
 /// # fn show(report: &blockwatch_watchdog::StallReport) {
@@ -67,6 +71,14 @@ pub struct StallReport {
     pub backtrace: Vec<Frame>,
     /// Why there is no stack, when there is none.
     pub backtrace_note: Option<String>,
+    /// Whether `backtrace` has names. A report sent while debug info is still loading
+    /// (the first stalls of a fresh debug process) has raw frames instead, each the
+    /// loaded object and offset (`libc.so.6+0xe5c7f`), and an update follows.
+    pub symbolized: bool,
+    /// Whether this is the update of a report sent before symbols were ready: the same
+    /// stall (same [`stall_key`](StallReport::stall_key) and `still_blocked`) with its
+    /// symbolized stack, not a stall of its own.
+    pub update: bool,
     pub(crate) scope: u64,
     pub(crate) stall_id: u64,
     pub(crate) site: String,
@@ -86,8 +98,9 @@ impl StallReport {
     /// ```
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
-            "kind": "stall",
+            "kind": if self.update { "update" } else { "stall" },
             "stall_key": self.stall_id,
+            "symbolized": self.symbolized,
             "task": self.task,
             "task_id": self.task_id,
             "location": self.location,
@@ -141,6 +154,15 @@ impl StallReport {
 
 impl fmt::Display for StallReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.update {
+            let state = if self.still_blocked { "live" } else { "final" };
+            write!(
+                f,
+                "stack of stall {} (the {state} report of task `{}` above), symbolized:",
+                self.stall_id, self.task
+            )?;
+            return self.fmt_stack(f);
+        }
         write!(f, "task `{}`", self.task)?;
         if let Some(location) = &self.location {
             if !self.task.ends_with(location.as_str()) {
@@ -157,6 +179,20 @@ impl fmt::Display for StallReport {
         } else {
             write!(f, " for {seconds:.2} s in total (the poll has returned)")?;
         }
+        if !self.symbolized && !self.backtrace.is_empty() {
+            write!(
+                f,
+                "\n  (stall {}: symbols are still loading; raw frames now, the symbolized stack follows)",
+                self.stall_id
+            )?;
+        }
+        self.fmt_stack(f)
+    }
+}
+
+impl StallReport {
+    /// The blamed frame and the stack, or why there is none.
+    fn fmt_stack(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(frame) = self.user_frame() {
             write!(f, "\n  blocked in: {frame}")?;
         }
@@ -238,6 +274,8 @@ mod tests {
                 frame("app::load::{{closure}}"),
             ],
             backtrace_note: None,
+            symbolized: true,
+            update: false,
             scope: 0,
             stall_id: 1,
             site: "t".to_owned(),

@@ -62,9 +62,9 @@ struct Reporter {
 /// Runs until told to shut down (or until every sender is gone).
 ///
 /// Debug info loads on a thread of its own. Until it has, a stall goes out at once to
-/// `tracing` and the JSON file with raw frame addresses, and its full report (console,
-/// callback, [`crate::Watchdog::reports`], and an update event naming the same
-/// `stall_key`) follows as soon as symbols are ready.
+/// every sink (`tracing`, stderr, the JSON file, the callback, metrics) with raw frames,
+/// and its symbolized stack follows as an update of the same `stall_key` as soon as
+/// symbols are ready. [`crate::Watchdog::reports`] keeps each report once, complete.
 pub(crate) fn run(messages: Receiver<Message>, shared: Arc<Shared>, sinks: Sinks) {
     stack::start_warm_up();
     let mut reporter = Reporter {
@@ -105,18 +105,26 @@ impl Reporter {
         let waits = !self.backlog.is_empty() || (raw.ips.is_some() && !stack::symbols_ready());
         if waits {
             let early = early_report(&raw);
-            self.sinks.early(&early);
+            self.sinks.report(&early);
+            #[cfg(feature = "metrics")]
+            crate::metrics::record(&early);
             self.backlog.push_back(raw);
         } else {
             self.deliver(raw, false);
         }
     }
 
+    /// Symbolizes `raw` and reports it: as the update of its early report when
+    /// `shown_early`, else for the first time.
     fn deliver(&mut self, raw: RawStall, shown_early: bool) {
-        let report = build(raw, &mut self.stacks, &mut self.sources);
-        self.sinks.report(&report, shown_early);
+        let mut report = build(raw, &mut self.stacks, &mut self.sources);
+        report.update = shown_early;
+        self.sinks.report(&report);
         #[cfg(feature = "metrics")]
-        crate::metrics::record(&report);
+        if !shown_early {
+            crate::metrics::record(&report);
+        }
+        report.update = false;
         self.shared.record(report);
         self.shared.processed.fetch_add(1, Ordering::Release);
     }
@@ -157,17 +165,17 @@ impl Reporter {
     }
 }
 
-/// What a stall looks like before symbols are ready: its raw frame addresses (a live
-/// report), or no stack yet (a final report behind one that waits).
+/// What a stall looks like before symbols are ready: its raw frames (a live report), or
+/// no stack yet (a final report behind one that waits).
 fn early_report(raw: &RawStall) -> StallReport {
     let mut report = describe(raw, Vec::new(), None);
+    report.symbolized = false;
     match &raw.ips {
         Some(ips) => report.backtrace = stack::raw_frames(ips),
-        None => report.backtrace_note = raw.note.clone(),
+        None => {
+            report.backtrace_note = Some(raw.note.clone().unwrap_or_else(|| EARLY_NOTE.to_owned()))
+        }
     }
-    report
-        .backtrace_note
-        .get_or_insert_with(|| EARLY_NOTE.to_owned());
     report
 }
 
@@ -227,6 +235,8 @@ fn describe(raw: &RawStall, backtrace: Vec<Frame>, note: Option<String>) -> Stal
         still_blocked: raw.still_blocked,
         backtrace,
         backtrace_note: note,
+        symbolized: true,
+        update: false,
         scope: raw.scope,
         stall_id: raw.stall_id,
         site,

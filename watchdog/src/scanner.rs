@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::allow::AllowList;
+use crate::capture_buffer::Collected;
 use crate::clock;
 use crate::origin::Origin;
 use crate::reporter::{Message, RawStall};
 use crate::shared::Shared;
 use crate::slot::{self, Owner, Slot, Snapshot};
 use crate::stack;
-use crate::stack::buffer::Collected;
 
 /// Settings the scanner runs with.
 pub(crate) struct ScanSettings {

@@ -4,13 +4,16 @@
 //! `#[blockwatch::test]` opens a scope; wrappers carry it, set it in a thread-local while
 //! they poll, and `blockwatch::spawn` hands it on to the tasks it spawns. Every report is
 //! stamped with the scope of the poll that stalled, and a test only counts its own.
-//! The thread-local lives in [`crate::local`], next to the thread's slot, so that a poll
-//! reaches both with one thread-local access; [`crate::slot::PollGuard`] sets it.
+//! Two places hold it: while a watched poll runs, the scope of that poll is the
+//! `scope` field of the thread's slot (which the poll writes anyway); outside one, it
+//! is the thread's own scope in [`crate::local`] (set for the threads of a test's
+//! runtime). So the poll path sets nothing besides the slot.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::local::LOCAL;
 pub(crate) use crate::local::NO_SCOPE;
+use crate::local::{with_local, LOCAL};
+use crate::poll_guard::claimed_slot;
 
 static NEXT_SCOPE: AtomicU64 = AtomicU64::new(1);
 
@@ -22,7 +25,10 @@ pub(crate) fn new_scope() -> u64 {
 /// The scope of the code running on this thread now.
 #[inline]
 pub(crate) fn current() -> u64 {
-    LOCAL.with(|local| local.scope.get())
+    with_local(|local| match claimed_slot(local) {
+        Some(slot) if slot.busy_on_owner() => slot.scope_on_owner(),
+        _ => local.scope.get(),
+    })
 }
 
 /// Makes `scope` the scope of this thread's code outside any watched poll, returning

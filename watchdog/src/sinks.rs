@@ -49,38 +49,15 @@ impl Sinks {
         }
     }
 
-    /// A stall sent before symbols were ready (raw addresses): to `tracing` and the
-    /// JSON file only, marked `symbolized: false`. Its full report follows through
-    /// [`Sinks::report`] with `shown_early`.
-    pub(crate) fn early(&mut self, report: &StallReport) {
+    /// A stall (or the update of one, [`StallReport::update`]) to every sink.
+    pub(crate) fn report(&mut self, report: &StallReport) {
         if self.tracing {
-            trace_stall(report, Shown::Early);
-        }
-        let mut json = report.to_json();
-        json["symbolized"] = serde_json::Value::Bool(false);
-        self.write_json(&json);
-    }
-
-    /// A stall with its symbolized stack, to every sink. When `shown_early`, `tracing`
-    /// and the JSON file get an update of the report they already have (same
-    /// `stall_key`) instead of a second report.
-    pub(crate) fn report(&mut self, report: &StallReport, shown_early: bool) {
-        let shown = if shown_early {
-            Shown::Update
-        } else {
-            Shown::Once
-        };
-        if self.tracing {
-            trace_stall(report, shown);
+            trace_stall(report);
         }
         if self.console_enabled(Level::WARN) {
             eprintln!("blockwatch: {report}");
         }
-        let mut json = report.to_json();
-        if shown_early {
-            json["kind"] = serde_json::Value::from("update");
-        }
-        self.write_json(&json);
+        self.write_json(&report.to_json());
         if let Some(callback) = &self.callback {
             // A panicking callback must not take the reporter thread down with it.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(report)));
@@ -153,18 +130,7 @@ impl Sinks {
     }
 }
 
-/// Which `tracing` event a stall makes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shown {
-    /// The one report of a stall whose symbols were ready.
-    Once,
-    /// The first report, with raw addresses.
-    Early,
-    /// The symbolized stack of a report shown early.
-    Update,
-}
-
-fn trace_stall(report: &StallReport, shown: Shown) {
+fn trace_stall(report: &StallReport) {
     // One frame a line, so a log viewer shows the stack as a stack.
     let backtrace: String = report
         .backtrace
@@ -172,10 +138,10 @@ fn trace_stall(report: &StallReport, shown: Shown) {
         .enumerate()
         .map(|(index, frame)| format!("{index:>2}: {frame}\n"))
         .collect();
-    let message = match (shown, report.still_blocked) {
-        (Shown::Update, _) => "symbolized stack of an earlier blockwatch report (same stall_key)",
-        (_, true) => "a task is blocking its executor thread",
-        (_, false) => "a task blocked its executor thread",
+    let message = match (report.update, report.still_blocked) {
+        (true, _) => "symbolized stack of an earlier blockwatch report (same stall_key)",
+        (false, true) => "a task is blocking its executor thread",
+        (false, false) => "a task blocked its executor thread",
     };
     tracing::warn!(
         target: "blockwatch",
@@ -187,8 +153,8 @@ fn trace_stall(report: &StallReport, shown: Shown) {
         worker = report.worker,
         elapsed_ms = report.elapsed.as_millis() as u64,
         still_blocked = report.still_blocked,
-        symbolized = shown != Shown::Early,
-        update = shown == Shown::Update,
+        symbolized = report.symbolized,
+        update = report.update,
         backtrace = %backtrace.trim_end(),
         "{message}"
     );

@@ -20,17 +20,16 @@ use std::sync::atomic::{
 };
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::capture_buffer::CaptureBuffer;
 use crate::clock;
-use crate::local::{with_local, LOCAL};
 use crate::origin::Origin;
-use crate::stack::buffer::CaptureBuffer;
 
 /// How many threads can be watched at once; threads beyond this run unwatched.
 pub(crate) const MAX_SLOTS: usize = 4096;
 
 /// The low bit of a slot's state word: a poll is running. The other bits are the id
 /// of the thread's latest outermost poll (running or ended).
-const BUSY: u64 = 1;
+pub(crate) const BUSY: u64 = 1;
 
 /// Whether any watchdog has been enabled in this process. Until then the poll path
 /// does nothing but keep the scope.
@@ -48,7 +47,7 @@ pub(crate) fn arm() {
 }
 
 #[inline(always)]
-fn armed() -> bool {
+pub(crate) fn armed() -> bool {
     ARMED.load(Ordering::Relaxed)
 }
 
@@ -190,7 +189,7 @@ impl Slot {
 
     /// Whether a poll is running, as the owner thread sees it.
     #[inline(always)]
-    fn busy_on_owner(&self) -> bool {
+    pub(crate) fn busy_on_owner(&self) -> bool {
         self.state.load(Ordering::Relaxed) & BUSY != 0
     }
 
@@ -240,7 +239,8 @@ impl Slot {
 
     /// Owner: starts an outermost poll on an idle slot.
     #[inline(always)]
-    fn enter_idle(&self, state: u64, origin: Origin, task_id: u64, scope: u64) {
+    /// Returns the state word it stored, which [`Slot::exit_outermost`] is given back.
+    pub(crate) fn enter_idle(&self, state: u64, origin: Origin, task_id: u64, scope: u64) -> u64 {
         // Keeps the previous exit's state store ahead of the field stores below, so a
         // reader that saw the previous poll busy cannot mix in this poll's fields.
         fence(Ordering::Release);
@@ -249,21 +249,34 @@ impl Slot {
         store_if_changed(&self.task_id, task_id);
         store_if_changed(&self.scope, scope);
         // Next poll id, busy: publishes the fields above.
-        self.state
-            .store((state | BUSY).wrapping_add(2), Ordering::Release);
+        let busy = (state | BUSY).wrapping_add(2);
+        self.state.store(busy, Ordering::Release);
+        busy
     }
 
-    /// Owner: ends the outermost poll.
+    /// Owner: ends the outermost poll that [`Slot::enter_idle`] started with state `busy`
+    /// (only the owner writes the state word, so it has not changed since).
     #[inline(always)]
-    fn exit_outermost(&self) {
+    pub(crate) fn exit_outermost(&self, busy: u64) {
         self.ended_tick.store(clock::now_tick(), Ordering::Relaxed);
-        let state = self.state.load(Ordering::Relaxed);
-        self.state.store(state & !BUSY, Ordering::Release);
+        self.state.store(busy & !BUSY, Ordering::Release);
+    }
+
+    /// Owner: the state word, as only the owner writes it.
+    #[inline(always)]
+    pub(crate) fn state_on_owner(&self) -> u64 {
+        self.state.load(Ordering::Relaxed)
+    }
+
+    /// Owner: the scope of the running poll (meaningful while busy).
+    #[inline(always)]
+    pub(crate) fn scope_on_owner(&self) -> u64 {
+        self.scope.load(Ordering::Relaxed)
     }
 
     /// Owner: a wrapper nested in a running poll takes over the blame.
     #[inline]
-    fn enter_nested(&self, origin: Origin, task_id: u64, scope: u64) -> Saved {
+    pub(crate) fn enter_nested(&self, origin: Origin, task_id: u64, scope: u64) -> Saved {
         let saved = Saved::Nested {
             origin: self.origin.load(Ordering::Relaxed),
             task_id: self.task_id.load(Ordering::Relaxed),
@@ -284,9 +297,9 @@ impl Slot {
     }
 
     #[inline(always)]
-    fn exit(&self, saved: Saved) {
+    pub(crate) fn exit(&self, saved: Saved) {
         match saved {
-            Saved::Outermost => self.exit_outermost(),
+            Saved::Outermost { busy } => self.exit_outermost(busy),
             Saved::Nested {
                 origin,
                 task_id,
@@ -295,7 +308,7 @@ impl Slot {
         }
     }
 
-    fn set_exempt(&self, entering: bool) {
+    pub(crate) fn set_exempt(&self, entering: bool) {
         let exempt = self.exempt.load(Ordering::Relaxed);
         self.begin_write();
         if entering {
@@ -329,8 +342,9 @@ fn store_if_changed_usize(cell: &AtomicUsize, value: usize) {
 
 /// What a poll entry overwrote, restored on exit (innermost wrapper wins).
 #[derive(Clone, Copy)]
-enum Saved {
-    Outermost,
+pub(crate) enum Saved {
+    /// The poll opened the slot, with this state word.
+    Outermost { busy: u64 },
     Nested {
         origin: usize,
         task_id: u64,
@@ -373,7 +387,7 @@ pub(crate) fn lock_registry() -> MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn claim() -> Option<&'static Slot> {
+pub(crate) fn claim() -> Option<&'static Slot> {
     let _registry = lock_registry();
     let slot = match slots().find(|slot| !slot.in_use()) {
         Some(slot) => slot,
@@ -403,7 +417,7 @@ fn claim() -> Option<&'static Slot> {
     Some(slot)
 }
 
-fn release(slot: &'static Slot) {
+pub(crate) fn release(slot: &'static Slot) {
     let _registry = lock_registry();
     slot.begin_write();
     slot.exempt.store(0, Ordering::Relaxed);
@@ -413,235 +427,4 @@ fn release(slot: &'static Slot) {
     slot.tid.store(0, Ordering::Relaxed);
     slot.pthread.store(0, Ordering::Relaxed);
     slot.in_use.store(false, Ordering::Release);
-}
-
-/// Gives the thread's slot back when the thread exits.
-struct SlotRelease;
-
-impl Drop for SlotRelease {
-    fn drop(&mut self) {
-        let slot = LOCAL
-            .try_with(|local| local.slot.replace(ptr::null()))
-            .unwrap_or(ptr::null());
-        // SAFETY: slots are leaked boxes, never freed.
-        if let Some(slot) = unsafe { slot.as_ref() } {
-            release(slot);
-        }
-    }
-}
-
-thread_local! {
-    static SLOT_RELEASE: SlotRelease = const { SlotRelease };
-}
-
-/// The first armed poll of a thread: claim a slot and arrange its release.
-#[cold]
-#[inline(never)]
-fn claim_local(local: &crate::local::Local) -> Option<&'static Slot> {
-    if local.claimed.replace(true) {
-        return None;
-    }
-    // Registering the release fails once the thread is tearing down: run unwatched then.
-    SLOT_RELEASE.try_with(|_| ()).ok()?;
-    let slot = claim()?;
-    local.slot.set(slot);
-    Some(slot)
-}
-
-#[inline(always)]
-fn slot_of(local: &crate::local::Local) -> Option<&'static Slot> {
-    // SAFETY: the pointer is null or a leaked, never freed slot.
-    match unsafe { local.slot.get().as_ref() } {
-        Some(slot) => Some(slot),
-        None => claim_local(local),
-    }
-}
-
-#[cfg(test)]
-fn local_slot() -> Option<&'static Slot> {
-    with_local(slot_of)
-}
-
-/// Marks the current thread busy for as long as it lives (one instrumented poll), and
-/// makes the poll's scope current.
-pub(crate) struct PollGuard {
-    previous_scope: u64,
-    active: Option<(&'static Slot, Saved)>,
-}
-
-impl PollGuard {
-    /// Records a poll entry on this thread's slot.
-    #[inline(always)]
-    pub(crate) fn enter(origin: Origin, task_id: u64, scope: u64) -> PollGuard {
-        with_local(|local| {
-            let previous_scope = local.scope.replace(scope);
-            if !armed() {
-                return PollGuard {
-                    previous_scope,
-                    active: None,
-                };
-            }
-            let active = slot_of(local).map(|slot| {
-                let state = slot.state.load(Ordering::Relaxed);
-                let saved = if state & BUSY == 0 {
-                    slot.enter_idle(state, origin, task_id, scope);
-                    Saved::Outermost
-                } else {
-                    slot.enter_nested(origin, task_id, scope)
-                };
-                (slot, saved)
-            });
-            PollGuard {
-                previous_scope,
-                active,
-            }
-        })
-    }
-}
-
-impl Drop for PollGuard {
-    #[inline(always)]
-    fn drop(&mut self) {
-        if let Some((slot, saved)) = self.active.take() {
-            slot.exit(saved);
-        }
-        let previous = self.previous_scope;
-        with_local(|local| local.scope.set(previous));
-    }
-}
-
-/// Poll entry from a runtime hook, which has no guard to carry across to the exit hook.
-/// Only an entry on an idle slot is recorded; [`hook_exit`] undoes exactly that one.
-#[cfg_attr(not(tokio_unstable), allow(dead_code))]
-#[inline(always)]
-pub(crate) fn hook_enter(origin: Origin, task_id: u64) {
-    if !armed() {
-        return;
-    }
-    with_local(|local| {
-        if let Some(slot) = slot_of(local) {
-            let state = slot.state.load(Ordering::Relaxed);
-            if state & BUSY == 0 {
-                slot.enter_idle(state, origin, task_id, local.scope.get());
-                local.hook_entered.set(true);
-            }
-        }
-    });
-}
-
-/// Poll exit from a runtime hook.
-#[cfg_attr(not(tokio_unstable), allow(dead_code))]
-#[inline(always)]
-pub(crate) fn hook_exit() {
-    with_local(|local| {
-        if local.hook_entered.replace(false) {
-            // SAFETY: the pointer is null or a leaked, never freed slot.
-            if let Some(slot) = unsafe { local.slot.get().as_ref() } {
-                slot.exit_outermost();
-            }
-        }
-    });
-}
-
-/// Marks this thread's current poll exempt while it lives (`block_in_place`).
-pub(crate) struct ExemptGuard {
-    slot: Option<&'static Slot>,
-}
-
-impl ExemptGuard {
-    /// Starts an exempt stretch, if this thread is inside an instrumented poll.
-    pub(crate) fn enter() -> ExemptGuard {
-        if !armed() {
-            return ExemptGuard { slot: None };
-        }
-        let slot = with_local(slot_of).filter(|slot| slot.busy_on_owner());
-        if let Some(slot) = slot {
-            slot.set_exempt(true);
-        }
-        ExemptGuard { slot }
-    }
-}
-
-impl Drop for ExemptGuard {
-    fn drop(&mut self) {
-        if let Some(slot) = self.slot.take() {
-            slot.set_exempt(false);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::panic::Location;
-
-    fn snapshot_here() -> Snapshot {
-        local_slot()
-            .expect("a slot")
-            .snapshot()
-            .expect("a stable snapshot")
-    }
-
-    #[test]
-    fn nested_polls_blame_the_innermost_and_restore_the_outer() {
-        arm();
-        let outer = Origin::location(Location::caller());
-        let inner = Origin::named("inner", Location::caller());
-        let before = {
-            let _warm = PollGuard::enter(outer, 0, 0);
-            snapshot_here().poll_id
-        };
-        {
-            let _outer = PollGuard::enter(outer, 7, 1);
-            let first = snapshot_here();
-            assert_eq!(
-                (first.busy, first.origin, first.task_id, first.scope),
-                (true, outer, 7, 1)
-            );
-            assert_eq!(first.poll_id, before + 1);
-            {
-                let _inner = PollGuard::enter(inner, 8, 2);
-                let nested = snapshot_here();
-                assert_eq!(
-                    (nested.busy, nested.origin, nested.task_id),
-                    (true, inner, 8)
-                );
-                assert_eq!(nested.poll_id, first.poll_id, "one poll of the thread");
-            }
-            let restored = snapshot_here();
-            assert_eq!(
-                (restored.busy, restored.origin, restored.scope),
-                (true, outer, 1)
-            );
-        }
-        let idle = snapshot_here();
-        assert!(!idle.busy());
-        assert_eq!(idle.ended.map(|(poll_id, _)| poll_id), Some(before + 1));
-        assert_eq!(
-            crate::scope::current(),
-            crate::scope::NO_SCOPE,
-            "scope restored"
-        );
-    }
-
-    #[test]
-    fn exempt_stretches_are_visible_and_end_with_their_guard() {
-        arm();
-        let origin = Origin::location(Location::caller());
-        let _poll = PollGuard::enter(origin, 0, 0);
-        {
-            let _exempt = ExemptGuard::enter();
-            assert_eq!(snapshot_here().exempt, 1);
-        }
-        assert_eq!(snapshot_here().exempt, 0);
-    }
-
-    #[test]
-    fn the_signal_handler_finds_a_slot_by_thread_id() {
-        arm();
-        let _poll = PollGuard::enter(Origin::location(Location::caller()), 0, 0);
-        let slot = local_slot().expect("a slot");
-        let found = find_by_tid(crate::thread_identity::thread_id()).expect("found");
-        assert!(std::ptr::eq(slot, found));
-    }
 }

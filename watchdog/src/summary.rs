@@ -167,6 +167,8 @@ mod tests {
             still_blocked,
             backtrace: Vec::new(),
             backtrace_note: None,
+            symbolized: true,
+            update: false,
             scope: 0,
             stall_id,
             site: site.to_owned(),

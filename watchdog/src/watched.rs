@@ -6,8 +6,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::origin::Origin;
+use crate::poll_guard::PollGuard;
 use crate::scope;
-use crate::slot::PollGuard;
 use crate::task_id;
 
 /// A future whose polls the watchdog watches. Made by [`spawn`], [`spawn_named`],
@@ -28,8 +28,12 @@ pub struct Watched<F> {
     inner: F,
     origin: Origin,
     scope: u64,
-    task_id: Option<u64>,
+    /// The tokio task polling it, asked on the first poll ([`TASK_UNKNOWN`] before).
+    task_id: u64,
 }
+
+/// `Watched::task_id` before the first poll.
+const TASK_UNKNOWN: u64 = u64::MAX;
 
 impl<F> Watched<F> {
     pub(crate) fn new(inner: F, origin: Origin, scope: u64) -> Watched<F> {
@@ -37,7 +41,7 @@ impl<F> Watched<F> {
             inner,
             origin,
             scope,
-            task_id: None,
+            task_id: TASK_UNKNOWN,
         }
     }
 }
@@ -50,8 +54,10 @@ impl<F: Future> Future for Watched<F> {
         // SAFETY: `inner` is structurally pinned: it is never moved out of `self`, and
         // `Watched` has no `Drop` impl; the other fields are plain data.
         let this = unsafe { self.get_unchecked_mut() };
-        let task_id = *this.task_id.get_or_insert_with(task_id::current);
-        let _poll = PollGuard::enter(this.origin, task_id, this.scope);
+        if this.task_id == TASK_UNKNOWN {
+            this.task_id = task_id::current();
+        }
+        let _poll = PollGuard::enter(this.origin, this.task_id, this.scope);
         // SAFETY: see above.
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
         inner.poll(cx)
@@ -142,6 +148,9 @@ mod tests {
 
     #[test]
     fn the_wrapper_returns_the_inner_output_and_keeps_the_scope() {
+        // The scope of a watched poll lives in the thread's slot, which exists once a
+        // watchdog has armed the poll path.
+        crate::slot::arm();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

@@ -385,13 +385,24 @@ fn a_full_report_buffer_counts_what_it_drops_and_the_callback_sees_everything() 
     let _turn = turn();
     let delivered = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&delivered);
+    // Reports sent with raw frames (symbols still loading) and their updates.
+    let raw = Arc::new(AtomicUsize::new(0));
+    let updates = Arc::new(AtomicUsize::new(0));
+    let (raw_counter, update_counter) = (Arc::clone(&raw), Arc::clone(&updates));
     let seen = Seen::default();
     let observer = seen.clone();
     let watchdog = builder()
         .max_reports(KEPT)
         .on_stall(move |report| {
             observer.observe(report);
-            counter.fetch_add(1, Ordering::SeqCst);
+            if report.update {
+                update_counter.fetch_add(1, Ordering::SeqCst);
+            } else {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+            if !report.symbolized {
+                raw_counter.fetch_add(1, Ordering::SeqCst);
+            }
         })
         .start_enabled();
     let barrier = Arc::new(Barrier::new(THREADS));
@@ -418,6 +429,8 @@ fn a_full_report_buffer_counts_what_it_drops_and_the_callback_sees_everything() 
     // A live and a final report per stall: all reach the callback; the buffer keeps
     // KEPT and counts the rest.
     assert_eq!(delivered.load(Ordering::SeqCst), 2 * THREADS);
+    // Each report sent before symbols were ready has exactly one update.
+    assert_eq!(updates.load(Ordering::SeqCst), raw.load(Ordering::SeqCst));
     assert_eq!(
         summary.dropped_reports,
         (2 * THREADS - KEPT) as u64,

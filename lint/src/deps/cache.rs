@@ -2,8 +2,9 @@
 //! `target/blockwatch/deps/`, so a second scan reads summaries instead of parsing the
 //! dependency tree again.
 //!
-//! A file is trusted only when its `format` is [`FORMAT`], its `version` is
-//! [`VERSION`] and its `key` equals the key the reader computed ([`cache_key`] over the
+//! A file (named by [`summary_file_name`](crate::deps::summary_file_name)) is trusted
+//! only when its `format` is [`FORMAT`], its `version` is [`VERSION`] and its `key`
+//! equals the key the reader computed ([`summary_keys`](crate::deps::summary_keys): over the
 //! package id and version, the source's identity — path and mtimes of its files for a
 //! path dependency, the id for registry and git sources, whose contents never change —
 //! the enabled features, the engine version and the catalog part of the configuration).
@@ -11,7 +12,14 @@
 //! to a temporary file in the same directory, then are renamed over the old one, so two
 //! scans at once never leave a half-written file.
 //!
-//! The format (version 2), for other readers such as the attribute:
+//! What is stored is a dependency's essentials ([`Graph::essentials`](crate::Graph::essentials)):
+//! the fns that block when called or awaited, each with only the catalog hit or the call
+//! that proves it, and each file's offloading wrappers. A fn absent from the file does
+//! nothing the call graph reports (the key also covers the keys of the crates it depends
+//! on, whose fns its chains reach). Readers such as the attribute read it with
+//! [`decode`] and place each file's summaries in the graph as a dependency unit.
+//!
+//! The format (version 3):
 //!
 //! ```text
 //! { "format": "blockwatch-dependency-summaries", "version": 2, "key": "<16 hex digits>",
@@ -43,7 +51,7 @@ use crate::Category;
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.

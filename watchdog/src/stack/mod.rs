@@ -2,16 +2,7 @@
 //!
 //! Supported on Linux x86_64 and aarch64. Elsewhere reports carry no stack.
 
-// The handler side of the buffer is unused where stacks are not supported.
 mod async_names;
-#[cfg_attr(
-    not(all(
-        target_os = "linux",
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )),
-    allow(dead_code)
-)]
-pub(crate) mod buffer;
 #[cfg(all(
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")

@@ -14,10 +14,25 @@ pub(crate) fn default_signal() -> i32 {
     libc::SIGRTMAX() - 3
 }
 
+/// The address the signal interrupted, from the context the kernel passes the handler.
+fn interrupted_address(context: *mut libc::c_void) -> usize {
+    if context.is_null() {
+        return 0;
+    }
+    // SAFETY: with SA_SIGINFO the third argument is the `ucontext_t` the kernel saved
+    // for this delivery, valid while the handler runs; it is only read.
+    let context = unsafe { &*context.cast::<libc::ucontext_t>() };
+    #[cfg(target_arch = "x86_64")]
+    let address = context.uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
+    #[cfg(target_arch = "aarch64")]
+    let address = context.uc_mcontext.pc as usize;
+    address
+}
+
 extern "C" fn on_signal(
     _signal: libc::c_int,
     _info: *mut libc::siginfo_t,
-    _context: *mut libc::c_void,
+    context: *mut libc::c_void,
 ) {
     // SAFETY: errno is thread-local; saving and restoring it keeps the interrupted code's view.
     let saved_errno = unsafe { *libc::__errno_location() };
@@ -45,7 +60,8 @@ extern "C" fn on_signal(
                     stored
                 });
             }
-            slot.capture.finish_fill(len, poll_id);
+            slot.capture
+                .finish_fill(len, poll_id, interrupted_address(context));
         }
     }
     // SAFETY: as above: this thread's errno, written back to what the interrupted code saw.

@@ -36,15 +36,65 @@ pub(crate) fn symbols_ready() -> bool {
     READY.load(Ordering::Acquire)
 }
 
-/// Frames that name only their addresses, for a report sent before symbols are ready.
+/// Frames for a report sent before symbols are ready: each address as the loaded object
+/// it is in and its offset there (`libc.so.6+0xe5c7f`, what `addr2line -e` takes), with
+/// the nearest exported symbol when the object exports one. Needs no debug info.
 pub(crate) fn raw_frames(ips: &[usize]) -> Vec<Frame> {
+    // The unwinder ends some stacks with a null address: not a frame.
     ips.iter()
-        .map(|ip| Frame {
-            function: format!("{ip:#x}"),
+        .filter(|&&ip| ip != 0)
+        .map(|&ip| Frame {
+            function: raw_name(ip),
             file: None,
             line: None,
         })
         .collect()
+}
+
+#[cfg(target_os = "linux")]
+fn raw_name(ip: usize) -> String {
+    use std::ffi::CStr;
+
+    // SAFETY: `Dl_info` is plain data; all-zero is a valid value for it.
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: dladdr only reads the loader's tables and fills `info`; any address is
+    // a valid argument (it returns 0 when no object contains it).
+    if unsafe { libc::dladdr(ip as *const libc::c_void, &mut info) } == 0
+        || info.dli_fbase.is_null()
+    {
+        return format!("{ip:#x}");
+    }
+    let object = if info.dli_fname.is_null() {
+        String::new()
+    } else {
+        // SAFETY: a non-null dli_fname is a NUL-terminated path owned by the loader.
+        let path = unsafe { CStr::from_ptr(info.dli_fname) }.to_string_lossy();
+        path.rsplit('/').next().unwrap_or_default().to_owned()
+    };
+    let object = if object.is_empty() {
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| {
+                exe.file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "<program>".to_owned())
+    } else {
+        object
+    };
+    let offset = ip.wrapping_sub(info.dli_fbase as usize);
+    if info.dli_sname.is_null() || info.dli_saddr.is_null() {
+        return format!("{object}+{offset:#x}");
+    }
+    // SAFETY: a non-null dli_sname is a NUL-terminated name owned by the loader.
+    let symbol = unsafe { CStr::from_ptr(info.dli_sname) }.to_string_lossy();
+    let into = ip.wrapping_sub(info.dli_saddr as usize);
+    format!("{symbol}+{into:#x} ({object}+{offset:#x})")
+}
+
+#[cfg(not(target_os = "linux"))]
+fn raw_name(ip: usize) -> String {
+    format!("{ip:#x}")
 }
 
 /// Resolves each address; inlined calls become frames of their own, innermost first.
@@ -146,6 +196,20 @@ fn c_library_code_address() -> Option<usize> {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_frames_name_the_object_and_offset_without_debug_info() {
+        let address = c_library_code_address().expect("libc is loaded");
+        let frame = &raw_frames(&[address])[0];
+        assert!(frame.function.contains("libc"), "{frame}");
+        assert!(frame.function.contains("+0x"), "{frame}");
+        let here = raw_frames(&[raw_frames as *const () as usize])[0]
+            .function
+            .clone();
+        let exe = std::env::current_exe().unwrap();
+        let exe = exe.file_name().unwrap().to_string_lossy();
+        assert!(here.starts_with(&format!("{exe}+0x")), "{here}");
+    }
 
     #[test]
     fn the_c_library_is_found_among_the_loaded_objects() {

@@ -15,6 +15,8 @@ pub(crate) struct CaptureBuffer {
     state: AtomicU32,
     poll_id: AtomicU64,
     len: AtomicUsize,
+    /// Where the signal interrupted the thread (0: unknown).
+    interrupted_at: AtomicUsize,
     frames: [AtomicUsize; MAX_FRAMES],
 }
 
@@ -23,7 +25,9 @@ pub(crate) struct CaptureBuffer {
 pub(crate) enum Collected {
     /// The handler has not run yet.
     Pending,
-    /// The handler ran: the raw addresses, and the poll id it saw.
+    /// The handler ran: the raw addresses from the interrupted code on (the handler's
+    /// and the unwinder's own frames cut off, when the interrupted address is among the
+    /// frames), and the poll id it saw.
     Frames { poll_id: u64, ips: Vec<usize> },
 }
 
@@ -33,6 +37,7 @@ impl CaptureBuffer {
             state: AtomicU32::new(IDLE),
             poll_id: AtomicU64::new(0),
             len: AtomicUsize::new(0),
+            interrupted_at: AtomicUsize::new(0),
             frames: [const { AtomicUsize::new(0) }; MAX_FRAMES],
         }
     }
@@ -54,10 +59,15 @@ impl CaptureBuffer {
             return Collected::Pending;
         }
         let len = self.len.load(Ordering::Relaxed).min(MAX_FRAMES);
-        let ips = self.frames[..len]
+        let ips: Vec<usize> = self.frames[..len]
             .iter()
             .map(|frame| frame.load(Ordering::Relaxed))
             .collect();
+        let interrupted_at = self.interrupted_at.load(Ordering::Relaxed);
+        let ips = match ips.iter().position(|&ip| ip == interrupted_at && ip != 0) {
+            Some(start) => ips[start..].to_vec(),
+            None => ips,
+        };
         let poll_id = self.poll_id.load(Ordering::Relaxed);
         self.state.store(IDLE, Ordering::Release);
         Collected::Frames { poll_id, ips }
@@ -92,9 +102,11 @@ impl CaptureBuffer {
         }
     }
 
-    /// Publishes the capture (handler side).
-    pub(crate) fn finish_fill(&self, len: usize, poll_id: u64) {
+    /// Publishes the capture (handler side). `interrupted_at` is the address the signal
+    /// interrupted (0 if unknown): the frames above it are the capture's own.
+    pub(crate) fn finish_fill(&self, len: usize, poll_id: u64, interrupted_at: usize) {
         self.len.store(len, Ordering::Relaxed);
+        self.interrupted_at.store(interrupted_at, Ordering::Relaxed);
         self.poll_id.store(poll_id, Ordering::Relaxed);
         self.state.store(DONE, Ordering::Release);
     }

@@ -1,0 +1,336 @@
+//! Dependency scan cost: `cargo blockwatch` with its dependency tree, cold (no cache:
+//! `cargo metadata`, every dependency parsed and summarized) and warm (the graph and the
+//! summaries from `target/blockwatch/`), against two named baselines measured in the
+//! same rounds: bare `syn::parse_file` over the same files (read into memory first, on
+//! the same number of threads), and the same scan with `--no-deps`. Two workspaces: this
+//! repository (the dogfood excludes of `.ci/run`) and a generated one depending on
+//! popular async crates of the local registry (`Cargo.lock` resolved offline).
+//!
+//! Times are process CPU (user + system) of the scan and the processes it waited for;
+//! wall times are printed for scale. Usage: `dependency_scan [--quick] [--rounds N]`;
+//! the generated workspace goes to `$BLOCKWATCH_BENCH_SCRATCH` or
+//! `<this binary's target dir>/tmp/blockwatch-dependency-scan`.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use blockwatch_benches::budget::Budget;
+use blockwatch_benches::child_cpu::children_cpu_time;
+use blockwatch_benches::corpus::Corpus;
+use blockwatch_benches::cpu_time::{cpu_seconds_between, process_cpu_time};
+use blockwatch_benches::dependency_workspace::{generate, scanned_sources};
+use blockwatch_benches::options::Options;
+use blockwatch_benches::parallel::sum_over;
+use blockwatch_benches::rounds::{interleave, paired_ratios};
+use blockwatch_benches::stats::{median, range};
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("dependency_scan: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    BareSyn,
+    Cold,
+    Warm,
+    NoDeps,
+}
+
+impl Mode {
+    const ALL: [Mode; 4] = [Mode::BareSyn, Mode::Cold, Mode::Warm, Mode::NoDeps];
+
+    fn name(self) -> &'static str {
+        match self {
+            Mode::BareSyn => "bare `syn::parse_file` (baseline of cold)",
+            Mode::Cold => "cold: no cache",
+            Mode::Warm => "warm: graph and summaries cached",
+            Mode::NoDeps => "`--no-deps` (baseline of warm)",
+        }
+    }
+}
+
+/// One measurement: CPU seconds and wall seconds.
+#[derive(Clone, Copy, Debug)]
+struct Sample {
+    cpu: f64,
+    wall: f64,
+}
+
+/// The `cargo-blockwatch` binary: `$BLOCKWATCH_CLI`, or next to this binary.
+fn cli_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("BLOCKWATCH_CLI") {
+        return Ok(PathBuf::from(path));
+    }
+    let exe = std::env::current_exe()?;
+    let sibling = exe
+        .parent()
+        .ok_or("no directory of this binary")?
+        .join("cargo-blockwatch");
+    if sibling.is_file() {
+        Ok(sibling)
+    } else {
+        Err(format!(
+            "no cargo-blockwatch next to {} (set BLOCKWATCH_CLI)",
+            exe.display()
+        )
+        .into())
+    }
+}
+
+/// A workspace to scan.
+struct Workspace {
+    name: String,
+    dir: PathBuf,
+    /// Directory prefixes left out of the scan (`--exclude`), relative to `dir`.
+    excluded: Vec<&'static str>,
+    corpus: Corpus,
+    dependencies: usize,
+}
+
+impl Workspace {
+    fn cache_dir(&self) -> PathBuf {
+        self.dir.join("target/blockwatch")
+    }
+
+    /// One `cargo-blockwatch --format json` run (exit 0 or 1: clean or findings).
+    fn scan(&self, cli: &Path, extra: &[&str]) -> Result<Sample> {
+        let mut command = Command::new(cli);
+        command.args(["--format", "json"]).args(extra);
+        for prefix in &self.excluded {
+            command.arg("--exclude").arg(format!("{prefix}**"));
+        }
+        command
+            .arg(".")
+            .current_dir(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let before = children_cpu_time();
+        let start = Instant::now();
+        let status = command.status()?;
+        let wall = start.elapsed().as_secs_f64();
+        let cpu = cpu_seconds_between(before, children_cpu_time());
+        match status.code() {
+            Some(0 | 1) => Ok(Sample { cpu, wall }),
+            _ => Err(format!(
+                "{} in {} failed: {status}",
+                cli.display(),
+                self.dir.display()
+            )
+            .into()),
+        }
+    }
+
+    fn parse_all(&self, threads: usize) -> Sample {
+        let before = process_cpu_time();
+        let start = Instant::now();
+        let parsed = sum_over(&self.corpus.files, threads, |file| {
+            u64::from(syn::parse_file(&file.text).is_ok())
+        });
+        std::hint::black_box(parsed);
+        Sample {
+            cpu: cpu_seconds_between(before, process_cpu_time()),
+            wall: start.elapsed().as_secs_f64(),
+        }
+    }
+
+    fn measure(&self, cli: &Path, mode: Mode, threads: usize) -> Result<Sample> {
+        match mode {
+            Mode::BareSyn => Ok(self.parse_all(threads)),
+            Mode::Cold => {
+                let cache = self.cache_dir();
+                if cache.exists() {
+                    std::fs::remove_dir_all(&cache)?;
+                }
+                self.scan(cli, &[])
+            }
+            Mode::Warm => self.scan(cli, &[]),
+            Mode::NoDeps => self.scan(cli, &["--no-deps"]),
+        }
+    }
+}
+
+fn bytes_under(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => bytes_under(&e.path()),
+            Ok(_) => e.metadata().map_or(0, |m| m.len()),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn ratio_line(samples: &[f64], baseline: &[f64]) -> (f64, String) {
+    let ratios = paired_ratios(samples, baseline);
+    let mid = median(&ratios).unwrap_or(f64::NAN);
+    let (lo, hi) = range(&ratios).unwrap_or((f64::NAN, f64::NAN));
+    (mid, format!("{mid:.2} ({lo:.2}..{hi:.2})"))
+}
+
+fn report(
+    ws: &Workspace,
+    cli: &Path,
+    rounds: usize,
+    threads: usize,
+    quick: bool,
+) -> Result<Vec<Budget>> {
+    let lines = ws.corpus.total_lines() as f64;
+    println!(
+        "### {}\n\n{} `.rs` files, {} lines ({} of them in {} dependencies' libraries' \
+         directories), {} unreadable skipped; {threads} threads for bare syn; {rounds} \
+         interleaved rounds.\n",
+        ws.name,
+        ws.corpus.files.len(),
+        ws.corpus.total_lines(),
+        ws.corpus
+            .files
+            .iter()
+            .filter(|f| !f.path.starts_with(&ws.dir))
+            .map(|f| f.lines)
+            .sum::<usize>(),
+        ws.dependencies,
+        ws.corpus.unreadable,
+    );
+    // A first scan, so that the warm mode finds a cache whatever the rotation.
+    ws.scan(cli, &[])?;
+    let mut cache_bytes = 0;
+    let samples = interleave(&Mode::ALL, rounds, |mode, _| {
+        let sample = ws.measure(cli, mode, threads)?;
+        if mode == Mode::Cold {
+            cache_bytes = bytes_under(&ws.cache_dir());
+        }
+        Ok::<Sample, Box<dyn Error>>(sample)
+    })?;
+    let cpu: Vec<Vec<f64>> = samples
+        .iter()
+        .map(|s| s.iter().map(|x| x.cpu).collect())
+        .collect();
+    let wall: Vec<Vec<f64>> = samples
+        .iter()
+        .map(|s| s.iter().map(|x| x.wall).collect())
+        .collect();
+    println!(
+        "| mode | median CPU | median wall | lines/s (CPU) | CPU ratio to its baseline (range) |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    let (cold_rate_ratio, cold_text) = {
+        // Rate ratio: (lines / cold CPU) / (lines / syn CPU) = syn CPU / cold CPU.
+        let (m, text) = ratio_line(&cpu[0], &cpu[1]);
+        (m, format!("rate {text}"))
+    };
+    let (warm_ratio, warm_text) = ratio_line(&cpu[2], &cpu[3]);
+    for (i, mode) in Mode::ALL.iter().enumerate() {
+        let c = median(&cpu[i]).unwrap_or(f64::NAN);
+        let w = median(&wall[i]).unwrap_or(f64::NAN);
+        let ratio = match mode {
+            Mode::Cold => cold_text.clone(),
+            Mode::Warm => warm_text.clone(),
+            _ => "1.00".to_string(),
+        };
+        println!(
+            "| {} | {c:.2} s | {w:.2} s | {:.0} | {ratio} |",
+            mode.name(),
+            lines / c
+        );
+    }
+    println!(
+        "\nCache after a cold scan: {:.0} KB under `target/blockwatch/`. Cold rate \
+         against bare syn by wall time: {:.2}.\n",
+        cache_bytes as f64 / 1e3,
+        median(&paired_ratios(&wall[0], &wall[1])).unwrap_or(f64::NAN),
+    );
+    Ok(vec![
+        Budget::at_least(
+            format!("{}: cold scan rate / bare syn parse rate (CPU)", ws.name),
+            cold_rate_ratio,
+            0.5,
+            "",
+            quick,
+        ),
+        Budget::at_most(
+            format!("{}: warm scan / `--no-deps` scan (CPU)", ws.name),
+            warm_ratio,
+            1.2,
+            "",
+            quick,
+        ),
+    ])
+}
+
+fn run() -> Result<()> {
+    let options = Options::from_env()?;
+    let rounds = options.rounds(3, 1);
+    let cli = cli_binary()?;
+    let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()?;
+    let scratch = match std::env::var_os("BLOCKWATCH_BENCH_SCRATCH") {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::current_exe()?
+            .parent()
+            .and_then(Path::parent)
+            .ok_or("no target directory above this binary")?
+            .join("tmp/blockwatch-dependency-scan"),
+    };
+    let generated = generate(&scratch, &cargo)?;
+    println!("## Dependency summaries: scan cost\n");
+    println!(
+        "Generated workspace in {}: depends on {} ({} crates); not resolvable offline \
+         here: {}.\n",
+        generated.dir.display(),
+        generated.crates.join(", "),
+        generated.crates.len(),
+        if generated.missing.is_empty() {
+            "none".to_string()
+        } else {
+            generated.missing.join(", ")
+        },
+    );
+    let repo_excluded = vec![
+        "lint-macro/tests/ui/",
+        "cli/tests/fixtures/",
+        "lint/tests/corpus/",
+        "fuzz/",
+    ];
+    let mut workspaces = Vec::new();
+    for (name, dir, excluded) in [
+        ("this repository".to_string(), repo, repo_excluded),
+        (
+            "generated async workspace".to_string(),
+            generated.dir.clone(),
+            Vec::new(),
+        ),
+    ] {
+        let (corpus, dependencies) = scanned_sources(&dir, &excluded)?;
+        workspaces.push(Workspace {
+            name,
+            dir,
+            excluded,
+            corpus,
+            dependencies,
+        });
+    }
+    let mut budgets = Vec::new();
+    for ws in &workspaces {
+        budgets.extend(report(ws, &cli, rounds, threads, options.quick)?);
+    }
+    for budget in budgets {
+        println!("{budget}");
+    }
+    Ok(())
+}
