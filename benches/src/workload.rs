@@ -31,6 +31,16 @@ pub enum Mode {
     Hooks,
     /// `tokio::spawn(monitor.instrument(..))` with one shared tokio-metrics `TaskMonitor`.
     TaskMonitor,
+    /// Control: `tokio::spawn` again, as a second baseline. Its ratio to [`Mode::Plain`]
+    /// shows how far from 1.0 the bench lands when nothing differs.
+    PlainAgain,
+    /// Control: `tokio::spawn` with a watchdog running that watches nothing: the cost of
+    /// the watchdog's own threads, without any poll path.
+    WatchdogThreadOnly,
+    /// Control: `tokio::spawn` of the future inside a layer as large as the blockwatch
+    /// wrapper's (24 bytes) that reads its fields on every poll and writes nothing: the
+    /// cost of a larger task and one more `poll` layer, without the slot writes.
+    PaddedLayer,
 }
 
 impl Mode {
@@ -59,6 +69,9 @@ impl Mode {
             Mode::Wrapper => "blockwatch wrapper",
             Mode::Hooks => "blockwatch hooks",
             Mode::TaskMonitor => "tokio-metrics TaskMonitor",
+            Mode::PlainAgain => "control: plain tokio again",
+            Mode::WatchdogThreadOnly => "control: plain tokio + watchdog thread",
+            Mode::PaddedLayer => "control: plain tokio, wrapper-sized layer",
         }
     }
 
@@ -70,7 +83,7 @@ impl Mode {
     /// assert!(!Mode::TaskMonitor.needs_watchdog());
     /// ```
     pub fn needs_watchdog(self) -> bool {
-        matches!(self, Mode::Wrapper | Mode::Hooks)
+        matches!(self, Mode::Wrapper | Mode::Hooks | Mode::WatchdogThreadOnly)
     }
 }
 
@@ -182,10 +195,38 @@ impl Spawner {
         F::Output: Send + 'static,
     {
         match self.mode {
-            Mode::Plain | Mode::Hooks => tokio::spawn(future),
+            Mode::Plain | Mode::Hooks | Mode::PlainAgain | Mode::WatchdogThreadOnly => {
+                tokio::spawn(future)
+            }
             Mode::Wrapper => blockwatch::spawn(future),
             Mode::TaskMonitor => tokio::spawn(self.monitor.instrument(future)),
+            Mode::PaddedLayer => tokio::spawn(PaddedLayer {
+                inner: future,
+                fields: [1, 2, 3],
+            }),
         }
+    }
+}
+
+/// The [`Mode::PaddedLayer`] layer: the wrapper's size and shape, none of its work.
+struct PaddedLayer<F> {
+    inner: F,
+    fields: [u64; 3],
+}
+
+impl<F: Future> Future for PaddedLayer<F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        // SAFETY: `inner` is structurally pinned (never moved out; no `Drop` impl).
+        let this = unsafe { self.get_unchecked_mut() };
+        black_box(&this.fields);
+        // SAFETY: see above.
+        unsafe { std::pin::Pin::new_unchecked(&mut this.inner) }.poll(cx)
     }
 }
 

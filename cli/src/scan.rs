@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use blockwatch_lint::deps::{Cfg, Dependency, DependencyGraph, DependencyUnits, SourceKind};
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
-use blockwatch_lint::{Config, ConfigError, CrateFile, FileSummary, Graph, SourceError};
+use blockwatch_lint::{
+    Config, ConfigError, CrateFile, CrateReachability, FileSummary, Graph, PackageUnits,
+    SourceError,
+};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::args::{Options, TestMode};
@@ -70,6 +73,8 @@ struct Planner<'a> {
     cached: Vec<(usize, Vec<FileSummary>)>,
     /// Dependencies parsed in this scan, to be cached: (unit, cache file, key, label).
     to_cache: Vec<(usize, PathBuf, String, String)>,
+    /// The packages manifests declared: name, units, dependencies by package name.
+    manifest_packages: Vec<(String, PackageUnits, Vec<String>)>,
 }
 
 fn config_error(root: &Path, e: &ConfigError) -> InputError {
@@ -132,6 +137,7 @@ impl<'a> Planner<'a> {
             notes: Vec::new(),
             cached: Vec::new(),
             to_cache: Vec::new(),
+            manifest_packages: Vec::new(),
         })
     }
 
@@ -285,6 +291,28 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The crate graph of the manifests read: which workspace packages each depends on.
+    fn crate_reachability(&self) -> CrateReachability {
+        let index: HashMap<&str, usize> = self
+            .manifest_packages
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _, _))| (name.as_str(), i))
+            .collect();
+        let packages: Vec<PackageUnits> = self
+            .manifest_packages
+            .iter()
+            .map(|(_, units, deps)| PackageUnits {
+                depends_on: deps
+                    .iter()
+                    .filter_map(|d| index.get(d.as_str()).copied())
+                    .collect(),
+                ..units.clone()
+            })
+            .collect();
+        CrateReachability::from_packages(&packages)
+    }
+
     fn add_unit(&mut self, root: Option<PathBuf>, base: PathBuf, is_test: bool) {
         // Manifest paths may be written `./src/lib.rs`: compare them as the walk finds them.
         self.units.push(Unit {
@@ -346,12 +374,14 @@ impl<'a> Planner<'a> {
         for pkg in &loaded.packages {
             let package = self.add_package(&pkg.dir);
             let first_unit = self.units.len();
+            let mut lib = None;
             for target in &pkg.targets {
                 if self.opts.tests == TestMode::Skip && target.kind == TargetKind::Test {
                     continue;
                 }
                 let base = module_base(&target.root);
                 if target.kind == TargetKind::Lib {
+                    lib = Some(self.units.len());
                     self.lib_crates
                         .entry(target.name.clone())
                         .or_insert(self.units.len());
@@ -365,6 +395,13 @@ impl<'a> Planner<'a> {
             // Files no target claims by location get a unit of their own.
             let loose = self.units.len();
             self.add_unit(None, pkg.dir.clone(), false);
+            let units = PackageUnits {
+                units: (first_unit..=loose).collect(),
+                lib,
+                depends_on: Vec::new(),
+            };
+            self.manifest_packages
+                .push((pkg.name.clone(), units, pkg.dependencies.clone()));
             let (files, errors) = walk::rust_files(&pkg.dir, &self.filter());
             self.errors.extend(errors);
             for file in files {
@@ -659,8 +696,13 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             summary,
         })
         .collect();
-    let findings =
-        blockwatch_lint::workspace_findings_with_dependencies(&files, &plan.lib_crates, &plan.deps);
+    let reach = plan.crate_reachability();
+    let findings = blockwatch_lint::workspace_findings_with_reachability(
+        &files,
+        &plan.lib_crates,
+        &plan.deps,
+        &reach,
+    );
     plan.errors.extend(parsed.errors);
     plan.notes.extend(parsed.notes);
     let workspace_files = parsed

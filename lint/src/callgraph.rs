@@ -42,6 +42,7 @@ mod essentials;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
+use crate::crate_reachability::CrateReachability;
 use crate::deps::methods::dependency_types;
 use crate::deps::DependencyUnits;
 use crate::receiver_types::ReceiverTypes;
@@ -130,6 +131,8 @@ pub struct Graph<'a> {
     deps: &'a DependencyUnits,
     /// The `use` items of every module, for paths written through a re-export.
     reexports: Reexports<'a>,
+    /// Which crates' methods each crate's name-only method calls may match.
+    reach: &'a CrateReachability,
     /// The targets of each call of each fn, resolved once: `targets[fn][call]`.
     targets: Vec<Vec<Option<Targets>>>,
     /// For awaited path calls: the dependency async fn awaited, `awaited[fn][call]`.
@@ -141,6 +144,10 @@ pub struct Graph<'a> {
 /// The graph without dependencies.
 static NO_DEPENDENCIES: std::sync::LazyLock<DependencyUnits> =
     std::sync::LazyLock::new(DependencyUnits::default);
+
+/// Every unit reaches every other.
+static UNRESTRICTED: std::sync::LazyLock<CrateReachability> =
+    std::sync::LazyLock::new(CrateReachability::default);
 
 impl<'a> Graph<'a> {
     /// Builds and solves the graph. `crates` maps the name of each library crate of the
@@ -179,7 +186,19 @@ impl<'a> Graph<'a> {
         crates: &'a HashMap<String, usize>,
         deps: &'a DependencyUnits,
     ) -> Self {
-        let mut graph = Graph::unsolved(files, crates, deps);
+        Graph::with_reachability(files, crates, deps, &UNRESTRICTED)
+    }
+
+    /// [`Graph::with_dependencies`] where a method call matched by name alone takes only
+    /// methods of the crates `reach` says the caller's crate can reach (see
+    /// [`CrateReachability`]).
+    pub fn with_reachability(
+        files: &[CrateFile<'a>],
+        crates: &'a HashMap<String, usize>,
+        deps: &'a DependencyUnits,
+        reach: &'a CrateReachability,
+    ) -> Self {
+        let mut graph = Graph::unsolved(files, crates, deps, reach);
         graph.targets = graph.per_call(Self::resolve);
         graph.awaited = graph.per_call(Self::resolve_awaited);
         graph.solve();
@@ -192,6 +211,7 @@ impl<'a> Graph<'a> {
         files: &[CrateFile<'a>],
         crates: &'a HashMap<String, usize>,
         deps: &'a DependencyUnits,
+        reach: &'a CrateReachability,
     ) -> Self {
         let fns: Vec<GraphFn<'a>> = files
             .iter()
@@ -231,6 +251,7 @@ impl<'a> Graph<'a> {
             crates,
             deps,
             reexports,
+            reach,
             targets: Vec::new(),
             awaited: Vec::new(),
             witness,
@@ -365,6 +386,7 @@ impl<'a> Graph<'a> {
             .iter()
             .copied()
             .filter(visible)
+            .filter(|&i| self.reach.reaches(unit, self.fns[i].unit))
             .collect();
         // A receiver constructed from a type outside the workspace calls one of its
         // methods, or a workspace trait's method implemented for it.
@@ -825,8 +847,38 @@ pub fn workspace_findings_with_dependencies(
     crates: &HashMap<String, usize>,
     deps: &DependencyUnits,
 ) -> Vec<Finding> {
+    workspace_findings_with_reachability(files, crates, deps, &UNRESTRICTED)
+}
+
+/// [`workspace_findings_with_dependencies`] with the crate graph: see
+/// [`Graph::with_reachability`].
+///
+/// ```
+/// use std::collections::HashMap;
+/// use blockwatch_lint::{CrateFile, CrateReachability, PackageUnits};
+/// let runner: syn::File = syn::parse_str(
+///     "struct Guard; impl Guard { fn finalize(&self) { std::fs::metadata(\"p\").ok(); } }").unwrap();
+/// let lib: syn::File = syn::parse_str("async fn save(h: Hasher) { h.finalize(); }").unwrap();
+/// let config = Default::default();
+/// let runner = blockwatch_lint::summarize_file(&runner, "runner/src/main.rs", &[], false, &config);
+/// let lib = blockwatch_lint::summarize_file(&lib, "store/src/lib.rs", &[], false, &config);
+/// let files = [CrateFile { unit: 0, summary: &runner }, CrateFile { unit: 1, summary: &lib }];
+/// let reach = CrateReachability::from_packages(&[
+///     PackageUnits { units: vec![0], lib: None, depends_on: vec![1] },
+///     PackageUnits { units: vec![1], lib: Some(1), depends_on: vec![] },
+/// ]);
+/// let deps = Default::default();
+/// let found = blockwatch_lint::workspace_findings_with_reachability(&files, &HashMap::new(), &deps, &reach);
+/// assert!(found.is_empty(), "the store crate cannot reach the runner's Guard");
+/// ```
+pub fn workspace_findings_with_reachability(
+    files: &[CrateFile<'_>],
+    crates: &HashMap<String, usize>,
+    deps: &DependencyUnits,
+    reach: &CrateReachability,
+) -> Vec<Finding> {
     // Closures given to the workspace's own offloaders run off the executor.
-    let offloaded = offloader_inference::offload_closures(files, crates, deps);
+    let offloaded = offloader_inference::offload_closures(files, crates, deps, reach);
     let placed: Vec<CrateFile<'_>> = files
         .iter()
         .enumerate()
@@ -848,7 +900,7 @@ pub fn workspace_findings_with_dependencies(
         .iter()
         .map(|d| (d.file.as_str(), d.line, d.column))
         .collect();
-    let transitive: Vec<Finding> = Graph::with_dependencies(files, crates, deps)
+    let transitive: Vec<Finding> = Graph::with_reachability(files, crates, deps, reach)
         .findings()
         .into_iter()
         .filter(|d| !direct_sites.contains(&(d.file.as_str(), d.line, d.column)))

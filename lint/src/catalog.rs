@@ -14,6 +14,7 @@ use crate::Category;
 
 mod ambiguous_methods;
 mod builtin;
+mod caller_thread_executors;
 mod deref_wrappers;
 pub mod fixes;
 mod macro_classes;
@@ -22,6 +23,7 @@ mod poll_traits;
 mod run_once;
 
 pub use ambiguous_methods::AMBIGUOUS_METHOD_NAMES;
+pub use caller_thread_executors::CALLER_THREAD_EXECUTORS;
 pub use deref_wrappers::DEREF_WRAPPERS;
 pub(crate) use macro_classes::{macro_class, MacroClass};
 pub use macro_classes::{EXPR_MACROS, JOIN_MACROS, SELECT_MACROS, SKIP_MACROS};

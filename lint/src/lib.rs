@@ -86,6 +86,7 @@ mod callgraph;
 pub mod catalog;
 pub mod category;
 pub mod config;
+mod crate_reachability;
 mod crate_view;
 mod dead_cfg;
 pub mod deps;
@@ -120,10 +121,14 @@ use visitor::Analyzer;
 /// ```
 pub use visitor::MAX_DEPTH;
 
-pub use callgraph::{workspace_findings, workspace_findings_with_dependencies, CrateFile, Graph};
+pub use callgraph::{
+    workspace_findings, workspace_findings_with_dependencies, workspace_findings_with_reachability,
+    CrateFile, Graph,
+};
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, CatalogConfig, Config, ConfigError, Discovered, ExtraEntry};
+pub use crate_reachability::{CrateReachability, PackageUnits};
 pub use crate_view::{CrateView, CrateViewError};
 pub use dead_cfg::is_never_compiled;
 pub use escape_hatch::is_allow_blocking_path;

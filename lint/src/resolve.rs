@@ -56,9 +56,8 @@ pub(crate) struct Scope {
     values_only: HashSet<String>,
     globs: Vec<Vec<String>>,
     locals: HashMap<String, Rc<[Origin]>>,
-    /// Locals whose origins state the value's own type (a typed parameter or `let`, a
-    /// `let` of a constructor call), not only where a chain of calls started.
-    typed: HashSet<String>,
+    /// Locals whose origins state their own type (see `visitor/stated_types.rs`).
+    stated: HashSet<String>,
     /// First segments of every `use` path in this scope (`diesel`, `std`, ...).
     crates: Vec<String>,
     /// Names bound more than once (`use` items under different `cfg`s, or a `use` and
@@ -165,14 +164,15 @@ impl Scope {
 
     /// Binds a local name (parameter, `let`) with where its value came from.
     pub fn bind(&mut self, name: String, origins: Rc<[Origin]>) {
-        self.typed.remove(&name);
+        self.stated.remove(&name);
         self.locals.insert(name, origins);
     }
 
-    /// Binds a local whose `origins` name its own type (see [`Scopes::is_typed_local`]).
-    pub fn bind_typed(&mut self, name: String, origins: Rc<[Origin]>) {
-        self.typed.insert(name.clone());
-        self.locals.insert(name, origins);
+    /// Marks a bound local as having its type stated by its origins.
+    pub fn mark_stated(&mut self, name: &str) {
+        if self.locals.contains_key(name) {
+            self.stated.insert(name.to_string());
+        }
     }
 
     fn add_use(
@@ -349,12 +349,11 @@ impl Scopes {
         self.visible().find_map(|s| s.locals.get(name))
     }
 
-    /// Whether local `name`'s origins state its own type (a typed parameter or `let`, a
-    /// `let` of a constructor call such as `let h = Hasher::new();`).
-    pub fn is_typed_local(&self, name: &str) -> bool {
+    /// Whether the local `name` (its innermost binding) has its type stated.
+    pub fn local_is_stated(&self, name: &str) -> bool {
         self.visible()
             .find(|s| s.locals.contains_key(name))
-            .is_some_and(|s| s.typed.contains(name))
+            .is_some_and(|s| s.stated.contains(name))
     }
 
     /// Whether a `use` of crate `name` is in scope.

@@ -46,9 +46,9 @@ pub struct CallSite {
     /// `std::sync::Arc`), as written otherwise. Empty when nothing is known.
     pub receiver: Vec<String>,
     /// `receiver` names the receiver's own type, not only where a chain of method calls
-    /// started: the receiver is the value of a path call written right there
-    /// (`Builder::from_env(..).init()`), or a local whose type a declaration or a
-    /// constructor states (`conn: &Connection`, `let h = Hasher::new();`).
+    /// started: the value of a path call written right there (`Builder::from_env(..).init()`),
+    /// or a local, parameter or field whose annotation or constructor states it
+    /// (`let mut h = Hasher::new(); h.finalize()`).
     pub receiver_constructed: bool,
     /// The call as written, shortened.
     pub call: String,

@@ -5,6 +5,7 @@
 //! Everything here is plain data and file-system reads; a front end decides which
 //! directories to read and hands the parsed files' [`mod_decls`] back.
 
+mod dependencies;
 mod manifest;
 mod modules;
 

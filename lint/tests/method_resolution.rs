@@ -274,3 +274,52 @@ async fn run(h: &crc32fast::Hasher) {
         ]
     );
 }
+
+/// A private blocking `finalize` of a workspace type, and the dependency hashers whose
+/// own `finalize` it must not be taken for.
+const GUARD: &str = "
+struct Guard;
+impl Guard { fn finalize(self) { std::fs::metadata(\"p\").ok(); } }
+";
+
+#[test]
+fn receivers_bound_with_a_stated_dependency_type_keep_their_own_methods() {
+    let shapes = [
+        // A local bound from the dependency's constructor, imported.
+        "use crc32fast::Hasher;\nasync fn a(d: &[u8]) { let mut h = Hasher::new(); h.update(d); h.finalize(); }",
+        // The type written out on the binding.
+        "async fn b() { let mut h: crc32fast::Hasher = crc32fast::Hasher::new(); h.finalize(); }",
+        // The annotation names the type; the value is `Default::default()`.
+        "async fn c() { let h: sha2::Sha256 = Default::default(); h.finalize(); }",
+        // A constructor through a reference, and through `?`.
+        "async fn d() { let h = &crc32fast::Hasher::new_with_initial(7); h.finalize(); }",
+        "async fn d2() -> io::Result<()> { let h = blake3::Hasher::try_load()?; h.finalize(); }",
+        // A typed parameter, and a field whose declared type is the dependency's.
+        "async fn e(h: crc32fast::Hasher) { h.finalize(); }",
+        "struct Job { h: crc32fast::Hasher }\nimpl Job { async fn f(self) { self.h.finalize(); } }",
+    ];
+    for shape in shapes {
+        let src = format!("{GUARD}{shape}");
+        assert!(one(&src).is_empty(), "{shape}");
+    }
+}
+
+#[test]
+fn receivers_whose_binding_does_not_state_their_type_still_match_by_name() {
+    // Bound from a chain: `get(..)` returns something else than a `Client`.
+    let chain =
+        format!("{GUARD}async fn a() {{ let g = reqwest::Client::new().get(u); g.finalize(); }}");
+    assert_eq!(one(&chain), [(4, "Guard::finalize".to_string())]);
+    // Shadowed by a binding from a chain: the stated type was the first `h`'s.
+    let shadowed = format!(
+        "{GUARD}async fn b() {{ let h = crc32fast::Hasher::new(); {{ let h = h.into_guard(); h.finalize(); }} }}"
+    );
+    assert_eq!(one(&shadowed), [(4, "Guard::finalize".to_string())]);
+    // A workspace trait implemented for the stated dependency type is its method.
+    let ext = "
+trait Finish { fn finalize_to_disk(self); }
+impl Finish for Hasher { fn finalize_to_disk(self) { std::fs::write(\"crc\", b\"\").unwrap(); } }
+async fn c() { let h = crc32fast::Hasher::new(); h.finalize_to_disk(); }
+";
+    assert_eq!(one(ext), [(4, "Hasher::finalize_to_disk".to_string())]);
+}

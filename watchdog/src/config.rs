@@ -121,7 +121,10 @@ impl Builder {
         self
     }
 
-    /// How often to scan (at most [`MAX_SCAN_INTERVAL`]; [`DEFAULT_SCAN_INTERVAL`] by default).
+    /// How often to scan while a poll nears its threshold or a stall is being followed (at
+    /// most [`MAX_SCAN_INTERVAL`]; [`DEFAULT_SCAN_INTERVAL`] by default). While every
+    /// thread is idle or polls far from the threshold, the watchdog scans up to four times
+    /// less often (never more than a tenth of the threshold apart).
     ///
     /// ```
     /// let builder = blockwatch_watchdog::Watchdog::builder()

@@ -1,8 +1,9 @@
 //! The runtime watchdog of blockwatch: live reports of tasks that hold an executor
 //! thread too long, with the stack of the blocking code.
 //!
-//! A [`Watchdog`] runs one OS thread. It owns a coarse clock, and every couple of
-//! milliseconds scans one slot per thread that polls instrumented futures. A poll busy
+//! A [`Watchdog`] runs one OS thread. It owns a coarse clock, and every few milliseconds
+//! (more often as a poll nears the threshold) scans one slot per thread that polls
+//! instrumented futures. A poll busy
 //! longer than the threshold is reported while it is still running (with the stack of
 //! the blocking code, captured by signalling the thread on Linux), and once more when it
 //! returns, with its final duration.

@@ -73,21 +73,42 @@ pub(crate) struct Scanner {
     threshold_ms: u64,
     capture_timeout_ms: u64,
     started_tick: u64,
-    /// How long to sleep after a scan that found every slot idle.
+    /// The longest sleep between scans (see [`idle_interval`]).
     idle_interval: Duration,
     tracks: HashMap<usize, Track>,
     /// `slot::polls_started()` when the scanner started.
     polls_at_start: u64,
 }
 
-/// How long the scanner sleeps while no thread is polling: up to four scan intervals,
-/// but never more than a tenth of the threshold. A poll that starts during such a sleep
-/// reads the tick the scanner published before it, so its start may be dated up to one
-/// idle interval early (a normal tick dates it up to one scan interval early); it is
-/// still seen and reported within one scan interval of its (dated) threshold, since the
-/// scanner scans at the normal rate as soon as any slot is busy.
+/// The longest the scanner sleeps: up to four scan intervals, but never more than a
+/// tenth of the threshold. It sleeps that long while no slot is busy, and while every
+/// busy slot's poll is that far from its threshold (the common case: many short polls).
+/// A poll that starts during such a sleep reads the tick the scanner published before
+/// it, so its start may be dated up to one long interval early (a normal tick dates it
+/// up to one scan interval early); since the scanner wakes by the (dated) threshold of
+/// every busy poll it saw, and new polls cannot reach theirs within one long interval,
+/// a stall is still reported within one scan interval of its dated threshold.
 fn idle_interval(interval: Duration, threshold: Duration) -> Duration {
     (interval * 4).min(threshold / 10).max(interval)
+}
+
+/// How long to sleep after a scan at tick `now`: the scan interval while a stall is
+/// being followed, else until the earliest threshold a busy poll can reach, kept
+/// between the scan interval and the long interval.
+fn sleep_after_scan(
+    now: u64,
+    earliest_threshold: Option<u64>,
+    following: bool,
+    interval: Duration,
+    long: Duration,
+) -> Duration {
+    if following {
+        return interval;
+    }
+    match earliest_threshold {
+        None => long,
+        Some(tick) => clock::ticks_to_duration(tick.saturating_sub(now)).clamp(interval, long),
+    }
 }
 
 impl Scanner {
@@ -118,15 +139,17 @@ impl Scanner {
         stack::warm_up_unwinder();
         while !self.shared.stop.load(Ordering::Acquire) {
             let now = clock::advance();
-            let any_busy = self.scan(now);
+            let earliest_threshold = self.scan(now);
             self.count_watched_polls(now);
             self.shared.scans.fetch_add(1, Ordering::Release);
-            // Idle threads need no close watch: wake less often until one polls.
-            let sleep = if any_busy || !self.tracks.is_empty() {
-                self.settings.interval
-            } else {
-                self.idle_interval
-            };
+            // Young polls need no close watch: wake by the first threshold one can reach.
+            let sleep = sleep_after_scan(
+                now,
+                earliest_threshold,
+                !self.tracks.is_empty(),
+                self.settings.interval,
+                self.idle_interval,
+            );
             std::thread::park_timeout(sleep);
         }
         // A last look: a stall that ended since the previous scan (just before the program
@@ -165,17 +188,27 @@ impl Scanner {
         }
     }
 
-    /// Scans every slot; returns whether any was busy.
-    fn scan(&mut self, now: u64) -> bool {
-        let mut any_busy = false;
+    /// Scans every slot; returns the earliest tick at which a busy poll seen (and not
+    /// tracked yet) reaches the threshold, or `None` when no slot is busy.
+    fn scan(&mut self, now: u64) -> Option<u64> {
+        let mut earliest: Option<u64> = None;
         for slot in slot::slots() {
             let key = slot as *const Slot as usize;
             let Some(snapshot) = slot.snapshot() else {
-                // Still being written to: its thread is polling.
-                any_busy = true;
+                // Still being written to: its thread is polling, since an unknown tick.
+                earliest = Some(now);
                 continue;
             };
-            any_busy |= snapshot.busy();
+            if snapshot.busy() {
+                let reaches = snapshot
+                    .start_tick
+                    .max(self.started_tick)
+                    .saturating_add(self.threshold_ms);
+                earliest = Some(earliest.map_or(reaches, |tick| tick.min(reaches)));
+            }
+            if self.tracks.is_empty() && !snapshot.busy() {
+                continue;
+            }
             if let Some(mut track) = self.tracks.remove(&key) {
                 let same_poll = snapshot.busy() && snapshot.poll_id == track.poll_id;
                 if !same_poll {
@@ -193,7 +226,7 @@ impl Scanner {
                 self.consider(key, slot, &snapshot, now);
             }
         }
-        any_busy
+        earliest
     }
 
     /// A busy slot not tracked yet: is it a stall?
@@ -341,8 +374,35 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
-    use super::idle_interval;
+    use super::{idle_interval, sleep_after_scan};
     use std::time::Duration;
+
+    #[test]
+    fn young_polls_let_the_scanner_sleep_until_their_threshold_nears() {
+        let ms = Duration::from_millis;
+        let (interval, long) = (ms(2), ms(8));
+        // Nothing busy, or every busy poll far from its threshold: the long sleep.
+        assert_eq!(sleep_after_scan(1000, None, false, interval, long), ms(8));
+        assert_eq!(
+            sleep_after_scan(1000, Some(1100), false, interval, long),
+            ms(8)
+        );
+        // A poll 5 ms from its threshold: wake then.
+        assert_eq!(
+            sleep_after_scan(1000, Some(1005), false, interval, long),
+            ms(5)
+        );
+        // At or past it, or a stall being followed: the scan interval.
+        assert_eq!(
+            sleep_after_scan(1000, Some(1001), false, interval, long),
+            ms(2)
+        );
+        assert_eq!(
+            sleep_after_scan(1000, Some(990), false, interval, long),
+            ms(2)
+        );
+        assert_eq!(sleep_after_scan(1000, None, true, interval, long), ms(2));
+    }
 
     #[test]
     fn idle_scans_are_sparser_but_bounded_by_the_threshold() {

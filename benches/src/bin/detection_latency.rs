@@ -29,6 +29,10 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
 const THRESHOLD: Duration = Duration::from_millis(20);
 const BLOCK_FOR: Duration = Duration::from_millis(60);
+/// The default threshold, where the scanner's long sleeps (a tenth of it: 8 ms at the
+/// default scan interval) are longer than the scan interval.
+const DEFAULT_THRESHOLD: Duration = blockwatch::DEFAULT_THRESHOLD;
+const DEFAULT_BLOCK_FOR: Duration = Duration::from_millis(150);
 
 /// The argument that makes the process one fresh-process sample.
 const FRESH_CHILD: &str = "--fresh-process-child";
@@ -70,12 +74,36 @@ struct Observation {
     has_stack: bool,
 }
 
-/// Runs one stall under a fresh watchdog with stack capture `stacks` and returns what
-/// its live report said and when it came.
-fn one_stall(stacks: bool) -> Result<Observation> {
+/// One configuration of the steady-state rounds.
+#[derive(Clone, Copy)]
+struct Config {
+    stacks: bool,
+    threshold: Duration,
+    block_for: Duration,
+}
+
+impl Config {
+    fn name(self) -> String {
+        let stacks = if self.stacks {
+            "on (signal + capture + symbolize)"
+        } else {
+            "off"
+        };
+        format!("{stacks}, threshold {} ms", self.threshold.as_millis())
+    }
+}
+
+/// Runs one stall under a fresh watchdog configured by `config` and returns what its
+/// live report said and when it came.
+fn one_stall(config: Config) -> Result<Observation> {
+    let Config {
+        stacks,
+        threshold,
+        block_for,
+    } = config;
     let (sender, receiver) = mpsc::channel::<(Instant, bool, bool)>();
     let sender = Mutex::new(sender);
-    let watchdog = watchdog::quiet(THRESHOLD)
+    let watchdog = watchdog::quiet(threshold)
         .capture_stacks(stacks)
         .on_stall(move |report| {
             let now = Instant::now();
@@ -96,7 +124,7 @@ fn one_stall(stacks: bool) -> Result<Observation> {
             if let Ok(mut mark) = mark.lock() {
                 *mark = Some(Instant::now());
             }
-            let _woke = bench_blocking_call(BLOCK_FOR);
+            let _woke = bench_blocking_call(block_for);
         })
         .await
     })?;
@@ -104,12 +132,12 @@ fn one_stall(stacks: bool) -> Result<Observation> {
     drop(rt);
     drop(watchdog);
     let (reported_at, named, has_stack) =
-        report.map_err(|_| "no live report within 5 s of a 60 ms stall")?;
+        report.map_err(|_| "no live report within 5 s of a stall")?;
     let started = started
         .lock()
         .map_err(|_| "poisoned start mark")?
         .ok_or("the stalling task never ran")?;
-    let crossed = started + THRESHOLD;
+    let crossed = started + threshold;
     // Signed: the coarse clock may date a poll's start up to one tick early, so a
     // report can come slightly before the threshold is crossed by the real clock.
     let latency_ms = if reported_at >= crossed {
@@ -317,20 +345,36 @@ fn run() -> Result<()> {
     println!("## Detection latency and stack capture\n");
     println!(
         "{stalls} stalls per configuration, interleaved: a task blocks a worker of a 2-worker \
-         runtime for {} ms with `std::thread::sleep`; threshold {} ms, scan interval {} ms. \
-         Latency = live report's `on_stall` callback time - (blocking start + threshold).",
+         runtime for {} ms with `std::thread::sleep`; threshold {} ms, scan interval {} ms \
+         (and for {} ms at the default threshold, {} ms, where the scanner sleeps up to {} ms \
+         while no poll nears it). Latency = live report's `on_stall` callback time - \
+         (blocking start + threshold).",
         BLOCK_FOR.as_millis(),
         THRESHOLD.as_millis(),
-        blockwatch::DEFAULT_SCAN_INTERVAL.as_millis()
+        blockwatch::DEFAULT_SCAN_INTERVAL.as_millis(),
+        DEFAULT_BLOCK_FOR.as_millis(),
+        DEFAULT_THRESHOLD.as_millis(),
+        (DEFAULT_THRESHOLD / 10)
+            .min(blockwatch::DEFAULT_SCAN_INTERVAL * 4)
+            .as_millis()
     );
     // The first stall of a process pays for loading the debug info of every library
     // on its stack (libc's, for a sleep): shown apart, then excluded from the rounds.
-    let cold = one_stall(true)?;
+    let stalled = |stacks, threshold, block_for| Config {
+        stacks,
+        threshold,
+        block_for,
+    };
+    let cold = one_stall(stalled(true, THRESHOLD, BLOCK_FOR))?;
     println!(
         "\nFirst stall of the process, stacks on (cold symbolizer): {:.2} ms.",
         cold.latency_ms
     );
-    let configs = [false, true];
+    let configs = [
+        stalled(false, THRESHOLD, BLOCK_FOR),
+        stalled(true, THRESHOLD, BLOCK_FOR),
+        stalled(false, DEFAULT_THRESHOLD, DEFAULT_BLOCK_FOR),
+    ];
     let mut latencies = vec![Vec::new(); configs.len()];
     let mut named = 0usize;
     let mut with_stack = 0usize;
@@ -338,24 +382,20 @@ fn run() -> Result<()> {
         for index in order(round, configs.len()) {
             let observation = one_stall(configs[index])?;
             latencies[index].push(observation.latency_ms);
-            if configs[index] {
+            if configs[index].stacks && configs[index].threshold == THRESHOLD {
                 named += usize::from(observation.named);
                 with_stack += usize::from(observation.has_stack);
             }
         }
     }
-    println!("\n| stack capture | median latency | p90 | p99 | min..max |");
+    println!("\n| stack capture, threshold | median latency | p90 | p99 | min..max |");
     println!("|---|---:|---:|---:|---:|");
-    for (index, stacks) in configs.iter().enumerate() {
+    for (index, config) in configs.iter().enumerate() {
         let samples = &latencies[index];
         let (low, high) = range(samples).unwrap_or((f64::NAN, f64::NAN));
         println!(
             "| {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2}..{:.2} ms |",
-            if *stacks {
-                "on (signal + capture + symbolize)"
-            } else {
-                "off"
-            },
+            config.name(),
             median(samples).unwrap_or(f64::NAN),
             percentile(samples, 90.0).unwrap_or(f64::NAN),
             percentile(samples, 99.0).unwrap_or(f64::NAN),
@@ -413,6 +453,7 @@ fn run() -> Result<()> {
     .map(|samples| median(samples).unwrap_or(f64::NAN))
     .fold(f64::NEG_INFINITY, f64::max);
     let p99_with = percentile(&latencies[1], 99.0).unwrap_or(f64::NAN);
+    let at_default = median(&latencies[2]).unwrap_or(f64::NAN);
     for budget in [
         Budget::at_most(
             "detection latency without stacks (median)",
@@ -431,6 +472,13 @@ fn run() -> Result<()> {
         Budget::at_most(
             "detection latency with stacks (p99)",
             p99_with,
+            10.0,
+            "ms",
+            options.quick,
+        ),
+        Budget::at_most(
+            "detection latency without stacks at the default threshold (median)",
+            at_default,
             10.0,
             "ms",
             options.quick,

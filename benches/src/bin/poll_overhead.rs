@@ -69,7 +69,9 @@ impl Work {
 /// Wall and process-CPU seconds to run `work` once in `mode` on a fresh runtime; the
 /// watchdog (for modes that need one) and the runtime are set up and torn down outside
 /// the timed part, but the watchdog's threads run, and are counted, during it.
-fn time_once(flavor: Flavor, mode: Mode, work: Work) -> Result<(f64, f64)> {
+/// Also returns how many scans the watchdog completed meanwhile (0 without one): each is
+/// one wake-up of its thread, whose CPU time the process total includes.
+fn time_once(flavor: Flavor, mode: Mode, work: Work) -> Result<(f64, f64, u64)> {
     let watchdog = if mode.needs_watchdog() {
         Some(watchdog::quiet(THRESHOLD).start()?)
     } else {
@@ -77,6 +79,9 @@ fn time_once(flavor: Flavor, mode: Mode, work: Work) -> Result<(f64, f64)> {
     };
     let rt = runtime(flavor, mode)?;
     let spawner = Spawner::new(mode);
+    let scans_before = watchdog
+        .as_ref()
+        .map_or(0, |watchdog| watchdog.scans_completed());
     let cpu_before = process_cpu_time();
     let start = Instant::now();
     let checksum = match work {
@@ -85,10 +90,14 @@ fn time_once(flavor: Flavor, mode: Mode, work: Work) -> Result<(f64, f64)> {
     };
     let elapsed = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds_between(cpu_before, process_cpu_time());
+    let scans = watchdog
+        .as_ref()
+        .map_or(0, |watchdog| watchdog.scans_completed())
+        - scans_before;
     black_box(checksum);
     drop(rt);
     drop(watchdog);
-    Ok((elapsed, cpu))
+    Ok((elapsed, cpu, scans))
 }
 
 /// A future that is never ready and counts its polls.
@@ -117,7 +126,11 @@ fn poll_many<F: Future>(future: F, polls: u64) -> f64 {
 /// Nanoseconds per poll of a never-ready future polled directly, without a runtime.
 fn direct_poll_ns(mode: Mode, polls: u64) -> Result<f64> {
     let seconds = match mode {
-        Mode::Plain | Mode::Hooks => poll_many(Forever(0), polls),
+        Mode::Plain
+        | Mode::Hooks
+        | Mode::PlainAgain
+        | Mode::WatchdogThreadOnly
+        | Mode::PaddedLayer => poll_many(Forever(0), polls),
         Mode::Wrapper => {
             let _watchdog = watchdog::quiet(THRESHOLD).start()?;
             poll_many(Forever(0).watched("direct-poll"), polls)
@@ -137,18 +150,20 @@ struct Row {
     cpu_ms: f64,
     ratio: f64,
     ratio_range: (f64, f64),
+    /// The watchdog's wake-ups per second of wall time (0 without a watchdog).
+    scans_per_s: f64,
     added_ns: f64,
 }
 
 fn print_table(title: &str, unit: &str, rows: &[Row]) {
     println!("\n### {title}\n");
     println!(
-        "| mode | median wall | wall throughput ratio | median CPU | CPU throughput ratio | per-round CPU ratio range | added CPU ns per {unit} |"
+        "| mode | median wall | wall throughput ratio | median CPU | CPU throughput ratio | per-round CPU ratio range | watchdog scans per s | added CPU ns per {unit} |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for row in rows {
         println!(
-            "| {} | {:.1} ms | {:.3} | {:.1} ms | {:.3} | {:.3}..{:.3} | {:+.1} |",
+            "| {} | {:.1} ms | {:.3} | {:.1} ms | {:.3} | {:.3}..{:.3} | {:.0} | {:+.1} |",
             row.mode.name(),
             row.wall_ms,
             row.wall_ratio,
@@ -156,6 +171,7 @@ fn print_table(title: &str, unit: &str, rows: &[Row]) {
             row.ratio,
             row.ratio_range.0,
             row.ratio_range.1,
+            row.scans_per_s,
             row.added_ns
         );
     }
@@ -168,7 +184,15 @@ fn row_of(rows: &[Row], mode: Mode) -> Option<&Row> {
 fn run() -> Result<()> {
     let options = Options::from_env()?;
     let rounds = options.rounds(15, 3);
-    let modes = Mode::available();
+    // The controls tell the bench's own spread (plain against plain), the watchdog
+    // thread's share (a watchdog that watches nothing) and the share of a wrapper-sized
+    // layer that writes nothing apart from the poll path's own cost.
+    let mut modes = Mode::available();
+    modes.extend([
+        Mode::PlainAgain,
+        Mode::WatchdogThreadOnly,
+        Mode::PaddedLayer,
+    ]);
     let build = if cfg!(tokio_unstable) {
         "--cfg tokio_unstable (hooks available)"
     } else {
@@ -204,7 +228,7 @@ fn run() -> Result<()> {
     let direct_modes: Vec<Mode> = modes
         .iter()
         .copied()
-        .filter(|&mode| mode != Mode::Hooks)
+        .filter(|&mode| matches!(mode, Mode::Plain | Mode::Wrapper | Mode::TaskMonitor))
         .collect();
     let direct = interleave(&direct_modes, rounds, |mode, _| direct_poll_ns(mode, polls))?;
     println!("\n### Direct polls of a never-ready future, no runtime ({polls} polls per round)\n");
@@ -238,11 +262,11 @@ fn run() -> Result<()> {
             let (units, unit) = work.units();
             let walls: Vec<Vec<f64>> = samples
                 .iter()
-                .map(|mode| mode.iter().map(|(wall, _)| *wall).collect())
+                .map(|mode| mode.iter().map(|(wall, _, _)| *wall).collect())
                 .collect();
             let cpus: Vec<Vec<f64>> = samples
                 .iter()
-                .map(|mode| mode.iter().map(|(_, cpu)| *cpu).collect())
+                .map(|mode| mode.iter().map(|(_, cpu, _)| *cpu).collect())
                 .collect();
             let rows: Vec<Row> = modes
                 .iter()
@@ -257,6 +281,13 @@ fn run() -> Result<()> {
                         cpu_ms: median(&cpus[index]).unwrap_or(f64::NAN) * 1e3,
                         ratio: median(&cpu_ratios).unwrap_or(f64::NAN),
                         ratio_range: range(&cpu_ratios).unwrap_or((f64::NAN, f64::NAN)),
+                        scans_per_s: median(
+                            &samples[index]
+                                .iter()
+                                .map(|(wall, _, scans)| *scans as f64 / wall)
+                                .collect::<Vec<_>>(),
+                        )
+                        .unwrap_or(f64::NAN),
                         added_ns: median(&paired_differences(&cpus[index], &cpus[0]))
                             .unwrap_or(f64::NAN)
                             * 1e9

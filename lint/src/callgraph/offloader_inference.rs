@@ -17,7 +17,7 @@ use super::Graph;
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
 use crate::deps::DependencyUnits;
 use crate::summary::{CallSite, FileSummary, FnSummary};
-use crate::{ArgRange, CrateFile};
+use crate::{ArgRange, CrateFile, CrateReachability};
 
 /// The fns a call may call, and whether all of them (a method matched by name) rather
 /// than any must be offloaders.
@@ -102,8 +102,9 @@ pub(super) fn offload_closures(
     files: &[CrateFile<'_>],
     crates: &HashMap<String, usize>,
     deps: &DependencyUnits,
+    reach: &CrateReachability,
 ) -> HashMap<usize, FileSummary> {
-    let graph = Graph::unsolved(files, crates, deps);
+    let graph = Graph::unsolved(files, crates, deps, reach);
     let offloaders = graph.offloaders();
     let mut out: HashMap<usize, FileSummary> = HashMap::new();
     let mut i = 0;

@@ -351,16 +351,22 @@ impl<'m> Analyzer<'m> {
             self.fn_values(&call.args);
         }
         self.visit_expr(&call.func);
-        self.visit_args(&call.args, marks, offloader, run_once.as_deref());
+        let callee = match func {
+            Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        self.visit_args(&call.args, marks, offloader, run_once.as_deref(), callee.as_deref());
     }
 
-    /// Visits a call's arguments; those of a run-once initialiser (`api`) in its context.
+    /// Visits a call's arguments; those of a run-once initialiser (`api`) in its context,
+    /// an `async` block driven by a caller-thread executor (`callee`) in the caller's.
     fn visit_args<'a>(
         &mut self,
         args: impl IntoIterator<Item = &'a Expr>,
         marks: Marks,
         offloader: bool,
         run_once: Option<&str>,
+        callee: Option<&str>,
     ) {
         for arg in args {
             let arg_marks = arg_marks(arg, marks, offloader);
@@ -369,6 +375,7 @@ impl<'m> Analyzer<'m> {
                     let ctx = self.ctx.run_once(api);
                     self.in_ctx(ctx, |v| v.visit_expr_with(arg, arg_marks));
                 }
+                None if callee.is_some_and(|c| self.visit_caller_thread_body(c, arg)) => {}
                 None => self.visit_expr_with(arg, arg_marks),
             }
         }
@@ -462,7 +469,7 @@ impl<'m> Analyzer<'m> {
                     Some((
                         name.clone(),
                         receiver_paths(origins),
-                        self.receiver_states_its_type(&m.receiver),
+                        self.type_is_stated(&m.receiver),
                     )),
                     text,
                     (start, end),
@@ -478,7 +485,7 @@ impl<'m> Analyzer<'m> {
         let run_once = RUN_ONCE_METHODS
             .contains(&name.as_str())
             .then_some(name.as_str());
-        self.visit_args(&m.args, marks, offloader, run_once);
+        self.visit_args(&m.args, marks, offloader, run_once, Some(&name));
     }
 
     /// Reports a fully-qualified catalog path found by the token scan of a macro body.

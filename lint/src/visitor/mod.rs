@@ -18,6 +18,7 @@ use crate::resolve::{path_segments, Origin, Resolution, Scope, Scopes, CRATE};
 use crate::summary::FnSummary;
 use consumers::{Findings, Summaries};
 
+mod block_on_bodies;
 mod calls;
 mod consumers;
 mod context;
@@ -25,6 +26,7 @@ mod drops;
 mod fn_values;
 mod macros;
 mod receivers;
+mod stated_types;
 
 use crate::catalog::POLL_TRAITS;
 use crate::escape_hatch::has_allow_blocking;
@@ -301,7 +303,11 @@ impl<'m> Analyzer<'m> {
                     syn::FnArg::Typed(pt) => {
                         let mut origins = Vec::new();
                         v.type_origins(&pt.ty, &mut origins);
-                        v.bind_stated(&pt.pat, Rc::from(origins), true);
+                        let stated = !origins.is_empty();
+                        v.bind_pat(&pt.pat, Rc::from(origins));
+                        if stated {
+                            v.mark_stated(&pt.pat);
+                        }
                     }
                     syn::FnArg::Receiver(_) => {
                         let origins: Vec<Origin> = v
@@ -495,6 +501,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 if has_allow_blocking(&l.attrs) {
                     return;
                 }
+                let stated = self.let_is_stated(l);
                 let mut origins = Vec::new();
                 if let Some(init) = &l.init {
                     // `let deadline = sleep(d);` keeps the value: a future, not `()`.
@@ -513,11 +520,10 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 if let Pat::Type(pt) = &l.pat {
                     self.type_origins(&pt.ty, &mut origins);
                 }
-                let typed = matches!(l.pat, Pat::Type(_))
-                    || l.init
-                        .as_ref()
-                        .is_some_and(|i| receivers::is_constructor_call(&i.expr));
-                self.bind_stated(&l.pat, Rc::from(origins), typed);
+                self.bind_pat(&l.pat, Rc::from(origins));
+                if stated {
+                    self.mark_stated(&l.pat);
+                }
             }
             Stmt::Item(i) => self.visit_item(i),
             Stmt::Expr(e, _) => self.visit_expr(e),

@@ -33,19 +33,6 @@ fn returns_fn_value(ty: &syn::Type) -> bool {
     }
 }
 
-/// Whether `e` is a path call, through `?`, `.unwrap()` and `.expect(..)`
-/// (`Hasher::new()`, `File::open(p)?`): its value's type is the constructor's type.
-pub(super) fn is_constructor_call(e: &Expr) -> bool {
-    match peel(e) {
-        Expr::Call(c) => matches!(peel(&c.func), Expr::Path(_)),
-        Expr::Try(t) => is_constructor_call(&t.expr),
-        Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
-            is_constructor_call(&m.receiver)
-        }
-        _ => false,
-    }
-}
-
 /// Idents bound by a pattern.
 fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
     if depth > 16 {
@@ -266,42 +253,6 @@ impl Analyzer<'_> {
             for n in names {
                 scope.bind(n, origins.clone());
             }
-        }
-    }
-
-    /// Whether the origins of method receiver `e` name its own type: a path call written
-    /// right there (`Builder::from_env(..).init()`), or a local whose type a declaration
-    /// or constructor states (`let h = Hasher::new(); h.finalize()`, `conn: &Connection`).
-    pub(super) fn receiver_states_its_type(&self, e: &Expr) -> bool {
-        match peel(e) {
-            Expr::Call(c) => matches!(peel(&c.func), Expr::Path(_)),
-            Expr::Reference(r) => self.receiver_states_its_type(&r.expr),
-            Expr::Path(p) => p
-                .path
-                .get_ident()
-                .is_some_and(|i| self.scopes.is_typed_local(&i.to_string())),
-            _ => false,
-        }
-    }
-
-    /// Binds `pat` as [`Analyzer::bind_pat`] does; when it is a single name and `typed`
-    /// (its origins state the value's own type), marks the local so.
-    pub(super) fn bind_stated(&mut self, pat: &Pat, origins: Rc<[Origin]>, typed: bool) {
-        let single = match pat {
-            Pat::Ident(i) if i.subpat.is_none() => Some(&i.ident),
-            Pat::Type(t) => match &*t.pat {
-                Pat::Ident(i) if i.subpat.is_none() => Some(&i.ident),
-                _ => None,
-            },
-            _ => None,
-        };
-        match single.filter(|_| typed) {
-            Some(ident) => {
-                if let Some(scope) = self.scopes.innermost() {
-                    scope.bind_typed(ident.to_string(), origins);
-                }
-            }
-            None => self.bind_pat(pat, origins),
         }
     }
 

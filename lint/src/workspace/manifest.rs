@@ -48,6 +48,8 @@ pub struct Package {
     pub dir: PathBuf,
     /// Its crate roots, the library first.
     pub targets: Vec<Target>,
+    /// The packages it depends on (any dependency table), by package name.
+    pub dependencies: Vec<String>,
 }
 
 /// A manifest that cannot be used.
@@ -330,6 +332,7 @@ fn package(dir: &Path, manifest: &Path, table: &Table) -> Result<Package, Manife
         name,
         dir: dir.to_path_buf(),
         targets,
+        dependencies: super::dependencies::dependency_packages(table),
     })
 }
 
