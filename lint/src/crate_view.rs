@@ -14,16 +14,21 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use crate::deps::DependencyUnits;
 use crate::workspace::{
     load_manifest, mod_decls, normalize, resolve_modules, ModDecl, Root, TargetKind,
 };
 use crate::{
-    summarize_file, workspace_findings, Certainty, Config, CrateFile, FileSummary, Finding,
+    summarize_file, workspace_findings_with_dependencies, Certainty, Config, CrateFile,
+    FileSummary, Finding,
 };
 
 /// How deep a crate file may nest before the view refuses it (the parse runs on the
 /// compiler's thread, whose stack is not the CLI workers' big one).
 const MAX_FILE_NESTING: usize = 256;
+
+mod dependencies;
+use dependencies::CachedDependencies;
 
 /// Why a crate view could not be built.
 ///
@@ -111,17 +116,24 @@ impl CrateView {
                 path: manifest.clone(),
                 message: "has no [package]".into(),
             })?;
+        let dependencies = CachedDependencies::read(&manifest_dir, config);
         let mut tried = false;
         for target in package.targets.iter().filter(|t| t.name == crate_name) {
             tried = true;
             let root = normalize(&target.root);
-            if let Some(view) = quiet_view(&manifest_dir, &root, &manifest, &item_file, config) {
-                return Ok(view);
+            // A crate whose own text cannot block may still call a dependency that does.
+            if dependencies.is_empty() {
+                if let Some(view) = quiet_view(&manifest_dir, &root, &manifest, &item_file, config)
+                {
+                    return Ok(view.watching(&dependencies.watched));
+                }
             }
             let _lexer = OwnLexer::begin();
             let tree = ModuleTree::read(&root, target.kind == TargetKind::Test)?;
             if tree.placed.iter().any(|f| normalize(&f.path) == item_file) {
-                return Ok(tree.solve(&manifest_dir, &root, &manifest, config));
+                return Ok(tree
+                    .solve(&manifest_dir, &root, &manifest, config, &dependencies)
+                    .watching(&dependencies.watched));
             }
         }
         Err(CrateViewError {
@@ -135,6 +147,19 @@ impl CrateView {
                 )
             },
         })
+    }
+
+    /// The view, also stale when one of `files` (caches it read or looked for) changes,
+    /// appears or goes.
+    fn watching(mut self, files: &[PathBuf]) -> CrateView {
+        for path in files {
+            self.files.push(ViewFile {
+                rel: path.to_string_lossy().into_owned(),
+                path: path.clone(),
+                stamp: stamp(path),
+            });
+        }
+        self
     }
 
     /// Whether a file the view read changed size or modification time since (or is gone).
@@ -258,13 +283,15 @@ impl ModuleTree {
         }
     }
 
-    /// Summarizes every file and solves the call graph.
+    /// Summarizes every file and solves the call graph, with the cached summaries of the
+    /// crate's dependencies as units of their own.
     fn solve(
         self,
         manifest_dir: &Path,
         root: &Path,
         manifest: &Path,
         config: &Config,
+        dependencies: &CachedDependencies,
     ) -> CrateView {
         let rel = |path: &Path| relative_name(manifest_dir, root, path);
         let summaries: Vec<FileSummary> = self
@@ -272,11 +299,20 @@ impl ModuleTree {
             .iter()
             .map(|f| summarize_file(&f.syntax, &rel(&f.path), &f.module_path, f.is_test, config))
             .collect();
-        let crate_files: Vec<CrateFile> = summaries
+        let mut crate_files: Vec<CrateFile> = summaries
             .iter()
             .map(|summary| CrateFile { unit: 0, summary })
             .collect();
-        let findings = workspace_findings(&crate_files, &HashMap::new())
+        for (i, cached) in dependencies.units.iter().enumerate() {
+            for summary in cached.iter().flat_map(|(_, s)| s) {
+                crate_files.push(CrateFile {
+                    unit: i + 1,
+                    summary,
+                });
+            }
+        }
+        let units: DependencyUnits = dependencies.units_map();
+        let findings = workspace_findings_with_dependencies(&crate_files, &HashMap::new(), &units)
             .into_iter()
             .filter(|f| f.certainty == Certainty::Transitive)
             .collect();

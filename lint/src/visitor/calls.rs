@@ -355,7 +355,13 @@ impl<'m> Analyzer<'m> {
             Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
             _ => None,
         };
-        self.visit_args(&call.args, marks, offloader, run_once.as_deref(), callee.as_deref());
+        self.visit_args(
+            &call.args,
+            marks,
+            offloader,
+            run_once.as_deref(),
+            callee.as_deref(),
+        );
     }
 
     /// Visits a call's arguments; those of a run-once initialiser (`api`) in its context,
