@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blockwatch_lint::deps::{Cfg, Dependency, DependencyGraph, DependencyUnits, SourceKind};
+use blockwatch_lint::deps::{
+    Cfg, Dependency, DependencyGraph, DependencyUnits, DependencyWrappers, SourceKind,
+};
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
 use blockwatch_lint::{
     Config, ConfigError, CrateFile, CrateReachability, FileSummary, Graph, PackageUnits,
@@ -763,15 +765,10 @@ struct Parsed {
 fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
     let mut known: HashMap<usize, Vec<String>> = HashMap::new();
     for _ in 0..MAX_OFFLOAD_ROUNDS {
-        let mut wrappers: HashMap<usize, Vec<&str>> = HashMap::new();
-        for (unit, summary) in &parsed.summaries {
-            if plan.deps.is_dependency(*unit) {
-                wrappers
-                    .entry(*unit)
-                    .or_default()
-                    .extend(summary.offload_wrappers.iter().map(String::as_str));
-            }
-        }
+        let wrappers = DependencyWrappers::collect(
+            parsed.summaries.iter().map(|(unit, summary)| (*unit, summary)),
+            &plan.deps,
+        );
         let mut redo: Vec<(usize, Vec<String>)> = Vec::new();
         // Only files read in this scan can be analysed again; cached summaries were
         // complete when they were written.
@@ -781,24 +778,7 @@ fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
             .enumerate()
             .take(parsed.origins.len())
         {
-            let mut extra: Vec<String> = Vec::new();
-            for call in summary.fns.iter().flat_map(|f| &f.calls) {
-                for candidate in &call.candidates {
-                    let [first, .., last] = candidate.as_slice() else {
-                        continue;
-                    };
-                    let offloads = plan
-                        .deps
-                        .crate_named(*unit, first)
-                        .and_then(|d| wrappers.get(&d))
-                        .is_some_and(|names| names.contains(&last.as_str()));
-                    if offloads {
-                        extra.push(candidate.join("::"));
-                    }
-                }
-            }
-            extra.sort();
-            extra.dedup();
+            let extra = wrappers.called_by(*unit, summary, &plan.deps);
             if !extra.is_empty() && known.get(&pos) != Some(&extra) {
                 redo.push((pos, extra));
             }

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod metadata;
 pub(crate) mod methods;
 pub mod units;
+pub mod wrappers;
 
 pub use cache::{cache_key, decode, encode, store};
 pub use features::{strip_disabled, Cfg};
@@ -25,3 +26,4 @@ pub use metadata::{
     SourceKind,
 };
 pub use units::DependencyUnits;
+pub use wrappers::DependencyWrappers;
