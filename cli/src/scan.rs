@@ -766,7 +766,10 @@ fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
     let mut known: HashMap<usize, Vec<String>> = HashMap::new();
     for _ in 0..MAX_OFFLOAD_ROUNDS {
         let wrappers = DependencyWrappers::collect(
-            parsed.summaries.iter().map(|(unit, summary)| (*unit, summary)),
+            parsed
+                .summaries
+                .iter()
+                .map(|(unit, summary)| (*unit, summary)),
             &plan.deps,
         );
         let mut redo: Vec<(usize, Vec<String>)> = Vec::new();
