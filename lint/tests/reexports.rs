@@ -4,35 +4,14 @@
 //! cycles terminate, and a name several `use` items bind (cfg alternatives) is not
 //! followed. Each shape has look-alikes that must stay unreported.
 
-use std::collections::HashMap;
+mod support;
 
-use blockwatch_lint::{summarize_file, workspace_findings, Config, CrateFile, FileSummary};
-
-/// A file of the workspace: (crate unit, path, module path, source).
-type Src<'a> = (usize, &'a str, &'a [&'a str], &'a str);
-
-fn summarize(path: &str, module: &[&str], src: &str) -> FileSummary {
-    let file: syn::File = syn::parse_str(src).unwrap();
-    let mp: Vec<String> = module.iter().map(|s| s.to_string()).collect();
-    summarize_file(&file, path, &mp, false, &Config::default())
-}
+use support::{workspace_of, Src};
 
 /// The (file, line, resolved, blocking API) of every finding of the workspace of
 /// `files`; `crates` names the library crates by unit.
 fn found(files: &[Src<'_>], crates: &[(&str, usize)]) -> Vec<(String, usize, String, String)> {
-    let summaries: Vec<(usize, FileSummary)> = files
-        .iter()
-        .map(|(unit, path, module, src)| (*unit, summarize(path, module, src)))
-        .collect();
-    let placed: Vec<CrateFile<'_>> = summaries
-        .iter()
-        .map(|(unit, summary)| CrateFile {
-            unit: *unit,
-            summary,
-        })
-        .collect();
-    let crates: HashMap<String, usize> = crates.iter().map(|(n, u)| (n.to_string(), *u)).collect();
-    workspace_findings(&placed, &crates)
+    workspace_of(files, crates)
         .into_iter()
         .map(|f| {
             let api = f.blocking_api().to_string();

@@ -55,3 +55,30 @@ pub fn assert_clean(src: &str) {
     let got = flagged(src);
     assert!(got.is_empty(), "unexpected findings {got:?} in:\n{src}");
 }
+
+/// A file of a test workspace: (crate unit, path, module path, source).
+pub type Src<'a> = (usize, &'a str, &'a [&'a str], &'a str);
+
+/// The findings of the workspace of `files`, direct and transitive, as `cargo
+/// blockwatch` reports them; `crates` names the library crates by unit.
+pub fn workspace_of(files: &[Src<'_>], crates: &[(&str, usize)]) -> Vec<Finding> {
+    let summaries: Vec<(usize, blockwatch_lint::FileSummary)> = files
+        .iter()
+        .map(|(unit, path, module, src)| {
+            let file: syn::File = syn::parse_str(src)
+                .unwrap_or_else(|e| panic!("test source does not parse: {e}\n{src}"));
+            let module: Vec<String> = module.iter().map(|s| s.to_string()).collect();
+            let summary = summarize_file(&file, path, &module, false, &Config::default());
+            (*unit, summary)
+        })
+        .collect();
+    let placed: Vec<CrateFile<'_>> = summaries
+        .iter()
+        .map(|(unit, summary)| CrateFile {
+            unit: *unit,
+            summary,
+        })
+        .collect();
+    let crates: HashMap<String, usize> = crates.iter().map(|(n, u)| (n.to_string(), *u)).collect();
+    workspace_findings(&placed, &crates)
+}
