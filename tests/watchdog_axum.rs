@@ -8,14 +8,14 @@ mod controlled_env;
 #[path = "support/live_request.rs"]
 mod live_request;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::extract::Path;
 use axum::routing::get;
 use axum::Router;
 use blockwatch::{Console, WatchLayer, Watchdog};
-use live_request::{get_body, Seen};
+use live_request::Seen;
 
 /// The blocking call a handler makes, hidden in a sync helper: held until the live
 /// report with names is in.
@@ -55,20 +55,10 @@ fn serve_and_request(runtime: tokio::runtime::Runtime) {
     let address = listener.local_addr().unwrap();
     let router = app(seen.clone());
     let server = runtime.spawn(async move { axum::serve(listener, router).await });
-    let answered = Arc::clone(&seen.answered);
-    let client = std::thread::spawn(move || {
-        assert_eq!(get_body(address, "/health"), "ok");
-        let body = get_body(address, "/users/7");
-        *answered.lock().unwrap() = true;
-        body
-    });
-    // A current-thread runtime serves only while this thread drives it.
-    runtime.block_on(async {
-        while !client.is_finished() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    });
-    assert_eq!(client.join().expect("client"), "user 7");
+    assert_eq!(
+        live_request::request_while_driving(&runtime, address, "/users/7", &seen),
+        "user 7"
+    );
     server.abort();
     drop(runtime);
     assert!(watchdog.flush());

@@ -13,7 +13,7 @@ mod live_request;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
-use live_request::{get_body, Seen};
+use live_request::Seen;
 use tower_layer::Layer;
 
 /// The blocking call a request makes, hidden in a sync helper: held until the live
@@ -88,20 +88,10 @@ fn serve_and_request(runtime: tokio::runtime::Runtime) {
             });
         }
     });
-    let answered = Arc::clone(&seen.answered);
-    let client = std::thread::spawn(move || {
-        assert_eq!(get_body(address, "/health"), "ok");
-        let body = get_body(address, "/report");
-        *answered.lock().unwrap() = true;
-        body
-    });
-    // A current-thread runtime serves only while this thread drives it.
-    runtime.block_on(async {
-        while !client.is_finished() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    });
-    assert_eq!(client.join().expect("client"), "report");
+    assert_eq!(
+        live_request::request_while_driving(&runtime, address, "/report", &seen),
+        "report"
+    );
     server.abort();
     drop(runtime);
     assert!(watchdog.flush());

@@ -84,3 +84,27 @@ pub fn get_body(address: SocketAddr, path: &str) -> String {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     response.split("\r\n\r\n").nth(1).unwrap_or("").to_owned()
 }
+
+/// Asks `/health` (which must answer `ok`) and then `path` from a client thread, while
+/// this thread drives `runtime` (a current-thread runtime serves only while driven);
+/// marks `seen` answered when the response is in and returns its body.
+pub fn request_while_driving(
+    runtime: &tokio::runtime::Runtime,
+    address: SocketAddr,
+    path: &'static str,
+    seen: &Seen,
+) -> String {
+    let answered = Arc::clone(&seen.answered);
+    let client = std::thread::spawn(move || {
+        assert_eq!(get_body(address, "/health"), "ok");
+        let body = get_body(address, path);
+        *answered.lock().unwrap() = true;
+        body
+    });
+    runtime.block_on(async {
+        while !client.is_finished() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    client.join().expect("client")
+}
