@@ -159,9 +159,36 @@ pub fn write_crate(
     fns: usize,
     repo: &Path,
 ) -> io::Result<PathBuf> {
-    let dir = parent.join(attribute.package());
+    write_crate_named(parent, attribute.package(), attribute, fns, repo)
+}
+
+/// [`write_crate`] under another package name: the same crate against another checkout
+/// (say, the base commit) measured in the same run and target directory.
+///
+/// # Errors
+/// As [`write_crate`].
+///
+/// ```no_run
+/// use blockwatch_benches::generated_crate::{write_crate_named, Attribute};
+/// let scratch = std::env::temp_dir().join("attr-bench");
+/// let base = std::path::Path::new("/tmp/base-checkout");
+/// write_crate_named(&scratch, "base_no_blocking", Attribute::NoBlocking, 500, base)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_crate_named(
+    parent: &Path,
+    package: &str,
+    attribute: Attribute,
+    fns: usize,
+    repo: &Path,
+) -> io::Result<PathBuf> {
+    let dir = parent.join(package);
     std::fs::create_dir_all(dir.join("src"))?;
-    write_if_changed(&dir.join("Cargo.toml"), &manifest(attribute, repo))?;
+    let manifest = manifest(attribute, repo).replace(
+        &format!("name = \"{}\"", attribute.package()),
+        &format!("name = \"{package}\""),
+    );
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
     write_if_changed(&dir.join("src").join("lib.rs"), &lib_source(attribute, fns))?;
     let lock = repo.join("Cargo.lock");
     if lock.is_file() && !dir.join("Cargo.lock").is_file() {
