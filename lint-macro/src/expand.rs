@@ -65,7 +65,12 @@ pub fn expand(target: Target, additions: &Additions) -> TokenStream {
 }
 
 /// A fn's tokens, emitted by [`watch_wrapper::emit`].
-fn fn_tokens(tokens: TokenStream, site_name: &str, extra: &TokenStream, watch: bool) -> TokenStream {
+fn fn_tokens(
+    tokens: TokenStream,
+    site_name: &str,
+    extra: &TokenStream,
+    watch: bool,
+) -> TokenStream {
     match FnItem::split(tokens.clone().into_iter().collect()) {
         Some(f) => watch_wrapper::emit(&f, site_name, extra, watch),
         // syn printed a fn it parsed: its tokens always split. Should they not, the fn

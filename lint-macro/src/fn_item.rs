@@ -90,6 +90,11 @@ impl FnItem {
         &self.name
     }
 
+    /// The item's top-level trees, as written.
+    pub fn trees(&self) -> &[TokenTree] {
+        &self.trees
+    }
+
     /// The `#[..]` attributes before the fn.
     pub fn outer_attrs(&self) -> &[TokenTree] {
         &self.trees[..self.header_start]
@@ -140,7 +145,9 @@ fn return_type_range(header: &[TokenTree], mut i: usize) -> Option<Option<(usize
             let tree = header.get(i)?;
             if is_punct(Some(tree), '<') {
                 depth += 1;
-            } else if is_punct(Some(tree), '>') && !is_punct(i.checked_sub(1).and_then(|p| header.get(p)), '-') {
+            } else if is_punct(Some(tree), '>')
+                && !is_punct(i.checked_sub(1).and_then(|p| header.get(p)), '-')
+            {
                 depth -= 1;
                 if depth == 0 {
                     break;
@@ -238,7 +245,10 @@ mod tests {
         assert_eq!(f.name().to_string(), "named");
         assert_eq!(f.outer_attrs().len(), 4);
         let header: TokenStream = f.header().iter().cloned().collect();
-        assert_eq!(header.to_string(), "pub (crate) async extern \"C\" fn named (x : u8)");
+        assert_eq!(
+            header.to_string(),
+            "pub (crate) async extern \"C\" fn named (x : u8)"
+        );
         assert!(!split("default fn named() {}").unwrap().is_async());
     }
 

@@ -18,9 +18,9 @@ use crate::args::NoBlockingArgs;
 use crate::crate_view::{self, ItemView};
 use crate::diagnostics;
 use crate::expand::{self, Additions};
+use crate::fn_item::FnItem;
 use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
-use crate::fn_item::FnItem;
 use crate::target::Target;
 use crate::watch_wrapper;
 
@@ -105,7 +105,8 @@ pub fn expand_with(
     }
     let mut findings = report.findings;
     let mut notice = TokenStream::new();
-    match crate_view::for_item(&item_tokens, &project.config, &config) {
+    let item_trees: Vec<proc_macro2::TokenTree> = item_tokens.clone().into_iter().collect();
+    match crate_view::for_item(&item_trees, &project.config, &config) {
         ItemView::Crate(located) => {
             let reached = crate_view::place(&item_tokens, &located, &findings);
             findings.extend(reached);
@@ -161,7 +162,7 @@ fn quiet_fn_expand(
     if blockwatch_lint::may_report(item, &config, &[allow_attr::ATTRIBUTE_NAME]) {
         return None;
     }
-    let mut extra = match crate_view::for_item(item, &project.config, &config) {
+    let mut extra = match crate_view::for_item(f.trees(), &project.config, &config) {
         ItemView::Crate(found) if !found.is_empty() => return None,
         ItemView::Crate(_) | ItemView::Alone { notice: None } => TokenStream::new(),
         ItemView::Alone {

@@ -105,9 +105,7 @@ fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
         else {
             break;
         };
-        if !(is_punct(Some(&hash), '#')
-            && is_punct(Some(&bang), '!')
-            && is_bracket(Some(&bracket)))
+        if !(is_punct(Some(&hash), '#') && is_punct(Some(&bang), '!') && is_bracket(Some(&bracket)))
         {
             break;
         }

@@ -176,7 +176,14 @@ fn run() -> Result<()> {
         .collect();
     table(&crates, &wall, "wall time");
     let ratios = table(&crates, &cpu, "CPU time");
-    let (wrapped, unwatched, tracing) = (ratios[1], ratios[2], ratios[3]);
+    let (wrapped, unwatched, tracing, floor) = (ratios[1], ratios[2], ratios[3], ratios[4]);
+    println!(
+        "\nAbove the floor (an identity attribute macro, {:+.1} % by itself): \
+         `watch = false` {:+.1} points, the wrapper {:+.1} points.",
+        (floor - 1.0) * 100.0,
+        (unwatched - floor) * 100.0,
+        (wrapped - floor) * 100.0
+    );
     println!();
     for (what, ratio, limit) in [
         ("#[blockwatch::no_blocking(watch = false)]", unwatched, 5.0),
