@@ -71,10 +71,8 @@ pub fn for_item(trees: &[TokenTree], project: &Config, config: &Config) -> ItemV
     // One entry per crate: a compiler process has one, a proc-macro server a few. A
     // linear search compares bytes; hashing a path walks its components (slowly, in the
     // unoptimized build cargo makes of a proc macro).
-    static VIEWS: OnceLock<Mutex<Vec<Entry>>> = OnceLock::new();
-    let views = VIEWS.get_or_init(|| Mutex::new(Vec::new()));
     // A panic while holding the lock leaves at worst an old entry: recover the list.
-    let mut views = views
+    let mut views = views()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let same = |entry: &Entry| {
@@ -134,6 +132,31 @@ pub fn for_item(trees: &[TokenTree], project: &Config, config: &Config) -> ItemV
     let notice = (!entry.noticed).then_some(reason);
     entry.noticed = true;
     ItemView::Alone { notice }
+}
+
+/// Gives the notice of the current crate (the one [`for_item`] last said) to the next
+/// item again: the item it was meant for is not emitted with it.
+pub fn notice_again() {
+    let (Some(dir), Some(name)) = (
+        std::env::var_os("CARGO_MANIFEST_DIR"),
+        std::env::var_os("CARGO_CRATE_NAME"),
+    ) else {
+        return;
+    };
+    let mut views = views()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    for entry in views.iter_mut() {
+        if entry.key.0.as_os_str() == dir.as_os_str() && *entry.key.1 == *name.to_string_lossy() {
+            entry.noticed = false;
+        }
+    }
+}
+
+/// The views of this process, one per crate.
+fn views() -> &'static Mutex<Vec<Entry>> {
+    static VIEWS: OnceLock<Mutex<Vec<Entry>>> = OnceLock::new();
+    VIEWS.get_or_init(|| Mutex::new(Vec::new()))
 }
 
 /// The findings of `located` placed on the tokens of `item` (the call's first and last

@@ -167,7 +167,16 @@ fn quiet_fn_expand(
         ItemView::Crate(_) | ItemView::Alone { notice: None } => TokenStream::new(),
         ItemView::Alone {
             notice: Some(reason),
-        } => diagnostics::crate_view_notice(f.name().span(), &reason),
+        } => {
+            // The fast path reads no signature: an item syn cannot read goes back
+            // unchanged, as on the full path, and the crate's notice waits for the
+            // next item (rustc's error on this one says what is wrong).
+            if Target::parse(item.clone()).is_none() {
+                crate_view::notice_again();
+                return Some(item.clone());
+            }
+            diagnostics::crate_view_notice(f.name().span(), &reason)
+        }
     };
     extra.extend(
         Additions {
