@@ -69,6 +69,13 @@ fn wrapped_body(name: Span, site_name: &str, span: Span, inner: TokenStream) -> 
 
 fn text(source: &str) -> TokenStream {
     // The texts are fixed Rust with one string literal escaped by `{:?}`: they always lex.
+    // Inside the compiler, its lexer alone: proc-macro2's parse would first lex the text
+    // once more with its own lexer (unoptimized in a user's build) to validate it.
+    if proc_macro::is_available() {
+        if let Ok(tokens) = source.parse::<proc_macro::TokenStream>() {
+            return tokens.into();
+        }
+    }
     source.parse().unwrap_or_default()
 }
 
