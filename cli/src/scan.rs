@@ -887,10 +887,17 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
             })
         })
         .collect();
-    let resolved = workspace::resolve_modules(&paths, &decls, &roots);
+    let resolved = workspace::resolve_module_placements(&paths, &decls, &roots);
     let mut redo = Vec::new();
+    // A file several `mod` declarations include is summarized once more per further
+    // module path, so the calls of each includer reach a copy of its fns.
+    let mut more_placements: Vec<(usize, Placement)> = Vec::new();
     for (i, placed) in resolved.into_iter().enumerate() {
-        if let Some(p) = placed {
+        let mut placed = placed.into_iter();
+        if let Some(p) = placed.next() {
+            if matches!(analysed[i], Analysed::Ok { .. }) {
+                more_placements.extend(placed.map(|more| (i, more)));
+            }
             if p != placements[i] {
                 placements[i] = p;
                 if matches!(analysed[i], Analysed::Ok { .. }) {
@@ -948,6 +955,22 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
                 parsed.summaries.push((placements[i].unit, summary));
             }
             Analysed::Err(e) => parsed.errors.push(e),
+        }
+    }
+    let again = pool::run(&more_placements, |(i, placement)| {
+        let package = &plan.packages[sources[*i].package];
+        analyse(
+            &sources[*i],
+            placement,
+            &package.config,
+            package.dependency.as_ref(),
+        )
+    });
+    for ((i, placement), outcome) in more_placements.iter().zip(again) {
+        // The file's errors were reported with its first placement.
+        if let Ok(Analysed::Ok { summary, .. }) = outcome {
+            parsed.origins.push((*i, placement.clone()));
+            parsed.summaries.push((placement.unit, summary));
         }
     }
     parsed
