@@ -98,6 +98,9 @@ pub(crate) struct Analyzer<'m> {
     binding_moved: bool,
     /// The imports of each module walked, for the summaries (see [`crate::reexports`]).
     pub(crate) module_imports: Vec<crate::reexports::ModuleImports>,
+    /// What the aliases and imports of the crate's other files stand for, when the
+    /// front end has them (see [`crate::crate_names`]).
+    pub(crate) crate_names: Option<&'m crate::CrateNames>,
 }
 
 impl Marks {
@@ -168,6 +171,7 @@ impl<'m> Analyzer<'m> {
             methods: HashSet::new(),
             binding_moved: false,
             module_imports: Vec::new(),
+            crate_names: None,
         }
     }
 
