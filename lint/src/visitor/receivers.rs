@@ -34,7 +34,7 @@ fn returns_fn_value(ty: &syn::Type) -> bool {
 }
 
 /// Idents bound by a pattern.
-fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
+pub(super) fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
     if depth > 16 {
         return;
     }
