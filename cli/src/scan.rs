@@ -1082,7 +1082,7 @@ mod tests {
                 },
             };
             let outcome = pool::run(&[0], |_| {
-                match analyse(&source, &source.guess, &Config::default(), None) {
+                match analyse(&source, &source.guess, &Config::default(), None, None) {
                     Analysed::Err(e) => Some(e.message),
                     Analysed::Ok { .. } => None,
                 }
