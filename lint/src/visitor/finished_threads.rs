@@ -147,8 +147,8 @@ impl Analyzer<'_> {
         }
         match peel(cond) {
             Expr::Let(l) => {
-                let finished = handle_name(&l.expr)
-                    .is_some_and(|n| self.finished_threads.iter().any(|f| *f == n));
+                let finished =
+                    handle_name(&l.expr).is_some_and(|n| self.finished_threads.contains(&n));
                 if finished {
                     let mut names = Vec::new();
                     super::receivers::pat_idents(&l.pat, &mut names, 0);
@@ -166,7 +166,7 @@ impl Analyzer<'_> {
     /// Whether a catalog hit `resolved` on `receiver` is the join of a finished thread.
     pub(super) fn joins_finished_thread(&self, resolved: &str, receiver: &Expr) -> bool {
         resolved == JOIN
-            && handle_name(receiver).is_some_and(|n| self.finished_threads.iter().any(|f| *f == n))
+            && handle_name(receiver).is_some_and(|n| self.finished_threads.contains(&n))
     }
 }
 
