@@ -7,7 +7,6 @@
 //! it when one did. When no view can be built, each item is checked on its own and the
 //! first annotated item of the crate says why (once per crate and process).
 
-use std::collections::HashMap;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -32,23 +31,26 @@ pub enum ItemView {
 }
 
 struct Entry {
+    /// The package directory and crate name the view is of.
+    key: (PathBuf, String),
     view: Result<Arc<CrateView>, String>,
     checked: Instant,
     noticed: bool,
+    /// The last file asked about and whether the view holds it: the items of one file
+    /// come one after the other, and each lookup normalizes and hashes a path.
+    last_file: Option<(PathBuf, bool)>,
 }
 
-/// The crate view's findings for the item whose tokens are `item`, filtered by `config`
+/// The crate view's findings for the item whose top-level trees are `trees`, filtered by `config`
 /// (the attribute's options over the project's); `project` is what the view is built with.
 ///
 /// Without a file on disk behind the item (a doctest, tokens a macro made up) or outside
 /// cargo, there is no crate to view and nothing to say.
-pub fn for_item(item: &TokenStream, project: &Config, config: &Config) -> ItemView {
+pub fn for_item(trees: &[TokenTree], project: &Config, config: &Config) -> ItemView {
     let silent = ItemView::Alone { notice: None };
     if !proc_macro::is_available() {
         return silent;
     }
-    // One transfer of the item's top-level trees across the bridge serves both ends.
-    let trees: Vec<TokenTree> = item.clone().into_iter().collect();
     let (Some(first), Some(last)) = (trees.first(), trees.last().map(close_span)) else {
         return silent;
     };
@@ -66,32 +68,57 @@ pub fn for_item(item: &TokenStream, project: &Config, config: &Config) -> ItemVi
     ) else {
         return silent;
     };
-    let key = (PathBuf::from(dir), name.to_string_lossy().into_owned());
-    static VIEWS: OnceLock<Mutex<HashMap<(PathBuf, String), Entry>>> = OnceLock::new();
-    let views = VIEWS.get_or_init(|| Mutex::new(HashMap::new()));
-    // A panic while holding the lock leaves at worst an old entry: recover the map.
-    let mut views = views
+    // One entry per crate: a compiler process has one, a proc-macro server a few. A
+    // linear search compares bytes; hashing a path walks its components (slowly, in the
+    // unoptimized build cargo makes of a proc macro).
+    // A panic while holding the lock leaves at worst an old entry: recover the list.
+    let mut views = views()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let load = || {
+    let same = |entry: &Entry| {
+        entry.key.0.as_os_str() == dir.as_os_str() && *entry.key.1 == *name.to_string_lossy()
+    };
+    let load = |key: &(PathBuf, String)| {
         CrateView::load(&key.0, &key.1, &file, project)
             .map(Arc::new)
             .map_err(|e| e.to_string())
     };
-    let entry = views.entry(key.clone()).or_insert_with(|| Entry {
-        view: load(),
-        checked: Instant::now(),
-        noticed: false,
-    });
+    let at = match views.iter().position(same) {
+        Some(at) => at,
+        None => {
+            let key = (PathBuf::from(&dir), name.to_string_lossy().into_owned());
+            views.push(Entry {
+                view: load(&key),
+                key,
+                checked: Instant::now(),
+                noticed: false,
+                last_file: None,
+            });
+            views.len() - 1
+        }
+    };
+    let entry = &mut views[at];
     if entry.checked.elapsed() >= REVALIDATE_AFTER {
         let stale = entry.view.as_ref().map_or(true, |v| v.is_stale());
         if stale {
-            entry.view = load();
+            entry.view = load(&entry.key);
+            entry.last_file = None;
         }
         entry.checked = Instant::now();
     }
+    let contains = |entry: &mut Entry| match (&entry.last_file, &entry.view) {
+        (Some((last, held)), _) if last.as_os_str() == file.as_os_str() => *held,
+        (_, Ok(view)) => {
+            let held = view.contains(&file);
+            entry.last_file = Some((file.clone(), held));
+            held
+        }
+        (_, Err(_)) => false,
+    };
+    let held = contains(entry);
+    let key = &entry.key;
     let reason = match &entry.view {
-        Ok(view) if view.contains(&file) => {
+        Ok(view) if held => {
             let lines: RangeInclusive<usize> = first.span().start().line..=last.end().line;
             let found = view.findings_in(&file, lines, config);
             return ItemView::Crate(found.into_iter().cloned().collect());
@@ -105,6 +132,31 @@ pub fn for_item(item: &TokenStream, project: &Config, config: &Config) -> ItemVi
     let notice = (!entry.noticed).then_some(reason);
     entry.noticed = true;
     ItemView::Alone { notice }
+}
+
+/// Gives the notice of the current crate (the one [`for_item`] last said) to the next
+/// item again: the item it was meant for is not emitted with it.
+pub fn notice_again() {
+    let (Some(dir), Some(name)) = (
+        std::env::var_os("CARGO_MANIFEST_DIR"),
+        std::env::var_os("CARGO_CRATE_NAME"),
+    ) else {
+        return;
+    };
+    let mut views = views()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    for entry in views.iter_mut() {
+        if entry.key.0.as_os_str() == dir.as_os_str() && *entry.key.1 == *name.to_string_lossy() {
+            entry.noticed = false;
+        }
+    }
+}
+
+/// The views of this process, one per crate.
+fn views() -> &'static Mutex<Vec<Entry>> {
+    static VIEWS: OnceLock<Mutex<Vec<Entry>>> = OnceLock::new();
+    VIEWS.get_or_init(|| Mutex::new(Vec::new()))
 }
 
 /// The findings of `located` placed on the tokens of `item` (the call's first and last

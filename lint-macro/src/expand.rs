@@ -11,9 +11,10 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
+use crate::fn_item::FnItem;
 use crate::nested;
 use crate::target::Target;
-use crate::watch_wrapper::{self, AsyncFn};
+use crate::watch_wrapper;
 
 /// Everything the expansion adds to the user's item.
 pub struct Additions {
@@ -42,65 +43,43 @@ impl Additions {
 /// The output for `target` (already stripped of escape-hatch attributes).
 pub fn expand(target: Target, additions: &Additions) -> TokenStream {
     let extra = additions.extra_tokens();
-    match target {
-        Target::Method(method) => fn_tokens(
-            FnParts {
-                attrs: &method.attrs,
-                vis: &method.vis,
-                defaultness: method.defaultness,
-                sig: &method.sig,
-                block: &method.block,
-            },
-            method.sig.ident.to_string(),
-            &extra,
-            additions.watch,
-        ),
-        Target::Item(syn::Item::Fn(f)) => fn_tokens(
-            FnParts {
-                attrs: &f.attrs,
-                vis: &f.vis,
-                defaultness: None,
-                sig: &f.sig,
-                block: &f.block,
-            },
-            f.sig.ident.to_string(),
-            &extra,
-            additions.watch,
-        ),
+    let (tokens, site_name) = match target {
+        Target::Method(method) => {
+            let name = method.sig.ident.to_string();
+            (method.into_token_stream(), name)
+        }
+        Target::Item(syn::Item::Fn(f)) => {
+            let name = f.sig.ident.to_string();
+            (f.into_token_stream(), name)
+        }
         Target::Item(mut item) => {
             if additions.watch {
                 wrap_nested(&mut item);
             }
             let mut out = item.into_token_stream();
             out.extend(extra);
+            return out;
+        }
+    };
+    fn_tokens(tokens, &site_name, &extra, additions.watch)
+}
+
+/// A fn's tokens, emitted by [`watch_wrapper::emit`].
+fn fn_tokens(
+    tokens: TokenStream,
+    site_name: &str,
+    extra: &TokenStream,
+    watch: bool,
+) -> TokenStream {
+    match FnItem::split(tokens.clone().into_iter().collect()) {
+        Some(f) => watch_wrapper::emit(&f, site_name, extra, watch),
+        // syn printed a fn it parsed: its tokens always split. Should they not, the fn
+        // comes out unwatched rather than broken.
+        None => {
+            let mut out = extra.clone();
+            out.extend(tokens);
             out
         }
-    }
-}
-
-struct FnParts<'a> {
-    attrs: &'a [syn::Attribute],
-    vis: &'a syn::Visibility,
-    defaultness: Option<syn::token::Default>,
-    sig: &'a syn::Signature,
-    block: &'a syn::Block,
-}
-
-fn fn_tokens(f: FnParts<'_>, site_name: String, extra: &TokenStream, watch: bool) -> TokenStream {
-    if watch && f.sig.asyncness.is_some() {
-        watch_wrapper::wrap(
-            &AsyncFn {
-                attrs: f.attrs,
-                vis: f.vis,
-                defaultness: f.defaultness,
-                sig: f.sig,
-                block: f.block,
-                site_name,
-            },
-            extra,
-        )
-    } else {
-        watch_wrapper::unwrapped(f.attrs, f.vis, f.defaultness, f.sig, f.block, extra)
     }
 }
 
@@ -109,18 +88,8 @@ fn fn_tokens(f: FnParts<'_>, site_name: String, extra: &TokenStream, watch: bool
 fn wrap_nested(item: &mut syn::Item) {
     match item {
         syn::Item::Fn(f) if f.sig.asyncness.is_some() && !has_own_attribute(&f.attrs) => {
-            let tokens = fn_tokens(
-                FnParts {
-                    attrs: &f.attrs,
-                    vis: &f.vis,
-                    defaultness: None,
-                    sig: &f.sig,
-                    block: &f.block,
-                },
-                f.sig.ident.to_string(),
-                &TokenStream::new(),
-                true,
-            );
+            let name = f.sig.ident.to_string();
+            let tokens = fn_tokens(f.to_token_stream(), &name, &TokenStream::new(), true);
             *item = syn::Item::Verbatim(tokens);
         }
         syn::Item::Impl(imp) if !has_own_attribute(&imp.attrs) => {
@@ -137,14 +106,8 @@ fn wrap_nested(item: &mut syn::Item) {
                     None => method.sig.ident.to_string(),
                 };
                 let tokens = fn_tokens(
-                    FnParts {
-                        attrs: &method.attrs,
-                        vis: &method.vis,
-                        defaultness: method.defaultness,
-                        sig: &method.sig,
-                        block: &method.block,
-                    },
-                    site_name,
+                    method.to_token_stream(),
+                    &site_name,
                     &TokenStream::new(),
                     true,
                 );

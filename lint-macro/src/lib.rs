@@ -17,12 +17,12 @@ mod args;
 mod crate_view;
 mod diagnostics;
 mod expand;
+mod fn_item;
 mod main_attr;
 mod nested;
 mod nesting;
 mod no_blocking;
 mod project_config;
-mod quiet_fn;
 mod runtime_attr;
 mod target;
 mod test_attr;
@@ -89,8 +89,9 @@ mod watch_wrapper;
 ///
 /// In debug builds each annotated async fn's body runs inside
 /// `blockwatch::__private::watch_annotated`, so the runtime watchdog attributes a stall
-/// in it to the fn by name. Release builds (no `debug_assertions`) compile the fn exactly
-/// as written. Functions that also carry `#[tokio::main]` or `#[tokio::test]` are wrapped
+/// in it to the fn by name. The body is emitted once, as an `async move` block the fn
+/// awaits; the watchdog call around it is under `cfg(debug_assertions)`, so release
+/// builds run no watchdog code. Functions that also carry `#[tokio::main]` or `#[tokio::test]` are wrapped
 /// too: the wrapper is an ordinary future inside tokio's `block_on`.
 ///
 /// # With other attributes

@@ -4,7 +4,8 @@
 //! 2. validate: the item kind, the project configuration ([`crate::project_config`]), and
 //!    the engine's findings on the item as written (escape hatches included, the engine
 //!    skips what they mark);
-//! 3. expand ([`crate::expand`]): the item without escape-hatch attributes, diagnostics,
+//! 3. expand ([`crate::watch_wrapper`] for a fn, from its tokens; [`crate::expand`] for
+//!    impls, traits and modules): the item without escape-hatch attributes, diagnostics,
 //!    and the debug-build watchdog wrapper.
 //!
 //! Whatever fails, the user's item comes back out, so later errors and the IDE still work.
@@ -17,10 +18,11 @@ use crate::args::NoBlockingArgs;
 use crate::crate_view::{self, ItemView};
 use crate::diagnostics;
 use crate::expand::{self, Additions};
+use crate::fn_item::FnItem;
 use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
-use crate::quiet_fn::FnParts;
 use crate::target::Target;
+use crate::watch_wrapper;
 
 /// Expands `#[no_blocking(args)] item`, reading the configuration of the package being built.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -33,8 +35,8 @@ pub fn expand_with(
     item: TokenStream,
     project: Result<ProjectConfig, String>,
 ) -> TokenStream {
-    // The fast path walks tokens without recursion and parses at most the signature (whose
-    // nesting it checks itself): the guard below is for the full parse.
+    // The fast path walks tokens without recursion and parses nothing: the guard below
+    // is for the full parse.
     if let Some(out) = quiet_fn_expand(&args, &item, &project) {
         return out;
     }
@@ -103,7 +105,8 @@ pub fn expand_with(
     }
     let mut findings = report.findings;
     let mut notice = TokenStream::new();
-    match crate_view::for_item(&item_tokens, &project.config, &config) {
+    let item_trees: Vec<proc_macro2::TokenTree> = item_tokens.clone().into_iter().collect();
+    match crate_view::for_item(&item_trees, &project.config, &config) {
         ItemView::Crate(located) => {
             let reached = crate_view::place(&item_tokens, &located, &findings);
             findings.extend(reached);
@@ -114,15 +117,6 @@ pub fn expand_with(
         } => notice = diagnostics::crate_view_notice(target.name_span(), &reason),
         ItemView::Alone { notice: None } => {}
     }
-    let output_target = if stripped.changed {
-        let Some(parsed) = Target::parse(stripped.tokens.clone()) else {
-            return with_errors(errors, stripped.tokens);
-        };
-        parsed
-    } else {
-        // Nothing was stripped: the item already parsed is the one to emit.
-        target
-    };
     let additions = Additions {
         diagnostics: {
             let mut out = notice;
@@ -132,19 +126,35 @@ pub fn expand_with(
         config_files: project_config::not_yet_tracked(project.files),
         watch: args.watch,
     };
+    // A fn goes out from its (stripped) tokens, not re-parsed: only impls, traits and
+    // modules are rebuilt from syn's tree.
+    if let Some(f) = FnItem::split(stripped.tokens.clone().into_iter().collect()) {
+        let site_name = f.name().to_string();
+        return watch_wrapper::emit(&f, &site_name, &additions.extra_tokens(), args.watch);
+    }
+    let output_target = if stripped.changed {
+        let Some(parsed) = Target::parse(stripped.tokens.clone()) else {
+            return with_errors(errors, stripped.tokens);
+        };
+        parsed
+    } else {
+        // Nothing was stripped: the item already parsed is the one to emit.
+        target
+    };
     expand::expand(output_target, &additions)
 }
 
-/// The fast path: a fn the engine can report nothing in, emitted from its tokens with
-/// no parse of its body (see [`crate::quiet_fn`]). `None` sends the item down the full path:
-/// anything to strip, report or complain about, or an item that is not a plain fn.
+/// The fast path: a fn the engine can report nothing in ([`blockwatch_lint::may_report`]
+/// on its tokens, and no crate-view finding on its lines), emitted from its tokens with no
+/// parse of its signature or body. `None` sends the item down the full path: anything to
+/// strip, report or complain about, or an item that is not a plain fn.
 fn quiet_fn_expand(
     args: &TokenStream,
     item: &TokenStream,
     project: &Result<ProjectConfig, String>,
 ) -> Option<TokenStream> {
     let project = project.as_ref().ok()?;
-    let parts = FnParts::split(item)?;
+    let f = FnItem::split(item.clone().into_iter().collect())?;
     let args = NoBlockingArgs::parse(args.clone()).ok()?;
     let config = project_config::overlay(project.config.clone(), args.config);
     // One walk over the tokens: an escape hatch to strip also sends the item down the
@@ -152,12 +162,21 @@ fn quiet_fn_expand(
     if blockwatch_lint::may_report(item, &config, &[allow_attr::ATTRIBUTE_NAME]) {
         return None;
     }
-    let mut extra = match crate_view::for_item(item, &project.config, &config) {
+    let mut extra = match crate_view::for_item(f.trees(), &project.config, &config) {
         ItemView::Crate(found) if !found.is_empty() => return None,
         ItemView::Crate(_) | ItemView::Alone { notice: None } => TokenStream::new(),
         ItemView::Alone {
             notice: Some(reason),
-        } => diagnostics::crate_view_notice(parts.name_span(), &reason),
+        } => {
+            // The fast path reads no signature: an item syn cannot read goes back
+            // unchanged, as on the full path, and the crate's notice waits for the
+            // next item (rustc's error on this one says what is wrong).
+            if Target::parse(item.clone()).is_none() {
+                crate_view::notice_again();
+                return Some(item.clone());
+            }
+            diagnostics::crate_view_notice(f.name().span(), &reason)
+        }
     };
     extra.extend(
         Additions {
@@ -167,11 +186,12 @@ fn quiet_fn_expand(
         }
         .extra_tokens(),
     );
-    if extra.is_empty() && !(args.watch && parts.is_async()) {
+    if extra.is_empty() && !(args.watch && f.is_async()) {
         // Nothing to add and no wrapper: the tokens go back as they came, not rebuilt.
         return Some(item.clone());
     }
-    parts.expand(&extra, args.watch)
+    let site_name = f.name().to_string();
+    Some(watch_wrapper::emit(&f, &site_name, &extra, args.watch))
 }
 
 fn with_errors(errors: Vec<syn::Error>, item: TokenStream) -> TokenStream {
@@ -192,6 +212,11 @@ mod tests {
     #[test]
     fn unparsable_input_comes_back_unchanged() {
         let item = quote!(async fn broken(x: ) {});
+        assert_eq!(run(quote!(watch = false), item.clone()), item.to_string());
+        // The wrapper reads no signature: rustc's own error is on the tokens as written.
+        let wrapped = run(TokenStream::new(), item);
+        assert!(wrapped.starts_with("async fn broken (x :) {"), "{wrapped}");
+        let item = quote!(struct S { x: });
         assert_eq!(run(TokenStream::new(), item.clone()), item.to_string());
     }
 

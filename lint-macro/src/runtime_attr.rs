@@ -102,7 +102,7 @@ impl Expansion {
                 column: #column,
             };
         };
-        let return_edge = watch_wrapper::typed_return_edge(&sig);
+        let return_edge = watch_wrapper::typed_return_edge_of(&sig);
         let mut body = TokenStream::new();
         block.brace_token.surround(&mut body, |out| {
             return_edge.to_tokens(out);

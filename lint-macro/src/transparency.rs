@@ -4,10 +4,10 @@
 //! corpus and examples, and a sample of the cargo registry: tokio, futures, hyper, ...):
 //!
 //! - with `watch = false` the output is the input, token for token;
-//! - with the watchdog wrapper (the default), a fn comes out as two cfg'd copies: the
-//!   release copy is the input exactly, and the debug copy keeps the signature and every
-//!   statement of the body as written; other items (impls, modules, traits) keep every
-//!   token outside the bodies of the async fns the wrapper wraps.
+//! - with the watchdog wrapper (the default), an async fn keeps its attributes and
+//!   signature as written and every statement of its body, in order, inside the wrapper;
+//!   other items (impls, modules, traits) keep every token outside the bodies of the
+//!   async fns the wrapper wraps.
 //!
 //! That the expanded code compiles and behaves the same in debug and release is tested
 //! end to end by `tests/attribute_transparency.rs` of the facade.
@@ -105,22 +105,34 @@ fn check(item: &syn::Item, origin: &Path) -> bool {
     let watched = expand(TokenStream::new(), item);
     if let syn::Item::Fn(f) = item {
         if f.sig.asyncness.is_some() {
-            let release = format!("# [cfg (not (debug_assertions))] {input}");
+            let mut head = TokenStream::new();
+            for attr in &f.attrs {
+                attr.to_tokens(&mut head);
+            }
+            f.vis.to_tokens(&mut head);
+            f.sig.to_tokens(&mut head);
+            let head = head.to_string();
             assert!(
-                watched.contains(&release),
-                "{}: the release copy is not the input:\n{watched}",
+                watched.starts_with(&head),
+                "{}: the signature is not the input's:\n{watched}",
                 origin.display()
             );
-            let sig = f.sig.to_token_stream().to_string();
-            let debug = watched.replacen(&release, "", 1);
-            assert!(debug.contains(&sig), "{}: signature", origin.display());
+            assert!(
+                watched.contains("watch_annotated"),
+                "{}: not wrapped:\n{watched}",
+                origin.display()
+            );
+            let body = &watched[head.len()..];
+            let mut at = 0;
             for stmt in &f.block.stmts {
                 let stmt = stmt.to_token_stream().to_string();
-                assert!(
-                    debug.contains(&stmt),
-                    "{}: the debug copy lost `{stmt}`:\n{debug}",
-                    origin.display()
-                );
+                match body[at..].find(&stmt) {
+                    Some(i) => at += i + stmt.len(),
+                    None => panic!(
+                        "{}: the wrapped body lost or reordered `{stmt}`:\n{watched}",
+                        origin.display()
+                    ),
+                }
             }
             return true;
         }

@@ -1,11 +1,23 @@
-//! The debug-build watchdog wrapper of `#[no_blocking]` async fns.
+//! How `#[no_blocking]` emits a fn: from its tokens ([`FnItem`]), the body's tokens once,
+//! with the diagnostics at the top of the body and, for an async fn, the debug-build
+//! watchdog wrapper:
 //!
-//! An async fn comes out twice, under opposite `cfg`s:
-//! - `#[cfg(not(debug_assertions))]`: the user's fn exactly as written, so release builds
-//!   pay nothing;
-//! - `#[cfg(debug_assertions)]`: the same signature, its body moved into
-//!   `::blockwatch::__private::watch_annotated(&SITE, async move { body }).await`, so a stall
-//!   inside is attributed to the fn by the runtime watchdog.
+//! ```text
+//! async fn f(..) -> R {
+//!     #![inner attributes] diagnostics
+//!     let __blockwatch_body = async move { <typed return edge> body };
+//!     #[cfg(debug_assertions)]
+//!     let __blockwatch_body = { static __BLOCKWATCH_SITE: Site = ..;
+//!         ::blockwatch::__private::watch_annotated(&__BLOCKWATCH_SITE, __blockwatch_body) };
+//!     __blockwatch_body.await
+//! }
+//! ```
+//!
+//! so a stall inside is attributed to the fn by the runtime watchdog in debug builds,
+//! and release builds run the body in its `async move` block with no watchdog code.
+//! Neither the signature nor the body is parsed, and the body is not copied: the
+//! compiler reads it once (two cfg'd copies of each fn, and the signature's parse, were
+//! most of the wrapper's compile time: BENCHMARKS.md, "Attribute compile-time cost").
 //!
 //! The body tokens keep their spans, so type errors still point at user code. `return` and
 //! `?` inside the body leave the inner `async move` block; a never-taken typed `return` at
@@ -14,198 +26,122 @@
 //! lifetimes and `impl Trait` arguments need nothing: the async block captures the
 //! parameters the async fn already owns.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
-use syn::visit::Visit;
-use syn::{Attribute, Block, Signature, Visibility};
 
-/// What one async fn needs to be wrapped.
-pub struct AsyncFn<'a> {
-    /// Outer attributes, kept on both copies.
-    pub attrs: &'a [Attribute],
-    /// Visibility, kept on both copies.
-    pub vis: &'a Visibility,
-    /// `default` in a specializing impl (kept as written).
-    pub defaultness: Option<syn::token::Default>,
-    /// The signature (must be `async`).
-    pub sig: &'a Signature,
-    /// The body.
-    pub block: &'a Block,
-    /// The name the watchdog reports, after the module path: `slow` or `Client::fetch`.
-    pub site_name: String,
+use crate::fn_item::{is_bracket, is_punct, return_type_of, FnItem, ReturnType};
+
+/// `f` with `extra` at the top of its body (after its inner attributes), wrapped for the
+/// watchdog when `watch` is set and it is async; `site_name` is the name the watchdog
+/// reports after the module path (`slow`, `Client::fetch`).
+pub fn emit(f: &FnItem, site_name: &str, extra: &TokenStream, watch: bool) -> TokenStream {
+    let body = f.body();
+    let (inner_attrs, stmts) = split_inner_attrs(body.stream());
+    let mut out: TokenStream = f.outer_attrs().iter().cloned().collect();
+    out.extend(f.header().iter().cloned());
+    let mut contents = inner_attrs;
+    contents.extend(extra.clone());
+    if watch && f.is_async() {
+        let mut inner = typed_return_edge(&f.return_type(), f.name().span());
+        inner.extend(stmts);
+        contents.extend(wrapped_body(f.name().span(), site_name, body.span(), inner));
+    } else {
+        contents.extend(stmts);
+    }
+    out.extend([braced(contents, body.span())]);
+    out
 }
 
-/// Both cfg'd copies of the fn. `extra` (diagnostics) goes at the top of both bodies.
-pub fn wrap(f: &AsyncFn<'_>, extra: &TokenStream) -> TokenStream {
-    let (outer, inner) = split_attrs(f.attrs);
-    let mut stmts = TokenStream::new();
-    for stmt in &f.block.stmts {
-        stmt.to_tokens(&mut stmts);
+/// `let __blockwatch_body = async move { inner }; #[cfg(debug_assertions)] let .. = ..;
+/// __blockwatch_body.await`. The fixed parts are text the compiler lexes in one call each
+/// (building them token by token crosses the proc-macro bridge once per token).
+fn wrapped_body(name: Span, site_name: &str, span: Span, inner: TokenStream) -> TokenStream {
+    let mut out = text("let __blockwatch_body = async move");
+    out.extend([braced(inner, span)]);
+    out.extend(text(&format!(
+        "; #[cfg(debug_assertions)] let __blockwatch_body = {{ {} \
+         ::blockwatch::__private::watch_annotated(&__BLOCKWATCH_SITE, __blockwatch_body) }}; \
+         __blockwatch_body.await",
+        site_static(name, site_name)
+    )));
+    out
+}
+
+fn text(source: &str) -> TokenStream {
+    // The texts are fixed Rust with one string literal escaped by `{:?}`: they always lex.
+    // Inside the compiler, its lexer alone: proc-macro2's parse would first lex the text
+    // once more with its own lexer (unoptimized in a user's build) to validate it.
+    if proc_macro::is_available() {
+        if let Ok(tokens) = source.parse::<proc_macro::TokenStream>() {
+            return tokens.into();
+        }
     }
-    wrap_tokens(
-        &FnTokens {
-            outer_attrs: quote!(#(#outer)*),
-            inner_attrs: quote!(#(#inner)*),
-            vis: f.vis.to_token_stream(),
-            defaultness: f.defaultness,
-            sig: f.sig,
-            brace: f.block.brace_token,
-            stmts,
-            site_name: f.site_name.clone(),
-        },
-        extra,
+    source.parse().unwrap_or_default()
+}
+
+fn braced(stream: TokenStream, span: Span) -> TokenTree {
+    let mut group = Group::new(Delimiter::Brace, stream);
+    group.set_span(span);
+    TokenTree::Group(group)
+}
+
+/// `static __BLOCKWATCH_SITE: Site = ..;` as text: the fn's name after its module path,
+/// its file, and the line and column of its name (`line!()`/`column!()` spanned at the
+/// name where the compiler does not tell its position).
+pub fn site_static(name: Span, site_name: &str) -> String {
+    let start = name.start();
+    let (line, column) = if start.line > 0 {
+        // `column!()` counts from 1, the span's column from 0.
+        (start.line.to_string(), (start.column + 1).to_string())
+    } else {
+        ("::core::line!()".into(), "::core::column!()".into())
+    };
+    format!(
+        "static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {{ \
+         name: ::core::concat!(::core::module_path!(), \"::\", {site_name:?}), \
+         file: ::core::file!(), line: {line}, column: {column}, }};"
     )
 }
 
-/// An async fn as tokens: its body is never parsed.
-pub struct FnTokens<'a> {
-    /// `#[..]` attributes, kept on both copies.
-    pub outer_attrs: TokenStream,
-    /// `#![..]` attributes, at the top of both bodies.
-    pub inner_attrs: TokenStream,
-    /// The visibility.
-    pub vis: TokenStream,
-    /// `default` in a specializing impl.
-    pub defaultness: Option<syn::token::Default>,
-    /// The signature (must be `async`).
-    pub sig: &'a Signature,
-    /// The body's braces (their spans are kept).
-    pub brace: syn::token::Brace,
-    /// The body's statements, as written.
-    pub stmts: TokenStream,
-    /// The name the watchdog reports, after the module path.
-    pub site_name: String,
-}
-
-/// [`wrap`] on tokens: both cfg'd copies of the fn.
-pub fn wrap_tokens(f: &FnTokens<'_>, extra: &TokenStream) -> TokenStream {
-    let FnTokens {
-        outer_attrs,
-        inner_attrs,
-        vis,
-        defaultness,
-        sig,
-        brace,
-        stmts,
-        site_name,
-    } = f;
-    let extra = &quote!(#inner_attrs #extra);
-    let site = site_static(&sig.ident, site_name);
-    let fake_return = typed_return_edge(sig);
-    let mut original = TokenStream::new();
-    brace.surround(&mut original, |out| {
-        extra.to_tokens(out);
-        stmts.to_tokens(out);
-    });
-    let mut wrapped = TokenStream::new();
-    brace.surround(&mut wrapped, |out| {
-        extra.to_tokens(out);
-        out.extend(site);
-        let mut inner = TokenStream::new();
-        brace.surround(&mut inner, |body| {
-            fake_return.to_tokens(body);
-            stmts.to_tokens(body);
-        });
-        out.extend(quote! {
-            ::blockwatch::__private::watch_annotated(&__BLOCKWATCH_SITE, async move #inner).await
-        });
-    });
-    quote! {
-        #[cfg(debug_assertions)]
-        #outer_attrs
-        #vis #defaultness #sig #wrapped
-
-        #[cfg(not(debug_assertions))]
-        #outer_attrs
-        #vis #defaultness #sig #original
-    }
-}
-
-/// `static __BLOCKWATCH_SITE: Site = ..;`: the fn's name after its module path, its file,
-/// and the line and column of its name.
-///
-/// Where the compiler tells the name's position, the static is one text the compiler
-/// lexes (one call across the proc-macro bridge instead of one per token, and two
-/// `line!()`/`column!()` expansions fewer for rustc): the wrapper's tokens were most of
-/// its expansion cost (BENCHMARKS.md, "Attribute compile-time cost").
-fn site_static(fn_name: &syn::Ident, site_name: &str) -> TokenStream {
-    let start = fn_name.span().start();
-    if start.line > 0 {
-        let text = format!(
-            "static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {{ \
-             name: ::core::concat!(::core::module_path!(), \"::\", {site_name:?}), \
-             file: ::core::file!(), line: {}, column: {}, }};",
-            start.line,
-            // `column!()` counts from 1, the span's column from 0.
-            start.column + 1
-        );
-        if let Ok(tokens) = text.parse() {
-            return tokens;
-        }
-    }
-    let line = quote_spanned!(fn_name.span()=> ::core::line!());
-    let column = quote_spanned!(fn_name.span()=> ::core::column!());
-    quote! {
-        static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {
-            name: ::core::concat!(::core::module_path!(), "::", #site_name),
-            file: ::core::file!(),
-            line: #line,
-            column: #column,
+/// The body's leading `#![..]` attributes, and the rest.
+fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
+    let mut trees = body.clone().into_iter();
+    let mut attrs = Vec::new();
+    loop {
+        let (Some(hash), Some(bang), Some(bracket)) = (trees.next(), trees.next(), trees.next())
+        else {
+            break;
         };
-    }
-}
-
-/// The fn unwrapped (for `watch = false` and sync fns), `extra` at the top of its body.
-pub fn unwrapped(
-    attrs: &[Attribute],
-    vis: &Visibility,
-    defaultness: Option<syn::token::Default>,
-    sig: &Signature,
-    block: &Block,
-    extra: &TokenStream,
-) -> TokenStream {
-    let (outer, inner) = split_attrs(attrs);
-    let mut body = TokenStream::new();
-    block.brace_token.surround(&mut body, |out| {
-        out.extend(quote!(#(#inner)* #extra));
-        for stmt in &block.stmts {
-            stmt.to_tokens(out);
+        if !(is_punct(Some(&hash), '#') && is_punct(Some(&bang), '!') && is_bracket(Some(&bracket)))
+        {
+            break;
         }
-    });
-    quote!(#(#outer)* #vis #defaultness #sig #body)
+        attrs.extend([hash, bang, bracket]);
+    }
+    if attrs.is_empty() {
+        // The common case: no inner attributes; the body goes on as it is, not rebuilt.
+        return (TokenStream::new(), body);
+    }
+    let rest: TokenStream = body.into_iter().skip(attrs.len()).collect();
+    (attrs.into_iter().collect(), rest)
 }
 
-/// Outer attributes (`#[..]`, printed before the fn) and inner ones (`#![..]`, which syn
-/// keeps in the same list but which belong at the top of the body).
-fn split_attrs(attrs: &[Attribute]) -> (Vec<&Attribute>, Vec<&Attribute>) {
-    attrs
-        .iter()
-        .partition(|a| matches!(a.style, syn::AttrStyle::Outer))
-}
-
-/// `if false { let __ret: R = loop {}; return __ret; }`, spanned at the return type so a
-/// mismatch points at it. `impl Trait` and `!` cannot be a binding's type on stable: for
-/// those the block's type is left to inference (as tracing-attributes does).
+/// `if false { let __ret: R = loop {}; return __ret; }`, spanned at the return type (at
+/// `name` for a fn returning `()`) so a mismatch points at it. `impl Trait` and `!`
+/// cannot be a binding's type on stable: for those the block's type is left to
+/// inference (as tracing-attributes does).
 ///
 /// The lints it would trip (in the user's crate, since it carries the user's span) are
 /// allowed on it.
-pub fn typed_return_edge(sig: &Signature) -> TokenStream {
-    let ty = match &sig.output {
-        syn::ReturnType::Default => quote!(()),
-        syn::ReturnType::Type(_, ty) => {
-            if matches!(**ty, syn::Type::Never(_)) || mentions_impl_trait(ty) {
-                return TokenStream::new();
-            }
-            ty.to_token_stream()
-        }
-    };
-    let span = match &sig.output {
-        syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
-        syn::ReturnType::Default => sig.ident.span(),
+pub fn typed_return_edge(ret: &ReturnType, name: Span) -> TokenStream {
+    let (ty, span): (TokenStream, Span) = match ret {
+        ReturnType::Inferred => return TokenStream::new(),
+        ReturnType::Unit => (quote!(()), name),
+        ReturnType::Type(ty) => (ty.iter().cloned().collect(), ty[0].span()),
     };
     // The attribute is fixed text: lexed by the compiler in one call, not built token by
     // token (an `allow` works whatever its tokens' spans).
-    let allow: TokenStream = ALLOW_ON_RETURN_EDGE.parse().unwrap_or_default();
+    let allow = text(ALLOW_ON_RETURN_EDGE);
     quote_spanned! {span=>
         #allow
         if false {
@@ -215,86 +151,104 @@ pub fn typed_return_edge(sig: &Signature) -> TokenStream {
     }
 }
 
+/// [`typed_return_edge`] of a parsed signature (for `#[blockwatch::main]` and `test`).
+pub fn typed_return_edge_of(sig: &syn::Signature) -> TokenStream {
+    let ret = match &sig.output {
+        syn::ReturnType::Default => ReturnType::Unit,
+        syn::ReturnType::Type(_, ty) => {
+            let tokens: Vec<TokenTree> = ty.to_token_stream().into_iter().collect();
+            return_type_of(&tokens)
+        }
+    };
+    typed_return_edge(&ret, sig.ident.span())
+}
+
 /// The lints the typed return edge would trip, allowed on it.
 const ALLOW_ON_RETURN_EDGE: &str = "#[allow(unknown_lints, unreachable_code, \
     clippy::diverging_sub_expression, clippy::empty_loop, clippy::let_unit_value, \
     clippy::let_with_type_underscore, clippy::needless_return, clippy::unreachable)]";
 
-fn mentions_impl_trait(ty: &syn::Type) -> bool {
-    struct Finder(bool);
-    impl<'ast> Visit<'ast> for Finder {
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut finder = Finder(false);
-    finder.visit_type(ty);
-    finder.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn wrapped(src: &str) -> String {
-        let item: syn::ItemFn = syn::parse_str(src).unwrap();
-        let f = AsyncFn {
-            attrs: &item.attrs,
-            vis: &item.vis,
-            defaultness: None,
-            sig: &item.sig,
-            block: &item.block,
-            site_name: item.sig.ident.to_string(),
-        };
-        wrap(&f, &TokenStream::new()).to_string()
+    fn emitted(src: &str, extra: &str, watch: bool) -> String {
+        let tokens: TokenStream = src.parse().unwrap();
+        let f = FnItem::split(tokens.into_iter().collect()).unwrap();
+        let site = f.name().to_string();
+        emit(&f, &site, &extra.parse().unwrap(), watch).to_string()
     }
 
     #[test]
-    fn inner_attributes_stay_inside_the_body() {
-        let out = wrapped("#[inline] async fn f() { #![allow(unused)] let x = 1; }");
-        for copy in out.split("# [cfg (not (debug_assertions))]") {
-            assert!(
-                copy.contains("# [inline] async fn f () { # ! [allow (unused)]"),
-                "{copy}"
-            );
-        }
+    fn unwatched_fns_come_out_as_written_with_the_extra_tokens_first() {
+        assert_eq!(
+            emitted(
+                "#[inline] pub(crate) async fn f(x: u32) -> u32 { #![allow(unused)] x + 1 }",
+                "EXTRA;",
+                false
+            ),
+            "# [inline] pub (crate) async fn f (x : u32) -> u32 { #! [allow (unused)] EXTRA ; x + 1 }"
+        );
+        assert_eq!(
+            emitted("fn g() { let a = async { 1 }; }", "", true),
+            "fn g () { let a = async { 1 } ; }"
+        );
     }
 
     #[test]
-    fn release_copy_is_the_original() {
-        let out = wrapped("pub async fn f(x: u32) -> u32 { x + 1 }");
-        let release = out
-            .split("# [cfg (not (debug_assertions))]")
-            .nth(1)
-            .unwrap();
-        assert_eq!(release.trim(), "pub async fn f (x : u32) -> u32 { x + 1 }");
-    }
-
-    #[test]
-    fn debug_copy_wraps_the_body_with_a_typed_return_edge() {
-        let out = wrapped("async fn f() -> Result<u32, E> { Ok(g()?) }");
-        let debug = out
-            .split("# [cfg (not (debug_assertions))]")
-            .next()
-            .unwrap();
-        assert!(debug.starts_with("# [cfg (debug_assertions)]"), "{debug}");
+    fn async_fns_hold_their_body_once_inside_the_wrapper() {
+        let out = emitted(
+            "#[inline] async fn f() -> Result<u32, E> { #![allow(unused)] Ok(g()?) }",
+            "EXTRA;",
+            true,
+        );
+        assert_eq!(out.matches("Ok (g () ?)").count(), 1, "{out}");
         assert!(
-            debug.contains("watch_annotated (& __BLOCKWATCH_SITE , async move {"),
-            "{debug}"
+            out.starts_with(
+                "# [inline] async fn f () -> Result < u32 , E > { #! [allow (unused)] EXTRA ; \
+                 let __blockwatch_body = async move { # [allow ("
+            ),
+            "{out}"
         );
         assert!(
-            debug.contains("let __blockwatch_return : Result < u32 , E > = loop { } ;"),
-            "{debug}"
+            out.contains(
+                "if false { let __blockwatch_return : Result < u32 , E > = loop { } ; \
+                 return __blockwatch_return ; } Ok (g () ?) } ; \
+                 # [cfg (debug_assertions)] let __blockwatch_body = { static __BLOCKWATCH_SITE"
+            ),
+            "{out}"
         );
-        assert!(debug.contains("Ok (g () ?)"), "{debug}");
-        assert!(debug.contains("\"f\""), "{debug}");
+        assert!(
+            out.ends_with(
+                ":: blockwatch :: __private :: watch_annotated (& __BLOCKWATCH_SITE , \
+                 __blockwatch_body) } ; __blockwatch_body . await }"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("\"f\""), "{out}");
     }
 
     #[test]
     fn impl_trait_and_never_returns_have_no_typed_edge() {
-        let out = wrapped("async fn f() -> impl Fn() { || {} }");
-        assert!(!out.contains("__blockwatch_return"), "{out}");
-        let out = wrapped("async fn f() -> ! { loop {} }");
-        assert!(!out.contains("__blockwatch_return"), "{out}");
+        for src in [
+            "async fn f() -> impl Fn() { || {} }",
+            "async fn f() -> ! { loop {} }",
+        ] {
+            let out = emitted(src, "", true);
+            assert!(!out.contains("__blockwatch_return"), "{out}");
+            assert!(out.contains("watch_annotated"), "{out}");
+        }
+        let out = emitted("async fn f() { }", "", true);
+        assert!(out.contains("let __blockwatch_return : () = loop"), "{out}");
+    }
+
+    #[test]
+    fn the_site_names_the_fn_where_it_is() {
+        let site = site_static(Span::call_site(), "Client::get");
+        assert!(
+            site.contains("concat!(::core::module_path!(), \"::\", \"Client::get\")"),
+            "{site}"
+        );
+        assert!(site.parse::<TokenStream>().is_ok(), "{site}");
     }
 }

@@ -181,6 +181,10 @@ impl CrateView {
         lines: std::ops::RangeInclusive<usize>,
         config: &Config,
     ) -> Vec<&Finding> {
+        if self.findings.is_empty() {
+            // A quiet crate (most of them): no path to normalize and look up per item.
+            return Vec::new();
+        }
         let rel = self
             .by_path
             .get(&normalize(file))

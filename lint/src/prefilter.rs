@@ -19,10 +19,35 @@ use crate::Config;
 mod text;
 
 /// The identifiers that can start a finding of the built-in catalog, sorted and
-/// deduplicated. A binary search over them is a few `memcmp`s per identifier, which
-/// stays cheap in the unoptimized build cargo makes of a proc macro (hashing does not).
-fn builtin_names() -> &'static [String] {
-    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+/// deduplicated, with the (first byte, length) pairs they have. A binary search over them
+/// is a few `memcmp`s per identifier, which stays cheap in the unoptimized build cargo
+/// makes of a proc macro (hashing does not); the pairs turn most identifiers away
+/// before it.
+struct BuiltinNames {
+    names: Vec<String>,
+    /// Per first byte, bit `min(len, 63)` set when a name of that length starts with it.
+    shapes: [u64; 256],
+}
+
+impl BuiltinNames {
+    fn contains(&self, name: &str) -> bool {
+        let Some(&first) = name.as_bytes().first() else {
+            return false;
+        };
+        self.shapes[usize::from(first)] & shape_bit(name) != 0
+            && self
+                .names
+                .binary_search_by(|b| b.as_str().cmp(name))
+                .is_ok()
+    }
+}
+
+fn shape_bit(name: &str) -> u64 {
+    1 << name.len().min(63)
+}
+
+fn builtin_names() -> &'static BuiltinNames {
+    static NAMES: OnceLock<BuiltinNames> = OnceLock::new();
     NAMES.get_or_init(|| {
         let mut names: Vec<String> = Catalog::builtin_entries()
             .iter()
@@ -34,7 +59,13 @@ fn builtin_names() -> &'static [String] {
             .collect();
         names.sort_unstable();
         names.dedup();
-        names
+        let mut shapes = [0u64; 256];
+        for name in &names {
+            if let Some(&first) = name.as_bytes().first() {
+                shapes[usize::from(first)] |= shape_bit(name);
+            }
+        }
+        BuiltinNames { names, shapes }
     })
 }
 
@@ -126,7 +157,7 @@ pub(crate) fn scan_source(source: &str, config: &Config, also: &[&str]) -> Sourc
 
 /// The identifiers that count under one configuration.
 struct Names<'a> {
-    builtin: &'static [String],
+    builtin: &'static BuiltinNames,
     extra: Vec<String>,
     also: &'a [&'a str],
 }
@@ -146,9 +177,7 @@ impl<'a> Names<'a> {
     }
 
     fn count(&self, name: &str) -> bool {
-        self.builtin
-            .binary_search_by(|b| b.as_str().cmp(name))
-            .is_ok()
+        self.builtin.contains(name)
             || self.extra.iter().any(|e| e == name)
             || self.also.contains(&name)
     }

@@ -10,7 +10,10 @@
 //!
 //! Usage: `attribute_cost [--quick] [--rounds N]` (see BENCHMARKS.md). The scratch
 //! directory is `$BLOCKWATCH_BENCH_SCRATCH` or `<temp>/blockwatch-bench-attribute`; the
-//! repository measured is `$BLOCKWATCH_BENCH_REPO` or this one.
+//! repository measured is `$BLOCKWATCH_BENCH_REPO` or this one. With
+//! `$BLOCKWATCH_BENCH_BASE` (another checkout, say `git archive` of the base commit), the
+//! two `#[blockwatch::no_blocking]` crates are also built against it and measured in the
+//! same rounds: before and after in one run, against the same baseline.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -18,7 +21,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use blockwatch_benches::budget::Budget;
-use blockwatch_benches::generated_crate::{touch, write_crate, Attribute};
+use blockwatch_benches::generated_crate::{touch, write_crate, write_crate_named, Attribute};
 use blockwatch_benches::options::Options;
 use blockwatch_benches::rounds::{interleave, paired_ratios};
 use blockwatch_benches::stats::{median, range};
@@ -90,18 +93,17 @@ fn cargo_check(dir: &Path, target: &Path) -> Result<Sample> {
 }
 
 /// One results table (wall or CPU); returns each mode's median ratio to the baseline.
-fn table(crates: &[(Attribute, PathBuf)], samples: &[Vec<f64>], what: &str) -> Vec<f64> {
+fn table(crates: &[(String, PathBuf)], samples: &[Vec<f64>], what: &str) -> Vec<f64> {
     println!("\n| attribute on {FNS} async fns | median `cargo check` {what} | time ratio to no attribute | per-round ratio range | added |");
     println!("|---|---:|---:|---:|---:|");
     let mut ratios = Vec::new();
-    for (index, (attribute, _)) in crates.iter().enumerate() {
+    for (index, (name, _)) in crates.iter().enumerate() {
         let per_round = paired_ratios(&samples[index], &samples[0]);
         let ratio = median(&per_round).unwrap_or(f64::NAN);
         let (low, high) = range(&per_round).unwrap_or((f64::NAN, f64::NAN));
         ratios.push(ratio);
         println!(
-            "| {} | {:.2} s | {:.3} | {low:.3}..{high:.3} | {:+.1} % |",
-            attribute.name(),
+            "| {name} | {:.2} s | {:.3} | {low:.3}..{high:.3} | {:+.1} % |",
             median(&samples[index]).unwrap_or(f64::NAN),
             ratio,
             (ratio - 1.0) * 100.0
@@ -123,10 +125,23 @@ fn run() -> Result<()> {
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
     }
     .canonicalize()?;
-    let crates = Attribute::ALL
+    let mut crates = Attribute::ALL
         .iter()
-        .map(|&attribute| Ok((attribute, write_crate(&scratch, attribute, FNS, &repo)?)))
-        .collect::<Result<Vec<(Attribute, PathBuf)>>>()?;
+        .map(|&attribute| {
+            let dir = write_crate(&scratch, attribute, FNS, &repo)?;
+            Ok((attribute.name().to_string(), dir))
+        })
+        .collect::<Result<Vec<(String, PathBuf)>>>()?;
+    let base = std::env::var_os("BLOCKWATCH_BENCH_BASE")
+        .map(|base| PathBuf::from(base).canonicalize())
+        .transpose()?;
+    if let Some(base) = &base {
+        for attribute in [Attribute::NoBlocking, Attribute::NoBlockingUnwatched] {
+            let package = format!("base_{}", attribute.package());
+            let dir = write_crate_named(&scratch, &package, attribute, FNS, base)?;
+            crates.push((format!("base: {}", attribute.name()), dir));
+        }
+    }
     println!("## Attribute compile-time cost\n");
     println!(
         "Generated crates of {FNS} async fns each (same bodies, same dependencies: \
@@ -137,6 +152,9 @@ fn run() -> Result<()> {
     let warm_start = Instant::now();
     for (_, dir) in &crates {
         cargo_check(dir, &target)?;
+    }
+    if let Some(base) = &base {
+        println!("Rows `base:` are built against {}.", base.display());
     }
     println!(
         "Warm-up (dependencies and a first check of each crate): {:.1} s.",
@@ -158,7 +176,14 @@ fn run() -> Result<()> {
         .collect();
     table(&crates, &wall, "wall time");
     let ratios = table(&crates, &cpu, "CPU time");
-    let (wrapped, unwatched, tracing) = (ratios[1], ratios[2], ratios[3]);
+    let (wrapped, unwatched, tracing, floor) = (ratios[1], ratios[2], ratios[3], ratios[4]);
+    println!(
+        "\nAbove the floor (an identity attribute macro, {:+.1} % by itself): \
+         `watch = false` {:+.1} points, the wrapper {:+.1} points.",
+        (floor - 1.0) * 100.0,
+        (unwatched - floor) * 100.0,
+        (wrapped - floor) * 100.0
+    );
     println!();
     for (what, ratio, limit) in [
         ("#[blockwatch::no_blocking(watch = false)]", unwatched, 5.0),
