@@ -93,13 +93,25 @@ impl Cfg {
         }
     }
 
-    /// Whether an item with these attributes is compiled: no `#[cfg(..)]` is known false.
+    /// Whether an item with these attributes is compiled: it is not test code
+    /// ([`is_test_code`](crate::is_test_code): `#[test]`, `#[tokio::test]`, a `cfg` that
+    /// requires `test`; a dependency is never built for its own tests) and no `#[cfg(..)]`
+    /// is known false.
+    ///
+    /// ```
+    /// let cfg = blockwatch_lint::deps::Cfg::default();
+    /// let f: syn::ItemFn = syn::parse_str("#[test] fn t() {}").unwrap();
+    /// assert!(!cfg.keeps(&f.attrs));
+    /// let f: syn::ItemFn = syn::parse_str("#[cfg(unknown_cfg)] fn f() {}").unwrap();
+    /// assert!(cfg.keeps(&f.attrs));
+    /// ```
     pub fn keeps(&self, attrs: &[Attribute]) -> bool {
-        attrs.iter().all(|a| {
-            !a.path().is_ident("cfg")
-                || a.parse_args::<Meta>()
-                    .map_or(true, |m| self.eval(&m) != Some(false))
-        })
+        !crate::is_test_code(attrs)
+            && attrs.iter().all(|a| {
+                !a.path().is_ident("cfg")
+                    || a.parse_args::<Meta>()
+                        .map_or(true, |m| self.eval(&m) != Some(false))
+            })
     }
 }
 
