@@ -153,3 +153,57 @@ pub fn reached_dependencies<'a>(
     reached.sort_by_key(|(i, _)| *i);
     Ok(reached)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deps::metadata::{Dependency, Member, SourceKind};
+
+    fn dep(name: &str, externs: &[(&str, usize)]) -> Dependency {
+        Dependency {
+            id: name.to_string(),
+            name: name.to_string(),
+            version: "1.0.0".to_string(),
+            source: SourceKind::Registry,
+            dir: format!("/r/{name}").into(),
+            lib_root: format!("/r/{name}/src/lib.rs").into(),
+            features: Vec::new(),
+            externs: externs.iter().map(|(n, i)| (n.to_string(), *i)).collect(),
+        }
+    }
+
+    fn summary(src: &str, file: &str) -> FileSummary {
+        let file_ast: syn::File = syn::parse_str(src).unwrap();
+        crate::summarize_file(&file_ast, file, &[], false, &Default::default())
+    }
+
+    /// x is named by the workspace, y only by x's summaries (under x's name for it,
+    /// `why`), z by nobody: z is never loaded; a name the workspace uses for nothing
+    /// (`y`, which only x depends on) reaches nothing.
+    #[test]
+    fn dependencies_are_reached_through_the_names_each_crate_uses() {
+        let graph = DependencyGraph {
+            members: vec![Member {
+                name: "app".to_string(),
+                dir: "/w".into(),
+                externs: vec![("x".to_string(), 0), ("z".to_string(), 2)],
+            }],
+            dependencies: vec![dep("x", &[("why", 1)]), dep("y", &[]), dep("z", &[])],
+            target_directory: None,
+        };
+        let app = summary("async fn f() { x::run(); y::other(); }", "src/main.rs");
+        let x = summary("pub fn run() { why::read(); }", "/r/x/src/lib.rs");
+        let mut loaded = Vec::new();
+        let reached = reached_dependencies(&graph, [&app], |i| {
+            loaded.push(i);
+            match i {
+                0 => Known::Summaries(vec![x.clone()]),
+                _ => Known::Absent,
+            }
+        })
+        .unwrap();
+        assert_eq!(loaded, [0, 1]);
+        let reached: Vec<(usize, usize)> = reached.iter().map(|(i, s)| (*i, s.len())).collect();
+        assert_eq!(reached, [(0, 1), (1, 0)]);
+    }
+}
