@@ -741,7 +741,7 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     };
     let mut parsed = read_and_parse(&plan, 0..plan.sources.len());
     let not_reached = match &graph {
-        Some(graph) => add_dependencies(&mut plan, graph, &mut parsed),
+        Some((graph, cached)) => add_dependencies(&mut plan, graph, *cached, &mut parsed),
         None => 0,
     };
     let cached_count = plan.cached.len();
@@ -788,17 +788,24 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
 }
 
 /// Places the dependencies in the scan, after the workspace's own files are parsed. When
+/// the graph came from its cache (`graph_cached`: an earlier scan saw the same graph) and
 /// every dependency the workspace's code reaches ([`reached_dependencies`]) is cached,
-/// only those are read: the others change no finding. Otherwise every dependency comes
-/// from the cache or is parsed now (and cached afterwards), so that what is cached was
-/// solved over the whole dependency graph. Returns how many dependencies were not reached
-/// (0 when all were placed).
+/// only those are read: the others change no finding. Otherwise, as on a first scan,
+/// every dependency comes from the cache or is parsed now (and cached afterwards, for
+/// later scans and the attribute), so that what is cached was solved over the whole
+/// dependency graph. Returns how many dependencies were not reached (0 when all were
+/// placed).
 ///
 /// [`reached_dependencies`]: blockwatch_lint::deps::reached_dependencies
-fn add_dependencies(plan: &mut Planner<'_>, graph: &DependencyGraph, parsed: &mut Parsed) -> usize {
+fn add_dependencies(
+    plan: &mut Planner<'_>,
+    graph: &DependencyGraph,
+    graph_cached: bool,
+    parsed: &mut Parsed,
+) -> usize {
     let deps = plan.add_dependency_units(graph);
     let mut absent: Vec<usize> = Vec::new();
-    let reached = {
+    let reached = graph_cached.then(|| {
         let planner = &*plan;
         blockwatch_lint::deps::reached_dependencies(
             graph,
@@ -811,9 +818,9 @@ fn add_dependencies(plan: &mut Planner<'_>, graph: &DependencyGraph, parsed: &mu
                 known
             },
         )
-    };
+    });
     match reached {
-        Ok(reached) => {
+        Some(Ok(reached)) => {
             let count = reached.len();
             for &i in &absent {
                 plan.missing_source(&graph.dependencies[i]);
@@ -825,7 +832,7 @@ fn add_dependencies(plan: &mut Planner<'_>, graph: &DependencyGraph, parsed: &mu
             }
             graph.dependencies.len() - count
         }
-        Err(_) => {
+        _ => {
             let start = plan.sources.len();
             plan.add_every_dependency(graph, deps);
             let more = read_and_parse(plan, start..plan.sources.len());
