@@ -39,13 +39,13 @@ fn declares_dependencies(dir: &Path) -> bool {
 
 /// The dependency graph of the workspace at `root`, when it is a cargo workspace whose
 /// packages (`package_dirs`) declare dependencies: from the graph cache when nothing it
-/// was computed from changed, else from `cargo metadata` (then cached). `Err` is a note
-/// for the user: the scan goes on without dependencies.
+/// was computed from changed (then `true`), else from `cargo metadata` (then cached).
+/// `Err` is a note for the user: the scan goes on without dependencies.
 pub(crate) fn load(
     root: &Path,
     package_dirs: &[&Path],
     opts: &Options,
-) -> Result<Option<DependencyGraph>, String> {
+) -> Result<Option<(DependencyGraph, bool)>, String> {
     let manifest = root.join("Cargo.toml");
     if opts.no_deps || !manifest.is_file() || !package_dirs.iter().any(|d| declares_dependencies(d))
     {
@@ -53,11 +53,11 @@ pub(crate) fn load(
     }
     let cache = GraphCache::new(root, package_dirs, opts.frozen);
     if let Some(graph) = cache.read() {
-        return Ok(Some(graph));
+        return Ok(Some((graph, true)));
     }
     let graph = run_metadata(root, &manifest, package_dirs, opts)?;
     cache.write(&graph);
-    Ok(Some(graph))
+    Ok(Some((graph, false)))
 }
 
 fn run_metadata(

@@ -66,6 +66,9 @@ pub(crate) struct Report {
     pub(crate) dependencies: usize,
     /// How many of them were read from the cache.
     pub(crate) dependencies_cached: usize,
+    /// How many of them the workspace's code does not reach, left unread because every
+    /// one it reaches was cached.
+    pub(crate) dependencies_not_reached: usize,
     /// Dependencies (or their files) that could not be analysed: said, but they do not
     /// change the exit code, which reflects the workspace's own input only.
     pub(crate) notes: Vec<InputError>,

@@ -180,11 +180,18 @@ pub(crate) fn summary(report: &Report) -> String {
     }
     if report.dependencies > 0 {
         text.push_str(&format!(
-            ", {} dependenc{} analysed ({} from cache)",
+            ", {} dependenc{} analysed ({} from cache",
             report.dependencies,
             if report.dependencies == 1 { "y" } else { "ies" },
             report.dependencies_cached
         ));
+        if report.dependencies_not_reached > 0 {
+            text.push_str(&format!(
+                ", {} not reached",
+                report.dependencies_not_reached
+            ));
+        }
+        text.push(')');
     }
     if !report.allowed.is_empty() {
         text.push_str(&format!(", {} allowed", report.allowed.len()));

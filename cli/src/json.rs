@@ -129,6 +129,7 @@ pub(crate) fn render(report: &Report, root: &std::path::Path) -> String {
             "errors": report.errors.len(),
             "dependencies_analysed": report.dependencies,
             "dependencies_from_cache": report.dependencies_cached,
+            "dependencies_not_reached": report.dependencies_not_reached,
             "by_category": by_category,
             "exit_code": report.exit_code(),
         },

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use blockwatch_lint::deps::{
-    Cfg, Dependency, DependencyGraph, DependencyUnits, DependencyWrappers, SourceKind,
+    Cfg, Dependency, DependencyGraph, DependencyUnits, DependencyWrappers, Known, SourceKind,
 };
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
 use blockwatch_lint::{
@@ -80,6 +80,20 @@ struct Planner<'a> {
     to_cache: Vec<(usize, PathBuf, String, String)>,
     /// The packages manifests declared: name, units, dependencies by package name.
     manifest_packages: Vec<(String, PackageUnits, Vec<String>)>,
+}
+
+/// Where the dependencies' summaries are and under which keys, by index in the graph.
+struct DependencyPlan {
+    /// Each dependency's crate unit.
+    units: Vec<usize>,
+    /// Its summary cache file.
+    cache_files: Vec<PathBuf>,
+    /// The key its cache file must have.
+    keys: Vec<String>,
+    /// A path dependency's files (and the errors met listing them), listed for its key.
+    walked: Vec<Option<(Vec<PathBuf>, Vec<InputError>)>>,
+    /// The configuration dependencies are checked with.
+    config: Config,
 }
 
 fn config_error(root: &Path, e: &ConfigError) -> InputError {
@@ -184,17 +198,17 @@ impl<'a> Planner<'a> {
         self.packages.len() - 1
     }
 
-    /// Adds the library crate of every dependency in `graph` as a unit of its own, its
-    /// files to read, and the names each crate's code uses for the others. Dependencies
-    /// are checked with the configuration of the scanned root (the catalog the user
-    /// chose), and their own `blockwatch.toml` is not read.
-    fn add_dependencies(&mut self, graph: &DependencyGraph) {
+    /// Adds the library crate of every dependency in `graph` as a unit of its own and the
+    /// names each crate's code uses for the others; returns where each one's summaries
+    /// are cached and under which key. Dependencies are checked with the configuration of
+    /// the scanned root (the catalog the user chose), and their own `blockwatch.toml` is
+    /// not read.
+    fn add_dependency_units(&mut self, graph: &DependencyGraph) -> DependencyPlan {
         let config = self
             .packages
             .first()
             .map(|p| p.config.clone())
             .unwrap_or_default();
-        let mut dep_units = Vec::with_capacity(graph.dependencies.len());
         let cache_dir = graph
             .target_directory
             .clone()
@@ -202,7 +216,7 @@ impl<'a> Planner<'a> {
             .join("blockwatch/deps");
         // A path dependency's files are in its key (their mtimes); a registry or git
         // source never changes, so its files are listed only when it is parsed.
-        let mut walked: Vec<Option<(Vec<PathBuf>, Vec<InputError>)>> = graph
+        let walked: Vec<Option<(Vec<PathBuf>, Vec<InputError>)>> = graph
             .dependencies
             .iter()
             .map(|dep| {
@@ -214,53 +228,20 @@ impl<'a> Planner<'a> {
             blockwatch_lint::deps::summary_keys(graph, &format!("{:?}", config.catalog), |i| {
                 walked[i].as_ref().map(|(files, _)| files.as_slice())
             });
-        for (i, dep) in graph.dependencies.iter().enumerate() {
-            let unit = self.units.len();
-            dep_units.push(unit);
-            let label = format!("{} {}", dep.name, dep.version);
-            self.deps.add_dependency(unit, label.clone());
-            let base = module_base(&dep.lib_root);
-            self.add_unit(Some(dep.lib_root.clone()), base.clone(), false);
-            if !dep.lib_root.is_file() {
-                self.notes.push(InputError::new(
-                    display_path(&self.root, &dep.dir),
-                    format!(
-                        "dependency {label}: its source is missing (run `cargo fetch`); calls \
-                         into it are not analysed"
-                    ),
-                ));
-                continue;
-            }
-            let key = &keys[i];
-            let cache_file = cache_dir.join(blockwatch_lint::deps::summary_file_name(dep));
-            if let Some(summaries) = fs::read_to_string(&cache_file)
-                .ok()
-                .and_then(|text| blockwatch_lint::deps::decode(&text, key))
-            {
-                self.cached.push((unit, summaries));
-                continue;
-            }
-            self.packages.push(PackageConfig {
-                dir: dep.dir.clone(),
-                config: config.clone(),
-                dependency: Some(Cfg::with_features(dep.features.iter().cloned())),
-            });
-            let package = self.packages.len() - 1;
-            self.to_cache.push((unit, cache_file, key.clone(), label));
-            let (files, errors) = walked[i].take().unwrap_or_else(|| dependency_files(dep));
-            self.notes.extend(errors);
-            for file in files {
-                let module_path = if file == normalize(&dep.lib_root) {
-                    Vec::new()
-                } else {
-                    workspace::location_module_path(&base, &file)
-                };
-                self.push_source(file, package, unit, module_path, false);
-            }
+        let mut units = Vec::with_capacity(graph.dependencies.len());
+        for dep in &graph.dependencies {
+            units.push(self.units.len());
+            self.deps
+                .add_dependency(self.units.len(), format!("{} {}", dep.name, dep.version));
+            self.add_unit(
+                Some(dep.lib_root.clone()),
+                module_base(&dep.lib_root),
+                false,
+            );
         }
-        for (dep, &unit) in graph.dependencies.iter().zip(&dep_units) {
+        for (dep, &unit) in graph.dependencies.iter().zip(&units) {
             for (name, to) in &dep.externs {
-                self.deps.add_extern(unit, name.clone(), dep_units[*to]);
+                self.deps.add_extern(unit, name.clone(), units[*to]);
             }
         }
         // A member's externs hold for every crate (lib, bins, tests) of the package.
@@ -290,8 +271,86 @@ impl<'a> Planner<'a> {
             let dir = normalize(&member.dir);
             for (_, unit) in member_units.iter().filter(|(d, _)| *d == dir) {
                 for (name, to) in &member.externs {
-                    self.deps.add_extern(*unit, name.clone(), dep_units[*to]);
+                    self.deps.add_extern(*unit, name.clone(), units[*to]);
                 }
+            }
+        }
+        DependencyPlan {
+            units,
+            cache_files: graph
+                .dependencies
+                .iter()
+                .map(|dep| cache_dir.join(blockwatch_lint::deps::summary_file_name(dep)))
+                .collect(),
+            keys,
+            walked,
+            config,
+        }
+    }
+
+    /// What the cache knows of dependency `i`: its summaries when its file is whole and
+    /// has its key; nothing to read when its source is missing.
+    fn cached_summaries(&self, graph: &DependencyGraph, deps: &DependencyPlan, i: usize) -> Known {
+        if !graph.dependencies[i].lib_root.is_file() {
+            return Known::Absent;
+        }
+        fs::read_to_string(&deps.cache_files[i])
+            .ok()
+            .and_then(|text| blockwatch_lint::deps::decode(&text, &deps.keys[i]))
+            .map_or(Known::Unknown, Known::Summaries)
+    }
+
+    /// The note for a dependency whose source is missing.
+    fn missing_source(&mut self, dep: &Dependency) {
+        self.notes.push(InputError::new(
+            display_path(&self.root, &dep.dir),
+            format!(
+                "dependency {} {}: its source is missing (run `cargo fetch`); calls into it \
+                 are not analysed",
+                dep.name, dep.version
+            ),
+        ));
+    }
+
+    /// Every dependency, from the cache where it is cached, else its files to read.
+    fn add_every_dependency(&mut self, graph: &DependencyGraph, mut deps: DependencyPlan) {
+        for (i, dep) in graph.dependencies.iter().enumerate() {
+            let unit = deps.units[i];
+            match self.cached_summaries(graph, &deps, i) {
+                Known::Absent => {
+                    self.missing_source(dep);
+                    continue;
+                }
+                Known::Summaries(summaries) => {
+                    self.cached.push((unit, summaries));
+                    continue;
+                }
+                Known::Unknown => {}
+            }
+            self.packages.push(PackageConfig {
+                dir: dep.dir.clone(),
+                config: deps.config.clone(),
+                dependency: Some(Cfg::with_features(dep.features.iter().cloned())),
+            });
+            let package = self.packages.len() - 1;
+            self.to_cache.push((
+                unit,
+                deps.cache_files[i].clone(),
+                deps.keys[i].clone(),
+                format!("{} {}", dep.name, dep.version),
+            ));
+            let (files, errors) = deps.walked[i]
+                .take()
+                .unwrap_or_else(|| dependency_files(dep));
+            self.notes.extend(errors);
+            let base = module_base(&dep.lib_root);
+            for file in files {
+                let module_path = if file == normalize(&dep.lib_root) {
+                    Vec::new()
+                } else {
+                    workspace::location_module_path(&base, &file)
+                };
+                self.push_source(file, package, unit, module_path, false);
             }
         }
     }
@@ -678,15 +737,20 @@ fn allow_reason<'p>(package: &'p PackageConfig, root: &Path, d: &Diagnostic) -> 
 pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     let mut plan = plan(opts)?;
     let package_dirs: Vec<&Path> = plan.packages.iter().map(|p| p.dir.as_path()).collect();
-    match crate::deps::load(&plan.root, &package_dirs, opts) {
-        Ok(Some(graph)) => plan.add_dependencies(&graph),
-        Ok(None) => {}
-        Err(note) => plan
-            .notes
-            .push(InputError::new(display_path(&plan.root, &plan.root), note)),
-    }
-    let mut parsed = read_and_parse(&plan);
+    let graph = match crate::deps::load(&plan.root, &package_dirs, opts) {
+        Ok(graph) => graph,
+        Err(note) => {
+            plan.notes
+                .push(InputError::new(display_path(&plan.root, &plan.root), note));
+            None
+        }
+    };
+    let mut parsed = read_and_parse(&plan, 0..plan.sources.len());
     crate_names_pass::walk_again_with_crate_names(&plan, &mut parsed);
+    let not_reached = match &graph {
+        Some((graph, cached)) => add_dependencies(&mut plan, graph, *cached, &mut parsed),
+        None => 0,
+    };
     let cached_count = plan.cached.len();
     // After every file read in this scan (their positions match `origins`).
     for (unit, summaries) in std::mem::take(&mut plan.cached) {
@@ -722,11 +786,67 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     let mut report = report(opts, &plan, findings, workspace_files);
     report.dependencies = plan.deps.len();
     report.dependencies_cached = cached_count;
+    report.dependencies_not_reached = not_reached;
     report.notes = plan.notes.clone();
     report
         .notes
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok((report, plan.root))
+}
+
+/// Places the dependencies in the scan, after the workspace's own files are parsed. When
+/// the graph came from its cache (`graph_cached`: an earlier scan saw the same graph) and
+/// every dependency the workspace's code reaches ([`reached_dependencies`]) is cached,
+/// only those are read: the others change no finding. Otherwise, as on a first scan,
+/// every dependency comes from the cache or is parsed now (and cached afterwards, for
+/// later scans and the attribute), so that what is cached was solved over the whole
+/// dependency graph. Returns how many dependencies were not reached (0 when all were
+/// placed).
+///
+/// [`reached_dependencies`]: blockwatch_lint::deps::reached_dependencies
+fn add_dependencies(
+    plan: &mut Planner<'_>,
+    graph: &DependencyGraph,
+    graph_cached: bool,
+    parsed: &mut Parsed,
+) -> usize {
+    let deps = plan.add_dependency_units(graph);
+    let mut absent: Vec<usize> = Vec::new();
+    let reached = graph_cached.then(|| {
+        let planner = &*plan;
+        blockwatch_lint::deps::reached_dependencies(
+            graph,
+            parsed.summaries.iter().map(|(_, s)| s),
+            |i| {
+                let known = planner.cached_summaries(graph, &deps, i);
+                if matches!(known, Known::Absent) {
+                    absent.push(i);
+                }
+                known
+            },
+        )
+    });
+    match reached {
+        Some(Ok(reached)) => {
+            let count = reached.len();
+            for &i in &absent {
+                plan.missing_source(&graph.dependencies[i]);
+            }
+            for (i, summaries) in reached {
+                if !absent.contains(&i) {
+                    plan.cached.push((deps.units[i], summaries));
+                }
+            }
+            graph.dependencies.len() - count
+        }
+        _ => {
+            let start = plan.sources.len();
+            plan.add_every_dependency(graph, deps);
+            let more = read_and_parse(plan, start..plan.sources.len());
+            parsed.append(more);
+            0
+        }
+    }
 }
 
 /// Plans the scan: the files to read, the crates they form, each package's configuration;
@@ -763,6 +883,16 @@ struct Parsed {
     /// The summaries (by position) whose walk saw their crate's other files' names
     /// (see `crate_names_pass.rs`): a later walk of the file sees them too.
     walk_names: HashMap<usize, Arc<CrateNames>>,
+}
+
+impl Parsed {
+    /// Adds the files of a later parse (their summaries after these, as `origins` says).
+    fn append(&mut self, mut more: Parsed) {
+        self.summaries.append(&mut more.summaries);
+        self.errors.append(&mut more.errors);
+        self.notes.append(&mut more.notes);
+        self.origins.append(&mut more.origins);
+    }
 }
 
 /// Offloader inference across crates: a file (of the workspace or of a dependency) that
@@ -869,12 +999,13 @@ fn prune_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
 /// one's offloader longer than this is not followed to its end.
 const MAX_OFFLOAD_ROUNDS: usize = 8;
 
-/// Reads, parses and summarizes every planned file in parallel, first with the module
-/// path its location suggests; then follows `mod` declarations from the crate roots and
-/// summarizes again the few files whose real module path differs (`#[path]`, shared
-/// test modules).
-fn read_and_parse(plan: &Planner<'_>) -> Parsed {
-    let sources = &plan.sources;
+/// Reads, parses and summarizes the planned files `range` in parallel, first with the
+/// module path their location suggests; then follows `mod` declarations from the crate
+/// roots among them and summarizes again the few files whose real module path differs
+/// (`#[path]`, shared test modules).
+fn read_and_parse(plan: &Planner<'_>, range: std::ops::Range<usize>) -> Parsed {
+    let offset = range.start;
+    let sources = &plan.sources[range];
     let mut placements: Vec<Placement> = sources.iter().map(|s| s.guess.clone()).collect();
     let all: Vec<usize> = (0..sources.len()).collect();
     let mut analysed = analyse_all(sources, &all, &placements, &plan.packages);
@@ -943,7 +1074,7 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
         if plan.packages[sources[i].package].dependency.is_some() {
             match a {
                 Analysed::Ok { summary, .. } => {
-                    parsed.origins.push((i, placements[i].clone()));
+                    parsed.origins.push((offset + i, placements[i].clone()));
                     parsed.summaries.push((placements[i].unit, summary))
                 }
                 Analysed::Err(e) => parsed.notes.push(e),
@@ -969,7 +1100,7 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
                         ),
                     ));
                 }
-                parsed.origins.push((i, placements[i].clone()));
+                parsed.origins.push((offset + i, placements[i].clone()));
                 parsed.summaries.push((placements[i].unit, summary));
             }
             Analysed::Err(e) => parsed.errors.push(e),
@@ -988,7 +1119,7 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
     for ((i, placement), outcome) in more_placements.iter().zip(again) {
         // The file's errors were reported with its first placement.
         if let Ok(Analysed::Ok { summary, .. }) = outcome {
-            parsed.origins.push((*i, placement.clone()));
+            parsed.origins.push((offset + *i, placement.clone()));
             parsed.summaries.push((placement.unit, summary));
         }
     }

@@ -232,13 +232,10 @@ fn write(root: &Path, rel: &str, text: &[u8]) {
     fs::write(path, text).unwrap();
 }
 
-/// A dependency that fails to parse, one whose source is missing, a non-UTF-8 file and
-/// a huge generated file: a note each, the rest is analysed, and the exit code is the
-/// workspace's own (clean: 0).
-#[test]
-fn broken_dependencies_are_notes_and_the_scan_goes_on() {
-    let s = Scratch::new("deps-bad");
-    let root = s.path();
+/// A workspace whose `app` depends on `broken` (a file that does not parse, one that is
+/// not UTF-8, one over the size limit, and `slow()`, which reads a file) and on `gone`
+/// (whose library file is missing), with `main` as app's main.rs.
+fn broken_workspace(root: &Path, main: &[u8]) {
     write(
         root,
         "Cargo.toml",
@@ -250,11 +247,7 @@ fn broken_dependencies_are_notes_and_the_scan_goes_on() {
         b"[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
           [dependencies]\nbroken = { path = \"../broken\" }\ngone = { path = \"../gone\" }\n",
     );
-    write(
-        root,
-        "app/src/main.rs",
-        b"async fn run() { broken::fine(); }\nfn main() {}\n",
-    );
+    write(root, "app/src/main.rs", main);
     write(
         root,
         "broken/Cargo.toml",
@@ -263,7 +256,8 @@ fn broken_dependencies_are_notes_and_the_scan_goes_on() {
     write(
         root,
         "broken/src/lib.rs",
-        b"mod bad;\nmod latin1;\nmod generated;\npub fn fine() {}\n",
+        b"mod bad;\nmod latin1;\nmod generated;\npub fn fine() {}\n\
+          pub fn slow() {\n    std::fs::read(\"a\").unwrap();\n}\n",
     );
     write(root, "broken/src/bad.rs", b"pub fn f( {\n");
     write(root, "broken/src/latin1.rs", b"// caf\xe9\npub fn g() {}\n");
@@ -279,11 +273,11 @@ fn broken_dependencies_are_notes_and_the_scan_goes_on() {
           [lib]\npath = \"src/nowhere.rs\"\n",
     );
     generate_lockfile(root);
-    let (code, report) = json_in(root, &[]);
-    assert_eq!(code, 0, "{report}");
-    assert_eq!(report["errors"], serde_json::json!([]));
-    assert_eq!(report["summary"]["dependencies_analysed"], 2);
-    let notes: Vec<(String, String)> = report["notes"]
+}
+
+/// `(path, message)` of every note.
+fn notes(report: &Value) -> Vec<(String, String)> {
+    report["notes"]
         .as_array()
         .unwrap()
         .iter()
@@ -293,15 +287,126 @@ fn broken_dependencies_are_notes_and_the_scan_goes_on() {
                 n["message"].as_str().unwrap().to_string(),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// What `broken_workspace` notes on a scan that parses its dependencies.
+fn broken_workspace_notes() -> Vec<(String, String)> {
+    [
+        ("broken/src/bad.rs", "syntax error: cannot parse string into token stream"),
+        ("broken/src/generated.rs", "17.0 MiB, larger than the 16 MiB limit for one file: not analysed"),
+        ("broken/src/latin1.rs", "not valid UTF-8 (invalid byte at offset 6)"),
+        ("gone", "dependency gone 0.1.0: its source is missing (run `cargo fetch`); calls into it are not analysed"),
+    ]
+    .iter()
+    .map(|(p, m)| (p.to_string(), m.to_string()))
+    .collect()
+}
+
+/// A dependency that fails to parse, one whose source is missing, a non-UTF-8 file and
+/// a huge generated file: a note each, the rest is analysed, and the exit code is the
+/// workspace's own (clean: 0).
+#[test]
+fn broken_dependencies_are_notes_and_the_scan_goes_on() {
+    let s = Scratch::new("deps-bad");
+    let root = s.path();
+    broken_workspace(root, b"async fn run() { broken::fine(); }\nfn main() {}\n");
+    let (code, report) = json_in(root, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_eq!(report["summary"]["dependencies_analysed"], 2);
+    assert_eq!(notes(&report), broken_workspace_notes());
+}
+
+/// Past the dependency's broken files, its good code is analysed: a call into it that
+/// blocks is a finding with the chain into the crate (exit 1). The exit code follows the
+/// workspace's own input only: a non-UTF-8 file of the workspace is an input error (exit
+/// 2 once nothing is found), the dependency's problems stay notes in every run.
+#[test]
+fn dependency_notes_never_change_the_exit_code() {
+    let s = Scratch::new("deps-bad-exit");
+    let root = s.path();
+    broken_workspace(
+        root,
+        b"mod latin1;\nasync fn run() {\n    broken::slow();\n}\nfn main() {}\n",
+    );
+    write(root, "app/src/latin1.rs", b"// \xff\n");
+    let own_error = serde_json::json!([{
+        "path": "app/src/latin1.rs", "line": 1, "column": 4,
+        "message": "not valid UTF-8 (invalid byte at offset 3)"
+    }]);
+    let (code, report) = json_in(root, &[]);
+    assert_eq!(code, 1, "{report}");
     assert_eq!(
-        notes,
-        [
-            ("broken/src/bad.rs".to_string(), "syntax error: cannot parse string into token stream".to_string()),
-            ("broken/src/generated.rs".to_string(), "17.0 MiB, larger than the 16 MiB limit for one file: not analysed".to_string()),
-            ("broken/src/latin1.rs".to_string(), "not valid UTF-8 (invalid byte at offset 6)".to_string()),
-            ("gone".to_string(), "dependency gone 0.1.0: its source is missing (run `cargo fetch`); calls into it are not analysed".to_string()),
-        ]
+        findings(&report),
+        [(
+            3,
+            "broken::slow".to_string(),
+            "`broken::slow()` blocks the executor thread in async fn `run`: calls \
+             `std::fs::read` at broken/src/lib.rs:6 (in broken 0.1.0)"
+                .to_string()
+        )]
+    );
+    assert_eq!(report["errors"], own_error);
+    assert_eq!(notes(&report), broken_workspace_notes());
+
+    write(
+        root,
+        "app/src/main.rs",
+        b"mod latin1;\nasync fn run() {\n    broken::fine();\n}\nfn main() {}\n",
+    );
+    let (code, report) = json_in(root, &[]);
+    assert_eq!(code, 2, "{report}");
+    assert_eq!(report["errors"], own_error);
+    assert_eq!(report["findings"], serde_json::json!([]));
+}
+
+/// A path dependency's directory that disappears after a scan: cargo cannot resolve the
+/// graph any more, which is a note naming the problem; the workspace's own code is still
+/// scanned and decides the exit code.
+#[test]
+fn a_dependency_directory_that_is_gone_is_a_note() {
+    let s = Scratch::new("deps-dir-gone");
+    let root = s.path();
+    write(
+        root,
+        "Cargo.toml",
+        b"[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+          [dependencies]\nlib-a = { path = \"lib-a\" }\n\n[workspace]\n",
+    );
+    write(
+        root,
+        "src/main.rs",
+        b"async fn run() {\n    lib_a::load();\n    std::thread::sleep(std::time::Duration::ZERO);\n}\nfn main() {}\n",
+    );
+    write(
+        root,
+        "lib-a/Cargo.toml",
+        b"[package]\nname = \"lib-a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        root,
+        "lib-a/src/lib.rs",
+        b"pub fn load() {\n    std::fs::read(\"a\").unwrap();\n}\n",
+    );
+    generate_lockfile(root);
+    let lines = |report: &Value| -> Vec<u64> { findings(report).iter().map(|f| f.0).collect() };
+    let (code, report) = json_in(root, &[]);
+    assert_eq!((code, lines(&report)), (1, vec![2, 3]), "{report}");
+    fs::remove_dir_all(root.join("lib-a")).unwrap();
+    let (code, report) = json_in(root, &[]);
+    assert_eq!((code, lines(&report)), (1, vec![3]), "{report}");
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_eq!(report["summary"]["dependencies_analysed"], 0);
+    assert_eq!(
+        notes(&report),
+        [(
+            ".".to_string(),
+            "dependencies not analysed: `cargo metadata --offline --locked` failed: failed to \
+             load manifest for dependency `lib-a`; if the sources are not downloaded yet, run \
+             `cargo fetch` (or pass --no-deps)"
+                .to_string()
+        )]
     );
 }
 
@@ -455,7 +560,9 @@ fn an_offloader_wrapping_another_dependencys_offloader_is_one() {
     assert_eq!(cold["summary"]["dependencies_analysed"], 2);
     assert_eq!(lines(&cold), [9]);
     let (_, warm) = json_in(scratch.path(), &[]);
-    assert_eq!(warm["summary"]["dependencies_from_cache"], 2);
+    // What runner learnt from pool is in runner's summaries: pool is not read again.
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 1);
+    assert_eq!(warm["summary"]["dependencies_not_reached"], 1);
     assert_eq!(warm["findings"], cold["findings"]);
     let (_, without) = json_in(scratch.path(), &["--no-deps"]);
     assert_eq!(lines(&without), [3, 9]);
@@ -467,6 +574,43 @@ fn an_offloader_wrapping_another_dependencys_offloader_is_one() {
     let (_, changed) = json_in(scratch.path(), &[]);
     assert_eq!(changed["summary"]["dependencies_from_cache"], 0);
     assert_eq!(lines(&changed), [3, 9]);
+}
+
+/// When every dependency the workspace reaches is cached, only those are read: app calls
+/// runner, whose summaries already say that `run` offloads (learnt from pool), so pool's
+/// cache file is not opened, and a corrupt one changes nothing. A corrupt file of a
+/// reached dependency is not trusted: every dependency is parsed again and cached.
+#[test]
+fn a_dependency_the_workspace_does_not_reach_is_not_read() {
+    let scratch = Scratch::copy_of("deps-offload");
+    let root = scratch.path();
+    let (_, cold) = json_in(root, &[]);
+    let cache = |name: &str| {
+        fs::read_dir(root.join("target/blockwatch/deps"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
+            .unwrap()
+    };
+    fs::write(cache("pool-"), "{\"format\": \"blockwatch-dep").unwrap();
+    let line = |run: common::Run| run.stdout.lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        line(run_in(root, &["--color", "never"])),
+        "blockwatch: 1 finding in 1 file scanned (fs: 1), 2 dependencies analysed (1 from \
+         cache, 1 not reached)"
+    );
+    let (_, warm) = json_in(root, &[]);
+    assert_eq!(warm["findings"], cold["findings"]);
+
+    fs::write(cache("runner-"), "not json").unwrap();
+    let (_, again) = json_in(root, &[]);
+    assert_eq!(again["summary"]["dependencies_from_cache"], 0);
+    assert_eq!(again["summary"]["dependencies_not_reached"], 0);
+    assert_eq!(again["findings"], cold["findings"]);
+    let (_, rewritten) = json_in(root, &[]);
+    assert_eq!(rewritten["summary"]["dependencies_from_cache"], 1);
+    assert_eq!(rewritten["findings"], cold["findings"]);
+    assert!(fs::read_to_string(cache("pool-")).unwrap().ends_with("]}"));
 }
 
 /// A scan with `cargo` replaced by a program that does not exist: it succeeds with the

@@ -9,8 +9,10 @@
 //! dependency graph without build scripts or proc macros.
 
 pub mod cache;
+pub mod demand;
 pub mod features;
 pub mod graph_cache;
+mod json_reader;
 pub mod keys;
 pub mod metadata;
 pub(crate) mod methods;
@@ -18,6 +20,7 @@ pub mod units;
 pub mod wrappers;
 
 pub use cache::{cache_key, decode, encode, store};
+pub use demand::{crate_names, reached_dependencies, Known, NotCached};
 pub use features::{strip_disabled, Cfg};
 pub use graph_cache::{decode_graph, encode_graph, file_stamp};
 pub use keys::{summary_file_name, summary_keys};

@@ -19,10 +19,10 @@
 //! on, whose fns its chains reach). Readers such as the attribute read it with
 //! [`decode`] and place each file's summaries in the graph as a dependency unit.
 //!
-//! The format (version 5):
+//! The format (version 6):
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 5, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": 6, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -52,6 +52,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{json, Value};
 
+use super::json_reader::Reader;
+
 use crate::run_once::{OnceBlocking, RunOnce};
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
 use crate::{ArgRange, Category, ModuleImports};
@@ -59,7 +61,7 @@ use crate::{ArgRange, Category, ModuleImports};
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 5;
+pub const VERSION: u64 = 6;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
@@ -141,161 +143,263 @@ pub fn encode(files: &[FileSummary], key: &str, krate: &str) -> String {
                    "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>()})
         })
         .collect();
-    json!({"format": FORMAT, "version": VERSION, "key": key, "crate": krate, "files": files})
-        .to_string()
+    // The header first, so that a reader refuses a foreign or stale file before its files.
+    format!(
+        "{{\"format\":{},\"version\":{VERSION},\"key\":{},\"crate\":{},\"files\":{}}}",
+        Value::from(FORMAT),
+        Value::from(key),
+        Value::from(krate),
+        Value::Array(files)
+    )
 }
 
-fn string(v: &Value, key: &str) -> Option<String> {
-    v.get(key)?.as_str().map(str::to_string)
-}
-
-fn number(v: &Value, key: &str) -> Option<usize> {
-    usize::try_from(v.get(key)?.as_u64()?).ok()
-}
-
-fn flag(v: &Value, key: &str) -> Option<bool> {
-    v.get(key)?.as_bool()
-}
-
-fn strings(v: &Value) -> Option<Vec<String>> {
-    v.as_array()?
-        .iter()
-        .map(|s| s.as_str().map(str::to_string))
-        .collect()
-}
-
-fn blocking_of(v: &Value) -> Option<BlockingCall> {
+fn blocking_of(r: &mut Reader<'_>) -> Option<BlockingCall> {
+    let (mut resolved, mut line, mut column, mut category, mut replacement) =
+        (None, None, None, None, None);
+    r.object(|r, key| {
+        match key {
+            "resolved" => resolved = Some(r.string()?),
+            "line" => line = Some(r.usize()?),
+            "column" => column = Some(r.usize()?),
+            "category" => category = Some(r.str()?.parse::<Category>().ok()?),
+            "replacement" => replacement = Some(r.string()?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
     Some(BlockingCall {
-        resolved: string(v, "resolved")?,
-        line: number(v, "line")?,
-        column: number(v, "column")?,
-        category: string(v, "category")?.parse::<Category>().ok()?,
-        replacement: string(v, "replacement")?,
+        resolved: resolved?,
+        line: line?,
+        column: column?,
+        category: category?,
+        replacement: replacement?,
     })
 }
 
-fn call_of(v: &Value) -> Option<CallSite> {
-    Some(CallSite {
-        candidates: v
-            .get("candidates")?
-            .as_array()?
-            .iter()
-            .map(strings)
-            .collect::<Option<_>>()?,
-        method: match v.get("method")? {
-            Value::Null => None,
-            m => Some(m.as_str()?.to_string()),
-        },
-        call: string(v, "call")?,
-        line: number(v, "line")?,
-        column: number(v, "column")?,
-        end_line: number(v, "end_line")?,
-        end_column: number(v, "end_column")?,
-        in_async: flag(v, "in_async")?,
-        offloaded: flag(v, "offloaded")?,
-        awaited: flag(v, "awaited")?,
-        context: string(v, "context")?,
-        in_test: flag(v, "in_test")?,
-        receiver: strings(v.get("receiver")?)?,
-        receiver_constructed: flag(v, "receiver_constructed")?,
-        run_once: RunOnce::from_name(v.get("run_once")?.as_str()?)?,
-        passes_param: flag(v, "passes_param")?,
-        fn_args: list(v, "fn_args", arg_range_of)?,
-    })
-}
-
-fn arg_range_of(v: &Value) -> Option<ArgRange> {
-    let n = |i: usize| usize::try_from(v.get(i)?.as_u64()?).ok();
+fn arg_range_of(r: &mut Reader<'_>) -> Option<ArgRange> {
+    let n = r.list(Reader::usize)?;
+    let [line, column, end_line, end_column] = n.as_slice() else {
+        return None;
+    };
     Some(ArgRange {
-        line: n(0)?,
-        column: n(1)?,
-        end_line: n(2)?,
-        end_column: n(3)?,
+        line: *line,
+        column: *column,
+        end_line: *end_line,
+        end_column: *end_column,
     })
 }
 
-fn once_of(v: &Value) -> Option<OnceBlocking> {
+fn run_once_of(r: &mut Reader<'_>) -> Option<RunOnce> {
+    RunOnce::from_name(&r.str()?)
+}
+
+fn call_of(r: &mut Reader<'_>) -> Option<CallSite> {
+    let mut candidates = None;
+    let mut method = None;
+    let mut call = None;
+    let [mut line, mut column, mut end_line, mut end_column] = [None; 4];
+    let [mut in_async, mut offloaded, mut awaited, mut in_test] = [None; 4];
+    let [mut receiver_constructed, mut passes_param] = [None; 2];
+    let mut context = None;
+    let mut receiver = None;
+    let mut run_once = None;
+    let mut fn_args = None;
+    r.object(|r, key| {
+        match key {
+            "candidates" => candidates = Some(r.list(Reader::strings)?),
+            "method" => method = Some(r.optional_string()?),
+            "call" => call = Some(r.string()?),
+            "line" => line = Some(r.usize()?),
+            "column" => column = Some(r.usize()?),
+            "end_line" => end_line = Some(r.usize()?),
+            "end_column" => end_column = Some(r.usize()?),
+            "in_async" => in_async = Some(r.bool()?),
+            "offloaded" => offloaded = Some(r.bool()?),
+            "awaited" => awaited = Some(r.bool()?),
+            "context" => context = Some(r.string()?),
+            "in_test" => in_test = Some(r.bool()?),
+            "receiver" => receiver = Some(r.strings()?),
+            "receiver_constructed" => receiver_constructed = Some(r.bool()?),
+            "run_once" => run_once = Some(run_once_of(r)?),
+            "passes_param" => passes_param = Some(r.bool()?),
+            "fn_args" => fn_args = Some(r.list(arg_range_of)?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
+    Some(CallSite {
+        candidates: candidates?,
+        method: method?,
+        call: call?,
+        line: line?,
+        column: column?,
+        end_line: end_line?,
+        end_column: end_column?,
+        in_async: in_async?,
+        offloaded: offloaded?,
+        awaited: awaited?,
+        context: context?,
+        in_test: in_test?,
+        receiver: receiver?,
+        receiver_constructed: receiver_constructed?,
+        run_once: run_once?,
+        passes_param: passes_param?,
+        fn_args: fn_args?,
+    })
+}
+
+fn once_of(r: &mut Reader<'_>) -> Option<OnceBlocking> {
+    let (mut blocking, mut written_in, mut call, mut why, mut context) =
+        (None, None, None, None, None);
+    let (mut end_line, mut end_column) = (None, None);
+    r.object(|r, key| {
+        match key {
+            "blocking" => blocking = Some(blocking_of(r)?),
+            "written_in" => written_in = Some(run_once_of(r)?),
+            "call" => call = Some(r.string()?),
+            "end_line" => end_line = Some(r.usize()?),
+            "end_column" => end_column = Some(r.usize()?),
+            "why" => why = Some(r.string()?),
+            "context" => context = Some(r.string()?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
     Some(OnceBlocking {
-        blocking: blocking_of(v.get("blocking")?)?,
-        written_in: RunOnce::from_name(v.get("written_in")?.as_str()?)?,
-        call: string(v, "call")?,
-        end_line: number(v, "end_line")?,
-        end_column: number(v, "end_column")?,
-        why: string(v, "why")?,
-        context: string(v, "context")?,
+        blocking: blocking?,
+        written_in: written_in?,
+        call: call?,
+        end_line: end_line?,
+        end_column: end_column?,
+        why: why?,
+        context: context?,
     })
 }
 
-fn list<T>(v: &Value, key: &str, each: fn(&Value) -> Option<T>) -> Option<Vec<T>> {
-    v.get(key)?.as_array()?.iter().map(each).collect()
-}
-
-fn fn_of(v: &Value) -> Option<FnSummary> {
+fn fn_of(r: &mut Reader<'_>) -> Option<FnSummary> {
+    let (mut path, mut self_ty, mut returns) = (None, None, None);
+    let [mut is_method, mut is_async, mut in_test, mut offloads_param] = [None; 4];
+    let (mut line, mut column) = (None, None);
+    let (mut blocking, mut polled, mut calls, mut once) = (None, None, None, None);
+    r.object(|r, key| {
+        match key {
+            "path" => path = Some(r.strings()?),
+            "is_method" => is_method = Some(r.bool()?),
+            "self_ty" => self_ty = Some(r.optional_string()?),
+            "is_async" => is_async = Some(r.bool()?),
+            "line" => line = Some(r.usize()?),
+            "column" => column = Some(r.usize()?),
+            "in_test" => in_test = Some(r.bool()?),
+            "blocking" => blocking = Some(r.list(blocking_of)?),
+            "polled" => polled = Some(r.list(blocking_of)?),
+            "calls" => calls = Some(r.list(call_of)?),
+            "returns" => returns = Some(r.strings()?),
+            "once" => once = Some(r.list(once_of)?),
+            "offloads_param" => offloads_param = Some(r.bool()?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
     Some(FnSummary {
-        path: strings(v.get("path")?)?,
-        is_method: flag(v, "is_method")?,
-        self_ty: match v.get("self_ty")? {
-            Value::Null => None,
-            t => Some(t.as_str()?.to_string()),
-        },
-        is_async: flag(v, "is_async")?,
-        line: number(v, "line")?,
-        column: number(v, "column")?,
-        in_test: flag(v, "in_test")?,
-        blocking: list(v, "blocking", blocking_of)?,
-        polled: list(v, "polled", blocking_of)?,
-        calls: list(v, "calls", call_of)?,
-        returns: strings(v.get("returns")?)?,
-        once: list(v, "once", once_of)?,
-        offloads_param: flag(v, "offloads_param")?,
+        path: path?,
+        is_method: is_method?,
+        self_ty: self_ty?,
+        is_async: is_async?,
+        line: line?,
+        column: column?,
+        in_test: in_test?,
+        blocking: blocking?,
+        polled: polled?,
+        calls: calls?,
+        returns: returns?,
+        once: once?,
+        offloads_param: offloads_param?,
     })
 }
 
-fn file_of(v: &Value) -> Option<FileSummary> {
+fn name_of(r: &mut Reader<'_>) -> Option<(String, Vec<String>)> {
+    let mut pair = None;
+    let mut index = 0;
+    let mut name = None;
+    r.array(|r| {
+        match index {
+            0 => name = Some(r.string()?),
+            1 => pair = Some((name.take()?, r.strings()?)),
+            _ => return None,
+        }
+        index += 1;
+        Some(())
+    })?;
+    pair
+}
+
+fn imports_of(r: &mut Reader<'_>) -> Option<ModuleImports> {
+    let (mut module, mut defined, mut names, mut globs) = (None, None, None, None);
+    r.object(|r, key| {
+        match key {
+            "module" => module = Some(r.strings()?),
+            "defined" => defined = Some(r.strings()?),
+            "names" => names = Some(r.list(name_of)?),
+            "globs" => globs = Some(r.list(Reader::strings)?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
+    Some(ModuleImports {
+        module: module?,
+        defined: defined?,
+        names: names?,
+        globs: globs?,
+    })
+}
+
+fn file_of(r: &mut Reader<'_>) -> Option<FileSummary> {
+    let (mut file, mut fns, mut unchecked_deep, mut offload_wrappers, mut imports) =
+        (None, None, None, None, None);
+    r.object(|r, key| {
+        match key {
+            "file" => file = Some(r.string()?),
+            "fns" => fns = Some(r.list(fn_of)?),
+            "unchecked_deep" => unchecked_deep = Some(r.usize()?),
+            "offload_wrappers" => offload_wrappers = Some(r.strings()?),
+            "imports" => imports = Some(r.list(imports_of)?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
     Some(FileSummary {
-        file: string(v, "file")?,
+        file: file?,
         findings: Vec::new(),
-        fns: list(v, "fns", fn_of)?,
-        unchecked_deep: number(v, "unchecked_deep")?,
-        offload_wrappers: strings(v.get("offload_wrappers")?)?,
-        imports: list(v, "imports", imports_of)?,
+        fns: fns?,
+        unchecked_deep: unchecked_deep?,
+        offload_wrappers: offload_wrappers?,
+        imports: imports?,
         // Not cached: only the walks of the crate's own files read them.
         aliases: Vec::new(),
-    })
-}
-
-fn imports_of(v: &Value) -> Option<ModuleImports> {
-    let paths = |key: &str| -> Option<Vec<Vec<String>>> {
-        v.get(key)?.as_array()?.iter().map(strings).collect()
-    };
-    let names = v
-        .get("names")?
-        .as_array()?
-        .iter()
-        .map(|pair| {
-            let pair = pair.as_array()?;
-            Some((pair.first()?.as_str()?.to_string(), strings(pair.get(1)?)?))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(ModuleImports {
-        module: strings(v.get("module")?)?,
-        defined: strings(v.get("defined")?)?,
-        names,
-        globs: paths("globs")?,
     })
 }
 
 /// Reads a cache file's text: `None` unless it is a whole, well-formed file of this
 /// format and version with exactly this key.
 pub fn decode(text: &str, key: &str) -> Option<Vec<FileSummary>> {
-    let doc: Value = serde_json::from_str(text).ok()?;
-    if doc.get("format")?.as_str()? != FORMAT
-        || doc.get("version")?.as_u64()? != VERSION
-        || doc.get("key")?.as_str()? != key
-    {
-        return None;
-    }
-    list(&doc, "files", file_of)
+    let mut r = Reader::new(text);
+    let (mut format_ok, mut version_ok, mut key_ok) = (false, false, false);
+    let mut files = None;
+    r.object(|r, field| {
+        match field {
+            "format" => format_ok = r.str()? == FORMAT,
+            "version" => version_ok = r.u64()? == VERSION,
+            "key" => key_ok = r.str()? == key,
+            // Read only when the header (written first) already matched.
+            "files" if format_ok && version_ok && key_ok => files = Some(r.list(file_of)?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
+    r.end()?;
+    (format_ok && version_ok && key_ok)
+        .then_some(files)
+        .flatten()
 }
 
 /// Writes `text` to `path` atomically: a temporary file next to it, then a rename, so a

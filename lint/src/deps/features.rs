@@ -1,5 +1,6 @@
 //! Which items of a dependency are compiled: `#[cfg(..)]` evaluated against the features
-//! cargo enabled for it. `test` is off (a dependency is never built for its own tests);
+//! cargo enabled for it. `test` is off and test fns (`#[test]`, `#[tokio::test]`) are
+//! left out (a dependency is never built for its own tests);
 //! `feature = ".."` is decided by the feature set; `unix`, `windows`, `target_os`,
 //! `target_family`, `target_arch`, `target_pointer_width` and `target_endian` are the
 //! host's (dependencies are built for the machine that scans, as `cargo build` without
@@ -93,13 +94,25 @@ impl Cfg {
         }
     }
 
-    /// Whether an item with these attributes is compiled: no `#[cfg(..)]` is known false.
+    /// Whether an item with these attributes is compiled: it is not test code
+    /// ([`is_test_code`](crate::is_test_code): `#[test]`, `#[tokio::test]`, a `cfg` that
+    /// requires `test`; a dependency is never built for its own tests) and no `#[cfg(..)]`
+    /// is known false.
+    ///
+    /// ```
+    /// let cfg = blockwatch_lint::deps::Cfg::default();
+    /// let f: syn::ItemFn = syn::parse_str("#[test] fn t() {}").unwrap();
+    /// assert!(!cfg.keeps(&f.attrs));
+    /// let f: syn::ItemFn = syn::parse_str("#[cfg(unknown_cfg)] fn f() {}").unwrap();
+    /// assert!(cfg.keeps(&f.attrs));
+    /// ```
     pub fn keeps(&self, attrs: &[Attribute]) -> bool {
-        attrs.iter().all(|a| {
-            !a.path().is_ident("cfg")
-                || a.parse_args::<Meta>()
-                    .map_or(true, |m| self.eval(&m) != Some(false))
-        })
+        !crate::is_test_code(attrs)
+            && attrs.iter().all(|a| {
+                !a.path().is_ident("cfg")
+                    || a.parse_args::<Meta>()
+                        .map_or(true, |m| self.eval(&m) != Some(false))
+            })
     }
 }
 
@@ -260,6 +273,10 @@ mod tests {
             #[cfg(all(feature = "net", target_env = "gnu"))] fn net_and_gnu() {}
             #[cfg(test)] mod tests {}
             #[cfg(my_build_script_cfg)] fn custom() {}
+            #[test] fn a_test() { std::fs::read("t").unwrap(); }
+            #[tokio::test] async fn an_async_test() {}
+            #[cfg(all(test, feature = "fs"))] fn test_helper() {}
+            #[cfg(any(test, feature = "fs"))] fn test_or_fs() {}
             fn host() {
                 #[cfg(windows)] fn imp() { std::fs::read("w").unwrap(); }
                 #[cfg(not(windows))] fn imp() {}
@@ -271,7 +288,14 @@ mod tests {
         strip_disabled(&mut file, &Cfg::with_features(["fs"]));
         assert_eq!(
             names(&file),
-            ["fs_on", "net_or_gnu", "custom", "host", "impl::m_on"]
+            [
+                "fs_on",
+                "net_or_gnu",
+                "custom",
+                "test_or_fs",
+                "host",
+                "impl::m_on"
+            ]
         );
         let Some(Item::Fn(host)) = file
             .items

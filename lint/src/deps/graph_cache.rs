@@ -10,7 +10,7 @@
 //! [`store`](crate::deps::store) (a temporary file, then a rename).
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-graph", "version": 1, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-graph", "version": 2, "key": "<16 hex digits>",
 //!   "inputs": [ ["/w/Cargo.lock", "1733100000000000000:1234"], ["/w/.cargo/config.toml", "absent"] ],
 //!   "target_directory": "/w/target",
 //!   "members": [ { "name": "app", "dir": "/w/app", "externs": [["db", 0]] } ],
@@ -23,12 +23,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
+use super::json_reader::Reader;
+
 use super::metadata::{Dependency, DependencyGraph, Member, SourceKind};
 
 /// The `format` field of a graph cache file.
 pub const GRAPH_FORMAT: &str = "blockwatch-dependency-graph";
 /// The version of that format.
-pub const GRAPH_VERSION: u64 = 1;
+pub const GRAPH_VERSION: u64 = 2;
 
 /// What identifies a file's contents cheaply: its modification time (nanoseconds since
 /// the epoch) and length, or `absent`.
@@ -93,57 +95,105 @@ pub fn encode_graph(graph: &DependencyGraph, key: &str, inputs: &[(PathBuf, Stri
         })
         .collect();
     let inputs: Vec<Value> = inputs.iter().map(|(p, s)| json!([p, s])).collect();
-    json!({"format": GRAPH_FORMAT, "version": GRAPH_VERSION, "key": key, "inputs": inputs,
-           "target_directory": graph.target_directory, "members": members,
-           "dependencies": dependencies})
-    .to_string()
+    // The header first, so that a reader refuses a foreign or stale file before the rest.
+    format!(
+        "{{\"format\":{},\"version\":{GRAPH_VERSION},\"key\":{},\"inputs\":{},\
+         \"target_directory\":{},\"members\":{},\"dependencies\":{}}}",
+        Value::from(GRAPH_FORMAT),
+        Value::from(key),
+        Value::Array(inputs),
+        json!(graph.target_directory),
+        Value::Array(members),
+        Value::Array(dependencies)
+    )
 }
 
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key)?.as_str().map(str::to_string)
-}
-
-fn externs_of(v: &Value) -> Option<Vec<(String, usize)>> {
-    v.get("externs")?
-        .as_array()?
-        .iter()
-        .map(|e| {
-            let [name, index] = e.as_array()?.as_slice() else {
-                return None;
-            };
-            Some((
-                name.as_str()?.to_string(),
-                usize::try_from(index.as_u64()?).ok()?,
-            ))
-        })
-        .collect()
-}
-
-fn dependency_of(v: &Value, count: usize) -> Option<Dependency> {
-    let externs = externs_of(v)?;
-    if externs.iter().any(|(_, i)| *i >= count) {
-        return None;
-    }
-    Some(Dependency {
-        id: text(v, "id")?,
-        name: text(v, "name")?,
-        version: text(v, "version")?,
-        source: match v.get("source")?.as_str()? {
-            "registry" => SourceKind::Registry,
-            "git" => SourceKind::Git,
-            "path" => SourceKind::Path,
-            _ => return None,
-        },
-        dir: PathBuf::from(text(v, "dir")?),
-        lib_root: PathBuf::from(text(v, "lib_root")?),
-        features: v
-            .get("features")?
-            .as_array()?
-            .iter()
-            .map(|f| f.as_str().map(str::to_string))
-            .collect::<Option<_>>()?,
-        externs,
+fn externs_of(r: &mut Reader<'_>) -> Option<Vec<(String, usize)>> {
+    r.list(|r| {
+        let mut name = None;
+        let mut pair = None;
+        let mut index = 0;
+        r.array(|r| {
+            match index {
+                0 => name = Some(r.string()?),
+                1 => pair = Some((name.take()?, r.usize()?)),
+                _ => return None,
+            }
+            index += 1;
+            Some(())
+        })?;
+        pair
     })
+}
+
+fn dependency_of(r: &mut Reader<'_>) -> Option<Dependency> {
+    let (mut id, mut name, mut version, mut source) = (None, None, None, None);
+    let (mut dir, mut lib_root, mut features, mut externs) = (None, None, None, None);
+    r.object(|r, key| {
+        match key {
+            "id" => id = Some(r.string()?),
+            "name" => name = Some(r.string()?),
+            "version" => version = Some(r.string()?),
+            "source" => {
+                source = Some(match &*r.str()? {
+                    "registry" => SourceKind::Registry,
+                    "git" => SourceKind::Git,
+                    "path" => SourceKind::Path,
+                    _ => return None,
+                })
+            }
+            "dir" => dir = Some(PathBuf::from(r.string()?)),
+            "lib_root" => lib_root = Some(PathBuf::from(r.string()?)),
+            "features" => features = Some(r.strings()?),
+            "externs" => externs = Some(externs_of(r)?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
+    Some(Dependency {
+        id: id?,
+        name: name?,
+        version: version?,
+        source: source?,
+        dir: dir?,
+        lib_root: lib_root?,
+        features: features?,
+        externs: externs?,
+    })
+}
+
+fn member_of(r: &mut Reader<'_>) -> Option<Member> {
+    let (mut name, mut dir, mut externs) = (None, None, None);
+    r.object(|r, key| {
+        match key {
+            "name" => name = Some(r.string()?),
+            "dir" => dir = Some(PathBuf::from(r.string()?)),
+            "externs" => externs = Some(externs_of(r)?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
+    Some(Member {
+        name: name?,
+        dir: dir?,
+        externs: externs?,
+    })
+}
+
+fn input_of(r: &mut Reader<'_>) -> Option<(PathBuf, String)> {
+    let mut path = None;
+    let mut pair = None;
+    let mut index = 0;
+    r.array(|r| {
+        match index {
+            0 => path = Some(PathBuf::from(r.string()?)),
+            1 => pair = Some((path.take()?, r.string()?)),
+            _ => return None,
+        }
+        index += 1;
+        Some(())
+    })?;
+    pair
 }
 
 /// Reads a graph cache file's text: the graph and the inputs it was computed from, or
@@ -153,54 +203,45 @@ pub fn decode_graph(
     text_of_file: &str,
     key: &str,
 ) -> Option<(DependencyGraph, Vec<(PathBuf, String)>)> {
-    let doc: Value = serde_json::from_str(text_of_file).ok()?;
-    if doc.get("format")?.as_str()? != GRAPH_FORMAT
-        || doc.get("version")?.as_u64()? != GRAPH_VERSION
-        || doc.get("key")?.as_str()? != key
+    let mut r = Reader::new(text_of_file);
+    let (mut format_ok, mut version_ok, mut key_ok) = (false, false, false);
+    let (mut inputs, mut members, mut dependencies, mut target_directory) =
+        (None, None, None, None);
+    r.object(|r, field| {
+        let header = format_ok && version_ok && key_ok;
+        match field {
+            "format" => format_ok = r.str()? == GRAPH_FORMAT,
+            "version" => version_ok = r.u64()? == GRAPH_VERSION,
+            "key" => key_ok = r.str()? == key,
+            // The rest is read only when the header (written first) already matched.
+            "inputs" if header => inputs = Some(r.list(input_of)?),
+            "members" if header => members = Some(r.list(member_of)?),
+            "dependencies" if header => dependencies = Some(r.list(dependency_of)?),
+            "target_directory" if header => {
+                target_directory = Some(r.optional_string()?.map(PathBuf::from))
+            }
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
+    r.end()?;
+    if !(format_ok && version_ok && key_ok) {
+        return None;
+    }
+    let (inputs, members, dependencies): (_, Vec<Member>, Vec<Dependency>) =
+        (inputs?, members?, dependencies?);
+    let count = dependencies.len();
+    let in_range = |externs: &[(String, usize)]| externs.iter().all(|(_, i)| *i < count);
+    if !members.iter().all(|m| in_range(&m.externs))
+        || !dependencies.iter().all(|d| in_range(&d.externs))
     {
         return None;
     }
-    let inputs = doc
-        .get("inputs")?
-        .as_array()?
-        .iter()
-        .map(|i| {
-            let [path, stamp] = i.as_array()?.as_slice() else {
-                return None;
-            };
-            Some((PathBuf::from(path.as_str()?), stamp.as_str()?.to_string()))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let deps = doc.get("dependencies")?.as_array()?;
-    let dependencies = deps
-        .iter()
-        .map(|d| dependency_of(d, deps.len()))
-        .collect::<Option<Vec<_>>>()?;
-    let members = doc
-        .get("members")?
-        .as_array()?
-        .iter()
-        .map(|m| {
-            let externs = externs_of(m)?;
-            if externs.iter().any(|(_, i)| *i >= deps.len()) {
-                return None;
-            }
-            Some(Member {
-                name: text(m, "name")?,
-                dir: PathBuf::from(text(m, "dir")?),
-                externs,
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let target_directory = match doc.get("target_directory")? {
-        Value::Null => None,
-        t => Some(PathBuf::from(t.as_str()?)),
-    };
     Some((
         DependencyGraph {
             members,
             dependencies,
-            target_directory,
+            target_directory: target_directory?,
         },
         inputs,
     ))

@@ -1,0 +1,209 @@
+//! Which dependencies a workspace's code can reach: the call graph crosses into a
+//! dependency only where a path's first segment is a name the caller's crate uses for it
+//! (a call's candidate path, a receiver's or return's type path, an import or glob).
+//! A dependency no such name leads to, directly or through the summaries of the
+//! dependencies that are reached, changes no finding, so a scan whose summaries are all
+//! cached reads only the reached ones.
+
+use std::collections::HashSet;
+
+use super::metadata::DependencyGraph;
+use crate::summary::FileSummary;
+
+/// The names `summaries` may use for other crates: the first segment of every path
+/// they hold (call candidates, imports, globs) and every identifier of their type paths
+/// (receivers, declared returns). A superset: a name that is not a crate's is ignored.
+///
+/// ```
+/// let file: syn::File = syn::parse_str(
+///     "use store::Pool;\nasync fn f(p: Pool) { disk::read_all(); p.get(); }").unwrap();
+/// let s = blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Default::default());
+/// let names = blockwatch_lint::deps::crate_names([&s]);
+/// assert!(names.contains("store") && names.contains("disk"));
+/// assert!(!names.contains("read_all"));
+/// ```
+pub fn crate_names<'a>(summaries: impl IntoIterator<Item = &'a FileSummary>) -> HashSet<String> {
+    let mut names: HashSet<String> = HashSet::new();
+    for summary in summaries {
+        add_names(summary, &mut names);
+    }
+    names
+}
+
+fn add_first(path: &[String], names: &mut HashSet<String>) {
+    if let Some(first) = path.first() {
+        if !names.contains(first) {
+            names.insert(first.clone());
+        }
+    }
+}
+
+fn add_identifiers(text: &str, names: &mut HashSet<String>) {
+    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        if !word.is_empty() && !names.contains(word) {
+            names.insert(word.to_string());
+        }
+    }
+}
+
+fn add_names(summary: &FileSummary, names: &mut HashSet<String>) {
+    for f in &summary.fns {
+        for ty in &f.returns {
+            add_identifiers(ty, names);
+        }
+        for call in &f.calls {
+            for candidate in &call.candidates {
+                add_first(candidate, names);
+            }
+            for ty in &call.receiver {
+                add_identifiers(ty, names);
+            }
+        }
+    }
+    for module in &summary.imports {
+        for (_, path) in &module.names {
+            add_first(path, names);
+        }
+        for glob in &module.globs {
+            add_first(glob, names);
+        }
+    }
+}
+
+/// Why [`reached_dependencies`] stopped: dependency `.0` (an index into
+/// [`DependencyGraph::dependencies`]) has no usable summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotCached(pub usize);
+
+/// What a reader knows of one dependency's summaries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Known {
+    /// Its summaries (from the cache).
+    Summaries(Vec<FileSummary>),
+    /// Nothing to read: its source is missing, calls into it are not analysed.
+    Absent,
+    /// Not cached (or not trusted): it must be parsed.
+    Unknown,
+}
+
+/// The dependencies the code of `workspace` reaches, each with its summaries from
+/// `load`, by index: those the members name (through
+/// [`Member::externs`](super::Member::externs)) where the workspace's summaries use that
+/// name, then, transitively, those each reached dependency names in its own summaries.
+/// `Err` names the first reached dependency `load` knows nothing of: the caller then
+/// needs every dependency (it parses what is not cached). An absent dependency is
+/// reached but holds nothing.
+///
+/// ```
+/// use blockwatch_lint::deps::{parse_metadata, reached_dependencies, Known, NotCached};
+/// let json = r#"{"workspace_members": ["a"], "packages": [
+///   {"id": "a", "name": "a", "version": "0.1.0", "source": null, "manifest_path": "/w/a/Cargo.toml", "targets": []},
+///   {"id": "x", "name": "x", "version": "1.0.0", "source": "registry+r", "manifest_path": "/r/x/Cargo.toml",
+///    "targets": [{"kind": ["lib"], "src_path": "/r/x/src/lib.rs"}]},
+///   {"id": "y", "name": "y", "version": "1.0.0", "source": "registry+r", "manifest_path": "/r/y/Cargo.toml",
+///    "targets": [{"kind": ["lib"], "src_path": "/r/y/src/lib.rs"}]}],
+///   "resolve": {"nodes": [{"id": "a", "features": [], "deps": [
+///     {"name": "x", "pkg": "x", "dep_kinds": [{"kind": null, "target": null}]},
+///     {"name": "y", "pkg": "y", "dep_kinds": [{"kind": null, "target": null}]}]}]}}"#;
+/// let graph = parse_metadata(json, None).unwrap();
+/// let app: syn::File = syn::parse_str("async fn f() { x::run(); }").unwrap();
+/// let app = blockwatch_lint::summarize_file(&app, "src/main.rs", &[], false, &Default::default());
+/// let x = graph.dependencies.iter().position(|d| d.name == "x").unwrap();
+/// let reached = reached_dependencies(&graph, [&app], |_| Known::Summaries(Vec::new()));
+/// assert_eq!(reached.unwrap().iter().map(|(i, _)| *i).collect::<Vec<_>>(), [x]);
+/// assert_eq!(reached_dependencies(&graph, [&app], |_| Known::Unknown), Err(NotCached(x)));
+/// ```
+pub fn reached_dependencies<'a>(
+    graph: &DependencyGraph,
+    workspace: impl IntoIterator<Item = &'a FileSummary>,
+    mut load: impl FnMut(usize) -> Known,
+) -> Result<Vec<(usize, Vec<FileSummary>)>, NotCached> {
+    let names = crate_names(workspace);
+    let mut queue: Vec<usize> = Vec::new();
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut push = |to: usize, queue: &mut Vec<usize>| {
+        if seen.insert(to) {
+            queue.push(to);
+        }
+    };
+    for member in &graph.members {
+        for (name, to) in &member.externs {
+            if names.contains(name) {
+                push(*to, &mut queue);
+            }
+        }
+    }
+    let mut reached = Vec::new();
+    let mut next = 0;
+    while let Some(&i) = queue.get(next) {
+        next += 1;
+        let summaries = match load(i) {
+            Known::Summaries(s) => s,
+            Known::Absent => Vec::new(),
+            Known::Unknown => return Err(NotCached(i)),
+        };
+        let names = crate_names(&summaries);
+        for (name, to) in &graph.dependencies[i].externs {
+            if names.contains(name) {
+                push(*to, &mut queue);
+            }
+        }
+        reached.push((i, summaries));
+    }
+    reached.sort_by_key(|(i, _)| *i);
+    Ok(reached)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deps::metadata::{Dependency, Member, SourceKind};
+
+    fn dep(name: &str, externs: &[(&str, usize)]) -> Dependency {
+        Dependency {
+            id: name.to_string(),
+            name: name.to_string(),
+            version: "1.0.0".to_string(),
+            source: SourceKind::Registry,
+            dir: format!("/r/{name}").into(),
+            lib_root: format!("/r/{name}/src/lib.rs").into(),
+            features: Vec::new(),
+            externs: externs.iter().map(|(n, i)| (n.to_string(), *i)).collect(),
+        }
+    }
+
+    fn summary(src: &str, file: &str) -> FileSummary {
+        let file_ast: syn::File = syn::parse_str(src).unwrap();
+        crate::summarize_file(&file_ast, file, &[], false, &Default::default())
+    }
+
+    /// x is named by the workspace, y only by x's summaries (under x's name for it,
+    /// `why`), z by nobody: z is never loaded; a name the workspace uses for nothing
+    /// (`y`, which only x depends on) reaches nothing.
+    #[test]
+    fn dependencies_are_reached_through_the_names_each_crate_uses() {
+        let graph = DependencyGraph {
+            members: vec![Member {
+                name: "app".to_string(),
+                dir: "/w".into(),
+                externs: vec![("x".to_string(), 0), ("z".to_string(), 2)],
+            }],
+            dependencies: vec![dep("x", &[("why", 1)]), dep("y", &[]), dep("z", &[])],
+            target_directory: None,
+        };
+        let app = summary("async fn f() { x::run(); y::other(); }", "src/main.rs");
+        let x = summary("pub fn run() { why::read(); }", "/r/x/src/lib.rs");
+        let mut loaded = Vec::new();
+        let reached = reached_dependencies(&graph, [&app], |i| {
+            loaded.push(i);
+            match i {
+                0 => Known::Summaries(vec![x.clone()]),
+                _ => Known::Absent,
+            }
+        })
+        .unwrap();
+        assert_eq!(loaded, [0, 1]);
+        let reached: Vec<(usize, usize)> = reached.iter().map(|(i, s)| (*i, s.len())).collect();
+        assert_eq!(reached, [(0, 1), (1, 0)]);
+    }
+}
