@@ -106,6 +106,7 @@ pub mod run_once;
 mod self_type;
 pub mod summary;
 mod test_code;
+mod trait_impls;
 mod visitor;
 pub mod workspace;
 mod workspace_offloaders;
@@ -143,6 +144,7 @@ pub use run_once::{OnceBlocking, RunOnce};
 pub use self_type::self_type_name;
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary};
 pub use test_code::is_test_code;
+pub use trait_impls::{TraitDecl, TraitImpl};
 pub use workspace_offloaders::ArgRange;
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.
@@ -260,5 +262,7 @@ pub fn summarize_file(
         unchecked_deep: v.too_deep,
         offload_wrappers,
         imports: v.module_imports,
+        traits: v.traits,
+        trait_impls: v.trait_impls,
     }
 }

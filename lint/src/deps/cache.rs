@@ -19,10 +19,10 @@
 //! on, whose fns its chains reach). Readers such as the attribute read it with
 //! [`decode`] and place each file's summaries in the graph as a dependency unit.
 //!
-//! The format (version 5):
+//! The format (version 6):
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 5, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": 6, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -40,7 +40,10 @@
 //!                             "receiver": ["crate::db::Store"],
 //!                             "receiver_constructed": false, "run_once": "not",
 //!                             "passes_param": false, "fn_args": [[5, 12, 5, 20]] } ],
-//!                "returns": ["crate::db::Store"], "offloads_param": false } ],
+//!                "returns": ["crate::db::Store"], "offloads_param": false, "trait_impl": 0 } ],
+//!     "traits": [ { "path": ["store", "Store"], "methods": ["load"] } ],
+//!     "trait_impls": [ { "trait": "crate::store::Store", "self_ty": "Disk", "methods": ["load"],
+//!                        "in_test": false } ],
 //!     "imports": [ { "module": ["api"], "defined": ["load"],
 //!                    "names": [["Pool", ["crate", "pool", "Pool"]]], "globs": [["crate", "db"]] } ] } ] }
 //! ```
@@ -54,12 +57,12 @@ use serde_json::{json, Value};
 
 use crate::run_once::{OnceBlocking, RunOnce};
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
-use crate::{ArgRange, Category, ModuleImports};
+use crate::{ArgRange, Category, ModuleImports, TraitDecl, TraitImpl};
 
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 5;
+pub const VERSION: u64 = 6;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
@@ -111,7 +114,12 @@ fn fn_json(f: &FnSummary) -> Value {
            "calls": f.calls.iter().map(call_json).collect::<Vec<_>>(),
            "returns": f.returns,
            "once": f.once.iter().map(once_json).collect::<Vec<_>>(),
-           "offloads_param": f.offloads_param})
+           "offloads_param": f.offloads_param, "trait_impl": f.trait_impl})
+}
+
+fn trait_impl_json(t: &TraitImpl) -> Value {
+    json!({"trait": t.trait_path, "self_ty": t.self_ty, "methods": t.methods,
+           "in_test": t.in_test})
 }
 
 fn imports_json(m: &ModuleImports) -> Value {
@@ -138,7 +146,11 @@ pub fn encode(files: &[FileSummary], key: &str, krate: &str) -> String {
             json!({"file": s.file, "unchecked_deep": s.unchecked_deep,
                    "offload_wrappers": s.offload_wrappers,
                    "fns": s.fns.iter().map(fn_json).collect::<Vec<_>>(),
-                   "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>()})
+                   "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>(),
+                   "traits": s.traits.iter()
+                       .map(|t| json!({"path": t.path, "methods": t.methods}))
+                       .collect::<Vec<_>>(),
+                   "trait_impls": s.trait_impls.iter().map(trait_impl_json).collect::<Vec<_>>()})
         })
         .collect();
     json!({"format": FORMAT, "version": VERSION, "key": key, "crate": krate, "files": files})
@@ -248,6 +260,10 @@ fn fn_of(v: &Value) -> Option<FnSummary> {
         returns: strings(v.get("returns")?)?,
         once: list(v, "once", once_of)?,
         offloads_param: flag(v, "offloads_param")?,
+        trait_impl: match v.get("trait_impl")? {
+            Value::Null => None,
+            i => Some(usize::try_from(i.as_u64()?).ok()?),
+        },
     })
 }
 
@@ -259,6 +275,25 @@ fn file_of(v: &Value) -> Option<FileSummary> {
         unchecked_deep: number(v, "unchecked_deep")?,
         offload_wrappers: strings(v.get("offload_wrappers")?)?,
         imports: list(v, "imports", imports_of)?,
+        traits: list(v, "traits", |t| {
+            Some(TraitDecl::new(
+                strings(t.get("path")?)?,
+                strings(t.get("methods")?)?,
+            ))
+        })?,
+        trait_impls: list(v, "trait_impls", trait_impl_of)?,
+    })
+}
+
+fn trait_impl_of(v: &Value) -> Option<TraitImpl> {
+    Some(TraitImpl {
+        trait_path: string(v, "trait")?,
+        self_ty: match v.get("self_ty")? {
+            Value::Null => None,
+            t => Some(t.as_str()?.to_string()),
+        },
+        methods: strings(v.get("methods")?)?,
+        in_test: flag(v, "in_test")?,
     })
 }
 
