@@ -48,7 +48,8 @@ impl Graph<'_> {
                 let fns = kept.remove(f.summary.file.as_str()).unwrap_or_default();
                 let keep = !fns.is_empty()
                     || !f.summary.offload_wrappers.is_empty()
-                    || !f.summary.trait_impls.is_empty();
+                    || !f.summary.trait_impls.is_empty()
+                    || !f.summary.traits.is_empty();
                 keep.then(|| FileSummary {
                     file: f.summary.file.clone(),
                     findings: Vec::new(),
