@@ -13,6 +13,9 @@
 //! - Path calls (`helper()`, `crate::db::load()`, `Store::open(..)`, `other_crate::f()`)
 //!   match fns by their absolute path, in the caller's crate, or in the workspace crate
 //!   whose name is the first segment.
+//! - A method call whose receiver's stated type is a trait (`&dyn Store`, `impl Store`,
+//!   `T: Store`) runs one of its impls: it blocks only when every impl visible to the
+//!   caller blocks (`trait_dispatch.rs`), and is never matched by name.
 //! - Method calls (`x.load_all()`) resolve first by the receiver's type, where the source
 //!   states it ([`CallSite::receiver`]: `self` in an impl, a typed parameter or field, a
 //!   constructor, through `Arc`/`Box`/`State`/`web::Data`, see
@@ -24,7 +27,10 @@
 //!   never for names common on std types (`get`, `read`, `load`, ..., see
 //!   [`AMBIGUOUS_METHOD_NAMES`]), never to a method of another type when the receiver
 //!   was constructed from a type outside the workspace, and only when every workspace
-//!   method of that name blocks (which, for a unique name, is that one method).
+//!   method of that name blocks (which, for a unique name, is that one method). A
+//!   finding that needs such a match is [`Certainty::MethodShape`]; the solver marks
+//!   fns through typed calls first, so a fn that also blocks through typed calls keeps
+//!   a typed chain and its callers' findings stay [`Certainty::Transitive`].
 //! - A path or receiver type at which no fn is found is followed through the `use`
 //!   items of the modules it passes through (`pub use a::*`, `pub use a::B as C`,
 //!   `use super::*`; see [`Reexports`]), and a receiver built by a workspace fn is typed
