@@ -826,15 +826,26 @@ impl<'a> Graph<'a> {
              that does not block (the dependency would need `{}`)",
             blocker.replacement
         );
-        Some(transitive_finding(
-            f,
-            call,
-            callee_path,
-            blocker,
-            vec![chain],
-            why,
-            replacement,
-        ))
+        let mut found =
+            transitive_finding(f, call, callee_path, blocker, vec![chain], why, replacement);
+        if self.polled_needs_name_match(callee) {
+            found.certainty = Certainty::MethodShape;
+        }
+        Some(found)
+    }
+
+    /// Whether the polled chain of async fn `i` (see [`Graph::polled_chain`]) rests on a
+    /// method matched by its name inside the dependency.
+    fn polled_needs_name_match(&self, mut i: usize) -> bool {
+        // Each awaited fn is another fn; the bound guards against a malformed graph.
+        for _ in 0..=self.fns.len() {
+            match self.polled[i] {
+                Some(Polled::Calls { call, .. }) => return self.needs_name_match(i, call),
+                Some(Polled::Awaits { callee, .. }) => i = callee,
+                Some(Polled::Direct(_)) | None => return false,
+            }
+        }
+        false
     }
 }
 

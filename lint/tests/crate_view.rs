@@ -311,7 +311,11 @@ fn trait_calls_and_name_only_chains_reach_the_attribute() {
     assert_eq!(
         found,
         [
-            (4, "store::Disk::load".to_string(), blockwatch_lint::Certainty::Transitive),
+            (
+                4,
+                "store::Disk::load".to_string(),
+                blockwatch_lint::Certainty::Transitive
+            ),
             (
                 7,
                 "store::Disk::fetch_rows".to_string(),

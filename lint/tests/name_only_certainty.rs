@@ -93,3 +93,50 @@ fn direct_findings_and_unresolved_ones_are_unchanged() {
     let two = format!("{STORE}struct B; impl B {{ fn fetch_rows(&self) {{}} }}\nasync fn run(v: Unknown) {{ v.get_it().fetch_rows(); }}\n");
     assert_eq!(found(&two), []);
 }
+
+#[test]
+fn an_awaited_dependency_fn_that_blocks_through_a_name_only_hop_is_method_shape() {
+    use blockwatch_lint::{deps::DependencyUnits, summarize_file, CrateFile};
+    let parse = |src: &str, rel: &str| {
+        let file: syn::File = syn::parse_str(src).unwrap();
+        summarize_file(&file, rel, &[], false, &Default::default())
+    };
+    let dep = parse(
+        "pub struct Pool;\n\
+         impl Pool { fn wait_slot(&self) { std::thread::sleep(d) } }\n\
+         pub async fn connect(x: Unknown) { x.get_it().wait_slot(); }\n\
+         pub async fn connect_typed(p: Pool) { p.wait_slot(); }",
+        "/reg/pool-1.0.0/src/lib.rs",
+    );
+    let app = parse(
+        "async fn run(x: X, p: pool::Pool) {\n    pool::connect(x).await;\n    \
+         pool::connect_typed(p).await;\n}",
+        "src/main.rs",
+    );
+    let mut deps = DependencyUnits::default();
+    deps.add_dependency(1, "pool 1.0.0");
+    deps.add_extern(0, "pool", 1);
+    let files = [
+        CrateFile {
+            unit: 0,
+            summary: &app,
+        },
+        CrateFile {
+            unit: 1,
+            summary: &dep,
+        },
+    ];
+    let crates = Default::default();
+    let got: Vec<(usize, String, Certainty)> =
+        blockwatch_lint::workspace_findings_with_dependencies(&files, &crates, &deps)
+            .into_iter()
+            .map(|f| (f.line, f.resolved, f.certainty))
+            .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "pool::connect".to_string(), Certainty::MethodShape),
+            (3, "pool::connect_typed".to_string(), Certainty::Transitive),
+        ]
+    );
+}

@@ -218,3 +218,39 @@ fn impls_in_other_crates_of_the_workspace_count() {
     ];
     assert_eq!(workspace_of(&files, &[("my_core", 1)]), []);
 }
+
+#[test]
+fn a_trait_named_through_a_reexport_is_that_trait() {
+    let store = "pub trait Store { fn load(&self); }\n\
+                 pub struct Disk;\n\
+                 impl Store for Disk { fn load(&self) { std::fs::read(\"a\").unwrap(); } }";
+    let api = "pub use crate::store::Store as Backend;\npub use crate::store::*;";
+    let main = "async fn by_alias(b: &dyn crate::api::Backend) { b.load(); }\n\
+                async fn by_glob<S: crate::api::Store>(s: &S) { s.load(); }";
+    let files = [
+        (0, "src/store.rs", &["store"][..], store),
+        (0, "src/api.rs", &["api"][..], api),
+        (0, "src/main.rs", &[][..], main),
+    ];
+    let got: Vec<(usize, String)> = workspace_of(&files, &[])
+        .into_iter()
+        .map(|f| (f.line, f.resolved))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "store::Disk::load".to_string()),
+            (2, "store::Disk::load".to_string())
+        ]
+    );
+    // A struct of the same name as the alias is not the trait.
+    let other = "pub struct Backend;\nimpl Backend { pub fn load(&self) {} }";
+    let main = "async fn by_type(b: &crate::other::Backend) { b.load(); }";
+    let files = [
+        (0, "src/store.rs", &["store"][..], store),
+        (0, "src/api.rs", &["api"][..], api),
+        (0, "src/other.rs", &["other"][..], other),
+        (0, "src/main.rs", &[][..], main),
+    ];
+    assert_eq!(workspace_of(&files, &[]), []);
+}

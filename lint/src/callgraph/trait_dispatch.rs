@@ -17,7 +17,7 @@
 //!   as if the trait were not named. A trait that declares it but has no impl visible
 //!   runs nothing: the call does not block.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{CrateFile, Graph};
 use crate::receiver_types::ReceiverTypes;
@@ -43,6 +43,9 @@ pub(super) struct TraitTable<'a> {
     /// Declared traits by crate and name, for paths into a dependency that its
     /// re-exports do not explain.
     by_name: HashMap<(usize, &'a str), Vec<&'a [String]>>,
+    /// Every trait name of the graph: a path whose last segment is none of them is not
+    /// a trait, without following re-exports.
+    names: HashSet<&'a str>,
     impls: HashMap<TraitKey, Vec<ImplOf<'a>>>,
     /// The fn of each impl's method: (file, impl, method name).
     methods: HashMap<(usize, usize, &'a str), usize>,
@@ -68,11 +71,23 @@ impl<'a> TraitTable<'a> {
                 let path = &decl.path;
                 table.declared.insert((file.unit, path.as_slice()), decl);
                 if let Some(name) = path.last() {
+                    table.names.insert(name.as_str());
                     table
                         .by_name
                         .entry((file.unit, name.as_str()))
                         .or_default()
                         .push(path.as_slice());
+                }
+            }
+        }
+        // A trait imported under another name (`pub use store::Store as Backend`).
+        for file in files {
+            for (alias, target) in file.summary.imports.iter().flat_map(|m| &m.names) {
+                if target
+                    .last()
+                    .is_some_and(|t| table.names.contains(t.as_str()))
+                {
+                    table.names.insert(alias.as_str());
                 }
             }
         }
@@ -120,7 +135,8 @@ impl<'a> TraitTable<'a> {
     /// The trait at `path` in crate `home`: declared there, re-exported there, or (in a
     /// dependency, or for a bare name) the one trait of that name in that crate.
     fn key_in(&self, graph: &Graph<'a>, home: usize, path: Vec<String>) -> Option<TraitKey> {
-        if self.declared.is_empty() {
+        let last = path.last()?;
+        if !self.names.contains(last.strip_prefix("r#").unwrap_or(last)) {
             return None;
         }
         if self.declared.contains_key(&(home, path.as_slice())) {

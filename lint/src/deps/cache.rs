@@ -130,12 +130,17 @@ fn imports_json(m: &ModuleImports) -> Value {
 /// stored: nothing inside a dependency is reported.
 ///
 /// ```
-/// let file: syn::File = syn::parse_str("pub fn f() { std::fs::read(\"a\").unwrap(); }").unwrap();
+/// let file: syn::File = syn::parse_str(
+///     "pub fn f() { std::fs::read(\"a\").unwrap(); }\n\
+///      pub trait Store { fn load(&self); }\n\
+///      pub struct Disk; impl Store for Disk { fn load(&self) { f() } }").unwrap();
 /// let s = blockwatch_lint::summarize_file(&file, "/dep/src/lib.rs", &[], false, &Default::default());
 /// let text = blockwatch_lint::deps::encode(&[s.clone()], "k1", "dep 1.0.0");
 /// let back = blockwatch_lint::deps::decode(&text, "k1").unwrap();
 /// assert_eq!(back[0].fns, s.fns);
+/// assert_eq!(back[0].fns[1].trait_impl, Some(0));
 /// assert_eq!(back[0].imports, s.imports);
+/// assert_eq!((&back[0].traits, &back[0].trait_impls), (&s.traits, &s.trait_impls));
 /// assert!(blockwatch_lint::deps::decode(&text, "other key").is_none());
 /// assert!(blockwatch_lint::deps::decode(&text[..text.len() / 2], "k1").is_none());
 /// ```
