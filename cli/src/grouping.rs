@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use blockwatch_lint::{Category, Certainty, ChainLink};
+use blockwatch_lint::{Category, ChainLink};
 
 use crate::diagnostic::{Diagnostic, Report};
 use crate::fingerprint::fnv1a;
@@ -48,7 +48,7 @@ pub(crate) fn cost_rank(d: &Diagnostic) -> u8 {
 
 /// The leaf of a transitive finding: the blocking call, and the fn that makes it.
 fn leaf(d: &Diagnostic) -> Option<(&ChainLink, &str)> {
-    if d.certainty != Certainty::Transitive {
+    if !d.is_transitive() {
         return None;
     }
     let last = d.chain().last()?;

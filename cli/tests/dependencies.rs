@@ -66,15 +66,21 @@ fn calls_into_dependencies_are_reported_with_the_chain_into_each_crate() {
              (in chain-a 0.1.0): calls `std::fs::read` at crates/chain-b/src/lib.rs:2 \
              (in chain-b 0.2.0)",
         ),
-        // A trait impl of a dependency, called by path. Called through a generic
-        // (`through_generic`, line 25) it is not resolved: the receiver's type is a
-        // type parameter, and a dependency's methods are not matched by name from
-        // workspace code (typed receivers: `methods_on_dependency_types_...`).
+        // A trait impl of a dependency, called by path.
         (
             21,
             "loaders::DiskLoader::load_blob",
             "`loaders::DiskLoader::load_blob(..)` blocks the executor thread in async fn \
              `trait_impl_by_path`: calls `std::fs::read` at crates/loaders/src/lib.rs:9 \
+             (in loaders 0.1.0)",
+        ),
+        // Called through a generic `L: Loader` (line 25): the only impl of the trait.
+        (
+            29,
+            "through_generic",
+            "`through_generic(..)` blocks the executor thread in async fn \
+             `trait_impl_through_generic`: calls `loaders::DiskLoader::load_blob` at \
+             app/src/main.rs:25: calls `std::fs::read` at crates/loaders/src/lib.rs:9 \
              (in loaders 0.1.0)",
         ),
         // A dependency's async fn that blocks inside: reported at the await.
@@ -128,12 +134,12 @@ fn the_summary_line_counts_the_dependencies() {
     let cold = summary(run_in(scratch.path(), &["--color", "never"]));
     assert_eq!(
         cold,
-        "blockwatch: 7 findings in 1 file scanned (fs: 6, sleep: 1), 8 dependencies analysed (0 from cache)"
+        "blockwatch: 8 findings in 1 file scanned (fs: 7, sleep: 1), 8 dependencies analysed (0 from cache)"
     );
     let warm = summary(run_in(scratch.path(), &["--color", "never"]));
     assert_eq!(
         warm,
-        "blockwatch: 7 findings in 1 file scanned (fs: 6, sleep: 1), 8 dependencies analysed (8 from cache)"
+        "blockwatch: 8 findings in 1 file scanned (fs: 7, sleep: 1), 8 dependencies analysed (8 from cache)"
     );
 }
 
@@ -681,4 +687,37 @@ fn the_dependency_graph_is_cached_until_a_manifest_or_the_lock_file_changes() {
     // A cargo configuration that appears is an input too.
     write(root, ".cargo/config.toml", b"[net]\noffline = true\n");
     cargo_is_needed(json_without_cargo(root));
+}
+
+/// A trait of a dependency called through a generic bound and a trait object: the only
+/// impls are the dependency's, and both block two calls down, so the workspace's call is
+/// a finding with the chain into the crate; cold and from the cache alike. The other
+/// trait's impls are one that blocks and one that does not: no finding.
+#[test]
+fn a_dependency_trait_called_through_a_generic_reaches_its_impls() {
+    let scratch = Scratch::copy_of("deps-traits");
+    let (code, cold) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{cold}");
+    let through = |line: u64, context: &str| {
+        (
+            line,
+            "storekit::disk::DiskStore::load".to_string(),
+            format!(
+                "`.load()` blocks the executor thread in async fn `{context}`: calls \
+                 `disk::read_blob` at crates/storekit/src/disk.rs:8 (in storekit 0.4.0): calls \
+                 `std::fs::read` at crates/storekit/src/disk.rs:31 (in storekit 0.4.0)"
+            ),
+        )
+    };
+    assert_eq!(
+        findings(&cold),
+        [
+            through(4, "through_a_generic"),
+            through(8, "through_a_trait_object")
+        ]
+    );
+    assert_eq!(cold["findings"][0]["certainty"], "transitive");
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 1);
+    assert_eq!(warm["findings"], cold["findings"]);
 }

@@ -434,3 +434,80 @@ fn leaf_groups_name_the_other_leaves_of_their_first_site() {
         "{github}"
     );
 }
+
+/// A chain that needs a method matched by its name alone (the receiver's type unknown)
+/// is `method-shape`, a warning where a typed chain is an error; its chain is shown as a
+/// typed one's is.
+#[test]
+fn a_chain_through_a_name_only_method_is_method_shape_in_every_format() {
+    let scratch = Scratch::new("shape-chain");
+    std::fs::write(
+        scratch.path().join("lib.rs"),
+        "struct Store;\n\
+         impl Store { fn fetch_rows(&self) { std::fs::read(\"db\").unwrap(); } }\n\
+         pub async fn typed(s: Store) { s.fetch_rows(); }\n\
+         pub async fn untyped(v: Unknown) { v.get().fetch_rows(); }\n",
+    )
+    .unwrap();
+    let json = run_in(scratch.path(), &["--format", "json"]).json();
+    let got: Vec<(u64, &str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["certainty"].as_str().unwrap(),
+                f["chain"][0]["callee"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, "transitive", "std::fs::read"),
+            (4, "method-shape", "std::fs::read")
+        ]
+    );
+
+    let doc = run_in(scratch.path(), &["--format", "sarif"]).json();
+    validate_sarif(&doc);
+    let levels: Vec<(&str, &str)> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["level"].as_str().unwrap(),
+                r["properties"]["certainty"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [("error", "transitive"), ("warning", "method-shape")]
+    );
+
+    // Grouped by leaf, both sites are one entry, as two transitive ones would be.
+    let grouped = run_in(scratch.path(), &["--color=never"]).stdout;
+    assert!(
+        grouped.contains(
+            "= note: reached from lib.rs:3:34 (async fn `typed`), lib.rs:4:44 (async fn `untyped`)"
+        ),
+        "{grouped}"
+    );
+    let human = run_in(scratch.path(), &["--color=never", "--group", "site"]).stdout;
+    assert!(
+        human.contains(
+            "warning[blockwatch/fs]: `.fetch_rows()` blocks the executor thread in async fn `untyped`"
+        ),
+        "{human}"
+    );
+    assert_eq!(
+        human
+            .matches("= note: call chain:\n            calls `std::fs::read` at lib.rs:2")
+            .count(),
+        2,
+        "{human}"
+    );
+}

@@ -43,9 +43,7 @@ pub fn message(finding: &Finding) -> String {
             text.push_str(&fix.code);
         }
         // A transitive finding's replacement is advice of its own, not code to use.
-        _ if finding.certainty == blockwatch_lint::Certainty::Transitive
-            && !finding.replacement.is_empty() =>
-        {
+        _ if finding.is_transitive() && !finding.replacement.is_empty() => {
             text.push_str("\nhelp: ");
             text.push_str(&finding.replacement);
         }

@@ -13,6 +13,9 @@
 //! - Path calls (`helper()`, `crate::db::load()`, `Store::open(..)`, `other_crate::f()`)
 //!   match fns by their absolute path, in the caller's crate, or in the workspace crate
 //!   whose name is the first segment.
+//! - A method call whose receiver's stated type is a trait (`&dyn Store`, `impl Store`,
+//!   `T: Store`) runs one of its impls: it blocks only when every impl visible to the
+//!   caller blocks (`trait_dispatch.rs`), and is never matched by name.
 //! - Method calls (`x.load_all()`) resolve first by the receiver's type, where the source
 //!   states it ([`CallSite::receiver`]: `self` in an impl, a typed parameter or field, a
 //!   constructor, through `Arc`/`Box`/`State`/`web::Data`, see
@@ -24,7 +27,10 @@
 //!   never for names common on std types (`get`, `read`, `load`, ..., see
 //!   [`AMBIGUOUS_METHOD_NAMES`]), never to a method of another type when the receiver
 //!   was constructed from a type outside the workspace, and only when every workspace
-//!   method of that name blocks (which, for a unique name, is that one method).
+//!   method of that name blocks (which, for a unique name, is that one method). A
+//!   finding that needs such a match is [`Certainty::MethodShape`]; the solver marks
+//!   fns through typed calls first, so a fn that also blocks through typed calls keeps
+//!   a typed chain and its callers' findings stay [`Certainty::Transitive`].
 //! - A path or receiver type at which no fn is found is followed through the `use`
 //!   items of the modules it passes through (`pub use a::*`, `pub use a::B as C`,
 //!   `use super::*`; see [`Reexports`]), and a receiver built by a workspace fn is typed
@@ -53,6 +59,9 @@ use crate::{Certainty, ChainLink, Finding, RunOnce};
 mod leaves;
 mod offloader_inference;
 mod once_reach;
+mod trait_dispatch;
+
+use trait_dispatch::{Dispatch, TraitTable};
 
 /// Why a fn blocks.
 #[derive(Debug, Clone, Copy)]
@@ -74,12 +83,27 @@ enum Polled {
     Awaits { call: usize, callee: usize },
 }
 
-/// How a call's targets must block for the call to block.
+/// What a call may run, and how its targets must block for the call to block.
 enum Targets {
-    /// Path call: any of these (cfg variants of one fn).
+    /// A path call, or a method of a stated type: any of these (cfg variants of one fn,
+    /// the impls of one type).
     Any(Vec<usize>),
-    /// Method call: all of these (every workspace method of that name).
-    All(Vec<usize>),
+    /// A call through a trait (`&dyn Store`, `T: Store`): every one of these, the
+    /// method each visible impl runs (see `trait_dispatch.rs`).
+    EveryImpl(Vec<usize>),
+    /// A method matched by its name alone: every one of these (every method of that
+    /// name the caller may reach). A finding that needs such a hop is
+    /// [`Certainty::MethodShape`].
+    ByName(Vec<usize>),
+}
+
+impl Targets {
+    /// The fns the call may run.
+    fn ids(&self) -> &[usize] {
+        match self {
+            Targets::Any(ids) | Targets::EveryImpl(ids) | Targets::ByName(ids) => ids,
+        }
+    }
 }
 
 /// One fn of the workspace: its summary, and the crate and file it is in.
@@ -138,7 +162,12 @@ pub struct Graph<'a> {
     /// For awaited path calls: the dependency async fn awaited, `awaited[fn][call]`.
     awaited: Vec<Vec<Option<usize>>>,
     witness: Vec<Option<Witness>>,
+    /// Whether fn `i` blocks only by a method matched by name somewhere below it (it
+    /// was marked once such hops were allowed): its callers' findings are method-shape.
+    by_name: Vec<bool>,
     polled: Vec<Option<Polled>>,
+    /// The traits and their impls, for calls through a trait.
+    traits: TraitTable<'a>,
 }
 
 /// The graph without dependencies.
@@ -199,6 +228,7 @@ impl<'a> Graph<'a> {
         reach: &'a CrateReachability,
     ) -> Self {
         let mut graph = Graph::unsolved(files, crates, deps, reach);
+        graph.traits = TraitTable::build(&graph, files);
         graph.targets = graph.per_call(Self::resolve);
         graph.awaited = graph.per_call(Self::resolve_awaited);
         graph.solve();
@@ -254,8 +284,10 @@ impl<'a> Graph<'a> {
             reach,
             targets: Vec::new(),
             awaited: Vec::new(),
+            by_name: vec![false; witness.len()],
             witness,
             polled,
+            traits: TraitTable::default(),
         }
     }
 
@@ -362,6 +394,11 @@ impl<'a> Graph<'a> {
         if call.awaited {
             return None;
         }
+        match self.dispatch(caller, call, name) {
+            Dispatch::EveryImpl(ids) => return Some(Targets::EveryImpl(ids)),
+            Dispatch::NeverBlocks => return None,
+            Dispatch::NotATrait => {}
+        }
         let from_test = call.in_test || self.fns[caller].summary.in_test;
         let visible = |i: &usize| from_test || !self.fns[*i].summary.in_test;
         let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
@@ -411,7 +448,7 @@ impl<'a> Graph<'a> {
         if sync.len() != all.len() || sync.is_empty() {
             return None;
         }
-        Some(Targets::All(sync))
+        Some(Targets::ByName(sync))
     }
 
     /// The methods `name` of the workspace types the receiver of `call` is known to have
@@ -506,15 +543,34 @@ impl<'a> Graph<'a> {
 
     /// The blocking fn that call `call` of fn `caller` reaches, if the call blocks.
     fn blocking_target(&self, caller: usize, call: usize) -> Option<usize> {
+        self.blocking_target_if(caller, call, true)
+    }
+
+    /// [`Graph::blocking_target`], taking a method matched by name only when `by_name`.
+    fn blocking_target_if(&self, caller: usize, call: usize, by_name: bool) -> Option<usize> {
+        let every = |ids: &[usize]| {
+            ids.iter()
+                .all(|&i| self.witness[i].is_some())
+                .then(|| ids.first().copied())
+                .flatten()
+        };
         match self.targets.get(caller)?.get(call)?.as_ref()? {
             Targets::Any(ids) => ids.iter().copied().find(|&i| self.witness[i].is_some()),
-            Targets::All(ids) => {
-                if ids.iter().all(|&i| self.witness[i].is_some()) {
-                    ids.first().copied()
-                } else {
-                    None
-                }
-            }
+            Targets::EveryImpl(ids) => every(ids),
+            Targets::ByName(ids) => every(ids).filter(|_| by_name),
+        }
+    }
+
+    /// Whether the finding at call `call` of fn `caller` rests on a method matched by
+    /// its name: the call is one, or a fn it may run blocks only through one.
+    fn needs_name_match(&self, caller: usize, call: usize) -> bool {
+        match self.targets.get(caller).and_then(|t| t.get(call)) {
+            Some(Some(Targets::ByName(_))) => true,
+            Some(Some(Targets::Any(_))) => self
+                .blocking_target(caller, call)
+                .is_some_and(|t| self.by_name[t]),
+            Some(Some(Targets::EveryImpl(ids))) => ids.iter().any(|&t| self.by_name[t]),
+            _ => false,
         }
     }
 
@@ -531,11 +587,10 @@ impl<'a> Graph<'a> {
                 if !runs_with_its_fn(call) {
                     continue;
                 }
-                let ids = match &self.targets[i][c] {
-                    Some(Targets::Any(ids) | Targets::All(ids)) => ids,
-                    None => continue,
+                let Some(targets) = &self.targets[i][c] else {
+                    continue;
                 };
-                for &t in ids {
+                for &t in targets.ids() {
                     callers[t].push((i, c));
                 }
             }
@@ -547,17 +602,36 @@ impl<'a> Graph<'a> {
                 queue.push_back(i);
             }
         }
+        // First by typed calls only, so that a fn that blocks through them gets a chain
+        // of typed hops; then from every marked fn again with name matches allowed.
+        let mut marked = self.propagate(&callers, queue, false);
+        self.propagate(&callers, marked.drain(..).collect(), true);
+    }
+
+    /// Marks the callers of the fns in `queue`, breadth-first, and returns every fn
+    /// marked (those of `queue` included). With `by_name`, a method call matched by its
+    /// name counts, and the fns it marks are noted in `self.by_name`.
+    fn propagate(
+        &mut self,
+        callers: &[Vec<(usize, usize)>],
+        mut queue: VecDeque<usize>,
+        by_name: bool,
+    ) -> Vec<usize> {
+        let mut marked: Vec<usize> = queue.iter().copied().collect();
         while let Some(t) = queue.pop_front() {
             for &(i, c) in &callers[t] {
                 if self.witness[i].is_some() {
                     continue;
                 }
-                if let Some(callee) = self.blocking_target(i, c) {
+                if let Some(callee) = self.blocking_target_if(i, c, by_name) {
                     self.witness[i] = Some(Witness::Via { call: c, callee });
+                    self.by_name[i] = by_name;
                     queue.push_back(i);
+                    marked.push(i);
                 }
             }
         }
+        marked
     }
 
     /// Which async fns of dependencies block the executor when awaited: their async
@@ -705,6 +779,11 @@ impl<'a> Graph<'a> {
                 };
                 let chains = self.leaf_chains(callee, chain);
                 let callee_path = self.display_path(callee, f.unit);
+                let certainty = if self.needs_name_match(i, c) {
+                    Certainty::MethodShape
+                } else {
+                    Certainty::Transitive
+                };
                 let why = format!(
                     "`{callee_path}` is a sync fn that reaches the blocking `{}`",
                     blocker.resolved
@@ -714,15 +793,10 @@ impl<'a> Graph<'a> {
                      make `{callee_path}` async and use `{}` in it",
                     blocker.replacement
                 );
-                out.push(transitive_finding(
-                    f,
-                    call,
-                    callee_path,
-                    blocker,
-                    chains,
-                    why,
-                    replacement,
-                ));
+                let mut found =
+                    transitive_finding(f, call, callee_path, blocker, chains, why, replacement);
+                found.certainty = certainty;
+                out.push(found);
             }
         }
         out.extend(self.once_findings());
@@ -752,15 +826,26 @@ impl<'a> Graph<'a> {
              that does not block (the dependency would need `{}`)",
             blocker.replacement
         );
-        Some(transitive_finding(
-            f,
-            call,
-            callee_path,
-            blocker,
-            vec![chain],
-            why,
-            replacement,
-        ))
+        let mut found =
+            transitive_finding(f, call, callee_path, blocker, vec![chain], why, replacement);
+        if self.polled_needs_name_match(callee) {
+            found.certainty = Certainty::MethodShape;
+        }
+        Some(found)
+    }
+
+    /// Whether the polled chain of async fn `i` (see [`Graph::polled_chain`]) rests on a
+    /// method matched by its name inside the dependency.
+    fn polled_needs_name_match(&self, mut i: usize) -> bool {
+        // Each awaited fn is another fn; the bound guards against a malformed graph.
+        for _ in 0..=self.fns.len() {
+            match self.polled[i] {
+                Some(Polled::Calls { call, .. }) => return self.needs_name_match(i, call),
+                Some(Polled::Awaits { callee, .. }) => i = callee,
+                Some(Polled::Direct(_)) | None => return false,
+            }
+        }
+        false
     }
 }
 

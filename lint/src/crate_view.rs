@@ -19,8 +19,7 @@ use crate::workspace::{
     load_manifest, mod_decls, normalize, resolve_modules, ModDecl, Root, TargetKind,
 };
 use crate::{
-    summarize_file, workspace_findings_with_dependencies, Certainty, Config, CrateFile,
-    FileSummary, Finding,
+    summarize_file, workspace_findings_with_dependencies, Config, CrateFile, FileSummary, Finding,
 };
 
 /// How deep a crate file may nest before the view refuses it (the parse runs on the
@@ -318,7 +317,7 @@ impl ModuleTree {
         let units: DependencyUnits = dependencies.units_map();
         let findings = workspace_findings_with_dependencies(&crate_files, &HashMap::new(), &units)
             .into_iter()
-            .filter(|f| f.certainty == Certainty::Transitive)
+            .filter(Finding::is_transitive)
             .collect();
         let mut files: Vec<ViewFile> = self
             .placed

@@ -18,9 +18,12 @@ pub enum Certainty {
     Resolved,
     /// The name could not be resolved; it matches a catalog entry and is not awaited.
     Unresolved,
-    /// A method call matched by its shape (name, arity, receiver chain, not awaited).
+    /// A method call matched by its shape (name, arity, receiver chain, not awaited);
+    /// also a call that reaches a blocking API through a chain (see [`Finding::chains`])
+    /// with a method call in it matched by its name alone, its receiver's type unknown.
     MethodShape,
-    /// A workspace fn that (transitively) calls a blocking API; see [`Finding::chains`].
+    /// A workspace fn that (transitively) calls a blocking API, every call of the chain
+    /// resolved by path or by its receiver's type; see [`Finding::chains`].
     Transitive,
     /// A blocking call inside a run-once initialiser (`OnceLock::get_or_init`,
     /// `LazyLock::new`, `lazy_static!`, ...): it blocks the executor once, on the first of
@@ -138,7 +141,7 @@ impl Finding {
                 "`{}` is not awaited; if this is `{}`, it blocks the executor thread in {}",
                 self.call, self.resolved, self.context
             ),
-            Certainty::Transitive | Certainty::Once => {
+            _ if self.is_transitive() || self.certainty == Certainty::Once => {
                 let mut msg = self.lead();
                 for link in self.chain() {
                     msg.push_str(": calls ");
@@ -159,7 +162,7 @@ impl Finding {
     /// ```
     pub fn headline(&self) -> String {
         match self.certainty {
-            Certainty::Transitive | Certainty::Once => self.lead(),
+            _ if self.is_transitive() || self.certainty == Certainty::Once => self.lead(),
             _ => self.message(),
         }
     }
@@ -176,6 +179,26 @@ impl Finding {
                 "`{}` blocks the executor thread in {}",
                 self.call, self.context
             ),
+        }
+    }
+
+    /// Whether the call blocks through a chain of calls ([`Certainty::Transitive`], or
+    /// [`Certainty::MethodShape`] with a chain: a hop of it matched a method by name).
+    ///
+    /// ```
+    /// let file: syn::File = syn::parse_str(
+    ///     "fn helper() { std::thread::sleep(d); } async fn run() { helper(); }").unwrap();
+    /// let s = blockwatch_lint::summarize_file(&file, "src/lib.rs", &[], false, &Default::default());
+    /// let files = [blockwatch_lint::CrateFile { unit: 0, summary: &s }];
+    /// assert!(blockwatch_lint::workspace_findings(&files, &Default::default())[0].is_transitive());
+    /// let direct: syn::File = syn::parse_str("async fn f() { std::thread::sleep(d); }").unwrap();
+    /// assert!(!blockwatch_lint::check_file(&direct, &Default::default())[0].is_transitive());
+    /// ```
+    pub fn is_transitive(&self) -> bool {
+        match self.certainty {
+            Certainty::Transitive => true,
+            Certainty::MethodShape => !self.chains.is_empty(),
+            _ => false,
         }
     }
 
@@ -241,7 +264,7 @@ impl Finding {
             Some(fix) if fix.rewrite != crate::fix::Rewrite::SpawnBlocking => {
                 format!("use instead: {}", fix.code)
             }
-            _ if self.certainty == Certainty::Transitive => self.replacement.clone(),
+            _ if self.is_transitive() => self.replacement.clone(),
             _ => format!("use instead: {}", self.replacement),
         }
     }

@@ -57,6 +57,11 @@
 //! - Method calls are matched by shape: name, number of arguments, not awaited, and
 //!   where needed what the receiver is built from (`Command::new(..)` in the chain, a
 //!   `let` or a typed parameter): [`Certainty::MethodShape`].
+//! - In the workspace call graph, a call of a workspace (or dependency) fn that blocks
+//!   is [`Certainty::Transitive`] when every call of its chain was resolved by path or
+//!   by the receiver's stated type (a call through a trait, `&dyn Store` or `T: Store`,
+//!   blocks when every impl does), and [`Certainty::MethodShape`] when a method of the
+//!   chain was matched by its name alone ([`Finding::is_transitive`] holds for both).
 //! - Macro bodies are code: format- and assert-style arguments, `select!` branches
 //!   (the futures are awaited by the macro), `join!` arguments; other macros are parsed
 //!   as expressions when possible, else scanned for catalog paths. Spans stay the user's.
@@ -107,6 +112,7 @@ pub mod run_once;
 mod self_type;
 pub mod summary;
 mod test_code;
+mod trait_impls;
 mod visitor;
 pub mod workspace;
 mod workspace_offloaders;
@@ -145,6 +151,7 @@ pub use run_once::{OnceBlocking, RunOnce};
 pub use self_type::self_type_name;
 pub use summary::{BlockingCall, CallSite, FileSummary, FnSummary};
 pub use test_code::is_test_code;
+pub use trait_impls::{TraitDecl, TraitImpl};
 pub use workspace_offloaders::ArgRange;
 
 /// Checks a whole file: module-level `use` items, `mod` blocks, impls, everything.
@@ -293,5 +300,7 @@ pub fn summarize_file_in_crate(
         offload_wrappers,
         imports: v.module_imports,
         aliases,
+        traits: v.traits,
+        trait_impls: v.trait_impls,
     }
 }

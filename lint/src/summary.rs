@@ -121,6 +121,9 @@ pub struct FnSummary {
     /// The fn hands a parameter to an offloader (`spawn_blocking(f)`, or calls it in a
     /// closure given to one): it is an offloader itself (see `workspace_offloaders.rs`).
     pub offloads_param: bool,
+    /// For a method of an `impl Trait for Type` block: that impl, as an index into the
+    /// file's [`FileSummary::trait_impls`].
+    pub trait_impl: Option<usize>,
 }
 
 /// Everything the CLI needs from one file.
@@ -151,4 +154,8 @@ pub struct FileSummary {
     /// with the paths each stands for, so the other files of the crate can see through
     /// them (see [`CrateNames`](crate::CrateNames)).
     pub aliases: Vec<(String, Vec<String>)>,
+    /// The traits the file declares: a receiver of one of them dispatches to its impls.
+    pub traits: Vec<crate::TraitDecl>,
+    /// The file's `impl Trait for Type` blocks (traits of `std` left out).
+    pub trait_impls: Vec<crate::TraitImpl>,
 }

@@ -277,3 +277,51 @@ fn the_prefilter_passes_only_what_cannot_be_reported() {
     assert!(!may_report(&tokens, &Config::default(), &[]));
     assert!(may_report(&tokens, &Config::default(), &["query_sync"]));
 }
+
+/// The attribute's view of a crate reports calls through a trait, and chains that need a
+/// name-only method hop as `method-shape`, as `cargo blockwatch` does.
+#[test]
+fn trait_calls_and_name_only_chains_reach_the_attribute() {
+    let dir = package(
+        "traits",
+        &[
+            ("Cargo.toml", MANIFEST),
+            (
+                "src/main.rs",
+                "mod store;\nuse store::Store;\n\
+                 async fn by_trait<S: Store>(s: &S) {\n    s.load();\n}\n\
+                 async fn by_name(v: Unknown) {\n    v.get().fetch_rows();\n}\n\
+                 fn main() {}\n",
+            ),
+            (
+                "src/store.rs",
+                "pub trait Store { fn load(&self); }\npub struct Disk;\n\
+                 impl Store for Disk { fn load(&self) { std::fs::read(\"a\").unwrap(); } }\n\
+                 impl Disk { pub fn fetch_rows(&self) { std::thread::sleep(d); } }\n",
+            ),
+        ],
+    );
+    let view = load(&dir, "src/main.rs").unwrap();
+    let main = dir.join("src/main.rs");
+    let found: Vec<(usize, String, blockwatch_lint::Certainty)> = view
+        .findings_in(&main, 1..=9, &Config::default())
+        .into_iter()
+        .map(|f| (f.line, f.resolved.clone(), f.certainty))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                4,
+                "store::Disk::load".to_string(),
+                blockwatch_lint::Certainty::Transitive
+            ),
+            (
+                7,
+                "store::Disk::fetch_rows".to_string(),
+                blockwatch_lint::Certainty::MethodShape
+            ),
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

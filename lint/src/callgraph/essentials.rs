@@ -46,7 +46,11 @@ impl Graph<'_> {
             .filter(|f| f.unit == unit)
             .filter_map(|f| {
                 let fns = kept.remove(f.summary.file.as_str()).unwrap_or_default();
-                (!fns.is_empty() || !f.summary.offload_wrappers.is_empty()).then(|| FileSummary {
+                let keep = !fns.is_empty()
+                    || !f.summary.offload_wrappers.is_empty()
+                    || !f.summary.trait_impls.is_empty()
+                    || !f.summary.traits.is_empty();
+                keep.then(|| FileSummary {
                     file: f.summary.file.clone(),
                     findings: Vec::new(),
                     fns,
@@ -56,6 +60,10 @@ impl Graph<'_> {
                     imports: f.summary.imports.clone(),
                     // Used by the walks of the crate's files, which are done.
                     aliases: Vec::new(),
+                    // Kept whole: which impls exist, and which methods each defines,
+                    // decide whether a call through the trait blocks.
+                    traits: f.summary.traits.clone(),
+                    trait_impls: f.summary.trait_impls.clone(),
                 })
             })
             .collect()
@@ -80,6 +88,7 @@ impl Graph<'_> {
             // its fns offload is in the file's `offload_wrappers`.
             once: Vec::new(),
             offloads_param: f.offloads_param,
+            trait_impl: f.trait_impl,
         };
         match (self.witness[i], self.polled[i]) {
             (Some(Witness::Direct(b)), _) => kept.blocking.push(f.blocking.get(b)?.clone()),

@@ -38,9 +38,8 @@ impl Paths {
         };
         for (i, f) in graph.fns.iter().enumerate() {
             for (c, call) in f.summary.calls.iter().enumerate() {
-                let ids = match &graph.targets[i][c] {
-                    Some(Targets::Any(ids) | Targets::All(ids)) => ids,
-                    None => continue,
+                let Some(ids) = graph.targets[i][c].as_ref().map(Targets::ids) else {
+                    continue;
                 };
                 let is_async_site = call.in_async
                     && !call.offloaded

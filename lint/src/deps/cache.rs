@@ -19,10 +19,10 @@
 //! on, whose fns its chains reach). Readers such as the attribute read it with
 //! [`decode`] and place each file's summaries in the graph as a dependency unit.
 //!
-//! The format (version 6):
+//! The format (version 7):
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 6, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": 7, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -40,7 +40,10 @@
 //!                             "receiver": ["crate::db::Store"],
 //!                             "receiver_constructed": false, "run_once": "not",
 //!                             "passes_param": false, "fn_args": [[5, 12, 5, 20]] } ],
-//!                "returns": ["crate::db::Store"], "offloads_param": false } ],
+//!                "returns": ["crate::db::Store"], "offloads_param": false, "trait_impl": 0 } ],
+//!     "traits": [ { "path": ["store", "Store"], "methods": ["load"] } ],
+//!     "trait_impls": [ { "trait": "crate::store::Store", "self_ty": "Disk", "methods": ["load"],
+//!                        "in_test": false } ],
 //!     "imports": [ { "module": ["api"], "defined": ["load"],
 //!                    "names": [["Pool", ["crate", "pool", "Pool"]]], "globs": [["crate", "db"]] } ] } ] }
 //! ```
@@ -56,12 +59,12 @@ use super::json_reader::Reader;
 
 use crate::run_once::{OnceBlocking, RunOnce};
 use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
-use crate::{ArgRange, Category, ModuleImports};
+use crate::{ArgRange, Category, ModuleImports, TraitDecl, TraitImpl};
 
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 6;
+pub const VERSION: u64 = 7;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.
@@ -113,7 +116,12 @@ fn fn_json(f: &FnSummary) -> Value {
            "calls": f.calls.iter().map(call_json).collect::<Vec<_>>(),
            "returns": f.returns,
            "once": f.once.iter().map(once_json).collect::<Vec<_>>(),
-           "offloads_param": f.offloads_param})
+           "offloads_param": f.offloads_param, "trait_impl": f.trait_impl})
+}
+
+fn trait_impl_json(t: &TraitImpl) -> Value {
+    json!({"trait": t.trait_path, "self_ty": t.self_ty, "methods": t.methods,
+           "in_test": t.in_test})
 }
 
 fn imports_json(m: &ModuleImports) -> Value {
@@ -124,12 +132,17 @@ fn imports_json(m: &ModuleImports) -> Value {
 /// stored: nothing inside a dependency is reported.
 ///
 /// ```
-/// let file: syn::File = syn::parse_str("pub fn f() { std::fs::read(\"a\").unwrap(); }").unwrap();
+/// let file: syn::File = syn::parse_str(
+///     "pub fn f() { std::fs::read(\"a\").unwrap(); }\n\
+///      pub trait Store { fn load(&self); }\n\
+///      pub struct Disk; impl Store for Disk { fn load(&self) { f() } }").unwrap();
 /// let s = blockwatch_lint::summarize_file(&file, "/dep/src/lib.rs", &[], false, &Default::default());
 /// let text = blockwatch_lint::deps::encode(&[s.clone()], "k1", "dep 1.0.0");
 /// let back = blockwatch_lint::deps::decode(&text, "k1").unwrap();
 /// assert_eq!(back[0].fns, s.fns);
+/// assert_eq!(back[0].fns[1].trait_impl, Some(0));
 /// assert_eq!(back[0].imports, s.imports);
+/// assert_eq!((&back[0].traits, &back[0].trait_impls), (&s.traits, &s.trait_impls));
 /// assert!(blockwatch_lint::deps::decode(&text, "other key").is_none());
 /// assert!(blockwatch_lint::deps::decode(&text[..text.len() / 2], "k1").is_none());
 /// ```
@@ -140,7 +153,11 @@ pub fn encode(files: &[FileSummary], key: &str, krate: &str) -> String {
             json!({"file": s.file, "unchecked_deep": s.unchecked_deep,
                    "offload_wrappers": s.offload_wrappers,
                    "fns": s.fns.iter().map(fn_json).collect::<Vec<_>>(),
-                   "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>()})
+                   "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>(),
+                   "traits": s.traits.iter()
+                       .map(|t| json!({"path": t.path, "methods": t.methods}))
+                       .collect::<Vec<_>>(),
+                   "trait_impls": s.trait_impls.iter().map(trait_impl_json).collect::<Vec<_>>()})
         })
         .collect();
     // The header first, so that a reader refuses a foreign or stale file before its files.
@@ -281,6 +298,7 @@ fn fn_of(r: &mut Reader<'_>) -> Option<FnSummary> {
     let [mut is_method, mut is_async, mut in_test, mut offloads_param] = [None; 4];
     let (mut line, mut column) = (None, None);
     let (mut blocking, mut polled, mut calls, mut once) = (None, None, None, None);
+    let mut trait_impl = None;
     r.object(|r, key| {
         match key {
             "path" => path = Some(r.strings()?),
@@ -296,6 +314,7 @@ fn fn_of(r: &mut Reader<'_>) -> Option<FnSummary> {
             "returns" => returns = Some(r.strings()?),
             "once" => once = Some(r.list(once_of)?),
             "offloads_param" => offloads_param = Some(r.bool()?),
+            "trait_impl" => trait_impl = Some(optional_usize(r)?),
             _ => r.skip_value()?,
         }
         Some(())
@@ -314,6 +333,48 @@ fn fn_of(r: &mut Reader<'_>) -> Option<FnSummary> {
         returns: returns?,
         once: once?,
         offloads_param: offloads_param?,
+        trait_impl: trait_impl?,
+    })
+}
+
+fn optional_usize(r: &mut Reader<'_>) -> Option<Option<usize>> {
+    if r.peek()? == b'n' {
+        r.null()?;
+        return Some(None);
+    }
+    r.usize().map(Some)
+}
+
+fn trait_decl_of(r: &mut Reader<'_>) -> Option<TraitDecl> {
+    let (mut path, mut methods) = (None, None);
+    r.object(|r, key| {
+        match key {
+            "path" => path = Some(r.strings()?),
+            "methods" => methods = Some(r.strings()?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
+    Some(TraitDecl::new(path?, methods?))
+}
+
+fn trait_impl_of(r: &mut Reader<'_>) -> Option<TraitImpl> {
+    let (mut trait_path, mut self_ty, mut methods, mut in_test) = (None, None, None, None);
+    r.object(|r, key| {
+        match key {
+            "trait" => trait_path = Some(r.string()?),
+            "self_ty" => self_ty = Some(r.optional_string()?),
+            "methods" => methods = Some(r.strings()?),
+            "in_test" => in_test = Some(r.bool()?),
+            _ => r.skip_value()?,
+        }
+        Some(())
+    })?;
+    Some(TraitImpl {
+        trait_path: trait_path?,
+        self_ty: self_ty?,
+        methods: methods?,
+        in_test: in_test?,
     })
 }
 
@@ -356,6 +417,7 @@ fn imports_of(r: &mut Reader<'_>) -> Option<ModuleImports> {
 fn file_of(r: &mut Reader<'_>) -> Option<FileSummary> {
     let (mut file, mut fns, mut unchecked_deep, mut offload_wrappers, mut imports) =
         (None, None, None, None, None);
+    let (mut traits, mut trait_impls) = (None, None);
     r.object(|r, key| {
         match key {
             "file" => file = Some(r.string()?),
@@ -363,6 +425,8 @@ fn file_of(r: &mut Reader<'_>) -> Option<FileSummary> {
             "unchecked_deep" => unchecked_deep = Some(r.usize()?),
             "offload_wrappers" => offload_wrappers = Some(r.strings()?),
             "imports" => imports = Some(r.list(imports_of)?),
+            "traits" => traits = Some(r.list(trait_decl_of)?),
+            "trait_impls" => trait_impls = Some(r.list(trait_impl_of)?),
             _ => r.skip_value()?,
         }
         Some(())
@@ -376,6 +440,8 @@ fn file_of(r: &mut Reader<'_>) -> Option<FileSummary> {
         imports: imports?,
         // Not cached: only the walks of the crate's own files read them.
         aliases: Vec::new(),
+        traits: traits?,
+        trait_impls: trait_impls?,
     })
 }
 

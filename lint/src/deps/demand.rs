@@ -12,7 +12,7 @@ use crate::summary::FileSummary;
 
 /// The names `summaries` may use for other crates: the first segment of every path
 /// they hold (call candidates, imports, globs) and every identifier of their type paths
-/// (receivers, declared returns). A superset: a name that is not a crate's is ignored.
+/// (receivers, declared returns, the traits their impls implement). A superset: a name that is not a crate's is ignored.
 ///
 /// ```
 /// let file: syn::File = syn::parse_str(
@@ -59,6 +59,10 @@ fn add_names(summary: &FileSummary, names: &mut HashSet<String>) {
                 add_identifiers(ty, names);
             }
         }
+    }
+    // An impl of a dependency's trait: calls through that trait dispatch to it.
+    for imp in &summary.trait_impls {
+        add_identifiers(&imp.trait_path, names);
     }
     for module in &summary.imports {
         for (_, path) in &module.names {

@@ -25,9 +25,11 @@ mod context;
 mod drops;
 mod finished_threads;
 mod fn_values;
+mod generic_bounds;
 mod macros;
 mod receivers;
 mod stated_types;
+mod trait_impls;
 
 use crate::catalog::POLL_TRAITS;
 use crate::escape_hatch::has_allow_blocking;
@@ -104,6 +106,15 @@ pub(crate) struct Analyzer<'m> {
     pub(crate) crate_names: Option<&'m crate::CrateNames>,
     /// Thread handles known finished at this point (see `finished_threads.rs`).
     finished_threads: Vec<String>,
+    /// The bounds of the generic parameters in scope, innermost last (see
+    /// `generic_bounds.rs`).
+    generic_bounds: Vec<HashMap<String, Rc<[Origin]>>>,
+    /// The traits the walked code declares, for the summaries.
+    pub(crate) traits: Vec<crate::TraitDecl>,
+    /// Its `impl Trait for Type` blocks, for the summaries.
+    pub(crate) trait_impls: Vec<crate::TraitImpl>,
+    /// The trait impl whose methods are being walked (index into `trait_impls`).
+    current_impl: Option<usize>,
 }
 
 impl Marks {
@@ -176,6 +187,10 @@ impl<'m> Analyzer<'m> {
             module_imports: Vec::new(),
             crate_names: None,
             finished_threads: Vec::new(),
+            generic_bounds: Vec::new(),
+            traits: Vec::new(),
+            trait_impls: Vec::new(),
+            current_impl: None,
         }
     }
 
@@ -301,9 +316,14 @@ impl<'m> Analyzer<'m> {
                 returns,
                 once: Vec::new(),
                 offloads_param: false,
+                trait_impl: match owner {
+                    FnOwner::Impl(_) => self.current_impl,
+                    FnOwner::Free | FnOwner::Trait(_) => None,
+                },
             });
             summaries.set_params(calls::param_names(sig));
         }
+        self.push_generics(&sig.generics);
         self.in_ctx(ctx, |v| {
             v.scopes.push(Scope::default());
             for arg in &sig.inputs {
@@ -335,6 +355,7 @@ impl<'m> Analyzer<'m> {
             v.visit_block(block);
             v.scopes.pop();
         });
+        self.pop_generics();
         if let Some(summaries) = &mut self.summaries {
             summaries.exit_fn();
         }
@@ -391,6 +412,7 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 if has_allow_blocking(&t.attrs) {
                     return;
                 }
+                v.record_trait(t);
                 let saved = v.self_ty.take();
                 let mut ty = vec![CRATE.to_string()];
                 ty.extend(v.module_path.iter().cloned());
@@ -460,6 +482,9 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 .then(|| format!("impl {} for {}", t, name.as_deref().unwrap_or("_")))
         });
         let ctx = self.sync_item_ctx(&i.attrs);
+        let trait_impl = self.record_trait_impl(i, name.as_deref());
+        let saved_impl = std::mem::replace(&mut self.current_impl, trait_impl);
+        self.push_generics(&i.generics);
         self.in_ctx(ctx, |v| {
             for item in &i.items {
                 if let syn::ImplItem::Fn(f) = item {
@@ -467,6 +492,8 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 }
             }
         });
+        self.pop_generics();
+        self.current_impl = saved_impl;
         self.self_ty = saved;
     }
 

@@ -143,7 +143,10 @@ impl Analyzer<'_> {
                 let mut known = false;
                 for o in base.iter().filter(|o| o.exact) {
                     if let Some(field) = self.fields.get(&o.path).and_then(|fs| fs.get(&member)) {
-                        out.extend(field.iter().cloned());
+                        let mut field = field.to_vec();
+                        // `store: S` read in `impl<S: Store> Service<S>`.
+                        self.substitute_generics(&mut field);
+                        out.extend(field);
                         known = true;
                     }
                 }
@@ -204,6 +207,8 @@ impl Analyzer<'_> {
     }
 
     pub(super) fn type_origins(&self, ty: &syn::Type, out: &mut Vec<Origin>) {
+        // The traits it states (`&dyn Store`, `impl Store`, `T: Store`).
+        self.trait_origins(ty, out, 0);
         let mut paths = Vec::new();
         type_paths(ty, &mut paths, 0);
         for (segs, leading) in paths {
@@ -333,6 +338,8 @@ impl Analyzer<'_> {
         for item in items {
             match item {
                 Item::Struct(st) => {
+                    // `struct Service<S: Store> { store: S }`: the field is a `Store`.
+                    self.push_generics(&st.generics);
                     let mut fields = HashMap::new();
                     for (i, f) in st.fields.iter().enumerate() {
                         let name = f
@@ -346,6 +353,7 @@ impl Analyzer<'_> {
                             fields.insert(name, Rc::from(origins));
                         }
                     }
+                    self.pop_generics();
                     self.fields.insert(format!("{base}::{}", st.ident), fields);
                 }
                 Item::Fn(f) => {
