@@ -12,6 +12,8 @@
 mod controlled_env;
 #[path = "support/live_request.rs"]
 mod live_request;
+#[path = "support/utf8_codec.rs"]
+mod utf8_codec;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -21,16 +23,15 @@ use std::sync::Mutex;
 use std::task::{Context, Poll};
 
 use blockwatch::{Console, WatchLayer, Watchdog};
-use bytes::{Buf, BufMut};
 use hyper::http::uri::PathAndQuery;
 use live_request::{Seen, PATIENCE};
 use tonic::body::Body;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::server::{Grpc, NamedService, UnaryService};
 use tonic::service::Routes;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Endpoint, Server};
 use tonic::Status;
+use utf8_codec::Utf8Codec;
 
 /// The gRPC service of these tests, as a `.proto` file would name it.
 const SERVICE: &str = "blockwatch.test.Reports";
@@ -38,48 +39,6 @@ const SERVICE: &str = "blockwatch.test.Reports";
 const RENDER: &str = "/blockwatch.test.Reports/Render";
 /// Its method that answers at once.
 const HEALTH: &str = "/blockwatch.test.Reports/Health";
-
-/// Messages are plain UTF-8 strings: what a hand-written service needs instead of the
-/// protobuf codec that `tonic-build` would generate.
-#[derive(Clone, Copy, Debug, Default)]
-struct Utf8Codec;
-
-impl Codec for Utf8Codec {
-    type Encode = String;
-    type Decode = String;
-    type Encoder = Utf8Codec;
-    type Decoder = Utf8Codec;
-
-    fn encoder(&mut self) -> Utf8Codec {
-        Utf8Codec
-    }
-
-    fn decoder(&mut self) -> Utf8Codec {
-        Utf8Codec
-    }
-}
-
-impl Encoder for Utf8Codec {
-    type Item = String;
-    type Error = Status;
-
-    fn encode(&mut self, item: String, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        dst.put_slice(item.as_bytes());
-        Ok(())
-    }
-}
-
-impl Decoder for Utf8Codec {
-    type Item = String;
-    type Error = Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<String>, Status> {
-        let bytes = src.copy_to_bytes(src.remaining());
-        String::from_utf8(bytes.to_vec())
-            .map(Some)
-            .map_err(|error| Status::invalid_argument(format!("message is not UTF-8: {error}")))
-    }
-}
 
 /// The blocking call the `Render` handler makes, hidden in a sync helper: held until the
 /// live report with names is in.
