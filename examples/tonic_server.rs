@@ -11,7 +11,7 @@
 //! Run it with `cargo run --example tonic_server`: it serves on 127.0.0.1, calls itself
 //! once with tonic's client, and exits.
 
-#[path = "../tests/support/utf8_codec.rs"]
+#[path = "support/utf8_codec.rs"]
 mod utf8_codec;
 
 use std::convert::Infallible;

@@ -12,7 +12,7 @@
 mod controlled_env;
 #[path = "support/live_request.rs"]
 mod live_request;
-#[path = "support/utf8_codec.rs"]
+#[path = "../examples/support/utf8_codec.rs"]
 mod utf8_codec;
 
 use std::convert::Infallible;

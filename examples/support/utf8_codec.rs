@@ -1,6 +1,7 @@
 //! A tonic codec whose messages are plain UTF-8 strings: what a gRPC service written by
 //! hand needs in place of the protobuf codec that `tonic-build` (and `protoc`) would
-//! generate. Shared by the tonic test and example.
+//! generate. Shared by the tonic example and test (`examples/support/` holds no example of
+//! its own: cargo takes only `examples/*.rs` and `examples/*/main.rs`).
 
 use bytes::{Buf, BufMut};
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
