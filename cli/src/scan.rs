@@ -5,14 +5,15 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use blockwatch_lint::deps::{
     Cfg, Dependency, DependencyGraph, DependencyUnits, DependencyWrappers, SourceKind,
 };
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
 use blockwatch_lint::{
-    Config, ConfigError, CrateFile, CrateReachability, FileSummary, Graph, PackageUnits,
-    SourceError,
+    Config, ConfigError, CrateFile, CrateNames, CrateReachability, FileSummary, Graph,
+    PackageUnits, SourceError,
 };
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -21,6 +22,8 @@ use crate::diagnostic::{Allowed, Diagnostic, InputError, Report};
 use crate::pool;
 use crate::source::{read_source, MAX_FILE_BYTES};
 use crate::walk::{self, display_path, Filter};
+
+mod crate_names_pass;
 
 /// A crate being scanned: one target of a package, or a directory / file given as is.
 #[derive(Debug, Clone)]
@@ -566,6 +569,7 @@ fn analyse(
     placement: &Placement,
     config: &Config,
     dependency: Option<&Cfg>,
+    crate_names: Option<&CrateNames>,
 ) -> Analysed {
     let bytes = match read_source(&source.path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
@@ -590,12 +594,13 @@ fn analyse(
                 blockwatch_lint::deps::strip_disabled(&mut file, cfg);
             }
             let decls = workspace::mod_decls(&file);
-            let summary = blockwatch_lint::summarize_file(
+            let summary = blockwatch_lint::summarize_file_in_crate(
                 &file,
                 &source.rel,
                 &placement.module_path,
                 placement.is_test,
                 config,
+                crate_names,
             );
             Analysed::Ok { summary, decls }
         }
@@ -633,6 +638,7 @@ fn analyse_all(
             &placements[i],
             &package.config,
             package.dependency.as_ref(),
+            None,
         )
     })
     .into_iter()
@@ -680,6 +686,7 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
             .push(InputError::new(display_path(&plan.root, &plan.root), note)),
     }
     let mut parsed = read_and_parse(&plan);
+    crate_names_pass::walk_again_with_crate_names(&plan, &mut parsed);
     let cached_count = plan.cached.len();
     // After every file read in this scan (their positions match `origins`).
     for (unit, summaries) in std::mem::take(&mut plan.cached) {
@@ -753,6 +760,9 @@ struct Parsed {
     notes: Vec<InputError>,
     /// For each summary: its source's index, and where it was placed.
     origins: Vec<(usize, Placement)>,
+    /// The summaries (by position) whose walk saw their crate's other files' names
+    /// (see `crate_names_pass.rs`): a later walk of the file sees them too.
+    walk_names: HashMap<usize, Arc<CrateNames>>,
 }
 
 /// Offloader inference across crates: a file (of the workspace or of a dependency) that
@@ -795,7 +805,14 @@ fn offload_through_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
             let package = &plan.packages[source.package];
             let mut config = package.config.clone();
             config.catalog.offload.extend(extra.iter().cloned());
-            analyse(source, placement, &config, package.dependency.as_ref())
+            let names = parsed.walk_names.get(pos).map(|n| &**n);
+            analyse(
+                source,
+                placement,
+                &config,
+                package.dependency.as_ref(),
+                names,
+            )
         });
         for ((pos, extra), outcome) in redo.into_iter().zip(again) {
             if let Ok(Analysed::Ok { summary, .. }) = outcome {
@@ -887,10 +904,17 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
             })
         })
         .collect();
-    let resolved = workspace::resolve_modules(&paths, &decls, &roots);
+    let resolved = workspace::resolve_module_placements(&paths, &decls, &roots);
     let mut redo = Vec::new();
+    // A file several `mod` declarations include is summarized once more per further
+    // module path, so the calls of each includer reach a copy of its fns.
+    let mut more_placements: Vec<(usize, Placement)> = Vec::new();
     for (i, placed) in resolved.into_iter().enumerate() {
-        if let Some(p) = placed {
+        let mut placed = placed.into_iter();
+        if let Some(p) = placed.next() {
+            if matches!(analysed[i], Analysed::Ok { .. }) {
+                more_placements.extend(placed.map(|more| (i, more)));
+            }
             if p != placements[i] {
                 placements[i] = p;
                 if matches!(analysed[i], Analysed::Ok { .. }) {
@@ -913,6 +937,7 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
         errors: Vec::new(),
         notes: Vec::new(),
         origins: Vec::new(),
+        walk_names: HashMap::new(),
     };
     for (i, a) in analysed.into_iter().enumerate() {
         if plan.packages[sources[i].package].dependency.is_some() {
@@ -948,6 +973,23 @@ fn read_and_parse(plan: &Planner<'_>) -> Parsed {
                 parsed.summaries.push((placements[i].unit, summary));
             }
             Analysed::Err(e) => parsed.errors.push(e),
+        }
+    }
+    let again = pool::run(&more_placements, |(i, placement)| {
+        let package = &plan.packages[sources[*i].package];
+        analyse(
+            &sources[*i],
+            placement,
+            &package.config,
+            package.dependency.as_ref(),
+            None,
+        )
+    });
+    for ((i, placement), outcome) in more_placements.iter().zip(again) {
+        // The file's errors were reported with its first placement.
+        if let Ok(Analysed::Ok { summary, .. }) = outcome {
+            parsed.origins.push((*i, placement.clone()));
+            parsed.summaries.push((placement.unit, summary));
         }
     }
     parsed
@@ -1040,7 +1082,7 @@ mod tests {
                 },
             };
             let outcome = pool::run(&[0], |_| {
-                match analyse(&source, &source.guess, &Config::default(), None) {
+                match analyse(&source, &source.guess, &Config::default(), None, None) {
                     Analysed::Err(e) => Some(e.message),
                     Analysed::Ok { .. } => None,
                 }

@@ -86,6 +86,7 @@ mod callgraph;
 pub mod catalog;
 pub mod category;
 pub mod config;
+mod crate_names;
 mod crate_reachability;
 mod crate_view;
 mod dead_cfg;
@@ -128,6 +129,7 @@ pub use callgraph::{
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;
 pub use config::{AllowEntry, CatalogConfig, Config, ConfigError, Discovered, ExtraEntry};
+pub use crate_names::CrateNames;
 pub use crate_reachability::{CrateReachability, PackageUnits};
 pub use crate_view::{CrateView, CrateViewError};
 pub use dead_cfg::is_never_compiled;
@@ -237,13 +239,43 @@ pub fn summarize_file(
     is_test_file: bool,
     config: &Config,
 ) -> FileSummary {
+    summarize_file_in_crate(file, rel_path, module_path, is_test_file, config, None)
+}
+
+/// [`summarize_file`], with what the crate's other files say about names this file
+/// imports or aliases it uses ([`CrateNames`], built from a first pass over the crate).
+///
+/// ```
+/// let main: syn::File = syn::parse_str("mod exporter; use reqwest::blocking::Client;").unwrap();
+/// let child: syn::File = syn::parse_str(
+///     "use super::*; struct S { c: Client } async fn f(s: S) { s.c.get(\"u\").send(); }").unwrap();
+/// let cfg = blockwatch_lint::Config::default();
+/// let main = blockwatch_lint::summarize_file(&main, "src/main.rs", &[], false, &cfg);
+/// let module = ["exporter".to_string()];
+/// let alone = blockwatch_lint::summarize_file(&child, "src/exporter.rs", &module, false, &cfg);
+/// assert!(alone.findings.is_empty());
+/// let names = blockwatch_lint::CrateNames::new([&main, &alone]);
+/// let seen = blockwatch_lint::summarize_file_in_crate(
+///     &child, "src/exporter.rs", &module, false, &cfg, Some(&names));
+/// assert_eq!(seen.findings[0].resolved, "reqwest::blocking::RequestBuilder::send");
+/// ```
+pub fn summarize_file_in_crate(
+    file: &syn::File,
+    rel_path: &str,
+    module_path: &[String],
+    is_test_file: bool,
+    config: &Config,
+    crate_names: Option<&CrateNames>,
+) -> FileSummary {
     let matcher = config.matcher();
     let mut v = Analyzer::new(&matcher, module_path.to_vec(), is_test_file, true);
+    v.crate_names = crate_names;
     v.wrappers = wrappers::offload_wrappers(&file.items, config);
     let configured = wrappers::offload_wrappers(&[], config);
     let mut offload_wrappers: Vec<String> = v.wrappers.difference(&configured).cloned().collect();
     offload_wrappers.sort();
     v.visit_module_items(&file.items);
+    let aliases = v.alias_paths();
     let findings = v
         .findings
         .0
@@ -260,5 +292,6 @@ pub fn summarize_file(
         unchecked_deep: v.too_deep,
         offload_wrappers,
         imports: v.module_imports,
+        aliases,
     }
 }

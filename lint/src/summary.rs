@@ -147,4 +147,8 @@ pub struct FileSummary {
     /// The `use` items of the file's modules (those that import anything), so the call
     /// graph can follow re-exports across files and crates.
     pub imports: Vec<crate::ModuleImports>,
+    /// The type aliases of the file's modules, by absolute path (`crate::db::Pool`),
+    /// with the paths each stands for, so the other files of the crate can see through
+    /// them (see [`CrateNames`](crate::CrateNames)).
+    pub aliases: Vec<(String, Vec<String>)>,
 }

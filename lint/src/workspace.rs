@@ -10,4 +10,7 @@ mod manifest;
 mod modules;
 
 pub use manifest::{load_manifest, normalize, Loaded, ManifestError, Package, Target, TargetKind};
-pub use modules::{location_module_path, mod_decls, resolve_modules, ModDecl, Placement, Root};
+pub use modules::{
+    location_module_path, mod_decls, resolve_module_placements, resolve_modules, ModDecl,
+    Placement, Root, MAX_PLACEMENTS,
+};

@@ -161,3 +161,155 @@ async fn handler(g: Guard) {{
         )]
     );
 }
+
+/// A manager built by an async constructor behind `?`, later moved into a struct: an
+/// early exit between the two drops it in the async fn.
+const MANAGER: &str = "
+struct Manager(u8);
+impl Manager { async fn new() -> Result<Manager, E> { Ok(Manager(0)) } }
+impl Drop for Manager {
+    fn drop(&mut self) { futures::executor::block_on(finish()); }
+}
+struct Shared { manager: Manager }
+";
+
+#[test]
+fn an_early_exit_before_the_move_drops_the_value_in_its_scope() {
+    let src = format!(
+        "{MANAGER}
+async fn start() -> Result<Shared, E> {{
+    let manager = Manager::new().await.map_err(E::from)?;
+    let firewall = open_firewall()?;
+    Ok(Shared {{ manager }})
+}}
+async fn start_or_return(ok: bool) -> Option<Shared> {{
+    let manager = Manager::new().await.unwrap();
+    if !ok {{
+        return None;
+    }}
+    Some(Shared {{ manager }})
+}}"
+    );
+    assert_eq!(
+        found(&src),
+        [
+            (
+                10,
+                "drop(manager) at the end of its scope".to_string(),
+                "Manager::drop".to_string(),
+                "futures::executor::block_on".to_string()
+            ),
+            (
+                15,
+                "drop(manager) at the end of its scope".to_string(),
+                "Manager::drop".to_string(),
+                "futures::executor::block_on".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn exits_after_the_move_or_inside_closures_and_async_blocks_do_not_drop_it() {
+    let src = format!(
+        "{MANAGER}
+async fn moved_first() -> Result<Shared, E> {{
+    let manager = Manager::new().await?;
+    let shared = Shared {{ manager }};
+    let firewall = open_firewall()?;
+    Ok(shared)
+}}
+async fn closure_exit() -> Shared {{
+    let manager = Manager::new().await.expect(\"up\");
+    let parse = |s: &str| -> Result<u8, E> {{ Ok(s.parse()?) }};
+    Shared {{ manager }}
+}}
+async fn block_exit() -> Shared {{
+    let manager = Manager::new().await.expect(\"up\");
+    let later = async {{ open_firewall()?; Ok::<(), E>(()) }};
+    Shared {{ manager }}
+}}
+async fn item_exit() -> Shared {{
+    let manager = Manager::new().await.expect(\"up\");
+    fn helper() -> Option<u8> {{ Some(probe()?) }}
+    Shared {{ manager }}
+}}
+async fn not_the_constructed_value() -> Result<u8, E> {{
+    let id = Manager::new().await.map(|m| m.0)?;
+    open_firewall()?;
+    Ok(id)
+}}"
+    );
+    assert!(found(&src).is_empty(), "{:?}", found(&src));
+}
+
+#[test]
+fn a_type_of_another_workspace_crate_is_dropped_through_its_reexport() {
+    let routing_lib = "mod imp;\npub use imp::RouteManager;\n";
+    let routing_imp = "pub struct RouteManager { rt: tokio::runtime::Handle }
+impl RouteManager { pub async fn new() -> Result<Self, E> { todo() } }
+impl Drop for RouteManager {
+    fn drop(&mut self) { self.rt.block_on(self.stop()); }
+}
+";
+    let core = "use routing::RouteManager;
+struct Shared { rm: RouteManager }
+async fn start() -> Result<Shared, E> {
+    let rm = RouteManager::new().await?;
+    let dns = dns_monitor()?;
+    Ok(Shared { rm })
+}
+async fn clean() -> Result<Shared, E> {
+    let rm = RouteManager::new().await?;
+    Ok(Shared { rm })
+}
+";
+    let found: Vec<(String, usize, String)> = support::workspace_of(
+        &[
+            (0, "routing/src/lib.rs", &[], routing_lib),
+            (0, "routing/src/imp.rs", &["imp"], routing_imp),
+            (1, "core/src/lib.rs", &[], core),
+        ],
+        &[("routing", 0)],
+    )
+    .into_iter()
+    .map(|f| (f.file.clone(), f.line, f.blocking_api().to_string()))
+    .collect();
+    assert_eq!(
+        found,
+        [(
+            "core/src/lib.rs".to_string(),
+            4,
+            "tokio::runtime::Runtime::block_on".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_constructed_value_owns_what_is_constructed_in_its_arguments_only() {
+    let src = format!(
+        "{MANAGER}
+struct Monitor(u8);
+impl Monitor {{ fn new(h: u8) -> Result<Monitor, E> {{ Ok(Monitor(h)) }} }}
+struct Wrapper(Manager);
+impl Wrapper {{ fn new(m: Manager) -> Wrapper {{ Wrapper(m) }} }}
+async fn borrowed_manager(manager: &Manager) -> Result<Monitor, E> {{
+    let monitor = Monitor::new(manager.handle())?;
+    check()?;
+    Ok(monitor)
+}}
+async fn owned_manager() {{
+    let w = Wrapper::new(Manager(1));
+    work().await;
+}}"
+    );
+    assert_eq!(
+        found(&src),
+        [(
+            19,
+            "drop(w) at the end of its scope".to_string(),
+            "Manager::drop".to_string(),
+            "futures::executor::block_on".to_string()
+        )]
+    );
+}

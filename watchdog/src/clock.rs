@@ -10,20 +10,25 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-static TICK_MS: AtomicU64 = AtomicU64::new(0);
+/// The tick, alone on its cache lines: every poll reads it, so a neighbouring static
+/// that some thread writes often would make those reads miss.
+#[repr(align(128))]
+struct Tick(AtomicU64);
+
+static TICK_MS: Tick = Tick(AtomicU64::new(0));
 static BASE: OnceLock<Instant> = OnceLock::new();
 
 /// The tick as last published, in milliseconds since the clock's base (poll path).
-#[inline]
+#[inline(always)]
 pub(crate) fn now_tick() -> u64 {
-    TICK_MS.load(Ordering::Relaxed)
+    TICK_MS.0.load(Ordering::Relaxed)
 }
 
 /// Reads the real time, publishes it as the new tick and returns it (watchdog thread).
 pub(crate) fn advance() -> u64 {
     let base = *BASE.get_or_init(Instant::now);
     let tick = u64::try_from(base.elapsed().as_millis()).unwrap_or(u64::MAX);
-    TICK_MS.fetch_max(tick, Ordering::Relaxed);
+    TICK_MS.0.fetch_max(tick, Ordering::Relaxed);
     tick
 }
 

@@ -4,8 +4,9 @@
 //! thread-local of [`crate::local`] and writes it as [`crate::slot`] describes. Nothing
 //! else is touched per poll: the scope of the running poll is the slot's own `scope`
 //! field (see [`crate::scope::current`]), so entry and exit do not save and restore a
-//! thread-local scope as well, and the guard keeps the state word it stored, so exit
-//! does not read it back.
+//! thread-local scope as well, and the exit keeps the state word the entry stored, so
+//! it does not read it back. Only the outermost poll of a thread that has its slot is
+//! inlined into the wrapper; nesting and the first poll of a thread are out of line.
 
 use std::ptr;
 
@@ -69,37 +70,94 @@ fn local_slot() -> Option<&'static Slot> {
     with_local(slot_of)
 }
 
-/// Marks the current thread busy for as long as it lives (one instrumented poll), and
-/// makes the poll's scope current.
-pub(crate) struct PollGuard {
-    active: Option<(&'static Slot, Saved)>,
+/// Runs `poll` (one poll of a watched future) as a watched poll of this thread.
+///
+/// The hot case, an outermost poll on a thread that has its slot, is inlined into the
+/// caller: one thread-pointer-relative load, the slot's state word, the entry stores
+/// of [`Slot::enter_idle`], and two stores on exit. A nested poll and a thread without
+/// a slot yet take out-of-line paths, so the inlined code keeps only what the outermost
+/// exit needs (the slot and the state word it stored).
+#[inline(always)]
+pub(crate) fn watch_poll<R>(
+    origin: Origin,
+    task_id: u64,
+    scope: u64,
+    poll: impl FnOnce() -> R,
+) -> R {
+    with_local(|local| match claimed_slot(local) {
+        Some(slot) => {
+            let state = slot.state_on_owner();
+            if state & BUSY == 0 {
+                let busy = slot.enter_idle(state, origin, task_id, scope);
+                let _exit = OutermostExit { slot, busy };
+                poll()
+            } else {
+                poll_nested(slot, origin, task_id, scope, poll)
+            }
+        }
+        None => poll_unclaimed(local, origin, task_id, scope, poll),
+    })
 }
 
-impl PollGuard {
-    /// Records a poll entry on this thread's slot.
+/// Ends an outermost poll when dropped, unwinding included (a panicking poll that tokio
+/// catches must not leave the thread marked busy).
+struct OutermostExit {
+    slot: &'static Slot,
+    busy: u64,
+}
+
+impl Drop for OutermostExit {
     #[inline(always)]
-    pub(crate) fn enter(origin: Origin, task_id: u64, scope: u64) -> PollGuard {
-        let active = with_local(slot_of).map(|slot| {
-            let state = slot.state_on_owner();
-            let saved = if state & BUSY == 0 {
-                Saved::Outermost {
-                    busy: slot.enter_idle(state, origin, task_id, scope),
-                }
-            } else {
-                slot.enter_nested(origin, task_id, scope)
-            };
-            (slot, saved)
-        });
-        PollGuard { active }
+    fn drop(&mut self) {
+        self.slot.exit_outermost(self.busy);
     }
 }
 
-impl Drop for PollGuard {
-    #[inline(always)]
-    fn drop(&mut self) {
-        if let Some((slot, saved)) = self.active {
-            slot.exit(saved);
+/// A wrapper polled inside another watched poll: it takes over the blame while it runs,
+/// and gives it back after.
+#[inline(never)]
+fn poll_nested<R>(
+    slot: &'static Slot,
+    origin: Origin,
+    task_id: u64,
+    scope: u64,
+    poll: impl FnOnce() -> R,
+) -> R {
+    struct Restore {
+        slot: &'static Slot,
+        saved: Saved,
+    }
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            self.slot.exit_nested(self.saved);
         }
+    }
+    let _restore = Restore {
+        slot,
+        saved: slot.enter_nested(origin, task_id, scope),
+    };
+    poll()
+}
+
+/// A watched poll on a thread without a slot: the first armed poll claims one; before
+/// any watchdog is enabled, or with the slot table full, the poll runs unwatched.
+#[cold]
+#[inline(never)]
+fn poll_unclaimed<R>(
+    local: &Local,
+    origin: Origin,
+    task_id: u64,
+    scope: u64,
+    poll: impl FnOnce() -> R,
+) -> R {
+    match slot_of(local) {
+        Some(slot) if !slot.busy_on_owner() => {
+            let busy = slot.enter_idle(slot.state_on_owner(), origin, task_id, scope);
+            let _exit = OutermostExit { slot, busy };
+            poll()
+        }
+        Some(slot) => poll_nested(slot, origin, task_id, scope, poll),
+        None => poll(),
     }
 }
 
@@ -174,33 +232,31 @@ mod tests {
         arm();
         let outer = Origin::location(Location::caller());
         let inner = Origin::named("inner", Location::caller());
-        let before = {
-            let _warm = PollGuard::enter(outer, 0, 0);
-            snapshot_here().poll_id
-        };
-        {
-            let _outer = PollGuard::enter(outer, 7, 1);
+        let before = watch_poll(outer, 0, 0, || snapshot_here().poll_id);
+        let (first, nested, restored) = watch_poll(outer, 7, 1, || {
             let first = snapshot_here();
-            assert_eq!(
-                (first.busy, first.origin, first.task_id, first.scope),
-                (true, outer, 7, 1)
-            );
-            assert_eq!(first.poll_id, before + 1);
-            {
-                let _inner = PollGuard::enter(inner, 8, 2);
-                let nested = snapshot_here();
-                assert_eq!(
-                    (nested.busy, nested.origin, nested.task_id),
-                    (true, inner, 8)
-                );
-                assert_eq!(nested.poll_id, first.poll_id, "one poll of the thread");
-            }
-            let restored = snapshot_here();
-            assert_eq!(
-                (restored.busy, restored.origin, restored.scope),
-                (true, outer, 1)
-            );
-        }
+            let nested = watch_poll(inner, 8, 2, snapshot_here);
+            (first, nested, snapshot_here())
+        });
+        assert_eq!(
+            (first.busy, first.origin, first.task_id, first.scope),
+            (true, outer, 7, 1)
+        );
+        assert_eq!(first.poll_id, before + 1);
+        assert_eq!(
+            (nested.busy, nested.origin, nested.task_id, nested.scope),
+            (true, inner, 8, 2)
+        );
+        assert_eq!(nested.poll_id, first.poll_id, "one poll of the thread");
+        assert_eq!(
+            (
+                restored.busy,
+                restored.origin,
+                restored.task_id,
+                restored.scope
+            ),
+            (true, outer, 7, 1)
+        );
         let idle = snapshot_here();
         assert!(!idle.busy());
         assert_eq!(idle.ended.map(|(poll_id, _)| poll_id), Some(before + 1));
@@ -212,22 +268,46 @@ mod tests {
     }
 
     #[test]
+    fn a_panicking_poll_leaves_the_thread_idle() {
+        arm();
+        let origin = Origin::location(Location::caller());
+        let outer = std::panic::catch_unwind(|| {
+            watch_poll::<()>(origin, 3, 0, || panic!("the poll panics"))
+        });
+        assert!(outer.is_err());
+        assert!(!snapshot_here().busy(), "outermost exit ran on unwind");
+        let nested = watch_poll(origin, 4, 5, || {
+            let unwound = std::panic::catch_unwind(|| {
+                watch_poll::<()>(origin, 6, 7, || panic!("the nested poll panics"))
+            });
+            (unwound.is_err(), snapshot_here())
+        });
+        assert!(nested.0);
+        assert_eq!(
+            (nested.1.busy, nested.1.task_id, nested.1.scope),
+            (true, 4, 5),
+            "the outer poll's blame is back after the nested one unwound"
+        );
+    }
+
+    #[test]
     fn exempt_stretches_are_visible_and_end_with_their_guard() {
         arm();
         let origin = Origin::location(Location::caller());
-        let _poll = PollGuard::enter(origin, 0, 0);
-        {
-            let _exempt = ExemptGuard::enter();
-            assert_eq!(snapshot_here().exempt, 1);
-        }
-        assert_eq!(snapshot_here().exempt, 0);
+        watch_poll(origin, 0, 0, || {
+            {
+                let _exempt = ExemptGuard::enter();
+                assert_eq!(snapshot_here().exempt, 1);
+            }
+            assert_eq!(snapshot_here().exempt, 0);
+        });
     }
 
     #[test]
     fn the_signal_handler_finds_a_slot_by_thread_id() {
         arm();
-        let _poll = PollGuard::enter(Origin::location(Location::caller()), 0, 0);
-        let slot = local_slot().expect("a slot");
+        let origin = Origin::location(Location::caller());
+        let slot = watch_poll(origin, 0, 0, || local_slot().expect("a slot"));
         let found = find_by_tid(crate::thread_identity::thread_id()).expect("found");
         assert!(std::ptr::eq(slot, found));
     }

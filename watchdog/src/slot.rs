@@ -52,19 +52,24 @@ pub(crate) fn armed() -> bool {
 }
 
 /// One thread's slot.
-#[repr(align(128))]
+///
+/// `repr(C)` keeps every field the poll path writes in the first 64 bytes, so a poll
+/// touches one cache line of its slot (the compiler would otherwise be free to put the
+/// capture buffer between them); the 128-byte alignment keeps slots of different threads
+/// off each other's lines and the adjacent-line prefetcher's pairs.
+#[repr(C, align(128))]
 pub(crate) struct Slot {
     /// `poll_id << 1 | BUSY`: written last on entry and on exit (release).
     state: AtomicU64,
     /// Sequence lock for writes made while a poll runs (odd while writing).
     seq: AtomicU64,
-    exempt: AtomicU32,
     start_tick: AtomicU64,
     origin: AtomicUsize,
     task_id: AtomicU64,
     scope: AtomicU64,
     /// When the latest outermost poll ended; meaningful while the slot is idle.
     ended_tick: AtomicU64,
+    exempt: AtomicU32,
 
     in_use: AtomicBool,
     tid: AtomicI64,
@@ -277,7 +282,7 @@ impl Slot {
     /// Owner: a wrapper nested in a running poll takes over the blame.
     #[inline]
     pub(crate) fn enter_nested(&self, origin: Origin, task_id: u64, scope: u64) -> Saved {
-        let saved = Saved::Nested {
+        let saved = Saved {
             origin: self.origin.load(Ordering::Relaxed),
             task_id: self.task_id.load(Ordering::Relaxed),
             scope: self.scope.load(Ordering::Relaxed),
@@ -296,16 +301,10 @@ impl Slot {
         self.end_write();
     }
 
-    #[inline(always)]
-    pub(crate) fn exit(&self, saved: Saved) {
-        match saved {
-            Saved::Outermost { busy } => self.exit_outermost(busy),
-            Saved::Nested {
-                origin,
-                task_id,
-                scope,
-            } => self.write_running(origin, task_id, scope),
-        }
+    /// Owner: a nested wrapper's poll ended; the blame goes back to the outer one.
+    #[inline]
+    pub(crate) fn exit_nested(&self, saved: Saved) {
+        self.write_running(saved.origin, saved.task_id, saved.scope);
     }
 
     pub(crate) fn set_exempt(&self, entering: bool) {
@@ -340,16 +339,12 @@ fn store_if_changed_usize(cell: &AtomicUsize, value: usize) {
     }
 }
 
-/// What a poll entry overwrote, restored on exit (innermost wrapper wins).
+/// Who was blamed for the running poll before a nested wrapper took over.
 #[derive(Clone, Copy)]
-pub(crate) enum Saved {
-    /// The poll opened the slot, with this state word.
-    Outermost { busy: u64 },
-    Nested {
-        origin: usize,
-        task_id: u64,
-        scope: u64,
-    },
+pub(crate) struct Saved {
+    origin: usize,
+    task_id: u64,
+    scope: u64,
 }
 
 /// The slots registered so far (some may be free).

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::origin::Origin;
-use crate::poll_guard::PollGuard;
+use crate::poll_guard::watch_poll;
 use crate::scope;
 use crate::task_id;
 
@@ -49,19 +49,27 @@ impl<F> Watched<F> {
 impl<F: Future> Future for Watched<F> {
     type Output = F::Output;
 
-    #[inline]
+    // Always inlined: the wrapper's own work is a few loads and stores (its cold paths
+    // are out of line), cheaper than the call frame it would otherwise add to every poll.
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         // SAFETY: `inner` is structurally pinned: it is never moved out of `self`, and
         // `Watched` has no `Drop` impl; the other fields are plain data.
         let this = unsafe { self.get_unchecked_mut() };
         if this.task_id == TASK_UNKNOWN {
-            this.task_id = task_id::current();
+            this.task_id = first_task_id();
         }
-        let _poll = PollGuard::enter(this.origin, this.task_id, this.scope);
         // SAFETY: see above.
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
-        inner.poll(cx)
+        watch_poll(this.origin, this.task_id, this.scope, || inner.poll(cx))
     }
+}
+
+/// The task id, asked once per wrapper (out of line: it reads tokio's thread-local).
+#[cold]
+#[inline(never)]
+fn first_task_id() -> u64 {
+    task_id::current()
 }
 
 /// Spawns `future` on the current tokio runtime, watched, with the caller's location

@@ -54,6 +54,8 @@ impl Graph<'_> {
                     offload_wrappers: f.summary.offload_wrappers.clone(),
                     // Kept whole: a kept call may name its target through a re-export.
                     imports: f.summary.imports.clone(),
+                    // Used by the walks of the crate's files, which are done.
+                    aliases: Vec::new(),
                 })
             })
             .collect()

@@ -259,6 +259,8 @@ fn file_of(v: &Value) -> Option<FileSummary> {
         unchecked_deep: number(v, "unchecked_deep")?,
         offload_wrappers: strings(v.get("offload_wrappers")?)?,
         imports: list(v, "imports", imports_of)?,
+        // Not cached: only the walks of the crate's own files read them.
+        aliases: Vec::new(),
     })
 }
 

@@ -448,6 +448,12 @@ impl<'m> Analyzer<'m> {
                 .matcher
                 .method(&name, m.args.len(), &origins, &|c| scopes.imports_crate(c));
         }
+        if hit
+            .as_ref()
+            .is_some_and(|h| self.joins_finished_thread(h.entry.key(), &m.receiver))
+        {
+            hit = None;
+        }
         // The receiver first, so that findings come out in source order
         // (`File::create(..)?.write_all(..)`). Its value is consumed by the method.
         self.visit_expr_with(&m.receiver, Marks::USED);

@@ -1,7 +1,9 @@
 //! Drop glue as calls. Dropping a value runs its type's `Drop::drop`, with no call
 //! written: `drop(x)` and a `let` binding of a value constructed right there
-//! (`let _g = Guard::new();`, `Guard { .. }`) become call sites of the workspace type's
-//! `drop`, so the call graph reports them when that `drop` blocks.
+//! (`let _g = Guard::new();`, `Guard { .. }`, `Manager::new().await?`) become call
+//! sites of the workspace type's `drop`, so the call graph reports them when that
+//! `drop` blocks. A binding a later statement moves away is still dropped in its scope
+//! when an early exit (`?`, `return`) comes first: the fn leaves with the value live.
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
@@ -13,14 +15,25 @@ use crate::resolve::{Origin, Resolution, CRATE};
 
 /// The `drop` fns of the workspace types among `origins`, as call candidates
 /// (`crate::guard::Guard` gives `guard::Guard::drop`).
+/// A type of another workspace crate (`talpid_routing::RouteManager`) keeps its crate's
+/// name in front, as call candidates do; std's types have no workspace `drop`.
 fn drop_candidates(origins: &[Origin]) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = Vec::new();
     for o in origins.iter().filter(|o| o.exact) {
-        let mut segs = o.path.split("::");
-        if segs.next() != Some(CRATE) {
-            continue;
+        let mut segs = o.path.split("::").peekable();
+        match segs.peek() {
+            Some(&CRATE) => {
+                segs.next();
+            }
+            Some(&("std" | "core" | "alloc")) | None => continue,
+            Some(_) => {}
         }
         let mut candidate: Vec<String> = segs.map(str::to_string).collect();
+        // A type of another crate comes with no return types: its constructor by the
+        // naming convention (`RouteManager::new`, `Pool::with_config`) names it.
+        if candidate.last().is_some_and(|f| is_constructor_name(f)) && candidate.len() > 1 {
+            candidate.pop();
+        }
         let names_type = candidate
             .last()
             .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
@@ -33,6 +46,15 @@ fn drop_candidates(origins: &[Origin]) -> Vec<Vec<String>> {
         }
     }
     out
+}
+
+/// Whether `name` is a constructor's by Rust's naming convention: `new`, `new_*`,
+/// `with_*`, `from_*` return `Self` (or a `Result`/`Option` of it).
+fn is_constructor_name(name: &str) -> bool {
+    name == "new"
+        || ["new_", "with_", "from_"]
+            .iter()
+            .any(|p| name.starts_with(p))
 }
 
 /// Whether `res` is std's `drop` (the prelude's, `mem::drop`); a bare `drop` that only
@@ -50,9 +72,35 @@ pub(super) fn is_std_drop(res: &Resolution) -> bool {
     }
 }
 
-/// Whether one of `stmts` may move the value `pat` binds out of its scope: the name
-/// used by value (returned, passed, stored, assigned), not only as a method receiver,
-/// a field base or behind `&`. A binding that is not a plain name counts as moved.
+/// The constructor call or struct literal a `let` initialiser's value comes from: the
+/// expression itself, or below the unwrapping that keeps the constructed value
+/// (`.await`, `?`, `.unwrap()`, `.expect(..)`, `.map_err(..)`, `.context(..)`).
+fn constructed_value(init: &Expr) -> Option<&Expr> {
+    let mut e = peel(init);
+    for _ in 0..super::MAX_CHAIN {
+        match e {
+            Expr::Call(c) if matches!(peel(&c.func), Expr::Path(_)) => return Some(e),
+            Expr::Struct(_) => return Some(e),
+            Expr::Try(t) => e = peel(&t.expr),
+            Expr::Await(a) => e = peel(&a.base),
+            Expr::MethodCall(m) if UNWRAPPING.contains(&m.method.to_string().as_str()) => {
+                e = peel(&m.receiver)
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Methods of `Result`/`Option` (and anyhow's `Context`) that hand on the value they
+/// hold, so a constructor below them still built the bound value.
+const UNWRAPPING: &[&str] = &["unwrap", "expect", "map_err", "context", "with_context"];
+
+/// Whether the value `pat` binds leaves its scope through `stmts` on every path: the
+/// name used by value (returned, passed, stored, assigned), not only as a method
+/// receiver, a field base or behind `&`, before any early exit (`?`, `return`) of the
+/// enclosing fn or block, which would drop it here. A binding that is not a plain name
+/// counts as moved.
 pub(super) fn moved_later(pat: &Pat, stmts: &[Stmt]) -> bool {
     let name = match pat {
         Pat::Ident(i) => i.ident.to_string(),
@@ -66,9 +114,16 @@ pub(super) fn moved_later(pat: &Pat, stmts: &[Stmt]) -> bool {
     let mut finder = MoveFinder {
         name: &name,
         moved: false,
+        exits: false,
     };
     for stmt in stmts {
         finder.visit_stmt(stmt);
+        if finder.moved {
+            return true;
+        }
+        if finder.exits {
+            return false;
+        }
         // A later `let` of the same name shadows it: what follows uses the new one.
         if let Stmt::Local(l) = stmt {
             if matches!(&l.pat, Pat::Ident(i) if i.ident == name) {
@@ -79,10 +134,13 @@ pub(super) fn moved_later(pat: &Pat, stmts: &[Stmt]) -> bool {
     finder.moved
 }
 
-/// Looks for a by-value use of one name.
+/// Looks for a by-value use of one name, and for early exits of the enclosing body.
 struct MoveFinder<'n> {
     name: &'n str,
     moved: bool,
+    /// A `?` or `return` that leaves the body the binding lives in (not one inside a
+    /// closure, an async block or a nested item, which leaves only those).
+    exits: bool,
 }
 
 impl MoveFinder<'_> {
@@ -118,6 +176,32 @@ impl<'ast> Visit<'ast> for MoveFinder<'_> {
             self.moved = true;
         }
     }
+
+    fn visit_expr_try(&mut self, t: &'ast syn::ExprTry) {
+        self.visit_expr(&t.expr);
+        self.exits = true;
+    }
+
+    fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+        if let Some(e) = &r.expr {
+            self.visit_expr(e);
+        }
+        self.exits = true;
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        let exits = self.exits;
+        self.visit_expr(&c.body);
+        self.exits = exits;
+    }
+
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        let exits = self.exits;
+        self.visit_block(&a.block);
+        self.exits = exits;
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 impl Analyzer<'_> {
@@ -131,22 +215,45 @@ impl Analyzer<'_> {
         drop_candidates(&origins)
     }
 
+    /// The types a constructed value owns: the constructor's (or literal's) own, and
+    /// those of values constructed right in its arguments or fields
+    /// (`BufWriter::new(File::create(p)?)`), not what other arguments came from
+    /// (`Monitor::new(manager.handle())` does not own the manager).
+    fn constructed_origins(&self, value: &Expr, out: &mut Vec<Origin>, depth: usize) {
+        if depth > super::MAX_CHAIN {
+            return;
+        }
+        let inner: Vec<&Expr> = match value {
+            Expr::Struct(s) => {
+                self.push_origin(&s.path, out);
+                s.fields.iter().map(|f| &f.expr).collect()
+            }
+            Expr::Call(c) => {
+                if let Expr::Path(p) = peel(&c.func) {
+                    self.push_origin(&p.path, out);
+                }
+                c.args.iter().collect()
+            }
+            _ => Vec::new(),
+        };
+        for e in inner {
+            if let Some(v) = constructed_value(e) {
+                self.constructed_origins(v, out, depth + 1);
+            }
+        }
+    }
+
     /// `let x = T::new(..);` / `let x = T { .. };`: the value is dropped where the scope
     /// ends, in the context of the binding; a call site at the pattern.
     pub(super) fn binding_drop(&mut self, pat: &Pat, init: &Expr) {
-        let constructed = match peel(init) {
-            Expr::Call(c) => matches!(peel(&c.func), Expr::Path(_)),
-            Expr::Struct(_) => true,
-            _ => false,
+        let Some(value) = constructed_value(init) else {
+            return;
         };
-        if !constructed || self.binding_moved || self.summaries.is_none() {
+        if self.binding_moved || self.summaries.is_none() {
             return;
         }
         let mut origins = Vec::new();
-        match peel(init) {
-            Expr::Struct(s) => self.push_origin(&s.path, &mut origins),
-            e => self.origins(e, &mut origins, 0),
-        }
+        self.constructed_origins(value, &mut origins, 0);
         let candidates = drop_candidates(&origins);
         if candidates.is_empty() {
             return;

@@ -23,6 +23,7 @@ mod calls;
 mod consumers;
 mod context;
 mod drops;
+mod finished_threads;
 mod fn_values;
 mod macros;
 mod receivers;
@@ -98,6 +99,11 @@ pub(crate) struct Analyzer<'m> {
     binding_moved: bool,
     /// The imports of each module walked, for the summaries (see [`crate::reexports`]).
     pub(crate) module_imports: Vec<crate::reexports::ModuleImports>,
+    /// What the aliases and imports of the crate's other files stand for, when the
+    /// front end has them (see [`crate::crate_names`]).
+    pub(crate) crate_names: Option<&'m crate::CrateNames>,
+    /// Thread handles known finished at this point (see `finished_threads.rs`).
+    finished_threads: Vec<String>,
 }
 
 impl Marks {
@@ -168,6 +174,8 @@ impl<'m> Analyzer<'m> {
             methods: HashSet::new(),
             binding_moved: false,
             module_imports: Vec::new(),
+            crate_names: None,
+            finished_threads: Vec::new(),
         }
     }
 
@@ -581,13 +589,24 @@ impl Analyzer<'_> {
                 Expr::If(i) => {
                     // `if let Ok(stream) = listener.accept()`: the bindings hold in
                     // the then-branch.
+                    let finished = finished_threads::finished_by(&i.cond);
+                    let outer = v.finished_threads.len();
+                    let mut taken = Vec::new();
+                    v.finished_let_bindings(&i.cond, &mut taken, 0);
+                    v.finished_threads.extend(taken);
                     v.visit_expr(&i.cond);
                     v.scopes.push(Scope::default());
                     v.bind_lets(&i.cond, 0);
+                    let lets = v.finished_threads.len();
+                    v.finished_threads.extend(finished.when_true);
                     v.visit_block(&i.then_branch);
+                    v.finished_threads.truncate(lets);
                     v.scopes.pop();
+                    v.finished_threads.truncate(outer);
                     if let Some((_, e)) = &i.else_branch {
+                        v.finished_threads.extend(finished.when_false);
                         v.visit_expr(e);
+                        v.finished_threads.truncate(outer);
                     }
                 }
                 Expr::Match(m) => {

@@ -34,7 +34,7 @@ fn returns_fn_value(ty: &syn::Type) -> bool {
 }
 
 /// Idents bound by a pattern.
-fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
+pub(super) fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
     if depth > 16 {
         return;
     }
@@ -215,19 +215,64 @@ impl Analyzer<'_> {
                     let joined = p.join("::");
                     if let Some(target) = self.aliases.get(&joined) {
                         out.extend(target.iter().cloned());
+                    } else {
+                        self.crate_name_origins(&joined, out);
                     }
                     out.push(Origin {
                         path: joined,
                         exact: true,
                     })
                 }
-                Resolution::Unknown(w) | Resolution::Glob(_, w) => out.push(Origin {
+                Resolution::Glob(globs, w) => {
+                    for g in &globs {
+                        self.crate_name_origins(&g.join("::"), out);
+                    }
+                    out.push(Origin {
+                        path: w.join("::"),
+                        exact: false,
+                    })
+                }
+                Resolution::Unknown(w) => out.push(Origin {
                     path: w.join("::"),
                     exact: false,
                 }),
                 Resolution::Local => {}
             }
         }
+    }
+
+    /// The type aliases the walk learnt, by absolute path, with the paths each stands
+    /// for: resolved ones, and paths written from a first segment nothing in scope
+    /// provides (`r2d2::Pool` without a `use`), which name an extern crate.
+    pub(crate) fn alias_paths(&self) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = self
+            .aliases
+            .iter()
+            .map(|(alias, origins)| {
+                let mut targets: Vec<String> = Vec::new();
+                for o in origins.iter() {
+                    if (o.exact || o.path.contains("::")) && !targets.contains(&o.path) {
+                        targets.push(o.path.clone());
+                    }
+                }
+                (alias.clone(), targets)
+            })
+            .filter(|(_, targets)| !targets.is_empty())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// What another file of the crate says the name at `path` stands for (an alias, or
+    /// an import a glob of this file brings in), as resolved origins.
+    fn crate_name_origins(&self, path: &str, out: &mut Vec<Origin>) {
+        let Some(targets) = self.crate_names.and_then(|n| n.lookup(path)) else {
+            return;
+        };
+        out.extend(targets.iter().map(|t| Origin {
+            path: t.clone(),
+            exact: true,
+        }));
     }
 
     /// The distinct paths a fn's declared return type names, for its summary.

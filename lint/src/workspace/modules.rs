@@ -117,7 +117,8 @@ pub struct Root {
 
 /// Follows `mod` declarations from the roots. `files[i]` is the path of file `i` and
 /// `decls[i]` its declarations; the result gives a placement to every reached file
-/// (the first root to reach a file wins; roots are visited in order).
+/// (the first root to reach a file wins; roots are visited in order). A file several
+/// `mod` declarations include has more module paths: [`resolve_module_placements`].
 ///
 /// ```
 /// use std::path::PathBuf;
@@ -132,16 +133,52 @@ pub fn resolve_modules(
     decls: &[Vec<ModDecl>],
     roots: &[Root],
 ) -> Vec<Option<Placement>> {
+    resolve_module_placements(files, decls, roots)
+        .into_iter()
+        .map(|p| p.into_iter().next())
+        .collect()
+}
+
+/// How many module paths one file gets at most: a file included by `#[path]` from
+/// each of many modules, which include each other's files again, stays bounded.
+pub const MAX_PLACEMENTS: usize = 32;
+
+/// Every module path of every reached file, the one [`resolve_modules`] gives first.
+/// rustc compiles a file once per `mod` declaration that includes it: `#[path =
+/// "../connect.rs"] mod connect;` in two modules makes two modules with the same items,
+/// each reached by the calls of its own parent. Further placements stay in the crate of
+/// the first one (at most [`MAX_PLACEMENTS`]); a crate root keeps only its own.
+///
+/// ```
+/// use std::path::PathBuf;
+/// use blockwatch_lint::workspace::{mod_decls, resolve_module_placements, Root};
+/// let files = [PathBuf::from("c/src/lib.rs"), PathBuf::from("c/src/a.rs"),
+///              PathBuf::from("c/src/b.rs"), PathBuf::from("c/src/shared.rs")];
+/// let inc = "#[path = \"shared.rs\"] mod shared;";
+/// let decls = [mod_decls(&syn::parse_str("mod a; mod b;").unwrap()),
+///              mod_decls(&syn::parse_str(inc).unwrap()),
+///              mod_decls(&syn::parse_str(inc).unwrap()), Vec::new()];
+/// let placed = resolve_module_placements(&files, &decls, &[Root { unit: 0, file: 0, is_test: false }]);
+/// let paths: Vec<&[String]> = placed[3].iter().map(|p| p.module_path.as_slice()).collect();
+/// assert_eq!(paths, [["a", "shared"], ["b", "shared"]]);
+/// ```
+pub fn resolve_module_placements(
+    files: &[PathBuf],
+    decls: &[Vec<ModDecl>],
+    roots: &[Root],
+) -> Vec<Vec<Placement>> {
     let index: HashMap<PathBuf, usize> = files
         .iter()
         .enumerate()
         .map(|(i, p)| (normalize(p), i))
         .collect();
-    let mut placed: Vec<Option<Placement>> = vec![None; files.len()];
+    let mut placed: Vec<Vec<Placement>> = vec![Vec::new(); files.len()];
+    let mut is_root = vec![false; files.len()];
     // A file that is a crate root is placed by its own root only.
     for root in roots {
-        if placed[root.file].is_none() {
-            placed[root.file] = Some(Placement {
+        is_root[root.file] = true;
+        if placed[root.file].is_empty() {
+            placed[root.file].push(Placement {
                 unit: root.unit,
                 module_path: Vec::new(),
                 is_test: root.is_test,
@@ -149,13 +186,13 @@ pub fn resolve_modules(
         }
     }
     for root in roots {
-        if placed[root.file].as_ref().map(|p| p.unit) != Some(root.unit) {
+        if placed[root.file].first().map(|p| p.unit) != Some(root.unit) {
             continue;
         }
-        // (file, its module path, whether its children live in its own directory)
-        let mut queue = VecDeque::from([(root.file, true)]);
-        while let Some((file, mod_rs)) = queue.pop_front() {
-            let Some(parent) = placed[file].clone() else {
+        // (file, which of its placements, whether its children live in its own directory)
+        let mut queue = VecDeque::from([(root.file, 0, true)]);
+        while let Some((file, nth, mod_rs)) = queue.pop_front() {
+            let Some(parent) = placed[file].get(nth).cloned() else {
                 continue;
             };
             let Some(dir) = files[file].parent() else {
@@ -192,18 +229,23 @@ pub fn resolve_modules(
                 }) else {
                     continue;
                 };
-                if placed[child].is_some() {
-                    continue;
-                }
                 let mut module_path = parent.module_path.clone();
                 module_path.extend(decl.inline_names.iter().cloned());
                 module_path.push(decl.name.clone());
-                placed[child] = Some(Placement {
+                let known = &placed[child];
+                let admitted = !is_root[child]
+                    && known.len() < MAX_PLACEMENTS
+                    && known.first().is_none_or(|p| p.unit == parent.unit)
+                    && !known.iter().any(|p| p.module_path == module_path);
+                if !admitted {
+                    continue;
+                }
+                placed[child].push(Placement {
                     unit: parent.unit,
                     module_path,
                     is_test: parent.is_test || decl.cfg_test,
                 });
-                queue.push_back((child, is_mod_rs));
+                queue.push_back((child, placed[child].len() - 1, is_mod_rs));
             }
         }
     }
@@ -343,6 +385,103 @@ mod tests {
             ]
         );
         assert!(placed.iter().flatten().all(|p| p.unit == 7));
+    }
+
+    fn placements_of(
+        files: &[&str],
+        sources: &[&str],
+        roots: &[(usize, usize)],
+    ) -> Vec<Vec<(usize, String)>> {
+        let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+        let all: Vec<Vec<ModDecl>> = sources.iter().map(|s| decls(s)).collect();
+        let roots: Vec<Root> = roots
+            .iter()
+            .map(|&(unit, file)| Root {
+                unit,
+                file,
+                is_test: false,
+            })
+            .collect();
+        resolve_module_placements(&files, &all, &roots)
+            .into_iter()
+            .map(|ps| {
+                ps.into_iter()
+                    .map(|p| (p.unit, p.module_path.join("::")))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_file_included_by_several_path_attributes_gets_each_module_path() {
+        let placed = placements_of(
+            &[
+                "c/src/lib.rs",
+                "c/src/client.rs",
+                "c/src/msf/mod.rs",
+                "c/src/msf/auth.rs",
+                "c/src/connect.rs",
+                "c/src/error.rs",
+            ],
+            &[
+                "mod client; mod msf;",
+                "#[path = \"connect.rs\"] mod connect;",
+                "mod auth;",
+                "#[path = \"../connect.rs\"] mod connect;",
+                "#[path = \"./error.rs\"] mod error;",
+                "",
+            ],
+            &[(0, 0)],
+        );
+        let at = |u: usize, p: &str| (u, p.to_string());
+        assert_eq!(
+            placed[4],
+            [at(0, "client::connect"), at(0, "msf::auth::connect")]
+        );
+        // The included file's own children follow each of its paths.
+        assert_eq!(
+            placed[5],
+            [
+                at(0, "client::connect::error"),
+                at(0, "msf::auth::connect::error")
+            ]
+        );
+    }
+
+    #[test]
+    fn further_placements_stay_in_the_first_crate_and_off_crate_roots() {
+        let placed = placements_of(
+            &["c/src/lib.rs", "c/src/main.rs", "c/src/shared.rs"],
+            &[
+                "mod shared; #[path = \"main.rs\"] mod again;",
+                "mod shared;",
+                "",
+            ],
+            &[(0, 0), (1, 1)],
+        );
+        let at = |u: usize, p: &str| (u, p.to_string());
+        // `shared.rs` belongs to the first crate that reaches it; `main.rs` is a root.
+        assert_eq!(placed[2], [at(0, "shared")]);
+        assert_eq!(placed[1], [at(1, "")]);
+        assert_eq!(placed[0], [at(0, "")]);
+    }
+
+    #[test]
+    fn files_that_include_each_other_stop_at_the_placement_cap() {
+        let placed = placements_of(
+            &["c/src/lib.rs", "c/src/a.rs", "c/src/b.rs"],
+            &[
+                "mod a;",
+                "#[path = \"b.rs\"] mod b;",
+                "#[path = \"a.rs\"] mod a;",
+            ],
+            &[(0, 0)],
+        );
+        assert_eq!(placed[1].len(), MAX_PLACEMENTS);
+        assert_eq!(placed[1][0], (0, "a".to_string()));
+        assert_eq!(placed[1][1], (0, "a::b::a".to_string()));
+        assert_eq!(placed[2][0], (0, "a::b".to_string()));
+        assert_eq!(placed[2].len(), MAX_PLACEMENTS);
     }
 
     #[test]
