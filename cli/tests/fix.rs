@@ -157,7 +157,9 @@ fn fix_on_copies_of_the_examples_compiles() {
         format!(
             "[package]\nname = \"examples-copy\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dependencies]\nblockwatch = {{ path = {:?}, features = [\"axum\"] }}\ntokio = {{ version = \"1\", features = [\"full\"] }}\n\
-             axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\", \"matched-path\"] }}\n\n[workspace]\n",
+             axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\", \"matched-path\"] }}\n\
+             tonic = {{ version = \"0.14\", default-features = false, features = [\"router\", \"transport\"] }}\n\
+             hyper = \"1\"\nbytes = \"1\"\ntower-service = \"0.3\"\n\n[workspace]\n",
             repo.display().to_string()
         ),
     )
@@ -173,9 +175,9 @@ fn fix_on_copies_of_the_examples_compiles() {
          blockwatch: fixed examples/spinner.rs:33:5: `std::thread::sleep(..)` -> `tokio::time::sleep(Duration::from_secs(3)).await`\n\
          blockwatch: 2 fixes applied in 2 files\n"
     );
-    // What is left is the sync helpers of the axum demo (it sleeps) and of the helper-chain
-    // demo (it reads a file): chains, which only a person can rewrite (they carry advice,
-    // no fix), so the gate still fails.
+    // What is left is the sync helpers of the axum, one-line and tonic demos (they sleep)
+    // and of the helper-chain demo (it reads a file): chains, which only a person can
+    // rewrite (they carry advice, no fix), so the gate still fails.
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(read(dir.join("examples/spinner.rs"))
         .contains("    tokio::time::sleep(Duration::from_secs(3)).await;\n    42\n"));
@@ -185,7 +187,9 @@ fn fix_on_copies_of_the_examples_compiles() {
         remaining(&dir),
         [
             "examples/axum_server.rs:29 render_invoice(..) none",
-            "examples/helper_chain.rs:21 settings::greeting() none"
+            "examples/helper_chain.rs:21 settings::greeting() none",
+            "examples/tokio_main.rs:22 load_settings() none",
+            "examples/tonic_server.rs:50 render_invoice(..) none"
         ]
     );
 }

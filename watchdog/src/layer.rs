@@ -4,9 +4,12 @@
 //!
 //! Each request is named by its method and route: axum's `MatchedPath` (the route
 //! template, such as `/users/{id}`) when feature `axum` is on and the router set one,
-//! otherwise the URI path (for tonic, `/package.Service/Method`). Names are interned for
-//! the life of the process, so raw paths are capped: after [`MAX_RAW_PATHS`] distinct
-//! ones, further paths share the name `"{METHOD} (other paths)"`.
+//! otherwise the URI path. A gRPC call (content type `application/grpc...`) is always
+//! named by its path, which is the method (`/package.Service/Method`): tonic mounts a
+//! service on axum as `/package.Service/{*rest}`, a template that names every method of
+//! the service alike. Names are interned for the life of the process, so paths are
+//! capped: after [`MAX_RAW_PATHS`] distinct ones, further paths share the name
+//! `"{METHOD} (other paths)"`.
 
 use std::panic::Location;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -66,6 +69,26 @@ impl WatchLayer {
             location: Location::caller(),
         }
     }
+
+    /// The name the layer gives `request`'s reports: `"{METHOD} {route}"`. A gRPC call
+    /// is named by its method path, even when the router matched a wider template
+    /// (past [`MAX_RAW_PATHS`] distinct paths, reports say `"{METHOD} (other paths)"`).
+    ///
+    /// ```
+    /// use blockwatch_watchdog::WatchLayer;
+    ///
+    /// let call = http::Request::post("/shop.Orders/Place")
+    ///     .header("content-type", "application/grpc")
+    ///     .body(())
+    ///     .unwrap();
+    /// assert_eq!(WatchLayer::request_name(&call), "POST /shop.Orders/Place");
+    ///
+    /// let page = http::Request::get("/orders/7").body(()).unwrap();
+    /// assert_eq!(WatchLayer::request_name(&page), "GET /orders/7");
+    /// ```
+    pub fn request_name<B>(request: &http::Request<B>) -> String {
+        format!("{} {}", request.method().as_str(), route_of(request).name())
+    }
 }
 
 impl Default for WatchLayer {
@@ -114,11 +137,11 @@ where
 
 /// `"{METHOD} {route}"`, interned at the layer's place.
 fn request_origin<B>(request: &http::Request<B>, location: &'static Location<'static>) -> Origin {
-    let method = request.method().as_str();
-    if let Some(route) = matched_route(request) {
-        return Origin::named(&format!("{method} {route}"), location);
+    let route = route_of(request);
+    let name = format!("{} {}", request.method().as_str(), route.name());
+    if let Route::Template(_) = route {
+        return Origin::named(&name, location);
     }
-    let name = format!("{method} {}", request.uri().path());
     if let Some(origin) = Origin::cached(&name, location) {
         return origin;
     }
@@ -126,8 +149,47 @@ fn request_origin<B>(request: &http::Request<B>, location: &'static Location<'st
         Origin::named(&name, location)
     } else {
         RAW_PATHS.fetch_sub(1, Ordering::Relaxed);
-        Origin::named(&format!("{method} (other paths)"), location)
+        Origin::named(
+            &format!("{} (other paths)", request.method().as_str()),
+            location,
+        )
     }
+}
+
+/// What names a request after its method.
+enum Route<'a> {
+    /// A route template the router matched: bounded by the code.
+    Template(&'a str),
+    /// The URI path (a gRPC method, or a path with ids in it): bounded by the clients.
+    Path(&'a str),
+}
+
+impl<'a> Route<'a> {
+    fn name(&self) -> &'a str {
+        match self {
+            Route::Template(route) | Route::Path(route) => route,
+        }
+    }
+}
+
+/// The route template axum matched, unless the request is a gRPC call; else the path.
+fn route_of<B>(request: &http::Request<B>) -> Route<'_> {
+    if !is_grpc(request) {
+        if let Some(route) = matched_route(request) {
+            return Route::Template(route);
+        }
+    }
+    Route::Path(request.uri().path())
+}
+
+/// Whether `request` is a gRPC or gRPC-Web call (`application/grpc`,
+/// `application/grpc+proto`, `application/grpc-web`, ...): its path is the method.
+fn is_grpc<B>(request: &http::Request<B>) -> bool {
+    request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|content_type| content_type.starts_with("application/grpc"))
 }
 
 /// The route template axum matched, when there is one.
@@ -157,5 +219,37 @@ mod tests {
         let origin = request_origin(&request, here);
         assert_eq!(origin.info().name.as_deref(), Some("POST /rpc.Echo/Say"));
         assert_eq!(origin, request_origin(&request, here), "interned once");
+    }
+
+    #[test]
+    fn grpc_calls_are_told_by_their_content_type() {
+        let with = |content_type: &str| {
+            http::Request::post("/rpc.Echo/Say")
+                .header(http::header::CONTENT_TYPE, content_type)
+                .body(())
+                .unwrap()
+        };
+        for grpc in [
+            "application/grpc",
+            "application/grpc+proto",
+            "application/grpc-web",
+            "application/grpc-web-text+proto",
+        ] {
+            assert!(is_grpc(&with(grpc)), "{grpc}");
+        }
+        for other in [
+            "application/json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+        ] {
+            assert!(!is_grpc(&with(other)), "{other}");
+        }
+        assert!(!is_grpc(
+            &http::Request::post("/rpc.Echo/Say").body(()).unwrap()
+        ));
+        assert_eq!(
+            WatchLayer::request_name(&with("application/grpc")),
+            "POST /rpc.Echo/Say"
+        );
     }
 }
