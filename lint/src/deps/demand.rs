@@ -12,7 +12,8 @@ use crate::summary::FileSummary;
 
 /// The names `summaries` may use for other crates: the first segment of every path
 /// they hold (call candidates, imports, globs) and every identifier of their type paths
-/// (receivers, declared returns, the traits their impls implement). A superset: a name that is not a crate's is ignored.
+/// (receivers, declared returns, the traits their impls implement). A superset: a name
+/// that is not a crate's is ignored.
 ///
 /// ```
 /// let file: syn::File = syn::parse_str(
