@@ -380,6 +380,12 @@ impl<'a> Graph<'a> {
         for candidate in &call.candidates {
             let mut found = self.lookup(unit, candidate);
             if !found.is_empty() {
+                // A path that names both a sync and an async fn (a crate's `sync` and
+                // `async` modules, globbed in under alternative features) names the
+                // async one where the call is awaited.
+                if call.awaited && found.iter().any(|&i| self.fns[i].summary.is_async) {
+                    return None;
+                }
                 found.retain(|&i| !self.fns[i].summary.is_async);
                 return (!found.is_empty()).then_some(Targets::Any(found));
             }

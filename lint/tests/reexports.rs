@@ -285,3 +285,33 @@ fn names_bound_under_alternative_cfgs_are_not_followed() {
         )]
     );
 }
+
+#[test]
+fn an_awaited_path_that_globs_bring_as_sync_and_async_fns_is_the_async_one() {
+    // As rust-ibapi does: `historical::cancel` is the async fn or the sync one, by
+    // feature, both through globs; the async client awaits it.
+    let historical = "pub mod r#async;\npub mod sync;\n\
+                      #[cfg(feature = \"async\")]\npub use r#async::*;\n\
+                      #[cfg(all(feature = \"sync\", not(feature = \"async\")))]\npub use sync::*;";
+    let a = "pub async fn cancel() {}";
+    let s = "pub fn cancel() { std::fs::write(\"rec\", b\"x\").unwrap(); }";
+    let lib = "pub mod historical;\n\
+               pub async fn awaited() {\n    historical::cancel().await;\n}\n\
+               pub async fn sync_by_its_module() {\n    historical::sync::cancel();\n}";
+    let files: [Src<'_>; 4] = [
+        (0, "src/lib.rs", &[], lib),
+        (0, "src/historical/mod.rs", &["historical"], historical),
+        (0, "src/historical/async.rs", &["historical", "async"], a),
+        (0, "src/historical/sync.rs", &["historical", "sync"], s),
+    ];
+    // The awaited call is the async fn; the call written through `sync` is the sync one.
+    assert_eq!(
+        found(&files, &[]),
+        [row(
+            "src/lib.rs",
+            6,
+            "historical::sync::cancel",
+            "std::fs::write"
+        )]
+    );
+}
