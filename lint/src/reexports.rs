@@ -9,7 +9,9 @@
 //! - a path `m::name::rest` where module `m` imports `name` explicitly
 //!   (`use a::b as name;`) continues as `a::b::rest`;
 //! - otherwise, unless `m` defines `name` itself (an explicit item shadows every glob),
-//!   each glob of `m` (`use a::*;`) is tried as `a::name::rest`;
+//!   each glob of `m` (`use a::*;`) is tried as `a::name::rest`, and what every glob
+//!   reaches at the shortest chain is returned (globs that overlap are `cfg`
+//!   alternatives);
 //! - a target starting with `crate` stays in the crate; one starting with another
 //!   crate's name continues in that crate;
 //! - every (crate, path) is visited once and the chain is at most [`MAX_HOPS`] long,
@@ -77,7 +79,7 @@ impl<'a> Reexports<'a> {
     /// breadth-first (the shortest chain of imports wins). `crate_unit(unit, name)` says
     /// which crate a first segment `name` names from `unit`. The path itself is not
     /// tried: the caller already did.
-    pub fn follow<T>(
+    pub fn follow<T: PartialEq>(
         &self,
         unit: usize,
         path: &[String],
@@ -92,17 +94,28 @@ impl<'a> Reexports<'a> {
         let mut layer = vec![(unit, path.to_vec())];
         for _ in 0..MAX_HOPS {
             let mut next = Vec::new();
+            // Every hit of the shortest chains: two globs that both bring the name in
+            // are alternatives under different `cfg`s (rustc rejects the ambiguity
+            // otherwise), and the caller decides between what they name.
+            let mut hits: Vec<T> = Vec::new();
             for (u, p) in &layer {
                 for (nu, np) in self.rewrites(*u, p, crate_unit) {
                     if !seen.insert((nu, np.clone())) {
                         continue;
                     }
                     let hit = found(nu, &np);
-                    if !hit.is_empty() {
-                        return hit;
+                    if hit.is_empty() {
+                        next.push((nu, np));
                     }
-                    next.push((nu, np));
+                    for h in hit {
+                        if !hits.contains(&h) {
+                            hits.push(h);
+                        }
+                    }
                 }
+            }
+            if !hits.is_empty() {
+                return hits;
             }
             if next.is_empty() {
                 break;

@@ -289,10 +289,10 @@ fn names_bound_under_alternative_cfgs_are_not_followed() {
 #[test]
 fn an_awaited_path_that_globs_bring_as_sync_and_async_fns_is_the_async_one() {
     // As rust-ibapi does: `historical::cancel` is the async fn or the sync one, by
-    // feature, both through globs; the async client awaits it.
+    // feature, both through globs (the sync glob first); the async client awaits it.
     let historical = "pub mod r#async;\npub mod sync;\n\
-                      #[cfg(feature = \"async\")]\npub use r#async::*;\n\
-                      #[cfg(all(feature = \"sync\", not(feature = \"async\")))]\npub use sync::*;";
+                      #[cfg(all(feature = \"sync\", not(feature = \"async\")))]\npub use sync::*;\n\
+                      #[cfg(feature = \"async\")]\npub use r#async::*;";
     let a = "pub async fn cancel() {}";
     let s = "pub fn cancel() { std::fs::write(\"rec\", b\"x\").unwrap(); }";
     let lib = "pub mod historical;\n\
