@@ -7,8 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use blockwatch_lint::deps::{
-    cache_key, decode_graph, encode_graph, file_stamp, metadata_command, parse_metadata, store,
-    DependencyGraph, SourceKind,
+    cache_key, decode_graph, encode_graph, file_stamp, metadata_command, parse_metadata,
+    scanned_platform, store, DependencyGraph, SourceKind,
 };
 use blockwatch_lint::workspace;
 
@@ -83,8 +83,9 @@ fn run_metadata(
             "if the sources are not downloaded yet, run `cargo fetch` (or pass --no-deps)"
         };
         return Err(format!(
-            "dependencies not analysed: `cargo metadata --offline --locked` failed: {reason}; \
-             {advice}"
+            "dependencies not analysed: `cargo metadata --offline --locked --filter-platform {}` failed: {reason}; \
+             {advice}",
+            scanned_platform()
         ));
     }
     let text = String::from_utf8_lossy(&output.stdout);
@@ -107,6 +108,7 @@ const CARGO_ENVIRONMENT: &[&str] = &[
     "CARGO_HOME",
     "CARGO_TARGET_DIR",
     "CARGO_BUILD_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
     "RUSTUP_TOOLCHAIN",
 ];
 

@@ -408,12 +408,68 @@ fn a_dependency_directory_that_is_gone_is_a_note() {
         notes(&report),
         [(
             ".".to_string(),
-            "dependencies not analysed: `cargo metadata --offline --locked` failed: failed to \
-             load manifest for dependency `lib-a`; if the sources are not downloaded yet, run \
-             `cargo fetch` (or pass --no-deps)"
-                .to_string()
+            format!(
+                "dependencies not analysed: `cargo metadata --offline --locked --filter-platform \
+                 {}` failed: failed to load manifest for dependency `lib-a`; if the sources are \
+                 not downloaded yet, run `cargo fetch` (or pass --no-deps)",
+                blockwatch_lint::deps::scanned_platform()
+            )
         )]
     );
+}
+
+/// A dependency cargo builds only for another platform is not in the graph of this one:
+/// a call into it is no finding (the code that calls it does not build here either),
+/// and, because cargo downloads only this platform's packages, an offline scan of a
+/// fresh checkout does not fail on the other platforms' sources it never downloaded.
+#[test]
+fn a_dependency_for_another_platform_is_not_analysed() {
+    let s = Scratch::new("deps-other-platform");
+    let root = s.path();
+    let (this_os, other_os) = if cfg!(windows) {
+        ("windows", "unix")
+    } else {
+        ("unix", "windows")
+    };
+    write(
+        root,
+        "Cargo.toml",
+        format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [target.'cfg({this_os})'.dependencies]\nhere = {{ path = \"here\" }}\n\n\
+             [target.'cfg({other_os})'.dependencies]\nelsewhere = {{ path = \"elsewhere\" }}\n\n\
+             [workspace]\n"
+        )
+        .as_bytes(),
+    );
+    write(
+        root,
+        "src/main.rs",
+        b"async fn run() {\n    here::load();\n    elsewhere::load();\n}\nfn main() {}\n",
+    );
+    for name in ["here", "elsewhere"] {
+        write(
+            root,
+            &format!("{name}/Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+                .as_bytes(),
+        );
+        write(
+            root,
+            &format!("{name}/src/lib.rs"),
+            b"pub fn load() {\n    std::fs::read(\"a\").unwrap();\n}\n",
+        );
+    }
+    generate_lockfile(root);
+    let (code, report) = json_in(root, &[]);
+    assert_eq!(code, 1, "{report}");
+    let resolved: Vec<(u64, String)> = findings(&report)
+        .into_iter()
+        .map(|(line, resolved, _)| (line, resolved))
+        .collect();
+    assert_eq!(resolved, [(2, "here::load".to_string())], "{report}");
+    assert_eq!(report["summary"]["dependencies_analysed"], 1, "{report}");
+    assert_eq!(report["notes"], serde_json::json!([]), "{report}");
 }
 
 /// The version of `name` in this repository's Cargo.lock: the crate is in the local

@@ -25,8 +25,8 @@ pub use features::{strip_disabled, Cfg};
 pub use graph_cache::{decode_graph, encode_graph, file_stamp};
 pub use keys::{summary_file_name, summary_keys};
 pub use metadata::{
-    metadata_command, parse_metadata, Dependency, DependencyGraph, Member, MetadataError,
-    SourceKind,
+    metadata_command, parse_metadata, scanned_platform, Dependency, DependencyGraph, Member,
+    MetadataError, SourceKind,
 };
 pub use units::DependencyUnits;
 pub use wrappers::DependencyWrappers;

@@ -30,7 +30,7 @@ use super::metadata::{Dependency, DependencyGraph, Member, SourceKind};
 /// The `format` field of a graph cache file.
 pub const GRAPH_FORMAT: &str = "blockwatch-dependency-graph";
 /// The version of that format.
-pub const GRAPH_VERSION: u64 = 2;
+pub const GRAPH_VERSION: u64 = 3;
 
 /// What identifies a file's contents cheaply: its modification time (nanoseconds since
 /// the epoch) and length, or `absent`.

@@ -88,12 +88,15 @@ impl std::error::Error for MetadataError {}
 /// (nothing is downloaded while scanning) and locked (the scanned tree is never written:
 /// a missing or stale `Cargo.lock` makes cargo fail instead of writing one), plus
 /// `--frozen` when asked. It resolves the graph without building anything: no build
-/// script or proc macro runs.
+/// script or proc macro runs. The graph is the one of [`scanned_platform`]: cargo builds
+/// only that platform's dependencies, so only those are downloaded and worth a summary.
 ///
 /// ```
 /// let cmd = blockwatch_lint::deps::metadata_command(std::path::Path::new("Cargo.toml"), false);
 /// let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
-/// assert_eq!(args, ["metadata", "--format-version", "1", "--offline", "--locked", "--manifest-path", "Cargo.toml"]);
+/// let platform = blockwatch_lint::deps::scanned_platform();
+/// assert_eq!(args, ["metadata", "--format-version", "1", "--offline", "--locked",
+///     "--filter-platform", platform.as_str(), "--manifest-path", "Cargo.toml"]);
 /// ```
 pub fn metadata_command(manifest: &Path, frozen: bool) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -104,13 +107,29 @@ pub fn metadata_command(manifest: &Path, frozen: bool) -> Command {
         "1",
         "--offline",
         "--locked",
-        "--manifest-path",
+        "--filter-platform",
     ]);
+    cmd.arg(scanned_platform());
+    cmd.arg("--manifest-path");
     cmd.arg(manifest);
     if frozen {
         cmd.arg("--frozen");
     }
     cmd
+}
+
+/// The target triple whose dependencies a scan analyses: `CARGO_BUILD_TARGET` when set
+/// (cargo's own setting for the default `--target`), else the platform the scanner was
+/// built for, which is where it runs.
+///
+/// ```
+/// assert!(!blockwatch_lint::deps::scanned_platform().is_empty());
+/// ```
+pub fn scanned_platform() -> String {
+    match std::env::var("CARGO_BUILD_TARGET") {
+        Ok(target) if !target.trim().is_empty() => target.trim().to_string(),
+        _ => env!("BLOCKWATCH_HOST_TARGET").to_string(),
+    }
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Result<&'a str, MetadataError> {
