@@ -105,8 +105,14 @@ fn check(item: &syn::Item, origin: &Path) -> bool {
     let watched = expand(TokenStream::new(), item);
     if let syn::Item::Fn(f) = item {
         if f.sig.asyncness.is_some() {
+            // The head is what comes before the body: a body's inner attributes
+            // (`#![allow(..)]`, which syn keeps in `attrs` too) stay inside it.
             let mut head = TokenStream::new();
-            for attr in &f.attrs {
+            for attr in f
+                .attrs
+                .iter()
+                .filter(|a| matches!(a.style, syn::AttrStyle::Outer))
+            {
                 attr.to_tokens(&mut head);
             }
             f.vis.to_tokens(&mut head);
@@ -184,5 +190,23 @@ fn clean_items_of_real_code_come_out_unchanged() {
     println!(
         "transparency: {accepted} of {items} clean items of the repository, \
          {more_accepted} of {more} of the registry sample"
+    );
+}
+
+#[test]
+fn a_body_with_inner_attributes_keeps_them_inside_the_wrapper() {
+    let item: syn::Item = syn::parse_quote! {
+        #[deny(unused_variables)]
+        async fn answer() {
+            #![allow(unused_variables)]
+            let i = 42;
+        }
+    };
+    assert!(check(&item, Path::new("inner_attributes.rs")));
+    let watched = expand(TokenStream::new(), &item);
+    let body = &watched[watched.find('{').expect("a body")..];
+    assert!(
+        body.starts_with("{ # ! [allow (unused_variables)]"),
+        "the inner attribute left the body:\n{watched}"
     );
 }
