@@ -64,12 +64,27 @@ fn stall_in_an_async_fn(runtime: tokio::runtime::Runtime) -> (StallReport, captu
     assert!(watchdog.flush());
     let (_, live) = seen.live_while_blocked();
     let key = live.stall_key().to_string();
+    // The watchdog may report the same stall more than once, each time with the stack it
+    // sampled then; the event that carried this report is the one with its frames.
+    let frames: Vec<String> = live.backtrace.iter().map(ToString::to_string).collect();
+    let carries_these_frames = |backtrace: &str| {
+        let lines: Vec<&str> = backtrace.lines().collect();
+        lines.len() == frames.len()
+            && lines
+                .iter()
+                .zip(&frames)
+                .all(|(line, frame)| line.trim_end().ends_with(frame.as_str()))
+    };
     let event = capture::events()
         .into_iter()
         .find(|event| {
             event.fields.get("stall_key") == Some(&key)
                 && event.fields.get("still_blocked").map(String::as_str) == Some("true")
                 && event.fields.get("symbolized").map(String::as_str) == Some("true")
+                && event
+                    .fields
+                    .get("backtrace")
+                    .is_some_and(|backtrace| carries_these_frames(backtrace))
         })
         .expect("the named live report as a tracing event");
     (live, event)
