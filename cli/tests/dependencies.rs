@@ -610,6 +610,68 @@ fn methods_on_dependency_types_reach_the_dependencys_code() {
     assert_eq!(chain[0]["file"], "crates/netclient/src/client.rs");
 }
 
+/// Two dependency types of one name, as reqwest has: the crate root re-exports the async
+/// `ClientBuilder`, whose `build` does not block; `blocking::ClientBuilder::build`
+/// sleeps. A method call on a receiver typed by a path reaches the method of the type
+/// that path names, through the crate's re-exports; only where the path reaches no
+/// method (an impl written in another module) is the type matched by its name. The
+/// dependency's cached essentials keep the quiet `build` as a stub for this.
+#[test]
+fn a_dependency_type_is_the_one_its_path_names_not_any_of_that_name() {
+    let scratch = Scratch::copy_of("deps-same-name");
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["summary"]["dependencies_analysed"], 1);
+    let expected = vec![
+        (
+            8,
+            "reqwest_like::blocking::ClientBuilder::build".to_string(),
+            "`.build()` blocks the executor thread in async fn `blocking_builder`: calls \
+             `std::thread::sleep` at crates/reqwest-like/src/lib.rs:10 (in reqwest-like 0.1.0)"
+                .to_string(),
+        ),
+        (
+            12,
+            "reqwest_like::pool::drain::Pool::drain".to_string(),
+            "`.drain()` blocks the executor thread in async fn `impl_in_another_module`: \
+             calls `std::fs::read` at crates/reqwest-like/src/pool.rs:8 (in reqwest-like 0.1.0)"
+                .to_string(),
+        ),
+    ];
+    assert_eq!(findings(&report), expected);
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["app/src/main.rs", "app/src/main.rs"]);
+    let chain: Vec<(String, String, u64)> = report["findings"][0]["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["callee"].as_str().unwrap().to_string(),
+                l["file"].as_str().unwrap().to_string(),
+                l["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chain,
+        [(
+            "std::thread::sleep".to_string(),
+            "crates/reqwest-like/src/lib.rs".to_string(),
+            10
+        )]
+    );
+    // From the cache, which keeps the quiet `build` as a stub: the same findings.
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 1);
+    assert_eq!(warm["findings"], report["findings"]);
+}
+
 /// `runner::run(f)` hands `f` to `pool::detach`, which hands it to `std::thread::spawn`:
 /// both are inferred offloaders, so the closure given to `runner::run` is not async
 /// context, cold or from the cache. `runner::inline` runs its closure in place.

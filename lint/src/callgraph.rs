@@ -21,7 +21,8 @@
 //!   constructor, through `Arc`/`Box`/`State`/`web::Data`, see
 //!   [`DEREF_WRAPPERS`](crate::catalog::DEREF_WRAPPERS)): the method of that workspace
 //!   type, any impl of it; for a type of a dependency (`dep::Client`, as the caller
-//!   names the crate), the method of a type of that name in that crate, and when
+//!   names the crate), the method at that path in that crate, through its re-exports
+//!   (else of a type of that name in it), and when
 //!   awaited, its async method that blocks inside. Otherwise they are matched by name against the methods (fns
 //!   inside `impl` blocks) of the whole workspace, conservatively: never when awaited,
 //!   never for names common on std types (`get`, `read`, `load`, ..., see
@@ -476,8 +477,12 @@ impl<'a> Graph<'a> {
     }
 
     /// Methods `name` of the dependency types the receiver came from
-    /// ([`dependency_types`]): inherent and trait-impl methods of a type of that name in
-    /// that crate, async ones included (the caller decides what an async one means).
+    /// ([`dependency_types`]), async ones included (the caller decides what an async one
+    /// means): the method at the type's written path, followed through the crate's
+    /// modules and re-exports (`reqwest::ClientBuilder` is `async_impl::ClientBuilder`,
+    /// not `blocking::ClientBuilder`); where that path reaches no method (an impl in
+    /// another module than its type), the inherent and trait-impl methods of every type
+    /// of that name in the crate.
     fn dependency_methods(
         &self,
         caller: usize,
@@ -486,6 +491,23 @@ impl<'a> Graph<'a> {
     ) -> Vec<usize> {
         let mut found = Vec::new();
         for ty in dependency_types(receiver, self.fns[caller].unit, self.deps) {
+            let mut key = ty.path.clone();
+            key.push(name.to_string());
+            let at_path = match self.by_path.get(&(ty.unit, key.as_slice())) {
+                Some(ids) => ids.clone(),
+                None => self.through_reexports(ty.unit, &key),
+            };
+            let at_path: Vec<usize> = at_path
+                .into_iter()
+                .filter(|&i| {
+                    let f = self.fns[i].summary;
+                    f.is_method && !f.in_test
+                })
+                .collect();
+            if !at_path.is_empty() {
+                found.extend(at_path);
+                continue;
+            }
             let Some(ids) = self.methods.get(&(Some(ty.unit), name)) else {
                 continue;
             };
@@ -1247,5 +1269,77 @@ mod tests {
             ]
         );
         assert_eq!((found[1].line, found[1].column), (3, 5));
+    }
+    /// Of two dependency types named `ClientBuilder`, the receiver's written path
+    /// (`dep::ClientBuilder`, re-exported from a private module) picks the one whose
+    /// `build` does not block; `dep::blocking::ClientBuilder` picks the other. A path
+    /// that reaches no method (the impl is in another module) falls back to the name.
+    /// The same holds over the dependency's essentials (what the cache stores), which
+    /// keep the quiet `build` as a stub.
+    #[test]
+    fn a_dependency_type_is_the_one_its_written_path_names() {
+        let dep = file(
+            "/reg/dep-1.0.0/src/lib.rs",
+            "",
+            "pub mod blocking { pub struct ClientBuilder; impl ClientBuilder {\n\
+             pub fn build(self) { std::thread::sleep(d) } } }\n\
+             mod async_impl { pub struct ClientBuilder; impl ClientBuilder {\n\
+             pub fn build(self) {}\npub fn timeout(self) {} } }\n\
+             pub use async_impl::{Client, ClientBuilder};\n\
+             pub struct Pool; mod drain { impl super::Pool {\n\
+             pub fn drain(&self) { std::thread::sleep(d) } } }",
+        );
+        let app = file(
+            "src/main.rs",
+            "",
+            "async fn a(b: dep::ClientBuilder) {\n    b.build();\n}\n\
+             async fn b(b: dep::blocking::ClientBuilder) {\n    b.build();\n}\n\
+             async fn c(p: dep::Pool) {\n    p.drain();\n}",
+        );
+        let mut deps = DependencyUnits::default();
+        deps.add_dependency(1, "dep 1.0.0");
+        deps.add_extern(0, "dep", 1);
+        let crates = HashMap::new();
+        let found_with = |dep: &FileSummary| -> Vec<(usize, String)> {
+            let placed = [
+                CrateFile {
+                    unit: 0,
+                    summary: &app,
+                },
+                CrateFile {
+                    unit: 1,
+                    summary: dep,
+                },
+            ];
+            workspace_findings_with_dependencies(&placed, &crates, &deps)
+                .into_iter()
+                .map(|d| (d.line, d.resolved))
+                .collect()
+        };
+        let expected = [
+            (5, "dep::blocking::ClientBuilder::build".to_string()),
+            (8, "dep::drain::Pool::drain".to_string()),
+        ];
+        assert_eq!(found_with(&dep), expected);
+
+        let alone = [CrateFile {
+            unit: 1,
+            summary: &dep,
+        }];
+        let essentials = Graph::with_dependencies(&alone, &crates, &deps).essentials(&alone, 1);
+        let kept: Vec<(String, usize)> = essentials[0]
+            .fns
+            .iter()
+            .map(|f| (f.path.join("::"), f.blocking.len() + f.calls.len()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("blocking::ClientBuilder::build".to_string(), 1),
+                ("async_impl::ClientBuilder::build".to_string(), 0),
+                ("drain::Pool::drain".to_string(), 1),
+            ]
+        );
+        assert_eq!(found_with(&essentials[0]), expected);
     }
 }

@@ -1,12 +1,17 @@
 //! What a solved graph needs to keep of a dependency: its fns that block when called
 //! (each with the one call or catalog hit that proves it), its async fns that block when
-//! awaited (likewise), and its offloading wrappers. Everything else of a dependency
-//! changes no finding of the workspace, so the summary cache stores only this.
+//! awaited (likewise), its offloading wrappers, and, as empty stubs, the methods that do
+//! not block but share their type's and their own name with a method that does (of
+//! `blocking::ClientBuilder::build` and a re-exported `async_impl::ClientBuilder::build`,
+//! the second): a receiver typed by a path finds the method that path names instead of
+//! taking the blocking one of that name. Everything else of a dependency changes no
+//! finding of the workspace, so the summary cache stores only this.
 //!
 //! A graph built again from these essentials marks the same fns with the same chains:
-//! each kept fn holds exactly its witness, whose target is itself kept.
+//! each kept fn holds exactly its witness, whose target is itself kept, and every stub
+//! was in the first graph too, where it blocked no more than it does now.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{CrateFile, Graph, Polled, Witness};
 use crate::summary::{FileSummary, FnSummary};
@@ -33,12 +38,26 @@ impl Graph<'_> {
     /// assert_eq!((kept[0].fns[0].calls.len(), kept[0].fns[1].blocking.len()), (1, 1));
     /// ```
     pub fn essentials(&self, files: &[CrateFile<'_>], unit: usize) -> Vec<FileSummary> {
+        let reduced: Vec<(usize, Option<FnSummary>)> = (0..self.fns.len())
+            .filter(|&i| self.fns[i].unit == unit)
+            .map(|i| (i, self.kept(i)))
+            .collect();
+        // (type, method) of every kept method: a quiet method of the same names is a stub.
+        let blocking_methods: HashSet<(&str, &str)> = reduced
+            .iter()
+            .filter(|(_, k)| k.is_some())
+            .filter_map(|&(i, _)| method_names(self.fns[i].summary))
+            .collect();
         let mut kept: HashMap<&str, Vec<FnSummary>> = HashMap::new();
-        for (i, f) in self.fns.iter().enumerate() {
-            if f.unit == unit {
-                if let Some(k) = self.kept(i) {
-                    kept.entry(f.file).or_default().push(k);
-                }
+        for (i, k) in reduced {
+            let f = self.fns[i].summary;
+            let k = k.or_else(|| {
+                method_names(f)
+                    .filter(|names| blocking_methods.contains(names))
+                    .map(|_| stub(f))
+            });
+            if let Some(k) = k {
+                kept.entry(self.fns[i].file).or_default().push(k);
             }
         }
         files
@@ -72,24 +91,7 @@ impl Graph<'_> {
     /// Fn `i` reduced to its witness, if it blocks when called or when awaited.
     fn kept(&self, i: usize) -> Option<FnSummary> {
         let f = self.fns[i].summary;
-        let mut kept = FnSummary {
-            path: f.path.clone(),
-            is_method: f.is_method,
-            self_ty: f.self_ty.clone(),
-            is_async: f.is_async,
-            line: f.line,
-            column: f.column,
-            in_test: f.in_test,
-            blocking: Vec::new(),
-            polled: Vec::new(),
-            calls: Vec::new(),
-            returns: f.returns.clone(),
-            // Nothing inside a dependency is reported, its initialisers included; which of
-            // its fns offload is in the file's `offload_wrappers`.
-            once: Vec::new(),
-            offloads_param: f.offloads_param,
-            trait_impl: f.trait_impl,
-        };
+        let mut kept = stub(f);
         match (self.witness[i], self.polled[i]) {
             (Some(Witness::Direct(b)), _) => kept.blocking.push(f.blocking.get(b)?.clone()),
             (Some(Witness::Via { call, .. }), _) => kept.calls.push(f.calls.get(call)?.clone()),
@@ -100,5 +102,35 @@ impl Graph<'_> {
             (None, None) => return None,
         }
         Some(kept)
+    }
+}
+
+/// The names of a method's type and of the method itself, for a method of a named type.
+fn method_names(f: &FnSummary) -> Option<(&str, &str)> {
+    if !f.is_method {
+        return None;
+    }
+    Some((f.self_ty.as_deref()?, f.path.last()?.as_str()))
+}
+
+/// `f` without its body: no catalog hit, no call, so it blocks nothing.
+fn stub(f: &FnSummary) -> FnSummary {
+    FnSummary {
+        path: f.path.clone(),
+        is_method: f.is_method,
+        self_ty: f.self_ty.clone(),
+        is_async: f.is_async,
+        line: f.line,
+        column: f.column,
+        in_test: f.in_test,
+        blocking: Vec::new(),
+        polled: Vec::new(),
+        calls: Vec::new(),
+        returns: f.returns.clone(),
+        // Nothing inside a dependency is reported, its initialisers included; which of
+        // its fns offload is in the file's `offload_wrappers`.
+        once: Vec::new(),
+        offloads_param: f.offloads_param,
+        trait_impl: f.trait_impl,
     }
 }

@@ -14,15 +14,16 @@
 //!
 //! What is stored is a dependency's essentials ([`Graph::essentials`](crate::Graph::essentials)):
 //! the fns that block when called or awaited, each with only the catalog hit or the call
-//! that proves it, and each file's offloading wrappers. A fn absent from the file does
+//! that proves it, the quiet methods whose type and own name a blocking method shares,
+//! without a body, and each file's offloading wrappers. A fn absent from the file does
 //! nothing the call graph reports (the key also covers the keys of the crates it depends
 //! on, whose fns its chains reach). Readers such as the attribute read it with
 //! [`decode`] and place each file's summaries in the graph as a dependency unit.
 //!
-//! The format (version 7):
+//! The format (version 8):
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 7, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": 8, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -64,7 +65,7 @@ use crate::{ArgRange, Category, ModuleImports, TraitDecl, TraitImpl};
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 7;
+pub const VERSION: u64 = 8;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.

@@ -1,19 +1,26 @@
 //! Method calls on a dependency's types: `client.fetch_sync()` where the receiver's
 //! value came from `dep::Client` (a typed parameter or `let`, a constructor
 //! `dep::Client::new()`) is a call of `fetch_sync` on the type `Client` of the crate the
-//! caller names `dep`: one of its inherent methods or of its trait impls. The type is
-//! matched by name inside that crate, so a re-export (`pub use client::Client`) finds
-//! the impl in its module.
+//! caller names `dep`: one of its inherent methods or of its trait impls. The call graph
+//! follows the written path ([`DependencyType::path`]) through the crate's modules and
+//! re-exports (`pub use async_impl::ClientBuilder` at the root), so that of two types
+//! of one name (`reqwest::ClientBuilder` and `reqwest::blocking::ClientBuilder`) only
+//! the one written is taken; only a path that reaches no method is matched by the
+//! type's name anywhere in the crate.
 
 use crate::catalog::DEREF_WRAPPERS;
 use crate::deps::DependencyUnits;
 use crate::receiver_types::ReceiverTypes;
 
-/// A type of a dependency crate a receiver may be: the crate's unit and the type's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A type of a dependency crate a receiver may be: the crate's unit, the type's path in
+/// it as the caller writes it, and the type's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DependencyType<'a> {
     /// The dependency's unit.
     pub unit: usize,
+    /// The written path after the crate's name, up to the type (`["net", "Client"]` for
+    /// `dep::net::Client::connect`); raw identifiers without their `r#`.
+    pub path: Vec<String>,
     /// The type's name (`Client`).
     pub name: &'a str,
 }
@@ -33,11 +40,19 @@ pub(crate) fn dependency_types<'a>(
             continue;
         };
         let tail = segs.len().saturating_sub(2).max(1);
-        let name = segs[tail..].iter().rev().find(|s| {
+        let at = segs[tail..].iter().rposition(|s| {
             s.starts_with(|c: char| c.is_ascii_uppercase()) && !DEREF_WRAPPERS.contains(s)
         });
-        if let Some(&name) = name {
-            let ty = DependencyType { unit, name };
+        if let Some(at) = at.map(|i| tail + i) {
+            let path = segs[1..=at]
+                .iter()
+                .map(|s| s.strip_prefix("r#").unwrap_or(s).to_string())
+                .collect();
+            let ty = DependencyType {
+                unit,
+                path,
+                name: segs[at],
+            };
             if !found.contains(&ty) {
                 found.push(ty);
             }
@@ -73,10 +88,12 @@ mod tests {
             [
                 DependencyType {
                     unit: 3,
+                    path: vec!["Pool".to_string()],
                     name: "Pool"
                 },
                 DependencyType {
                     unit: 3,
+                    path: vec!["net".to_string(), "Client".to_string()],
                     name: "Client"
                 },
             ]
