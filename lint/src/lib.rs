@@ -99,6 +99,7 @@ pub mod deps;
 mod escape_hatch;
 pub mod finding;
 pub mod fix;
+mod in_memory_io;
 mod matcher;
 mod matcher_cache;
 mod nesting;

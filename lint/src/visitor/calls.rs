@@ -15,6 +15,7 @@ use crate::catalog::{
 use super::consumers::{CatalogCall, OtherCall};
 use super::{drops, peel, Analyzer, Marks};
 use crate::fix::{self, Callee, Site};
+use crate::in_memory_io;
 use crate::matcher::Hit;
 use crate::resolve::{Origin, Resolution, CRATE};
 use crate::Certainty;
@@ -316,6 +317,13 @@ impl<'m> Analyzer<'m> {
                         if marks.used
                             && hit.certainty == Certainty::Unresolved
                             && hit.entry.returns_unit => {}
+                    // `io::copy(&mut &bytes[..], &mut Vec::new())` copies memory.
+                    Some((hit, _))
+                        if in_memory_io::copies_in_memory(hit.entry.key(), &call.args, &|e| {
+                            let mut origins = Vec::new();
+                            self.origins(e, &mut origins, 0);
+                            origins
+                        }) => {}
                     Some((hit, resolved)) => {
                         let site = Site {
                             callee: Callee::Path {

@@ -209,6 +209,13 @@ impl Analyzer<'_> {
     pub(super) fn type_origins(&self, ty: &syn::Type, out: &mut Vec<Origin>) {
         // The traits it states (`&dyn Store`, `impl Store`, `T: Store`).
         self.trait_origins(ty, out, 0);
+        // `&[u8]`: no path names a byte slice (see `in_memory_io.rs`).
+        if crate::in_memory_io::is_byte_slice_type(ty) {
+            out.push(Origin {
+                path: crate::in_memory_io::BYTE_SLICE.to_string(),
+                exact: true,
+            });
+        }
         let mut paths = Vec::new();
         type_paths(ty, &mut paths, 0);
         for (segs, leading) in paths {
