@@ -8,8 +8,10 @@
 //! - a value built from, or typed by, an in-memory type ([`IN_MEMORY_TYPES`]: `Vec`,
 //!   `VecDeque`, `Cursor` over anything, `io::sink()`/`empty()`/`repeat(..)`, `bytes`'
 //!   buffers, whose `.reader()`/`.writer()` keep what they were built from);
-//! - an adapter ([`ADAPTERS`]: `BufReader::new`, flate2's and zstd's encoders and
-//!   decoders) over an in-memory value: it does its I/O through the first argument.
+//! - an adapter ([`ADAPTERS`]: `BufReader`, flate2's and zstd's encoders and decoders,
+//!   a `Box`) over an in-memory value: it does its I/O through what it wraps, the first
+//!   argument of its constructor (`GzEncoder::new(Vec::new(), level)`) or the first
+//!   type argument of its stated type (`&mut GzEncoder<Vec<u8>>`).
 //!
 //! An argument that is a file, a socket, a generic `W: Write` or anything not listed
 //! leaves the call blocking.
@@ -71,9 +73,12 @@ pub(crate) const IN_MEMORY_TYPES: &[&str] = &[
     "bytes::buf::Writer",
 ];
 
-/// Constructors of readers and writers that do their I/O through their first argument
-/// (buffering, compression): `(type or module prefix, constructor names)`.
+/// Readers and writers that do their I/O through what they wrap (buffering,
+/// compression): `(type, or module prefix ending in "::", constructor names)`. The type
+/// itself wraps its first type argument; a constructor, its first argument.
 pub(crate) const ADAPTERS: &[(&str, &[&str])] = &[
+    ("std::boxed::Box", &["new"]),
+    ("Box", &["new"]),
     ("std::io::BufReader", &["new", "with_capacity"]),
     ("std::io::BufWriter", &["new", "with_capacity"]),
     ("std::io::LineWriter", &["new", "with_capacity"]),
@@ -168,20 +173,18 @@ fn is_one_segment(rest: &str) -> bool {
         .is_some_and(|name| !name.is_empty() && !name.contains("::"))
 }
 
-/// `path` is a constructor of one of [`ADAPTERS`].
+/// `path` is one of [`ADAPTERS`] or one of its constructors.
 fn is_adapter(path: &str) -> bool {
     ADAPTERS.iter().any(|(prefix, constructors)| {
-        let Some((owner, name)) = path.rsplit_once("::") else {
-            return false;
-        };
-        if !constructors.contains(&name) {
-            return false;
-        }
-        match prefix.strip_suffix("::") {
+        let is_type = |ty: &str| match prefix.strip_suffix("::") {
             // A module: any type of it (`flate2::write::GzEncoder`).
-            Some(module) => owner.strip_prefix(module).is_some_and(is_one_segment),
-            None => owner == *prefix,
-        }
+            Some(module) => ty.strip_prefix(module).is_some_and(is_one_segment),
+            None => ty == *prefix,
+        };
+        is_type(path)
+            || path
+                .rsplit_once("::")
+                .is_some_and(|(ty, name)| constructors.contains(&name) && is_type(ty))
     })
 }
 
@@ -221,6 +224,12 @@ mod tests {
              std::io::copy(&mut r, &mut std::io::empty()).unwrap(); }",
             "async fn f(out: &mut std::collections::VecDeque<u8>) { \
              std::io::copy(&mut std::io::repeat(0).take(8), out).unwrap(); }",
+            // Stated types: the adapter wraps its first type argument.
+            "async fn f(enc: &mut flate2::write::GzEncoder<Vec<u8>>, data: &[u8]) { \
+             std::io::copy(&mut &data[..], enc).unwrap(); }",
+            "use std::io::{BufReader, Cursor}; \
+             async fn f(r: &mut Box<BufReader<Cursor<Vec<u8>>>>) { \
+             std::io::copy(r, &mut std::io::sink()).unwrap(); }",
         ];
         for src in quiet {
             assert_eq!(reported(src), Vec::<String>::new(), "{src}");
@@ -249,6 +258,12 @@ mod tests {
             "async fn f(data: Vec<u8>) { \
              let mut enc = flate2::write::GzEncoder::new(std::io::stdout(), flate2::Compression::fast()); \
              std::io::copy(&mut data.as_slice(), &mut enc).unwrap(); }",
+            // A buffer over a file, by its stated type.
+            "use std::io::BufReader; async fn f(r: &mut BufReader<std::fs::File>) { \
+             std::io::copy(r, &mut Vec::new()).unwrap(); }",
+            // A boxed writer of any type.
+            "async fn f(w: &mut Box<dyn std::io::Write>) { \
+             std::io::copy(&mut &b\"x\"[..], w).unwrap(); }",
         ];
         for src in blocking {
             let found = reported(src);
