@@ -1,7 +1,8 @@
 //! `blockwatch::WatchLayer` on a real axum server on 127.0.0.1: a handler that blocks its
 //! worker is reported while the request is still blocked, named by method and route
 //! template, with the blocking helper on the stack. Both runtime flavors; run in debug
-//! and release (`cargo test --release -p blockwatch --test watchdog_axum`).
+//! and release (`cargo test --release -p blockwatch --test watchdog_axum`), and with
+//! `--cfg tokio_unstable`, where the runtime's hooks watch the connection tasks as well.
 
 #[path = "support/controlled_env.rs"]
 mod controlled_env;
@@ -99,10 +100,15 @@ static TURN: Mutex<()> = Mutex::new(());
 /// watchdog runs with, whatever the shell that runs the suite has set.
 #[test]
 fn axum_tests_run_in_a_controlled_environment() {
-    controlled_env::run_ignored_tests(&[
+    let mut expected = vec![
         "a_blocking_handler_is_reported_live_by_route_multi_thread",
         "a_blocking_handler_is_reported_live_by_route_current_thread",
-    ]);
+    ];
+    if cfg!(tokio_unstable) {
+        expected.push("under_task_hooks_the_route_is_still_the_name_multi_thread");
+        expected.push("under_task_hooks_the_route_is_still_the_name_current_thread");
+    }
+    controlled_env::run_ignored_tests(&expected);
 }
 
 #[test]
@@ -125,6 +131,37 @@ fn a_blocking_handler_is_reported_live_by_route_current_thread() {
     serve_and_request(
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            .build()
+            .unwrap(),
+    );
+}
+
+// With `--cfg tokio_unstable` the runtime's own hooks watch every task, so the request's
+// future is watched twice: by the hook around the connection task's poll and by the layer
+// inside it. The stall must still come out once, named by the route, not by the task the
+// server spawned.
+
+#[cfg(tokio_unstable)]
+#[test]
+#[ignore = "run by axum_tests_run_in_a_controlled_environment"]
+fn under_task_hooks_the_route_is_still_the_name_multi_thread() {
+    let _turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    serve_and_request(
+        blockwatch::instrument(builder.worker_threads(2).enable_all())
+            .build()
+            .unwrap(),
+    );
+}
+
+#[cfg(tokio_unstable)]
+#[test]
+#[ignore = "run by axum_tests_run_in_a_controlled_environment"]
+fn under_task_hooks_the_route_is_still_the_name_current_thread() {
+    let _turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut builder = tokio::runtime::Builder::new_current_thread();
+    serve_and_request(
+        blockwatch::instrument(builder.enable_all())
             .build()
             .unwrap(),
     );
