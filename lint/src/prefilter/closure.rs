@@ -30,6 +30,11 @@
 //! a module without mentioning it: files with one are parsed whenever anything is (they
 //! introduce nothing themselves). A file that names a `#[path]`, invokes `include!`, or
 //! does not lex sends the crate to the full read ([`SkimmedFile::read`] returns `None`).
+//!
+//! Two limits, decided so: a crate with cached summaries of its dependencies takes the
+//! full read (their blocking fns are reached by names the crate's text alone cannot
+//! tell), and a skipped file that lexes but does not parse no longer fails the view: the
+//! compiler reports that file, and no finding can come from it.
 
 use crate::catalog::{is_offloader_name, CRATE_OFFLOADERS};
 use crate::workspace::ModDecl;
