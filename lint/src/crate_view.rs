@@ -4,9 +4,12 @@
 //!
 //! [`CrateView::load`] picks the crate's root from its manifest (the target named like
 //! the crate that reaches the given file), follows `mod` declarations with the
-//! [module model](crate::workspace), summarizes every file ([`summarize_file`]) and keeps
-//! the transitive findings of the [call graph](crate::Graph): plain data, so a long-lived
-//! process can keep it and ask [`CrateView::is_stale`] before reuse.
+//! [module model](crate::workspace) through the files' text, parses and summarizes
+//! ([`summarize_file`]) the files in the name closure of the blocking names (the others
+//! cannot take part in a transitive finding; `prefilter/closure.rs` says why and when
+//! the whole crate is parsed instead) and keeps the transitive findings of the
+//! [call graph](crate::Graph): plain data, so a long-lived process can keep it and ask
+//! [`CrateView::is_stale`] before reuse.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -684,6 +687,37 @@ mod tests {
         for placed in ["quiet/mod.rs", "quiet/checks.rs", "quiet/nested/deeper.rs"] {
             assert!(view.contains(&dir.join("src").join(placed)), "{placed}");
         }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn traits_renames_globs_and_offloaders_across_files_agree_with_the_full_read() {
+        let dir = package(
+            "mixed",
+            &[
+                (
+                    "main.rs",
+                    "mod api;\nmod backend;\nmod disk;\nmod pool;\nmod prelude;\nmod idle;\nuse prelude::*;\nasync fn save_it(b: &dyn backend::Backend) {\n    b.save();\n}\nasync fn renamed() {\n    api::persist();\n}\nasync fn globbed() {\n    flush_all();\n}\nasync fn offloaded() {\n    pool::run_in_pool(|| disk::flush_all());\n}\nfn main() {}\n",
+                ),
+                ("backend.rs", "pub trait Backend {\n    fn save(&self);\n}\n"),
+                (
+                    "disk.rs",
+                    "pub struct Disk;\nimpl crate::backend::Backend for Disk {\n    fn save(&self) {\n        std::fs::write(\"p\", b\"x\").unwrap();\n    }\n}\npub fn flush_all() {\n    std::fs::remove_file(\"p\").ok();\n}\n",
+                ),
+                ("api.rs", "pub use crate::disk::flush_all as persist;\n"),
+                ("prelude.rs", "pub use crate::disk::*;\n"),
+                (
+                    "pool.rs",
+                    "pub fn run_in_pool<F: FnOnce() + Send + 'static>(f: F) {\n    std::thread::spawn(f);\n}\n",
+                ),
+                ("idle.rs", "pub fn count(v: &[u8]) -> usize {\n    v.len()\n}\n"),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [9, 12, 15], "{:?}", view.findings);
+        assert_eq!(view.parsed_files(), 6, "all but idle.rs");
         fs::remove_dir_all(&dir).unwrap();
     }
 
