@@ -741,3 +741,75 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[cfg(test)]
+mod repository_agreement {
+    use super::*;
+
+    /// Every package of this repository (its crates and the CLI's fixture crates) with a
+    /// `Cargo.toml` of its own, below `dir`.
+    fn package_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for path in entries {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() && !name.starts_with('.') && name != "target" {
+                if path.join("Cargo.toml").is_file() {
+                    out.push(path.clone());
+                }
+                package_dirs(&path, out);
+            }
+        }
+    }
+
+    #[test]
+    fn the_name_closure_finds_what_the_full_read_finds_on_every_crate_of_the_repository() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let mut dirs = Vec::new();
+        package_dirs(repo, &mut dirs);
+        let config = Config::default();
+        let mut compared = 0;
+        let mut skipped_files = 0;
+        let mut with_findings = 0;
+        let mut all_files = 0;
+        for dir in dirs {
+            let Ok(loaded) = load_manifest(&dir) else {
+                continue;
+            };
+            let dependencies = CachedDependencies::read(&dir, &config);
+            for package in &loaded.packages {
+                for target in &package.targets {
+                    let root = normalize(&target.root);
+                    let is_test = target.kind == TargetKind::Test;
+                    let Ok(full) = ModuleTree::read_parsed(&root, is_test) else {
+                        continue;
+                    };
+                    let total = full.placed.len();
+                    let Some(skimmed) = ModuleTree::read_skimmed(&root, is_test, &config).unwrap()
+                    else {
+                        continue;
+                    };
+                    let manifest = package.dir.join("Cargo.toml");
+                    let full = full.solve(&package.dir, &root, &manifest, &config, &dependencies);
+                    let skimmed =
+                        skimmed.solve(&package.dir, &root, &manifest, &config, &dependencies);
+                    assert_eq!(skimmed.findings, full.findings, "{}", root.display());
+                    compared += 1;
+                    skipped_files += total - skimmed.parsed_files();
+                    all_files += total;
+                    with_findings += usize::from(!full.findings.is_empty());
+                }
+            }
+        }
+        assert!(compared >= 20, "{compared} targets compared");
+        assert!(
+            with_findings >= 5,
+            "{with_findings} targets with transitive findings"
+        );
+        assert!(skipped_files > 0, "no file was skipped");
+        eprintln!("{compared} targets, {with_findings} with findings, {skipped_files} of {all_files} files skipped");
+    }
+}
