@@ -2,25 +2,28 @@
 //! blocking names.
 //!
 //! A transitive finding is a chain of calls from a fn to a blocking API, each link
-//! resolved by name. The closure starts at the files whose text holds a name that can
-//! start a finding (as [`scan_source`](super::scan_source) counts them) or that can
-//! offload (a file defining an offloading wrapper changes its callers' findings); every
-//! name such a file *introduces* becomes relevant, and a file whose text mentions a
-//! relevant name (as an identifier: comments and literals skipped) joins, to a fixed
-//! point. A file outside the closure mentions no relevant name, so none of its fns can
-//! reach a blocking API, and nothing it declares can be what a file inside resolves a
-//! call to: it is neither parsed nor summarized.
+//! resolved by name. The text of each file is cut into items (a fn from `fn` to the end
+//! of its body, a struct, an impl block, a `use` item, ...; nested ones, such as the
+//! methods of an impl, are items too). The closure starts at the items whose text holds a
+//! name that can start a finding (as [`scan_source`](super::scan_source) counts them) or
+//! that can offload (a wrapper of `spawn_blocking` changes its callers' findings). Every
+//! name such an item *introduces* becomes relevant; an item whose text mentions a relevant
+//! name (as an identifier: comments and literals skipped) joins, to a fixed point. A file
+//! is parsed when it mentions a relevant name or holds a starting name anywhere; any other
+//! file mentions nothing that can reach a blocking API, so none of its fns can, and
+//! nothing it declares can be what a parsed file resolves a call to: it is neither parsed
+//! nor summarized.
 //!
-//! The names a file introduces are over-approximated, because a call can reach a fn
-//! without naming it:
-//! - the names after `fn`, `struct`, `enum`, `union`, `trait`, `type`, `const`,
-//!   `static`, `mod`, `macro_rules!`, and after `as` (a `use` rename, a re-export under
-//!   another name);
-//! - the self type of every `impl` block (`Guard` of `impl Drop for Guard`): drop glue
-//!   and `for` loops call methods nobody names, but whoever builds the value names its
-//!   type, or a fn whose file names it; a method matched through a receiver's type
-//!   (`Db` of a field `db: Db`, of a fn returning `Db`) is found the same way;
-//! - the file's module path (`helpers` of `pub use crate::inner::helpers;`).
+//! What an item introduces is over-approximated, because a call can reach a fn without
+//! naming it:
+//! - its name, for `fn`, `struct`, `enum`, `union`, `trait`, `type`, `const`, `static`,
+//!   an inline `mod`, `macro_rules!`; the names after `as` in a `use` item (a rename, a
+//!   re-export under another name);
+//! - for an `impl` block, its self type (`Guard` of `impl Drop for Guard`): drop glue and
+//!   `for` loops call methods nobody names, but whoever builds the value names its type,
+//!   or a fn whose signature names it; a method matched through a receiver's type (`Db`
+//!   of a field `db: Db`, of a fn returning `Db`) is found the same way;
+//! - the module path of its file (`helpers` of `pub use crate::inner::helpers;`).
 //!
 //! Method calls (`x.load()`), trait methods (the trait's declaration and every impl
 //! mention the method's name), fn paths passed as values (`run(load)`) and `use` items
@@ -28,13 +31,15 @@
 //! field and called through it (`(self.f)()`) names no fn: the engine cannot resolve it
 //! either, so skipping changes nothing. A glob import (`use a::*`) can carry a name into
 //! a module without mentioning it: files with one are parsed whenever anything is (they
-//! introduce nothing themselves). A file that names a `#[path]`, invokes `include!`, or
-//! does not lex sends the crate to the full read ([`SkimmedFile::read`] returns `None`).
+//! introduce nothing for it). A file that names a `#[path]`, invokes `include!`, or does
+//! not lex sends the crate to the full read ([`SkimmedFile::read`] returns `None`).
 //!
 //! Two limits, decided so: a crate with cached summaries of its dependencies takes the
 //! full read (their blocking fns are reached by names the crate's text alone cannot
 //! tell), and a skipped file that lexes but does not parse no longer fails the view: the
 //! compiler reports that file, and no finding can come from it.
+
+use std::collections::{HashMap, HashSet};
 
 use crate::catalog::{is_offloader_name, CRATE_OFFLOADERS};
 use crate::workspace::ModDecl;
@@ -55,8 +60,19 @@ pub(crate) struct SkimmedFile {
     glob_import: bool,
     /// Every identifier in it, sorted, without duplicates.
     mentions: Vec<String>,
-    /// The names it introduces (see the module docs), sorted, without duplicates.
+    /// Its items, nested ones included.
+    items: Vec<SkimmedItem>,
+}
+
+/// One item of a file's text (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SkimmedItem {
+    /// Its text holds a name that can start a finding, or the name of an offloader.
+    seed: bool,
+    /// The names it introduces.
     introduces: Vec<String>,
+    /// Every identifier in its text, sorted, without duplicates.
+    mentions: Vec<String>,
 }
 
 impl SkimmedFile {
@@ -78,12 +94,11 @@ impl SkimmedFile {
             _ => None,
         };
         let punct = |k: usize, c: u8| toks.get(k) == Some(&Tok::Punct(c));
-        let mut seed = false;
+        let mut seeds: Vec<usize> = Vec::new();
         let mut glob_import = false;
         let mut mentions: Vec<String> = Vec::new();
-        let mut introduces: Vec<String> = Vec::new();
-        // Where the `use` item being read ends (its `;`): an `as` there renames.
-        let mut use_end = 0;
+        // (first token, last token, what it introduces)
+        let mut spans: Vec<(usize, usize, Vec<String>)> = Vec::new();
         for (i, tok) in toks.iter().enumerate() {
             let Tok::Ident(name) = *tok else {
                 continue;
@@ -98,7 +113,10 @@ impl SkimmedFile {
             let offloads = is_offloader_name(name)
                 || offloaders.iter().any(|o| o == name)
                 || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name);
-            seed |= starts_finding || offloads;
+            if starts_finding || offloads {
+                seeds.push(i);
+            }
+            let named = |k: usize| ident(k).filter(|n| !is_keyword(n)).map(str::to_string);
             match name {
                 "path" if punct(i + 1, b'=') && i > 0 => {
                     if matches!(toks[i - 1], Tok::Open(b'[', _) | Tok::Punct(b',')) {
@@ -106,95 +124,223 @@ impl SkimmedFile {
                     }
                 }
                 "include" if punct(i + 1, b'!') => return None,
-                "fn" | "struct" | "enum" | "union" | "trait" | "type" | "const" | "static" => {
-                    let next = if ident(i + 1) == Some("mut") {
+                "fn" | "struct" | "enum" | "union" | "trait" => {
+                    if let Some(declared) = named(i + 1) {
+                        spans.push((i, item_end(toks, i + 1), vec![declared]));
+                    }
+                }
+                "type" | "const" | "static" => {
+                    let at = if ident(i + 1) == Some("mut") {
                         i + 2
                     } else {
                         i + 1
                     };
-                    if let Some(declared) = ident(next).filter(|n| !is_keyword(n)) {
-                        introduces.push(declared.to_string());
+                    if let Some(declared) = named(at) {
+                        spans.push((i, statement_end(toks, at), vec![declared]));
                     }
                 }
                 // An inline module's name: a `pub use` of it re-exports what it holds. (An
                 // out-of-line one is the module path of its own file.)
-                "mod" if matches!(toks.get(i + 2), Some(Tok::Open(b'{', _))) => {
-                    if let Some(declared) = ident(i + 1) {
-                        introduces.push(declared.to_string());
-                    }
-                }
-                "as" if i < use_end => {
-                    if let Some(declared) = ident(i + 1).filter(|n| *n != "_") {
-                        introduces.push(declared.to_string());
+                "mod" => {
+                    if let (Some(declared), Some(Tok::Open(b'{', close))) =
+                        (named(i + 1), toks.get(i + 2))
+                    {
+                        spans.push((i, *close, vec![declared]));
                     }
                 }
                 "macro_rules" if punct(i + 1, b'!') => {
-                    if let Some(declared) = ident(i + 2) {
-                        introduces.push(declared.to_string());
+                    if let (Some(declared), Some(Tok::Open(_, close))) =
+                        (named(i + 2), toks.get(i + 3))
+                    {
+                        spans.push((i, *close, vec![declared]));
                     }
                 }
-                "impl" if starts_item(toks, i) => introduces.extend(self_type_names(toks, i + 1)),
+                "impl" if starts_item(toks, i) => {
+                    spans.push((i, item_end(toks, i + 1), self_type_names(toks, i + 1)));
+                }
                 "use" => {
-                    use_end = use_tree_end(toks, i + 1);
-                    glob_import |= toks[i + 1..use_end].contains(&Tok::Punct(b'*'));
+                    let end = statement_end(toks, i + 1);
+                    glob_import |= toks[i + 1..end.min(toks.len())].contains(&Tok::Punct(b'*'));
+                    let renamed = (i + 1..end.min(toks.len()))
+                        .filter(|&k| toks[k] == Tok::Ident("as"))
+                        .filter_map(|k| named(k + 1))
+                        .collect();
+                    spans.push((i, end, renamed));
                 }
                 _ => {}
             }
         }
         let decls = mod_skeleton(source, &lexed)?;
-        for list in [&mut mentions, &mut introduces] {
-            list.retain(|n| !is_path_keyword(n));
-            list.sort_unstable();
-            list.dedup();
-        }
+        let items = spans
+            .into_iter()
+            .map(|(first, last, introduces)| {
+                let last = last.min(toks.len().saturating_sub(1));
+                let mut mentions: Vec<String> = toks[first..=last]
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, t)| match t {
+                        Tok::Ident(n)
+                            if first + k == 0 || toks[first + k - 1] != Tok::Punct(b'\'') =>
+                        {
+                            Some(n.to_string())
+                        }
+                        _ => None,
+                    })
+                    .filter(|n| !is_path_keyword(n))
+                    .collect();
+                mentions.sort_unstable();
+                mentions.dedup();
+                SkimmedItem {
+                    seed: seeds.iter().any(|&s| (first..=last).contains(&s)),
+                    introduces: introduces
+                        .into_iter()
+                        .filter(|n| !is_path_keyword(n))
+                        .collect(),
+                    mentions,
+                }
+            })
+            .collect();
+        mentions.retain(|n| !is_path_keyword(n));
+        mentions.sort_unstable();
+        mentions.dedup();
         Some(SkimmedFile {
             decls,
-            seed,
+            seed: !seeds.is_empty(),
             glob_import,
             mentions,
-            introduces,
+            items,
         })
     }
+}
 
-    fn mentions_any(&self, names: &[String]) -> bool {
-        names.iter().any(|n| self.mentions.binary_search(n).is_ok())
-    }
+/// An item or a whole file, as the closure's index points at them.
+#[derive(Clone, Copy)]
+enum Mentioner {
+    File(usize),
+    Item(usize, usize),
 }
 
 /// Which of `files` the crate view must parse (see the module docs); `module_paths[i]`
 /// is the module path of `files[i]`.
 pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]]) -> Vec<bool> {
-    let mut inside = vec![false; files.len()];
-    let mut relevant: std::collections::BTreeSet<String> = Default::default();
-    let mut fresh: Vec<String> = Vec::new();
-    let mut join = |i: usize, inside: &mut Vec<bool>, fresh: &mut Vec<String>| {
-        inside[i] = true;
-        let names = files[i].introduces.iter().chain(module_paths[i]);
-        for name in names {
-            if !is_path_keyword(name) && relevant.insert(name.clone()) {
-                fresh.push(name.clone());
+    let mut mentioned_by: HashMap<&str, Vec<Mentioner>> = HashMap::new();
+    for (f, file) in files.iter().enumerate() {
+        for name in &file.mentions {
+            mentioned_by
+                .entry(name)
+                .or_default()
+                .push(Mentioner::File(f));
+        }
+        for (k, item) in file.items.iter().enumerate() {
+            for name in &item.mentions {
+                mentioned_by
+                    .entry(name)
+                    .or_default()
+                    .push(Mentioner::Item(f, k));
             }
         }
+    }
+    let mut closure = Closure {
+        files,
+        module_paths,
+        parse: vec![false; files.len()],
+        file_joined: vec![false; files.len()],
+        item_joined: files.iter().map(|f| vec![false; f.items.len()]).collect(),
+        relevant: HashSet::new(),
+        fresh: Vec::new(),
     };
-    for (i, file) in files.iter().enumerate() {
-        if file.seed {
-            join(i, &mut inside, &mut fresh);
-        }
-    }
-    while !fresh.is_empty() {
-        let names = std::mem::take(&mut fresh);
-        for (i, file) in files.iter().enumerate() {
-            if !inside[i] && file.mentions_any(&names) {
-                join(i, &mut inside, &mut fresh);
+    for (f, file) in files.iter().enumerate() {
+        closure.parse[f] |= file.seed;
+        for (k, item) in file.items.iter().enumerate() {
+            if item.seed {
+                closure.join(f, k);
             }
         }
     }
-    if inside.contains(&true) {
-        for (i, file) in files.iter().enumerate() {
-            inside[i] |= file.glob_import;
+    while let Some(name) = closure.fresh.pop() {
+        for mentioner in mentioned_by.get(name).into_iter().flatten() {
+            match *mentioner {
+                Mentioner::File(f) => closure.parse[f] = true,
+                Mentioner::Item(f, k) => closure.join(f, k),
+            }
         }
     }
-    inside
+    let mut parse = closure.parse;
+    if parse.contains(&true) {
+        for (i, file) in files.iter().enumerate() {
+            parse[i] |= file.glob_import;
+        }
+    }
+    parse
+}
+
+/// The state of the fixed point of [`files_to_parse`].
+struct Closure<'a> {
+    files: &'a [&'a SkimmedFile],
+    module_paths: &'a [&'a [String]],
+    parse: Vec<bool>,
+    /// Whether an item of the file joined (its module path is relevant).
+    file_joined: Vec<bool>,
+    item_joined: Vec<Vec<bool>>,
+    relevant: HashSet<&'a str>,
+    /// Relevant names whose mentioners are still to join.
+    fresh: Vec<&'a str>,
+}
+
+impl<'a> Closure<'a> {
+    /// Item `k` of file `f` joins: what it introduces is relevant, and so is its file's
+    /// module path.
+    fn join(&mut self, f: usize, k: usize) {
+        if std::mem::replace(&mut self.item_joined[f][k], true) {
+            return;
+        }
+        self.parse[f] = true;
+        let files = self.files;
+        let module_paths = self.module_paths;
+        for name in &files[f].items[k].introduces {
+            self.relevant_name(name);
+        }
+        if !std::mem::replace(&mut self.file_joined[f], true) {
+            for name in module_paths[f].iter() {
+                if !is_path_keyword(name) {
+                    self.relevant_name(name);
+                }
+            }
+        }
+    }
+
+    fn relevant_name(&mut self, name: &'a str) {
+        if self.relevant.insert(name) {
+            self.fresh.push(name);
+        }
+    }
+}
+
+/// The index of the last token of the item whose header starts at `from`: the end of
+/// its first `{ .. }` group, or its `;` (other groups on the way are jumped over).
+fn item_end(toks: &[Tok<'_>], mut from: usize) -> usize {
+    while let Some(tok) = toks.get(from) {
+        match tok {
+            Tok::Open(b'{', close) => return *close,
+            Tok::Punct(b';') => return from,
+            Tok::Open(_, close) => from = *close + 1,
+            _ => from += 1,
+        }
+    }
+    toks.len().saturating_sub(1)
+}
+
+/// The index of the `;` that ends the statement starting at `from` (groups on the way
+/// jumped over), or the last token.
+fn statement_end(toks: &[Tok<'_>], mut from: usize) -> usize {
+    while let Some(tok) = toks.get(from) {
+        match tok {
+            Tok::Punct(b';') => return from,
+            Tok::Open(_, close) => from = *close + 1,
+            _ => from += 1,
+        }
+    }
+    toks.len().saturating_sub(1)
 }
 
 /// Path keywords: every file mentions them, and no item is named by them.
@@ -276,14 +422,6 @@ fn after_angles(toks: &[Tok<'_>], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// The index of the `;` that ends the `use` tree starting at `from` (or the end).
-fn use_tree_end(toks: &[Tok<'_>], from: usize) -> usize {
-    toks[from.min(toks.len())..]
-        .iter()
-        .position(|t| *t == Tok::Punct(b';'))
-        .map_or(toks.len(), |p| from + p)
 }
 
 /// Whether the keyword at `i` starts an item (`impl` of an impl block, not of
@@ -386,6 +524,20 @@ mod tests {
             ("quiet", "// third() in a comment\npub fn shout(s: &str) -> String { s.to_uppercase() + \"second\" }"),
         ]);
         assert_eq!(kept, ["", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn only_items_that_reach_a_blocking_name_make_their_names_relevant() {
+        let kept = kept(&[
+            ("", "mod io;\nmod report;\npub use io::format_row;"),
+            (
+                "io",
+                "pub fn load_all(p: &str) { std::fs::read(p).unwrap(); }\npub fn format_row(r: &Row) -> String { r.name.clone() }",
+            ),
+            ("report", "use crate::format_row;\npub fn print(r: &Row) -> String { format_row(r) }"),
+            ("loader", "pub fn reload() { crate::io::load_all(\"p\") }"),
+        ]);
+        assert_eq!(kept, ["", "io", "loader"]);
     }
 
     #[test]
