@@ -722,6 +722,42 @@ mod tests {
     }
 
     #[test]
+    fn a_receiver_typed_by_a_constructor_in_another_file_is_typed_as_on_the_full_read() {
+        let dir = package(
+            "typed",
+            &[
+                (
+                    "main.rs",
+                    "mod make;\nmod quiet_store;\nmod slow_store;\npub use quiet_store::Quiet;\nasync fn run() {\n    let s = make::quiet();\n    s.fetch();\n}\nasync fn slow(s: &slow_store::Slow) {\n    s.fetch();\n}\nfn main() {}\n",
+                ),
+                (
+                    "make.rs",
+                    "pub fn quiet() -> crate::Quiet {\n    crate::Quiet\n}\n",
+                ),
+                (
+                    "quiet_store.rs",
+                    "pub struct Quiet;\nimpl Quiet {\n    pub fn fetch(&self) {}\n}\n",
+                ),
+                (
+                    "slow_store.rs",
+                    "pub struct Slow;\nimpl Slow {\n    pub fn fetch(&self) {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\n",
+                ),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
+        assert_eq!(
+            lines,
+            [10],
+            "only the slow store blocks: {:?}",
+            view.findings
+        );
+        assert_eq!(view.parsed_files(), 4, "make.rs types the receiver");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_path_attribute_sends_the_crate_to_the_full_read() {
         let dir = package(
             "path",
