@@ -160,7 +160,9 @@ impl SkimmedFile {
                 }
                 "use" => {
                     let end = statement_end(toks, i + 1);
-                    glob_import |= toks[i + 1..end.min(toks.len())].contains(&Tok::Punct(b'*'));
+                    glob_import |= toks
+                        .get(i + 1..=end)
+                        .is_some_and(|t| t.contains(&Tok::Punct(b'*')));
                     let renamed = (i + 1..end.min(toks.len()))
                         .filter(|&k| toks[k] == Tok::Ident("as"))
                         .filter_map(|k| named(k + 1))
@@ -616,6 +618,28 @@ mod tests {
             assert!(SkimmedFile::read(source, &config).is_none(), "{source}");
         }
         assert!(SkimmedFile::read("fn f() { let path = 1; }", &config).is_some());
+    }
+
+    #[test]
+    fn text_cut_short_after_a_keyword_is_read_without_a_panic() {
+        let config = Config::default();
+        for source in [
+            "use",
+            "fn",
+            "fn f",
+            "impl",
+            "impl<T",
+            "static",
+            "const mut",
+            "mod a",
+            "macro_rules!",
+            "struct S",
+            "use a as",
+            "type",
+        ] {
+            let skim = SkimmedFile::read(source, &config).expect(source);
+            assert!(!skim.seed, "{source}");
+        }
     }
 
     #[test]
