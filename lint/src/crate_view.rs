@@ -4,9 +4,12 @@
 //!
 //! [`CrateView::load`] picks the crate's root from its manifest (the target named like
 //! the crate that reaches the given file), follows `mod` declarations with the
-//! [module model](crate::workspace), summarizes every file ([`summarize_file`]) and keeps
-//! the transitive findings of the [call graph](crate::Graph): plain data, so a long-lived
-//! process can keep it and ask [`CrateView::is_stale`] before reuse.
+//! [module model](crate::workspace) through the files' text, parses and summarizes
+//! ([`summarize_file`]) the files in the name closure of the blocking names (the others
+//! cannot take part in a transitive finding; `prefilter/closure.rs` says why and when
+//! the whole crate is parsed instead) and keeps the transitive findings of the
+//! [call graph](crate::Graph): plain data, so a long-lived process can keep it and ask
+//! [`CrateView::is_stale`] before reuse.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -85,6 +88,8 @@ pub struct CrateView {
     by_path: HashMap<PathBuf, usize>,
     /// Transitive findings only: direct ones the front end finds in the item itself.
     findings: Vec<Finding>,
+    /// How many of the crate's files were parsed and summarized.
+    parsed: usize,
 }
 
 impl CrateView {
@@ -128,7 +133,18 @@ impl CrateView {
                 }
             }
             let _lexer = OwnLexer::begin();
-            let tree = ModuleTree::read(&root, target.kind == TargetKind::Test)?;
+            let is_test = target.kind == TargetKind::Test;
+            // The name closure knows the crate's own names only; a dependency's blocking
+            // fns are reached by names it cannot see, so such a crate is read in full.
+            let skimmed = if dependencies.is_empty() {
+                ModuleTree::read_skimmed(&root, is_test, config)?
+            } else {
+                None
+            };
+            let tree = match skimmed {
+                Some(tree) => tree,
+                None => ModuleTree::read_parsed(&root, is_test)?,
+            };
             if tree.placed.iter().any(|f| normalize(&f.path) == item_file) {
                 return Ok(tree
                     .solve(&manifest_dir, &root, &manifest, config, &dependencies)
@@ -166,6 +182,27 @@ impl CrateView {
         self.files.iter().any(|f| stamp(&f.path) != f.stamp)
     }
 
+    /// How many of the crate's files the view parsed and summarized: those in the name
+    /// closure of the blocking names (see `prefilter/closure.rs`), or all of them when
+    /// the crate needed the full read.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("blockwatch-doc-parsed-{}", std::process::id()));
+    /// std::fs::create_dir_all(dir.join("src")).unwrap();
+    /// std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"app\"\n").unwrap();
+    /// std::fs::write(dir.join("src/main.rs"), "mod config;\nmod text;\nasync fn run() {\n    config::load();\n}\nfn main() {}\n").unwrap();
+    /// std::fs::write(dir.join("src/config.rs"), "pub fn load() {\n    std::fs::read(\"a\").unwrap();\n}\n").unwrap();
+    /// std::fs::write(dir.join("src/text.rs"), "pub fn shout(s: &str) -> String {\n    s.to_uppercase()\n}\n").unwrap();
+    /// let main = dir.join("src/main.rs");
+    /// let view = blockwatch_lint::CrateView::load(&dir, "app", &main, &Default::default()).unwrap();
+    /// assert_eq!(view.parsed_files(), 2, "text.rs names nothing that blocks");
+    /// assert!(view.contains(&dir.join("src/text.rs")));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn parsed_files(&self) -> usize {
+        self.parsed
+    }
+
     /// Whether `file` is part of the crate.
     pub fn contains(&self, file: &Path) -> bool {
         self.by_path.contains_key(&normalize(file))
@@ -200,7 +237,8 @@ impl CrateView {
     }
 }
 
-/// The files one crate root reaches, parsed, with their place in the crate.
+/// The files one crate root reaches, with their place in the crate; parsed where the
+/// view needs their syntax.
 struct ModuleTree {
     placed: Vec<PlacedFile>,
 }
@@ -209,81 +247,77 @@ struct PlacedFile {
     path: PathBuf,
     module_path: Vec<String>,
     is_test: bool,
-    syntax: syn::File,
+    /// `None` for a file outside the [name closure](crate::prefilter::files_to_parse):
+    /// nothing in it can take part in a transitive finding.
+    syntax: Option<syn::File>,
+    stamp: Option<Stamp>,
+}
+
+/// A reached file as the walk read it: its `mod` declarations and what else the reader
+/// kept.
+struct ReadFile<T> {
+    path: PathBuf,
+    module_path: Vec<String>,
+    is_test: bool,
+    content: T,
     stamp: Option<Stamp>,
 }
 
 impl ModuleTree {
-    /// Follows `mod` declarations from `root` with the engine's module model: the
-    /// candidate files are the `.rs` files below the root's directory (and those `#[path]`
-    /// attributes name); only the files the tree reaches are read and parsed.
-    fn read(root: &Path, is_test: bool) -> Result<ModuleTree, CrateViewError> {
-        let mut files = vec![root.to_path_buf()];
-        if let Some(dir) = root.parent() {
-            rust_files_below(dir, &mut files);
+    /// Follows `mod` declarations from `root`, parsing every file it reaches.
+    fn read_parsed(root: &Path, is_test: bool) -> Result<ModuleTree, CrateViewError> {
+        let read = walk(root, is_test, |path, text| {
+            let syntax = parse(path, &text)?;
+            Ok(Some((mod_decls(&syntax), syntax)))
+        })?;
+        let placed = read.into_iter().flatten().map(|f| PlacedFile {
+            path: f.path,
+            module_path: f.module_path,
+            is_test: f.is_test,
+            syntax: Some(f.content),
+            stamp: f.stamp,
+        });
+        Ok(ModuleTree {
+            placed: placed.collect(),
+        })
+    }
+
+    /// Follows `mod` declarations from `root` through the files' text (their
+    /// [module skeleton](crate::prefilter::SkimmedFile)), and parses only the files in
+    /// the name closure of the blocking names. `None` when a file needs the full read
+    /// ([`SkimmedFile::read`](crate::prefilter::SkimmedFile::read) says when).
+    fn read_skimmed(
+        root: &Path,
+        is_test: bool,
+        config: &Config,
+    ) -> Result<Option<ModuleTree>, CrateViewError> {
+        let read = walk(root, is_test, |_, text| {
+            Ok(crate::prefilter::SkimmedFile::read(&text, config)
+                .map(|skim| (skim.decls.clone(), (text, skim))))
+        })?;
+        let Some(read) = read else {
+            return Ok(None);
+        };
+        let skims: Vec<&crate::prefilter::SkimmedFile> =
+            read.iter().map(|f| &f.content.1).collect();
+        let module_paths: Vec<&[String]> = read.iter().map(|f| f.module_path.as_slice()).collect();
+        let to_parse = crate::prefilter::files_to_parse(&skims, &module_paths);
+        let mut placed = Vec::with_capacity(read.len());
+        for (f, parse_it) in read.into_iter().zip(to_parse) {
+            let syntax = if parse_it {
+                Some(parse(&f.path, &f.content.0)?)
+            } else {
+                None
+            };
+            placed.push(PlacedFile {
+                path: f.path,
+                module_path: f.module_path,
+                is_test: f.is_test,
+                syntax,
+                stamp: f.stamp,
+            });
         }
-        let mut decls: Vec<Vec<ModDecl>> = vec![Vec::new(); files.len()];
-        let mut parsed: Vec<Option<(syn::File, Option<Stamp>)>> =
-            (0..files.len()).map(|_| None).collect();
-        let roots = [Root {
-            unit: 0,
-            file: 0,
-            is_test,
-        }];
-        loop {
-            let placements = resolve_modules(&files, &decls, &roots);
-            let unread: Vec<usize> = (0..placements.len())
-                .filter(|&i| placements[i].is_some() && parsed[i].is_none())
-                .collect();
-            if unread.is_empty() {
-                let placed = placements
-                    .into_iter()
-                    .zip(files)
-                    .zip(parsed)
-                    .filter_map(|((placement, path), syntax)| {
-                        let placement = placement?;
-                        let (syntax, stamp) = syntax?;
-                        Some(PlacedFile {
-                            path,
-                            module_path: placement.module_path,
-                            is_test: placement.is_test,
-                            syntax,
-                            stamp,
-                        })
-                    })
-                    .collect();
-                return Ok(ModuleTree { placed });
-            }
-            for i in unread {
-                let path = files[i].clone();
-                let stamp = stamp(&path);
-                let text = fs::read_to_string(&path).map_err(|e| CrateViewError {
-                    path: path.clone(),
-                    message: format!("cannot be read: {e}"),
-                })?;
-                let syntax =
-                    crate::parse_source(&text, MAX_FILE_NESTING).map_err(|e| CrateViewError {
-                        path: path.clone(),
-                        message: format!("cannot be parsed: {e}"),
-                    })?;
-                decls[i] = mod_decls(&syntax);
-                // `#[path]` may name a file outside the root's directory.
-                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                let named_paths: Vec<PathBuf> = decls[i]
-                    .iter()
-                    .filter_map(|d| d.path_attr.as_ref())
-                    .map(|p| normalize(&dir.join(p)))
-                    .collect();
-                for named in named_paths {
-                    if named.is_file() && !files.iter().any(|f| normalize(f) == named) {
-                        files.push(named);
-                        decls.push(Vec::new());
-                        parsed.push(None);
-                    }
-                }
-                parsed[i] = Some((syntax, stamp));
-            }
-        }
+        Ok(Some(ModuleTree { placed }))
     }
 
     /// Summarizes every file and solves the call graph, with the cached summaries of the
@@ -300,8 +334,18 @@ impl ModuleTree {
         let summaries: Vec<FileSummary> = self
             .placed
             .iter()
-            .map(|f| summarize_file(&f.syntax, &rel(&f.path), &f.module_path, f.is_test, config))
+            .filter_map(|f| {
+                let syntax = f.syntax.as_ref()?;
+                Some(summarize_file(
+                    syntax,
+                    &rel(&f.path),
+                    &f.module_path,
+                    f.is_test,
+                    config,
+                ))
+            })
             .collect();
+        let parsed = summaries.len();
         let mut crate_files: Vec<CrateFile> = summaries
             .iter()
             .map(|summary| CrateFile { unit: 0, summary })
@@ -343,8 +387,92 @@ impl ModuleTree {
             files,
             by_path,
             findings,
+            parsed,
         }
     }
+}
+
+/// Follows `mod` declarations from `root` with the engine's module model: the
+/// candidate files are the `.rs` files below the root's directory (and those `#[path]`
+/// attributes name); only the files the tree reaches are read, each by `read_one`
+/// (given its path and text), which gives its declarations and what to keep of it, or
+/// `None` to give up the walk. The reached files, in the order the walk found them.
+fn walk<T>(
+    root: &Path,
+    is_test: bool,
+    mut read_one: impl FnMut(&Path, String) -> Result<Option<(Vec<ModDecl>, T)>, CrateViewError>,
+) -> Result<Option<Vec<ReadFile<T>>>, CrateViewError> {
+    let mut files = vec![root.to_path_buf()];
+    if let Some(dir) = root.parent() {
+        rust_files_below(dir, &mut files);
+    }
+    let mut decls: Vec<Vec<ModDecl>> = vec![Vec::new(); files.len()];
+    let mut contents: Vec<Option<(T, Option<Stamp>)>> = (0..files.len()).map(|_| None).collect();
+    let roots = [Root {
+        unit: 0,
+        file: 0,
+        is_test,
+    }];
+    loop {
+        let placements = resolve_modules(&files, &decls, &roots);
+        let unread: Vec<usize> = (0..placements.len())
+            .filter(|&i| placements[i].is_some() && contents[i].is_none())
+            .collect();
+        if unread.is_empty() {
+            let read = placements
+                .into_iter()
+                .zip(files)
+                .zip(contents)
+                .filter_map(|((placement, path), content)| {
+                    let placement = placement?;
+                    let (content, stamp) = content?;
+                    Some(ReadFile {
+                        path,
+                        module_path: placement.module_path,
+                        is_test: placement.is_test,
+                        content,
+                        stamp,
+                    })
+                })
+                .collect();
+            return Ok(Some(read));
+        }
+        for i in unread {
+            let path = files[i].clone();
+            let stamp = stamp(&path);
+            let text = fs::read_to_string(&path).map_err(|e| CrateViewError {
+                path: path.clone(),
+                message: format!("cannot be read: {e}"),
+            })?;
+            let Some((file_decls, content)) = read_one(&path, text)? else {
+                return Ok(None);
+            };
+            decls[i] = file_decls;
+            // `#[path]` may name a file outside the root's directory.
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let named_paths: Vec<PathBuf> = decls[i]
+                .iter()
+                .filter_map(|d| d.path_attr.as_ref())
+                .map(|p| normalize(&dir.join(p)))
+                .collect();
+            for named in named_paths {
+                if named.is_file() && !files.iter().any(|f| normalize(f) == named) {
+                    files.push(named);
+                    decls.push(Vec::new());
+                    contents.push(None);
+                }
+            }
+            contents[i] = Some((content, stamp));
+        }
+    }
+}
+
+/// One crate file's syntax, with the view's nesting limit.
+fn parse(path: &Path, text: &str) -> Result<syn::File, CrateViewError> {
+    crate::parse_source(text, MAX_FILE_NESTING).map_err(|e| CrateViewError {
+        path: path.to_path_buf(),
+        message: format!("cannot be parsed: {e}"),
+    })
 }
 
 /// The view of a crate none of whose files can start a finding, read without a parse:
@@ -397,6 +525,7 @@ fn quiet_view(
         files,
         by_path,
         findings: Vec::new(),
+        parsed: 0,
     })
 }
 
@@ -455,4 +584,268 @@ type Stamp = (u64, SystemTime);
 fn stamp(path: &Path) -> Option<Stamp> {
     let meta = fs::metadata(path).ok()?;
     Some((meta.len(), meta.modified().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A package `app` in a fresh temp dir with `files` (path below `src/`, text).
+    fn package(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "blockwatch-view-closure-{name}-{}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join("src").join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        fs::write(dir.join("Cargo.toml"), "[package]\nname = \"app\"\n").unwrap();
+        dir
+    }
+
+    /// The view of `dir`'s `app` crate as `load` builds it, and its findings as the full
+    /// read of every file gives them.
+    fn skimmed_and_full(dir: &Path) -> (CrateView, Vec<Finding>) {
+        let root = dir.join("src/main.rs");
+        let config = Config::default();
+        let view = CrateView::load(dir, "app", &root, &config).unwrap();
+        let dependencies = CachedDependencies::read(dir, &config);
+        let full = ModuleTree::read_parsed(&root, false).unwrap().solve(
+            dir,
+            &root,
+            &dir.join("Cargo.toml"),
+            &config,
+            &dependencies,
+        );
+        (view, full.findings)
+    }
+
+    #[test]
+    fn the_view_parses_the_chain_skips_the_rest_and_finds_what_the_full_read_finds() {
+        let dir = package(
+            "chain",
+            &[
+                (
+                    "main.rs",
+                    "mod a;\nmod b;\nmod c;\nmod store;\nmod quiet;\nasync fn run(s: &store::Store) {\n    a::first();\n    s.fetch();\n}\nfn main() {}\n",
+                ),
+                ("a.rs", "pub fn first() {\n    crate::b::second();\n}\n"),
+                ("b.rs", "pub fn second() {\n    crate::c::third();\n}\n"),
+                ("c.rs", "pub fn third() {\n    std::fs::read(\"x\").unwrap();\n}\n"),
+                (
+                    "store.rs",
+                    "pub struct Store;\nimpl Store {\n    pub fn fetch(&self) {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\n",
+                ),
+                (
+                    "quiet.rs",
+                    "// calls third() in a comment only\npub fn shout(s: &str) -> String {\n    s.to_uppercase()\n}\n",
+                ),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [7, 8], "{:?}", view.findings);
+        assert_eq!(view.parsed_files(), 5, "quiet.rs is not parsed");
+        assert!(view.contains(&dir.join("src/quiet.rs")));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_skipped_file_still_declares_the_modules_below_it() {
+        let dir = package(
+            "skeleton",
+            &[
+                (
+                    "main.rs",
+                    "mod outer;\nmod quiet;\nasync fn run() {\n    outer::inner::deep();\n}\nfn main() {}\n",
+                ),
+                ("outer/mod.rs", "pub mod inner;\npub fn idle() {}\n"),
+                ("outer/inner.rs", "pub fn deep() {\n    std::fs::remove_file(\"x\").ok();\n}\n"),
+                (
+                    "quiet/mod.rs",
+                    "#[cfg(test)]\nmod checks;\npub mod nested {\n    pub mod deeper;\n}\n",
+                ),
+                ("quiet/checks.rs", "fn checked() {}\n"),
+                ("quiet/nested/deeper.rs", "pub fn rest() {}\n"),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        assert_eq!(view.findings.len(), 1, "{:?}", view.findings);
+        assert!(view.findings[0].chain()[0]
+            .to_string()
+            .contains("src/outer/inner.rs:2"));
+        assert_eq!(
+            view.parsed_files(),
+            3,
+            "main.rs, outer/mod.rs, outer/inner.rs"
+        );
+        for placed in ["quiet/mod.rs", "quiet/checks.rs", "quiet/nested/deeper.rs"] {
+            assert!(view.contains(&dir.join("src").join(placed)), "{placed}");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn traits_renames_globs_and_offloaders_across_files_agree_with_the_full_read() {
+        let dir = package(
+            "mixed",
+            &[
+                (
+                    "main.rs",
+                    "mod api;\nmod backend;\nmod disk;\nmod pool;\nmod prelude;\nmod idle;\nuse prelude::*;\nasync fn save_it(b: &dyn backend::Backend) {\n    b.save();\n}\nasync fn renamed() {\n    api::persist();\n}\nasync fn globbed() {\n    flush_all();\n}\nasync fn offloaded() {\n    pool::run_in_pool(|| disk::flush_all());\n}\nfn main() {}\n",
+                ),
+                ("backend.rs", "pub trait Backend {\n    fn save(&self);\n}\n"),
+                (
+                    "disk.rs",
+                    "pub struct Disk;\nimpl crate::backend::Backend for Disk {\n    fn save(&self) {\n        std::fs::write(\"p\", b\"x\").unwrap();\n    }\n}\npub fn flush_all() {\n    std::fs::remove_file(\"p\").ok();\n}\n",
+                ),
+                ("api.rs", "pub use crate::disk::flush_all as persist;\n"),
+                ("prelude.rs", "pub use crate::disk::*;\n"),
+                (
+                    "pool.rs",
+                    "pub fn run_in_pool<F: FnOnce() + Send + 'static>(f: F) {\n    std::thread::spawn(f);\n}\n",
+                ),
+                ("idle.rs", "pub fn count(v: &[u8]) -> usize {\n    v.len()\n}\n"),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [9, 12, 15], "{:?}", view.findings);
+        assert_eq!(view.parsed_files(), 6, "all but idle.rs");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_receiver_typed_by_a_constructor_in_another_file_is_typed_as_on_the_full_read() {
+        let dir = package(
+            "typed",
+            &[
+                (
+                    "main.rs",
+                    "mod make;\nmod quiet_store;\nmod slow_store;\npub use quiet_store::Quiet;\nasync fn run() {\n    let s = make::quiet();\n    s.fetch();\n}\nasync fn slow(s: &slow_store::Slow) {\n    s.fetch();\n}\nfn main() {}\n",
+                ),
+                (
+                    "make.rs",
+                    "pub fn quiet() -> crate::Quiet {\n    crate::Quiet\n}\n",
+                ),
+                (
+                    "quiet_store.rs",
+                    "pub struct Quiet;\nimpl Quiet {\n    pub fn fetch(&self) {}\n}\n",
+                ),
+                (
+                    "slow_store.rs",
+                    "pub struct Slow;\nimpl Slow {\n    pub fn fetch(&self) {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\n",
+                ),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
+        assert_eq!(
+            lines,
+            [10],
+            "only the slow store blocks: {:?}",
+            view.findings
+        );
+        assert_eq!(view.parsed_files(), 4, "make.rs types the receiver");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_path_attribute_sends_the_crate_to_the_full_read() {
+        let dir = package(
+            "path",
+            &[
+                (
+                    "main.rs",
+                    "#[path = \"renamed.rs\"]\nmod helpers;\nmod quiet;\nasync fn run() {\n    helpers::load();\n}\nfn main() {}\n",
+                ),
+                ("renamed.rs", "pub fn load() {\n    std::fs::read(\"x\").unwrap();\n}\n"),
+                ("quiet.rs", "pub fn idle() {}\n"),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        assert_eq!(view.findings.len(), 1);
+        assert_eq!(view.parsed_files(), 3, "every file, quiet.rs too");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod repository_agreement {
+    use super::*;
+
+    /// Every package of this repository (its crates and the CLI's fixture crates) with a
+    /// `Cargo.toml` of its own, below `dir`.
+    fn package_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for path in entries {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() && !name.starts_with('.') && name != "target" {
+                if path.join("Cargo.toml").is_file() {
+                    out.push(path.clone());
+                }
+                package_dirs(&path, out);
+            }
+        }
+    }
+
+    #[test]
+    fn the_name_closure_finds_what_the_full_read_finds_on_every_crate_of_the_repository() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let mut dirs = Vec::new();
+        package_dirs(repo, &mut dirs);
+        let config = Config::default();
+        let mut compared = 0;
+        let mut skipped_files = 0;
+        let mut with_findings = 0;
+        let mut all_files = 0;
+        for dir in dirs {
+            let Ok(loaded) = load_manifest(&dir) else {
+                continue;
+            };
+            let dependencies = CachedDependencies::read(&dir, &config);
+            for package in &loaded.packages {
+                for target in &package.targets {
+                    let root = normalize(&target.root);
+                    let is_test = target.kind == TargetKind::Test;
+                    let Ok(full) = ModuleTree::read_parsed(&root, is_test) else {
+                        continue;
+                    };
+                    let total = full.placed.len();
+                    let Some(skimmed) = ModuleTree::read_skimmed(&root, is_test, &config).unwrap()
+                    else {
+                        continue;
+                    };
+                    let manifest = package.dir.join("Cargo.toml");
+                    let full = full.solve(&package.dir, &root, &manifest, &config, &dependencies);
+                    let skimmed =
+                        skimmed.solve(&package.dir, &root, &manifest, &config, &dependencies);
+                    assert_eq!(skimmed.findings, full.findings, "{}", root.display());
+                    compared += 1;
+                    skipped_files += total - skimmed.parsed_files();
+                    all_files += total;
+                    with_findings += usize::from(!full.findings.is_empty());
+                }
+            }
+        }
+        assert!(compared >= 20, "{compared} targets compared");
+        assert!(
+            with_findings >= 5,
+            "{with_findings} targets with transitive findings"
+        );
+        assert!(skipped_files > 0, "no file was skipped");
+        eprintln!("{compared} targets, {with_findings} with findings, {skipped_files} of {all_files} files skipped");
+    }
 }

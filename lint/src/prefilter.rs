@@ -16,7 +16,11 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use crate::catalog::{Catalog, Pattern};
 use crate::Config;
 
+mod closure;
+mod mod_skeleton;
 mod text;
+
+pub(crate) use closure::{files_to_parse, SkimmedFile};
 
 /// The identifiers that can start a finding of the built-in catalog, sorted and
 /// deduplicated, with the (first byte, length) pairs they have. A binary search over them

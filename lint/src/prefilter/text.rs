@@ -22,12 +22,39 @@ pub(super) enum Tok<'a> {
 
 /// The text as flat tokens, or `None` when it does not lex.
 pub(super) fn lex(text: &str) -> Option<Vec<Tok<'_>>> {
+    lex_with_offsets(text).map(|lexed| lexed.toks)
+}
+
+/// Flat tokens with the byte offset each starts at (`starts[i]` for `toks[i]`), for a
+/// reader that copies parts of the text verbatim (the module skeleton).
+pub(super) struct Lexed<'a> {
+    pub toks: Vec<Tok<'a>>,
+    pub starts: Vec<usize>,
+}
+
+impl<'a> Lexed<'a> {
+    fn push(&mut self, tok: Tok<'a>, start: usize) {
+        self.toks.push(tok);
+        self.starts.push(start);
+    }
+
+    fn len(&self) -> usize {
+        self.toks.len()
+    }
+}
+
+/// [`lex`], keeping where each token starts.
+pub(super) fn lex_with_offsets(text: &str) -> Option<Lexed<'_>> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len() / 4);
+    let mut out = Lexed {
+        toks: Vec::with_capacity(text.len() / 4),
+        starts: Vec::with_capacity(text.len() / 4),
+    };
     let mut open: Vec<(usize, u8)> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        let at = i;
         match b {
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
@@ -38,28 +65,29 @@ pub(super) fn lex(text: &str) -> Option<Vec<Tok<'_>>> {
             b'\'' => {
                 i = match char_literal_end(text, i) {
                     Some(end) => {
-                        out.push(Tok::Literal);
+                        out.push(Tok::Literal, i);
                         end
                     }
                     None => {
                         // A lifetime or label: the quote, then the name as an identifier.
-                        out.push(Tok::Punct(b'\''));
+                        out.push(Tok::Punct(b'\''), i);
                         i + 1
                     }
                 };
                 continue;
             }
             b'0'..=b'9' => {
+                let start = i;
                 i += 1;
                 while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                     i += 1;
                 }
-                out.push(Tok::Literal);
+                out.push(Tok::Literal, start);
                 continue;
             }
             b'(' | b'[' | b'{' => {
                 open.push((out.len(), b));
-                out.push(Tok::Open(b, 0));
+                out.push(Tok::Open(b, 0), i);
                 i += 1;
                 continue;
             }
@@ -73,8 +101,8 @@ pub(super) fn lex(text: &str) -> Option<Vec<Tok<'_>>> {
                 if b != expected {
                     return None;
                 }
-                out[at] = Tok::Open(opener, out.len());
-                out.push(Tok::Close);
+                out.toks[at] = Tok::Open(opener, out.len());
+                out.push(Tok::Close, i);
                 i += 1;
                 continue;
             }
@@ -86,37 +114,37 @@ pub(super) fn lex(text: &str) -> Option<Vec<Tok<'_>>> {
                 let next = bytes.get(i).copied();
                 if matches!(word, "r" | "br" | "cr") && matches!(next, Some(b'"' | b'#')) {
                     if let Some(end) = raw_string_end(bytes, i) {
-                        out.push(Tok::Literal);
+                        out.push(Tok::Literal, start);
                         i = end;
                         continue;
                     }
                     if word == "r" && next == Some(b'#') {
                         // `r#ident`: a raw identifier.
-                        let start = i + 1;
-                        if !is_ident_start(text, start) {
+                        let name = i + 1;
+                        if !is_ident_start(text, name) {
                             return None;
                         }
-                        i = ident_end(text, start);
-                        out.push(Tok::Ident(&text[start..i]));
+                        i = ident_end(text, name);
+                        out.push(Tok::Ident(&text[name..i]), start);
                         continue;
                     }
                     return None;
                 }
                 if matches!(word, "b" | "c") && next == Some(b'"') {
                     i = string_end(bytes, i + 1)?;
-                    out.push(Tok::Literal);
+                    out.push(Tok::Literal, start);
                     continue;
                 }
                 if word == "b" && next == Some(b'\'') {
                     i = char_literal_end(text, i)?;
-                    out.push(Tok::Literal);
+                    out.push(Tok::Literal, start);
                     continue;
                 }
-                out.push(Tok::Ident(word));
+                out.push(Tok::Ident(word), start);
                 continue;
             }
             _ if b.is_ascii() => {
-                out.push(Tok::Punct(b));
+                out.push(Tok::Punct(b), i);
                 i += 1;
                 continue;
             }
@@ -124,7 +152,7 @@ pub(super) fn lex(text: &str) -> Option<Vec<Tok<'_>>> {
             _ => i += text[i..].chars().next().map_or(1, char::len_utf8),
         }
         if b == b'"' {
-            out.push(Tok::Literal);
+            out.push(Tok::Literal, at);
         }
     }
     open.is_empty().then_some(out)
