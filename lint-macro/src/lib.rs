@@ -60,9 +60,11 @@ mod watch_wrapper;
 /// tree from the manifest's target, as `cargo blockwatch` does) and solves its call graph;
 /// a call from the annotated async code to a sync fn of the crate that reaches a blocking
 /// API is reported at the call, with the chain in the message ("calls
-/// `std::fs::read_to_string` at src/config.rs:12"). When the crate cannot be read that way
-/// (a file no `mod` declaration reaches, one that does not parse), each item is checked
-/// on its own and the first annotated item of the crate says so in a warning.
+/// `std::fs::read_to_string` at src/config.rs:12"). Files whose text names nothing that can
+/// reach a blocking API are only skimmed for their `mod` items, not parsed. When the crate
+/// cannot be read that way (a file no `mod` declaration reaches, a file the view parses that
+/// does not parse), each item is checked on its own and the first annotated item of the
+/// crate says so in a warning.
 ///
 /// # Options
 ///
