@@ -44,6 +44,7 @@
 //!   blocking: it runs once. `once_reach.rs` reports it once, with the number of async
 //!   paths that reach it.
 
+mod essential_impls;
 mod essential_imports;
 mod essentials;
 

@@ -39,24 +39,32 @@ pub(super) struct Liveness {
     /// with a `use` item that leads somewhere.
     prefixes: HashSet<Vec<String>>,
     modules: HashMap<Vec<String>, ModuleBindings>,
+    /// The names of the traits the crate declares.
+    trait_names: HashSet<String>,
 }
 
 impl Liveness {
-    /// The liveness of a crate whose kept items (fns and traits) are at `kept` and whose
-    /// modules import `imports` (untrimmed); `leads_into(name, path)` judges a target in
+    /// The liveness of a crate whose kept fns are at `kept`, which declares the traits at
+    /// `traits`, and whose modules import `imports` (untrimmed); `leads_into(name, path)` judges a target in
     /// the crate this one names `name`. A module counts as one that rewrites a path only
     /// through its `use` items that lead somewhere themselves, so they are found as a
     /// fixed point: each round adds what leads to what the rounds before found.
     pub(super) fn new<'a>(
         kept: impl IntoIterator<Item = &'a [String]>,
+        traits: impl IntoIterator<Item = &'a [String]>,
         imports: impl IntoIterator<Item = &'a ModuleImports>,
         leads_into: &dyn Fn(&str, &[String]) -> bool,
     ) -> Self {
         let mut liveness = Liveness {
             prefixes: HashSet::new(),
             modules: HashMap::new(),
+            trait_names: HashSet::new(),
         };
         kept.into_iter().for_each(|p| liveness.add_prefixes(p));
+        for path in traits {
+            liveness.add_prefixes(path);
+            liveness.trait_names.extend(path.last().cloned());
+        }
         // (module, the name it binds or None for a glob, target), not yet live.
         let mut pending: Vec<(&'a [String], Option<&'a str>, &'a [String])> = Vec::new();
         for m in imports {
@@ -114,6 +122,15 @@ impl Liveness {
         self.prefixes.contains(path) || self.rewritten_on_the_way(path)
     }
 
+    /// Whether `path` (inside this crate, without `crate`) may name one of its traits:
+    /// it leads somewhere, or it ends in the name of one (a dependency's trait is also
+    /// found by its name alone).
+    pub(super) fn may_name_a_trait(&self, path: &[String]) -> bool {
+        path.last()
+            .is_some_and(|name| self.trait_names.contains(name))
+            || self.leads_within(path)
+    }
+
     /// Whether a module on the way to `path` rewrites it: imports its next segment, or
     /// has a glob that segment is not shadowed from.
     fn rewritten_on_the_way(&self, path: &[String]) -> bool {
@@ -131,17 +148,19 @@ impl Liveness {
 /// the crate still there) every `use` item no resolution can follow to a kept item.
 /// `leads_into(name, path)` says whether `path` leads to a kept item of the crate this
 /// one names `name` (false for a name that is no crate). Modules left with nothing that
-/// changes a resolution go.
+/// changes a resolution go. Returns the crate's liveness, judged before trimming.
 pub(super) fn trim_imports(
     files: &mut [FileSummary],
     leads_into: &dyn Fn(&str, &[String]) -> bool,
-) {
-    let (live_names, live_globs, globbed) = {
+) -> Liveness {
+    let (liveness, live_names, live_globs, globbed) = {
         let liveness = Liveness::new(
-            files.iter().flat_map(|f| {
-                let fns = f.fns.iter().map(|f| f.path.as_slice());
-                fns.chain(f.traits.iter().map(|t| t.path.as_slice()))
-            }),
+            files
+                .iter()
+                .flat_map(|f| f.fns.iter().map(|f| f.path.as_slice())),
+            files
+                .iter()
+                .flat_map(|f| f.traits.iter().map(|t| t.path.as_slice())),
             files.iter().flat_map(|f| &f.imports),
             leads_into,
         );
@@ -175,7 +194,7 @@ pub(super) fn trim_imports(
             .filter(|(_, globs)| !globs.is_empty())
             .map(|(m, _)| m.module.clone())
             .collect();
-        (live_names, live_globs, globbed)
+        (liveness, live_names, live_globs, globbed)
     };
     for (file, globs) in files.iter_mut().zip(live_globs) {
         for (m, globs) in file.imports.iter_mut().zip(globs) {
@@ -200,6 +219,7 @@ pub(super) fn trim_imports(
         file.imports
             .retain(|m| !m.names.is_empty() || !m.globs.is_empty() || !m.defined.is_empty());
     }
+    liveness
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
+use super::essential_impls::trim_trait_impls;
 use super::essential_imports::{trim_imports, Liveness};
 use super::{CrateFile, Graph, Polled, Witness};
 use crate::summary::{FileSummary, FnSummary};
@@ -60,37 +61,44 @@ impl Graph<'_> {
                 imports: f.summary.imports.clone(),
                 // Used by the walks of the crate's files, which are done.
                 aliases: Vec::new(),
-                // Kept whole: which impls exist, and which methods each defines,
-                // decide whether a call through the trait blocks.
+                // Which impls exist, and which methods each defines, decide whether a
+                // call through the trait blocks: trimmed below to the impls of traits
+                // a graph can find.
                 traits: f.summary.traits.clone(),
                 trait_impls: f.summary.trait_impls.clone(),
             })
             .collect();
-        // What another crate keeps, for a `use` item that leads into it: built once per
-        // crate, from the fns this graph keeps there and that crate's `use` items.
+        // What another crate keeps, for a `use` item or an impl's trait that leads into
+        // it: built once per crate, from the fns this graph keeps there and that
+        // crate's traits and `use` items. A workspace crate is not judged.
         let others: RefCell<HashMap<usize, Liveness>> = RefCell::default();
-        let leads_into = |name: &str, path: &[String]| {
+        let in_crate = |name: &str, check: &dyn Fn(&Liveness) -> bool| {
             let Some(other) = self.crate_unit(unit, name) else {
                 return false;
             };
+            if !self.deps.is_dependency(other) {
+                return true;
+            }
             let mut others = others.borrow_mut();
             let liveness = others.entry(other).or_insert_with(|| {
                 let kept = self.kept_fns(other);
                 let in_other = || files.iter().filter(|f| f.unit == other);
                 Liveness::new(
-                    kept.iter().map(|(_, f)| f.path.as_slice()).chain(
-                        in_other()
-                            .flat_map(|f| &f.summary.traits)
-                            .map(|t| t.path.as_slice()),
-                    ),
+                    kept.iter().map(|(_, f)| f.path.as_slice()),
+                    in_other()
+                        .flat_map(|f| &f.summary.traits)
+                        .map(|t| t.path.as_slice()),
                     in_other().flat_map(|f| &f.summary.imports),
                     // One crate further is not judged: whatever leads on counts.
                     &|_, _| true,
                 )
             });
-            liveness.leads_within(path)
+            check(liveness)
         };
-        trim_imports(&mut essentials, &leads_into);
+        let own = trim_imports(&mut essentials, &|name, path| {
+            in_crate(name, &|other| other.leads_within(path))
+        });
+        trim_trait_impls(&mut essentials, &own, &in_crate);
         essentials.retain(|f| {
             !f.fns.is_empty()
                 || !f.offload_wrappers.is_empty()
