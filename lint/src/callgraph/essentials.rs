@@ -11,7 +11,6 @@
 //! each kept fn holds exactly its witness, whose target is itself kept, and every stub
 //! was in the first graph too, where it blocked no more than it does now.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::essential_impls::trim_trait_impls;
@@ -69,9 +68,8 @@ impl Graph<'_> {
             })
             .collect();
         // What another crate keeps, for a `use` item or an impl's trait that leads into
-        // it: built once per crate, from the fns this graph keeps there and that
-        // crate's traits and `use` items. A workspace crate is not judged.
-        let others: RefCell<HashMap<usize, Liveness>> = RefCell::default();
+        // it: built once per graph and crate, from the fns this graph keeps there and
+        // that crate's traits and `use` items. A workspace crate is not judged.
         let in_crate = |name: &str, check: &dyn Fn(&Liveness) -> bool| {
             let Some(other) = self.crate_unit(unit, name) else {
                 return false;
@@ -79,8 +77,11 @@ impl Graph<'_> {
             if !self.deps.is_dependency(other) {
                 return true;
             }
-            let mut others = others.borrow_mut();
-            let liveness = others.entry(other).or_insert_with(|| {
+            let mut kept_by_dependency = self
+                .kept_by_dependency
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let liveness = kept_by_dependency.entry(other).or_insert_with(|| {
                 let kept = self.kept_fns(other);
                 let in_other = || files.iter().filter(|f| f.unit == other);
                 Liveness::new(
