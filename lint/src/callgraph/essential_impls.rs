@@ -65,8 +65,9 @@ mod tests {
     }
 
     /// Crate `x` declares `Load` and implements it next to impls of traits no crate of
-    /// the graph declares (a glob-imported name, a crate `x` does not depend on); a workspace call through `&dyn x::Load` reaches the blocking impl the
-    /// same way over the essentials, which keep only the impl of `Load`.
+    /// the graph declares (a glob-imported name, a crate `x` does not depend on); a
+    /// workspace call through `&dyn x::Load` reaches the blocking impl the same way over
+    /// the essentials, which keep only the impl of `Load`, its index renumbered.
     #[test]
     fn only_impls_of_declared_traits_are_kept() {
         let x = file(

@@ -15,8 +15,8 @@
 //!   bring it in.
 //!
 //! Kept `use` items are found as a fixed point over the untrimmed imports, so every
-//! step of every chain that reached something stays. An explicit name that is dropped is recorded as defined where its module has
-//! globs: it shadowed them, and still must.
+//! step of every chain that reached something stays. An explicit name that is dropped
+//! is recorded as defined where its module has globs: it shadowed them, and still must.
 
 use std::collections::{HashMap, HashSet};
 
@@ -44,11 +44,12 @@ pub(super) struct Liveness {
 }
 
 impl Liveness {
-    /// The liveness of a crate whose kept fns are at `kept`, which declares the traits at
-    /// `traits`, and whose modules import `imports` (untrimmed); `leads_into(name, path)` judges a target in
-    /// the crate this one names `name`. A module counts as one that rewrites a path only
-    /// through its `use` items that lead somewhere themselves, so they are found as a
-    /// fixed point: each round adds what leads to what the rounds before found.
+    /// The liveness of a crate whose kept fns are at `kept`, which declares the traits
+    /// at `traits`, and whose modules import `imports` (untrimmed); `leads_into(name,
+    /// path)` judges a target in the crate this one names `name`. A module counts as
+    /// one that rewrites a path only through its `use` items that lead somewhere
+    /// themselves, so they are found as a fixed point: each round adds what leads to
+    /// what the rounds before found.
     pub(super) fn new<'a>(
         kept: impl IntoIterator<Item = &'a [String]>,
         traits: impl IntoIterator<Item = &'a [String]>,
