@@ -44,6 +44,8 @@
 //!   blocking: it runs once. `once_reach.rs` reports it once, with the number of async
 //!   paths that reach it.
 
+mod essential_impls;
+mod essential_imports;
 mod essentials;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -169,6 +171,9 @@ pub struct Graph<'a> {
     polled: Vec<Option<Polled>>,
     /// The traits and their impls, for calls through a trait.
     traits: TraitTable<'a>,
+    /// What each dependency keeps, by unit, as the essentials of the crates that name
+    /// it judge their `use` items and impls by: built once per graph.
+    kept_by_dependency: std::sync::Mutex<HashMap<usize, essential_imports::Liveness>>,
 }
 
 /// The graph without dependencies.
@@ -289,6 +294,7 @@ impl<'a> Graph<'a> {
             witness,
             polled,
             traits: TraitTable::default(),
+            kept_by_dependency: Default::default(),
         }
     }
 

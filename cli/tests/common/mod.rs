@@ -114,10 +114,19 @@ pub fn config_root(dir: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// `cargo-blockwatch ARGS` in `dir`, with nothing added.
+/// Cargo variables that move a workspace's target directory. Inherited from the
+/// environment running the tests, they would send the scanner's dependency cache (and
+/// the `cargo metadata` it runs) away from the test's own workspace.
+const TARGET_DIR_VARIABLES: [&str; 2] = ["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"];
+
+/// `cargo-blockwatch ARGS` in `dir`, with nothing added, and no inherited variable
+/// redirecting the target directory (see [`TARGET_DIR_VARIABLES`]).
 pub fn command_in(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-blockwatch"));
     command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    for variable in TARGET_DIR_VARIABLES {
+        command.env_remove(variable);
+    }
     command
 }
 

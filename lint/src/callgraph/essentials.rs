@@ -13,12 +13,15 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::essential_impls::trim_trait_impls;
+use super::essential_imports::{trim_imports, Liveness};
 use super::{CrateFile, Graph, Polled, Witness};
 use crate::summary::{FileSummary, FnSummary};
 
 impl Graph<'_> {
     /// The essentials of crate `unit`: for each of its `files` (those the graph was built
-    /// from) that keeps a fn or an offloading wrapper, that file's summary reduced to
+    /// from) that keeps a fn, an offloading wrapper, a trait or impl, or a `use` item
+    /// that leads to a kept item, that file's summary reduced to
     /// them. Fns keep their order.
     ///
     /// ```
@@ -38,6 +41,79 @@ impl Graph<'_> {
     /// assert_eq!((kept[0].fns[0].calls.len(), kept[0].fns[1].blocking.len()), (1, 1));
     /// ```
     pub fn essentials(&self, files: &[CrateFile<'_>], unit: usize) -> Vec<FileSummary> {
+        let mut kept: HashMap<&str, Vec<FnSummary>> = HashMap::new();
+        for (i, k) in self.kept_fns(unit) {
+            kept.entry(self.fns[i].file).or_default().push(k);
+        }
+        let mut essentials: Vec<FileSummary> = files
+            .iter()
+            .filter(|f| f.unit == unit)
+            .map(|f| FileSummary {
+                file: f.summary.file.clone(),
+                findings: Vec::new(),
+                fns: kept.remove(f.summary.file.as_str()).unwrap_or_default(),
+                unchecked_deep: f.summary.unchecked_deep,
+                offload_wrappers: f.summary.offload_wrappers.clone(),
+                // Trimmed below to what leads to a kept item, once every kept fn of the
+                // crate is known: a kept call or a workspace path may name its target
+                // through a re-export, also one in a file that keeps no fn.
+                imports: f.summary.imports.clone(),
+                // Used by the walks of the crate's files, which are done.
+                aliases: Vec::new(),
+                // Which impls exist, and which methods each defines, decide whether a
+                // call through the trait blocks: trimmed below to the impls of traits
+                // a graph can find.
+                traits: f.summary.traits.clone(),
+                trait_impls: f.summary.trait_impls.clone(),
+            })
+            .collect();
+        // What another crate keeps, for a `use` item or an impl's trait that leads into
+        // it: built once per graph and crate, from the fns this graph keeps there and
+        // that crate's traits and `use` items. A workspace crate is not judged.
+        let in_crate = |name: &str, check: &dyn Fn(&Liveness) -> bool| {
+            let Some(other) = self.crate_unit(unit, name) else {
+                return false;
+            };
+            if !self.deps.is_dependency(other) {
+                return true;
+            }
+            let mut kept_by_dependency = self
+                .kept_by_dependency
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let liveness = kept_by_dependency.entry(other).or_insert_with(|| {
+                let kept = self.kept_fns(other);
+                let in_other = || files.iter().filter(|f| f.unit == other);
+                Liveness::new(
+                    kept.iter().map(|(_, f)| f.path.as_slice()),
+                    in_other()
+                        .flat_map(|f| &f.summary.traits)
+                        .map(|t| t.path.as_slice()),
+                    in_other().flat_map(|f| &f.summary.imports),
+                    // One crate further is not judged: whatever leads on counts.
+                    &|_, _| true,
+                )
+            });
+            check(liveness)
+        };
+        let own = trim_imports(&mut essentials, &|name, path| {
+            in_crate(name, &|other| other.leads_within(path))
+        });
+        trim_trait_impls(&mut essentials, &own, &in_crate);
+        essentials.retain(|f| {
+            !f.fns.is_empty()
+                || !f.offload_wrappers.is_empty()
+                || !f.trait_impls.is_empty()
+                || !f.traits.is_empty()
+                || !f.imports.is_empty()
+        });
+        essentials
+    }
+
+    /// The fns of crate `unit` its essentials keep, by index, each reduced: those that
+    /// block, with their witness, and the stubs of quiet methods that share their type's
+    /// and their own name with one that does.
+    fn kept_fns(&self, unit: usize) -> Vec<(usize, FnSummary)> {
         let reduced: Vec<(usize, Option<FnSummary>)> = (0..self.fns.len())
             .filter(|&i| self.fns[i].unit == unit)
             .map(|i| (i, self.kept(i)))
@@ -48,42 +124,16 @@ impl Graph<'_> {
             .filter(|(_, k)| k.is_some())
             .filter_map(|&(i, _)| method_names(self.fns[i].summary))
             .collect();
-        let mut kept: HashMap<&str, Vec<FnSummary>> = HashMap::new();
-        for (i, k) in reduced {
-            let f = self.fns[i].summary;
-            let k = k.or_else(|| {
-                method_names(f)
-                    .filter(|names| blocking_methods.contains(names))
-                    .map(|_| stub(f))
-            });
-            if let Some(k) = k {
-                kept.entry(self.fns[i].file).or_default().push(k);
-            }
-        }
-        files
-            .iter()
-            .filter(|f| f.unit == unit)
-            .filter_map(|f| {
-                let fns = kept.remove(f.summary.file.as_str()).unwrap_or_default();
-                let keep = !fns.is_empty()
-                    || !f.summary.offload_wrappers.is_empty()
-                    || !f.summary.trait_impls.is_empty()
-                    || !f.summary.traits.is_empty();
-                keep.then(|| FileSummary {
-                    file: f.summary.file.clone(),
-                    findings: Vec::new(),
-                    fns,
-                    unchecked_deep: f.summary.unchecked_deep,
-                    offload_wrappers: f.summary.offload_wrappers.clone(),
-                    // Kept whole: a kept call may name its target through a re-export.
-                    imports: f.summary.imports.clone(),
-                    // Used by the walks of the crate's files, which are done.
-                    aliases: Vec::new(),
-                    // Kept whole: which impls exist, and which methods each defines,
-                    // decide whether a call through the trait blocks.
-                    traits: f.summary.traits.clone(),
-                    trait_impls: f.summary.trait_impls.clone(),
-                })
+        reduced
+            .into_iter()
+            .filter_map(|(i, k)| {
+                let f = self.fns[i].summary;
+                let k = k.or_else(|| {
+                    method_names(f)
+                        .filter(|names| blocking_methods.contains(names))
+                        .map(|_| stub(f))
+                });
+                Some((i, k?))
             })
             .collect()
     }
