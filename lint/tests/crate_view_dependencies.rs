@@ -154,3 +154,27 @@ fn a_view_without_caches_is_stale_once_cargo_blockwatch_writes_them() {
     assert!(view.is_stale());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A `CARGO_TARGET_DIR` shared with another workspace holds that workspace's graph: the
+/// view passes over it to the graph of its own workspace. (The variable is process-wide;
+/// every other test here must pass with it set too, which is the point.)
+#[test]
+fn a_shared_target_directory_holding_another_workspace_graph_is_passed_over() {
+    let dir = workspace("own");
+    let foreign = workspace("foreign");
+    write_caches(&dir, &format!("{:?}", Config::default().catalog));
+    write_caches(&foreign, &format!("{:?}", Config::default().catalog));
+    std::env::set_var("CARGO_TARGET_DIR", foreign.join("app/target"));
+    let found = chains(&dir);
+    std::env::remove_var("CARGO_TARGET_DIR");
+    assert_eq!(
+        found,
+        [(
+            2,
+            "`std::fs::read` at ../store/src/lib.rs:2 (in store 0.3.1)".to_string(),
+            Some("store 0.3.1".to_string())
+        )]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&foreign).unwrap();
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::deps::{
     decode, decode_graph, file_stamp, summary_file_name, summary_keys, DependencyGraph,
-    DependencyUnits, SourceKind,
+    DependencyUnits, Member, SourceKind,
 };
 use crate::workspace::normalize;
 use crate::{Config, FileSummary};
@@ -38,19 +38,12 @@ impl CachedDependencies {
             member_externs: Vec::new(),
             watched: vec![watched],
         };
-        let Some((graph, cache_dir)) = find_graph(manifest_dir) else {
+        let Some((graph, member, cache_dir)) = find_graph(manifest_dir) else {
             return none(manifest_dir.join(GRAPH_FILE));
         };
         let graph_file = cache_dir
             .parent()
             .map_or_else(PathBuf::new, |t| t.join("dependency-graph.json"));
-        let Some(member) = graph
-            .members
-            .iter()
-            .find(|m| normalize(&m.dir) == manifest_dir)
-        else {
-            return none(graph_file);
-        };
         let member_externs = member.externs.clone();
         let walked: Vec<Option<Vec<PathBuf>>> = graph
             .dependencies
@@ -118,31 +111,46 @@ impl CachedDependencies {
 /// Where the graph file is, below a target directory.
 const GRAPH_FILE: &str = "target/blockwatch/dependency-graph.json";
 
-/// The cached dependency graph in the first target directory above `manifest_dir` that
-/// has one, and that directory's summary cache, when every input it was computed from
-/// is unchanged. The graph's key names how cargo was invoked, which the attribute cannot
-/// know; the inputs (manifests, lock file, cargo configuration) are what decide staleness.
-fn find_graph(manifest_dir: &Path) -> Option<(DependencyGraph, PathBuf)> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .filter(|t| t.join("blockwatch/dependency-graph.json").is_file())
-        .or_else(|| {
-            manifest_dir
-                .ancestors()
-                .find(|d| d.join(GRAPH_FILE).is_file())
-                .map(|d| d.join("target"))
-        })?;
+/// The cached dependency graph of the workspace that has the package in `manifest_dir` as
+/// a member, and that graph's summary cache, when every input it was computed from is
+/// unchanged. Looked for under `CARGO_TARGET_DIR`, then in the first target directory
+/// above `manifest_dir` that has one: a target directory shared by several workspaces
+/// holds the graph of whichever was scanned last, which says nothing about this package.
+/// The graph's key names how cargo was invoked, which the attribute cannot know; the
+/// inputs (manifests, lock file, cargo configuration) are what decide staleness.
+fn find_graph(manifest_dir: &Path) -> Option<(DependencyGraph, Member, PathBuf)> {
+    let from_env = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from);
+    let above = manifest_dir
+        .ancestors()
+        .find(|d| d.join(GRAPH_FILE).is_file())
+        .map(|d| d.join("target"));
+    from_env
+        .into_iter()
+        .chain(above)
+        .find_map(|target| graph_of_member(&target, manifest_dir))
+}
+
+/// The current graph under `target` in which `manifest_dir` is a member.
+fn graph_of_member(
+    target: &Path,
+    manifest_dir: &Path,
+) -> Option<(DependencyGraph, Member, PathBuf)> {
     let text = fs::read_to_string(target.join("blockwatch/dependency-graph.json")).ok()?;
     let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
     let key = doc.get("key")?.as_str()?;
     let (graph, inputs) = decode_graph(&text, key)?;
+    let member = graph
+        .members
+        .iter()
+        .find(|m| normalize(&m.dir) == manifest_dir)?
+        .clone();
     if !inputs
         .iter()
         .all(|(path, stamp)| file_stamp(path) == *stamp)
     {
         return None;
     }
-    Some((graph, target.join("blockwatch/deps")))
+    Some((graph, member, target.join("blockwatch/deps")))
 }
 
 /// The `.rs` files of a path dependency as `cargo blockwatch` lists them for its key:
