@@ -12,7 +12,8 @@ use std::ptr;
 
 use crate::local::{with_local, Local, LOCAL};
 use crate::origin::Origin;
-use crate::slot::{self, Saved, Slot, BUSY};
+use crate::slot::{self, Saved, Slot};
+use crate::state_word;
 
 /// Gives the thread's slot back when the thread exits.
 struct SlotRelease;
@@ -87,7 +88,7 @@ pub(crate) fn watch_poll<R>(
     with_local(|local| match claimed_slot(local) {
         Some(slot) => {
             let state = slot.state_on_owner();
-            if state & BUSY == 0 {
+            if !state_word::is_busy(state) {
                 let busy = slot.enter_idle(state, origin, task_id, scope);
                 let _exit = OutermostExit { slot, busy };
                 poll()
@@ -169,7 +170,7 @@ pub(crate) fn hook_enter(origin: Origin, task_id: u64) {
     with_local(|local| {
         if let Some(slot) = slot_of(local) {
             let state = slot.state_on_owner();
-            if state & BUSY == 0 {
+            if !state_word::is_busy(state) {
                 slot.enter_idle(state, origin, task_id, local.scope.get());
                 local.hook_entered.set(true);
             }
@@ -223,7 +224,7 @@ mod tests {
     fn snapshot_here() -> Snapshot {
         local_slot()
             .expect("a slot")
-            .snapshot()
+            .snapshot(crate::clock::now_tick())
             .expect("a stable snapshot")
     }
 
