@@ -6,36 +6,49 @@
 //! (While every thread is idle the watchdog scans, and so advances the tick, less often:
 //! see `scanner::idle_interval`.)
 //!
-//! The poll path reads the tick as a *stamp*: the tick modulo 2^32, already shifted into
-//! the high half of a word, so a slot's state word is the stamp or-ed with the poll id
-//! (see [`crate::state_word`]) with no shift on the poll path. A reader turns a stamp
-//! back into a tick relative to the current tick ([`tick_of_stamp`]), which is right for
-//! any stamp taken less than [`MAX_STAMP_AGE`] ticks (24.8 days) before.
+//! The poll path reads the tick as a *stamp*: the tick modulo 2^31, already shifted to
+//! where a slot's state word keeps it (bits 62..32, see [`crate::state_word`]), and
+//! published a second time with the state word's busy bit set, so that a state word is
+//! a published stamp plus the poll id, with no shift or mask on the poll path. A reader
+//! turns a stamp back into a tick relative to the current tick ([`tick_of_stamp`]),
+//! which is right for any stamp taken less than [`MAX_STAMP_AGE`] ticks (12.4 days)
+//! before.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The tick and its stamp, alone on their cache lines: every poll reads the stamp, so a
-/// neighbouring static that some thread writes often would make those reads miss.
+use crate::state_word::BUSY;
+
+/// The tick and its stamps, alone on their cache lines: every poll reads the stamps, so
+/// a neighbouring static that some thread writes often would make those reads miss.
 #[repr(C, align(128))]
 struct Tick {
     ms: AtomicU64,
     stamp: AtomicU64,
+    /// `stamp | BUSY`.
+    busy_stamp: AtomicU64,
 }
 
 static TICK: Tick = Tick {
     ms: AtomicU64::new(0),
     stamp: AtomicU64::new(0),
+    busy_stamp: AtomicU64::new(BUSY),
 };
 static BASE: OnceLock<Instant> = OnceLock::new();
 
-/// How far a stamp sits up in its word: the low half is the slot's poll id and busy bit.
+/// How far a stamp sits up in its word: the low half is the slot's poll id.
 const STAMP_SHIFT: u32 = 32;
+
+/// How many ticks a stamp tells apart before it wraps.
+pub(crate) const STAMP_RANGE: u64 = 1 << 31;
+
+/// Where in a word a stamp is: below the busy bit, above the poll id.
+const STAMP_MASK: u64 = (STAMP_RANGE - 1) << STAMP_SHIFT;
 
 /// How old a stamp can be and still decode to its tick: half the stamp's range, the
 /// other half being stamps taken after the reader's tick.
-pub(crate) const MAX_STAMP_AGE: u64 = 1 << (64 - STAMP_SHIFT - 1);
+pub(crate) const MAX_STAMP_AGE: u64 = STAMP_RANGE / 2;
 
 /// The tick as last published, in milliseconds since the clock's base.
 #[cfg(test)]
@@ -49,10 +62,16 @@ pub(crate) fn now_stamp() -> u64 {
     TICK.stamp.load(Ordering::Relaxed)
 }
 
-/// The stamp of `tick`: its low 32 bits, in the high half of the word.
+/// [`now_stamp`] with the state word's busy bit set (poll path).
+#[inline(always)]
+pub(crate) fn now_busy_stamp() -> u64 {
+    TICK.busy_stamp.load(Ordering::Relaxed)
+}
+
+/// The stamp of `tick`: its low 31 bits, where a state word keeps them.
 #[inline]
 pub(crate) fn stamp_of(tick: u64) -> u64 {
-    tick << STAMP_SHIFT
+    (tick << STAMP_SHIFT) & STAMP_MASK
 }
 
 /// The tick `stamp` was taken at, known to be at most [`MAX_STAMP_AGE`] ticks before
@@ -60,10 +79,10 @@ pub(crate) fn stamp_of(tick: u64) -> u64 {
 /// counts as `now`.
 ///
 /// ```text
-/// assert_eq!(tick_of_stamp(stamp_of(4_294_967_290), 4_294_967_300), 4_294_967_290);
+/// assert_eq!(tick_of_stamp(stamp_of(2_147_483_640), 2_147_483_650), 2_147_483_640);
 /// ```
 pub(crate) fn tick_of_stamp(stamp: u64, now: u64) -> u64 {
-    let age = stamp_of(now).wrapping_sub(stamp) >> STAMP_SHIFT;
+    let age = (stamp_of(now).wrapping_sub(stamp) & STAMP_MASK) >> STAMP_SHIFT;
     if age >= MAX_STAMP_AGE {
         now
     } else {
@@ -79,6 +98,8 @@ pub(crate) fn advance() -> u64 {
     // Two watchdogs advancing at once may leave the older of their two ticks here for
     // one scan: a poll is then dated a tick early, never late.
     TICK.stamp.store(stamp_of(latest), Ordering::Relaxed);
+    TICK.busy_stamp
+        .store(stamp_of(latest) | BUSY, Ordering::Relaxed);
     tick
 }
 
@@ -92,8 +113,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stamps_decode_across_the_wrap_of_their_32_bits() {
-        let wrap = 1u64 << 32;
+    fn stamps_decode_across_the_wrap_of_their_31_bits() {
+        let wrap = STAMP_RANGE;
         // Taken just before the truncated field wrapped, read just after.
         assert_eq!(tick_of_stamp(stamp_of(wrap - 10), wrap + 5), wrap - 10);
         // Taken after the second wrap, read later.
@@ -114,7 +135,7 @@ mod tests {
 
     #[test]
     fn a_stamp_from_after_the_readers_tick_counts_as_now() {
-        let wrap = 1u64 << 32;
+        let wrap = STAMP_RANGE;
         assert_eq!(tick_of_stamp(stamp_of(1_005), 1_000), 1_000);
         assert_eq!(tick_of_stamp(stamp_of(wrap + 2), wrap - 3), wrap - 3);
         // Never below zero, whatever the stamp.
@@ -130,5 +151,6 @@ mod tests {
         assert!(tick > first);
         assert_eq!(now_tick(), tick);
         assert_eq!(tick_of_stamp(now_stamp(), tick), tick);
+        assert_eq!(now_busy_stamp(), now_stamp() | BUSY);
     }
 }

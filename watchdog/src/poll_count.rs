@@ -1,9 +1,9 @@
 //! The count of outermost polls started while a watchdog runs.
 //!
-//! A slot's poll id counts its polls only modulo 2^31 (it shares the state word with the
+//! A slot's poll id counts its polls only modulo 2^32 (it shares the state word with the
 //! poll's stamp, see [`crate::state_word`]), so the scanner adds up how far each slot's
 //! id moved since it last looked. It looks at least once per long scan interval (at most
-//! 40 ms), far less than the 2^31 polls (seconds even at a poll per nanosecond) it would
+//! 40 ms), far less than the 2^32 polls (seconds even at a poll per nanosecond) it would
 //! take an id to come round.
 
 use std::collections::HashMap;

@@ -75,9 +75,9 @@ fn local_slot() -> Option<&'static Slot> {
 ///
 /// The hot case, an outermost poll on a thread that has its slot, is inlined into the
 /// caller: one thread-pointer-relative load, the slot's state word, the entry stores
-/// of [`Slot::enter_idle`], and two stores on exit. A nested poll and a thread without
+/// of [`Slot::enter_idle`], and one store on exit. A nested poll and a thread without
 /// a slot yet take out-of-line paths, so the inlined code keeps only what the outermost
-/// exit needs (the slot and the state word it stored).
+/// exit needs (the slot and the poll's id).
 #[inline(always)]
 pub(crate) fn watch_poll<R>(
     origin: Origin,
@@ -89,8 +89,8 @@ pub(crate) fn watch_poll<R>(
         Some(slot) => {
             let state = slot.state_on_owner();
             if !state_word::is_busy(state) {
-                let busy = slot.enter_idle(state, origin, task_id, scope);
-                let _exit = OutermostExit { slot, busy };
+                let running = slot.enter_idle(state, origin, task_id, scope);
+                let _exit = OutermostExit { slot, running };
                 poll()
             } else {
                 poll_nested(slot, origin, task_id, scope, poll)
@@ -104,13 +104,14 @@ pub(crate) fn watch_poll<R>(
 /// catches must not leave the thread marked busy).
 struct OutermostExit {
     slot: &'static Slot,
-    busy: u64,
+    /// The running poll's id ([`Slot::enter_idle`]).
+    running: u64,
 }
 
 impl Drop for OutermostExit {
     #[inline(always)]
     fn drop(&mut self) {
-        self.slot.exit_outermost(self.busy);
+        self.slot.exit_outermost(self.running);
     }
 }
 
@@ -153,8 +154,8 @@ fn poll_unclaimed<R>(
 ) -> R {
     match slot_of(local) {
         Some(slot) if !slot.busy_on_owner() => {
-            let busy = slot.enter_idle(slot.state_on_owner(), origin, task_id, scope);
-            let _exit = OutermostExit { slot, busy };
+            let running = slot.enter_idle(slot.state_on_owner(), origin, task_id, scope);
+            let _exit = OutermostExit { slot, running };
             poll()
         }
         Some(slot) => poll_nested(slot, origin, task_id, scope, poll),
@@ -185,7 +186,7 @@ pub(crate) fn hook_exit() {
     with_local(|local| {
         if local.hook_entered.replace(false) {
             if let Some(slot) = claimed_slot(local) {
-                slot.exit_outermost(slot.state_on_owner());
+                slot.exit_outermost(state_word::poll_id(slot.state_on_owner()));
             }
         }
     });

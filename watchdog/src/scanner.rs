@@ -31,7 +31,7 @@ pub(crate) struct ScanSettings {
     pub(crate) started_in_runtime: bool,
 }
 
-/// The longest threshold the scanner applies, in ticks (12.4 days): a busy slot's start
+/// The longest threshold the scanner applies, in ticks (6.2 days): a busy slot's start
 /// is stored as a stamp that decodes only while the poll is younger than
 /// [`clock::MAX_STAMP_AGE`], so every poll must pass the threshold, and be tracked from
 /// its full start tick, well before then. A longer threshold acts as this one.

@@ -185,7 +185,7 @@ impl Slot {
     }
 
     /// The id of the latest outermost poll started on this slot: its threads' polls
-    /// counted modulo 2^31 (a reused slot keeps counting; see
+    /// counted modulo 2^32 (a reused slot keeps counting; see
     /// [`state_word::polls_between`]).
     pub(crate) fn latest_poll_id(&self) -> u64 {
         state_word::poll_id(self.state.load(Ordering::Relaxed))
@@ -242,28 +242,33 @@ impl Slot {
     }
 
     /// Owner: starts an outermost poll on an idle slot whose state word is `state`.
-    /// Returns the state word it stored, which [`Slot::exit_outermost`] is given back.
+    /// Returns the poll's id ([`state_word::next_poll`]), which [`Slot::exit_outermost`]
+    /// is given back.
     #[inline(always)]
     pub(crate) fn enter_idle(&self, state: u64, origin: Origin, task_id: u64, scope: u64) -> u64 {
         // Keeps the previous exit's state store ahead of the field stores below, so a
         // reader that saw the previous poll busy cannot mix in this poll's fields (on
         // x86 only the compiler is held: stores are not reordered with stores).
         fence(Ordering::Release);
-        store_if_changed_usize(&self.origin, origin.to_bits());
-        store_if_changed(&self.task_id, task_id);
-        store_if_changed(&self.scope, scope);
+        // Stored whether or not they changed: the state store below dirties this cache
+        // line anyway, and a store costs less than a load, a compare and a branch.
+        self.origin.store(origin.to_bits(), Ordering::Relaxed);
+        self.task_id.store(task_id, Ordering::Relaxed);
+        self.scope.store(scope, Ordering::Relaxed);
         // Next poll id, busy, since now: publishes the fields above.
-        let busy = state_word::entered(state, clock::now_stamp());
-        self.state.store(busy, Ordering::Release);
-        busy
+        let poll = state_word::next_poll(state);
+        self.state.store(
+            state_word::busy(poll, clock::now_busy_stamp()),
+            Ordering::Release,
+        );
+        poll
     }
 
-    /// Owner: ends the outermost poll that [`Slot::enter_idle`] started with state `busy`
-    /// (only the owner writes the state word, so it has not changed since, but for
-    /// [`Slot::set_exempt`], which keeps the busy bit and the id).
+    /// Owner: ends the outermost `poll` that [`Slot::enter_idle`] started (only the
+    /// owner writes the state word, and the id has not changed since).
     #[inline(always)]
-    pub(crate) fn exit_outermost(&self, busy: u64) {
-        let idle = state_word::idle(busy, clock::now_stamp());
+    pub(crate) fn exit_outermost(&self, poll: u64) {
+        let idle = state_word::ended(poll, clock::now_stamp());
         self.state.store(idle, Ordering::Release);
     }
 
@@ -324,21 +329,6 @@ impl Slot {
             }
         }
         self.end_write();
-    }
-}
-
-#[inline(always)]
-fn store_if_changed(cell: &AtomicU64, value: u64) {
-    // The owner is the only writer: skipping an unchanged store keeps the line clean.
-    if cell.load(Ordering::Relaxed) != value {
-        cell.store(value, Ordering::Relaxed);
-    }
-}
-
-#[inline(always)]
-fn store_if_changed_usize(cell: &AtomicUsize, value: usize) {
-    if cell.load(Ordering::Relaxed) != value {
-        cell.store(value, Ordering::Relaxed);
     }
 }
 
@@ -454,13 +444,13 @@ mod tests {
                 // and a nested wrapper changing the blame in the middle.
                 while !enough.load(Ordering::Relaxed) {
                     let state = slot.state_on_owner();
-                    let poll_id = state_word::poll_id(state_word::entered(state, 0));
+                    let poll_id = state_word::poll_id(state_word::next_poll(state));
                     let (task_id, scope) = blame(poll_id, false);
-                    let busy = slot.enter_idle(state, origin, task_id, scope);
+                    let poll = slot.enter_idle(state, origin, task_id, scope);
                     let (task_id, scope) = blame(poll_id, true);
                     let saved = slot.enter_nested(origin, task_id, scope);
                     slot.exit_nested(saved);
-                    slot.exit_outermost(busy);
+                    slot.exit_outermost(poll);
                 }
             });
             let mut busy_seen = 0u32;
@@ -488,22 +478,25 @@ mod tests {
     #[test]
     fn a_poll_across_the_wrap_of_ids_and_stamps_reads_as_itself() {
         let slot = leaked_slot();
-        let wrap = 1u64 << 32;
-        // The latest poll ended with the last id, just before the stamp's 32 bits wrap.
+        let wrap = clock::STAMP_RANGE;
+        // The latest poll ended with the last id, just before the stamp's 31 bits wrap.
         let last = state_word::idle(u64::from(u32::MAX), stamp_of(wrap - 3));
         slot.state.store(last, Ordering::Relaxed);
         let idle = slot.snapshot(wrap + 10).expect("a stable snapshot");
-        assert_eq!(idle.ended, Some(((1 << 31) - 1, wrap - 3)));
+        assert_eq!(idle.ended, Some((u64::from(u32::MAX), wrap - 3)));
         // The next poll starts after the wrap: id 0, dated right, busy.
-        let next = state_word::entered(last, stamp_of(wrap + 2));
+        let next = state_word::busy(
+            state_word::next_poll(last),
+            stamp_of(wrap + 2) | state_word::BUSY,
+        );
         slot.state.store(next, Ordering::Relaxed);
         let busy = slot.snapshot(wrap + 10).expect("a stable snapshot");
         assert_eq!(
             (busy.busy, busy.poll_id, busy.start_tick, busy.ended),
             (true, 0, wrap + 2, None)
         );
-        // Read two 32-bit wraps later than the stamp, the same word still decodes to a
-        // start within the last 2^31 ticks, never ahead of the reader.
+        // Read two wraps later than the stamp, the same word still decodes to a start
+        // within the last 2^30 ticks, never ahead of the reader.
         let late = slot.snapshot(3 * wrap + 10).expect("a stable snapshot");
         assert_eq!(late.start_tick, 3 * wrap + 2);
     }
@@ -512,9 +505,10 @@ mod tests {
     fn leaving_an_exempt_stretch_restarts_the_same_poll() {
         let slot = leaked_slot();
         let origin = Origin::location(Location::caller());
-        let busy = slot.enter_idle(slot.state_on_owner(), origin, 1, 2);
-        // Dated 2^31 ticks away from the clock, which no test moves that far.
-        let long_ago = state_word::restamped(busy, clock::now_stamp() ^ (1 << 63));
+        let poll = slot.enter_idle(slot.state_on_owner(), origin, 1, 2);
+        let busy = slot.state_on_owner();
+        // Dated 2^30 ticks away from the clock, which no test moves that far.
+        let long_ago = state_word::restamped(busy, clock::now_stamp() ^ (1 << 62));
         slot.state.store(long_ago, Ordering::Relaxed);
         slot.set_exempt(true);
         assert_eq!(slot.state_on_owner(), long_ago, "entering keeps the start");
@@ -527,7 +521,9 @@ mod tests {
             state_word::stamp(long_ago),
             "the rest of the poll starts now"
         );
-        slot.exit_outermost(after);
+        assert_eq!(state_word::poll_id(after), poll);
+        slot.exit_outermost(poll);
         assert!(!slot.busy_on_owner());
+        assert_eq!(slot.latest_poll_id(), state_word::poll_id(busy));
     }
 }
