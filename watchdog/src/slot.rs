@@ -107,10 +107,16 @@ pub(crate) struct Owner {
     pub(crate) worker: Option<usize>,
 }
 
+/// The slot of every thread that has none: before its first armed poll, when the slot
+/// table is full, and once it has started exiting. It is always busy and never written,
+/// so the poll path's busy test alone sends such a thread out of line (see
+/// `poll_guard::watch_poll`), with no null test on the pointer.
+pub(crate) static UNCLAIMED: Slot = Slot::new(state_word::BUSY);
+
 impl Slot {
-    fn new() -> Slot {
+    const fn new(state: u64) -> Slot {
         Slot {
-            state: AtomicU64::new(0),
+            state: AtomicU64::new(state),
             seq: AtomicU64::new(0),
             exempt: AtomicU32::new(0),
             origin: AtomicUsize::new(0),
@@ -189,6 +195,12 @@ impl Slot {
     /// [`state_word::polls_between`]).
     pub(crate) fn latest_poll_id(&self) -> u64 {
         state_word::poll_id(self.state.load(Ordering::Relaxed))
+    }
+
+    /// Whether this is [`UNCLAIMED`], the slot of threads that have none.
+    #[inline(always)]
+    pub(crate) fn is_unclaimed(&self) -> bool {
+        ptr::eq(self, &UNCLAIMED)
     }
 
     /// Whether a poll is running, as the owner thread sees it.
@@ -379,7 +391,7 @@ pub(crate) fn claim() -> Option<&'static Slot> {
             if index >= MAX_SLOTS {
                 return None;
             }
-            let slot: &'static Slot = Box::leak(Box::new(Slot::new()));
+            let slot: &'static Slot = Box::leak(Box::new(Slot::new(0)));
             SLOTS[index].store(slot as *const Slot as *mut Slot, Ordering::Release);
             SLOT_COUNT.store(index + 1, Ordering::Release);
             slot
@@ -423,7 +435,7 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     fn leaked_slot() -> &'static Slot {
-        Box::leak(Box::new(Slot::new()))
+        Box::leak(Box::new(Slot::new(0)))
     }
 
     /// The blame a poll with id `poll_id` writes: outer is `(3 id, 7 id)`, a nested
