@@ -434,6 +434,14 @@ mod tests {
     use std::panic::Location;
     use std::sync::atomic::AtomicBool;
 
+    struct StopOnDrop<'a>(&'a AtomicBool);
+
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
     fn leaked_slot() -> &'static Slot {
         Box::leak(Box::new(Slot::new(0)))
     }
@@ -465,6 +473,9 @@ mod tests {
                     slot.exit_outermost(poll);
                 }
             });
+            // Stops the owner however the reader ends: a failed assertion must fail the
+            // test, not leave the scope waiting for the owner forever.
+            let _stop = StopOnDrop(&enough);
             let mut busy_seen = 0u32;
             let mut polls_seen = std::collections::HashSet::new();
             while busy_seen < 20_000 || polls_seen.len() < 100 {
@@ -483,7 +494,6 @@ mod tests {
                     polls_seen.insert(snapshot.poll_id);
                 }
             }
-            enough.store(true, Ordering::Relaxed);
         });
     }
 
