@@ -32,7 +32,7 @@ pub(crate) enum Collected {
 }
 
 impl CaptureBuffer {
-    pub(crate) fn new() -> CaptureBuffer {
+    pub(crate) const fn new() -> CaptureBuffer {
         CaptureBuffer {
             state: AtomicU32::new(IDLE),
             poll_id: AtomicU64::new(0),

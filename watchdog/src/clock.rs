@@ -5,34 +5,152 @@
 //! as precise as the scan interval, since that is how often the watchdog looks anyway.
 //! (While every thread is idle the watchdog scans, and so advances the tick, less often:
 //! see `scanner::idle_interval`.)
+//!
+//! The poll path reads the tick as a *stamp*: the tick modulo 2^31, already shifted to
+//! where a slot's state word keeps it (bits 62..32, see [`crate::state_word`]), and
+//! published a second time with the state word's busy bit set, so that a state word is
+//! a published stamp plus the poll id, with no shift or mask on the poll path. A reader
+//! turns a stamp back into a tick relative to the current tick ([`tick_of_stamp`]),
+//! which is right for any stamp taken less than [`MAX_STAMP_AGE`] ticks (12.4 days)
+//! before.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The tick, alone on its cache lines: every poll reads it, so a neighbouring static
-/// that some thread writes often would make those reads miss.
-#[repr(align(128))]
-struct Tick(AtomicU64);
+use crate::state_word::BUSY;
 
-static TICK_MS: Tick = Tick(AtomicU64::new(0));
+/// The tick and its stamps, alone on their cache lines: every poll reads the stamps, so
+/// a neighbouring static that some thread writes often would make those reads miss.
+#[repr(C, align(128))]
+struct Tick {
+    ms: AtomicU64,
+    stamp: AtomicU64,
+    /// `stamp | BUSY`.
+    busy_stamp: AtomicU64,
+}
+
+static TICK: Tick = Tick {
+    ms: AtomicU64::new(0),
+    stamp: AtomicU64::new(0),
+    busy_stamp: AtomicU64::new(BUSY),
+};
 static BASE: OnceLock<Instant> = OnceLock::new();
 
-/// The tick as last published, in milliseconds since the clock's base (poll path).
-#[inline(always)]
+/// How far a stamp sits up in its word: the low half is the slot's poll id.
+const STAMP_SHIFT: u32 = 32;
+
+/// How many ticks a stamp tells apart before it wraps.
+pub(crate) const STAMP_RANGE: u64 = 1 << 31;
+
+/// Where in a word a stamp is: below the busy bit, above the poll id.
+const STAMP_MASK: u64 = (STAMP_RANGE - 1) << STAMP_SHIFT;
+
+/// How old a stamp can be and still decode to its tick: half the stamp's range, the
+/// other half being stamps taken after the reader's tick.
+pub(crate) const MAX_STAMP_AGE: u64 = STAMP_RANGE / 2;
+
+/// The tick as last published, in milliseconds since the clock's base.
+#[cfg(test)]
 pub(crate) fn now_tick() -> u64 {
-    TICK_MS.0.load(Ordering::Relaxed)
+    TICK.ms.load(Ordering::Relaxed)
+}
+
+/// The stamp of the tick as last published (poll path).
+#[inline(always)]
+pub(crate) fn now_stamp() -> u64 {
+    TICK.stamp.load(Ordering::Relaxed)
+}
+
+/// [`now_stamp`] with the state word's busy bit set (poll path).
+#[inline(always)]
+pub(crate) fn now_busy_stamp() -> u64 {
+    TICK.busy_stamp.load(Ordering::Relaxed)
+}
+
+/// The stamp of `tick`: its low 31 bits, where a state word keeps them.
+#[inline]
+pub(crate) fn stamp_of(tick: u64) -> u64 {
+    (tick << STAMP_SHIFT) & STAMP_MASK
+}
+
+/// The tick `stamp` was taken at, known to be at most [`MAX_STAMP_AGE`] ticks before
+/// `now`. A stamp from after `now` (another watchdog advanced the clock meanwhile)
+/// counts as `now`.
+///
+/// ```text
+/// assert_eq!(tick_of_stamp(stamp_of(2_147_483_640), 2_147_483_650), 2_147_483_640);
+/// ```
+pub(crate) fn tick_of_stamp(stamp: u64, now: u64) -> u64 {
+    let age = (stamp_of(now).wrapping_sub(stamp) & STAMP_MASK) >> STAMP_SHIFT;
+    if age >= MAX_STAMP_AGE {
+        now
+    } else {
+        now.saturating_sub(age)
+    }
 }
 
 /// Reads the real time, publishes it as the new tick and returns it (watchdog thread).
 pub(crate) fn advance() -> u64 {
     let base = *BASE.get_or_init(Instant::now);
     let tick = u64::try_from(base.elapsed().as_millis()).unwrap_or(u64::MAX);
-    TICK_MS.0.fetch_max(tick, Ordering::Relaxed);
+    let latest = TICK.ms.fetch_max(tick, Ordering::Relaxed).max(tick);
+    // Two watchdogs advancing at once may leave the older of their two ticks here for
+    // one scan: a poll is then dated a tick early, never late.
+    TICK.stamp.store(stamp_of(latest), Ordering::Relaxed);
+    TICK.busy_stamp
+        .store(stamp_of(latest) | BUSY, Ordering::Relaxed);
     tick
 }
 
 /// Converts a tick difference to a duration.
 pub(crate) fn ticks_to_duration(ticks: u64) -> Duration {
     Duration::from_millis(ticks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_decode_across_the_wrap_of_their_31_bits() {
+        let wrap = STAMP_RANGE;
+        // Taken just before the truncated field wrapped, read just after.
+        assert_eq!(tick_of_stamp(stamp_of(wrap - 10), wrap + 5), wrap - 10);
+        // Taken after the second wrap, read later.
+        assert_eq!(
+            tick_of_stamp(stamp_of(3 * wrap + 7), 3 * wrap + 7),
+            3 * wrap + 7
+        );
+        assert_eq!(
+            tick_of_stamp(stamp_of(3 * wrap + 7), 3 * wrap + 900),
+            3 * wrap + 7
+        );
+        // The oldest stamp that still decodes, and a young process.
+        let now = 5 * wrap + 123;
+        let oldest = now - (MAX_STAMP_AGE - 1);
+        assert_eq!(tick_of_stamp(stamp_of(oldest), now), oldest);
+        assert_eq!(tick_of_stamp(stamp_of(0), 40), 0);
+    }
+
+    #[test]
+    fn a_stamp_from_after_the_readers_tick_counts_as_now() {
+        let wrap = STAMP_RANGE;
+        assert_eq!(tick_of_stamp(stamp_of(1_005), 1_000), 1_000);
+        assert_eq!(tick_of_stamp(stamp_of(wrap + 2), wrap - 3), wrap - 3);
+        // Never below zero, whatever the stamp.
+        assert_eq!(tick_of_stamp(stamp_of(wrap - 1), 0), 0);
+    }
+
+    #[test]
+    fn advancing_publishes_the_stamp_of_the_tick() {
+        // No other unit test advances the clock, so the published tick is this one's.
+        let first = advance();
+        std::thread::sleep(Duration::from_millis(2));
+        let tick = advance();
+        assert!(tick > first);
+        assert_eq!(now_tick(), tick);
+        assert_eq!(tick_of_stamp(now_stamp(), tick), tick);
+        assert_eq!(now_busy_stamp(), now_stamp() | BUSY);
+    }
 }

@@ -110,7 +110,8 @@ impl Builder {
     }
 
     /// A poll longer than this is a stall ([`DEFAULT_THRESHOLD`] by default;
-    /// `BLOCKWATCH_THRESHOLD_MS` overrides it).
+    /// `BLOCKWATCH_THRESHOLD_MS` overrides it). Thresholds above 2^29 ms (6.2 days) act
+    /// as 2^29 ms: the poll path dates polls with a truncated clock.
     ///
     /// ```
     /// let builder = blockwatch_watchdog::Watchdog::builder()

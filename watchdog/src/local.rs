@@ -9,18 +9,17 @@
 //! initialized guard that is touched only once, when the slot is claimed.
 
 use std::cell::Cell;
-use std::ptr;
 
-use crate::slot::Slot;
+use crate::slot::{Slot, UNCLAIMED};
 
 /// Scope 0: no particular owner (see `crate::scope`).
 pub(crate) const NO_SCOPE: u64 = 0;
 
 /// Everything the poll path keeps per thread.
 pub(crate) struct Local {
-    /// This thread's slot, or null before the first armed poll, when the slot table
-    /// is full, and after the thread has started exiting.
-    pub(crate) slot: Cell<*const Slot>,
+    /// This thread's slot, or [`UNCLAIMED`] before the first armed poll, when the slot
+    /// table is full, and after the thread has started exiting.
+    pub(crate) slot: Cell<&'static Slot>,
     /// Whether this thread has tried to claim a slot (never retried).
     pub(crate) claimed: Cell<bool>,
     /// The scope of this thread's code outside watched polls (inside one, the slot has it).
@@ -32,7 +31,7 @@ pub(crate) struct Local {
 thread_local! {
     pub(crate) static LOCAL: Local = const {
         Local {
-            slot: Cell::new(ptr::null()),
+            slot: Cell::new(&UNCLAIMED),
             claimed: Cell::new(false),
             scope: Cell::new(NO_SCOPE),
             hook_entered: Cell::new(false),
@@ -40,15 +39,19 @@ thread_local! {
     };
 }
 
-/// Runs `f` on this thread's [`Local`], with the thread-local access inlined into the
+/// This thread's [`Local`], reached with the thread-local access inlined into the
 /// caller. `LocalKey::with` with a large closure may stay an out-of-line call that
-/// reaches the variable through a function pointer; fetching only the address keeps the
-/// access a single thread-pointer-relative instruction.
+/// reaches the variable through a function pointer, and so may any large closure the
+/// poll path would hand it (a closure is a function of its own, which the compiler may
+/// place in another codegen unit than its caller and then cannot inline): fetching only
+/// the address keeps the access a single thread-pointer-relative instruction, and the
+/// poll path straight-line code.
 #[inline(always)]
-pub(crate) fn with_local<R>(f: impl FnOnce(&Local) -> R) -> R {
+pub(crate) fn this_thread() -> &'static Local {
     let local: *const Local = LOCAL.with(|local| local as *const Local);
     // SAFETY: `LOCAL` is const-initialized and has no destructor, so its storage is
-    // valid for the whole life of this thread, and the reference cannot leave `f`
-    // (nor this thread: `Local` is not `Sync`).
-    f(unsafe { &*local })
+    // valid for the whole life of this thread, and only this thread can use the
+    // reference (`Local` is not `Sync`, so `&Local` is not `Send`); no code runs on a
+    // thread after its thread-locals are freed.
+    unsafe { &*local }
 }

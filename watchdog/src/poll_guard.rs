@@ -4,15 +4,15 @@
 //! thread-local of [`crate::local`] and writes it as [`crate::slot`] describes. Nothing
 //! else is touched per poll: the scope of the running poll is the slot's own `scope`
 //! field (see [`crate::scope::current`]), so entry and exit do not save and restore a
-//! thread-local scope as well, and the exit keeps the state word the entry stored, so
-//! it does not read it back. Only the outermost poll of a thread that has its slot is
-//! inlined into the wrapper; nesting and the first poll of a thread are out of line.
+//! thread-local scope as well, and the exit keeps the poll id the entry stored, so it
+//! does not read the state word back. Only the outermost poll of a thread that has its
+//! slot is inlined into the wrapper; nesting and the first poll of a thread are out of
+//! line.
 
-use std::ptr;
-
-use crate::local::{with_local, Local, LOCAL};
+use crate::local::{this_thread, Local, LOCAL};
 use crate::origin::Origin;
-use crate::slot::{self, Saved, Slot, BUSY};
+use crate::slot::{self, Saved, Slot, UNCLAIMED};
+use crate::state_word;
 
 /// Gives the thread's slot back when the thread exits.
 struct SlotRelease;
@@ -20,10 +20,9 @@ struct SlotRelease;
 impl Drop for SlotRelease {
     fn drop(&mut self) {
         let slot = LOCAL
-            .try_with(|local| local.slot.replace(ptr::null()))
-            .unwrap_or(ptr::null());
-        // SAFETY: slots are leaked boxes, never freed.
-        if let Some(slot) = unsafe { slot.as_ref() } {
+            .try_with(|local| local.slot.replace(&UNCLAIMED))
+            .unwrap_or(&UNCLAIMED);
+        if !slot.is_unclaimed() {
             slot::release(slot);
         }
     }
@@ -48,11 +47,10 @@ fn claim_local(local: &Local) -> Option<&'static Slot> {
 }
 
 /// This thread's slot, claimed on the first armed poll. A claimed slot means armed, so
-/// the common case is one load and a null check.
+/// the common case is one load and a compare.
 #[inline(always)]
 fn slot_of(local: &Local) -> Option<&'static Slot> {
-    // SAFETY: the pointer is null or a leaked, never freed slot.
-    match unsafe { local.slot.get().as_ref() } {
+    match claimed_slot(local) {
         Some(slot) => Some(slot),
         None => claim_local(local),
     }
@@ -61,22 +59,23 @@ fn slot_of(local: &Local) -> Option<&'static Slot> {
 /// This thread's slot, if it has one (no claim).
 #[inline(always)]
 pub(crate) fn claimed_slot(local: &Local) -> Option<&'static Slot> {
-    // SAFETY: the pointer is null or a leaked, never freed slot.
-    unsafe { local.slot.get().as_ref() }
+    let slot = local.slot.get();
+    (!slot.is_unclaimed()).then_some(slot)
 }
 
 #[cfg(test)]
 fn local_slot() -> Option<&'static Slot> {
-    with_local(slot_of)
+    slot_of(this_thread())
 }
 
 /// Runs `poll` (one poll of a watched future) as a watched poll of this thread.
 ///
 /// The hot case, an outermost poll on a thread that has its slot, is inlined into the
 /// caller: one thread-pointer-relative load, the slot's state word, the entry stores
-/// of [`Slot::enter_idle`], and two stores on exit. A nested poll and a thread without
-/// a slot yet take out-of-line paths, so the inlined code keeps only what the outermost
-/// exit needs (the slot and the state word it stored).
+/// of [`Slot::enter_idle`], and one store on exit. A nested poll and a thread without
+/// a slot yet (whose slot is [`UNCLAIMED`], always busy) take one out-of-line path, so
+/// the inlined code tests one bit and keeps only what the outermost exit needs (the
+/// slot and the poll's id).
 #[inline(always)]
 pub(crate) fn watch_poll<R>(
     origin: Origin,
@@ -84,38 +83,54 @@ pub(crate) fn watch_poll<R>(
     scope: u64,
     poll: impl FnOnce() -> R,
 ) -> R {
-    with_local(|local| match claimed_slot(local) {
-        Some(slot) => {
-            let state = slot.state_on_owner();
-            if state & BUSY == 0 {
-                let busy = slot.enter_idle(state, origin, task_id, scope);
-                let _exit = OutermostExit { slot, busy };
-                poll()
-            } else {
-                poll_nested(slot, origin, task_id, scope, poll)
-            }
-        }
-        None => poll_unclaimed(local, origin, task_id, scope, poll),
-    })
+    let local = this_thread();
+    let slot = local.slot.get();
+    let state = slot.state_on_owner();
+    if !state_word::is_busy(state) {
+        let running = slot.enter_idle(state, origin, task_id, scope);
+        let _exit = OutermostExit { slot, running };
+        poll()
+    } else {
+        poll_busy(slot, origin, task_id, scope, poll)
+    }
+}
+
+/// A watched poll on a busy slot: a nested wrapper, or a thread without a slot yet.
+/// (It finds the thread's [`Local`] again rather than take it from the caller, which
+/// would then compute the address on the hot path.)
+#[inline(never)]
+fn poll_busy<R>(
+    slot: &'static Slot,
+    origin: Origin,
+    task_id: u64,
+    scope: u64,
+    poll: impl FnOnce() -> R,
+) -> R {
+    if slot.is_unclaimed() {
+        poll_unclaimed(this_thread(), origin, task_id, scope, poll)
+    } else {
+        poll_nested(slot, origin, task_id, scope, poll)
+    }
 }
 
 /// Ends an outermost poll when dropped, unwinding included (a panicking poll that tokio
 /// catches must not leave the thread marked busy).
 struct OutermostExit {
     slot: &'static Slot,
-    busy: u64,
+    /// The running poll's id ([`Slot::enter_idle`]).
+    running: u64,
 }
 
 impl Drop for OutermostExit {
     #[inline(always)]
     fn drop(&mut self) {
-        self.slot.exit_outermost(self.busy);
+        self.slot.exit_outermost(self.running);
     }
 }
 
 /// A wrapper polled inside another watched poll: it takes over the blame while it runs,
 /// and gives it back after.
-#[inline(never)]
+#[inline]
 fn poll_nested<R>(
     slot: &'static Slot,
     origin: Origin,
@@ -152,8 +167,8 @@ fn poll_unclaimed<R>(
 ) -> R {
     match slot_of(local) {
         Some(slot) if !slot.busy_on_owner() => {
-            let busy = slot.enter_idle(slot.state_on_owner(), origin, task_id, scope);
-            let _exit = OutermostExit { slot, busy };
+            let running = slot.enter_idle(slot.state_on_owner(), origin, task_id, scope);
+            let _exit = OutermostExit { slot, running };
             poll()
         }
         Some(slot) => poll_nested(slot, origin, task_id, scope, poll),
@@ -166,28 +181,26 @@ fn poll_unclaimed<R>(
 #[cfg_attr(not(tokio_unstable), allow(dead_code))]
 #[inline(always)]
 pub(crate) fn hook_enter(origin: Origin, task_id: u64) {
-    with_local(|local| {
-        if let Some(slot) = slot_of(local) {
-            let state = slot.state_on_owner();
-            if state & BUSY == 0 {
-                slot.enter_idle(state, origin, task_id, local.scope.get());
-                local.hook_entered.set(true);
-            }
+    let local = this_thread();
+    if let Some(slot) = slot_of(local) {
+        let state = slot.state_on_owner();
+        if !state_word::is_busy(state) {
+            slot.enter_idle(state, origin, task_id, local.scope.get());
+            local.hook_entered.set(true);
         }
-    });
+    }
 }
 
 /// Poll exit from a runtime hook.
 #[cfg_attr(not(tokio_unstable), allow(dead_code))]
 #[inline(always)]
 pub(crate) fn hook_exit() {
-    with_local(|local| {
-        if local.hook_entered.replace(false) {
-            if let Some(slot) = claimed_slot(local) {
-                slot.exit_outermost(slot.state_on_owner());
-            }
+    let local = this_thread();
+    if local.hook_entered.replace(false) {
+        if let Some(slot) = claimed_slot(local) {
+            slot.exit_outermost(state_word::poll_id(slot.state_on_owner()));
         }
-    });
+    }
 }
 
 /// Marks this thread's current poll exempt while it lives (`block_in_place`).
@@ -198,7 +211,7 @@ pub(crate) struct ExemptGuard {
 impl ExemptGuard {
     /// Starts an exempt stretch, if this thread is inside an instrumented poll.
     pub(crate) fn enter() -> ExemptGuard {
-        let slot = with_local(claimed_slot).filter(|slot| slot.busy_on_owner());
+        let slot = claimed_slot(this_thread()).filter(|slot| slot.busy_on_owner());
         if let Some(slot) = slot {
             slot.set_exempt(true);
         }
@@ -223,7 +236,7 @@ mod tests {
     fn snapshot_here() -> Snapshot {
         local_slot()
             .expect("a slot")
-            .snapshot()
+            .snapshot(crate::clock::now_tick())
             .expect("a stable snapshot")
     }
 

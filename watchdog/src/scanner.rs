@@ -11,6 +11,7 @@ use crate::allow::AllowList;
 use crate::capture_buffer::Collected;
 use crate::clock;
 use crate::origin::Origin;
+use crate::poll_count::PollCount;
 use crate::reporter::{Message, RawStall};
 use crate::shared::Shared;
 use crate::slot::{self, Owner, Slot, Snapshot};
@@ -29,6 +30,12 @@ pub(crate) struct ScanSettings {
     /// no watched poll at all means the runtime's tasks are not watched.
     pub(crate) started_in_runtime: bool,
 }
+
+/// The longest threshold the scanner applies, in ticks (6.2 days): a busy slot's start
+/// is stored as a stamp that decodes only while the poll is younger than
+/// [`clock::MAX_STAMP_AGE`], so every poll must pass the threshold, and be tracked from
+/// its full start tick, well before then. A longer threshold acts as this one.
+const MAX_THRESHOLD_MS: u64 = clock::MAX_STAMP_AGE / 2;
 
 /// How long a watchdog started inside a runtime may watch nothing before it says so.
 const NOTHING_WATCHED_AFTER_MS: u64 = 1000;
@@ -76,8 +83,8 @@ pub(crate) struct Scanner {
     /// The longest sleep between scans (see [`idle_interval`]).
     idle_interval: Duration,
     tracks: HashMap<usize, Track>,
-    /// `slot::polls_started()` when the scanner started.
-    polls_at_start: u64,
+    /// Outermost polls started since the scanner started.
+    polls: PollCount,
 }
 
 /// The longest the scanner sleeps: up to four scan intervals, but never more than a
@@ -125,12 +132,12 @@ impl Scanner {
             shared,
             sender,
             settings,
-            threshold_ms: threshold_ms.max(1),
+            threshold_ms: threshold_ms.clamp(1, MAX_THRESHOLD_MS),
             capture_timeout_ms,
             started_tick: clock::advance(),
             idle_interval,
             tracks: HashMap::new(),
-            polls_at_start: slot::polls_started(),
+            polls: PollCount::new(),
         }
     }
 
@@ -173,8 +180,8 @@ impl Scanner {
 
     /// Publishes how many watched polls started since the start, and says once if a
     /// watchdog started inside a runtime has watched nothing for a while.
-    fn count_watched_polls(&self, now: u64) {
-        let watched = slot::polls_started().wrapping_sub(self.polls_at_start);
+    fn count_watched_polls(&mut self, now: u64) {
+        let watched = self.polls.update();
         self.shared.watched_polls.store(watched, Ordering::Relaxed);
         if watched == 0
             && self.settings.started_in_runtime
@@ -194,7 +201,7 @@ impl Scanner {
         let mut earliest: Option<u64> = None;
         for slot in slot::slots() {
             let key = slot as *const Slot as usize;
-            let Some(snapshot) = slot.snapshot() else {
+            let Some(snapshot) = slot.snapshot(now) else {
                 // Still being written to: its thread is polling, since an unknown tick.
                 earliest = Some(now);
                 continue;

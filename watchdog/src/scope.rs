@@ -12,7 +12,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub(crate) use crate::local::NO_SCOPE;
-use crate::local::{with_local, LOCAL};
+use crate::local::{this_thread, LOCAL};
 use crate::poll_guard::claimed_slot;
 
 static NEXT_SCOPE: AtomicU64 = AtomicU64::new(1);
@@ -25,10 +25,11 @@ pub(crate) fn new_scope() -> u64 {
 /// The scope of the code running on this thread now.
 #[inline]
 pub(crate) fn current() -> u64 {
-    with_local(|local| match claimed_slot(local) {
+    let local = this_thread();
+    match claimed_slot(local) {
         Some(slot) if slot.busy_on_owner() => slot.scope_on_owner(),
         _ => local.scope.get(),
-    })
+    }
 }
 
 /// Makes `scope` the scope of this thread's code outside any watched poll, returning

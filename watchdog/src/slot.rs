@@ -4,10 +4,11 @@
 //! that thread and read by the watchdog without ever blocking the owner.
 //!
 //! The common case, an outermost poll, costs one release store of the slot's `state`
-//! word on entry and one on exit, plus the start and end ticks: the poll's own fields
-//! (origin, task, scope) are written, only when they changed, *before* the state word
-//! says "busy", and the state word carries the poll id, so a reader that sees the same
-//! state word before and after reading the fields has a consistent copy. The rare writes
+//! word on entry and one on exit: the word packs the busy bit, the poll id and the
+//! start (or end) tick ([`crate::state_word`]). The poll's own fields (origin, task,
+//! scope) are written *before* the state word says "busy", and the state word names the
+//! poll, so a reader that sees the same state word before and after reading the fields
+//! has a consistent copy. The rare writes
 //! that change fields while a poll runs (a nested wrapper, `block_in_place`) go through
 //! a single-writer sequence lock (`seq`) that the reader checks as well.
 //!
@@ -23,13 +24,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::capture_buffer::CaptureBuffer;
 use crate::clock;
 use crate::origin::Origin;
+use crate::state_word;
 
 /// How many threads can be watched at once; threads beyond this run unwatched.
 pub(crate) const MAX_SLOTS: usize = 4096;
-
-/// The low bit of a slot's state word: a poll is running. The other bits are the id
-/// of the thread's latest outermost poll (running or ended).
-pub(crate) const BUSY: u64 = 1;
 
 /// Whether any watchdog has been enabled in this process. Until then the poll path
 /// does nothing but keep the scope.
@@ -59,16 +57,14 @@ pub(crate) fn armed() -> bool {
 /// off each other's lines and the adjacent-line prefetcher's pairs.
 #[repr(C, align(128))]
 pub(crate) struct Slot {
-    /// `poll_id << 1 | BUSY`: written last on entry and on exit (release).
+    /// Stamp, poll id and busy bit ([`crate::state_word`]): written last on entry and
+    /// on exit (release).
     state: AtomicU64,
     /// Sequence lock for writes made while a poll runs (odd while writing).
     seq: AtomicU64,
-    start_tick: AtomicU64,
     origin: AtomicUsize,
     task_id: AtomicU64,
     scope: AtomicU64,
-    /// When the latest outermost poll ended; meaningful while the slot is idle.
-    ended_tick: AtomicU64,
     exempt: AtomicU32,
 
     in_use: AtomicBool,
@@ -87,6 +83,8 @@ pub(crate) struct Snapshot {
     pub(crate) busy: bool,
     pub(crate) exempt: u32,
     pub(crate) poll_id: u64,
+    /// When the running poll started (or, after a `block_in_place`, went on); while idle,
+    /// when the latest one ended.
     pub(crate) start_tick: u64,
     pub(crate) origin: Origin,
     pub(crate) task_id: u64,
@@ -109,17 +107,21 @@ pub(crate) struct Owner {
     pub(crate) worker: Option<usize>,
 }
 
+/// The slot of every thread that has none: before its first armed poll, when the slot
+/// table is full, and once it has started exiting. It is always busy and never written,
+/// so the poll path's busy test alone sends such a thread out of line (see
+/// `poll_guard::watch_poll`), with no null test on the pointer.
+pub(crate) static UNCLAIMED: Slot = Slot::new(state_word::BUSY);
+
 impl Slot {
-    fn new() -> Slot {
+    const fn new(state: u64) -> Slot {
         Slot {
-            state: AtomicU64::new(0),
+            state: AtomicU64::new(state),
             seq: AtomicU64::new(0),
             exempt: AtomicU32::new(0),
-            start_tick: AtomicU64::new(0),
             origin: AtomicUsize::new(0),
             task_id: AtomicU64::new(0),
             scope: AtomicU64::new(0),
-            ended_tick: AtomicU64::new(0),
             in_use: AtomicBool::new(false),
             tid: AtomicI64::new(0),
             pthread: AtomicU64::new(0),
@@ -142,8 +144,9 @@ impl Slot {
         self.seq.store(seq.wrapping_add(1), Ordering::Release);
     }
 
-    /// Reads a consistent snapshot, or `None` if the owner kept writing meanwhile.
-    pub(crate) fn snapshot(&self) -> Option<Snapshot> {
+    /// Reads a consistent snapshot, or `None` if the owner kept writing meanwhile. Its
+    /// ticks are decoded relative to `now`, the reader's current tick.
+    pub(crate) fn snapshot(&self, now: u64) -> Option<Snapshot> {
         for _ in 0..64 {
             let state = self.state.load(Ordering::Acquire);
             let seq = self.seq.load(Ordering::Acquire);
@@ -151,17 +154,18 @@ impl Slot {
                 std::hint::spin_loop();
                 continue;
             }
-            let busy = state & BUSY != 0;
-            let poll_id = state >> 1;
+            let busy = state_word::is_busy(state);
+            let poll_id = state_word::poll_id(state);
+            let tick = clock::tick_of_stamp(state_word::stamp(state), now);
             let snapshot = Snapshot {
                 busy,
                 exempt: self.exempt.load(Ordering::Relaxed),
                 poll_id,
-                start_tick: self.start_tick.load(Ordering::Relaxed),
+                start_tick: tick,
                 origin: Origin::from_bits(self.origin.load(Ordering::Relaxed)),
                 task_id: self.task_id.load(Ordering::Relaxed),
                 scope: self.scope.load(Ordering::Relaxed),
-                ended: (!busy).then(|| (poll_id, self.ended_tick.load(Ordering::Relaxed))),
+                ended: (!busy).then_some((poll_id, tick)),
             };
             fence(Ordering::Acquire);
             if self.seq.load(Ordering::Relaxed) == seq
@@ -183,19 +187,26 @@ impl Slot {
         allow(dead_code)
     )]
     pub(crate) fn poll_id_on_owner(&self) -> u64 {
-        self.state.load(Ordering::Relaxed) >> 1
+        state_word::poll_id(self.state.load(Ordering::Relaxed))
     }
 
-    /// How many outermost polls this slot's threads have started (monotonic: a reused
-    /// slot keeps counting).
-    pub(crate) fn polls_started(&self) -> u64 {
-        self.state.load(Ordering::Relaxed) >> 1
+    /// The id of the latest outermost poll started on this slot: its threads' polls
+    /// counted modulo 2^32 (a reused slot keeps counting; see
+    /// [`state_word::polls_between`]).
+    pub(crate) fn latest_poll_id(&self) -> u64 {
+        state_word::poll_id(self.state.load(Ordering::Relaxed))
+    }
+
+    /// Whether this is [`UNCLAIMED`], the slot of threads that have none.
+    #[inline(always)]
+    pub(crate) fn is_unclaimed(&self) -> bool {
+        ptr::eq(self, &UNCLAIMED)
     }
 
     /// Whether a poll is running, as the owner thread sees it.
     #[inline(always)]
     pub(crate) fn busy_on_owner(&self) -> bool {
-        self.state.load(Ordering::Relaxed) & BUSY != 0
+        state_word::is_busy(self.state.load(Ordering::Relaxed))
     }
 
     /// The kernel thread id of the owner (0 when free).
@@ -242,29 +253,35 @@ impl Slot {
         self.in_use.load(Ordering::Acquire)
     }
 
-    /// Owner: starts an outermost poll on an idle slot.
+    /// Owner: starts an outermost poll on an idle slot whose state word is `state`.
+    /// Returns the poll's id ([`state_word::next_poll`]), which [`Slot::exit_outermost`]
+    /// is given back.
     #[inline(always)]
-    /// Returns the state word it stored, which [`Slot::exit_outermost`] is given back.
     pub(crate) fn enter_idle(&self, state: u64, origin: Origin, task_id: u64, scope: u64) -> u64 {
         // Keeps the previous exit's state store ahead of the field stores below, so a
-        // reader that saw the previous poll busy cannot mix in this poll's fields.
+        // reader that saw the previous poll busy cannot mix in this poll's fields (on
+        // x86 only the compiler is held: stores are not reordered with stores).
         fence(Ordering::Release);
-        self.start_tick.store(clock::now_tick(), Ordering::Relaxed);
-        store_if_changed_usize(&self.origin, origin.to_bits());
-        store_if_changed(&self.task_id, task_id);
-        store_if_changed(&self.scope, scope);
-        // Next poll id, busy: publishes the fields above.
-        let busy = (state | BUSY).wrapping_add(2);
-        self.state.store(busy, Ordering::Release);
-        busy
+        // Stored whether or not they changed: the state store below dirties this cache
+        // line anyway, and a store costs less than a load, a compare and a branch.
+        self.origin.store(origin.to_bits(), Ordering::Relaxed);
+        self.task_id.store(task_id, Ordering::Relaxed);
+        self.scope.store(scope, Ordering::Relaxed);
+        // Next poll id, busy, since now: publishes the fields above.
+        let poll = state_word::next_poll(state);
+        self.state.store(
+            state_word::busy(poll, clock::now_busy_stamp()),
+            Ordering::Release,
+        );
+        poll
     }
 
-    /// Owner: ends the outermost poll that [`Slot::enter_idle`] started with state `busy`
-    /// (only the owner writes the state word, so it has not changed since).
+    /// Owner: ends the outermost `poll` that [`Slot::enter_idle`] started (only the
+    /// owner writes the state word, and the id has not changed since).
     #[inline(always)]
-    pub(crate) fn exit_outermost(&self, busy: u64) {
-        self.ended_tick.store(clock::now_tick(), Ordering::Relaxed);
-        self.state.store(busy & !BUSY, Ordering::Release);
+    pub(crate) fn exit_outermost(&self, poll: u64) {
+        let idle = state_word::ended(poll, clock::now_stamp());
+        self.state.store(idle, Ordering::Release);
     }
 
     /// Owner: the state word, as only the owner writes it.
@@ -316,26 +333,14 @@ impl Slot {
             let exempt = exempt.saturating_sub(1);
             self.exempt.store(exempt, Ordering::Relaxed);
             if exempt == 0 {
-                // The exempt stretch does not count against the rest of the poll.
-                self.start_tick.store(clock::now_tick(), Ordering::Relaxed);
+                // The exempt stretch does not count against the rest of the poll: it
+                // starts again now, as the same poll.
+                let state = self.state.load(Ordering::Relaxed);
+                let restamped = state_word::restamped(state, clock::now_stamp());
+                self.state.store(restamped, Ordering::Release);
             }
         }
         self.end_write();
-    }
-}
-
-#[inline(always)]
-fn store_if_changed(cell: &AtomicU64, value: u64) {
-    // The owner is the only writer: skipping an unchanged store keeps the line clean.
-    if cell.load(Ordering::Relaxed) != value {
-        cell.store(value, Ordering::Relaxed);
-    }
-}
-
-#[inline(always)]
-fn store_if_changed_usize(cell: &AtomicUsize, value: usize) {
-    if cell.load(Ordering::Relaxed) != value {
-        cell.store(value, Ordering::Relaxed);
     }
 }
 
@@ -355,11 +360,6 @@ pub(crate) fn slots() -> impl Iterator<Item = &'static Slot> {
         // SAFETY: published slots are leaked boxes, never freed.
         unsafe { slot.as_ref() }
     })
-}
-
-/// Outermost polls started on every slot so far.
-pub(crate) fn polls_started() -> u64 {
-    slots().map(Slot::polls_started).fold(0, u64::wrapping_add)
 }
 
 /// Finds the slot owned by the thread with kernel id `tid`. Lock-free and
@@ -391,7 +391,7 @@ pub(crate) fn claim() -> Option<&'static Slot> {
             if index >= MAX_SLOTS {
                 return None;
             }
-            let slot: &'static Slot = Box::leak(Box::new(Slot::new()));
+            let slot: &'static Slot = Box::leak(Box::new(Slot::new(0)));
             SLOTS[index].store(slot as *const Slot as *mut Slot, Ordering::Release);
             SLOT_COUNT.store(index + 1, Ordering::Release);
             slot
@@ -417,9 +417,135 @@ pub(crate) fn release(slot: &'static Slot) {
     slot.begin_write();
     slot.exempt.store(0, Ordering::Relaxed);
     let state = slot.state.load(Ordering::Relaxed);
-    slot.state.store(state & !BUSY, Ordering::Release);
+    slot.state.store(
+        state_word::idle(state, clock::now_stamp()),
+        Ordering::Release,
+    );
     slot.end_write();
     slot.tid.store(0, Ordering::Relaxed);
     slot.pthread.store(0, Ordering::Relaxed);
     slot.in_use.store(false, Ordering::Release);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::stamp_of;
+    use std::panic::Location;
+    use std::sync::atomic::AtomicBool;
+
+    struct StopOnDrop<'a>(&'a AtomicBool);
+
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn leaked_slot() -> &'static Slot {
+        Box::leak(Box::new(Slot::new(0)))
+    }
+
+    /// The blame a poll with id `poll_id` writes: outer is `(3 id, 7 id)`, a nested
+    /// wrapper inside it `(3 id + 1, 7 id + 1)`.
+    fn blame(poll_id: u64, nested: bool) -> (u64, u64) {
+        let extra = u64::from(nested);
+        (3 * poll_id + extra, 7 * poll_id + extra)
+    }
+
+    #[test]
+    fn a_reader_never_mixes_the_fields_of_two_polls() {
+        let slot = leaked_slot();
+        let origin = Origin::location(Location::caller());
+        let enough = AtomicBool::new(false);
+        std::thread::scope(|threads| {
+            threads.spawn(|| {
+                // The owner: polls back to back, each with blame derived from its id,
+                // and a nested wrapper changing the blame in the middle.
+                while !enough.load(Ordering::Relaxed) {
+                    let state = slot.state_on_owner();
+                    let poll_id = state_word::poll_id(state_word::next_poll(state));
+                    let (task_id, scope) = blame(poll_id, false);
+                    let poll = slot.enter_idle(state, origin, task_id, scope);
+                    let (task_id, scope) = blame(poll_id, true);
+                    let saved = slot.enter_nested(origin, task_id, scope);
+                    slot.exit_nested(saved);
+                    slot.exit_outermost(poll);
+                }
+            });
+            // Stops the owner however the reader ends: a failed assertion must fail the
+            // test, not leave the scope waiting for the owner forever.
+            let _stop = StopOnDrop(&enough);
+            let mut busy_seen = 0u32;
+            let mut polls_seen = std::collections::HashSet::new();
+            while busy_seen < 20_000 || polls_seen.len() < 100 {
+                let Some(snapshot) = slot.snapshot(clock::now_tick()) else {
+                    continue;
+                };
+                if snapshot.busy {
+                    let seen = (snapshot.task_id, snapshot.scope);
+                    assert!(
+                        seen == blame(snapshot.poll_id, false)
+                            || seen == blame(snapshot.poll_id, true),
+                        "poll {} read with the blame {seen:?} of another poll",
+                        snapshot.poll_id
+                    );
+                    busy_seen += 1;
+                    polls_seen.insert(snapshot.poll_id);
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn a_poll_across_the_wrap_of_ids_and_stamps_reads_as_itself() {
+        let slot = leaked_slot();
+        let wrap = clock::STAMP_RANGE;
+        // The latest poll ended with the last id, just before the stamp's 31 bits wrap.
+        let last = state_word::idle(u64::from(u32::MAX), stamp_of(wrap - 3));
+        slot.state.store(last, Ordering::Relaxed);
+        let idle = slot.snapshot(wrap + 10).expect("a stable snapshot");
+        assert_eq!(idle.ended, Some((u64::from(u32::MAX), wrap - 3)));
+        // The next poll starts after the wrap: id 0, dated right, busy.
+        let next = state_word::busy(
+            state_word::next_poll(last),
+            stamp_of(wrap + 2) | state_word::BUSY,
+        );
+        slot.state.store(next, Ordering::Relaxed);
+        let busy = slot.snapshot(wrap + 10).expect("a stable snapshot");
+        assert_eq!(
+            (busy.busy, busy.poll_id, busy.start_tick, busy.ended),
+            (true, 0, wrap + 2, None)
+        );
+        // Read two wraps later than the stamp, the same word still decodes to a start
+        // within the last 2^30 ticks, never ahead of the reader.
+        let late = slot.snapshot(3 * wrap + 10).expect("a stable snapshot");
+        assert_eq!(late.start_tick, 3 * wrap + 2);
+    }
+
+    #[test]
+    fn leaving_an_exempt_stretch_restarts_the_same_poll() {
+        let slot = leaked_slot();
+        let origin = Origin::location(Location::caller());
+        let poll = slot.enter_idle(slot.state_on_owner(), origin, 1, 2);
+        let busy = slot.state_on_owner();
+        // Dated 2^30 ticks away from the clock, which no test moves that far.
+        let long_ago = state_word::restamped(busy, clock::now_stamp() ^ (1 << 62));
+        slot.state.store(long_ago, Ordering::Relaxed);
+        slot.set_exempt(true);
+        assert_eq!(slot.state_on_owner(), long_ago, "entering keeps the start");
+        slot.set_exempt(false);
+        let after = slot.state_on_owner();
+        assert!(state_word::is_busy(after));
+        assert_eq!(state_word::poll_id(after), state_word::poll_id(busy));
+        assert_ne!(
+            state_word::stamp(after),
+            state_word::stamp(long_ago),
+            "the rest of the poll starts now"
+        );
+        assert_eq!(state_word::poll_id(after), poll);
+        slot.exit_outermost(poll);
+        assert!(!slot.busy_on_owner());
+        assert_eq!(slot.latest_poll_id(), state_word::poll_id(busy));
+    }
 }

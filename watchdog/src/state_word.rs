@@ -1,0 +1,137 @@
+//! The layout of a slot's state word: whether the thread is in an outermost poll, which
+//! poll that is, and when it started (or, once it ended, when it ended), in one 64-bit
+//! word, so that entering a poll is one store and leaving it is one store.
+//!
+//! | bits | what |
+//! |---|---|
+//! | 63 | [`BUSY`] |
+//! | 62..32 | the coarse clock's stamp ([`crate::clock::now_stamp`]): the tick at entry while busy, at exit while idle, modulo 2^31 |
+//! | 31..0 | the poll id: the slot's outermost polls counted modulo 2^32 |
+//!
+//! The owner keeps its running poll's id across the poll, and the clock publishes each
+//! stamp twice, as is and with the busy bit set, so both words are a published stamp
+//! plus that id: one add on entry, one on exit.
+//!
+//! A reader that sees the same word twice has seen one poll, not two of the same id:
+//! the id comes round only after 2^32 polls, and then with the same stamp only if
+//! those polls took a multiple of 2^31 ticks (24.8 days) to the millisecond.
+//!
+//! ```text
+//! let poll = state_word::next_poll(idle);
+//! store(state_word::busy(poll, clock::now_busy_stamp()));
+//! // ... the poll ...
+//! store(state_word::ended(poll, clock::now_stamp()));
+//! ```
+
+/// The top bit of the state word: an outermost poll is running.
+pub(crate) const BUSY: u64 = 1 << 63;
+
+/// The poll id field.
+const POLL_ID: u64 = u32::MAX as u64;
+
+/// The id of the poll that follows the idle word `idle`.
+#[inline(always)]
+pub(crate) fn next_poll(idle: u64) -> u64 {
+    // The 32-bit add wraps the id without carrying into the stamp.
+    debug_assert!(!is_busy(idle), "entered from a busy word");
+    u64::from((idle as u32).wrapping_add(1))
+}
+
+/// The word of `poll` (from [`next_poll`]) running since `busy_stamp`, a stamp with the
+/// busy bit set ([`crate::clock::now_busy_stamp`]).
+#[inline(always)]
+pub(crate) fn busy(poll: u64, busy_stamp: u64) -> u64 {
+    // The stamp's low half is zero: adding is or-ing, in one instruction either way.
+    debug_assert!(poll <= POLL_ID && is_busy(busy_stamp));
+    busy_stamp.wrapping_add(poll)
+}
+
+/// The word of the running `poll` once it ended at `stamp`: same id, idle.
+#[inline(always)]
+pub(crate) fn ended(poll: u64, stamp: u64) -> u64 {
+    debug_assert!(poll <= POLL_ID && !is_busy(stamp));
+    stamp.wrapping_add(poll)
+}
+
+/// The id of the poll of `word`, running or ended.
+#[inline(always)]
+pub(crate) fn poll_id(word: u64) -> u64 {
+    word & POLL_ID
+}
+
+/// The idle word for the poll of `word`, ended at `stamp` (a stamp without the busy
+/// bit).
+#[inline]
+pub(crate) fn idle(word: u64, stamp: u64) -> u64 {
+    stamp | poll_id(word)
+}
+
+/// The same poll, busy or not, with its stamp replaced by `stamp`.
+#[inline]
+pub(crate) fn restamped(word: u64, stamp: u64) -> u64 {
+    stamp | (word & (BUSY | POLL_ID))
+}
+
+/// Whether an outermost poll is running.
+#[inline(always)]
+pub(crate) fn is_busy(word: u64) -> bool {
+    word & BUSY != 0
+}
+
+/// The word's stamp (to decode with [`crate::clock::tick_of_stamp`]).
+#[inline]
+pub(crate) fn stamp(word: u64) -> u64 {
+    word & !(BUSY | POLL_ID)
+}
+
+/// How many polls started between the poll ids `earlier` and `later` (ids wrap), if
+/// fewer than 2^32 did.
+pub(crate) fn polls_between(earlier: u64, later: u64) -> u64 {
+    later.wrapping_sub(earlier) & POLL_ID
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::stamp_of;
+
+    #[test]
+    fn a_poll_is_one_word_in_and_one_word_out() {
+        let stamp = stamp_of(1234);
+        let poll = next_poll(idle(0, 0));
+        let running = busy(poll, stamp | BUSY);
+        assert!(is_busy(running));
+        assert_eq!((poll_id(running), self::stamp(running)), (1, stamp));
+        let done = ended(poll, stamp_of(1240));
+        assert!(!is_busy(done));
+        assert_eq!((poll_id(done), self::stamp(done)), (1, stamp_of(1240)));
+        assert_eq!(done, idle(running, stamp_of(1240)));
+        let next = busy(next_poll(done), stamp_of(1240) | BUSY);
+        assert_eq!(poll_id(next), 2);
+        assert_ne!(next, running);
+    }
+
+    #[test]
+    fn the_poll_id_wraps_without_touching_the_stamp() {
+        let stamp = stamp_of(u64::from(u32::MAX));
+        let last = idle(POLL_ID, stamp);
+        assert_eq!(poll_id(last), POLL_ID);
+        let wrapped = busy(next_poll(last), stamp | BUSY);
+        assert_eq!((poll_id(wrapped), self::stamp(wrapped)), (0, stamp));
+        assert!(is_busy(wrapped));
+        let done = ended(poll_id(wrapped), stamp_of(5));
+        assert_eq!((poll_id(done), self::stamp(done)), (0, stamp_of(5)));
+        assert!(!is_busy(done));
+        assert_eq!(polls_between(POLL_ID, poll_id(wrapped)), 1);
+        assert_eq!(polls_between(POLL_ID - 4, 3), 8);
+        assert_eq!(polls_between(5, 5), 0);
+    }
+
+    #[test]
+    fn restamping_keeps_the_poll_and_its_busy_bit() {
+        let running = busy(next_poll(0), stamp_of(10) | BUSY);
+        let later = restamped(running, stamp_of(99));
+        assert!(is_busy(later));
+        assert_eq!((poll_id(later), self::stamp(later)), (1, stamp_of(99)));
+    }
+}
