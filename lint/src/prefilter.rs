@@ -17,6 +17,7 @@ use crate::catalog::{Catalog, Pattern};
 use crate::Config;
 
 mod closure;
+mod method_seeds;
 mod mod_skeleton;
 mod text;
 
@@ -181,9 +182,13 @@ impl<'a> Names<'a> {
     }
 
     fn count(&self, name: &str) -> bool {
-        self.builtin.contains(name)
-            || self.extra.iter().any(|e| e == name)
-            || self.also.contains(&name)
+        self.builtin.contains(name) || self.counts_as_given(name)
+    }
+
+    /// Whether `name` counts as the configuration or the front end gave it (an `extra`
+    /// entry, an `also` name), whatever the call's shape.
+    fn counts_as_given(&self, name: &str) -> bool {
+        self.extra.iter().any(|e| e == name) || self.also.contains(&name)
     }
 }
 
