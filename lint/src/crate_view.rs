@@ -788,6 +788,28 @@ mod tests {
     }
 
     #[test]
+    fn a_write_macro_into_stdout_in_another_file_is_found_as_on_the_full_read() {
+        let dir = package(
+            "write",
+            &[
+                (
+                    "main.rs",
+                    "mod out;\nasync fn run() {\n    out::say();\n}\nfn main() {}\n",
+                ),
+                (
+                    "out.rs",
+                    "use std::io::Write;\npub fn say() {\n    writeln!(std::io::stdout(), \"x\").unwrap();\n}\n",
+                ),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [3], "the write locks stdout: {:?}", view.findings);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_path_attribute_sends_the_crate_to_the_full_read() {
         let dir = package(
             "path",

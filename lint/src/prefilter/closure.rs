@@ -69,7 +69,7 @@ use crate::catalog::{is_offloader_name, CRATE_OFFLOADERS};
 use crate::workspace::ModDecl;
 use crate::Config;
 
-use super::method_seeds::{need, Need};
+use super::method_seeds::{macro_need, need, Need};
 use super::mod_skeleton::mod_skeleton;
 use super::text::{lex_with_offsets, Tok};
 use super::{awaited_flat, macro_flat, Names};
@@ -157,7 +157,9 @@ impl SkimmedFile {
                 continue;
             }
             mentions.push(name.to_string());
-            let starts_finding = if awaited_flat(toks, i) || macro_flat(toks, i) {
+            let starts_finding = if macro_flat(toks, i) {
+                macro_need(name)
+            } else if awaited_flat(toks, i) {
                 Need::Nothing
             } else {
                 need(toks, i, name, &names)

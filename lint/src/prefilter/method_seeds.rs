@@ -111,7 +111,28 @@ pub(super) fn need(toks: &[Tok<'_>], i: usize, name: &str, names: &Names<'_>) ->
             Need::Nothing
         };
     }
-    let arity = call_arity(toks, i + 1);
+    method_need(name, call_arity(toks, i + 1))
+}
+
+/// What the macro `name!(..)` needs: `write!` and `writeln!` call `write_fmt` on their
+/// first argument, which the engine matches as that method call; other macros start
+/// nothing by their name.
+pub(super) fn macro_need(name: &str) -> Need {
+    if is_write_macro(name) {
+        method_need("write_fmt", Some(1))
+    } else {
+        Need::Nothing
+    }
+}
+
+/// Whether `name!` writes into its first argument with `write_fmt`.
+pub(super) fn is_write_macro(name: &str) -> bool {
+    matches!(name, "write" | "writeln")
+}
+
+/// What a call of the method `name` with `arity` arguments (`None`: not known) needs.
+fn method_need(name: &str, arity: Option<usize>) -> Need {
+    let shapes = shapes();
     let mut keys = Vec::new();
     let mut crates = Vec::new();
     let fitting = shapes.methods.get(name).into_iter().flatten().filter(|s| {
@@ -212,5 +233,17 @@ mod tests {
         assert_eq!(need_of("std::fs::read(p)", "read"), Need::Always);
         assert_eq!(need_of("Pool::get(p)", "get"), Need::Nothing);
         assert_eq!(need_of("x.len()", "len"), Need::Nothing);
+    }
+
+    #[test]
+    fn a_write_macro_needs_a_blocking_writer() {
+        let Need::Receiver { keys, .. } = macro_need("writeln") else {
+            panic!("`writeln!` calls `write_fmt`");
+        };
+        assert!(
+            keys.contains(&"stdout") && keys.contains(&"File"),
+            "{keys:?}"
+        );
+        assert_eq!(macro_need("println"), Need::Nothing);
     }
 }
