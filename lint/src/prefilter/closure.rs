@@ -45,9 +45,13 @@
 //! hold it. So the names a receiver can get such a type through are the key and, to a
 //! fixed point, what every item that mentions one of them introduces (as above), the
 //! names a `use` item binds to a path through one of them (`Lock` of
-//! `use std::sync::{Mutex as Lock}`, not its `Arc`), and their files' module paths. The
+//! `use std::sync::{Mutex as Lock}`, not its `Arc`). Their files' module paths count
+//! only in glob imports (`use crate::http::*` where `http` holds
+//! `pub use reqwest::blocking::*`, and a glob of a module that holds such a glob): any
+//! other path into a module names the item it reaches, which is in the set itself. The
 //! call seeds when the outermost item around it (the impl block of a method, whose self
-//! type `self` stands for) or a glob import of its file mentions one of those names, or,
+//! type `self` stands for) mentions one of those names or a glob import of its file
+//! one of those modules, or,
 //! for a crate-import entry, when its file mentions the crate (the engine looks for the
 //! `use` in the file's scopes). The files of the items that give the mentioned names
 //! their meaning (the struct with the field, the alias, the fn with the return type),
@@ -57,6 +61,8 @@
 //! Where a type could reach a receiver without any of these names (inferred through a
 //! closure parameter, a generic instantiated elsewhere, a dependency's fn), the engine
 //! has no origin that holds the key either, so it cannot match the entry.
+//!
+//! A fn's own name where it is declared (`fn read(&self)`) starts nothing: it is no call.
 //!
 //! Two limits, decided so: a crate with cached summaries of its dependencies takes the
 //! full read (their blocking fns are reached by names the crate's text alone cannot
@@ -117,6 +123,8 @@ struct SkimmedItem {
     introduces: Vec<String>,
     /// For a `use` item: each name it binds, with the identifiers of the path it binds.
     bindings: Vec<(Vec<String>, String)>,
+    /// For a `use` item with a glob: the identifiers of the glob paths.
+    glob_path: Vec<String>,
     /// Every identifier in its text, sorted, without duplicates.
     mentions: Vec<String>,
 }
@@ -143,7 +151,8 @@ impl SkimmedFile {
         let mut seeds: Vec<usize> = Vec::new();
         let mut receiver_needs: Vec<(usize, Vec<&'static str>, Vec<&'static str>)> = Vec::new();
         let mut glob_prefixes: Vec<String> = Vec::new();
-        let mut bindings_at: HashMap<usize, Vec<(Vec<String>, String)>> = HashMap::new();
+        // Per `use` item (by its index): its bindings and its glob paths' identifiers.
+        let mut bindings_at: HashMap<usize, UseTrees> = HashMap::new();
         let mut glob_import = false;
         let mut mentions: Vec<String> = Vec::new();
         // (first token, last token, what it introduces)
@@ -159,7 +168,8 @@ impl SkimmedFile {
             mentions.push(name.to_string());
             let starts_finding = if macro_flat(toks, i) {
                 macro_need(name)
-            } else if awaited_flat(toks, i) {
+            } else if awaited_flat(toks, i) || (i > 0 && toks[i - 1] == Tok::Ident("fn")) {
+                // An awaited call, or a fn's own name where it is declared.
                 Need::Nothing
             } else {
                 need(toks, i, name, &names)
@@ -224,15 +234,16 @@ impl SkimmedFile {
                         .filter(|&k| toks[k] == Tok::Ident("as"))
                         .filter_map(|k| named(k + 1))
                         .collect();
-                    let mut bound = Vec::new();
+                    let (mut bound, mut globbed) = (Vec::new(), Vec::new());
                     use_bindings(
                         toks,
                         (i + 1, end.min(toks.len())),
                         &[],
                         &mut bound,
-                        &mut glob_prefixes,
+                        &mut globbed,
                     );
-                    bindings_at.insert(spans.len(), bound);
+                    glob_prefixes.extend(globbed.iter().cloned());
+                    bindings_at.insert(spans.len(), (bound, globbed));
                     spans.push((i, end, renamed));
                 }
                 _ => {}
@@ -276,6 +287,7 @@ impl SkimmedFile {
             .into_iter()
             .enumerate()
             .map(|(index, (first, last, introduces))| {
+                let bindings = bindings_at.remove(&index).unwrap_or_default();
                 let last = last.min(toks.len().saturating_sub(1));
                 let mut mentions: Vec<String> = toks[first..=last]
                     .iter()
@@ -298,7 +310,8 @@ impl SkimmedFile {
                         .into_iter()
                         .filter(|n| !is_path_keyword(n))
                         .collect(),
-                    bindings: bindings_at.remove(&index).unwrap_or_default(),
+                    bindings: bindings.0,
+                    glob_path: bindings.1,
                     mentions,
                 }
             })
@@ -368,6 +381,10 @@ fn use_bindings(
     }
 }
 
+/// What a `use` item binds: each name with the identifiers of its path, and the
+/// identifiers of its glob paths.
+type UseTrees = (Vec<(Vec<String>, String)>, Vec<String>);
+
 /// An item or a whole file, as the closure's index points at them.
 #[derive(Clone, Copy)]
 enum Mentioner {
@@ -426,9 +443,14 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
                     .or_insert_with(|| TypedBy::new(key, files, module_paths, &mentioned_by));
                 let mentioned: Vec<&str> = context
                     .iter()
-                    .chain(&file.glob_prefixes)
                     .map(String::as_str)
                     .filter(|n| by.names.contains(n))
+                    .chain(
+                        file.glob_prefixes
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|n| by.names.contains(n) || by.modules.contains(n)),
+                    )
                     .collect();
                 if !mentioned.is_empty() {
                     typed = true;
@@ -472,6 +494,9 @@ struct TypedBy<'a> {
     /// names a `use` item binds to a path through one of them, and the module paths of
     /// their files, to a fixed point.
     names: HashSet<&'a str>,
+    /// The module paths of the files of items that mention one of `names` (or hold a
+    /// glob import of one of these): a glob import of one carries the names in unnamed.
+    modules: HashSet<&'a str>,
     /// Per name but the key, every item (file, item) that introduces it so.
     introducers: HashMap<&'a str, Vec<(usize, usize)>>,
     /// The names whose introducers [`TypedBy::trace`] has already marked.
@@ -486,42 +511,51 @@ impl<'a> TypedBy<'a> {
         mentioned_by: &HashMap<&'a str, Vec<Mentioner>>,
     ) -> TypedBy<'a> {
         let mut names: HashSet<&str> = HashSet::from([key]);
+        let mut modules: HashSet<&str> = HashSet::new();
         let mut introducers: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-        let mut fresh = vec![key];
+        // (name, whether it is a module path's segment, seen through glob imports only)
+        let mut fresh = vec![(key, false)];
         let mut seen_items: HashSet<(usize, usize)> = HashSet::new();
-        let mut add = |name: &'a str, by: (usize, usize), fresh: &mut Vec<&'a str>| {
+        let mut add = |name: &'a str, module: bool, by: (usize, usize), fresh: &mut Vec<_>| {
             if is_path_keyword(name) || name == key {
                 return;
             }
             introducers.entry(name).or_default().push(by);
-            if names.insert(name) {
-                fresh.push(name);
+            let set = if module { &mut modules } else { &mut names };
+            if set.insert(name) {
+                fresh.push((name, module));
             }
         };
-        while let Some(name) = fresh.pop() {
+        while let Some((name, module)) = fresh.pop() {
             for mentioner in mentioned_by.get(name).into_iter().flatten() {
                 let Mentioner::Item(f, k) = *mentioner else {
                     continue;
                 };
                 let item = &files[f].items[k];
+                if module && !item.glob_path.iter().any(|p| p == name) {
+                    continue;
+                }
                 for (path, bound) in &item.bindings {
                     if path.iter().any(|p| p == name) {
-                        add(bound, (f, k), &mut fresh);
+                        add(bound, false, (f, k), &mut fresh);
                     }
                 }
                 if !seen_items.insert((f, k)) {
                     continue;
                 }
-                for introduced in &item.introduces {
-                    add(introduced, (f, k), &mut fresh);
+                if !module {
+                    for introduced in &item.introduces {
+                        add(introduced, false, (f, k), &mut fresh);
+                    }
                 }
                 for segment in module_paths[f].iter() {
-                    add(segment, (f, k), &mut fresh);
+                    add(segment, true, (f, k), &mut fresh);
                 }
             }
         }
         TypedBy {
             names,
+            modules,
             introducers,
             traced: HashSet::new(),
         }
@@ -538,12 +572,18 @@ impl<'a> TypedBy<'a> {
             }
             for &(f, k) in self.introducers.get(name).into_iter().flatten() {
                 parse[f] = true;
+                let item = &files[f].items[k];
                 todo.extend(
-                    files[f].items[k]
-                        .mentions
+                    item.mentions
                         .iter()
                         .map(String::as_str)
-                        .filter(|n| self.names.contains(n)),
+                        .filter(|n| self.names.contains(n))
+                        .chain(
+                            item.glob_path
+                                .iter()
+                                .map(String::as_str)
+                                .filter(|n| self.modules.contains(n)),
+                        ),
                 );
             }
         }
@@ -980,6 +1020,40 @@ mod tests {
             ),
         ]);
         assert_eq!(kept, ["", "locks", "make", "user", "glob"]);
+    }
+
+    #[test]
+    fn a_module_carries_the_receiver_type_only_through_glob_imports() {
+        let kept = kept(&[
+            (
+                "db",
+                "pub type DbPool = r2d2::Pool<M>;\npub fn version() -> u8 { 1 }",
+            ),
+            (
+                "other",
+                "pub fn v(c: &Cell<u8>) -> u8 { crate::db::version() + c.get() }",
+            ),
+            ("blocking_http", "pub use reqwest::blocking::*;"),
+            ("prelude", "pub use crate::blocking_http::*;"),
+            (
+                "fetch",
+                "use crate::prelude::*;\npub async fn go(u: &str) { Client::new().get(u).send(); }",
+            ),
+        ]);
+        assert_eq!(kept, ["blocking_http", "prelude", "fetch"]);
+    }
+
+    #[test]
+    fn a_fn_named_like_a_blocking_api_does_not_seed_where_it_is_declared() {
+        let kept = kept(&[
+            (
+                "own",
+                "pub struct Buf;\nimpl Buf { pub fn read(&self) -> u8 { 0 } }",
+            ),
+            ("caller", "pub fn g(b: &crate::own::Buf) -> u8 { b.read() }"),
+            ("std_read", "pub fn load() { read(\"p\"); }"),
+        ]);
+        assert_eq!(kept, ["std_read"]);
     }
 
     #[test]
