@@ -758,6 +758,58 @@ mod tests {
     }
 
     #[test]
+    fn a_pool_s_get_is_found_as_on_the_full_read_and_a_file_with_only_common_methods_is_skipped() {
+        let dir = package(
+            "pool",
+            &[
+                (
+                    "main.rs",
+                    "mod db;\nmod quiet;\nmod state;\nasync fn handle(s: &state::AppState, p: &db::DbPool) {\n    connect(p);\n    s.conn();\n    direct(p);\n}\nfn connect(p: &db::DbPool) {\n    let _c = p.get();\n}\nfn direct(p: &r2d2::Pool<u8>) {\n    let _c = p.get();\n}\nfn main() {}\n",
+                ),
+                ("db.rs", "pub type DbPool = r2d2::Pool<Manager>;\npub struct Manager;\n"),
+                (
+                    "state.rs",
+                    "pub struct AppState {\n    pub pool: crate::db::DbPool,\n}\nimpl AppState {\n    pub fn conn(&self) {\n        let _c = self.pool.get();\n    }\n}\n",
+                ),
+                (
+                    "quiet.rs",
+                    "pub struct Slot;\nimpl Slot {\n    pub fn lock(&self) {}\n}\npub async fn first(v: &[u8], s: &Slot) -> Option<u8> {\n    peek(v, s)\n}\nfn peek(v: &[u8], s: &Slot) -> Option<u8> {\n    s.lock();\n    v.get(0).copied()\n}\n",
+                ),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
+        // The engine does not type `db::DbPool` or the field through the alias in another
+        // file (neither read finds lines 5 and 6); the closure keeps their files anyway.
+        assert_eq!(lines, [7], "the pool's get blocks: {:?}", view.findings);
+        assert_eq!(view.parsed_files(), 3, "quiet.rs calls no blocking method");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_write_macro_into_stdout_in_another_file_is_found_as_on_the_full_read() {
+        let dir = package(
+            "write",
+            &[
+                (
+                    "main.rs",
+                    "mod out;\nasync fn run() {\n    out::say();\n}\nfn main() {}\n",
+                ),
+                (
+                    "out.rs",
+                    "use std::io::Write;\npub fn say() {\n    writeln!(std::io::stdout(), \"x\").unwrap();\n}\n",
+                ),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [3], "the write locks stdout: {:?}", view.findings);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_path_attribute_sends_the_crate_to_the_full_read() {
         let dir = package(
             "path",

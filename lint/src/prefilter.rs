@@ -4,8 +4,9 @@
 //! prefix (`fs` of `std::fs::`), or a method of a method-shape entry. An item without one
 //! of them has nothing to report, and a front end may skip the parse.
 //!
-//! A name counts unless it names a macro (`write!`) or the call it starts is awaited
-//! (`sleep(d).await`): the engine never
+//! A name counts unless it names a macro or the call it starts is awaited
+//! (`sleep(d).await`); `write!` and `writeln!` count, as the `write_fmt` call on their
+//! first argument the engine matches (`writeln!(io::stdout(), ..)`). The engine never
 //! reports an awaited call (a path it cannot resolve, a method shape), and a blocking API
 //! that resolves cannot be awaited in code that compiles.
 
@@ -17,6 +18,7 @@ use crate::catalog::{Catalog, Pattern};
 use crate::Config;
 
 mod closure;
+mod method_seeds;
 mod mod_skeleton;
 mod text;
 
@@ -100,7 +102,9 @@ pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool 
                 TokenTree::Ident(ident) => {
                     let name = ident.to_string();
                     let name = name.strip_prefix("r#").unwrap_or(&name);
-                    if names.count(name) && !awaited_call_at(&trees, i) && !is_macro_name(&trees, i)
+                    let macro_name = is_macro_name(&trees, i);
+                    if macro_name && method_seeds::is_write_macro(name)
+                        || names.count(name) && !awaited_call_at(&trees, i) && !macro_name
                     {
                         return true;
                     }
@@ -152,7 +156,10 @@ pub(crate) fn scan_source(source: &str, config: &Config, also: &[&str]) -> Sourc
         {
             scan.names_a_path = true;
         }
-        if names.count(name) && !awaited_flat(&toks, i) && !macro_flat(&toks, i) {
+        let macro_name = macro_flat(&toks, i);
+        if macro_name && method_seeds::is_write_macro(name)
+            || names.count(name) && !awaited_flat(&toks, i) && !macro_name
+        {
             scan.may_report = true;
         }
     }
@@ -181,9 +188,13 @@ impl<'a> Names<'a> {
     }
 
     fn count(&self, name: &str) -> bool {
-        self.builtin.contains(name)
-            || self.extra.iter().any(|e| e == name)
-            || self.also.contains(&name)
+        self.builtin.contains(name) || self.counts_as_given(name)
+    }
+
+    /// Whether `name` counts as the configuration or the front end gave it (an `extra`
+    /// entry, an `also` name), whatever the call's shape.
+    fn counts_as_given(&self, name: &str) -> bool {
+        self.extra.iter().any(|e| e == name) || self.also.contains(&name)
     }
 }
 
@@ -291,6 +302,17 @@ mod tests {
             );
             assert!(!scan.names_a_path, "{source}");
         }
+    }
+
+    #[test]
+    fn a_write_macro_may_report_as_the_write_fmt_call_it_makes() {
+        let config = Config::default();
+        let source = "async fn f() { writeln!(std::io::stdout(), \"x\").unwrap(); }";
+        let tokens: TokenStream = source.parse().unwrap();
+        assert!(may_report(&tokens, &config, &[]));
+        assert!(scan_source(source, &config, &[]).may_report);
+        let quiet: TokenStream = "async fn f() { println!(\"x\"); }".parse().unwrap();
+        assert!(!may_report(&quiet, &config, &[]));
     }
 
     #[test]

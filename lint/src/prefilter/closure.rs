@@ -34,6 +34,36 @@
 //! introduce nothing for it). A file that names a `#[path]`, invokes `include!`, or does
 //! not lex sends the crate to the full read ([`SkimmedFile::read`] returns `None`).
 //!
+//! A method call seeds only when its receiver can be of a type an entry names. The
+//! engine matches `x.get()` against method-shape entries alone (a path entry needs a path
+//! call), and an entry of another arity cannot match (`v.get(1)` is no `r2d2::Pool::get`);
+//! an entry with an `Any` receiver (`.join()`) seeds as before. Every other entry lists
+//! receiver paths (or a crate whose `use` must be in scope), and a listed path matches
+//! only an origin (a call or a type of the receiver's chain, its `let`, its parameter, a
+//! field, a return type, an alias) whose written path holds the listed path's last
+//! segment, its *key* (`Pool`), or that resolves through `use` items and aliases that
+//! hold it. So the names a receiver can get such a type through are the key and, to a
+//! fixed point, what every item that mentions one of them introduces (as above), the
+//! names a `use` item binds to a path through one of them (`Lock` of
+//! `use std::sync::{Mutex as Lock}`, not its `Arc`). Their files' module paths count
+//! only in glob imports (`use crate::http::*` where `http` holds
+//! `pub use reqwest::blocking::*`, and a glob of a module that holds such a glob): any
+//! other path into a module names the item it reaches, which is in the set itself. The
+//! call seeds when the outermost item around it (the impl block of a method, whose self
+//! type `self` stands for) mentions one of those names or a glob import of its file
+//! one of those modules, or,
+//! for a crate-import entry, when its file mentions the crate (the engine looks for the
+//! `use` in the file's scopes). The files of the items that give the mentioned names
+//! their meaning (the struct with the field, the alias, the fn with the return type),
+//! traced back to the key, are parsed too: the engine learns the receiver's type there.
+//! Where this is wider than the engine (a field of a struct in another file, an alias
+//! used from another file: today's engine types neither), the closure only keeps more.
+//! Where a type could reach a receiver without any of these names (inferred through a
+//! closure parameter, a generic instantiated elsewhere, a dependency's fn), the engine
+//! has no origin that holds the key either, so it cannot match the entry.
+//!
+//! A fn's own name where it is declared (`fn read(&self)`) starts nothing: it is no call.
+//!
 //! Two limits, decided so: a crate with cached summaries of its dependencies takes the
 //! full read (their blocking fns are reached by names the crate's text alone cannot
 //! tell), and a skipped file that lexes but does not parse no longer fails the view: the
@@ -45,6 +75,7 @@ use crate::catalog::{is_offloader_name, CRATE_OFFLOADERS};
 use crate::workspace::ModDecl;
 use crate::Config;
 
+use super::method_seeds::{macro_need, need, Need};
 use super::mod_skeleton::mod_skeleton;
 use super::text::{lex_with_offsets, Tok};
 use super::{awaited_flat, macro_flat, Names};
@@ -62,6 +93,25 @@ pub(crate) struct SkimmedFile {
     mentions: Vec<String>,
     /// Its items, nested ones included.
     items: Vec<SkimmedItem>,
+    /// Its method calls that can start a finding only on a receiver of a named type.
+    receiver_seeds: Vec<ReceiverSeed>,
+    /// The identifiers in the paths of its glob imports (`reqwest`, `blocking` of
+    /// `use reqwest::blocking::*`).
+    glob_prefixes: Vec<String>,
+}
+
+/// A method call whose method-shape entries all name a receiver (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ReceiverSeed {
+    /// The items whose text holds it.
+    items: Vec<usize>,
+    /// The outermost of them, whose text is where the receiver's type can be named; `None`
+    /// when it is outside every item.
+    context: Option<usize>,
+    /// The last segments of the receiver paths its entries list.
+    keys: Vec<&'static str>,
+    /// The crates whose import makes one of its entries match.
+    crates: Vec<&'static str>,
 }
 
 /// One item of a file's text (see the module docs).
@@ -71,6 +121,10 @@ struct SkimmedItem {
     seed: bool,
     /// The names it introduces.
     introduces: Vec<String>,
+    /// For a `use` item: each name it binds, with the identifiers of the path it binds.
+    bindings: Vec<(Vec<String>, String)>,
+    /// For a `use` item with a glob: the identifiers of the glob paths.
+    glob_path: Vec<String>,
     /// Every identifier in its text, sorted, without duplicates.
     mentions: Vec<String>,
 }
@@ -95,6 +149,10 @@ impl SkimmedFile {
         };
         let punct = |k: usize, c: u8| toks.get(k) == Some(&Tok::Punct(c));
         let mut seeds: Vec<usize> = Vec::new();
+        let mut receiver_needs: Vec<(usize, Vec<&'static str>, Vec<&'static str>)> = Vec::new();
+        let mut glob_prefixes: Vec<String> = Vec::new();
+        // Per `use` item (by its index): its bindings and its glob paths' identifiers.
+        let mut bindings_at: HashMap<usize, UseTrees> = HashMap::new();
         let mut glob_import = false;
         let mut mentions: Vec<String> = Vec::new();
         // (first token, last token, what it introduces)
@@ -108,13 +166,22 @@ impl SkimmedFile {
                 continue;
             }
             mentions.push(name.to_string());
-            let starts_finding =
-                names.count(name) && !awaited_flat(toks, i) && !macro_flat(toks, i);
+            let starts_finding = if macro_flat(toks, i) {
+                macro_need(name)
+            } else if awaited_flat(toks, i) || (i > 0 && toks[i - 1] == Tok::Ident("fn")) {
+                // An awaited call, or a fn's own name where it is declared.
+                Need::Nothing
+            } else {
+                need(toks, i, name, &names)
+            };
             let offloads = is_offloader_name(name)
                 || offloaders.iter().any(|o| o == name)
                 || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name);
-            if starts_finding || offloads {
-                seeds.push(i);
+            match starts_finding {
+                _ if offloads => seeds.push(i),
+                Need::Always => seeds.push(i),
+                Need::Receiver { keys, crates } => receiver_needs.push((i, keys, crates)),
+                Need::Nothing => {}
             }
             let named = |k: usize| ident(k).filter(|n| !is_keyword(n)).map(str::to_string);
             match name {
@@ -167,15 +234,60 @@ impl SkimmedFile {
                         .filter(|&k| toks[k] == Tok::Ident("as"))
                         .filter_map(|k| named(k + 1))
                         .collect();
+                    let (mut bound, mut globbed) = (Vec::new(), Vec::new());
+                    use_bindings(
+                        toks,
+                        (i + 1, end.min(toks.len())),
+                        &[],
+                        &mut bound,
+                        &mut globbed,
+                    );
+                    glob_prefixes.extend(globbed.iter().cloned());
+                    bindings_at.insert(spans.len(), (bound, globbed));
                     spans.push((i, end, renamed));
                 }
                 _ => {}
             }
         }
         let decls = mod_skeleton(source, &lexed)?;
+        let last_tok = toks.len().saturating_sub(1);
+        // The outermost item around each item: items come in the order they start.
+        let mut outermost: Vec<usize> = Vec::with_capacity(spans.len());
+        let mut current: Option<(usize, usize)> = None;
+        for (k, &(first, last, _)) in spans.iter().enumerate() {
+            match current {
+                Some((top, top_last)) if first <= top_last => outermost.push(top),
+                _ => {
+                    current = Some((k, last.min(last_tok)));
+                    outermost.push(k);
+                }
+            }
+        }
+        let receiver_seeds = receiver_needs
+            .into_iter()
+            .map(|(at, keys, crates)| {
+                let items: Vec<usize> = spans
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (first, last, _))| (*first..=*last).contains(&at))
+                    .map(|(k, _)| k)
+                    .collect();
+                ReceiverSeed {
+                    context: items.first().map(|&k| outermost[k]),
+                    items,
+                    keys,
+                    crates,
+                }
+            })
+            .collect();
+        glob_prefixes.retain(|n| !is_path_keyword(n));
+        glob_prefixes.sort_unstable();
+        glob_prefixes.dedup();
         let items = spans
             .into_iter()
-            .map(|(first, last, introduces)| {
+            .enumerate()
+            .map(|(index, (first, last, introduces))| {
+                let bindings = bindings_at.remove(&index).unwrap_or_default();
                 let last = last.min(toks.len().saturating_sub(1));
                 let mut mentions: Vec<String> = toks[first..=last]
                     .iter()
@@ -198,6 +310,8 @@ impl SkimmedFile {
                         .into_iter()
                         .filter(|n| !is_path_keyword(n))
                         .collect(),
+                    bindings: bindings.0,
+                    glob_path: bindings.1,
                     mentions,
                 }
             })
@@ -211,9 +325,65 @@ impl SkimmedFile {
             glob_import,
             mentions,
             items,
+            receiver_seeds,
+            glob_prefixes,
         })
     }
 }
+
+/// The names the `use` trees in `toks[range]` bind under `prefix`, each with the
+/// identifiers of its path (`Lock` with `std`, `sync`, `Mutex` for
+/// `std::sync::{Mutex as Lock}`), into `out`; the identifiers of glob paths into `globs`.
+fn use_bindings(
+    toks: &[Tok<'_>],
+    (from, end): (usize, usize),
+    prefix: &[String],
+    out: &mut Vec<(Vec<String>, String)>,
+    globs: &mut Vec<String>,
+) {
+    let mut path: Vec<String> = prefix.to_vec();
+    let mut rename: Option<String> = None;
+    // The tree ended in a group or a glob: it binds nothing by its own last segment.
+    let mut nested = false;
+    let mut k = from;
+    while k <= end {
+        match toks.get(k).filter(|_| k < end) {
+            Some(Tok::Ident("as")) => {
+                if let Some(Tok::Ident(n)) = toks.get(k + 1) {
+                    rename = Some(n.to_string());
+                }
+                k += 1;
+            }
+            Some(Tok::Ident(n)) => path.push(n.to_string()),
+            Some(Tok::Punct(b'*')) => {
+                globs.extend(path.iter().cloned());
+                nested = true;
+            }
+            Some(Tok::Open(b'{', close)) => {
+                use_bindings(toks, (k + 1, (*close).min(end)), &path, out, globs);
+                nested = true;
+                k = *close;
+            }
+            Some(Tok::Punct(b',')) | None => {
+                let last = path.iter().rev().find(|s| s.as_str() != "self").cloned();
+                if let (false, Some(bound)) = (nested, rename.take().or(last)) {
+                    if path.len() > prefix.len() {
+                        out.push((path.clone(), bound));
+                    }
+                }
+                rename = None;
+                nested = false;
+                path.truncate(prefix.len());
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+}
+
+/// What a `use` item binds: each name with the identifiers of its path, and the
+/// identifiers of its glob paths.
+type UseTrees = (Vec<(Vec<String>, String)>, Vec<String>);
 
 /// An item or a whole file, as the closure's index points at them.
 #[derive(Clone, Copy)]
@@ -259,6 +429,47 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
             }
         }
     }
+    let mut typed_by: HashMap<&str, TypedBy> = HashMap::new();
+    for (f, file) in files.iter().enumerate() {
+        for seed in &file.receiver_seeds {
+            let context = match seed.context {
+                Some(k) => &file.items[k].mentions,
+                None => &file.mentions,
+            };
+            let mut typed = false;
+            for key in &seed.keys {
+                let by = typed_by
+                    .entry(key)
+                    .or_insert_with(|| TypedBy::new(key, files, module_paths, &mentioned_by));
+                let mentioned: Vec<&str> = context
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|n| by.names.contains(n))
+                    .chain(
+                        file.glob_prefixes
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|n| by.names.contains(n) || by.modules.contains(n)),
+                    )
+                    .collect();
+                if !mentioned.is_empty() {
+                    typed = true;
+                    by.trace(mentioned, files, &mut closure.parse);
+                }
+            }
+            let imported = seed.crates.iter().any(|c| {
+                file.mentions
+                    .binary_search_by(|m| m.as_str().cmp(c))
+                    .is_ok()
+            });
+            if typed || imported {
+                closure.parse[f] = true;
+                for &k in &seed.items {
+                    closure.join(f, k);
+                }
+            }
+        }
+    }
     while let Some(name) = closure.fresh.pop() {
         for mentioner in mentioned_by.get(name).into_iter().flatten() {
             match *mentioner {
@@ -274,6 +485,109 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
         }
     }
     parse
+}
+
+/// The names through which a value can get a type or a call whose last segment is a
+/// receiver key (see the module docs), and the items that give each its meaning.
+struct TypedBy<'a> {
+    /// The key, and what every item that mentions one of these names introduces, the
+    /// names a `use` item binds to a path through one of them, and the module paths of
+    /// their files, to a fixed point.
+    names: HashSet<&'a str>,
+    /// The module paths of the files of items that mention one of `names` (or hold a
+    /// glob import of one of these): a glob import of one carries the names in unnamed.
+    modules: HashSet<&'a str>,
+    /// Per name but the key, every item (file, item) that introduces it so.
+    introducers: HashMap<&'a str, Vec<(usize, usize)>>,
+    /// The names whose introducers [`TypedBy::trace`] has already marked.
+    traced: HashSet<&'a str>,
+}
+
+impl<'a> TypedBy<'a> {
+    fn new(
+        key: &'a str,
+        files: &'a [&'a SkimmedFile],
+        module_paths: &'a [&'a [String]],
+        mentioned_by: &HashMap<&'a str, Vec<Mentioner>>,
+    ) -> TypedBy<'a> {
+        let mut names: HashSet<&str> = HashSet::from([key]);
+        let mut modules: HashSet<&str> = HashSet::new();
+        let mut introducers: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        // (name, whether it is a module path's segment, seen through glob imports only)
+        let mut fresh = vec![(key, false)];
+        let mut seen_items: HashSet<(usize, usize)> = HashSet::new();
+        let mut add = |name: &'a str, module: bool, by: (usize, usize), fresh: &mut Vec<_>| {
+            if is_path_keyword(name) || name == key {
+                return;
+            }
+            introducers.entry(name).or_default().push(by);
+            let set = if module { &mut modules } else { &mut names };
+            if set.insert(name) {
+                fresh.push((name, module));
+            }
+        };
+        while let Some((name, module)) = fresh.pop() {
+            for mentioner in mentioned_by.get(name).into_iter().flatten() {
+                let Mentioner::Item(f, k) = *mentioner else {
+                    continue;
+                };
+                let item = &files[f].items[k];
+                if module && !item.glob_path.iter().any(|p| p == name) {
+                    continue;
+                }
+                for (path, bound) in &item.bindings {
+                    if path.iter().any(|p| p == name) {
+                        add(bound, false, (f, k), &mut fresh);
+                    }
+                }
+                if !seen_items.insert((f, k)) {
+                    continue;
+                }
+                if !module {
+                    for introduced in &item.introduces {
+                        add(introduced, false, (f, k), &mut fresh);
+                    }
+                }
+                for segment in module_paths[f].iter() {
+                    add(segment, true, (f, k), &mut fresh);
+                }
+            }
+        }
+        TypedBy {
+            names,
+            modules,
+            introducers,
+            traced: HashSet::new(),
+        }
+    }
+
+    /// Marks in `parse` the file of every item that gives one of `mentioned` (names of
+    /// the set) its meaning, and of every item that gives a name those items mention
+    /// theirs, down to the key: the engine learns a receiver's type from them.
+    fn trace(&mut self, mentioned: Vec<&'a str>, files: &'a [&'a SkimmedFile], parse: &mut [bool]) {
+        let mut todo = mentioned;
+        while let Some(name) = todo.pop() {
+            if !self.traced.insert(name) {
+                continue;
+            }
+            for &(f, k) in self.introducers.get(name).into_iter().flatten() {
+                parse[f] = true;
+                let item = &files[f].items[k];
+                todo.extend(
+                    item.mentions
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|n| self.names.contains(n))
+                        .chain(
+                            item.glob_path
+                                .iter()
+                                .map(String::as_str)
+                                .filter(|n| self.modules.contains(n)),
+                        ),
+                );
+            }
+        }
+    }
 }
 
 /// The state of the fixed point of [`files_to_parse`].
@@ -640,6 +954,118 @@ mod tests {
             let skim = SkimmedFile::read(source, &config).expect(source);
             assert!(!skim.seed, "{source}");
         }
+    }
+
+    #[test]
+    fn a_common_method_on_a_type_no_entry_names_is_skipped() {
+        let kept = kept(&[
+            ("rows", "pub fn second(v: &Vec<u8>) -> Option<&u8> { v.get(1) }"),
+            (
+                "cells",
+                "use std::cell::Cell;\npub fn count(c: &Cell<u8>) -> u8 { c.get() }",
+            ),
+            (
+                "guard",
+                "pub struct Slot;\nimpl Slot { pub fn lock(&self) {} }\npub async fn take(s: &Slot) { s.lock(); }",
+            ),
+            ("blocks", "pub async fn nap() { std::thread::sleep(d) }"),
+        ]);
+        assert_eq!(kept, ["blocks"]);
+    }
+
+    #[test]
+    fn a_pool_field_typed_in_another_file_keeps_both_files() {
+        let kept = kept(&[
+            (
+                "state",
+                "pub struct AppState { pub pool: r2d2::Pool<Manager> }",
+            ),
+            (
+                "handler",
+                "use crate::state::AppState;\npub async fn handle(s: &AppState) { let c = s.pool.get(); }",
+            ),
+            ("rows", "pub fn second(v: &Vec<u8>) -> Option<&u8> { v.get(1) }"),
+        ]);
+        assert_eq!(kept, ["state", "handler"]);
+    }
+
+    #[test]
+    fn an_alias_of_the_pool_in_a_third_file_keeps_all_three() {
+        let kept = kept(&[
+            ("db", "pub type DbPool = r2d2::Pool<Manager>;"),
+            ("state", "pub struct AppState { pub pool: crate::db::DbPool }"),
+            (
+                "handler",
+                "impl Handler for crate::state::AppState { async fn handle(&self) { self.pool.get(); } }",
+            ),
+            ("cache", "pub struct Cache { map: HashMap<u8, u8> }\nimpl Cache { pub fn get(&self) -> u8 { 0 } }"),
+        ]);
+        assert_eq!(kept, ["db", "state", "handler"]);
+    }
+
+    #[test]
+    fn renames_globs_and_constructors_carry_the_receiver_type() {
+        let kept = kept(&[
+            ("", "mod locks; mod make; mod glob; mod user;"),
+            ("locks", "pub use std::sync::{Arc, Mutex as Lock};"),
+            ("make", "pub fn counter() -> crate::locks::Lock<u8> { Lock::new(0) }"),
+            ("user", "pub async fn bump() { let c = crate::make::counter(); c.lock(); }"),
+            (
+                "glob",
+                "use reqwest::blocking::*;\npub async fn fetch(u: &str) { Client::new().get(u).send(); }",
+            ),
+            (
+                "shared",
+                "use std::sync::Arc;\npub async fn f(a: Arc<Slot>) { a.lock(); }",
+            ),
+        ]);
+        assert_eq!(kept, ["", "locks", "make", "user", "glob"]);
+    }
+
+    #[test]
+    fn a_module_carries_the_receiver_type_only_through_glob_imports() {
+        let kept = kept(&[
+            (
+                "db",
+                "pub type DbPool = r2d2::Pool<M>;\npub fn version() -> u8 { 1 }",
+            ),
+            (
+                "other",
+                "pub fn v(c: &Cell<u8>) -> u8 { crate::db::version() + c.get() }",
+            ),
+            ("blocking_http", "pub use reqwest::blocking::*;"),
+            ("prelude", "pub use crate::blocking_http::*;"),
+            (
+                "fetch",
+                "use crate::prelude::*;\npub async fn go(u: &str) { Client::new().get(u).send(); }",
+            ),
+        ]);
+        assert_eq!(kept, ["blocking_http", "prelude", "fetch"]);
+    }
+
+    #[test]
+    fn a_fn_named_like_a_blocking_api_does_not_seed_where_it_is_declared() {
+        let kept = kept(&[
+            (
+                "own",
+                "pub struct Buf;\nimpl Buf { pub fn read(&self) -> u8 { 0 } }",
+            ),
+            ("caller", "pub fn g(b: &crate::own::Buf) -> u8 { b.read() }"),
+            ("std_read", "pub fn load() { read(\"p\"); }"),
+        ]);
+        assert_eq!(kept, ["std_read"]);
+    }
+
+    #[test]
+    fn use_trees_bind_each_leaf_with_its_path() {
+        let toks =
+            super::super::text::lex("std::sync::{Arc, Mutex as Lock, mpsc::{self, *}}").unwrap();
+        let (mut out, mut globs) = (Vec::new(), Vec::new());
+        use_bindings(&toks, (0, toks.len()), &[], &mut out, &mut globs);
+        let bound: Vec<&str> = out.iter().map(|(_, b)| b.as_str()).collect();
+        assert_eq!(bound, ["Arc", "Lock", "mpsc"]);
+        assert_eq!(out[1].0, ["std", "sync", "Mutex"]);
+        assert_eq!(globs, ["std", "sync", "mpsc"]);
     }
 
     #[test]
