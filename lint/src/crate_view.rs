@@ -498,11 +498,13 @@ fn quiet_view(
         return None;
     }
     let mut files = Vec::with_capacity(paths.len() + 1);
+    let mut writes = crate::prefilter::WriteMacros::default();
     for path in paths {
         let stamp = stamp(&path);
         let text = fs::read_to_string(&path).ok()?;
         let scan = crate::prefilter::scan_source(&text, config, &[]);
-        if scan.may_report || scan.names_a_path {
+        writes.merge(scan.writes);
+        if scan.may_report || scan.names_a_path || writes.may_report() {
             return None;
         }
         files.push(ViewFile {

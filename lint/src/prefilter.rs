@@ -5,8 +5,11 @@
 //! of them has nothing to report, and a front end may skip the parse.
 //!
 //! A name counts unless it names a macro or the call it starts is awaited
-//! (`sleep(d).await`); `write!` and `writeln!` count, as the `write_fmt` call on their
-//! first argument the engine matches (`writeln!(io::stdout(), ..)`). The engine never
+//! (`sleep(d).await`). `write!` and `writeln!` count as the `write_fmt` call on their
+//! first argument that the engine matches (`writeln!(io::stdout(), ..)`), but only where
+//! a writer that blocks is named too (`stdout`, `File`, `TcpStream`, ..: the keys of the
+//! `write_fmt` entries), as the engine can match no other receiver: `write!` into a
+//! `String` is no reason to parse. The engine never
 //! reports an awaited call (a path it cannot resolve, a method shape), and a blocking API
 //! that resolves cannot be awaited in code that compiles.
 
@@ -94,6 +97,7 @@ fn last_segment(path: &str) -> Option<String> {
 /// ```
 pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool {
     let names = Names::new(config, also);
+    let mut writes = WriteMacros::default();
     let mut pending = vec![tokens.clone()];
     while let Some(stream) = pending.pop() {
         let trees: Vec<TokenTree> = stream.into_iter().collect();
@@ -103,9 +107,8 @@ pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool 
                     let name = ident.to_string();
                     let name = name.strip_prefix("r#").unwrap_or(&name);
                     let macro_name = is_macro_name(&trees, i);
-                    if macro_name && method_seeds::is_write_macro(name)
-                        || names.count(name) && !awaited_call_at(&trees, i) && !macro_name
-                    {
+                    writes.see(name, macro_name);
+                    if names.count(name) && !awaited_call_at(&trees, i) && !macro_name {
                         return true;
                     }
                 }
@@ -114,7 +117,38 @@ pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool 
             }
         }
     }
-    false
+    writes.may_report()
+}
+
+/// `write!`/`writeln!` and the names of the writers whose `write_fmt` blocks, as seen
+/// in one stretch of text: the macros can start a finding only where both are present.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WriteMacros {
+    /// A `write!` or `writeln!` was seen.
+    pub writes: bool,
+    /// A name a blocking writer's type or constructor has (`stdout`, `File`, ..).
+    pub names_writer: bool,
+}
+
+impl WriteMacros {
+    fn see(&mut self, name: &str, macro_name: bool) {
+        if macro_name {
+            self.writes |= method_seeds::is_write_macro(name);
+        } else if !self.names_writer {
+            self.names_writer = method_seeds::names_blocking_writer(name);
+        }
+    }
+
+    /// Both halves were seen (in one item, or across a crate's files).
+    pub(crate) fn may_report(self) -> bool {
+        self.writes && self.names_writer
+    }
+
+    /// What two stretches of text hold together.
+    pub(crate) fn merge(&mut self, other: WriteMacros) {
+        self.writes |= other.writes;
+        self.names_writer |= other.names_writer;
+    }
 }
 
 /// What the text of one source file can hold, read without a parse ([`scan_source`]).
@@ -126,6 +160,9 @@ pub(crate) struct SourceScan {
     /// A `path = ..` in an attribute (`#[path]`, or inside `cfg_attr`): the module tree
     /// may reach files outside the directory the front end looked in.
     pub names_a_path: bool,
+    /// The write macros and blocking writers the file names: with a receiver typed in
+    /// another file, the two halves may be in different files of a crate.
+    pub writes: WriteMacros,
 }
 
 /// [`may_report`] on a source file's text: the same names, the same exceptions (macro
@@ -135,12 +172,14 @@ pub(crate) fn scan_source(source: &str, config: &Config, also: &[&str]) -> Sourc
         return SourceScan {
             may_report: true,
             names_a_path: false,
+            writes: WriteMacros::default(),
         };
     };
     let names = Names::new(config, also);
     let mut scan = SourceScan {
         may_report: false,
         names_a_path: false,
+        writes: WriteMacros::default(),
     };
     for (i, tok) in toks.iter().enumerate() {
         let text::Tok::Ident(name) = *tok else {
@@ -157,9 +196,8 @@ pub(crate) fn scan_source(source: &str, config: &Config, also: &[&str]) -> Sourc
             scan.names_a_path = true;
         }
         let macro_name = macro_flat(&toks, i);
-        if macro_name && method_seeds::is_write_macro(name)
-            || names.count(name) && !awaited_flat(&toks, i) && !macro_name
-        {
+        scan.writes.see(name, macro_name);
+        if names.count(name) && !awaited_flat(&toks, i) && !macro_name {
             scan.may_report = true;
         }
     }
@@ -310,9 +348,16 @@ mod tests {
         let source = "async fn f() { writeln!(std::io::stdout(), \"x\").unwrap(); }";
         let tokens: TokenStream = source.parse().unwrap();
         assert!(may_report(&tokens, &config, &[]));
-        assert!(scan_source(source, &config, &[]).may_report);
+        assert!(scan_source(source, &config, &[]).writes.may_report());
         let quiet: TokenStream = "async fn f() { println!(\"x\"); }".parse().unwrap();
         assert!(!may_report(&quiet, &config, &[]));
+        // Into a `String`, no writer that blocks is named: nothing to parse for.
+        let into_string = "async fn f(mut s: String) { write!(s, \"x\").unwrap(); }";
+        assert!(!may_report(&into_string.parse().unwrap(), &config, &[]));
+        assert!(!scan_source(into_string, &config, &[]).writes.may_report());
+        let into_file = "async fn f(out: &mut std::fs::File) { write!(out, \"x\").unwrap(); }";
+        assert!(may_report(&into_file.parse().unwrap(), &config, &[]));
+        assert!(scan_source(into_file, &config, &[]).writes.may_report());
     }
 
     #[test]

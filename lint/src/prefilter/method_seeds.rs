@@ -130,6 +130,21 @@ pub(super) fn is_write_macro(name: &str) -> bool {
     matches!(name, "write" | "writeln")
 }
 
+/// Whether `name` is the key of a receiver whose `write_fmt` blocks (`stdout`, `Stdout`,
+/// `File`, `TcpStream`, ..): what a `write!` needs in sight to start a finding.
+pub(super) fn names_blocking_writer(name: &str) -> bool {
+    // `None`: some `write_fmt` entry matches any receiver, so every name will do.
+    static KEYS: OnceLock<Option<Vec<&'static str>>> = OnceLock::new();
+    match KEYS.get_or_init(|| match macro_need("write") {
+        Need::Receiver { keys, .. } => Some(keys),
+        Need::Nothing => Some(Vec::new()),
+        Need::Always => None,
+    }) {
+        Some(keys) => keys.contains(&name),
+        None => true,
+    }
+}
+
 /// What a call of the method `name` with `arity` arguments (`None`: not known) needs.
 fn method_need(name: &str, arity: Option<usize>) -> Need {
     let shapes = shapes();
