@@ -7,9 +7,9 @@
 use std::sync::atomic::AtomicBool;
 
 #[cfg(tokio_unstable)]
-use crate::origin::Origin;
+use crate::hook_poll;
 #[cfg(tokio_unstable)]
-use crate::poll_guard;
+use crate::origin::Origin;
 #[cfg(tokio_unstable)]
 use crate::task_id;
 
@@ -48,12 +48,14 @@ pub(crate) fn install(builder: &mut tokio::runtime::Builder) -> bool {
     {
         builder
             .on_before_task_poll(|meta| {
-                poll_guard::hook_enter(
-                    Origin::location(meta.spawned_at()),
-                    task_id::number(meta.id()),
-                );
+                hook_poll::hook_enter(|| {
+                    (
+                        Origin::location(meta.spawned_at()),
+                        task_id::number(meta.id()),
+                    )
+                });
             })
-            .on_after_task_poll(|_meta| poll_guard::hook_exit());
+            .on_after_task_poll(|_meta| hook_poll::hook_exit());
         true
     }
     #[cfg(not(tokio_unstable))]

@@ -79,6 +79,9 @@ mod config;
 mod coverage;
 mod error;
 mod exempt;
+// Without tokio's hooks only its tests and the slot release use the hooked poll path.
+#[cfg_attr(not(tokio_unstable), allow(dead_code))]
+mod hook_poll;
 mod hooks;
 #[cfg(feature = "tower")]
 mod layer;

@@ -3,13 +3,14 @@
 //! One `thread_local!` with a `const` initializer and no destructor compiles to a plain
 //! thread-pointer-relative access: no lazy-initialization check and no destructor
 //! registration on the poll path. It holds this thread's slot (claimed on the first
-//! armed poll), the scope of code outside watched polls, and whether a runtime hook
-//! opened the current poll.
+//! armed poll), the scope of code outside watched polls, and which poll a runtime hook
+//! opened.
 //! Releasing the slot when the thread exits is the job of a separate, lazily
 //! initialized guard that is touched only once, when the slot is claimed.
 
 use std::cell::Cell;
 
+use crate::hook_poll::NO_HOOKED_POLL;
 use crate::slot::{Slot, UNCLAIMED};
 
 /// Scope 0: no particular owner (see `crate::scope`).
@@ -24,8 +25,9 @@ pub(crate) struct Local {
     pub(crate) claimed: Cell<bool>,
     /// The scope of this thread's code outside watched polls (inside one, the slot has it).
     pub(crate) scope: Cell<u64>,
-    /// Whether the running poll was opened by a runtime hook (which has no guard).
-    pub(crate) hook_entered: Cell<bool>,
+    /// The hooked poll running on this thread, if a runtime hook opened it (the hooks
+    /// have no guard to keep it in): see [`crate::hook_poll`].
+    pub(crate) hooked: Cell<u64>,
 }
 
 thread_local! {
@@ -34,7 +36,7 @@ thread_local! {
             slot: Cell::new(&UNCLAIMED),
             claimed: Cell::new(false),
             scope: Cell::new(NO_SCOPE),
-            hook_entered: Cell::new(false),
+            hooked: Cell::new(NO_HOOKED_POLL),
         }
     };
 }

@@ -9,6 +9,7 @@
 //! slot is inlined into the wrapper; nesting and the first poll of a thread are out of
 //! line.
 
+use crate::hook_poll::NO_HOOKED_POLL;
 use crate::local::{this_thread, Local, LOCAL};
 use crate::origin::Origin;
 use crate::slot::{self, Saved, Slot, UNCLAIMED};
@@ -19,8 +20,13 @@ struct SlotRelease;
 
 impl Drop for SlotRelease {
     fn drop(&mut self) {
+        // A hooked poll recorded on the slot is forgotten with it, so that its exit
+        // hook cannot write to `UNCLAIMED` (see `crate::hook_poll`).
         let slot = LOCAL
-            .try_with(|local| local.slot.replace(&UNCLAIMED))
+            .try_with(|local| {
+                local.hooked.set(NO_HOOKED_POLL);
+                local.slot.replace(&UNCLAIMED)
+            })
             .unwrap_or(&UNCLAIMED);
         if !slot.is_unclaimed() {
             slot::release(slot);
@@ -35,7 +41,7 @@ thread_local! {
 /// The first armed poll of a thread: claim a slot and arrange its release.
 #[cold]
 #[inline(never)]
-fn claim_local(local: &Local) -> Option<&'static Slot> {
+pub(crate) fn claim_local(local: &Local) -> Option<&'static Slot> {
     if !slot::armed() || local.claimed.replace(true) {
         return None;
     }
@@ -173,33 +179,6 @@ fn poll_unclaimed<R>(
         }
         Some(slot) => poll_nested(slot, origin, task_id, scope, poll),
         None => poll(),
-    }
-}
-
-/// Poll entry from a runtime hook, which has no guard to carry across to the exit hook.
-/// Only an entry on an idle slot is recorded; [`hook_exit`] undoes exactly that one.
-#[cfg_attr(not(tokio_unstable), allow(dead_code))]
-#[inline(always)]
-pub(crate) fn hook_enter(origin: Origin, task_id: u64) {
-    let local = this_thread();
-    if let Some(slot) = slot_of(local) {
-        let state = slot.state_on_owner();
-        if !state_word::is_busy(state) {
-            slot.enter_idle(state, origin, task_id, local.scope.get());
-            local.hook_entered.set(true);
-        }
-    }
-}
-
-/// Poll exit from a runtime hook.
-#[cfg_attr(not(tokio_unstable), allow(dead_code))]
-#[inline(always)]
-pub(crate) fn hook_exit() {
-    let local = this_thread();
-    if local.hook_entered.replace(false) {
-        if let Some(slot) = claimed_slot(local) {
-            slot.exit_outermost(state_word::poll_id(slot.state_on_owner()));
-        }
     }
 }
 
