@@ -86,14 +86,24 @@ struct Planner<'a> {
 struct DependencyPlan {
     /// Each dependency's crate unit.
     units: Vec<usize>,
-    /// Its summary cache file.
-    cache_files: Vec<PathBuf>,
-    /// The key its cache file must have.
-    keys: Vec<String>,
+    /// The directory of the summary cache files.
+    cache_dir: PathBuf,
+    /// The key each cache file must have, computed for the dependencies read.
+    keys: blockwatch_lint::deps::SummaryKeys,
     /// A path dependency's files (and the errors met listing them), listed for its key.
     walked: Vec<Option<(Vec<PathBuf>, Vec<InputError>)>>,
     /// The configuration dependencies are checked with.
     config: Config,
+}
+
+impl DependencyPlan {
+    /// Where dependency `i`'s summaries are cached.
+    fn cache_file(&self, graph: &DependencyGraph, i: usize) -> PathBuf {
+        self.cache_dir
+            .join(blockwatch_lint::deps::summary_file_name(
+                &graph.dependencies[i],
+            ))
+    }
 }
 
 fn config_error(root: &Path, e: &ConfigError) -> InputError {
@@ -224,10 +234,14 @@ impl<'a> Planner<'a> {
                     .then(|| dependency_files(dep))
             })
             .collect();
-        let keys =
-            blockwatch_lint::deps::summary_keys(graph, &format!("{:?}", config.catalog), |i| {
-                walked[i].as_ref().map(|(files, _)| files.as_slice())
-            });
+        let keys = blockwatch_lint::deps::SummaryKeys::new(
+            graph,
+            &format!("{:?}", config.catalog),
+            walked
+                .iter()
+                .map(|w| w.as_ref().map(|(files, _)| files.clone()))
+                .collect(),
+        );
         let mut units = Vec::with_capacity(graph.dependencies.len());
         for dep in &graph.dependencies {
             units.push(self.units.len());
@@ -277,11 +291,7 @@ impl<'a> Planner<'a> {
         }
         DependencyPlan {
             units,
-            cache_files: graph
-                .dependencies
-                .iter()
-                .map(|dep| cache_dir.join(blockwatch_lint::deps::summary_file_name(dep)))
-                .collect(),
+            cache_dir,
             keys,
             walked,
             config,
@@ -294,9 +304,9 @@ impl<'a> Planner<'a> {
         if !graph.dependencies[i].lib_root.is_file() {
             return Known::Absent;
         }
-        fs::read_to_string(&deps.cache_files[i])
+        fs::read_to_string(deps.cache_file(graph, i))
             .ok()
-            .and_then(|text| blockwatch_lint::deps::decode(&text, &deps.keys[i]))
+            .and_then(|text| blockwatch_lint::deps::decode(&text, deps.keys.key(graph, i)))
             .map_or(Known::Unknown, Known::Summaries)
     }
 
@@ -335,8 +345,8 @@ impl<'a> Planner<'a> {
             let package = self.packages.len() - 1;
             self.to_cache.push((
                 unit,
-                deps.cache_files[i].clone(),
-                deps.keys[i].clone(),
+                deps.cache_file(graph, i),
+                deps.keys.key(graph, i).to_string(),
                 format!("{} {}", dep.name, dep.version),
             ));
             let (files, errors) = deps.walked[i]

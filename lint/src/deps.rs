@@ -23,7 +23,7 @@ pub use cache::{cache_key, decode, encode, store};
 pub use demand::{crate_names, reached_dependencies, Known, NotCached};
 pub use features::{strip_disabled, Cfg};
 pub use graph_cache::{decode_graph, encode_graph, file_stamp};
-pub use keys::{summary_file_name, summary_keys};
+pub use keys::{summary_file_name, summary_keys, SummaryKeys};
 pub use metadata::{
     metadata_command, parse_metadata, scanned_platform, Dependency, DependencyGraph, Member,
     MetadataError, SourceKind,
