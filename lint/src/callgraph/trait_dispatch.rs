@@ -91,6 +91,9 @@ impl<'a> TraitTable<'a> {
                 }
             }
         }
+        // What a trait path names depends on the crate it is written in, not on the
+        // file: a crate's many impls of one trait resolve it once.
+        let mut resolved: HashMap<(usize, &str), Option<TraitKey>> = HashMap::new();
         let mut first_fn = 0;
         for (file_index, file) in files.iter().enumerate() {
             for (j, f) in file.summary.fns.iter().enumerate() {
@@ -102,8 +105,13 @@ impl<'a> TraitTable<'a> {
             }
             first_fn += file.summary.fns.len();
             for (index, imp) in file.summary.trait_impls.iter().enumerate() {
-                let segs: Vec<&str> = imp.trait_path.split("::").collect();
-                let Some(key) = table.key_of(graph, file.unit, &segs) else {
+                let key = resolved
+                    .entry((file.unit, imp.trait_path.as_str()))
+                    .or_insert_with(|| {
+                        let segs: Vec<&str> = imp.trait_path.split("::").collect();
+                        table.key_of(graph, file.unit, &segs)
+                    });
+                let Some(key) = key.clone() else {
                     continue;
                 };
                 table.impls.entry(key).or_default().push(ImplOf {

@@ -26,51 +26,77 @@ use crate::summary::FileSummary;
 pub fn crate_names<'a>(summaries: impl IntoIterator<Item = &'a FileSummary>) -> HashSet<String> {
     let mut names: HashSet<String> = HashSet::new();
     for summary in summaries {
-        add_names(summary, &mut names);
+        for_each_name(summary, &mut |name| {
+            if !names.contains(name) {
+                names.insert(name.to_string());
+            }
+        });
     }
     names
 }
 
-fn add_first(path: &[String], names: &mut HashSet<String>) {
+/// Which of `wanted` (the names a crate has for its dependencies) `summaries` use, as
+/// [`crate_names`] finds them, without collecting every other name.
+fn names_used<'w, 'a>(
+    summaries: impl IntoIterator<Item = &'a FileSummary>,
+    wanted: &HashSet<&'w str>,
+) -> HashSet<&'w str> {
+    let mut used: HashSet<&'w str> = HashSet::new();
+    if wanted.is_empty() {
+        return used;
+    }
+    for summary in summaries {
+        for_each_name(summary, &mut |name| {
+            if let Some(w) = wanted.get(name) {
+                used.insert(w);
+            }
+        });
+        if used.len() == wanted.len() {
+            break;
+        }
+    }
+    used
+}
+
+fn first_of(path: &[String], each: &mut impl FnMut(&str)) {
     if let Some(first) = path.first() {
-        if !names.contains(first) {
-            names.insert(first.clone());
-        }
+        each(first);
     }
 }
 
-fn add_identifiers(text: &str, names: &mut HashSet<String>) {
+fn identifiers_of(text: &str, each: &mut impl FnMut(&str)) {
     for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-        if !word.is_empty() && !names.contains(word) {
-            names.insert(word.to_string());
+        if !word.is_empty() {
+            each(word);
         }
     }
 }
 
-fn add_names(summary: &FileSummary, names: &mut HashSet<String>) {
+/// Calls `each` with every name `summary` may use for another crate (repeats included).
+fn for_each_name(summary: &FileSummary, each: &mut impl FnMut(&str)) {
     for f in &summary.fns {
         for ty in &f.returns {
-            add_identifiers(ty, names);
+            identifiers_of(ty, each);
         }
         for call in &f.calls {
             for candidate in &call.candidates {
-                add_first(candidate, names);
+                first_of(candidate, each);
             }
             for ty in &call.receiver {
-                add_identifiers(ty, names);
+                identifiers_of(ty, each);
             }
         }
     }
     // An impl of a dependency's trait: calls through that trait dispatch to it.
     for imp in &summary.trait_impls {
-        add_identifiers(&imp.trait_path, names);
+        identifiers_of(&imp.trait_path, each);
     }
     for module in &summary.imports {
         for (_, path) in &module.names {
-            add_first(path, names);
+            first_of(path, each);
         }
         for glob in &module.globs {
-            add_first(glob, names);
+            first_of(glob, each);
         }
     }
 }
@@ -123,7 +149,12 @@ pub fn reached_dependencies<'a>(
     workspace: impl IntoIterator<Item = &'a FileSummary>,
     mut load: impl FnMut(usize) -> Known,
 ) -> Result<Vec<(usize, Vec<FileSummary>)>, NotCached> {
-    let names = crate_names(workspace);
+    let member_names: HashSet<&str> = graph
+        .members
+        .iter()
+        .flat_map(|m| m.externs.iter().map(|(name, _)| name.as_str()))
+        .collect();
+    let names = names_used(workspace, &member_names);
     let mut queue: Vec<usize> = Vec::new();
     let mut seen: HashSet<usize> = HashSet::new();
     let mut push = |to: usize, queue: &mut Vec<usize>| {
@@ -133,7 +164,7 @@ pub fn reached_dependencies<'a>(
     };
     for member in &graph.members {
         for (name, to) in &member.externs {
-            if names.contains(name) {
+            if names.contains(name.as_str()) {
                 push(*to, &mut queue);
             }
         }
@@ -147,9 +178,14 @@ pub fn reached_dependencies<'a>(
             Known::Absent => Vec::new(),
             Known::Unknown => return Err(NotCached(i)),
         };
-        let names = crate_names(&summaries);
+        let externs: HashSet<&str> = graph.dependencies[i]
+            .externs
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let names = names_used(&summaries, &externs);
         for (name, to) in &graph.dependencies[i].externs {
-            if names.contains(name) {
+            if names.contains(name.as_str()) {
                 push(*to, &mut queue);
             }
         }
