@@ -35,23 +35,28 @@ pub fn crate_names<'a>(summaries: impl IntoIterator<Item = &'a FileSummary>) -> 
     names
 }
 
-/// Which of `wanted` (the names a crate has for its dependencies) `summaries` use, as
-/// [`crate_names`] finds them, without collecting every other name.
-fn names_used<'w, 'a>(
+/// Which of `wanted` (the names a crate has for its dependencies, a few) `summaries`
+/// use, as [`crate_names`] finds them, without collecting every other name: by index
+/// into `wanted`. A few names are compared faster than a word is hashed.
+fn names_used<'a>(
     summaries: impl IntoIterator<Item = &'a FileSummary>,
-    wanted: &HashSet<&'w str>,
-) -> HashSet<&'w str> {
-    let mut used: HashSet<&'w str> = HashSet::new();
-    if wanted.is_empty() {
+    wanted: &[&str],
+) -> Vec<bool> {
+    let mut used = vec![false; wanted.len()];
+    let mut left = wanted.len();
+    if left == 0 {
         return used;
     }
     for summary in summaries {
         for_each_name(summary, &mut |name| {
-            if let Some(w) = wanted.get(name) {
-                used.insert(w);
+            for (i, w) in wanted.iter().enumerate() {
+                if !used[i] && *w == name {
+                    used[i] = true;
+                    left -= 1;
+                }
             }
         });
-        if used.len() == wanted.len() {
+        if left == 0 {
             break;
         }
     }
@@ -149,12 +154,10 @@ pub fn reached_dependencies<'a>(
     workspace: impl IntoIterator<Item = &'a FileSummary>,
     mut load: impl FnMut(usize) -> Known,
 ) -> Result<Vec<(usize, Vec<FileSummary>)>, NotCached> {
-    let member_names: HashSet<&str> = graph
-        .members
-        .iter()
-        .flat_map(|m| m.externs.iter().map(|(name, _)| name.as_str()))
-        .collect();
-    let names = names_used(workspace, &member_names);
+    let member_externs: Vec<&(String, usize)> =
+        graph.members.iter().flat_map(|m| &m.externs).collect();
+    let member_names: Vec<&str> = member_externs.iter().map(|(n, _)| n.as_str()).collect();
+    let used = names_used(workspace, &member_names);
     let mut queue: Vec<usize> = Vec::new();
     let mut seen: HashSet<usize> = HashSet::new();
     let mut push = |to: usize, queue: &mut Vec<usize>| {
@@ -162,11 +165,9 @@ pub fn reached_dependencies<'a>(
             queue.push(to);
         }
     };
-    for member in &graph.members {
-        for (name, to) in &member.externs {
-            if names.contains(name.as_str()) {
-                push(*to, &mut queue);
-            }
+    for ((_, to), used) in member_externs.iter().zip(used) {
+        if used {
+            push(*to, &mut queue);
         }
     }
     let mut reached = Vec::new();
@@ -178,14 +179,10 @@ pub fn reached_dependencies<'a>(
             Known::Absent => Vec::new(),
             Known::Unknown => return Err(NotCached(i)),
         };
-        let externs: HashSet<&str> = graph.dependencies[i]
-            .externs
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
-        let names = names_used(&summaries, &externs);
-        for (name, to) in &graph.dependencies[i].externs {
-            if names.contains(name.as_str()) {
+        let externs = &graph.dependencies[i].externs;
+        let names: Vec<&str> = externs.iter().map(|(name, _)| name.as_str()).collect();
+        for ((_, to), used) in externs.iter().zip(names_used(&summaries, &names)) {
+            if used {
                 push(*to, &mut queue);
             }
         }
