@@ -244,4 +244,37 @@ mod tests {
         let reached: Vec<(usize, usize)> = reached.iter().map(|(i, s)| (*i, s.len())).collect();
         assert_eq!(reached, [(0, 1), (1, 0)]);
     }
+
+    /// A name used only inside a receiver's stated type reaches its crate; two members
+    /// naming the same crate each reach it once; an extern nobody's code names is not
+    /// loaded.
+    #[test]
+    fn names_in_types_reach_and_each_crate_is_loaded_once() {
+        let member = |name: &str, dir: &str| Member {
+            name: name.to_string(),
+            dir: dir.into(),
+            externs: vec![("store".to_string(), 0), ("unused".to_string(), 1)],
+        };
+        let graph = DependencyGraph {
+            members: vec![member("app", "/w/app"), member("cli", "/w/cli")],
+            dependencies: vec![dep("store", &[]), dep("unused", &[])],
+            target_directory: None,
+        };
+        let app = summary(
+            "async fn f(p: &store::Pool) { p.get(); }",
+            "app/src/main.rs",
+        );
+        let mut loaded = Vec::new();
+        let reached = reached_dependencies(&graph, [&app], |i| {
+            loaded.push(i);
+            Known::Summaries(Vec::new())
+        })
+        .unwrap();
+        assert_eq!(loaded, [0]);
+        assert_eq!(reached.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0]);
+        let none = summary("async fn f() { local(); }", "app/src/main.rs");
+        assert!(reached_dependencies(&graph, [&none], |_| Known::Unknown)
+            .unwrap()
+            .is_empty());
+    }
 }
