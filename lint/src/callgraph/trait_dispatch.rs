@@ -92,8 +92,11 @@ impl<'a> TraitTable<'a> {
             }
         }
         // What a trait path names depends on the crate it is written in, not on the
-        // file: a crate's many impls of one trait resolve it once.
-        let mut resolved: HashMap<(usize, &str), Option<TraitKey>> = HashMap::new();
+        // file: a crate's many impls of one trait resolve it once, to the trait's group
+        // of impls (by position in `groups`), so a trait key is hashed once per group.
+        let mut resolved: HashMap<(usize, &str), Option<usize>> = HashMap::new();
+        let mut group_of: HashMap<TraitKey, usize> = HashMap::new();
+        let mut groups: Vec<(TraitKey, Vec<ImplOf<'a>>)> = Vec::new();
         let mut first_fn = 0;
         for (file_index, file) in files.iter().enumerate() {
             for (j, f) in file.summary.fns.iter().enumerate() {
@@ -105,22 +108,27 @@ impl<'a> TraitTable<'a> {
             }
             first_fn += file.summary.fns.len();
             for (index, imp) in file.summary.trait_impls.iter().enumerate() {
-                let key = resolved
+                let group = *resolved
                     .entry((file.unit, imp.trait_path.as_str()))
                     .or_insert_with(|| {
                         let segs: Vec<&str> = imp.trait_path.split("::").collect();
-                        table.key_of(graph, file.unit, &segs)
+                        let key = table.key_of(graph, file.unit, &segs)?;
+                        Some(*group_of.entry(key.clone()).or_insert_with(|| {
+                            groups.push((key, Vec::new()));
+                            groups.len() - 1
+                        }))
                     });
-                let Some(key) = key.clone() else {
+                let Some(group) = group else {
                     continue;
                 };
-                table.impls.entry(key).or_default().push(ImplOf {
+                groups[group].1.push(ImplOf {
                     file: file_index,
                     index,
                     imp,
                 });
             }
         }
+        table.impls = groups.into_iter().collect();
         table
     }
 
