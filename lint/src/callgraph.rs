@@ -1276,6 +1276,38 @@ mod tests {
         );
         assert_eq!((found[1].line, found[1].column), (3, 5));
     }
+    /// The units of a workspace (unit 0) whose code names one dependency, `name` 1.0.0
+    /// (unit 1).
+    pub(super) fn one_dependency(name: &str) -> DependencyUnits {
+        let mut deps = DependencyUnits::default();
+        deps.add_dependency(1, format!("{name} 1.0.0"));
+        deps.add_extern(0, name, 1);
+        deps
+    }
+
+    /// (line, resolved path) of each finding in a workspace of the one file `app` that
+    /// depends on [`one_dependency`] `name`, whose one file is `dep`.
+    pub(super) fn findings_over_one_dependency(
+        app: &FileSummary,
+        dep: &FileSummary,
+        name: &str,
+    ) -> Vec<(usize, String)> {
+        let placed = [
+            CrateFile {
+                unit: 0,
+                summary: app,
+            },
+            CrateFile {
+                unit: 1,
+                summary: dep,
+            },
+        ];
+        workspace_findings_with_dependencies(&placed, &HashMap::new(), &one_dependency(name))
+            .into_iter()
+            .map(|d| (d.line, d.resolved))
+            .collect()
+    }
+
     /// Of two dependency types named `ClientBuilder`, the receiver's written path
     /// (`dep::ClientBuilder`, re-exported from a private module) picks the one whose
     /// `build` does not block; `dep::blocking::ClientBuilder` picks the other. A path
@@ -1302,31 +1334,13 @@ mod tests {
              async fn b(b: dep::blocking::ClientBuilder) {\n    b.build();\n}\n\
              async fn c(p: dep::Pool) {\n    p.drain();\n}",
         );
-        let mut deps = DependencyUnits::default();
-        deps.add_dependency(1, "dep 1.0.0");
-        deps.add_extern(0, "dep", 1);
-        let crates = HashMap::new();
-        let found_with = |dep: &FileSummary| -> Vec<(usize, String)> {
-            let placed = [
-                CrateFile {
-                    unit: 0,
-                    summary: &app,
-                },
-                CrateFile {
-                    unit: 1,
-                    summary: dep,
-                },
-            ];
-            workspace_findings_with_dependencies(&placed, &crates, &deps)
-                .into_iter()
-                .map(|d| (d.line, d.resolved))
-                .collect()
-        };
+        let found_with = |dep: &FileSummary| findings_over_one_dependency(&app, dep, "dep");
         let expected = [
             (5, "dep::blocking::ClientBuilder::build".to_string()),
             (8, "dep::drain::Pool::drain".to_string()),
         ];
         assert_eq!(found_with(&dep), expected);
+        let (crates, deps) = (HashMap::new(), one_dependency("dep"));
 
         let alone = [CrateFile {
             unit: 1,

@@ -55,9 +55,9 @@ fn may_be_declared(trait_path: &str, own: &Liveness, in_crate: InCrate<'_>) -> b
 mod tests {
     use std::collections::HashMap;
 
-    use crate::deps::DependencyUnits;
+    use crate::callgraph::tests::{findings_over_one_dependency, one_dependency};
     use crate::summary::FileSummary;
-    use crate::{workspace_findings_with_dependencies, Config, CrateFile, Graph};
+    use crate::{Config, CrateFile, Graph};
 
     fn file(rel: &str, src: &str) -> FileSummary {
         let parsed: syn::File = syn::parse_str(src).unwrap();
@@ -87,26 +87,8 @@ mod tests {
             "src/main.rs",
             "async fn run(l: &dyn x::Load) {\n    l.load();\n}",
         );
-        let mut deps = DependencyUnits::default();
-        deps.add_dependency(1, "x 1.0.0");
-        deps.add_extern(0, "x", 1);
-        let crates = HashMap::new();
-        let found = |x: &FileSummary| -> Vec<(usize, String)> {
-            let placed = [
-                CrateFile {
-                    unit: 0,
-                    summary: &app,
-                },
-                CrateFile {
-                    unit: 1,
-                    summary: x,
-                },
-            ];
-            workspace_findings_with_dependencies(&placed, &crates, &deps)
-                .into_iter()
-                .map(|d| (d.line, d.resolved))
-                .collect()
-        };
+        let found = |x: &FileSummary| findings_over_one_dependency(&app, x, "x");
+        let (crates, deps) = (HashMap::new(), one_dependency("x"));
         let expected = found(&x);
         assert_eq!(expected.len(), 1, "{expected:?}");
         assert_eq!(expected[0].0, 2);
