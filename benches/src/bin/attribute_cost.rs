@@ -8,7 +8,10 @@
 //! (`RUSAGE_CHILDREN`), which other processes on a shared machine do not inflate; the
 //! budgets are judged on CPU time.
 //!
-//! Usage: `attribute_cost [--quick] [--rounds N]` (see BENCHMARKS.md). The scratch
+//! Usage: `attribute_cost [--quick] [--rounds N] [--blocking-helpers]` (see
+//! BENCHMARKS.md). With `--blocking-helpers`, every crate also holds a few modules of
+//! sync helpers that block (nobody calls them, so the check passes): the crate view must
+//! then read what can reach them, as in a crate with blocking code somewhere. The scratch
 //! directory is `$BLOCKWATCH_BENCH_SCRATCH` or `<temp>/blockwatch-bench-attribute`; the
 //! repository measured is `$BLOCKWATCH_BENCH_REPO` or this one. With
 //! `$BLOCKWATCH_BENCH_BASE` (another checkout, say `git archive` of the base commit), the
@@ -21,7 +24,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use blockwatch_benches::budget::Budget;
-use blockwatch_benches::generated_crate::{touch, write_crate, write_crate_named, Attribute};
+use blockwatch_benches::generated_crate::{touch, write_crate_named, Attribute, Helpers};
 use blockwatch_benches::options::Options;
 use blockwatch_benches::rounds::{interleave, paired_ratios};
 use blockwatch_benches::stats::{median, range};
@@ -113,7 +116,16 @@ fn table(crates: &[(String, PathBuf)], samples: &[Vec<f64>], what: &str) -> Vec<
 }
 
 fn run() -> Result<()> {
-    let options = Options::from_env()?;
+    // `--blocking-helpers` is this bench's own flag; the rest is the common command line.
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let helpers = match args.iter().position(|arg| arg == "--blocking-helpers") {
+        Some(at) => {
+            args.remove(at);
+            Helpers::Blocking
+        }
+        None => Helpers::None,
+    };
+    let options = Options::parse(args)?;
     let rounds = options.rounds(9, 1);
     let scratch = std::env::var_os("BLOCKWATCH_BENCH_SCRATCH")
         .map(PathBuf::from)
@@ -128,7 +140,8 @@ fn run() -> Result<()> {
     let mut crates = Attribute::ALL
         .iter()
         .map(|&attribute| {
-            let dir = write_crate(&scratch, attribute, FNS, &repo)?;
+            let package = format!("{}{}", attribute.package(), helpers.package_suffix());
+            let dir = write_crate_named(&scratch, &package, attribute, FNS, helpers, &repo)?;
             Ok((attribute.name().to_string(), dir))
         })
         .collect::<Result<Vec<(String, PathBuf)>>>()?;
@@ -137,8 +150,8 @@ fn run() -> Result<()> {
         .transpose()?;
     if let Some(base) = &base {
         for attribute in [Attribute::NoBlocking, Attribute::NoBlockingUnwatched] {
-            let package = format!("base_{}", attribute.package());
-            let dir = write_crate_named(&scratch, &package, attribute, FNS, base)?;
+            let package = format!("base_{}{}", attribute.package(), helpers.package_suffix());
+            let dir = write_crate_named(&scratch, &package, attribute, FNS, helpers, base)?;
             crates.push((format!("base: {}", attribute.name()), dir));
         }
     }
@@ -149,6 +162,13 @@ fn run() -> Result<()> {
          rounds of touch `src/lib.rs` + `cargo check`, dependencies checked beforehand.",
         scratch.display()
     );
+    if helpers == Helpers::Blocking {
+        println!(
+            "Each crate also holds {} modules of blocking sync helpers nobody calls \
+             (`--blocking-helpers`).",
+            blockwatch_benches::generated_crate::HELPER_FILES
+        );
+    }
     let warm_start = Instant::now();
     for (_, dir) in &crates {
         cargo_check(dir, &target)?;
