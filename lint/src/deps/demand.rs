@@ -195,19 +195,10 @@ pub fn reached_dependencies<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deps::metadata::{Dependency, Member, SourceKind};
+    use crate::deps::metadata::{Dependency, Member};
 
     fn dep(name: &str, externs: &[(&str, usize)]) -> Dependency {
-        Dependency {
-            id: name.to_string(),
-            name: name.to_string(),
-            version: "1.0.0".to_string(),
-            source: SourceKind::Registry,
-            dir: format!("/r/{name}").into(),
-            lib_root: format!("/r/{name}/src/lib.rs").into(),
-            features: Vec::new(),
-            externs: externs.iter().map(|(n, i)| (n.to_string(), *i)).collect(),
-        }
+        crate::deps::metadata::registry_dependency(name, externs)
     }
 
     fn summary(src: &str, file: &str) -> FileSummary {

@@ -153,16 +153,7 @@ mod tests {
     use crate::deps::metadata::Member;
 
     fn dep(name: &str, externs: &[(&str, usize)]) -> Dependency {
-        Dependency {
-            id: format!("registry+r#{name}@1.0.0"),
-            name: name.to_string(),
-            version: "1.0.0".to_string(),
-            source: SourceKind::Registry,
-            dir: format!("/r/{name}").into(),
-            lib_root: format!("/r/{name}/src/lib.rs").into(),
-            features: Vec::new(),
-            externs: externs.iter().map(|(n, i)| (n.to_string(), *i)).collect(),
-        }
+        crate::deps::metadata::registry_dependency(name, externs)
     }
 
     /// a names b, b names c: asked in any order, each lazy key is the one

@@ -352,6 +352,22 @@ pub fn parse_metadata(
     Ok(graph)
 }
 
+/// A registry dependency `name` 1.0.0 with the crates its code names (`externs`), for
+/// the tests of what is built on the graph.
+#[cfg(test)]
+pub(crate) fn registry_dependency(name: &str, externs: &[(&str, usize)]) -> Dependency {
+    Dependency {
+        id: format!("registry+r#{name}@1.0.0"),
+        name: name.to_string(),
+        version: "1.0.0".to_string(),
+        source: SourceKind::Registry,
+        dir: format!("/r/{name}").into(),
+        lib_root: format!("/r/{name}/src/lib.rs").into(),
+        features: Vec::new(),
+        externs: externs.iter().map(|(n, i)| (n.to_string(), *i)).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
