@@ -263,15 +263,20 @@ impl SkimmedFile {
                 }
             }
         }
+        // The items around each call, swept in one pass: spans and calls both come in
+        // token order, so the spans open at a call are those started before it that have
+        // not ended (a scan of every span per call was quadratic in the file's size).
+        let mut open: Vec<usize> = Vec::new();
+        let mut next_span = 0;
         let receiver_seeds = receiver_needs
             .into_iter()
             .map(|(at, keys, crates)| {
-                let items: Vec<usize> = spans
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (first, last, _))| (*first..=*last).contains(&at))
-                    .map(|(k, _)| k)
-                    .collect();
+                while next_span < spans.len() && spans[next_span].0 <= at {
+                    open.push(next_span);
+                    next_span += 1;
+                }
+                open.retain(|&k| spans[k].1 >= at);
+                let items = open.clone();
                 ReceiverSeed {
                     context: items.first().map(|&k| outermost[k]),
                     items,
@@ -430,6 +435,9 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
         }
     }
     let mut typed_by: HashMap<&str, TypedBy> = HashMap::new();
+    // Whether (file, context item, key) holds a name that carries the key's type: the
+    // many method calls of one item ask the same question, and tracing is idempotent.
+    let mut typed_in: HashMap<(usize, Option<usize>, &str), bool> = HashMap::new();
     for (f, file) in files.iter().enumerate() {
         for seed in &file.receiver_seeds {
             let context = match seed.context {
@@ -438,21 +446,23 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
             };
             let mut typed = false;
             for key in &seed.keys {
+                if let Some(&known) = typed_in.get(&(f, seed.context, *key)) {
+                    typed |= known;
+                    continue;
+                }
                 let by = typed_by
                     .entry(key)
                     .or_insert_with(|| TypedBy::new(key, files, module_paths, &mentioned_by));
-                let mentioned: Vec<&str> = context
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|n| by.names.contains(n))
-                    .chain(
-                        file.glob_prefixes
-                            .iter()
-                            .map(String::as_str)
-                            .filter(|n| by.names.contains(n) || by.modules.contains(n)),
-                    )
-                    .collect();
-                if !mentioned.is_empty() {
+                let mut mentioned = sorted_common(context, &by.names);
+                mentioned.extend(
+                    file.glob_prefixes
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|n| by.names.contains(n) || by.modules.contains(n)),
+                );
+                let found = !mentioned.is_empty();
+                typed_in.insert((f, seed.context, *key), found);
+                if found {
                     typed = true;
                     by.trace(mentioned, files, &mut closure.parse);
                 }
@@ -485,6 +495,31 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
         }
     }
     parse
+}
+
+/// The names of `sorted` (ascending, no repeats) that are in `set`: by a binary search
+/// for each of `set` when it is the smaller, which it usually is (a key and a few names
+/// against an item's every identifier).
+fn sorted_common<'a>(sorted: &'a [String], set: &HashSet<&'a str>) -> Vec<&'a str> {
+    if set.len() < sorted.len() {
+        let mut common: Vec<&str> = set
+            .iter()
+            .filter_map(|n| {
+                sorted
+                    .binary_search_by(|m| m.as_str().cmp(n))
+                    .ok()
+                    .map(|i| sorted[i].as_str())
+            })
+            .collect();
+        common.sort_unstable();
+        common
+    } else {
+        sorted
+            .iter()
+            .map(String::as_str)
+            .filter(|n| set.contains(n))
+            .collect()
+    }
 }
 
 /// The names through which a value can get a type or a call whose last segment is a
