@@ -31,6 +31,7 @@ import argparse
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -146,17 +147,33 @@ def export_tree(gitdir, commit, into):
     return missing
 
 
-def scan(cli, root, extra_args):
-    """Runs the scanner on `root`; returns its JSON document."""
+class ScanTimeout(RuntimeError):
+    """A scan that ran longer than its time limit (not a miss: nothing was scored)."""
+
+
+def scan(cli, root, extra_args, timeout=None):
+    """Runs the scanner on `root`; returns its JSON document.
+
+    With `timeout` (seconds), a scan still running then is killed with everything it
+    started (its `cargo metadata` too: the scanner runs in its own process group) and
+    `ScanTimeout` is raised."""
     out = root.parent / (root.name + ".blockwatch.json")
-    proc = subprocess.run(
+    out.unlink(missing_ok=True)
+    proc = subprocess.Popen(
         [str(cli), "--format", "json", "--output", str(out), *extra_args, str(root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ScanTimeout(f"the scan ran longer than {timeout:g} s and was stopped")
     if proc.returncode not in (0, 1, 2) or not out.is_file():
         raise RuntimeError(
-            f"exit {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}"
+            f"exit {proc.returncode}: {stderr.decode(errors='replace')[-500:]}"
         )
     with open(out) as f:
         return json.load(f)

@@ -20,19 +20,27 @@ The findings that only the with-deps run reports go to `deps-new-findings.tsv` u
 `deps-precision-sample.tsv`, joined with the verdicts of `deps-triage.tsv` (same
 columns as triage.tsv), and the sample's triaged precision is printed.
 
-Each commit's two scans are stored in `<out>/deps-scans/`; `--reuse` takes them from
-there instead of scanning again (`--reuse-only` scores just those), so a long run can be
-scored while it goes on, and triage reruns cost nothing.
+Each commit's two scans are stored in `<out>/deps-scans/`, with the wall and CPU time of
+each and the load average when it started; `--reuse` takes them from there instead of
+scanning again (`--reuse-only` scores just those), so a long run can be scored while it
+goes on, and triage reruns cost nothing. With `--timeout S` a scan still running after
+S seconds is stopped: its commit is reported as timed out (never as a miss) and left out
+of both recalls, and `--reuse` scans it again only under a longer limit.
 
-    python3 benches/real-bugs/score_deps.py [--home DIR] [--cli PATH] [--sample N] [--only REPO] [--reuse]
+Commits whose dependencies resolved (deps-status.tsv) are scanned first, smallest
+dependency graph first, so a run cut short has compared the most commits.
+
+    python3 benches/real-bugs/score_deps.py [--home DIR] [--cli PATH] [--sample N] [--only REPO] [--reuse] [--timeout S]
 """
 
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -44,6 +52,7 @@ from score import (  # noqa: E402
     SHAPES,
     TRIAGE_HEADER,
     ManifestError,
+    ScanTimeout,
     _sample_key,
     export_tree,
     git_dir,
@@ -83,6 +92,52 @@ def load_status(path):
     return rows
 
 
+TIMED_OUT = "timed out"
+
+
+def timed_scan(cli, ws, extra, timeout):
+    """One scan with its cost: (document or None when it timed out, cost).
+
+    The cost is the wall time, the CPU time of the scanner and what it ran (user + system,
+    from the children's resource usage) and the 1-minute load average when it started."""
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    try:
+        doc = scan(cli, ws, extra, timeout=timeout)
+    except ScanTimeout:
+        doc = None
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return doc, {"wall_s": round(time.monotonic() - start, 1), "cpu_s": round(cpu, 1), "load": round(load, 2),
+                 "timeout_s": timeout}
+
+
+def load_stored(path):
+    """A commit's stored scans as {"without", "with", "cost"}; `with` is None when it timed out.
+
+    Files of the earlier format (a list of the two documents, no cost) are read too."""
+    with open(path) as f:
+        stored = json.load(f)
+    if isinstance(stored, list):
+        return {"without": stored[0], "with": stored[1], "cost": {}}
+    return stored
+
+
+def needs_rescan(stored, timeout):
+    """Whether a stored with-deps scan that timed out should be tried again under `timeout`."""
+    if stored["with"] is not None:
+        return False
+    limit = stored["cost"].get("with", {}).get("timeout_s")
+    return timeout is None or (limit is not None and timeout > limit)
+
+
+def fmt_cost(cost):
+    if not cost:
+        return "-"
+    return f"{cost['wall_s']:.0f} s / {cost['cpu_s']:.0f} s (load {cost['load']:.1f})"
+
+
 def recall(counts):
     total = sum(counts.values())
     hit = sum(counts[o] for o in HITS)
@@ -105,7 +160,12 @@ def main():
     ap.add_argument("--reuse-only", action="store_true",
                     help="score only the stored scans, scan nothing")
     ap.add_argument("--only", action="append", default=[], metavar="REPO", help="only this owner/name (repeatable)")
+    ap.add_argument("--timeout", type=float, default=None, metavar="S",
+                    help="stop a scan that runs longer than S seconds and report its commit as timed out")
     args = ap.parse_args()
+    if args.timeout is not None and args.timeout <= 0:
+        print(f"error: --timeout must be a positive number of seconds, not {args.timeout:g}", file=sys.stderr)
+        return 2
 
     try:
         bugs = load_manifest(args.manifest)
@@ -135,13 +195,15 @@ def main():
 
     outcomes = {}  # id -> (bug, without, with, with-hits)
     per_commit = []
+    timed_out = []  # (repo, parent, root, cost of the stopped with-deps scan)
     new_findings = []
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="blockwatch-real-bugs-deps-") as tmp:
-        # Smallest dependency trees first: a run cut short has scored the most commits.
+        # Resolved commits first, smallest dependency trees first: a run cut short has
+        # compared the most commits.
         def size(group):
-            packages = status.get(group[0], ("", "", "0"))[2]
-            return (int(packages) if packages.isdigit() else 0, group[0])
+            st, _, packages = status.get(group[0], ("", "", "0"))[:3]
+            return (st != "resolved", int(packages) if packages.isdigit() else 0, group[0])
 
         for (repo, parent, root), entries in sorted(groups.items(), key=size):
             gitdir = git_dir(args.mirror, repo)
@@ -151,26 +213,40 @@ def main():
             tree = Path(tmp) / slug(repo, parent)
             ws = tree / root if root else tree
             stored = args.out / "deps-scans" / f"{slug(repo, parent)}.json"
-            if (args.reuse or args.reuse_only) and stored.is_file():
-                with open(stored) as f:
-                    bare, deps = json.load(f)
-            elif args.reuse_only:
+            done = load_stored(stored) if (args.reuse or args.reuse_only) and stored.is_file() else None
+            if done is None and args.reuse_only:
                 print(f"not scanned yet: {repo}@{parent[:12]} (no {stored})")
                 continue
-            else:
+            if done is None or (not args.reuse_only and needs_rescan(done, args.timeout)):
                 try:
                     export_tree(gitdir, parent, tree)
                     lock = saved_lock(args.home, repo, parent)
                     if lock.is_file():
                         shutil.copyfile(lock, ws / "Cargo.lock")
-                    bare = scan(args.cli, ws, ["--no-deps"])
-                    deps = scan(args.cli, ws, [])
+                    if done is None:
+                        bare, bare_cost = timed_scan(args.cli, ws, ["--no-deps"], args.timeout)
+                        if bare is None:
+                            print(f"timed out without deps: {repo}@{parent[:12]} ({fmt_cost(bare_cost)})")
+                            continue
+                        done = {"without": bare, "with": None, "cost": {"without": bare_cost}}
+                    done["with"], done["cost"]["with"] = timed_scan(args.cli, ws, [], args.timeout)
                 except (RuntimeError, OSError, ValueError) as e:
                     print(f"skipped {repo}@{parent[:12]}: {e}")
                     continue
+                finally:
+                    shutil.rmtree(tree, ignore_errors=True)
                 stored.parent.mkdir(parents=True, exist_ok=True)
                 with open(stored, "w") as f:
-                    json.dump([bare, deps], f)
+                    json.dump(done, f)
+            bare, deps, cost = done["without"], done["with"], done["cost"]
+            if deps is None:
+                for bug in entries:
+                    o1, _ = score(bug, bare["findings"])
+                    outcomes[bug["id"]] = (bug, o1, TIMED_OUT, [])
+                timed_out.append((repo, parent, root, cost))
+                print(f"timed out with deps: {repo}@{parent[:12]}{'/' + root if root else ''} "
+                      f"({fmt_cost(cost.get('with'))}); {len(bare['findings'])} findings without deps", flush=True)
+                continue
             before = {finding_key(f) for f in bare["findings"]}
             after = {finding_key(f) for f in deps["findings"]}
             for bug in entries:
@@ -181,9 +257,10 @@ def main():
             new_findings += [(repo, parent, root, f) for f in added]
             analysed = deps["summary"].get("dependencies_analysed", 0)
             notes = [n["message"] for n in deps.get("notes", []) if "dependencies not analysed" in n["message"]]
+            hits = tuple(sum(1 for b in entries if outcomes[b["id"]][i] in HITS) for i in (1, 2))
             per_commit.append((repo, parent, root, status.get((repo, parent, root), ("not in status",))[0],
-                               analysed, len(added), len(before - after), notes[0] if notes else ""))
-            shutil.rmtree(tree, ignore_errors=True)
+                               analysed, len(added), len(before - after), notes[0] if notes else "",
+                               len(entries), hits, cost))
             print(f"scanned {repo}@{parent[:12]}{'/' + root if root else ''}: {len(bare['findings'])} findings "
                   f"without deps, {len(deps['findings'])} with ({analysed} dependencies analysed)", flush=True)
 
@@ -198,6 +275,8 @@ def main():
     print("|---|---:|---:|---:|")
     without, with_ = defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int))
     for bug, o1, o2, _ in outcomes.values():
+        if o2 == TIMED_OUT:
+            continue  # compared only where both scans finished
         for shape in (bug["shape"], "**all**"):
             without[shape][o1] += 1
             with_[shape][o2] += 1
@@ -205,16 +284,24 @@ def main():
         if shape in without:
             print(f"| {shape} | {sum(without[shape].values())} | {recall(without[shape])} | {recall(with_[shape])} |")
 
-    print("\n| scanned commit | fetch_deps status | dependencies analysed | findings added | dropped |")
-    print("|---|---|---:|---:|---:|")
-    for repo, parent, root, st, analysed, added, dropped, note in per_commit:
-        print(f"| {repo}@{parent[:12]}{'/' + root if root else ''} | {st} | {analysed} | {added} | {dropped} |")
+    print("\n| scanned commit | fetch_deps status | entries hit without / with deps | dependencies analysed "
+          "| findings added | dropped | scan without deps: wall / CPU | with deps: wall / CPU |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for repo, parent, root, st, analysed, added, dropped, note, n, (h1, h2), cost in per_commit:
+        print(f"| {repo}@{parent[:12]}{'/' + root if root else ''} | {st} | {h1}/{n} / {h2}/{n} | {analysed} "
+              f"| {added} | {dropped} | {fmt_cost(cost.get('without'))} | {fmt_cost(cost.get('with'))} |")
+    for repo, parent, root, cost in timed_out:
+        print(f"| {repo}@{parent[:12]}{'/' + root if root else ''} | {status.get((repo, parent, root), ('?',))[0]} "
+              f"| with deps timed out | - | - | - | {fmt_cost(cost.get('without'))} | timed out: {fmt_cost(cost.get('with'))} |")
     resolved = sum(1 for c in per_commit if c[4] > 0)
     print(f"\n{resolved} of {len(per_commit)} scanned commits had their dependencies analysed; "
           f"{sum(c[4] for c in per_commit)} dependencies analysed in all; "
           f"{len(new_findings)} findings added by dependencies ({sum(1 for o in new_findings if not o[3]['in_test'])} "
           f"outside test code), {sum(c[6] for c in per_commit)} dropped")
-    for repo, parent, root, st, analysed, _, _, note in per_commit:
+    if timed_out:
+        print(f"{len(timed_out)} commits' with-deps scans timed out (left out of both recalls): "
+              + ", ".join(f"{r}@{p[:12]}" for r, p, _, _ in timed_out))
+    for repo, parent, root, st, analysed, _, _, note, *_ in per_commit:
         if st == "resolved" and not analysed:
             print(f"- resolved by fetch_deps but not analysed: {repo}@{parent[:12]}: {note or 'no note'}")
 
