@@ -24,13 +24,16 @@ Each commit's two scans are stored in `<out>/deps-scans/`, with the wall and CPU
 each and the load average when it started; `--reuse` takes them from there instead of
 scanning again (`--reuse-only` scores just those), so a long run can be scored while it
 goes on, and triage reruns cost nothing. With `--timeout S` a scan still running after
-S seconds is stopped: its commit is reported as timed out (never as a miss) and left out
-of both recalls, and `--reuse` scans it again only under a longer limit.
+S seconds is stopped, and with `--max-memory-gb G` a scan that needs more address space
+fails its allocation (a runaway scan would otherwise starve the machine): its commit is
+reported as timed out or out of memory (never as a miss) and left out of both recalls;
+`--reuse` scans it again only under a larger limit.
 
 Commits whose dependencies resolved (deps-status.tsv) are scanned first, smallest
 dependency graph first, so a run cut short has compared the most commits.
 
-    python3 benches/real-bugs/score_deps.py [--home DIR] [--cli PATH] [--sample N] [--only REPO] [--reuse] [--timeout S]
+    python3 benches/real-bugs/score_deps.py [--home DIR] [--cli PATH] [--sample N] [--only REPO] [--reuse]
+        [--timeout S] [--max-memory-gb G]
 """
 
 import argparse
@@ -52,7 +55,7 @@ from score import (  # noqa: E402
     SHAPES,
     TRIAGE_HEADER,
     ManifestError,
-    ScanTimeout,
+    ScanStopped,
     _sample_key,
     export_tree,
     git_dir,
@@ -92,25 +95,27 @@ def load_status(path):
     return rows
 
 
-TIMED_OUT = "timed out"
-
-
-def timed_scan(cli, ws, extra, timeout):
-    """One scan with its cost: (document or None when it timed out, cost).
+def timed_scan(cli, ws, extra, limits):
+    """One scan with its cost: (document or None when a limit stopped it, cost).
 
     The cost is the wall time, the CPU time of the scanner and what it ran (user + system,
-    from the children's resource usage) and the 1-minute load average when it started."""
+    from the children's resource usage), the 1-minute load average when it started and
+    the limits it ran under; `stopped` says which limit stopped it (`timed out`, `out of
+    memory`) and why."""
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
+    stopped = None
     try:
-        doc = scan(cli, ws, extra, timeout=timeout)
-    except ScanTimeout:
-        doc = None
+        doc = scan(cli, ws, extra, timeout=limits["timeout_s"], max_memory_gb=limits["max_memory_gb"])
+    except ScanStopped as e:
+        doc, stopped = None, {"outcome": e.outcome, "why": str(e)}
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return doc, {"wall_s": round(time.monotonic() - start, 1), "cpu_s": round(cpu, 1), "load": round(load, 2),
-                 "timeout_s": timeout}
+    cost = {"wall_s": round(time.monotonic() - start, 1), "cpu_s": round(cpu, 1), "load": round(load, 2), **limits}
+    if stopped:
+        cost["stopped"] = stopped
+    return doc, cost
 
 
 def load_stored(path):
@@ -124,12 +129,22 @@ def load_stored(path):
     return stored
 
 
-def needs_rescan(stored, timeout):
-    """Whether a stored with-deps scan that timed out should be tried again under `timeout`."""
+def needs_rescan(stored, limits):
+    """Whether a stored with-deps scan that a limit stopped should be tried again under `limits`
+    (only when the limit that stopped it is now larger or gone)."""
     if stored["with"] is not None:
         return False
-    limit = stored["cost"].get("with", {}).get("timeout_s")
-    return timeout is None or (limit is not None and timeout > limit)
+    cost = stored["cost"].get("with", {})
+    key = {"timed out": "timeout_s", "out of memory": "max_memory_gb"}.get(cost.get("stopped", {}).get("outcome"))
+    if key is None:
+        return True
+    old, new = cost.get(key), limits[key]
+    return new is None or (old is not None and new > old)
+
+
+def stopped_outcome(cost):
+    """What an entry of a commit whose with-deps scan was stopped is reported as."""
+    return cost.get("stopped", {}).get("outcome", "timed out")
 
 
 def fmt_cost(cost):
@@ -162,10 +177,16 @@ def main():
     ap.add_argument("--only", action="append", default=[], metavar="REPO", help="only this owner/name (repeatable)")
     ap.add_argument("--timeout", type=float, default=None, metavar="S",
                     help="stop a scan that runs longer than S seconds and report its commit as timed out")
+    ap.add_argument("--max-memory-gb", type=float, default=None, metavar="G",
+                    help="cap each scan's address space at G GiB and report a commit that needs more as out of memory")
     args = ap.parse_args()
     if args.timeout is not None and args.timeout <= 0:
         print(f"error: --timeout must be a positive number of seconds, not {args.timeout:g}", file=sys.stderr)
         return 2
+    if args.max_memory_gb is not None and args.max_memory_gb <= 0:
+        print(f"error: --max-memory-gb must be a positive number, not {args.max_memory_gb:g}", file=sys.stderr)
+        return 2
+    limits = {"timeout_s": args.timeout, "max_memory_gb": args.max_memory_gb}
 
     try:
         bugs = load_manifest(args.manifest)
@@ -195,7 +216,7 @@ def main():
 
     outcomes = {}  # id -> (bug, without, with, with-hits)
     per_commit = []
-    timed_out = []  # (repo, parent, root, cost of the stopped with-deps scan)
+    timed_out = []  # (repo, parent, root, costs): commits whose with-deps scan a limit stopped
     new_findings = []
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="blockwatch-real-bugs-deps-") as tmp:
@@ -217,19 +238,20 @@ def main():
             if done is None and args.reuse_only:
                 print(f"not scanned yet: {repo}@{parent[:12]} (no {stored})")
                 continue
-            if done is None or (not args.reuse_only and needs_rescan(done, args.timeout)):
+            if done is None or (not args.reuse_only and needs_rescan(done, limits)):
                 try:
                     export_tree(gitdir, parent, tree)
                     lock = saved_lock(args.home, repo, parent)
                     if lock.is_file():
                         shutil.copyfile(lock, ws / "Cargo.lock")
                     if done is None:
-                        bare, bare_cost = timed_scan(args.cli, ws, ["--no-deps"], args.timeout)
+                        bare, bare_cost = timed_scan(args.cli, ws, ["--no-deps"], limits)
                         if bare is None:
-                            print(f"timed out without deps: {repo}@{parent[:12]} ({fmt_cost(bare_cost)})")
+                            print(f"{bare_cost['stopped']['outcome']} without deps: {repo}@{parent[:12]} "
+                                  f"({fmt_cost(bare_cost)}): {bare_cost['stopped']['why']}")
                             continue
                         done = {"without": bare, "with": None, "cost": {"without": bare_cost}}
-                    done["with"], done["cost"]["with"] = timed_scan(args.cli, ws, [], args.timeout)
+                    done["with"], done["cost"]["with"] = timed_scan(args.cli, ws, [], limits)
                 except (RuntimeError, OSError, ValueError) as e:
                     print(f"skipped {repo}@{parent[:12]}: {e}")
                     continue
@@ -240,12 +262,14 @@ def main():
                     json.dump(done, f)
             bare, deps, cost = done["without"], done["with"], done["cost"]
             if deps is None:
+                outcome = stopped_outcome(cost.get("with", {}))
                 for bug in entries:
                     o1, _ = score(bug, bare["findings"])
-                    outcomes[bug["id"]] = (bug, o1, TIMED_OUT, [])
+                    outcomes[bug["id"]] = (bug, o1, outcome, [])
                 timed_out.append((repo, parent, root, cost))
-                print(f"timed out with deps: {repo}@{parent[:12]}{'/' + root if root else ''} "
-                      f"({fmt_cost(cost.get('with'))}); {len(bare['findings'])} findings without deps", flush=True)
+                print(f"{outcome} with deps: {repo}@{parent[:12]}{'/' + root if root else ''} "
+                      f"({fmt_cost(cost.get('with'))}; {cost.get('with', {}).get('stopped', {}).get('why', '')}); "
+                      f"{len(bare['findings'])} findings without deps", flush=True)
                 continue
             before = {finding_key(f) for f in bare["findings"]}
             after = {finding_key(f) for f in deps["findings"]}
@@ -275,7 +299,7 @@ def main():
     print("|---|---:|---:|---:|")
     without, with_ = defaultdict(lambda: defaultdict(int)), defaultdict(lambda: defaultdict(int))
     for bug, o1, o2, _ in outcomes.values():
-        if o2 == TIMED_OUT:
+        if o2 not in HITS + ("other-path", "miss"):
             continue  # compared only where both scans finished
         for shape in (bug["shape"], "**all**"):
             without[shape][o1] += 1
@@ -292,15 +316,16 @@ def main():
               f"| {added} | {dropped} | {fmt_cost(cost.get('without'))} | {fmt_cost(cost.get('with'))} |")
     for repo, parent, root, cost in timed_out:
         print(f"| {repo}@{parent[:12]}{'/' + root if root else ''} | {status.get((repo, parent, root), ('?',))[0]} "
-              f"| with deps timed out | - | - | - | {fmt_cost(cost.get('without'))} | timed out: {fmt_cost(cost.get('with'))} |")
+              f"| with deps {stopped_outcome(cost.get('with', {}))} | - | - | - | {fmt_cost(cost.get('without'))} "
+              f"| {stopped_outcome(cost.get('with', {}))}: {fmt_cost(cost.get('with'))} |")
     resolved = sum(1 for c in per_commit if c[4] > 0)
     print(f"\n{resolved} of {len(per_commit)} scanned commits had their dependencies analysed; "
           f"{sum(c[4] for c in per_commit)} dependencies analysed in all; "
           f"{len(new_findings)} findings added by dependencies ({sum(1 for o in new_findings if not o[3]['in_test'])} "
           f"outside test code), {sum(c[6] for c in per_commit)} dropped")
     if timed_out:
-        print(f"{len(timed_out)} commits' with-deps scans timed out (left out of both recalls): "
-              + ", ".join(f"{r}@{p[:12]}" for r, p, _, _ in timed_out))
+        print(f"{len(timed_out)} commits' with-deps scans were stopped by a limit (left out of both recalls): "
+              + ", ".join(f"{r}@{p[:12]} ({stopped_outcome(c.get('with', {}))})" for r, p, _, c in timed_out))
     for repo, parent, root, st, analysed, _, _, note, *_ in per_commit:
         if st == "resolved" and not analysed:
             print(f"- resolved by fetch_deps but not analysed: {repo}@{parent[:12]}: {note or 'no note'}")
