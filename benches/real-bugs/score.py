@@ -31,6 +31,8 @@ import argparse
 import hashlib
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -146,17 +148,51 @@ def export_tree(gitdir, commit, into):
     return missing
 
 
-def scan(cli, root, extra_args):
-    """Runs the scanner on `root`; returns its JSON document."""
+class ScanStopped(RuntimeError):
+    """A scan stopped by a limit (not a miss: nothing was scored); `outcome` names which:
+    `timed out` or `out of memory`."""
+
+    def __init__(self, outcome, message):
+        super().__init__(message)
+        self.outcome = outcome
+
+
+def scan(cli, root, extra_args, timeout=None, max_memory_gb=None):
+    """Runs the scanner on `root`; returns its JSON document.
+
+    With `timeout` (seconds), a scan still running then is killed with everything it
+    started (its `cargo metadata` too: the scanner runs in its own process group); with
+    `max_memory_gb`, its address space is capped (RLIMIT_AS) so that a runaway scan fails
+    its allocation instead of starving the machine. Either raises `ScanStopped`."""
     out = root.parent / (root.name + ".blockwatch.json")
-    proc = subprocess.run(
+    out.unlink(missing_ok=True)
+
+    def cap_memory():
+        limit = int(max_memory_gb * 1024**3)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    proc = subprocess.Popen(
         [str(cli), "--format", "json", "--output", str(out), *extra_args, str(root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=cap_memory if max_memory_gb else None,
     )
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ScanStopped("timed out", f"the scan ran longer than {timeout:g} s and was stopped")
+    if proc.returncode != 0 and b"memory allocation of" in stderr:
+        raise ScanStopped("out of memory", f"the scan ran out of memory (cap {max_memory_gb} GiB): "
+                          + stderr.decode(errors="replace").splitlines()[0])
+    if proc.returncode == -signal.SIGKILL:
+        raise ScanStopped("out of memory", "the scan was killed (SIGKILL; the kernel's OOM killer, "
+                          "or another process)")
     if proc.returncode not in (0, 1, 2) or not out.is_file():
         raise RuntimeError(
-            f"exit {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}"
+            f"exit {proc.returncode}: {stderr.decode(errors='replace')[-500:]}"
         )
     with open(out) as f:
         return json.load(f)
