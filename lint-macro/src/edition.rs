@@ -13,6 +13,10 @@ use std::sync::OnceLock;
 /// `impl Trait` in return position captures every lifetime in scope. Read once per
 /// process; `false` when it cannot be told (no manifest, a target with its own edition).
 pub fn captures_every_lifetime() -> bool {
+    #[cfg(test)]
+    if let Some(assumed) = tests::ASSUMED.with(std::cell::Cell::get) {
+        return assumed;
+    }
     static CAPTURES: OnceLock<bool> = OnceLock::new();
     *CAPTURES.get_or_init(|| {
         std::env::var_os("CARGO_MANIFEST_DIR")
@@ -76,11 +80,26 @@ fn target_states_its_own_edition(manifest: &toml::Table) -> bool {
         })
 }
 
+/// Runs `f` as if the crate being compiled were (`true`) or were not edition 2024, on this
+/// thread: the macro's own tests run in this 2021 package.
+#[cfg(test)]
+pub fn assuming<R>(captures_every_lifetime: bool, f: impl FnOnce() -> R) -> R {
+    let before = tests::ASSUMED.replace(Some(captures_every_lifetime));
+    let out = f();
+    tests::ASSUMED.set(before);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
     use std::fs;
     use std::path::PathBuf;
+
+    thread_local! {
+        pub(super) static ASSUMED: Cell<Option<bool>> = const { Cell::new(None) };
+    }
 
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("bw-edition-{name}-{}", std::process::id()));
