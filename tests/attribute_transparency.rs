@@ -8,8 +8,8 @@
 use std::fmt::Display;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 #[derive(Debug, PartialEq)]
 enum AppError {
@@ -47,7 +47,11 @@ async fn boxed_error(text: &str) -> Result<u8, Box<dyn std::error::Error + Send 
 #[blockwatch::no_blocking]
 async fn longest<'a>(a: &'a str, b: &'a str) -> &'a str {
     tokio::task::yield_now().await;
-    if a.len() >= b.len() { a } else { b }
+    if a.len() >= b.len() {
+        a
+    } else {
+        b
+    }
 }
 
 #[blockwatch::no_blocking]
