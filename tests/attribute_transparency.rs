@@ -1,11 +1,15 @@
 //! `#[blockwatch::no_blocking]` on clean code changes nothing the caller can observe: return
 //! values, `return`, `?` conversions, `self` in every form, generics, lifetimes, `impl Trait`
-//! arguments, recursion, and `Send` futures behave as without the attribute (with the
-//! debug-build watchdog wrapper in place in test builds).
+//! arguments, recursion, `Send` futures and when arguments drop behave as without the
+//! attribute (with the debug-build watchdog wrapper in place in test builds). The
+//! `edition-2024` test package compiles this file again, where the wrapper takes its
+//! other shape.
 
 use std::fmt::Display;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 #[derive(Debug, PartialEq)]
 enum AppError {
@@ -181,6 +185,33 @@ fn assert_send<T: Send>(value: T) -> T {
     value
 }
 
+/// Counts its drops.
+struct Dropped(Arc<AtomicUsize>);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Arguments the body never names: an `async fn` still keeps them until its future ends.
+#[blockwatch::no_blocking]
+#[allow(clippy::unused_async)]
+async fn ignores_its_arguments(_: Dropped, _unused: Dropped, (_, _kept): (Dropped, Dropped)) {
+    tokio::task::yield_now().await;
+}
+
+struct Owner {
+    _held: Dropped,
+}
+
+impl Owner {
+    #[blockwatch::no_blocking]
+    async fn consume_without_using(self) {
+        tokio::task::yield_now().await;
+    }
+}
+
 #[tokio::test]
 async fn return_values_and_early_returns_are_kept() {
     assert_eq!(answer().await, 42);
@@ -244,6 +275,19 @@ async fn futures_stay_send() {
     let counter = Counter { count: 5 };
     let handle = tokio::spawn(async move { counter.into_inner().await });
     assert_eq!(handle.await.unwrap(), 5);
+}
+
+#[tokio::test]
+async fn arguments_drop_with_the_future_not_at_the_call() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let dropped = || Dropped(drops.clone());
+    let future = ignores_its_arguments(dropped(), dropped(), (dropped(), dropped()));
+    let owned = Owner { _held: dropped() }.consume_without_using();
+    assert_eq!(drops.load(Ordering::SeqCst), 0, "dropped at the call");
+    future.await;
+    assert_eq!(drops.load(Ordering::SeqCst), 4);
+    drop(owned);
+    assert_eq!(drops.load(Ordering::SeqCst), 5);
 }
 
 #[tokio::test]

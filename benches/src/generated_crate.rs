@@ -119,6 +119,50 @@ impl Helpers {
     }
 }
 
+/// The Rust edition of a generated crate (the attribute's wrapper takes a cheaper shape
+/// from 2024 on: lint-macro's `future_fn`).
+///
+/// ```
+/// use blockwatch_benches::generated_crate::Edition;
+/// assert_eq!(Edition::parse("2024"), Some(Edition::E2024));
+/// assert_eq!(Edition::E2024.package_suffix(), "_e2024");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edition {
+    /// Edition 2021.
+    E2021,
+    /// Edition 2024.
+    E2024,
+}
+
+impl Edition {
+    /// `2021` or `2024`; `None` for anything else.
+    pub fn parse(year: &str) -> Option<Edition> {
+        match year {
+            "2021" => Some(Edition::E2021),
+            "2024" => Some(Edition::E2024),
+            _ => None,
+        }
+    }
+
+    /// The manifest's `edition` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edition::E2021 => "2021",
+            Edition::E2024 => "2024",
+        }
+    }
+
+    /// Appended to the package name, so crates of both editions share a scratch and
+    /// target directory.
+    pub fn package_suffix(self) -> &'static str {
+        match self {
+            Edition::E2021 => "",
+            Edition::E2024 => "_e2024",
+        }
+    }
+}
+
 /// How many modules of blocking helpers [`Helpers::Blocking`] adds, one file each.
 pub const HELPER_FILES: usize = 3;
 
@@ -289,23 +333,24 @@ pub fn write_crate(
         attribute.package(),
         attribute,
         fns,
-        Helpers::None,
+        (Helpers::None, Edition::E2021),
         repo,
     )
 }
 
 /// [`write_crate`] under another package name: the same crate against another checkout
 /// (say, the base commit) measured in the same run and target directory, with or
-/// without `helpers`.
+/// without `helpers`, in `edition`.
 ///
 /// # Errors
 /// As [`write_crate`].
 ///
 /// ```no_run
-/// use blockwatch_benches::generated_crate::{write_crate_named, Attribute, Helpers};
+/// use blockwatch_benches::generated_crate::{write_crate_named, Attribute, Edition, Helpers};
 /// let scratch = std::env::temp_dir().join("attr-bench");
 /// let base = std::path::Path::new("/tmp/base-checkout");
-/// write_crate_named(&scratch, "base_no_blocking", Attribute::NoBlocking, 500, Helpers::None, base)?;
+/// let kind = (Helpers::None, Edition::E2024);
+/// write_crate_named(&scratch, "base_no_blocking", Attribute::NoBlocking, 500, kind, base)?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn write_crate_named(
@@ -313,16 +358,21 @@ pub fn write_crate_named(
     package: &str,
     attribute: Attribute,
     fns: usize,
-    helpers: Helpers,
+    (helpers, edition): (Helpers, Edition),
     repo: &Path,
 ) -> io::Result<PathBuf> {
     write_identity(parent)?;
     let dir = parent.join(package);
     std::fs::create_dir_all(dir.join("src"))?;
-    let manifest = manifest(attribute, repo).replace(
-        &format!("name = \"{}\"", attribute.package()),
-        &format!("name = \"{package}\""),
-    );
+    let manifest = manifest(attribute, repo)
+        .replace(
+            &format!("name = \"{}\"", attribute.package()),
+            &format!("name = \"{package}\""),
+        )
+        .replace(
+            "edition = \"2021\"",
+            &format!("edition = \"{}\"", edition.as_str()),
+        );
     write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
     let src = dir.join("src");
     write_if_changed(
@@ -406,7 +456,7 @@ mod tests {
             "with_helpers",
             Attribute::NoBlocking,
             2,
-            Helpers::Blocking,
+            (Helpers::Blocking, Edition::E2024),
             &repo,
         )
         .unwrap();

@@ -8,13 +8,13 @@
 
 use std::path::PathBuf;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 
 use crate::fn_item::FnItem;
 use crate::nested;
 use crate::target::Target;
-use crate::watch_wrapper;
+use crate::watch_wrapper::{self, Shape};
 
 /// Everything the expansion adds to the user's item.
 pub struct Additions {
@@ -54,25 +54,30 @@ pub fn expand(target: Target, additions: &Additions) -> TokenStream {
         }
         Target::Item(mut item) => {
             if additions.watch {
-                wrap_nested(&mut item);
+                wrap_nested(&mut item, &[]);
             }
             let mut out = item.into_token_stream();
             out.extend(extra);
             return out;
         }
     };
-    fn_tokens(tokens, &site_name, &extra, additions.watch)
+    fn_tokens(tokens, &site_name, &extra, additions.watch, &[])
 }
 
-/// A fn's tokens, emitted by [`watch_wrapper::emit`].
+/// A fn's tokens, emitted by [`watch_wrapper::emit`]; `context` holds the attributes of
+/// the impls and modules around it that the same expansion wraps.
 fn fn_tokens(
     tokens: TokenStream,
     site_name: &str,
     extra: &TokenStream,
     watch: bool,
+    context: &[TokenTree],
 ) -> TokenStream {
     match FnItem::split(tokens.clone().into_iter().collect()) {
-        Some(f) => watch_wrapper::emit(&f, site_name, extra, watch),
+        Some(f) => {
+            let shape = Shape::for_attributes(context).and_attributes(f.outer_attrs());
+            watch_wrapper::emit(&f, site_name, extra, watch, shape)
+        }
         // syn printed a fn it parsed: its tokens always split. Should they not, the fn
         // comes out unwatched rather than broken.
         None => {
@@ -84,15 +89,23 @@ fn fn_tokens(
 }
 
 /// Wraps every async fn inside an impl block or an inline module (recursively), except
-/// those with a `#[no_blocking]` of their own, which wraps them itself.
-fn wrap_nested(item: &mut syn::Item) {
+/// those with a `#[no_blocking]` of their own, which wraps them itself; `context` holds
+/// the attributes of the items around `item`.
+fn wrap_nested(item: &mut syn::Item, context: &[TokenTree]) {
     match item {
         syn::Item::Fn(f) if f.sig.asyncness.is_some() && !has_own_attribute(&f.attrs) => {
             let name = f.sig.ident.to_string();
-            let tokens = fn_tokens(f.to_token_stream(), &name, &TokenStream::new(), true);
+            let tokens = fn_tokens(
+                f.to_token_stream(),
+                &name,
+                &TokenStream::new(),
+                true,
+                context,
+            );
             *item = syn::Item::Verbatim(tokens);
         }
         syn::Item::Impl(imp) if !has_own_attribute(&imp.attrs) => {
+            let context = with_attributes(context, &imp.attrs);
             let self_name = blockwatch_lint::self_type_name(&imp.self_ty);
             for impl_item in &mut imp.items {
                 let syn::ImplItem::Fn(method) = impl_item else {
@@ -110,17 +123,32 @@ fn wrap_nested(item: &mut syn::Item) {
                     &site_name,
                     &TokenStream::new(),
                     true,
+                    &context,
                 );
                 *impl_item = syn::ImplItem::Verbatim(tokens);
             }
         }
         syn::Item::Mod(m) if !has_own_attribute(&m.attrs) => {
+            let context = with_attributes(context, &m.attrs);
             if let Some((_, items)) = &mut m.content {
-                items.iter_mut().for_each(wrap_nested);
+                for item in items {
+                    wrap_nested(item, &context);
+                }
             }
         }
         _ => {}
     }
+}
+
+/// `context` and the outer attributes `attrs`, as trees.
+fn with_attributes(context: &[TokenTree], attrs: &[syn::Attribute]) -> Vec<TokenTree> {
+    let mut out = context.to_vec();
+    for attr in attrs {
+        if matches!(attr.style, syn::AttrStyle::Outer) {
+            out.extend(attr.to_token_stream());
+        }
+    }
+    out
 }
 
 fn has_own_attribute(attrs: &[syn::Attribute]) -> bool {

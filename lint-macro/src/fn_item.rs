@@ -22,8 +22,12 @@ pub struct FnItem {
     trees: Vec<TokenTree>,
     /// Where the header starts (after the `#[..]` attributes).
     header_start: usize,
-    /// Whether `async` is among the qualifiers.
-    is_async: bool,
+    /// Where the `async` qualifier is, when it is one.
+    async_at: Option<usize>,
+    /// Whether `const`, `unsafe`, `extern` or `default` is among the qualifiers.
+    other_qualifiers: bool,
+    /// Where the parameter list is.
+    params_at: usize,
     /// The fn's name.
     name: Ident,
     /// Where the header's return type starts and ends, when it has one.
@@ -47,7 +51,8 @@ impl FnItem {
             i += 2;
         }
         let header_start = i;
-        let mut is_async = false;
+        let mut async_at = None;
+        let mut other_qualifiers = false;
         if matches!(trees.get(i), Some(TokenTree::Ident(v)) if v == "pub") {
             i += 1;
             if matches!(trees.get(i), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
@@ -58,9 +63,12 @@ impl FnItem {
         loop {
             match trees.get(i).filter(|_| i < end)? {
                 TokenTree::Ident(q) if q == "fn" => break,
-                TokenTree::Ident(q) if q == "async" => is_async = true,
+                TokenTree::Ident(q) if q == "async" => async_at = Some(i),
                 TokenTree::Ident(q)
-                    if q == "const" || q == "unsafe" || q == "extern" || q == "default" => {}
+                    if q == "const" || q == "unsafe" || q == "extern" || q == "default" =>
+                {
+                    other_qualifiers = true;
+                }
                 TokenTree::Literal(_) if i > header_start => {}
                 _ => return None,
             }
@@ -70,11 +78,13 @@ impl FnItem {
             return None;
         };
         let name = name.clone();
-        let return_type = return_type_range(&trees[..end], i + 2)?;
+        let (params_at, return_type) = signature_ranges(&trees[..end], i + 2)?;
         Some(FnItem {
             trees,
             header_start,
-            is_async,
+            async_at,
+            other_qualifiers,
+            params_at,
             name,
             return_type,
         })
@@ -82,7 +92,40 @@ impl FnItem {
 
     /// Whether the fn is `async`.
     pub fn is_async(&self) -> bool {
-        self.is_async
+        self.async_at.is_some()
+    }
+
+    /// Whether `async` is the only qualifier (no `const`, `unsafe`, `extern`, `default`).
+    pub fn is_plain_async(&self) -> bool {
+        self.is_async() && !self.other_qualifiers
+    }
+
+    /// Where the user wrote `async` (a span of the user's crate, and so of its edition).
+    pub fn async_span(&self) -> Option<proc_macro2::Span> {
+        self.async_at.map(|i| self.trees[i].span())
+    }
+
+    /// The header before the parameters with the `async` qualifier left out.
+    pub fn header_up_to_params_without_async(&self) -> impl Iterator<Item = &TokenTree> {
+        (self.header_start..self.params_at)
+            .filter(move |&i| Some(i) != self.async_at)
+            .map(move |i| &self.trees[i])
+    }
+
+    /// The parameter list, `( .. )`.
+    pub fn params(&self) -> &Group {
+        match &self.trees[self.params_at] {
+            TokenTree::Group(params) => params,
+            // `split` only records a parenthesized group as the parameters.
+            _ => unreachable!("an FnItem's parameters are a group"),
+        }
+    }
+
+    /// The `where` clause, as written (empty without one).
+    pub fn where_clause(&self) -> &[TokenTree] {
+        let end = self.trees.len() - 1;
+        let after = self.return_type.map_or(self.params_at + 1, |(_, end)| end);
+        &self.trees[after.min(end)..end]
     }
 
     /// The fn's name.
@@ -133,10 +176,12 @@ pub fn return_type_of(ty: &[TokenTree]) -> ReturnType {
     }
 }
 
-/// The range of the return type among `header` (which ends before the body), reading
-/// from just after the fn's name: `Some(None)` for none, `None` when the header is not
-/// generics, parameters, return type and `where` clause in that order.
-fn return_type_range(header: &[TokenTree], mut i: usize) -> Option<Option<(usize, usize)>> {
+/// Where the parameter list is among `header` (which ends before the body), and the
+/// range of the return type (`None` for none), reading from just after the fn's name;
+/// `None` when the header is not generics, parameters, return type and `where` clause
+/// in that order.
+#[allow(clippy::type_complexity)]
+fn signature_ranges(header: &[TokenTree], mut i: usize) -> Option<(usize, Option<(usize, usize)>)> {
     if is_punct(header.get(i), '<') {
         // Generics: `<` and `>` are punctuation, not a group; the `>` of a `->` inside
         // (`F: Fn() -> u8`) closes nothing.
@@ -161,11 +206,12 @@ fn return_type_range(header: &[TokenTree], mut i: usize) -> Option<Option<(usize
         TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {}
         _ => return None,
     }
+    let params_at = i;
     i += 1;
     if !(is_punct(header.get(i), '-') && is_punct(header.get(i + 1), '>')) {
         return match header.get(i) {
-            None => Some(None),
-            Some(TokenTree::Ident(w)) if w == "where" => Some(None),
+            None => Some((params_at, None)),
+            Some(TokenTree::Ident(w)) if w == "where" => Some((params_at, None)),
             Some(_) => None,
         };
     }
@@ -174,7 +220,7 @@ fn return_type_range(header: &[TokenTree], mut i: usize) -> Option<Option<(usize
         .iter()
         .position(|t| matches!(t, TokenTree::Ident(w) if w == "where"))
         .map_or(header.len(), |p| start + p);
-    Some(Some((start, end)))
+    Some((params_at, Some((start, end))))
 }
 
 /// Whether `impl` appears anywhere in `tokens` (groups included): an `impl Trait` type.

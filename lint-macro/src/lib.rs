@@ -16,8 +16,10 @@ mod allow_attr;
 mod args;
 mod crate_view;
 mod diagnostics;
+mod edition;
 mod expand;
 mod fn_item;
+mod future_fn;
 mod main_attr;
 mod nested;
 mod nesting;
@@ -95,6 +97,12 @@ mod watch_wrapper;
 /// awaits; the watchdog call around it is under `cfg(debug_assertions)`, so release
 /// builds run no watchdog code. Functions that also carry `#[tokio::main]` or `#[tokio::test]` are wrapped
 /// too: the wrapper is an ordinary future inside tokio's `block_on`.
+///
+/// In a crate of edition 2024 (read from its `Cargo.toml`), an async fn with only inert
+/// attributes besides this one, no qualifier but `async` and an output type that can be
+/// written is emitted as `fn f(..) -> impl Future<Output = T>` returning that block
+/// instead of awaiting it: the same fn to its callers (every argument still moves into
+/// the future), with one coroutine for the compiler to check instead of two.
 ///
 /// # With other attributes
 ///

@@ -22,7 +22,7 @@ use crate::fn_item::FnItem;
 use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
 use crate::target::Target;
-use crate::watch_wrapper;
+use crate::watch_wrapper::{self, Shape};
 
 /// Expands `#[no_blocking(args)] item`, reading the configuration of the package being built.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -130,7 +130,8 @@ pub fn expand_with(
     // modules are rebuilt from syn's tree.
     if let Some(f) = FnItem::split(stripped.tokens.clone().into_iter().collect()) {
         let site_name = f.name().to_string();
-        return watch_wrapper::emit(&f, &site_name, &additions.extra_tokens(), args.watch);
+        let shape = Shape::for_attributes(f.outer_attrs());
+        return watch_wrapper::emit(&f, &site_name, &additions.extra_tokens(), args.watch, shape);
     }
     let output_target = if stripped.changed {
         let Some(parsed) = Target::parse(stripped.tokens.clone()) else {
@@ -191,7 +192,10 @@ fn quiet_fn_expand(
         return Some(item.clone());
     }
     let site_name = f.name().to_string();
-    Some(watch_wrapper::emit(&f, &site_name, &extra, args.watch))
+    let shape = Shape::for_attributes(f.outer_attrs());
+    Some(watch_wrapper::emit(
+        &f, &site_name, &extra, args.watch, shape,
+    ))
 }
 
 fn with_errors(errors: Vec<syn::Error>, item: TokenStream) -> TokenStream {

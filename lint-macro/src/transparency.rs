@@ -6,6 +6,9 @@
 //! - with `watch = false` the output is the input, token for token;
 //! - with the watchdog wrapper (the default), an async fn keeps its attributes and
 //!   signature as written and every statement of its body, in order, inside the wrapper;
+//!   in edition 2024, where it may become a fn returning its watched body
+//!   (`crate::future_fn`), it keeps its attributes, name, generics, parameter types,
+//!   output type, `where` clause and every statement of its body, in order;
 //!   other items (impls, modules, traits) keep every token outside the bodies of the
 //!   async fns the wrapper wraps.
 //!
@@ -105,6 +108,10 @@ fn check(item: &syn::Item, origin: &Path) -> bool {
     let watched = expand(TokenStream::new(), item);
     if let syn::Item::Fn(f) = item {
         if f.sig.asyncness.is_some() {
+            let in_2024 = crate::edition::assuming(true, || expand(TokenStream::new(), item));
+            if in_2024 != watched {
+                check_future_fn(f, &in_2024, origin);
+            }
             // The head is what comes before the body: a body's inner attributes
             // (`#![allow(..)]`, which syn keeps in `attrs` too) stay inside it.
             let mut head = TokenStream::new();
@@ -158,6 +165,49 @@ fn check(item: &syn::Item, origin: &Path) -> bool {
     true
 }
 
+/// The edition-2024 shape of the clean async fn `f`, `out`: what the signature and body
+/// hold is kept, in order.
+fn check_future_fn(f: &syn::ItemFn, out: &str, origin: &Path) {
+    let shown = |tokens: &dyn ToTokens| tokens.to_token_stream().to_string();
+    let mut expected: Vec<String> = f
+        .attrs
+        .iter()
+        .filter(|a| matches!(a.style, syn::AttrStyle::Outer))
+        .map(|a| shown(a))
+        .collect();
+    expected.push(format!("fn {}", f.sig.ident));
+    expected.push(shown(&f.sig.generics));
+    expected.extend(f.sig.inputs.iter().map(|input| match input {
+        syn::FnArg::Typed(typed) => shown(&typed.ty),
+        syn::FnArg::Receiver(receiver) => shown(receiver),
+    }));
+    expected.push("-> impl :: core :: future :: Future < Output =".into());
+    if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+        expected.push(shown(ty));
+    }
+    if let Some(clause) = &f.sig.generics.where_clause {
+        expected.push(shown(clause));
+    }
+    expected.push("async move".into());
+    expected.extend(f.block.stmts.iter().map(|stmt| shown(stmt)));
+    expected.push("watch_annotated".into());
+    let mut at = 0;
+    for part in expected.iter().filter(|part| !part.is_empty()) {
+        match out[at..].find(part.as_str()) {
+            Some(i) => at += i + part.len(),
+            None => panic!(
+                "{}: the edition-2024 wrapper lost or reordered `{part}`:\n{out}",
+                origin.display()
+            ),
+        }
+    }
+    assert!(
+        out.trim_end().ends_with("; __blockwatch_body }"),
+        "{}: not the plain fn shape:\n{out}",
+        origin.display()
+    );
+}
+
 fn run(files: &[PathBuf], deadline: Option<Instant>) -> (usize, usize) {
     let (mut items, mut accepted) = (0, 0);
     for path in files {
@@ -191,6 +241,26 @@ fn clean_items_of_real_code_come_out_unchanged() {
         "transparency: {accepted} of {items} clean items of the repository, \
          {more_accepted} of {more} of the registry sample"
     );
+}
+
+#[test]
+fn in_edition_2024_a_plain_async_fn_takes_the_future_returning_shape() {
+    let item: syn::Item = syn::parse_quote! {
+        #[inline]
+        pub async fn sum<T: Into<u32>>(&self, (a, b): (T, T)) -> u32 where T: Send {
+            let a = a.into();
+            a + b.into()
+        }
+    };
+    assert!(check(&item, Path::new("future_fn.rs")));
+    let out = crate::edition::assuming(true, || expand(TokenStream::new(), &item));
+    assert!(out.starts_with("# [inline] pub fn sum"), "{out}");
+    let item: syn::Item = syn::parse_quote! {
+        #[async_trait::async_trait]
+        async fn kept() {}
+    };
+    let out = crate::edition::assuming(true, || expand(TokenStream::new(), &item));
+    assert!(out.contains("async fn kept"), "{out}");
 }
 
 #[test]

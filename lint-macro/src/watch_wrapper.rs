@@ -15,6 +15,9 @@
 //!
 //! so a stall inside is attributed to the fn by the runtime watchdog in debug builds,
 //! and release builds run the body in its `async move` block with no watchdog code.
+//! Where the crate's edition and the fn's place allow ([`Shape::FutureFn`]), the fn is
+//! emitted instead as a plain fn returning that block, watched, which the compiler
+//! checks for less ([`crate::future_fn`]).
 //! Neither the signature nor the body is parsed, and the body is not copied: the
 //! compiler reads it once (two cfg'd copies of each fn, and the signature's parse, were
 //! most of the wrapper's compile time: BENCHMARKS.md, "Attribute compile-time cost").
@@ -30,13 +33,58 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 
 use crate::fn_item::{is_bracket, is_punct, return_type_of, FnItem, ReturnType};
+use crate::future_fn::{self, FutureFnParams};
+
+/// Which shapes of the wrapper the place of a fn allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Only `async fn f(..) { let b = async move { body }; b.await }`.
+    AsyncFn,
+    /// Also the fn returning the watched future ([`crate::future_fn`]), when the fn's
+    /// own signature allows it.
+    FutureFn,
+}
+
+impl Shape {
+    /// The shapes allowed for a fn whose other attributes (and those of the items around
+    /// it, when `#[no_blocking]` is on an impl or module) are `attribute_trees`, in the
+    /// crate being compiled.
+    pub fn for_attributes(attribute_trees: &[TokenTree]) -> Shape {
+        if crate::edition::captures_every_lifetime() && future_fn::context_allows(attribute_trees) {
+            Shape::FutureFn
+        } else {
+            Shape::AsyncFn
+        }
+    }
+
+    /// Narrowed by more attributes around the fn.
+    pub fn and_attributes(self, attribute_trees: &[TokenTree]) -> Shape {
+        match self {
+            Shape::FutureFn if future_fn::context_allows(attribute_trees) => Shape::FutureFn,
+            _ => Shape::AsyncFn,
+        }
+    }
+}
 
 /// `f` with `extra` at the top of its body (after its inner attributes), wrapped for the
-/// watchdog when `watch` is set and it is async; `site_name` is the name the watchdog
-/// reports after the module path (`slow`, `Client::fetch`).
-pub fn emit(f: &FnItem, site_name: &str, extra: &TokenStream, watch: bool) -> TokenStream {
+/// watchdog when `watch` is set and it is async, in the cheapest shape `shape` allows;
+/// `site_name` is the name the watchdog reports after the module path (`slow`,
+/// `Client::fetch`).
+pub fn emit(
+    f: &FnItem,
+    site_name: &str,
+    extra: &TokenStream,
+    watch: bool,
+    shape: Shape,
+) -> TokenStream {
     let body = f.body();
     let (inner_attrs, stmts) = split_inner_attrs(body.stream());
+    if watch && shape == Shape::FutureFn {
+        let ret = f.return_type();
+        if let Some(params) = future_fn::params_of(f, &ret) {
+            return emit_future_fn(f, params, ret, site_name, extra, inner_attrs, stmts);
+        }
+    }
     let mut out: TokenStream = f.outer_attrs().iter().cloned().collect();
     out.extend(f.header().iter().cloned());
     let mut contents = inner_attrs;
@@ -44,7 +92,13 @@ pub fn emit(f: &FnItem, site_name: &str, extra: &TokenStream, watch: bool) -> To
     if watch && f.is_async() {
         let mut inner = typed_return_edge(&f.return_type(), f.name().span());
         inner.extend(stmts);
-        contents.extend(wrapped_body(f.name().span(), site_name, body.span(), inner));
+        contents.extend(wrapped_body(
+            f.name().span(),
+            site_name,
+            body.span(),
+            inner,
+            Tail::Awaited,
+        ));
     } else {
         contents.extend(stmts);
     }
@@ -52,19 +106,74 @@ pub fn emit(f: &FnItem, site_name: &str, extra: &TokenStream, watch: bool) -> To
     out
 }
 
+/// `f` as a plain fn returning its watched body ([`crate::future_fn`]).
+fn emit_future_fn(
+    f: &FnItem,
+    params: FutureFnParams,
+    return_type: ReturnType,
+    site_name: &str,
+    extra: &TokenStream,
+    inner_attrs: TokenStream,
+    stmts: TokenStream,
+) -> TokenStream {
+    let body = f.body();
+    // The signature's trees go into one stream at the end (each stream extended is a
+    // call across the proc-macro bridge in the unoptimized macro).
+    let mut signature: Vec<TokenTree> = f.outer_attrs().to_vec();
+    signature.extend(f.header_up_to_params_without_async().cloned());
+    signature.push(TokenTree::Group(params.outer));
+    // The type carries the user's span: what an `impl Trait` captures follows the
+    // edition of its span, and tokens the macro makes up have the macro crate's edition.
+    let user_span = f.async_span().unwrap_or_else(|| f.name().span());
+    signature.extend(future_fn::impl_future_of(&return_type, user_span));
+    signature.extend(f.where_clause().iter().cloned());
+    let mut out: TokenStream = signature.into_iter().collect();
+    let mut inner: TokenStream = params.rebinds.into_iter().collect();
+    inner.extend(typed_return_edge(&return_type, f.name().span()));
+    inner.extend(stmts);
+    let mut contents = inner_attrs;
+    contents.extend(extra.clone());
+    contents.extend(wrapped_body(
+        f.name().span(),
+        site_name,
+        body.span(),
+        inner,
+        Tail::Returned,
+    ));
+    out.extend([braced(contents, body.span())]);
+    out
+}
+
 /// `let __blockwatch_body = async move { inner }; #[cfg(debug_assertions)] let .. = ..;
 /// __blockwatch_body.await`. The fixed parts are text the compiler lexes in one call each
 /// (building them token by token crosses the proc-macro bridge once per token).
-fn wrapped_body(name: Span, site_name: &str, span: Span, inner: TokenStream) -> TokenStream {
+fn wrapped_body(
+    name: Span,
+    site_name: &str,
+    span: Span,
+    inner: TokenStream,
+    tail: Tail,
+) -> TokenStream {
     let mut out = text("let __blockwatch_body = async move");
     out.extend([braced(inner, span)]);
+    let tail = match tail {
+        Tail::Awaited => "__blockwatch_body.await",
+        Tail::Returned => "__blockwatch_body",
+    };
     out.extend(text(&format!(
         "; #[cfg(debug_assertions)] let __blockwatch_body = {{ {} \
          ::blockwatch::__private::watch_annotated(&__BLOCKWATCH_SITE, __blockwatch_body) }}; \
-         __blockwatch_body.await",
+         {tail}",
         site_static(name, site_name)
     )));
     out
+}
+
+/// What the wrapper's body ends with: the watched future awaited inside the `async fn`,
+/// or returned by the plain fn.
+enum Tail {
+    Awaited,
+    Returned,
 }
 
 fn text(source: &str) -> TokenStream {
@@ -173,10 +282,63 @@ mod tests {
     use super::*;
 
     fn emitted(src: &str, extra: &str, watch: bool) -> String {
+        emitted_as(src, extra, watch, Shape::AsyncFn)
+    }
+
+    fn emitted_as(src: &str, extra: &str, watch: bool, shape: Shape) -> String {
         let tokens: TokenStream = src.parse().unwrap();
         let f = FnItem::split(tokens.into_iter().collect()).unwrap();
         let site = f.name().to_string();
-        emit(&f, &site, &extra.parse().unwrap(), watch).to_string()
+        emit(&f, &site, &extra.parse().unwrap(), watch, shape).to_string()
+    }
+
+    #[test]
+    fn where_allowed_an_async_fn_becomes_a_fn_returning_its_watched_body() {
+        let out = emitted_as(
+            "#[inline] pub async fn f<T: Send>(&self, t: T) -> Result<u32, E> where T: Sync { #![allow(unused)] Ok(g()?) }",
+            "EXTRA;",
+            true,
+            Shape::FutureFn,
+        );
+        assert!(
+            out.starts_with(
+                "# [inline] pub fn f < T : Send > (& self , t : T) -> impl :: core :: future :: \
+                 Future < Output = Result < u32 , E > > where T : Sync { #! [allow (unused)] EXTRA ; \
+                 let __blockwatch_body = async move { let _ = & self ;"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("let t = t ;"), "{out}");
+        assert!(
+            out.contains("return __blockwatch_return ; } Ok (g () ?) } ;"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("__blockwatch_body) } ; __blockwatch_body }"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("async fn") && !out.contains(". await"),
+            "{out}"
+        );
+        let unit = emitted_as("async fn h() {}", "", true, Shape::FutureFn);
+        assert!(
+            unit.starts_with("fn h () -> impl :: core :: future :: Future < Output = () > {"),
+            "{unit}"
+        );
+    }
+
+    #[test]
+    fn the_async_fn_shape_stays_where_the_plain_fn_cannot_say_the_same() {
+        for src in ["async fn f() -> impl Send { 1 }", "async unsafe fn f() {}"] {
+            let out = emitted_as(src, "", true, Shape::FutureFn);
+            assert!(
+                out.starts_with("async ") && out.contains(". await"),
+                "{out}"
+            );
+        }
+        let unwatched = emitted_as("async fn f() {}", "", false, Shape::FutureFn);
+        assert_eq!(unwatched, "async fn f () { }");
     }
 
     #[test]

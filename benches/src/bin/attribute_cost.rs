@@ -8,8 +8,9 @@
 //! (`RUSAGE_CHILDREN`), which other processes on a shared machine do not inflate; the
 //! budgets are judged on CPU time.
 //!
-//! Usage: `attribute_cost [--quick] [--rounds N] [--blocking-helpers]` (see
-//! BENCHMARKS.md). With `--blocking-helpers`, every crate also holds a few modules of
+//! Usage: `attribute_cost [--quick] [--rounds N] [--blocking-helpers] [--edition 2021|2024]`
+//! (see BENCHMARKS.md). `--edition` sets the generated crates' edition (2021 by default;
+//! from 2024 the wrapper is a fn returning the watched future). With `--blocking-helpers`, every crate also holds a few modules of
 //! sync helpers that block (nobody calls them, so the check passes): the crate view must
 //! then read what can reach them, as in a crate with blocking code somewhere. The scratch
 //! directory is `$BLOCKWATCH_BENCH_SCRATCH` or `<temp>/blockwatch-bench-attribute`; the
@@ -24,7 +25,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use blockwatch_benches::budget::Budget;
-use blockwatch_benches::generated_crate::{touch, write_crate_named, Attribute, Helpers};
+use blockwatch_benches::generated_crate::{touch, write_crate_named, Attribute, Edition, Helpers};
 use blockwatch_benches::options::Options;
 use blockwatch_benches::rounds::{interleave, paired_ratios};
 use blockwatch_benches::stats::{median, range};
@@ -125,6 +126,17 @@ fn run() -> Result<()> {
         }
         None => Helpers::None,
     };
+    // `--edition 2021|2024` too (2021 by default, as the earlier runs).
+    let edition = match args.iter().position(|arg| arg == "--edition") {
+        Some(at) => {
+            let year = args.get(at + 1).cloned().unwrap_or_default();
+            args.drain(at..(at + 2).min(args.len()));
+            Edition::parse(&year)
+                .ok_or_else(|| format!("--edition takes 2021 or 2024, not `{year}`"))?
+        }
+        None => Edition::E2021,
+    };
+    let suffix = format!("{}{}", helpers.package_suffix(), edition.package_suffix());
     let options = Options::parse(args)?;
     let rounds = options.rounds(9, 1);
     let scratch = std::env::var_os("BLOCKWATCH_BENCH_SCRATCH")
@@ -140,8 +152,15 @@ fn run() -> Result<()> {
     let mut crates = Attribute::ALL
         .iter()
         .map(|&attribute| {
-            let package = format!("{}{}", attribute.package(), helpers.package_suffix());
-            let dir = write_crate_named(&scratch, &package, attribute, FNS, helpers, &repo)?;
+            let package = format!("{}{suffix}", attribute.package());
+            let dir = write_crate_named(
+                &scratch,
+                &package,
+                attribute,
+                FNS,
+                (helpers, edition),
+                &repo,
+            )?;
             Ok((attribute.name().to_string(), dir))
         })
         .collect::<Result<Vec<(String, PathBuf)>>>()?;
@@ -150,8 +169,9 @@ fn run() -> Result<()> {
         .transpose()?;
     if let Some(base) = &base {
         for attribute in [Attribute::NoBlocking, Attribute::NoBlockingUnwatched] {
-            let package = format!("base_{}{}", attribute.package(), helpers.package_suffix());
-            let dir = write_crate_named(&scratch, &package, attribute, FNS, helpers, base)?;
+            let package = format!("base_{}{suffix}", attribute.package());
+            let dir =
+                write_crate_named(&scratch, &package, attribute, FNS, (helpers, edition), base)?;
             crates.push((format!("base: {}", attribute.name()), dir));
         }
     }
@@ -162,6 +182,7 @@ fn run() -> Result<()> {
          rounds of touch `src/lib.rs` + `cargo check`, dependencies checked beforehand.",
         scratch.display()
     );
+    println!("Edition {} (`--edition`).", edition.as_str());
     if helpers == Helpers::Blocking {
         println!(
             "Each crate also holds {} modules of blocking sync helpers nobody calls \
