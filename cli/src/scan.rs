@@ -12,8 +12,8 @@ use blockwatch_lint::deps::{
 };
 use blockwatch_lint::workspace::{self, normalize, ModDecl, Placement, Root, TargetKind};
 use blockwatch_lint::{
-    Config, ConfigError, CrateFile, CrateNames, CrateReachability, FileSummary, Graph,
-    PackageUnits, SourceError,
+    dependency_essentials, Config, ConfigError, CrateFile, CrateNames, CrateReachability,
+    FileSummary, PackageUnits, SourceError,
 };
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -992,16 +992,7 @@ fn prune_dependencies(plan: &Planner<'_>, parsed: &mut Parsed) {
                 summary,
             })
             .collect();
-        let no_workspace_crates = HashMap::new();
-        let graph = Graph::with_dependencies(&files, &no_workspace_crates, &plan.deps);
-        for &unit in &fresh {
-            kept.extend(
-                graph
-                    .essentials(&files, unit)
-                    .into_iter()
-                    .map(|s| (unit, s)),
-            );
-        }
+        kept.extend(dependency_essentials(&files, &plan.deps, &fresh));
     }
     kept.extend(
         deps.into_iter()

@@ -700,6 +700,53 @@ fn an_offloader_wrapping_another_dependencys_offloader_is_one() {
     assert_eq!(lines(&changed), [3, 9]);
 }
 
+/// conn's async `Connection::open` hands `move || std::fs::read(path)` to its own private
+/// `start`, which calls it inside `std::thread::spawn` (tokio-rusqlite's shape): awaiting
+/// `open` blocks nothing, cold or from the cache; `open_here` reads the file in its body.
+#[test]
+fn a_dependencys_async_fn_that_offloads_through_its_own_helper_is_not_blocking() {
+    let scratch = Scratch::copy_of("deps-own-offloader");
+    let expected = [(
+        3,
+        "conn::Connection::open_here".to_string(),
+        "std::fs::read at crates/conn/src/lib.rs:11 (conn 0.2.0)".to_string(),
+    )];
+    let found = |report: &Value| -> Vec<(u64, String, String)> {
+        findings(report)
+            .into_iter()
+            .map(|(line, call, _)| (line, call, chain_end(report, line)))
+            .collect()
+    };
+    let (code, cold) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{cold}");
+    assert_eq!(cold["summary"]["dependencies_from_cache"], 0);
+    assert_eq!(found(&cold), expected, "{cold}");
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 1);
+    assert_eq!(warm["findings"], cold["findings"]);
+}
+
+/// The last step of the chain of the finding at `line`: `callee at file:line (crate)`.
+fn chain_end(report: &Value, line: u64) -> String {
+    let finding = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["line"] == line)
+        .unwrap_or_else(|| panic!("no finding at line {line}: {report}"));
+    let step = finding["chain"]
+        .as_array()
+        .and_then(|chain| chain.last())
+        .unwrap_or_else(|| panic!("no chain at line {line}: {report}"));
+    format!(
+        "{} at {}:{} ({})",
+        step["callee"].as_str().unwrap_or_default(),
+        step["file"].as_str().unwrap_or_default(),
+        step["line"],
+        step["crate"].as_str().unwrap_or_default()
+    )
+}
+
 /// When every dependency the workspace reaches is cached, only those are read: app calls
 /// runner, whose summaries already say that `run` offloads (learnt from pool), so pool's
 /// cache file is not opened, and a corrupt one changes nothing. A corrupt file of a

@@ -48,6 +48,8 @@ mod essential_impls;
 mod essential_imports;
 mod essentials;
 
+pub use essentials::dependency_essentials;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;

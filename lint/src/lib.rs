@@ -130,8 +130,8 @@ use visitor::Analyzer;
 pub use visitor::MAX_DEPTH;
 
 pub use callgraph::{
-    workspace_findings, workspace_findings_with_dependencies, workspace_findings_with_reachability,
-    CrateFile, Graph,
+    dependency_essentials, workspace_findings, workspace_findings_with_dependencies,
+    workspace_findings_with_reachability, CrateFile, Graph,
 };
 pub use catalog::{Catalog, Entry, Pattern};
 pub use category::Category;

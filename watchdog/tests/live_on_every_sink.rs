@@ -42,10 +42,12 @@ fn child(flavor: &str) {
         .console(Console::Always)
         .tracing(false)
         .on_stall(move |report| {
-            // Whether the task still ran, for the reports themselves: the parent answers
-            // the child once it has read the update on stderr, which the callback gets
-            // right after, so the update's call may see the task done.
-            let running = if report.update {
+            // Whether the task still ran, for the live reports themselves: the parent
+            // answers the child once it has read the update on stderr, which the callback
+            // gets right after, so the update's call may see the task done; and the final
+            // report follows the poll's end, which may come before or after the main
+            // future notes that the task finished.
+            let running = if report.update || !report.still_blocked {
                 "-".to_owned()
             } else {
                 (!done.load(Ordering::SeqCst)).to_string()
@@ -207,7 +209,7 @@ fn the_first_report_reaches_stderr_and_the_callback_while_blocked() {
                 [
                     "still_blocked=true symbolized=false update=false task_running=true stall=1",
                     "still_blocked=true symbolized=true update=true task_running=- stall=1",
-                    "still_blocked=false symbolized=true update=false task_running=false stall=1",
+                    "still_blocked=false symbolized=true update=false task_running=- stall=1",
                 ],
                 "{flavor}: {stdout}"
             );
@@ -223,7 +225,7 @@ fn the_first_report_reaches_stderr_and_the_callback_while_blocked() {
                 callbacks,
                 [
                     "still_blocked=true symbolized=true update=false task_running=true stall=1",
-                    "still_blocked=false symbolized=true update=false task_running=false stall=1",
+                    "still_blocked=false symbolized=true update=false task_running=- stall=1",
                 ],
                 "{flavor}: {stdout}"
             );

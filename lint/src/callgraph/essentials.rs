@@ -15,8 +15,66 @@ use std::collections::{HashMap, HashSet};
 
 use super::essential_impls::trim_trait_impls;
 use super::essential_imports::{trim_imports, Liveness};
-use super::{CrateFile, Graph, Polled, Witness};
+use super::{offloader_inference, CrateFile, Graph, Polled, Witness, UNRESTRICTED};
+use crate::deps::DependencyUnits;
 use crate::summary::{FileSummary, FnSummary};
+
+/// The essentials ([`Graph::essentials`]) of each crate of `units`, solved over all the
+/// dependency `files` after the closures given to the dependencies' own offloaders are
+/// marked as run off the executor, as a workspace scan marks them: an async fn that
+/// hands `move || blocking()` to its crate's `start(f)`, which calls `f()` inside
+/// `thread::spawn`, is then not kept as blocking (and `start` is kept as the offloader
+/// it is). Each unit's summaries come in the order of `files`.
+///
+/// ```
+/// let dep: syn::File = syn::parse_str(
+///     "pub async fn open(p: String) { start(move || std::fs::read(p)).await }\n\
+///      async fn start<F: FnOnce()>(f: F) { std::thread::spawn(move || f()); }\n\
+///      pub async fn open_here(p: String) { std::fs::read(p); }",
+/// ).unwrap();
+/// let dep = blockwatch_lint::summarize_file(&dep, "/reg/x/src/lib.rs", &[], false, &Default::default());
+/// let files = [blockwatch_lint::CrateFile { unit: 1, summary: &dep }];
+/// let mut deps = blockwatch_lint::deps::DependencyUnits::default();
+/// deps.add_dependency(1, "x 1.0.0");
+/// let kept = blockwatch_lint::dependency_essentials(&files, &deps, &[1]);
+/// let blocking: Vec<String> = kept
+///     .iter()
+///     .flat_map(|(_, summary)| &summary.fns)
+///     .filter(|f| !f.blocking.is_empty() || !f.polled.is_empty())
+///     .map(|f| f.path.join("::"))
+///     .collect();
+/// assert_eq!(blocking, ["open_here"]);
+/// ```
+pub fn dependency_essentials(
+    files: &[CrateFile<'_>],
+    deps: &DependencyUnits,
+    units: &[usize],
+) -> Vec<(usize, FileSummary)> {
+    let no_workspace_crates = HashMap::new();
+    let offloaded =
+        offloader_inference::offload_closures(files, &no_workspace_crates, deps, &UNRESTRICTED);
+    let placed: Vec<CrateFile<'_>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match offloaded.get(&i) {
+            Some(summary) => CrateFile {
+                unit: f.unit,
+                summary,
+            },
+            None => *f,
+        })
+        .collect();
+    let graph = Graph::with_dependencies(&placed, &no_workspace_crates, deps);
+    units
+        .iter()
+        .flat_map(|&unit| {
+            graph
+                .essentials(&placed, unit)
+                .into_iter()
+                .map(move |s| (unit, s))
+        })
+        .collect()
+}
 
 impl Graph<'_> {
     /// The essentials of crate `unit`: for each of its `files` (those the graph was built
