@@ -63,6 +63,10 @@
 //! has no origin that holds the key either, so it cannot match the entry.
 //!
 //! A fn's own name where it is declared (`fn read(&self)`) starts nothing: it is no call.
+//! Nor does a name inside an attribute offload (`#[blockwatch::no_blocking]` is shaped
+//! like an offloader's name, and is on every annotated fn). An out-of-line module
+//! declaration (`mod store;`) mentions nothing: the module skeleton follows it, and a
+//! call into the module names it where the call is.
 //!
 //! Two limits, decided so: a crate with cached summaries of its dependencies takes the
 //! full read (their blocking fns are reached by names the crate's text alone cannot
@@ -157,12 +161,19 @@ impl SkimmedFile {
         let mut mentions: Vec<String> = Vec::new();
         // (first token, last token, what it introduces)
         let mut spans: Vec<(usize, usize, Vec<String>)> = Vec::new();
+        // The last token of the attribute (`#[..]`, `#![..]`) being read, if any.
+        let mut attribute_end: Option<usize> = None;
         for (i, tok) in toks.iter().enumerate() {
+            if attribute_end.is_some_and(|end| i > end) {
+                attribute_end = None;
+            }
             let Tok::Ident(name) = *tok else {
+                if *tok == Tok::Punct(b'#') && attribute_end.is_none() {
+                    attribute_end = attribute_close(toks, i);
+                }
                 continue;
             };
-            // `'static` and other lifetimes and labels name nothing.
-            if i > 0 && toks[i - 1] == Tok::Punct(b'\'') {
+            if !is_mention(toks, i) {
                 continue;
             }
             mentions.push(name.to_string());
@@ -174,9 +185,13 @@ impl SkimmedFile {
             } else {
                 need(toks, i, name, &names)
             };
-            let offloads = is_offloader_name(name)
-                || offloaders.iter().any(|o| o == name)
-                || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name);
+            // An offloader is a call; an attribute's path or arguments are none (every
+            // `#[blockwatch::no_blocking]` fn names `no_blocking`, which is shaped like an
+            // offloader's name, and would seed the whole file it is in).
+            let offloads = attribute_end.is_none()
+                && (is_offloader_name(name)
+                    || offloaders.iter().any(|o| o == name)
+                    || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name));
             match starts_finding {
                 _ if offloads => seeds.push(i),
                 Need::Always => seeds.push(i),
@@ -298,11 +313,7 @@ impl SkimmedFile {
                     .iter()
                     .enumerate()
                     .filter_map(|(k, t)| match t {
-                        Tok::Ident(n)
-                            if first + k == 0 || toks[first + k - 1] != Tok::Punct(b'\'') =>
-                        {
-                            Some(n.to_string())
-                        }
+                        Tok::Ident(n) if is_mention(toks, first + k) => Some(n.to_string()),
                         _ => None,
                     })
                     .filter(|n| !is_path_keyword(n))
@@ -694,6 +705,31 @@ fn statement_end(toks: &[Tok<'_>], mut from: usize) -> usize {
     toks.len().saturating_sub(1)
 }
 
+/// The index of the `]` that closes the attribute whose `#` is at `toks[i]` (`#[..]` or
+/// `#![..]`), or `None` when no attribute starts there.
+fn attribute_close(toks: &[Tok<'_>], i: usize) -> Option<usize> {
+    match (toks.get(i + 1), toks.get(i + 2)) {
+        (Some(Tok::Open(b'[', close)), _) => Some(*close),
+        (Some(Tok::Punct(b'!')), Some(Tok::Open(b'[', close))) => Some(*close),
+        _ => None,
+    }
+}
+
+/// Whether the identifier at `toks[i]` mentions a name. A lifetime or label (`'static`)
+/// names nothing, and neither does the name of an out-of-line module declaration
+/// (`mod store;`): that is structure, which the [module skeleton](super::mod_skeleton)
+/// follows; a call into the module names it again where it is made. Counted as a mention,
+/// it kept the file that declares a blocking module (a crate's `lib.rs`, usually its
+/// biggest file) in the closure with nothing in it that can reach the module.
+fn is_mention(toks: &[Tok<'_>], i: usize) -> bool {
+    if i > 0 && toks[i - 1] == Tok::Punct(b'\'') {
+        return false;
+    }
+    let declares_module =
+        i > 0 && toks[i - 1] == Tok::Ident("mod") && toks.get(i + 1) == Some(&Tok::Punct(b';'));
+    !declares_module
+}
+
 /// Path keywords: every file mentions them, and no item is named by them.
 fn is_path_keyword(name: &str) -> bool {
     matches!(name, "crate" | "self" | "super" | "Self")
@@ -878,6 +914,57 @@ mod tests {
     }
 
     #[test]
+    fn a_module_declaration_is_not_a_mention_of_the_module() {
+        let sources = [
+            (
+                "",
+                "use std::fmt::Write as _;\npub mod store;\n#[cfg(test)]\nmod quiet;\npub fn label(id: u8) -> String {\n    let mut s = String::new();\n    write!(s, \"{id}\").unwrap();\n    crate::quiet::shout(&s)\n}",
+            ),
+            (
+                "store",
+                "pub struct Store;\nimpl Store {\n    pub fn load(&self) -> String { std::fs::read_to_string(\"k\").unwrap() }\n}",
+            ),
+            ("quiet", "pub fn shout(s: &str) -> String { s.to_uppercase() }"),
+        ];
+        assert_eq!(kept(&sources), ["store"]);
+        // A call into the module names it where it is made: the caller joins, and so
+        // does the root's fn that calls the caller.
+        let mut calling = sources;
+        calling[2] = (
+            "quiet",
+            "pub fn shout(s: &str) -> String { crate::store::Store.load() + s }",
+        );
+        assert_eq!(kept(&calling), ["", "store", "quiet"]);
+        // An inline module is an item whose body can hold anything: it still counts.
+        let inline = [
+            (
+                "",
+                "pub mod wrap { pub mod store; pub fn go() { store::Store.load(); } }",
+            ),
+            ("wrap::store", sources[1].1),
+        ];
+        assert_eq!(kept(&inline), ["", "wrap::store"]);
+    }
+
+    #[test]
+    fn an_attribute_named_like_an_offloader_is_no_offloader() {
+        let annotated = kept(&[
+            (
+                "",
+                "pub mod store;\n#[blockwatch::no_blocking(watch = false)]\npub async fn handler(id: u64) -> u64 {\n    id + 1\n}",
+            ),
+            ("store", "pub fn nap() { std::thread::sleep(d) }"),
+        ]);
+        assert_eq!(annotated, ["store"]);
+        // Called, the same name is an offloader's: the caller seeds.
+        let kept_call = kept(&[
+            ("", "pub fn run(f: fn()) { no_blocking(f) }"),
+            ("store", "pub fn nap() { std::thread::sleep(d) }"),
+        ]);
+        assert_eq!(kept_call, ["", "store"]);
+    }
+
+    #[test]
     fn only_items_that_reach_a_blocking_name_make_their_names_relevant() {
         let kept = kept(&[
             ("", "mod io;\nmod report;\npub use io::format_row;"),
@@ -1054,7 +1141,8 @@ mod tests {
                 "use std::sync::Arc;\npub async fn f(a: Arc<Slot>) { a.lock(); }",
             ),
         ]);
-        assert_eq!(kept, ["", "locks", "make", "user", "glob"]);
+        // The root only declares the modules: structure, not a mention.
+        assert_eq!(kept, ["locks", "make", "user", "glob"]);
     }
 
     #[test]
