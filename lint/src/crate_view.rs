@@ -497,10 +497,19 @@ fn quiet_view(
     if !paths.iter().any(|p| p == item_file) {
         return None;
     }
-    let mut files = Vec::with_capacity(paths.len() + 1);
+    // Smallest first: one file that can start a finding ends the scan, and the root (a
+    // crate's biggest file, often) is then never lexed twice, here and in the closure.
+    let mut stamped: Vec<(PathBuf, Option<Stamp>)> = paths
+        .into_iter()
+        .map(|path| {
+            let stamp = stamp(&path);
+            (path, stamp)
+        })
+        .collect();
+    stamped.sort_by_key(|(_, stamp)| stamp.map_or(0, |(len, _)| len));
+    let mut files = Vec::with_capacity(stamped.len() + 1);
     let mut writes = crate::prefilter::WriteMacros::default();
-    for path in paths {
-        let stamp = stamp(&path);
+    for (path, stamp) in stamped {
         let text = fs::read_to_string(&path).ok()?;
         let scan = crate::prefilter::scan_source(&text, config, &[]);
         writes.merge(scan.writes);
@@ -809,6 +818,55 @@ mod tests {
         let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
         assert_eq!(lines, [3], "the write locks stdout: {:?}", view.findings);
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_quiet_scan_judges_the_crate_whichever_file_it_reads_first() {
+        let quiet = |name: &str, files: &[(&str, &str)]| {
+            let dir = package(name, files);
+            let root = dir.join("src/main.rs");
+            let config = Config::default();
+            let view = quiet_view(&dir, &root, &dir.join("Cargo.toml"), &root, &config);
+            let files = view.as_ref().map(|v| v.by_path.len());
+            fs::remove_dir_all(&dir).unwrap();
+            files
+        };
+        let big_root = format!(
+            "mod out;\nuse std::fmt::Write as _;\n{}fn main() {{}}\n",
+            "fn label(s: &mut String) {\n    write!(s, \"x\").unwrap();\n}\n".repeat(40)
+        );
+        // The `write!` is in the biggest file, the blocking writer in the smallest: only
+        // together can they start a finding (a `File` typed in another file).
+        assert_eq!(
+            quiet(
+                "quiet-split",
+                &[
+                    ("main.rs", &big_root),
+                    ("out.rs", "pub type Log = std::fs::File;\n")
+                ]
+            ),
+            None
+        );
+        assert_eq!(
+            quiet(
+                "quiet-small-blocks",
+                &[
+                    ("main.rs", &big_root),
+                    ("out.rs", "pub fn nap() {\n    std::thread::sleep(d);\n}\n")
+                ]
+            ),
+            None
+        );
+        assert_eq!(
+            quiet(
+                "quiet-all",
+                &[
+                    ("main.rs", &big_root),
+                    ("out.rs", "pub type Line = String;\n")
+                ]
+            ),
+            Some(2)
+        );
     }
 
     #[test]

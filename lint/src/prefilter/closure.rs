@@ -79,10 +79,14 @@ use crate::catalog::{is_offloader_name, CRATE_OFFLOADERS};
 use crate::workspace::ModDecl;
 use crate::Config;
 
+use super::interner::{Interner, NameMap};
 use super::method_seeds::{macro_need, need, Need};
 use super::mod_skeleton::mod_skeleton;
 use super::text::{lex_with_offsets, Tok};
 use super::{awaited_flat, macro_flat, Names};
+
+/// The id of no name (a token that mentions none, an item that listed none yet).
+const NO_NAME: u32 = u32::MAX;
 
 /// What the closure needs of one file, read from its text without a parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,8 +97,11 @@ pub(crate) struct SkimmedFile {
     seed: bool,
     /// It imports with a glob.
     glob_import: bool,
-    /// Every identifier in it, sorted, without duplicates.
-    mentions: Vec<String>,
+    /// Every distinct identifier in it (path keywords aside), by id: an identifier's
+    /// index here is its id in this file.
+    names: Vec<String>,
+    /// Per name id, the items whose text mentions it, ascending.
+    mentioned_in: Vec<Vec<u32>>,
     /// Its items, nested ones included.
     items: Vec<SkimmedItem>,
     /// Its method calls that can start a finding only on a receiver of a named type.
@@ -129,8 +136,8 @@ struct SkimmedItem {
     bindings: Vec<(Vec<String>, String)>,
     /// For a `use` item with a glob: the identifiers of the glob paths.
     glob_path: Vec<String>,
-    /// Every identifier in its text, sorted, without duplicates.
-    mentions: Vec<String>,
+    /// The ids of the distinct identifiers in its text (path keywords aside).
+    mentions: Vec<u32>,
 }
 
 impl SkimmedFile {
@@ -158,7 +165,9 @@ impl SkimmedFile {
         // Per `use` item (by its index): its bindings and its glob paths' identifiers.
         let mut bindings_at: HashMap<usize, UseTrees> = HashMap::new();
         let mut glob_import = false;
-        let mut mentions: Vec<String> = Vec::new();
+        let mut interner = Interner::default();
+        // Per token, the id of the name it mentions, or `NO_NAME`.
+        let mut id_at: Vec<u32> = vec![NO_NAME; toks.len()];
         // (first token, last token, what it introduces)
         let mut spans: Vec<(usize, usize, Vec<String>)> = Vec::new();
         // The last token of the attribute (`#[..]`, `#![..]`) being read, if any.
@@ -176,7 +185,9 @@ impl SkimmedFile {
             if !is_mention(toks, i) {
                 continue;
             }
-            mentions.push(name.to_string());
+            if !is_path_keyword(name) {
+                id_at[i] = interner.intern(name);
+            }
             let starts_finding = if macro_flat(toks, i) {
                 macro_need(name)
             } else if awaited_flat(toks, i) || (i > 0 && toks[i - 1] == Tok::Ident("fn")) {
@@ -303,25 +314,29 @@ impl SkimmedFile {
         glob_prefixes.retain(|n| !is_path_keyword(n));
         glob_prefixes.sort_unstable();
         glob_prefixes.dedup();
+        let name_count = interner.names().len();
+        let mut mentioned_in: Vec<Vec<u32>> = vec![Vec::new(); name_count];
+        // Per name id, the last item that listed it: an item lists each name once.
+        let mut listed_by: Vec<u32> = vec![NO_NAME; name_count];
         let items = spans
             .into_iter()
             .enumerate()
             .map(|(index, (first, last, introduces))| {
                 let bindings = bindings_at.remove(&index).unwrap_or_default();
                 let last = last.min(toks.len().saturating_sub(1));
-                let mut mentions: Vec<String> = toks[first..=last]
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, t)| match t {
-                        Tok::Ident(n) if is_mention(toks, first + k) => Some(n.to_string()),
-                        _ => None,
-                    })
-                    .filter(|n| !is_path_keyword(n))
-                    .collect();
-                mentions.sort_unstable();
-                mentions.dedup();
+                let item = index as u32;
+                let mut mentions: Vec<u32> = Vec::new();
+                for &id in id_at.get(first..=last).unwrap_or_default() {
+                    if id != NO_NAME && listed_by[id as usize] != item {
+                        listed_by[id as usize] = item;
+                        mentions.push(id);
+                        mentioned_in[id as usize].push(item);
+                    }
+                }
+                // `seeds` ascend: the first at or after `first` tells.
+                let seed_at = seeds.partition_point(|&s| s < first);
                 SkimmedItem {
-                    seed: seeds.iter().any(|&s| (first..=last).contains(&s)),
+                    seed: seeds.get(seed_at).is_some_and(|&s| s <= last),
                     introduces: introduces
                         .into_iter()
                         .filter(|n| !is_path_keyword(n))
@@ -332,14 +347,12 @@ impl SkimmedFile {
                 }
             })
             .collect();
-        mentions.retain(|n| !is_path_keyword(n));
-        mentions.sort_unstable();
-        mentions.dedup();
         Some(SkimmedFile {
             decls,
             seed: !seeds.is_empty(),
             glob_import,
-            mentions,
+            names: interner.names().iter().map(|n| n.to_string()).collect(),
+            mentioned_in,
             items,
             receiver_seeds,
             glob_prefixes,
@@ -408,26 +421,87 @@ enum Mentioner {
     Item(usize, usize),
 }
 
-/// Which of `files` the crate view must parse (see the module docs); `module_paths[i]`
-/// is the module path of `files[i]`.
-pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]]) -> Vec<bool> {
-    let mut mentioned_by: HashMap<&str, Vec<Mentioner>> = HashMap::new();
-    for (f, file) in files.iter().enumerate() {
-        for name in &file.mentions {
-            mentioned_by
-                .entry(name)
-                .or_default()
-                .push(Mentioner::File(f));
+/// Where each name is mentioned across the crate's files: per name, the files whose text
+/// holds it, each with the name's id there (whose `mentioned_in` gives the items).
+struct NameIndex<'a> {
+    files: &'a [&'a SkimmedFile],
+    by_name: NameMap<&'a str, Vec<(usize, u32)>>,
+}
+
+impl<'a> NameIndex<'a> {
+    fn new(files: &'a [&'a SkimmedFile]) -> NameIndex<'a> {
+        let mut by_name: NameMap<&str, Vec<(usize, u32)>> = NameMap::default();
+        for (f, file) in files.iter().enumerate() {
+            for (id, name) in file.names.iter().enumerate() {
+                by_name.entry(name).or_default().push((f, id as u32));
+            }
         }
-        for (k, item) in file.items.iter().enumerate() {
-            for name in &item.mentions {
-                mentioned_by
-                    .entry(name)
-                    .or_default()
-                    .push(Mentioner::Item(f, k));
+        NameIndex { files, by_name }
+    }
+
+    /// Every file that mentions `name`, and every item of it that does.
+    fn mentioners(&self, name: &str) -> impl Iterator<Item = Mentioner> + '_ {
+        let files = self.files;
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .flat_map(move |&(f, id)| {
+                let items = files[f].mentioned_in[id as usize].iter();
+                std::iter::once(Mentioner::File(f))
+                    .chain(items.map(move |&k| Mentioner::Item(f, k as usize)))
+            })
+    }
+
+    /// The id of `name` in file `f`, if its text mentions it.
+    fn id_in(&self, f: usize, name: &str) -> Option<u32> {
+        let in_files = self.by_name.get(name)?;
+        let at = in_files.binary_search_by_key(&f, |&(file, _)| file).ok()?;
+        Some(in_files[at].1)
+    }
+
+    /// The names of `set` that item `item` of file `f` mentions (the file anywhere, for
+    /// `None`): each of `set` looked up when it is the smaller, which it usually is (a key
+    /// and a few names against an item's every identifier).
+    fn mentioned_of(&self, f: usize, item: Option<usize>, set: &HashSet<&'a str>) -> Vec<&'a str> {
+        let file = self.files[f];
+        let listed = match item {
+            Some(k) => file.items[k].mentions.len(),
+            None => file.names.len(),
+        };
+        if set.len() < listed {
+            set.iter()
+                .copied()
+                .filter(|name| {
+                    self.id_in(f, name).is_some_and(|id| {
+                        item.is_none_or(|k| {
+                            file.mentioned_in[id as usize]
+                                .binary_search(&(k as u32))
+                                .is_ok()
+                        })
+                    })
+                })
+                .collect()
+        } else {
+            let names: &'a [String] = &file.names;
+            let wanted = |name: &&'a str| set.contains(name);
+            match item {
+                Some(k) => file.items[k]
+                    .mentions
+                    .iter()
+                    .map(|&id| names[id as usize].as_str())
+                    .filter(wanted)
+                    .collect(),
+                None => names.iter().map(String::as_str).filter(wanted).collect(),
             }
         }
     }
+}
+
+/// Which of `files` the crate view must parse (see the module docs); `module_paths[i]`
+/// is the module path of `files[i]`.
+pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]]) -> Vec<bool> {
+    let index = NameIndex::new(files);
     let mut closure = Closure {
         files,
         module_paths,
@@ -445,26 +519,40 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
             }
         }
     }
-    let mut typed_by: HashMap<&str, TypedBy> = HashMap::new();
-    // Whether (file, context item, key) holds a name that carries the key's type: the
-    // many method calls of one item ask the same question, and tracing is idempotent.
-    let mut typed_in: HashMap<(usize, Option<usize>, &str), bool> = HashMap::new();
+    let mut typed_by: NameMap<&str, TypedBy> = NameMap::default();
     for (f, file) in files.iter().enumerate() {
+        // Per key, whether the file mentions a name that carries its type at all: when it
+        // does not, none of its items can (a file of 500 `write!`s into `String`s asks
+        // for each of them, with the nine keys of blocking writers).
+        let mut in_file: Vec<(&str, bool)> = Vec::new();
+        // Whether (context item, key) holds such a name: the many method calls of one
+        // item ask the same question, and tracing is idempotent.
+        let mut typed_in: NameMap<(Option<usize>, &str), bool> = NameMap::default();
         for seed in &file.receiver_seeds {
-            let context = match seed.context {
-                Some(k) => &file.items[k].mentions,
-                None => &file.mentions,
-            };
             let mut typed = false;
-            for key in &seed.keys {
-                if let Some(&known) = typed_in.get(&(f, seed.context, *key)) {
+            for &key in &seed.keys {
+                let by = typed_by
+                    .entry(key)
+                    .or_insert_with(|| TypedBy::new(key, files, module_paths, &index));
+                let file_has = match in_file.iter().find(|(k, _)| *k == key) {
+                    Some(&(_, has)) => has,
+                    None => {
+                        let has = !index.mentioned_of(f, None, &by.names).is_empty()
+                            || file.glob_prefixes.iter().any(|n| {
+                                by.names.contains(n.as_str()) || by.modules.contains(n.as_str())
+                            });
+                        in_file.push((key, has));
+                        has
+                    }
+                };
+                if !file_has {
+                    continue;
+                }
+                if let Some(&known) = typed_in.get(&(seed.context, key)) {
                     typed |= known;
                     continue;
                 }
-                let by = typed_by
-                    .entry(key)
-                    .or_insert_with(|| TypedBy::new(key, files, module_paths, &mentioned_by));
-                let mut mentioned = sorted_common(context, &by.names);
+                let mut mentioned = index.mentioned_of(f, seed.context, &by.names);
                 mentioned.extend(
                     file.glob_prefixes
                         .iter()
@@ -472,17 +560,13 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
                         .filter(|n| by.names.contains(n) || by.modules.contains(n)),
                 );
                 let found = !mentioned.is_empty();
-                typed_in.insert((f, seed.context, *key), found);
+                typed_in.insert((seed.context, key), found);
                 if found {
                     typed = true;
                     by.trace(mentioned, files, &mut closure.parse);
                 }
             }
-            let imported = seed.crates.iter().any(|c| {
-                file.mentions
-                    .binary_search_by(|m| m.as_str().cmp(c))
-                    .is_ok()
-            });
+            let imported = seed.crates.iter().any(|c| index.id_in(f, c).is_some());
             if typed || imported {
                 closure.parse[f] = true;
                 for &k in &seed.items {
@@ -492,8 +576,8 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
         }
     }
     while let Some(name) = closure.fresh.pop() {
-        for mentioner in mentioned_by.get(name).into_iter().flatten() {
-            match *mentioner {
+        for mentioner in index.mentioners(name) {
+            match mentioner {
                 Mentioner::File(f) => closure.parse[f] = true,
                 Mentioner::Item(f, k) => closure.join(f, k),
             }
@@ -506,31 +590,6 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
         }
     }
     parse
-}
-
-/// The names of `sorted` (ascending, no repeats) that are in `set`: by a binary search
-/// for each of `set` when it is the smaller, which it usually is (a key and a few names
-/// against an item's every identifier).
-fn sorted_common<'a>(sorted: &'a [String], set: &HashSet<&'a str>) -> Vec<&'a str> {
-    if set.len() < sorted.len() {
-        let mut common: Vec<&str> = set
-            .iter()
-            .filter_map(|n| {
-                sorted
-                    .binary_search_by(|m| m.as_str().cmp(n))
-                    .ok()
-                    .map(|i| sorted[i].as_str())
-            })
-            .collect();
-        common.sort_unstable();
-        common
-    } else {
-        sorted
-            .iter()
-            .map(String::as_str)
-            .filter(|n| set.contains(n))
-            .collect()
-    }
 }
 
 /// The names through which a value can get a type or a call whose last segment is a
@@ -554,7 +613,7 @@ impl<'a> TypedBy<'a> {
         key: &'a str,
         files: &'a [&'a SkimmedFile],
         module_paths: &'a [&'a [String]],
-        mentioned_by: &HashMap<&'a str, Vec<Mentioner>>,
+        index: &NameIndex<'a>,
     ) -> TypedBy<'a> {
         let mut names: HashSet<&str> = HashSet::from([key]);
         let mut modules: HashSet<&str> = HashSet::new();
@@ -573,8 +632,8 @@ impl<'a> TypedBy<'a> {
             }
         };
         while let Some((name, module)) = fresh.pop() {
-            for mentioner in mentioned_by.get(name).into_iter().flatten() {
-                let Mentioner::Item(f, k) = *mentioner else {
+            for mentioner in index.mentioners(name) {
+                let Mentioner::Item(f, k) = mentioner else {
                     continue;
                 };
                 let item = &files[f].items[k];
@@ -618,11 +677,12 @@ impl<'a> TypedBy<'a> {
             }
             for &(f, k) in self.introducers.get(name).into_iter().flatten() {
                 parse[f] = true;
-                let item = &files[f].items[k];
+                let file = files[f];
+                let item = &file.items[k];
                 todo.extend(
                     item.mentions
                         .iter()
-                        .map(String::as_str)
+                        .map(|&id| file.names[id as usize].as_str())
                         .filter(|n| self.names.contains(n))
                         .chain(
                             item.glob_path

@@ -1,0 +1,90 @@
+//! Small ids for the identifiers of one file's text, so the name closure keeps each
+//! distinct name once instead of a `String` per occurrence.
+//!
+//! The crate view runs inside the proc macro, which a user's cargo builds unoptimized:
+//! there, a `String` per identifier and their sorting cost more than the `syn` parse the
+//! closure saves (BENCHMARKS.md, "Crate view cost"), and so does the standard library's
+//! SipHash. [`Interner`] hashes with [`NameHasher`], a few instructions per byte.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A `HashMap` keyed by short names, hashed with [`NameHasher`].
+pub(super) type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
+
+/// FNV-1a over the key's bytes: not resistant to chosen collisions, which names read from
+/// the crate being compiled need not be, and cheap in an unoptimized build.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> NameHasher {
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = self.0;
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The distinct names of one text, each with its id: its index in [`Interner::names`].
+#[derive(Debug, Default)]
+pub(super) struct Interner<'a> {
+    ids: NameMap<&'a str, u32>,
+    names: Vec<&'a str>,
+}
+
+impl<'a> Interner<'a> {
+    /// The id of `name`, new if it was not seen before.
+    pub(super) fn intern(&mut self, name: &'a str) -> u32 {
+        let next = self.names.len() as u32;
+        let id = *self.ids.entry(name).or_insert(next);
+        if id == next {
+            self.names.push(name);
+        }
+        id
+    }
+
+    /// The names by id.
+    pub(super) fn names(&self) -> &[&'a str] {
+        &self.names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_distinct_name_gets_one_id_in_order_of_first_sight() {
+        let mut interner = Interner::default();
+        let ids: Vec<u32> = ["load", "Store", "load", "read", "Store"]
+            .into_iter()
+            .map(|n| interner.intern(n))
+            .collect();
+        assert_eq!(ids, [0, 1, 0, 2, 1]);
+        assert_eq!(interner.names(), ["load", "Store", "read"]);
+    }
+
+    #[test]
+    fn the_hash_tells_names_apart() {
+        let hash = |name: &str| {
+            let mut h = NameHasher::default();
+            h.write(name.as_bytes());
+            h.finish()
+        };
+        assert_ne!(hash("load_0"), hash("load_1"));
+        assert_ne!(hash("ab"), hash("ba"));
+        assert_eq!(hash("Store"), hash("Store"));
+    }
+}
