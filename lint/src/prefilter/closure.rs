@@ -166,6 +166,14 @@ impl SkimmedFile {
         let mut bindings_at: HashMap<usize, UseTrees> = HashMap::new();
         let mut glob_import = false;
         let mut interner = Interner::default();
+        let is_offloader = |name: &str| {
+            is_offloader_name(name)
+                || offloaders.iter().any(|o| o == name)
+                || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name)
+        };
+        // Per name id, whether the name is an offloader's (the test is a few substring
+        // searches, and names repeat).
+        let mut offloader_by_id: Vec<bool> = Vec::new();
         // Per token, the id of the name it mentions, or `NO_NAME`.
         let mut id_at: Vec<u32> = vec![NO_NAME; toks.len()];
         // (first token, last token, what it introduces)
@@ -199,10 +207,16 @@ impl SkimmedFile {
             // An offloader is a call; an attribute's path or arguments are none (every
             // `#[blockwatch::no_blocking]` fn names `no_blocking`, which is shaped like an
             // offloader's name, and would seed the whole file it is in).
-            let offloads = attribute_end.is_none()
-                && (is_offloader_name(name)
-                    || offloaders.iter().any(|o| o == name)
-                    || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name));
+            let offloader = match id_at[i] {
+                NO_NAME => is_offloader(name),
+                // Ids come in order: a new one is the memo's next slot.
+                id if id as usize == offloader_by_id.len() => {
+                    offloader_by_id.push(is_offloader(name));
+                    offloader_by_id[id as usize]
+                }
+                id => offloader_by_id[id as usize],
+            };
+            let offloads = offloader && attribute_end.is_none();
             match starts_finding {
                 _ if offloads => seeds.push(i),
                 Need::Always => seeds.push(i),

@@ -119,7 +119,11 @@ pub(super) fn need(toks: &[Tok<'_>], i: usize, name: &str, names: &Names<'_>) ->
 /// nothing by their name.
 pub(super) fn macro_need(name: &str) -> Need {
     if is_write_macro(name) {
-        method_need("write_fmt", Some(1))
+        // Asked at every `write!` of a file; the answer depends on the catalog alone.
+        static WRITE_FMT: OnceLock<Need> = OnceLock::new();
+        WRITE_FMT
+            .get_or_init(|| method_need("write_fmt", Some(1)))
+            .clone()
     } else {
         Need::Nothing
     }
