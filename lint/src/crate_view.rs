@@ -30,6 +30,7 @@ use crate::{
 const MAX_FILE_NESTING: usize = 256;
 
 mod dependencies;
+mod read_choice;
 use dependencies::CachedDependencies;
 
 /// Why a crate view could not be built.
@@ -135,8 +136,9 @@ impl CrateView {
             let _lexer = OwnLexer::begin();
             let is_test = target.kind == TargetKind::Test;
             // The name closure knows the crate's own names only; a dependency's blocking
-            // fns are reached by names it cannot see, so such a crate is read in full.
-            let skimmed = if dependencies.is_empty() {
+            // fns are reached by names it cannot see, so such a crate is read in full, as
+            // is a crate of one file, where the closure cannot skip any.
+            let skimmed = if dependencies.is_empty() && may_have_more_files(&root) {
                 ModuleTree::read_skimmed(&root, is_test, config)?
             } else {
                 None
@@ -465,6 +467,13 @@ fn walk<T>(
             contents[i] = Some((content, stamp));
         }
     }
+}
+
+/// Whether the crate of `root` may have a file besides it (see
+/// [`read_choice::may_declare_file_modules`]); a root that cannot be read leaves it to
+/// the full read to say why.
+fn may_have_more_files(root: &Path) -> bool {
+    fs::read_to_string(root).is_ok_and(|text| read_choice::may_declare_file_modules(&text))
 }
 
 /// One crate file's syntax, with the view's nesting limit.
@@ -867,6 +876,52 @@ mod tests {
             ),
             Some(2)
         );
+    }
+
+    #[test]
+    fn a_crate_of_one_file_takes_the_full_read_which_parses_what_the_closure_would() {
+        for (name, main) in [
+            (
+                "single-blocks",
+                "fn load() -> String {\n    std::fs::read_to_string(\"a\").unwrap()\n}\nasync fn run() {\n    load();\n}\nfn main() {}\n",
+            ),
+            (
+                "single-inline",
+                "mod inner {\n    pub fn nap() {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\nasync fn run() {\n    inner::nap();\n}\nfn main() {}\n",
+            ),
+            (
+                "single-method",
+                "struct Db;\nimpl Db {\n    fn get(&self) {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\nasync fn run(db: &Db) {\n    db.get();\n}\nfn main() {}\n",
+            ),
+        ] {
+            let dir = package(name, &[("main.rs", main)]);
+            let root = dir.join("src/main.rs");
+            assert!(!may_have_more_files(&root), "{name}");
+            let config = Config::default();
+            let skimmed = ModuleTree::read_skimmed(&root, false, &config)
+                .unwrap()
+                .expect("the closure can read it");
+            let closure_parses = skimmed.placed.iter().filter(|f| f.syntax.is_some()).count();
+            assert_eq!(closure_parses, 1, "{name}: the closure parses the one file too");
+            let dependencies = CachedDependencies::read(&dir, &config);
+            let manifest = dir.join("Cargo.toml");
+            let by_closure = skimmed.solve(&dir, &root, &manifest, &config, &dependencies);
+            let (view, full) = skimmed_and_full(&dir);
+            assert_eq!(view.findings, full, "{name}");
+            assert_eq!(by_closure.findings, full, "{name}");
+            assert_eq!(view.findings.len(), 1, "{name}: {:?}", view.findings);
+            assert_eq!(view.parsed_files(), 1, "{name}");
+            fs::remove_dir_all(&dir).unwrap();
+        }
+        let dir = package(
+            "two-files",
+            &[
+                ("main.rs", "mod a;\nfn main() {}\n"),
+                ("a.rs", "pub fn idle() {}\n"),
+            ],
+        );
+        assert!(may_have_more_files(&dir.join("src/main.rs")));
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
