@@ -73,13 +73,13 @@
 //! tell), and a skipped file that lexes but does not parse no longer fails the view: the
 //! compiler reports that file, and no finding can come from it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::catalog::{is_offloader_name, CRATE_OFFLOADERS};
 use crate::workspace::ModDecl;
 use crate::Config;
 
-use super::interner::{Interner, NameMap};
+use super::interner::{Interner, NameMap, NameSet};
 use super::method_seeds::{macro_need, need, Need};
 use super::mod_skeleton::mod_skeleton;
 use super::text::{lex_with_offsets, Tok};
@@ -477,7 +477,7 @@ impl<'a> NameIndex<'a> {
     /// The names of `set` that item `item` of file `f` mentions (the file anywhere, for
     /// `None`): each of `set` looked up when it is the smaller, which it usually is (a key
     /// and a few names against an item's every identifier).
-    fn mentioned_of(&self, f: usize, item: Option<usize>, set: &HashSet<&'a str>) -> Vec<&'a str> {
+    fn mentioned_of(&self, f: usize, item: Option<usize>, set: &NameSet<&'a str>) -> Vec<&'a str> {
         let file = self.files[f];
         let listed = match item {
             Some(k) => file.items[k].mentions.len(),
@@ -522,7 +522,7 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
         parse: vec![false; files.len()],
         file_joined: vec![false; files.len()],
         item_joined: files.iter().map(|f| vec![false; f.items.len()]).collect(),
-        relevant: HashSet::new(),
+        relevant: NameSet::default(),
         fresh: Vec::new(),
     };
     for (f, file) in files.iter().enumerate() {
@@ -612,14 +612,21 @@ struct TypedBy<'a> {
     /// The key, and what every item that mentions one of these names introduces, the
     /// names a `use` item binds to a path through one of them, and the module paths of
     /// their files, to a fixed point.
-    names: HashSet<&'a str>,
+    names: NameSet<&'a str>,
     /// The module paths of the files of items that mention one of `names` (or hold a
     /// glob import of one of these): a glob import of one carries the names in unnamed.
-    modules: HashSet<&'a str>,
+    modules: NameSet<&'a str>,
     /// Per name but the key, every item (file, item) that introduces it so.
-    introducers: HashMap<&'a str, Vec<(usize, usize)>>,
+    introducers: NameMap<&'a str, Vec<(usize, usize)>>,
     /// The names whose introducers [`TypedBy::trace`] has already marked.
-    traced: HashSet<&'a str>,
+    traced: NameSet<&'a str>,
+    /// The introducers whose mentions it has already followed (one item introduces
+    /// several names: an impl block its self type's every segment).
+    traced_items: NameSet<(usize, usize)>,
+    /// Per file, once [`TypedBy::trace`] reached it: per name id, whether the name is
+    /// one of `names` and whether it was followed from this file already (asked of every
+    /// identifier of each traced item).
+    in_names: Vec<Option<Vec<Follow>>>,
 }
 
 impl<'a> TypedBy<'a> {
@@ -629,12 +636,14 @@ impl<'a> TypedBy<'a> {
         module_paths: &'a [&'a [String]],
         index: &NameIndex<'a>,
     ) -> TypedBy<'a> {
-        let mut names: HashSet<&str> = HashSet::from([key]);
-        let mut modules: HashSet<&str> = HashSet::new();
-        let mut introducers: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        let mut names: NameSet<&str> = NameSet::from_iter([key]);
+        let mut modules: NameSet<&str> = NameSet::default();
+        let mut introducers: NameMap<&str, Vec<(usize, usize)>> = NameMap::default();
         // (name, whether it is a module path's segment, seen through glob imports only)
         let mut fresh = vec![(key, false)];
-        let mut seen_items: HashSet<(usize, usize)> = HashSet::new();
+        // Per file, per item: whether its introduced names were added already.
+        let mut seen_items: Vec<Vec<bool>> =
+            files.iter().map(|f| vec![false; f.items.len()]).collect();
         let mut add = |name: &'a str, module: bool, by: (usize, usize), fresh: &mut Vec<_>| {
             if is_path_keyword(name) || name == key {
                 return;
@@ -659,7 +668,7 @@ impl<'a> TypedBy<'a> {
                         add(bound, false, (f, k), &mut fresh);
                     }
                 }
-                if !seen_items.insert((f, k)) {
+                if std::mem::replace(&mut seen_items[f][k], true) {
                     continue;
                 }
                 if !module {
@@ -676,7 +685,9 @@ impl<'a> TypedBy<'a> {
             names,
             modules,
             introducers,
-            traced: HashSet::new(),
+            traced: NameSet::default(),
+            traced_items: NameSet::default(),
+            in_names: vec![None; files.len()],
         }
     }
 
@@ -691,23 +702,45 @@ impl<'a> TypedBy<'a> {
             }
             for &(f, k) in self.introducers.get(name).into_iter().flatten() {
                 parse[f] = true;
+                if !self.traced_items.insert((f, k)) {
+                    continue;
+                }
                 let file = files[f];
                 let item = &file.items[k];
+                let names = &self.names;
+                let in_names = self.in_names[f].get_or_insert_with(|| {
+                    let follow = |n: &String| match names.contains(n.as_str()) {
+                        true => Follow::Pending,
+                        false => Follow::Never,
+                    };
+                    file.names.iter().map(follow).collect()
+                });
+                for &id in &item.mentions {
+                    if in_names[id as usize] == Follow::Pending {
+                        in_names[id as usize] = Follow::Done;
+                        todo.push(file.names[id as usize].as_str());
+                    }
+                }
                 todo.extend(
-                    item.mentions
+                    item.glob_path
                         .iter()
-                        .map(|&id| file.names[id as usize].as_str())
-                        .filter(|n| self.names.contains(n))
-                        .chain(
-                            item.glob_path
-                                .iter()
-                                .map(String::as_str)
-                                .filter(|n| self.modules.contains(n)),
-                        ),
+                        .map(String::as_str)
+                        .filter(|n| self.modules.contains(n)),
                 );
             }
         }
     }
+}
+
+/// Whether [`TypedBy::trace`] follows a name id of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Follow {
+    /// The name is not one that carries the key's type.
+    Never,
+    /// It is, and was not followed from this file yet.
+    Pending,
+    /// It was.
+    Done,
 }
 
 /// The state of the fixed point of [`files_to_parse`].
@@ -718,7 +751,7 @@ struct Closure<'a> {
     /// Whether an item of the file joined (its module path is relevant).
     file_joined: Vec<bool>,
     item_joined: Vec<Vec<bool>>,
-    relevant: HashSet<&'a str>,
+    relevant: NameSet<&'a str>,
     /// Relevant names whose mentioners are still to join.
     fresh: Vec<&'a str>,
 }

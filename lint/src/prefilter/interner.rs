@@ -6,11 +6,14 @@
 //! closure saves (BENCHMARKS.md, "Crate view cost"), and so does the standard library's
 //! SipHash. [`Interner`] hashes with [`NameHasher`], a few instructions per byte.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// A `HashMap` keyed by short names, hashed with [`NameHasher`].
+/// A `HashMap` keyed by short names (or small ids), hashed with [`NameHasher`].
 pub(super) type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
+
+/// A `HashSet` of short names (or small ids), hashed with [`NameHasher`].
+pub(super) type NameSet<K> = HashSet<K, BuildHasherDefault<NameHasher>>;
 
 /// FNV-1a over the key's bytes: not resistant to chosen collisions, which names read from
 /// the crate being compiled need not be, and cheap in an unoptimized build.
