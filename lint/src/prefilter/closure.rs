@@ -80,7 +80,7 @@ use crate::workspace::ModDecl;
 use crate::Config;
 
 use super::interner::{Interner, NameMap, NameSet};
-use super::method_seeds::{macro_need, need, Need};
+use super::method_seeds::{is_write_macro, macro_need, need, Need};
 use super::mod_skeleton::mod_skeleton;
 use super::text::{lex_with_offsets, Tok};
 use super::{awaited_flat, macro_flat, Names};
@@ -166,14 +166,16 @@ impl SkimmedFile {
         let mut bindings_at: HashMap<usize, UseTrees> = HashMap::new();
         let mut glob_import = false;
         let mut interner = Interner::default();
-        let is_offloader = |name: &str| {
-            is_offloader_name(name)
+        let facts_of = |name: &str| NameFacts {
+            offloader: is_offloader_name(name)
                 || offloaders.iter().any(|o| o == name)
-                || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name)
+                || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name),
+            may_start: names.count(name) || is_write_macro(name),
+            structural: is_structural(name),
         };
-        // Per name id, whether the name is an offloader's (the test is a few substring
-        // searches, and names repeat).
-        let mut offloader_by_id: Vec<bool> = Vec::new();
+        // Per name id, what the name is wherever it occurs (asked of every occurrence,
+        // and names repeat).
+        let mut facts_by_id: Vec<NameFacts> = Vec::new();
         // Per token, the id of the name it mentions, or `NO_NAME`.
         let mut id_at: Vec<u32> = vec![NO_NAME; toks.len()];
         // (first token, last token, what it introduces)
@@ -196,7 +198,18 @@ impl SkimmedFile {
             if !is_path_keyword(name) {
                 id_at[i] = interner.intern(name);
             }
-            let starts_finding = if macro_flat(toks, i) {
+            let facts = match id_at[i] {
+                NO_NAME => facts_of(name),
+                // Ids come in order: a new one is the memo's next slot.
+                id if id as usize == facts_by_id.len() => {
+                    facts_by_id.push(facts_of(name));
+                    facts_by_id[id as usize]
+                }
+                id => facts_by_id[id as usize],
+            };
+            let starts_finding = if !facts.may_start {
+                Need::Nothing
+            } else if macro_flat(toks, i) {
                 macro_need(name)
             } else if awaited_flat(toks, i) || (i > 0 && toks[i - 1] == Tok::Ident("fn")) {
                 // An awaited call, or a fn's own name where it is declared.
@@ -207,21 +220,15 @@ impl SkimmedFile {
             // An offloader is a call; an attribute's path or arguments are none (every
             // `#[blockwatch::no_blocking]` fn names `no_blocking`, which is shaped like an
             // offloader's name, and would seed the whole file it is in).
-            let offloader = match id_at[i] {
-                NO_NAME => is_offloader(name),
-                // Ids come in order: a new one is the memo's next slot.
-                id if id as usize == offloader_by_id.len() => {
-                    offloader_by_id.push(is_offloader(name));
-                    offloader_by_id[id as usize]
-                }
-                id => offloader_by_id[id as usize],
-            };
-            let offloads = offloader && attribute_end.is_none();
+            let offloads = facts.offloader && attribute_end.is_none();
             match starts_finding {
                 _ if offloads => seeds.push(i),
                 Need::Always => seeds.push(i),
                 Need::Receiver { keys, crates } => receiver_needs.push((i, keys, crates)),
                 Need::Nothing => {}
+            }
+            if !facts.structural {
+                continue;
             }
             let named = |k: usize| ident(k).filter(|n| !is_keyword(n)).map(str::to_string);
             match name {
@@ -810,6 +817,39 @@ fn statement_end(toks: &[Tok<'_>], mut from: usize) -> usize {
         }
     }
     toks.len().saturating_sub(1)
+}
+
+/// What a name is wherever it occurs in a file, for [`SkimmedFile::read`].
+#[derive(Debug, Clone, Copy)]
+struct NameFacts {
+    /// An offloader's name.
+    offloader: bool,
+    /// It can start a finding somewhere (as a path, a method or a `write!`).
+    may_start: bool,
+    /// A keyword [`SkimmedFile::read`] reads structure after ([`is_structural`]).
+    structural: bool,
+}
+
+/// Whether `name` is a word after which [`SkimmedFile::read`] reads an item or an
+/// attribute it must know about: every other name skips that match.
+fn is_structural(name: &str) -> bool {
+    matches!(
+        name,
+        "path"
+            | "include"
+            | "fn"
+            | "struct"
+            | "enum"
+            | "union"
+            | "trait"
+            | "type"
+            | "const"
+            | "static"
+            | "mod"
+            | "macro_rules"
+            | "impl"
+            | "use"
+    )
 }
 
 /// The index of the `]` that closes the attribute whose `#` is at `toks[i]` (`#[..]` or

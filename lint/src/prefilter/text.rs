@@ -112,7 +112,10 @@ pub(super) fn lex_with_offsets(text: &str) -> Option<Lexed<'_>> {
                 let word = &text[start..i];
                 // Literal prefixes: `r"..."`, `r#"..."#`, `b"..."`, `br"..."`, `c"..."`, `b'x'`.
                 let next = bytes.get(i).copied();
-                if matches!(word, "r" | "br" | "cr") && matches!(next, Some(b'"' | b'#')) {
+                // Only a word of one or two letters can prefix a literal.
+                let prefix = word.len() <= 2;
+                if prefix && matches!(word, "r" | "br" | "cr") && matches!(next, Some(b'"' | b'#'))
+                {
                     if let Some(end) = raw_string_end(bytes, i) {
                         out.push(Tok::Literal, start);
                         i = end;
@@ -130,12 +133,12 @@ pub(super) fn lex_with_offsets(text: &str) -> Option<Lexed<'_>> {
                     }
                     return None;
                 }
-                if matches!(word, "b" | "c") && next == Some(b'"') {
+                if prefix && matches!(word, "b" | "c") && next == Some(b'"') {
                     i = string_end(bytes, i + 1)?;
                     out.push(Tok::Literal, start);
                     continue;
                 }
-                if word == "b" && next == Some(b'\'') {
+                if prefix && word == "b" && next == Some(b'\'') {
                     i = char_literal_end(text, i)?;
                     out.push(Tok::Literal, start);
                     continue;
