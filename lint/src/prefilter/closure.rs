@@ -584,7 +584,7 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
                 typed_in.insert((seed.context, key), found);
                 if found {
                     typed = true;
-                    by.trace(mentioned, files, &mut closure.parse);
+                    by.trace(mentioned, &index, &mut closure.parse);
                 }
             }
             let imported = seed.crates.iter().any(|c| index.id_in(f, c).is_some());
@@ -629,11 +629,12 @@ struct TypedBy<'a> {
     traced: NameSet<&'a str>,
     /// The introducers whose mentions it has already followed (one item introduces
     /// several names: an impl block its self type's every segment).
-    traced_items: NameSet<(usize, usize)>,
-    /// Per file, once [`TypedBy::trace`] reached it: per name id, whether the name is
-    /// one of `names` and whether it was followed from this file already (asked of every
-    /// identifier of each traced item).
-    in_names: Vec<Option<Vec<Follow>>>,
+    /// Per file, per item; built with `in_names`.
+    traced_items: Vec<Vec<bool>>,
+    /// Per file, per name id, whether the name is one of `names` and whether it was
+    /// followed from this file already (asked of every identifier of each traced item);
+    /// built at the first [`TypedBy::trace`].
+    in_names: Vec<Vec<Follow>>,
 }
 
 impl<'a> TypedBy<'a> {
@@ -693,15 +694,30 @@ impl<'a> TypedBy<'a> {
             modules,
             introducers,
             traced: NameSet::default(),
-            traced_items: NameSet::default(),
-            in_names: vec![None; files.len()],
+            traced_items: Vec::new(),
+            in_names: Vec::new(),
         }
     }
 
     /// Marks in `parse` the file of every item that gives one of `mentioned` (names of
     /// the set) its meaning, and of every item that gives a name those items mention
     /// theirs, down to the key: the engine learns a receiver's type from them.
-    fn trace(&mut self, mentioned: Vec<&'a str>, files: &'a [&'a SkimmedFile], parse: &mut [bool]) {
+    fn trace(&mut self, mentioned: Vec<&'a str>, index: &NameIndex<'a>, parse: &mut [bool]) {
+        let files = index.files;
+        if self.in_names.is_empty() {
+            // From the set's side: a few names, each in a few files.
+            let mut in_names: Vec<Vec<Follow>> = files
+                .iter()
+                .map(|f| vec![Follow::Never; f.names.len()])
+                .collect();
+            for name in &self.names {
+                for &(f, id) in index.by_name.get(name).into_iter().flatten() {
+                    in_names[f][id as usize] = Follow::Pending;
+                }
+            }
+            self.in_names = in_names;
+            self.traced_items = files.iter().map(|f| vec![false; f.items.len()]).collect();
+        }
         let mut todo = mentioned;
         while let Some(name) = todo.pop() {
             if !self.traced.insert(name) {
@@ -709,19 +725,12 @@ impl<'a> TypedBy<'a> {
             }
             for &(f, k) in self.introducers.get(name).into_iter().flatten() {
                 parse[f] = true;
-                if !self.traced_items.insert((f, k)) {
+                if std::mem::replace(&mut self.traced_items[f][k], true) {
                     continue;
                 }
                 let file = files[f];
                 let item = &file.items[k];
-                let names = &self.names;
-                let in_names = self.in_names[f].get_or_insert_with(|| {
-                    let follow = |n: &String| match names.contains(n.as_str()) {
-                        true => Follow::Pending,
-                        false => Follow::Never,
-                    };
-                    file.names.iter().map(follow).collect()
-                });
+                let in_names = &mut self.in_names[f];
                 for &id in &item.mentions {
                     if in_names[id as usize] == Follow::Pending {
                         in_names[id as usize] = Follow::Done;
