@@ -30,6 +30,7 @@ use crate::{
 const MAX_FILE_NESTING: usize = 256;
 
 mod dependencies;
+mod read_choice;
 use dependencies::CachedDependencies;
 
 /// Why a crate view could not be built.
@@ -135,8 +136,9 @@ impl CrateView {
             let _lexer = OwnLexer::begin();
             let is_test = target.kind == TargetKind::Test;
             // The name closure knows the crate's own names only; a dependency's blocking
-            // fns are reached by names it cannot see, so such a crate is read in full.
-            let skimmed = if dependencies.is_empty() {
+            // fns are reached by names it cannot see, so such a crate is read in full, as
+            // is a crate of one file, where the closure cannot skip any.
+            let skimmed = if dependencies.is_empty() && may_have_more_files(&root) {
                 ModuleTree::read_skimmed(&root, is_test, config)?
             } else {
                 None
@@ -467,6 +469,13 @@ fn walk<T>(
     }
 }
 
+/// Whether the crate of `root` may have a file besides it (see
+/// [`read_choice::may_declare_file_modules`]); a root that cannot be read leaves it to
+/// the full read to say why.
+fn may_have_more_files(root: &Path) -> bool {
+    fs::read_to_string(root).is_ok_and(|text| read_choice::may_declare_file_modules(&text))
+}
+
 /// One crate file's syntax, with the view's nesting limit.
 fn parse(path: &Path, text: &str) -> Result<syn::File, CrateViewError> {
     crate::parse_source(text, MAX_FILE_NESTING).map_err(|e| CrateViewError {
@@ -497,10 +506,19 @@ fn quiet_view(
     if !paths.iter().any(|p| p == item_file) {
         return None;
     }
-    let mut files = Vec::with_capacity(paths.len() + 1);
+    // Smallest first: one file that can start a finding ends the scan, and the root (a
+    // crate's biggest file, often) is then never lexed twice, here and in the closure.
+    let mut stamped: Vec<(PathBuf, Option<Stamp>)> = paths
+        .into_iter()
+        .map(|path| {
+            let stamp = stamp(&path);
+            (path, stamp)
+        })
+        .collect();
+    stamped.sort_by_key(|(_, stamp)| stamp.map_or(0, |(len, _)| len));
+    let mut files = Vec::with_capacity(stamped.len() + 1);
     let mut writes = crate::prefilter::WriteMacros::default();
-    for path in paths {
-        let stamp = stamp(&path);
+    for (path, stamp) in stamped {
         let text = fs::read_to_string(&path).ok()?;
         let scan = crate::prefilter::scan_source(&text, config, &[]);
         writes.merge(scan.writes);
@@ -683,8 +701,8 @@ mod tests {
             .contains("src/outer/inner.rs:2"));
         assert_eq!(
             view.parsed_files(),
-            3,
-            "main.rs, outer/mod.rs, outer/inner.rs"
+            2,
+            "main.rs and outer/inner.rs: outer/mod.rs only declares `inner`"
         );
         for placed in ["quiet/mod.rs", "quiet/checks.rs", "quiet/nested/deeper.rs"] {
             assert!(view.contains(&dir.join("src").join(placed)), "{placed}");
@@ -808,6 +826,101 @@ mod tests {
         assert_eq!(view.findings, full);
         let lines: Vec<usize> = view.findings.iter().map(|f| f.line).collect();
         assert_eq!(lines, [3], "the write locks stdout: {:?}", view.findings);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_quiet_scan_judges_the_crate_whichever_file_it_reads_first() {
+        let quiet = |name: &str, files: &[(&str, &str)]| {
+            let dir = package(name, files);
+            let root = dir.join("src/main.rs");
+            let config = Config::default();
+            let view = quiet_view(&dir, &root, &dir.join("Cargo.toml"), &root, &config);
+            let files = view.as_ref().map(|v| v.by_path.len());
+            fs::remove_dir_all(&dir).unwrap();
+            files
+        };
+        let big_root = format!(
+            "mod out;\nuse std::fmt::Write as _;\n{}fn main() {{}}\n",
+            "fn label(s: &mut String) {\n    write!(s, \"x\").unwrap();\n}\n".repeat(40)
+        );
+        // The `write!` is in the biggest file, the blocking writer in the smallest: only
+        // together can they start a finding (a `File` typed in another file).
+        assert_eq!(
+            quiet(
+                "quiet-split",
+                &[
+                    ("main.rs", &big_root),
+                    ("out.rs", "pub type Log = std::fs::File;\n")
+                ]
+            ),
+            None
+        );
+        assert_eq!(
+            quiet(
+                "quiet-small-blocks",
+                &[
+                    ("main.rs", &big_root),
+                    ("out.rs", "pub fn nap() {\n    std::thread::sleep(d);\n}\n")
+                ]
+            ),
+            None
+        );
+        assert_eq!(
+            quiet(
+                "quiet-all",
+                &[
+                    ("main.rs", &big_root),
+                    ("out.rs", "pub type Line = String;\n")
+                ]
+            ),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_crate_of_one_file_takes_the_full_read_which_parses_what_the_closure_would() {
+        for (name, main) in [
+            (
+                "single-blocks",
+                "fn load() -> String {\n    std::fs::read_to_string(\"a\").unwrap()\n}\nasync fn run() {\n    load();\n}\nfn main() {}\n",
+            ),
+            (
+                "single-inline",
+                "mod inner {\n    pub fn nap() {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\nasync fn run() {\n    inner::nap();\n}\nfn main() {}\n",
+            ),
+            (
+                "single-method",
+                "struct Db;\nimpl Db {\n    fn get(&self) {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\nasync fn run(db: &Db) {\n    db.get();\n}\nfn main() {}\n",
+            ),
+        ] {
+            let dir = package(name, &[("main.rs", main)]);
+            let root = dir.join("src/main.rs");
+            assert!(!may_have_more_files(&root), "{name}");
+            let config = Config::default();
+            let skimmed = ModuleTree::read_skimmed(&root, false, &config)
+                .unwrap()
+                .expect("the closure can read it");
+            let closure_parses = skimmed.placed.iter().filter(|f| f.syntax.is_some()).count();
+            assert_eq!(closure_parses, 1, "{name}: the closure parses the one file too");
+            let dependencies = CachedDependencies::read(&dir, &config);
+            let manifest = dir.join("Cargo.toml");
+            let by_closure = skimmed.solve(&dir, &root, &manifest, &config, &dependencies);
+            let (view, full) = skimmed_and_full(&dir);
+            assert_eq!(view.findings, full, "{name}");
+            assert_eq!(by_closure.findings, full, "{name}");
+            assert_eq!(view.findings.len(), 1, "{name}: {:?}", view.findings);
+            assert_eq!(view.parsed_files(), 1, "{name}");
+            fs::remove_dir_all(&dir).unwrap();
+        }
+        let dir = package(
+            "two-files",
+            &[
+                ("main.rs", "mod a;\nfn main() {}\n"),
+                ("a.rs", "pub fn idle() {}\n"),
+            ],
+        );
+        assert!(may_have_more_files(&dir.join("src/main.rs")));
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -21,6 +21,7 @@ use crate::catalog::{Catalog, Pattern};
 use crate::Config;
 
 mod closure;
+mod interner;
 mod method_seeds;
 mod mod_skeleton;
 mod text;

@@ -63,22 +63,30 @@
 //! has no origin that holds the key either, so it cannot match the entry.
 //!
 //! A fn's own name where it is declared (`fn read(&self)`) starts nothing: it is no call.
+//! Nor does a name inside an attribute offload (`#[blockwatch::no_blocking]` is shaped
+//! like an offloader's name, and is on every annotated fn). An out-of-line module
+//! declaration (`mod store;`) mentions nothing: the module skeleton follows it, and a
+//! call into the module names it where the call is.
 //!
 //! Two limits, decided so: a crate with cached summaries of its dependencies takes the
 //! full read (their blocking fns are reached by names the crate's text alone cannot
 //! tell), and a skipped file that lexes but does not parse no longer fails the view: the
 //! compiler reports that file, and no finding can come from it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::catalog::{is_offloader_name, CRATE_OFFLOADERS};
 use crate::workspace::ModDecl;
 use crate::Config;
 
-use super::method_seeds::{macro_need, need, Need};
+use super::interner::{Interner, NameMap, NameSet};
+use super::method_seeds::{is_write_macro, macro_need, need, Need};
 use super::mod_skeleton::mod_skeleton;
 use super::text::{lex_with_offsets, Tok};
 use super::{awaited_flat, macro_flat, Names};
+
+/// The id of no name (a token that mentions none, an item that listed none yet).
+const NO_NAME: u32 = u32::MAX;
 
 /// What the closure needs of one file, read from its text without a parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,8 +97,11 @@ pub(crate) struct SkimmedFile {
     seed: bool,
     /// It imports with a glob.
     glob_import: bool,
-    /// Every identifier in it, sorted, without duplicates.
-    mentions: Vec<String>,
+    /// Every distinct identifier in it (path keywords aside), by id: an identifier's
+    /// index here is its id in this file.
+    names: Vec<String>,
+    /// Per name id, the items whose text mentions it, ascending.
+    mentioned_in: Vec<Vec<u32>>,
     /// Its items, nested ones included.
     items: Vec<SkimmedItem>,
     /// Its method calls that can start a finding only on a receiver of a named type.
@@ -125,8 +136,8 @@ struct SkimmedItem {
     bindings: Vec<(Vec<String>, String)>,
     /// For a `use` item with a glob: the identifiers of the glob paths.
     glob_path: Vec<String>,
-    /// Every identifier in its text, sorted, without duplicates.
-    mentions: Vec<String>,
+    /// The ids of the distinct identifiers in its text (path keywords aside).
+    mentions: Vec<u32>,
 }
 
 impl SkimmedFile {
@@ -154,19 +165,51 @@ impl SkimmedFile {
         // Per `use` item (by its index): its bindings and its glob paths' identifiers.
         let mut bindings_at: HashMap<usize, UseTrees> = HashMap::new();
         let mut glob_import = false;
-        let mut mentions: Vec<String> = Vec::new();
+        let mut interner = Interner::default();
+        let facts_of = |name: &str| NameFacts {
+            offloader: is_offloader_name(name)
+                || offloaders.iter().any(|o| o == name)
+                || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name),
+            may_start: names.count(name) || is_write_macro(name),
+            structural: is_structural(name),
+        };
+        // Per name id, what the name is wherever it occurs (asked of every occurrence,
+        // and names repeat).
+        let mut facts_by_id: Vec<NameFacts> = Vec::new();
+        // Per token, the id of the name it mentions, or `NO_NAME`.
+        let mut id_at: Vec<u32> = vec![NO_NAME; toks.len()];
         // (first token, last token, what it introduces)
         let mut spans: Vec<(usize, usize, Vec<String>)> = Vec::new();
+        // The last token of the attribute (`#[..]`, `#![..]`) being read, if any.
+        let mut attribute_end: Option<usize> = None;
         for (i, tok) in toks.iter().enumerate() {
+            if attribute_end.is_some_and(|end| i > end) {
+                attribute_end = None;
+            }
             let Tok::Ident(name) = *tok else {
+                if *tok == Tok::Punct(b'#') && attribute_end.is_none() {
+                    attribute_end = attribute_close(toks, i);
+                }
                 continue;
             };
-            // `'static` and other lifetimes and labels name nothing.
-            if i > 0 && toks[i - 1] == Tok::Punct(b'\'') {
+            if !is_mention(toks, i) {
                 continue;
             }
-            mentions.push(name.to_string());
-            let starts_finding = if macro_flat(toks, i) {
+            if !is_path_keyword(name) {
+                id_at[i] = interner.intern(name);
+            }
+            let facts = match id_at[i] {
+                NO_NAME => facts_of(name),
+                // Ids come in order: a new one is the memo's next slot.
+                id if id as usize == facts_by_id.len() => {
+                    facts_by_id.push(facts_of(name));
+                    facts_by_id[id as usize]
+                }
+                id => facts_by_id[id as usize],
+            };
+            let starts_finding = if !facts.may_start {
+                Need::Nothing
+            } else if macro_flat(toks, i) {
                 macro_need(name)
             } else if awaited_flat(toks, i) || (i > 0 && toks[i - 1] == Tok::Ident("fn")) {
                 // An awaited call, or a fn's own name where it is declared.
@@ -174,14 +217,18 @@ impl SkimmedFile {
             } else {
                 need(toks, i, name, &names)
             };
-            let offloads = is_offloader_name(name)
-                || offloaders.iter().any(|o| o == name)
-                || CRATE_OFFLOADERS.iter().any(|(_, f)| *f == name);
+            // An offloader is a call; an attribute's path or arguments are none (every
+            // `#[blockwatch::no_blocking]` fn names `no_blocking`, which is shaped like an
+            // offloader's name, and would seed the whole file it is in).
+            let offloads = facts.offloader && attribute_end.is_none();
             match starts_finding {
                 _ if offloads => seeds.push(i),
                 Need::Always => seeds.push(i),
                 Need::Receiver { keys, crates } => receiver_needs.push((i, keys, crates)),
                 Need::Nothing => {}
+            }
+            if !facts.structural {
+                continue;
             }
             let named = |k: usize| ident(k).filter(|n| !is_keyword(n)).map(str::to_string);
             match name {
@@ -288,29 +335,29 @@ impl SkimmedFile {
         glob_prefixes.retain(|n| !is_path_keyword(n));
         glob_prefixes.sort_unstable();
         glob_prefixes.dedup();
+        let name_count = interner.names().len();
+        let mut mentioned_in: Vec<Vec<u32>> = vec![Vec::new(); name_count];
+        // Per name id, the last item that listed it: an item lists each name once.
+        let mut listed_by: Vec<u32> = vec![NO_NAME; name_count];
         let items = spans
             .into_iter()
             .enumerate()
             .map(|(index, (first, last, introduces))| {
                 let bindings = bindings_at.remove(&index).unwrap_or_default();
                 let last = last.min(toks.len().saturating_sub(1));
-                let mut mentions: Vec<String> = toks[first..=last]
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, t)| match t {
-                        Tok::Ident(n)
-                            if first + k == 0 || toks[first + k - 1] != Tok::Punct(b'\'') =>
-                        {
-                            Some(n.to_string())
-                        }
-                        _ => None,
-                    })
-                    .filter(|n| !is_path_keyword(n))
-                    .collect();
-                mentions.sort_unstable();
-                mentions.dedup();
+                let item = index as u32;
+                let mut mentions: Vec<u32> = Vec::new();
+                for &id in id_at.get(first..=last).unwrap_or_default() {
+                    if id != NO_NAME && listed_by[id as usize] != item {
+                        listed_by[id as usize] = item;
+                        mentions.push(id);
+                        mentioned_in[id as usize].push(item);
+                    }
+                }
+                // `seeds` ascend: the first at or after `first` tells.
+                let seed_at = seeds.partition_point(|&s| s < first);
                 SkimmedItem {
-                    seed: seeds.iter().any(|&s| (first..=last).contains(&s)),
+                    seed: seeds.get(seed_at).is_some_and(|&s| s <= last),
                     introduces: introduces
                         .into_iter()
                         .filter(|n| !is_path_keyword(n))
@@ -321,14 +368,12 @@ impl SkimmedFile {
                 }
             })
             .collect();
-        mentions.retain(|n| !is_path_keyword(n));
-        mentions.sort_unstable();
-        mentions.dedup();
         Some(SkimmedFile {
             decls,
             seed: !seeds.is_empty(),
             glob_import,
-            mentions,
+            names: interner.names().iter().map(|n| n.to_string()).collect(),
+            mentioned_in,
             items,
             receiver_seeds,
             glob_prefixes,
@@ -397,33 +442,94 @@ enum Mentioner {
     Item(usize, usize),
 }
 
-/// Which of `files` the crate view must parse (see the module docs); `module_paths[i]`
-/// is the module path of `files[i]`.
-pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]]) -> Vec<bool> {
-    let mut mentioned_by: HashMap<&str, Vec<Mentioner>> = HashMap::new();
-    for (f, file) in files.iter().enumerate() {
-        for name in &file.mentions {
-            mentioned_by
-                .entry(name)
-                .or_default()
-                .push(Mentioner::File(f));
+/// Where each name is mentioned across the crate's files: per name, the files whose text
+/// holds it, each with the name's id there (whose `mentioned_in` gives the items).
+struct NameIndex<'a> {
+    files: &'a [&'a SkimmedFile],
+    by_name: NameMap<&'a str, Vec<(usize, u32)>>,
+}
+
+impl<'a> NameIndex<'a> {
+    fn new(files: &'a [&'a SkimmedFile]) -> NameIndex<'a> {
+        let mut by_name: NameMap<&str, Vec<(usize, u32)>> = NameMap::default();
+        for (f, file) in files.iter().enumerate() {
+            for (id, name) in file.names.iter().enumerate() {
+                by_name.entry(name).or_default().push((f, id as u32));
+            }
         }
-        for (k, item) in file.items.iter().enumerate() {
-            for name in &item.mentions {
-                mentioned_by
-                    .entry(name)
-                    .or_default()
-                    .push(Mentioner::Item(f, k));
+        NameIndex { files, by_name }
+    }
+
+    /// Every file that mentions `name`, and every item of it that does.
+    fn mentioners(&self, name: &str) -> impl Iterator<Item = Mentioner> + '_ {
+        let files = self.files;
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .flat_map(move |&(f, id)| {
+                let items = files[f].mentioned_in[id as usize].iter();
+                std::iter::once(Mentioner::File(f))
+                    .chain(items.map(move |&k| Mentioner::Item(f, k as usize)))
+            })
+    }
+
+    /// The id of `name` in file `f`, if its text mentions it.
+    fn id_in(&self, f: usize, name: &str) -> Option<u32> {
+        let in_files = self.by_name.get(name)?;
+        let at = in_files.binary_search_by_key(&f, |&(file, _)| file).ok()?;
+        Some(in_files[at].1)
+    }
+
+    /// The names of `set` that item `item` of file `f` mentions (the file anywhere, for
+    /// `None`): each of `set` looked up when it is the smaller, which it usually is (a key
+    /// and a few names against an item's every identifier).
+    fn mentioned_of(&self, f: usize, item: Option<usize>, set: &NameSet<&'a str>) -> Vec<&'a str> {
+        let file = self.files[f];
+        let listed = match item {
+            Some(k) => file.items[k].mentions.len(),
+            None => file.names.len(),
+        };
+        if set.len() < listed {
+            set.iter()
+                .copied()
+                .filter(|name| {
+                    self.id_in(f, name).is_some_and(|id| {
+                        item.is_none_or(|k| {
+                            file.mentioned_in[id as usize]
+                                .binary_search(&(k as u32))
+                                .is_ok()
+                        })
+                    })
+                })
+                .collect()
+        } else {
+            let names: &'a [String] = &file.names;
+            let wanted = |name: &&'a str| set.contains(name);
+            match item {
+                Some(k) => file.items[k]
+                    .mentions
+                    .iter()
+                    .map(|&id| names[id as usize].as_str())
+                    .filter(wanted)
+                    .collect(),
+                None => names.iter().map(String::as_str).filter(wanted).collect(),
             }
         }
     }
+}
+
+/// Which of `files` the crate view must parse (see the module docs); `module_paths[i]`
+/// is the module path of `files[i]`.
+pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]]) -> Vec<bool> {
+    let index = NameIndex::new(files);
     let mut closure = Closure {
         files,
         module_paths,
         parse: vec![false; files.len()],
         file_joined: vec![false; files.len()],
         item_joined: files.iter().map(|f| vec![false; f.items.len()]).collect(),
-        relevant: HashSet::new(),
+        relevant: NameSet::default(),
         fresh: Vec::new(),
     };
     for (f, file) in files.iter().enumerate() {
@@ -434,26 +540,40 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
             }
         }
     }
-    let mut typed_by: HashMap<&str, TypedBy> = HashMap::new();
-    // Whether (file, context item, key) holds a name that carries the key's type: the
-    // many method calls of one item ask the same question, and tracing is idempotent.
-    let mut typed_in: HashMap<(usize, Option<usize>, &str), bool> = HashMap::new();
+    let mut typed_by: NameMap<&str, TypedBy> = NameMap::default();
     for (f, file) in files.iter().enumerate() {
+        // Per key, whether the file mentions a name that carries its type at all: when it
+        // does not, none of its items can (a file of 500 `write!`s into `String`s asks
+        // for each of them, with the nine keys of blocking writers).
+        let mut in_file: Vec<(&str, bool)> = Vec::new();
+        // Whether (context item, key) holds such a name: the many method calls of one
+        // item ask the same question, and tracing is idempotent.
+        let mut typed_in: NameMap<(Option<usize>, &str), bool> = NameMap::default();
         for seed in &file.receiver_seeds {
-            let context = match seed.context {
-                Some(k) => &file.items[k].mentions,
-                None => &file.mentions,
-            };
             let mut typed = false;
-            for key in &seed.keys {
-                if let Some(&known) = typed_in.get(&(f, seed.context, *key)) {
+            for &key in &seed.keys {
+                let by = typed_by
+                    .entry(key)
+                    .or_insert_with(|| TypedBy::new(key, files, module_paths, &index));
+                let file_has = match in_file.iter().find(|(k, _)| *k == key) {
+                    Some(&(_, has)) => has,
+                    None => {
+                        let has = !index.mentioned_of(f, None, &by.names).is_empty()
+                            || file.glob_prefixes.iter().any(|n| {
+                                by.names.contains(n.as_str()) || by.modules.contains(n.as_str())
+                            });
+                        in_file.push((key, has));
+                        has
+                    }
+                };
+                if !file_has {
+                    continue;
+                }
+                if let Some(&known) = typed_in.get(&(seed.context, key)) {
                     typed |= known;
                     continue;
                 }
-                let by = typed_by
-                    .entry(key)
-                    .or_insert_with(|| TypedBy::new(key, files, module_paths, &mentioned_by));
-                let mut mentioned = sorted_common(context, &by.names);
+                let mut mentioned = index.mentioned_of(f, seed.context, &by.names);
                 mentioned.extend(
                     file.glob_prefixes
                         .iter()
@@ -461,17 +581,13 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
                         .filter(|n| by.names.contains(n) || by.modules.contains(n)),
                 );
                 let found = !mentioned.is_empty();
-                typed_in.insert((f, seed.context, *key), found);
+                typed_in.insert((seed.context, key), found);
                 if found {
                     typed = true;
-                    by.trace(mentioned, files, &mut closure.parse);
+                    by.trace(mentioned, &index, &mut closure.parse);
                 }
             }
-            let imported = seed.crates.iter().any(|c| {
-                file.mentions
-                    .binary_search_by(|m| m.as_str().cmp(c))
-                    .is_ok()
-            });
+            let imported = seed.crates.iter().any(|c| index.id_in(f, c).is_some());
             if typed || imported {
                 closure.parse[f] = true;
                 for &k in &seed.items {
@@ -481,8 +597,8 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
         }
     }
     while let Some(name) = closure.fresh.pop() {
-        for mentioner in mentioned_by.get(name).into_iter().flatten() {
-            match *mentioner {
+        for mentioner in index.mentioners(name) {
+            match mentioner {
                 Mentioner::File(f) => closure.parse[f] = true,
                 Mentioner::Item(f, k) => closure.join(f, k),
             }
@@ -497,45 +613,28 @@ pub(crate) fn files_to_parse(files: &[&SkimmedFile], module_paths: &[&[String]])
     parse
 }
 
-/// The names of `sorted` (ascending, no repeats) that are in `set`: by a binary search
-/// for each of `set` when it is the smaller, which it usually is (a key and a few names
-/// against an item's every identifier).
-fn sorted_common<'a>(sorted: &'a [String], set: &HashSet<&'a str>) -> Vec<&'a str> {
-    if set.len() < sorted.len() {
-        let mut common: Vec<&str> = set
-            .iter()
-            .filter_map(|n| {
-                sorted
-                    .binary_search_by(|m| m.as_str().cmp(n))
-                    .ok()
-                    .map(|i| sorted[i].as_str())
-            })
-            .collect();
-        common.sort_unstable();
-        common
-    } else {
-        sorted
-            .iter()
-            .map(String::as_str)
-            .filter(|n| set.contains(n))
-            .collect()
-    }
-}
-
 /// The names through which a value can get a type or a call whose last segment is a
 /// receiver key (see the module docs), and the items that give each its meaning.
 struct TypedBy<'a> {
     /// The key, and what every item that mentions one of these names introduces, the
     /// names a `use` item binds to a path through one of them, and the module paths of
     /// their files, to a fixed point.
-    names: HashSet<&'a str>,
+    names: NameSet<&'a str>,
     /// The module paths of the files of items that mention one of `names` (or hold a
     /// glob import of one of these): a glob import of one carries the names in unnamed.
-    modules: HashSet<&'a str>,
+    modules: NameSet<&'a str>,
     /// Per name but the key, every item (file, item) that introduces it so.
-    introducers: HashMap<&'a str, Vec<(usize, usize)>>,
+    introducers: NameMap<&'a str, Vec<(usize, usize)>>,
     /// The names whose introducers [`TypedBy::trace`] has already marked.
-    traced: HashSet<&'a str>,
+    traced: NameSet<&'a str>,
+    /// The introducers whose mentions it has already followed (one item introduces
+    /// several names: an impl block its self type's every segment).
+    /// Per file, per item; built with `in_names`.
+    traced_items: Vec<Vec<bool>>,
+    /// Per file, per name id, whether the name is one of `names` and whether it was
+    /// followed from this file already (asked of every identifier of each traced item);
+    /// built at the first [`TypedBy::trace`].
+    in_names: Vec<Vec<Follow>>,
 }
 
 impl<'a> TypedBy<'a> {
@@ -543,14 +642,16 @@ impl<'a> TypedBy<'a> {
         key: &'a str,
         files: &'a [&'a SkimmedFile],
         module_paths: &'a [&'a [String]],
-        mentioned_by: &HashMap<&'a str, Vec<Mentioner>>,
+        index: &NameIndex<'a>,
     ) -> TypedBy<'a> {
-        let mut names: HashSet<&str> = HashSet::from([key]);
-        let mut modules: HashSet<&str> = HashSet::new();
-        let mut introducers: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        let mut names: NameSet<&str> = NameSet::from_iter([key]);
+        let mut modules: NameSet<&str> = NameSet::default();
+        let mut introducers: NameMap<&str, Vec<(usize, usize)>> = NameMap::default();
         // (name, whether it is a module path's segment, seen through glob imports only)
         let mut fresh = vec![(key, false)];
-        let mut seen_items: HashSet<(usize, usize)> = HashSet::new();
+        // Per file, per item: whether its introduced names were added already.
+        let mut seen_items: Vec<Vec<bool>> =
+            files.iter().map(|f| vec![false; f.items.len()]).collect();
         let mut add = |name: &'a str, module: bool, by: (usize, usize), fresh: &mut Vec<_>| {
             if is_path_keyword(name) || name == key {
                 return;
@@ -562,8 +663,8 @@ impl<'a> TypedBy<'a> {
             }
         };
         while let Some((name, module)) = fresh.pop() {
-            for mentioner in mentioned_by.get(name).into_iter().flatten() {
-                let Mentioner::Item(f, k) = *mentioner else {
+            for mentioner in index.mentioners(name) {
+                let Mentioner::Item(f, k) = mentioner else {
                     continue;
                 };
                 let item = &files[f].items[k];
@@ -575,7 +676,7 @@ impl<'a> TypedBy<'a> {
                         add(bound, false, (f, k), &mut fresh);
                     }
                 }
-                if !seen_items.insert((f, k)) {
+                if std::mem::replace(&mut seen_items[f][k], true) {
                     continue;
                 }
                 if !module {
@@ -592,14 +693,31 @@ impl<'a> TypedBy<'a> {
             names,
             modules,
             introducers,
-            traced: HashSet::new(),
+            traced: NameSet::default(),
+            traced_items: Vec::new(),
+            in_names: Vec::new(),
         }
     }
 
     /// Marks in `parse` the file of every item that gives one of `mentioned` (names of
     /// the set) its meaning, and of every item that gives a name those items mention
     /// theirs, down to the key: the engine learns a receiver's type from them.
-    fn trace(&mut self, mentioned: Vec<&'a str>, files: &'a [&'a SkimmedFile], parse: &mut [bool]) {
+    fn trace(&mut self, mentioned: Vec<&'a str>, index: &NameIndex<'a>, parse: &mut [bool]) {
+        let files = index.files;
+        if self.in_names.is_empty() {
+            // From the set's side: a few names, each in a few files.
+            let mut in_names: Vec<Vec<Follow>> = files
+                .iter()
+                .map(|f| vec![Follow::Never; f.names.len()])
+                .collect();
+            for name in &self.names {
+                for &(f, id) in index.by_name.get(name).into_iter().flatten() {
+                    in_names[f][id as usize] = Follow::Pending;
+                }
+            }
+            self.in_names = in_names;
+            self.traced_items = files.iter().map(|f| vec![false; f.items.len()]).collect();
+        }
         let mut todo = mentioned;
         while let Some(name) = todo.pop() {
             if !self.traced.insert(name) {
@@ -607,22 +725,38 @@ impl<'a> TypedBy<'a> {
             }
             for &(f, k) in self.introducers.get(name).into_iter().flatten() {
                 parse[f] = true;
-                let item = &files[f].items[k];
+                if std::mem::replace(&mut self.traced_items[f][k], true) {
+                    continue;
+                }
+                let file = files[f];
+                let item = &file.items[k];
+                let in_names = &mut self.in_names[f];
+                for &id in &item.mentions {
+                    if in_names[id as usize] == Follow::Pending {
+                        in_names[id as usize] = Follow::Done;
+                        todo.push(file.names[id as usize].as_str());
+                    }
+                }
                 todo.extend(
-                    item.mentions
+                    item.glob_path
                         .iter()
                         .map(String::as_str)
-                        .filter(|n| self.names.contains(n))
-                        .chain(
-                            item.glob_path
-                                .iter()
-                                .map(String::as_str)
-                                .filter(|n| self.modules.contains(n)),
-                        ),
+                        .filter(|n| self.modules.contains(n)),
                 );
             }
         }
     }
+}
+
+/// Whether [`TypedBy::trace`] follows a name id of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Follow {
+    /// The name is not one that carries the key's type.
+    Never,
+    /// It is, and was not followed from this file yet.
+    Pending,
+    /// It was.
+    Done,
 }
 
 /// The state of the fixed point of [`files_to_parse`].
@@ -633,7 +767,7 @@ struct Closure<'a> {
     /// Whether an item of the file joined (its module path is relevant).
     file_joined: Vec<bool>,
     item_joined: Vec<Vec<bool>>,
-    relevant: HashSet<&'a str>,
+    relevant: NameSet<&'a str>,
     /// Relevant names whose mentioners are still to join.
     fresh: Vec<&'a str>,
 }
@@ -692,6 +826,64 @@ fn statement_end(toks: &[Tok<'_>], mut from: usize) -> usize {
         }
     }
     toks.len().saturating_sub(1)
+}
+
+/// What a name is wherever it occurs in a file, for [`SkimmedFile::read`].
+#[derive(Debug, Clone, Copy)]
+struct NameFacts {
+    /// An offloader's name.
+    offloader: bool,
+    /// It can start a finding somewhere (as a path, a method or a `write!`).
+    may_start: bool,
+    /// A keyword [`SkimmedFile::read`] reads structure after ([`is_structural`]).
+    structural: bool,
+}
+
+/// Whether `name` is a word after which [`SkimmedFile::read`] reads an item or an
+/// attribute it must know about: every other name skips that match.
+fn is_structural(name: &str) -> bool {
+    matches!(
+        name,
+        "path"
+            | "include"
+            | "fn"
+            | "struct"
+            | "enum"
+            | "union"
+            | "trait"
+            | "type"
+            | "const"
+            | "static"
+            | "mod"
+            | "macro_rules"
+            | "impl"
+            | "use"
+    )
+}
+
+/// The index of the `]` that closes the attribute whose `#` is at `toks[i]` (`#[..]` or
+/// `#![..]`), or `None` when no attribute starts there.
+fn attribute_close(toks: &[Tok<'_>], i: usize) -> Option<usize> {
+    match (toks.get(i + 1), toks.get(i + 2)) {
+        (Some(Tok::Open(b'[', close)), _) => Some(*close),
+        (Some(Tok::Punct(b'!')), Some(Tok::Open(b'[', close))) => Some(*close),
+        _ => None,
+    }
+}
+
+/// Whether the identifier at `toks[i]` mentions a name. A lifetime or label (`'static`)
+/// names nothing, and neither does the name of an out-of-line module declaration
+/// (`mod store;`): that is structure, which the [module skeleton](super::mod_skeleton)
+/// follows; a call into the module names it again where it is made. Counted as a mention,
+/// it kept the file that declares a blocking module (a crate's `lib.rs`, usually its
+/// biggest file) in the closure with nothing in it that can reach the module.
+fn is_mention(toks: &[Tok<'_>], i: usize) -> bool {
+    if i > 0 && toks[i - 1] == Tok::Punct(b'\'') {
+        return false;
+    }
+    let declares_module =
+        i > 0 && toks[i - 1] == Tok::Ident("mod") && toks.get(i + 1) == Some(&Tok::Punct(b';'));
+    !declares_module
 }
 
 /// Path keywords: every file mentions them, and no item is named by them.
@@ -878,6 +1070,57 @@ mod tests {
     }
 
     #[test]
+    fn a_module_declaration_is_not_a_mention_of_the_module() {
+        let sources = [
+            (
+                "",
+                "use std::fmt::Write as _;\npub mod store;\n#[cfg(test)]\nmod quiet;\npub fn label(id: u8) -> String {\n    let mut s = String::new();\n    write!(s, \"{id}\").unwrap();\n    crate::quiet::shout(&s)\n}",
+            ),
+            (
+                "store",
+                "pub struct Store;\nimpl Store {\n    pub fn load(&self) -> String { std::fs::read_to_string(\"k\").unwrap() }\n}",
+            ),
+            ("quiet", "pub fn shout(s: &str) -> String { s.to_uppercase() }"),
+        ];
+        assert_eq!(kept(&sources), ["store"]);
+        // A call into the module names it where it is made: the caller joins, and so
+        // does the root's fn that calls the caller.
+        let mut calling = sources;
+        calling[2] = (
+            "quiet",
+            "pub fn shout(s: &str) -> String { crate::store::Store.load() + s }",
+        );
+        assert_eq!(kept(&calling), ["", "store", "quiet"]);
+        // An inline module is an item whose body can hold anything: it still counts.
+        let inline = [
+            (
+                "",
+                "pub mod wrap { pub mod store; pub fn go() { store::Store.load(); } }",
+            ),
+            ("wrap::store", sources[1].1),
+        ];
+        assert_eq!(kept(&inline), ["", "wrap::store"]);
+    }
+
+    #[test]
+    fn an_attribute_named_like_an_offloader_is_no_offloader() {
+        let annotated = kept(&[
+            (
+                "",
+                "pub mod store;\n#[blockwatch::no_blocking(watch = false)]\npub async fn handler(id: u64) -> u64 {\n    id + 1\n}",
+            ),
+            ("store", "pub fn nap() { std::thread::sleep(d) }"),
+        ]);
+        assert_eq!(annotated, ["store"]);
+        // Called, the same name is an offloader's: the caller seeds.
+        let kept_call = kept(&[
+            ("", "pub fn run(f: fn()) { no_blocking(f) }"),
+            ("store", "pub fn nap() { std::thread::sleep(d) }"),
+        ]);
+        assert_eq!(kept_call, ["", "store"]);
+    }
+
+    #[test]
     fn only_items_that_reach_a_blocking_name_make_their_names_relevant() {
         let kept = kept(&[
             ("", "mod io;\nmod report;\npub use io::format_row;"),
@@ -1054,7 +1297,8 @@ mod tests {
                 "use std::sync::Arc;\npub async fn f(a: Arc<Slot>) { a.lock(); }",
             ),
         ]);
-        assert_eq!(kept, ["", "locks", "make", "user", "glob"]);
+        // The root only declares the modules: structure, not a mention.
+        assert_eq!(kept, ["locks", "make", "user", "glob"]);
     }
 
     #[test]

@@ -119,7 +119,11 @@ pub(super) fn need(toks: &[Tok<'_>], i: usize, name: &str, names: &Names<'_>) ->
 /// nothing by their name.
 pub(super) fn macro_need(name: &str) -> Need {
     if is_write_macro(name) {
-        method_need("write_fmt", Some(1))
+        // Asked at every `write!` of a file; the answer depends on the catalog alone.
+        static WRITE_FMT: OnceLock<Need> = OnceLock::new();
+        WRITE_FMT
+            .get_or_init(|| method_need("write_fmt", Some(1)))
+            .clone()
     } else {
         Need::Nothing
     }
@@ -133,14 +137,35 @@ pub(super) fn is_write_macro(name: &str) -> bool {
 /// Whether `name` is the key of a receiver whose `write_fmt` blocks (`stdout`, `Stdout`,
 /// `File`, `TcpStream`, ..): what a `write!` needs in sight to start a finding.
 pub(super) fn names_blocking_writer(name: &str) -> bool {
+    /// The keys, and which bytes start one: asked of every identifier of a file, most
+    /// of which the first byte rules out.
+    struct Keys {
+        keys: Vec<&'static str>,
+        first_bytes: [bool; 256],
+    }
     // `None`: some `write_fmt` entry matches any receiver, so every name will do.
-    static KEYS: OnceLock<Option<Vec<&'static str>>> = OnceLock::new();
-    match KEYS.get_or_init(|| match macro_need("write") {
-        Need::Receiver { keys, .. } => Some(keys),
-        Need::Nothing => Some(Vec::new()),
-        Need::Always => None,
-    }) {
-        Some(keys) => keys.contains(&name),
+    static KEYS: OnceLock<Option<Keys>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let keys = match macro_need("write") {
+            Need::Receiver { keys, .. } => keys,
+            Need::Nothing => Vec::new(),
+            Need::Always => return None,
+        };
+        let mut first_bytes = [false; 256];
+        for key in &keys {
+            if let Some(&b) = key.as_bytes().first() {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
+        Some(Keys { keys, first_bytes })
+    });
+    match keys {
+        Some(keys) => {
+            name.as_bytes()
+                .first()
+                .is_some_and(|&b| keys.first_bytes[usize::from(b)])
+                && keys.keys.contains(&name)
+        }
         None => true,
     }
 }
@@ -260,5 +285,20 @@ mod tests {
             "{keys:?}"
         );
         assert_eq!(macro_need("println"), Need::Nothing);
+    }
+
+    #[test]
+    fn the_blocking_writers_are_the_write_macro_s_keys_and_nothing_else() {
+        let Need::Receiver { keys, .. } = macro_need("write") else {
+            panic!("`write!` calls `write_fmt`");
+        };
+        for key in &keys {
+            assert!(names_blocking_writer(key), "{key}");
+        }
+        for name in [
+            "", "String", "Fil", "Files", "file", "out", "stdoutx", "Sender",
+        ] {
+            assert!(!names_blocking_writer(name), "{name}");
+        }
     }
 }

@@ -112,7 +112,10 @@ pub(super) fn lex_with_offsets(text: &str) -> Option<Lexed<'_>> {
                 let word = &text[start..i];
                 // Literal prefixes: `r"..."`, `r#"..."#`, `b"..."`, `br"..."`, `c"..."`, `b'x'`.
                 let next = bytes.get(i).copied();
-                if matches!(word, "r" | "br" | "cr") && matches!(next, Some(b'"' | b'#')) {
+                // Only a word of one or two letters can prefix a literal.
+                let prefix = word.len() <= 2;
+                if prefix && matches!(word, "r" | "br" | "cr") && matches!(next, Some(b'"' | b'#'))
+                {
                     if let Some(end) = raw_string_end(bytes, i) {
                         out.push(Tok::Literal, start);
                         i = end;
@@ -130,12 +133,12 @@ pub(super) fn lex_with_offsets(text: &str) -> Option<Lexed<'_>> {
                     }
                     return None;
                 }
-                if matches!(word, "b" | "c") && next == Some(b'"') {
+                if prefix && matches!(word, "b" | "c") && next == Some(b'"') {
                     i = string_end(bytes, i + 1)?;
                     out.push(Tok::Literal, start);
                     continue;
                 }
-                if word == "b" && next == Some(b'\'') {
+                if prefix && word == "b" && next == Some(b'\'') {
                     i = char_literal_end(text, i)?;
                     out.push(Tok::Literal, start);
                     continue;
@@ -166,13 +169,25 @@ fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 fn is_ident_start(text: &str, i: usize) -> bool {
-    text[i..]
-        .chars()
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
+    // ASCII first: decoding a char per byte is most of the lexer's time unoptimized.
+    match text.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => b == b'_' || b.is_ascii_alphabetic(),
+        Some(_) => text[i..]
+            .chars()
+            .next()
+            .is_some_and(|c| c == '_' || c.is_alphabetic()),
+        None => false,
+    }
 }
 
 fn ident_end(text: &str, mut i: usize) -> usize {
+    let bytes = text.as_bytes();
+    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+        i += 1;
+    }
+    if bytes.get(i).is_none_or(|b| b.is_ascii()) {
+        return i;
+    }
     for c in text[i..].chars() {
         if c == '_' || c.is_alphanumeric() {
             i += c.len_utf8();
@@ -284,8 +299,11 @@ mod tests {
     #[test]
     fn lifetimes_raw_identifiers_and_unicode() {
         assert_eq!(
-            idents("fn f<'a>(x: &'a str) { 'outer: loop { r#type(); naïve(); } }"),
-            ["fn", "f", "a", "x", "a", "str", "outer", "loop", "type", "naïve"]
+            idents("fn f<'a>(x: &'a str) { 'outer: loop { r#type(); naïve(); über_1(); x·y } }"),
+            [
+                "fn", "f", "a", "x", "a", "str", "outer", "loop", "type", "naïve", "über_1", "x",
+                "y"
+            ]
         );
     }
 
