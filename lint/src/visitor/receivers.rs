@@ -555,6 +555,32 @@ mod tests {
         assert!(is_unknown(&bound(&src, "again")));
     }
 
+    #[test]
+    fn aliases_of_tuples_of_earlier_aliases_keep_each_origin_once() {
+        // `type T1 = (T0, T0, T0, T0);` and so on: copied per element, T6 would hold
+        // thousands of origins.
+        let mut src = String::from("type T0 = std::fs::File;\n");
+        for k in 1..=6 {
+            src.push_str(&format!(
+                "type T{k} = (T{p}, T{p}, T{p}, T{p});\n",
+                p = k - 1
+            ));
+        }
+        let file: syn::File = syn::parse_str(&src).unwrap();
+        let matcher = Config::default().matcher();
+        let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
+        v.scopes.push(Scope::from_items(&file.items, &[], true));
+        v.learn_types(&file.items);
+        let last = &v.aliases["crate::T6"];
+        let mut expected: Vec<String> = std::iter::once("std::fs::File".to_string())
+            .chain((0..6).map(|k| format!("crate::T{k}")))
+            .collect();
+        expected.sort();
+        let mut got: Vec<String> = last.iter().map(|o| o.path.clone()).collect();
+        got.sort();
+        assert_eq!(got, expected);
+    }
+
     /// The resolved paths of the findings of `src`.
     fn found(src: &str) -> Vec<String> {
         let file: syn::File = syn::parse_str(src).unwrap();
