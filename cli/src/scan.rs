@@ -24,6 +24,7 @@ use crate::source::{read_source, MAX_FILE_BYTES};
 use crate::walk::{self, display_path, Filter};
 
 mod crate_names_pass;
+mod reached_set_pass;
 
 /// A crate being scanned: one target of a package, or a directory / file given as is.
 #[derive(Debug, Clone)]
@@ -80,6 +81,8 @@ struct Planner<'a> {
     to_cache: Vec<(usize, PathBuf, String, String)>,
     /// The packages manifests declared: name, units, dependencies by package name.
     manifest_packages: Vec<(String, PackageUnits, Vec<String>)>,
+    /// The reached dependencies' items came from the reached-set cache.
+    reached_set_hit: bool,
 }
 
 /// Where the dependencies' summaries are and under which keys, by index in the graph.
@@ -167,6 +170,7 @@ impl<'a> Planner<'a> {
             cached: Vec::new(),
             to_cache: Vec::new(),
             manifest_packages: Vec::new(),
+            reached_set_hit: false,
         })
     }
 
@@ -323,10 +327,10 @@ impl<'a> Planner<'a> {
     }
 
     /// Every dependency, from the cache where it is cached, else its files to read.
-    fn add_every_dependency(&mut self, graph: &DependencyGraph, mut deps: DependencyPlan) {
+    fn add_every_dependency(&mut self, graph: &DependencyGraph, deps: &mut DependencyPlan) {
         for (i, dep) in graph.dependencies.iter().enumerate() {
             let unit = deps.units[i];
-            match self.cached_summaries(graph, &deps, i) {
+            match self.cached_summaries(graph, deps, i) {
                 Known::Absent => {
                     self.missing_source(dep);
                     continue;
@@ -757,9 +761,12 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     };
     let mut parsed = read_and_parse(&plan, 0..plan.sources.len());
     crate_names_pass::walk_again_with_crate_names(&plan, &mut parsed);
-    let not_reached = match &graph {
-        Some((graph, cached)) => add_dependencies(&mut plan, graph, *cached, &mut parsed),
-        None => 0,
+    let (not_reached, dependency_plan) = match &graph {
+        Some((graph, cached)) => {
+            let (not_reached, deps) = add_dependencies(&mut plan, graph, *cached, &mut parsed);
+            (not_reached, Some(deps))
+        }
+        None => (0, None),
     };
     let cached_count = plan.cached.len();
     // After every file read in this scan (their positions match `origins`).
@@ -786,6 +793,10 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
         &plan.deps,
         &reach,
     );
+    if let (Some((graph, _)), Some(deps), false) = (&graph, &dependency_plan, plan.reached_set_hit)
+    {
+        reached_set_pass::write(&plan, graph, deps, &parsed, &findings, &reach);
+    }
     plan.errors.extend(parsed.errors);
     plan.notes.extend(parsed.notes);
     let workspace_files = parsed
@@ -815,8 +826,10 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
 /// only those are read: the others change no finding. Otherwise, as on a first scan,
 /// every dependency comes from the cache or is parsed now (and cached afterwards, for
 /// later scans and the attribute), so that what is cached was solved over the whole
-/// dependency graph. Returns how many dependencies were not reached (0 when all were
-/// placed).
+/// dependency graph. Before either, a cached reached set that holds for this scan
+/// (`reached_set_pass.rs`) gives the reached dependencies' items at once. Returns how
+/// many dependencies were not reached (0 when all were placed), and where their
+/// summaries are cached.
 ///
 /// [`reached_dependencies`]: blockwatch_lint::deps::reached_dependencies
 fn add_dependencies(
@@ -824,8 +837,13 @@ fn add_dependencies(
     graph: &DependencyGraph,
     graph_cached: bool,
     parsed: &mut Parsed,
-) -> usize {
-    let deps = plan.add_dependency_units(graph);
+) -> (usize, DependencyPlan) {
+    let mut deps = plan.add_dependency_units(graph);
+    if graph_cached {
+        if let Some(not_reached) = reached_set_pass::place_from_cache(plan, graph, &deps, parsed) {
+            return (not_reached, deps);
+        }
+    }
     let mut absent: Vec<usize> = Vec::new();
     let reached = graph_cached.then(|| {
         let planner = &*plan;
@@ -841,7 +859,7 @@ fn add_dependencies(
             },
         )
     });
-    match reached {
+    let not_reached = match reached {
         Some(Ok(reached)) => {
             let count = reached.len();
             for &i in &absent {
@@ -856,12 +874,13 @@ fn add_dependencies(
         }
         _ => {
             let start = plan.sources.len();
-            plan.add_every_dependency(graph, deps);
+            plan.add_every_dependency(graph, &mut deps);
             let more = read_and_parse(plan, start..plan.sources.len());
             parsed.append(more);
             0
         }
-    }
+    };
+    (not_reached, deps)
 }
 
 /// Plans the scan: the files to read, the crates they form, each package's configuration;

@@ -122,6 +122,46 @@ pub enum Known {
     Unknown,
 }
 
+/// The dependencies the members' code names where `workspace`'s summaries use the name
+/// (the first step of [`reached_dependencies`]): sorted indices into
+/// [`DependencyGraph::dependencies`], each once. Which dependencies a scan reaches
+/// follows from these and the dependencies' summaries alone.
+///
+/// ```
+/// # use blockwatch_lint::deps::{parse_metadata, demanded_dependencies};
+/// # let json = r#"{"workspace_members": ["a"], "packages": [
+/// #   {"id": "a", "name": "a", "version": "0.1.0", "source": null, "manifest_path": "/w/a/Cargo.toml", "targets": []},
+/// #   {"id": "x", "name": "x", "version": "1.0.0", "source": "registry+r", "manifest_path": "/r/x/Cargo.toml",
+/// #    "targets": [{"kind": ["lib"], "src_path": "/r/x/src/lib.rs"}]}],
+/// #   "resolve": {"nodes": [{"id": "a", "features": [], "deps": [
+/// #     {"name": "x", "pkg": "x", "dep_kinds": [{"kind": null, "target": null}]}]}]}}"#;
+/// let graph = parse_metadata(json, None).unwrap();
+/// let uses: syn::File = syn::parse_str("async fn f() { x::run(); }").unwrap();
+/// let uses = blockwatch_lint::summarize_file(&uses, "src/main.rs", &[], false, &Default::default());
+/// let local: syn::File = syn::parse_str("async fn f() { run(); }").unwrap();
+/// let local = blockwatch_lint::summarize_file(&local, "src/main.rs", &[], false, &Default::default());
+/// assert_eq!(demanded_dependencies(&graph, [&uses]), [0]);
+/// assert!(demanded_dependencies(&graph, [&local]).is_empty());
+/// ```
+pub fn demanded_dependencies<'a>(
+    graph: &DependencyGraph,
+    workspace: impl IntoIterator<Item = &'a FileSummary>,
+) -> Vec<usize> {
+    let member_externs: Vec<&(String, usize)> =
+        graph.members.iter().flat_map(|m| &m.externs).collect();
+    let member_names: Vec<&str> = member_externs.iter().map(|(n, _)| n.as_str()).collect();
+    let used = names_used(workspace, &member_names);
+    let mut demanded: Vec<usize> = member_externs
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| *used)
+        .map(|((_, to), _)| *to)
+        .collect();
+    demanded.sort_unstable();
+    demanded.dedup();
+    demanded
+}
+
 /// The dependencies the code of `workspace` reaches, each with its summaries from
 /// `load`, by index: those the members name (through
 /// [`Member::externs`](super::Member::externs)) where the workspace's summaries use that
@@ -154,10 +194,6 @@ pub fn reached_dependencies<'a>(
     workspace: impl IntoIterator<Item = &'a FileSummary>,
     mut load: impl FnMut(usize) -> Known,
 ) -> Result<Vec<(usize, Vec<FileSummary>)>, NotCached> {
-    let member_externs: Vec<&(String, usize)> =
-        graph.members.iter().flat_map(|m| &m.externs).collect();
-    let member_names: Vec<&str> = member_externs.iter().map(|(n, _)| n.as_str()).collect();
-    let used = names_used(workspace, &member_names);
     let mut queue: Vec<usize> = Vec::new();
     let mut seen: HashSet<usize> = HashSet::new();
     let mut push = |to: usize, queue: &mut Vec<usize>| {
@@ -165,10 +201,8 @@ pub fn reached_dependencies<'a>(
             queue.push(to);
         }
     };
-    for ((_, to), used) in member_externs.iter().zip(used) {
-        if used {
-            push(*to, &mut queue);
-        }
+    for to in demanded_dependencies(graph, workspace) {
+        push(to, &mut queue);
     }
     let mut reached = Vec::new();
     let mut next = 0;
