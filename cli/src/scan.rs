@@ -251,11 +251,13 @@ impl<'a> Planner<'a> {
             units.push(self.units.len());
             self.deps
                 .add_dependency(self.units.len(), format!("{} {}", dep.name, dep.version));
-            self.add_unit(
-                Some(dep.lib_root.clone()),
-                module_base(&dep.lib_root),
-                false,
-            );
+            // Its root and module directory matter only to a parse of its files
+            // (`add_every_dependency` sets them): a warm scan reads a few of them at most.
+            self.units.push(Unit {
+                base: PathBuf::new(),
+                is_test: false,
+                root: None,
+            });
         }
         for (dep, &unit) in graph.dependencies.iter().zip(&units) {
             for (name, to) in &dep.externs {
@@ -347,6 +349,11 @@ impl<'a> Planner<'a> {
                 dependency: Some(Cfg::with_features(dep.features.iter().cloned())),
             });
             let package = self.packages.len() - 1;
+            self.units[unit] = Unit {
+                base: normalize(&module_base(&dep.lib_root)),
+                is_test: false,
+                root: Some(normalize(&dep.lib_root)),
+            };
             self.to_cache.push((
                 unit,
                 deps.cache_file(graph, i),

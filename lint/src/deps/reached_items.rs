@@ -12,8 +12,10 @@
 //!   its path, self type, calls (candidates, method, receiver types) and return types;
 //!   a kept method of a trait impl keeps that impl;
 //! - an imported name is kept when its alias or its target's last segment is a word
-//!   (an alias chain leads to a trait an impl names by its alias); a glob is always
-//!   kept; a defined name is kept when it is a word (it hides globs only for it);
+//!   (an alias chain leads to a trait an impl names by its alias); a module's globs
+//!   when every segment of the module's path is a word (a path through the module
+//!   spells them all); a defined name when it is a word and so is its module's path (it
+//!   hides globs only for itself);
 //! - a trait is kept when its name is, an impl when its trait's name is (trait dispatch
 //!   groups impls by the trait they resolve to, default methods included);
 //! - an offloading wrapper's name is kept when it is a word.
@@ -61,6 +63,8 @@ enum Item {
     Fn(usize, usize, usize),
     /// Module entry, then index in its `names`.
     Name(usize, usize, usize, usize),
+    /// The globs of a module entry.
+    Globs(usize, usize, usize),
     Trait(usize, usize, usize),
     Impl(usize, usize, usize),
 }
@@ -83,21 +87,32 @@ impl ReachedItems {
         for summary in workspace {
             for_each_word_of_file(summary, &mut |w| add(w, &mut words, &mut pending));
         }
-        // Globs are always kept: their paths' words are in from the start.
-        for (_, files) in &deps {
-            for file in *files {
-                for glob in file.imports.iter().flat_map(|m| &m.globs) {
-                    for_each_word_of_path(glob, &mut |w| add(w, &mut words, &mut pending));
+        let mut kept: HashSet<Item> = HashSet::new();
+        // The crate roots' globs: every path passes through the root.
+        for (c, (_, files)) in deps.iter().enumerate() {
+            for (f, file) in files.iter().enumerate() {
+                for (m, module) in file.imports.iter().enumerate() {
+                    if module.module.is_empty() && !module.globs.is_empty() {
+                        kept.insert(Item::Globs(c, f, m));
+                        for glob in &module.globs {
+                            for_each_word_of_path(glob, &mut |w| add(w, &mut words, &mut pending));
+                        }
+                    }
                 }
             }
         }
         let index = Self::index(&deps);
-        let mut kept: HashSet<Item> = HashSet::new();
         while let Some(word) = pending.pop() {
             let Some(items) = index.get(word) else {
                 continue;
             };
             for &item in items {
+                if let Item::Globs(c, f, m) = item {
+                    let module = &deps[c].1[f].imports[m].module;
+                    if !module.iter().all(|s| mentioned(&words, s)) {
+                        continue;
+                    }
+                }
                 if !kept.insert(item) {
                     continue;
                 }
@@ -160,6 +175,11 @@ impl ReachedItems {
                     }
                 }
                 for (m, module) in file.imports.iter().enumerate() {
+                    if !module.globs.is_empty() {
+                        for segment in &module.module {
+                            on(segment, Item::Globs(c, f, m));
+                        }
+                    }
                     for (i, (alias, target)) in module.names.iter().enumerate() {
                         on(alias, Item::Name(c, f, m, i));
                         if let Some(last) = target.last().filter(|last| *last != alias) {
@@ -194,6 +214,11 @@ impl ReachedItems {
                 let (alias, target) = &deps[c].1[f].imports[m].names[i];
                 identifiers_of(alias, each);
                 for_each_word_of_path(target, each);
+            }
+            Item::Globs(c, f, m) => {
+                for glob in &deps[c].1[f].imports[m].globs {
+                    for_each_word_of_path(glob, each);
+                }
             }
             Item::Trait(c, f, i) => {
                 let decl = &deps[c].1[f].traits[i];
@@ -278,12 +303,15 @@ fn reduce_file(
         .iter()
         .enumerate()
         .filter_map(|(m, module)| {
+            // Names are kept by their own words: which names alias a trait is read
+            // over every module at once (trait dispatch).
+            let reachable = module.module.iter().all(|s| mentioned(words, s));
             let reduced = ModuleImports {
                 module: module.module.clone(),
                 defined: module
                     .defined
                     .iter()
-                    .filter(|d| mentions(words, d))
+                    .filter(|d| reachable && mentions(words, d))
                     .cloned()
                     .collect(),
                 names: module
@@ -293,7 +321,11 @@ fn reduce_file(
                     .filter(|(i, _)| kept(Item::Name(c, f, m, *i)))
                     .map(|(_, name)| name.clone())
                     .collect(),
-                globs: module.globs.clone(),
+                globs: if kept(Item::Globs(c, f, m)) {
+                    module.globs.clone()
+                } else {
+                    Vec::new()
+                },
             };
             let empty =
                 reduced.defined.is_empty() && reduced.names.is_empty() && reduced.globs.is_empty();
@@ -329,6 +361,14 @@ fn reduce_file(
         traits,
         trait_impls,
     })
+}
+
+/// Whether every identifier of `segment` is one of `words` (as a path spelling it
+/// brings them all in).
+fn mentioned(words: &HashSet<&str>, segment: &str) -> bool {
+    let mut all = true;
+    identifiers_of(segment, &mut |w| all &= words.contains(w));
+    all
 }
 
 /// Whether an identifier of `name` is one of `words`.
@@ -597,5 +637,52 @@ mod tests {
             dep[0].trait_impls[1].trait_path
         );
         assert!(file.fns.iter().all(|f| f.path.last().unwrap() != "one"));
+    }
+    /// A module's globs are kept when a path can pass through the module (every segment
+    /// of its path is a word), and dropped otherwise; through the kept ones the call
+    /// still reaches its fn.
+    #[test]
+    fn globs_are_kept_only_in_modules_a_path_can_pass_through() {
+        let dep = [
+            summary(
+                "/r/dep/src/lib.rs",
+                &[],
+                "pub mod inner; pub mod unused; mod deep;",
+            ),
+            summary("/r/dep/src/inner.rs", &["inner"], "pub use crate::deep::*;"),
+            summary(
+                "/r/dep/src/unused.rs",
+                &["unused"],
+                "pub use crate::other::*;",
+            ),
+            summary(
+                "/r/dep/src/deep.rs",
+                &["deep"],
+                "pub fn read_all() { std::fs::read(\"a\").unwrap(); }",
+            ),
+        ];
+        let app = app("async fn f() { dep::inner::read_all(); }");
+        let mut deps = DependencyUnits::default();
+        deps.add_dependency(1, "dep 1.0.0");
+        deps.add_extern(0, "dep", 1);
+        let over = |files: &[FileSummary]| {
+            let mut placed = vec![CrateFile {
+                unit: 0,
+                summary: &app,
+            }];
+            placed.extend(files.iter().map(|summary| CrateFile { unit: 1, summary }));
+            workspace_findings_with_dependencies(&placed, &HashMap::new(), &deps)
+        };
+        let whole = over(&dep);
+        assert_eq!(whole.len(), 1, "{whole:#?}");
+        let reached = ReachedItems::new([&app], [(1, &dep[..])]);
+        let globs: Vec<&Vec<String>> = reached.crates[0]
+            .1
+            .iter()
+            .flat_map(|f| &f.imports)
+            .flat_map(|m| &m.globs)
+            .collect();
+        assert_eq!(globs, [&vec!["crate".to_string(), "deep".to_string()]]);
+        assert_eq!(over(&reached.crates[0].1), whole);
     }
 }
