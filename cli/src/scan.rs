@@ -819,11 +819,12 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     report
         .notes
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    // The summaries are not freed: a scan runs at most twice per process (`--fix`, then
-    // the scan of what is left), and freeing their many small allocations one by one
-    // (dependencies' included) cost a warm scan more than the call graph over them;
-    // the process's exit returns the memory at once.
+    // The summaries and the dependency graph are not freed: a scan runs at most twice
+    // per process (`--fix`, then the scan of what is left), and freeing their many small
+    // allocations one by one (dependencies' included) cost a warm scan more than the
+    // call graph over them; the process's exit returns the memory at once.
     std::mem::forget(std::mem::take(&mut parsed.summaries));
+    std::mem::forget(graph);
     Ok((report, plan.root))
 }
 
