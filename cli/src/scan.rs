@@ -247,10 +247,11 @@ impl<'a> Planner<'a> {
                 .collect(),
         );
         let mut units = Vec::with_capacity(graph.dependencies.len());
-        for dep in &graph.dependencies {
+        for _ in &graph.dependencies {
             units.push(self.units.len());
-            self.deps
-                .add_dependency(self.units.len(), format!("{} {}", dep.name, dep.version));
+            // Its label and the names its code uses come with its summaries
+            // (`name_dependency`): most dependencies of a warm scan are never read.
+            self.deps.mark_dependency(self.units.len());
             // Its root and module directory matter only to a parse of its files
             // (`add_every_dependency` sets them): a warm scan reads a few of them at most.
             self.units.push(Unit {
@@ -258,11 +259,6 @@ impl<'a> Planner<'a> {
                 is_test: false,
                 root: None,
             });
-        }
-        for (dep, &unit) in graph.dependencies.iter().zip(&units) {
-            for (name, to) in &dep.externs {
-                self.deps.add_extern(unit, name.clone(), units[*to]);
-            }
         }
         // A member's externs hold for every crate (lib, bins, tests) of the package.
         let mut member_units: Vec<(PathBuf, usize)> = self
@@ -304,6 +300,18 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Labels dependency `i` of `graph` ("name version") and records the names its code
+    /// uses for the crates it depends on: done for each dependency whose summaries
+    /// take part in the scan.
+    fn name_dependency(&mut self, graph: &DependencyGraph, units: &[usize], i: usize) {
+        let dep = &graph.dependencies[i];
+        self.deps
+            .add_dependency(units[i], format!("{} {}", dep.name, dep.version));
+        for (name, to) in &dep.externs {
+            self.deps.add_extern(units[i], name.clone(), units[*to]);
+        }
+    }
+
     /// What the cache knows of dependency `i`: its summaries when its file is whole and
     /// has its key; nothing to read when its source is missing.
     fn cached_summaries(&self, graph: &DependencyGraph, deps: &DependencyPlan, i: usize) -> Known {
@@ -332,6 +340,7 @@ impl<'a> Planner<'a> {
     fn add_every_dependency(&mut self, graph: &DependencyGraph, deps: &mut DependencyPlan) {
         for (i, dep) in graph.dependencies.iter().enumerate() {
             let unit = deps.units[i];
+            self.name_dependency(graph, &deps.units, i);
             match self.cached_summaries(graph, deps, i) {
                 Known::Absent => {
                     self.missing_source(dep);
@@ -874,6 +883,7 @@ fn add_dependencies(
                 plan.missing_source(&graph.dependencies[i]);
             }
             for (i, summaries) in reached {
+                plan.name_dependency(graph, &deps.units, i);
                 if !absent.contains(&i) {
                     plan.cached.push((deps.units[i], summaries));
                 }

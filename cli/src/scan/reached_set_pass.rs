@@ -50,6 +50,7 @@ pub(super) fn place_from_cache(
     }
     let reached = set.keys.len();
     for (i, files) in set.items.crates {
+        plan.name_dependency(graph, &deps.units, i);
         plan.cached.push((deps.units[i], files));
     }
     plan.reached_set_hit = true;
