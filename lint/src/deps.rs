@@ -10,6 +10,7 @@
 
 pub mod cache;
 pub mod demand;
+pub(crate) mod fast_hash;
 pub mod features;
 pub mod graph_cache;
 mod json_reader;

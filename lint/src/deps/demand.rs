@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 
+use super::fast_hash::FastMap;
 use super::metadata::DependencyGraph;
 use crate::summary::FileSummary;
 
@@ -37,7 +38,8 @@ pub fn crate_names<'a>(summaries: impl IntoIterator<Item = &'a FileSummary>) -> 
 
 /// Which of `wanted` (the names a crate has for its dependencies, a few) `summaries`
 /// use, as [`crate_names`] finds them, without collecting every other name: by index
-/// into `wanted`. A few names are compared faster than a word is hashed.
+/// into `wanted`. A few names are compared faster than a word is hashed; many (a
+/// workspace of many members) are looked up in a table.
 fn names_used<'a>(
     summaries: impl IntoIterator<Item = &'a FileSummary>,
     wanted: &[&str],
@@ -47,12 +49,30 @@ fn names_used<'a>(
     if left == 0 {
         return used;
     }
+    // Many names (a workspace of many members) are looked up by hash instead.
+    let by_name: Option<FastMap<&str, Vec<usize>>> = (wanted.len() > MANY_NAMES).then(|| {
+        let mut by_name: FastMap<&str, Vec<usize>> = FastMap::default();
+        for (i, w) in wanted.iter().enumerate() {
+            by_name.entry(w).or_default().push(i);
+        }
+        by_name
+    });
     for summary in summaries {
-        for_each_name(summary, &mut |name| {
-            for (i, w) in wanted.iter().enumerate() {
-                if !used[i] && *w == name {
-                    used[i] = true;
-                    left -= 1;
+        for_each_name(summary, &mut |name| match &by_name {
+            Some(by_name) => {
+                for &i in by_name.get(name).into_iter().flatten() {
+                    if !used[i] {
+                        used[i] = true;
+                        left -= 1;
+                    }
+                }
+            }
+            None => {
+                for (i, w) in wanted.iter().enumerate() {
+                    if !used[i] && *w == name {
+                        used[i] = true;
+                        left -= 1;
+                    }
                 }
             }
         });
@@ -62,6 +82,10 @@ fn names_used<'a>(
     }
     used
 }
+
+/// Above this many wanted names, [`names_used`] hashes each word once rather than
+/// comparing it with every name.
+const MANY_NAMES: usize = 8;
 
 fn first_of(path: &[String], each: &mut impl FnMut(&str)) {
     if let Some(first) = path.first() {
@@ -301,5 +325,29 @@ mod tests {
         assert!(reached_dependencies(&graph, [&none], |_| Known::Unknown)
             .unwrap()
             .is_empty());
+    }
+
+    /// Above [`MANY_NAMES`] wanted names (the same name wanted twice included) the
+    /// table gives what comparing each name gives.
+    #[test]
+    fn many_wanted_names_are_found_as_few_are() {
+        let s = summary(
+            "use store::Pool;\nasync fn f(p: Pool) { disk::read_all(); p.get(); }",
+            "src/lib.rs",
+        );
+        let wanted = [
+            "a", "store", "b", "c", "disk", "d", "e", "store", "f", "g", "Pool", "h",
+        ];
+        assert!(wanted.len() > MANY_NAMES);
+        let many = names_used([&s], &wanted);
+        let few: Vec<bool> = wanted
+            .chunks(4)
+            .flat_map(|chunk| names_used([&s], chunk))
+            .collect();
+        assert_eq!(many, few);
+        assert_eq!(
+            many,
+            [false, true, false, false, true, false, false, true, false, false, true, false]
+        );
     }
 }

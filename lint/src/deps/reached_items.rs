@@ -22,7 +22,7 @@
 //!
 //! The words of the workspace are every identifier its summaries hold.
 
-use std::collections::{HashMap, HashSet};
+use super::fast_hash::{FastMap, FastSet};
 
 use crate::summary::{FileSummary, FnSummary};
 use crate::ModuleImports;
@@ -77,9 +77,9 @@ impl ReachedItems {
         deps: impl IntoIterator<Item = (usize, &'a [FileSummary])>,
     ) -> ReachedItems {
         let deps: Vec<(usize, &'a [FileSummary])> = deps.into_iter().collect();
-        let mut words: HashSet<&'a str> = HashSet::new();
+        let mut words: FastSet<&'a str> = FastSet::default();
         let mut pending: Vec<&'a str> = Vec::new();
-        let add = |word: &'a str, words: &mut HashSet<&'a str>, pending: &mut Vec<&'a str>| {
+        let add = |word: &'a str, words: &mut FastSet<&'a str>, pending: &mut Vec<&'a str>| {
             if words.insert(word) {
                 pending.push(word);
             }
@@ -87,7 +87,7 @@ impl ReachedItems {
         for summary in workspace {
             for_each_word_of_file(summary, &mut |w| add(w, &mut words, &mut pending));
         }
-        let mut kept: HashSet<Item> = HashSet::new();
+        let mut kept: FastSet<Item> = FastSet::default();
         // The crate roots' globs: every path passes through the root.
         for (c, (_, files)) in deps.iter().enumerate() {
             for (f, file) in files.iter().enumerate() {
@@ -156,8 +156,8 @@ impl ReachedItems {
     }
 
     /// Which items each word keeps.
-    fn index<'a>(deps: &[(usize, &'a [FileSummary])]) -> HashMap<&'a str, Vec<Item>> {
-        let mut index: HashMap<&'a str, Vec<Item>> = HashMap::new();
+    fn index<'a>(deps: &[(usize, &'a [FileSummary])]) -> FastMap<&'a str, Vec<Item>> {
+        let mut index: FastMap<&'a str, Vec<Item>> = FastMap::default();
         // Under each identifier of the name (a raw `r#type` is written `type` elsewhere).
         let mut on = |name: &'a str, item: Item| {
             identifiers_of(name, &mut |word| {
@@ -237,21 +237,17 @@ impl ReachedItems {
     }
 }
 
-/// Whether every word of `workspace` is among `words` (sorted).
+/// Whether every word of `workspace` is among `words`.
 pub(crate) fn covered_by<'a>(
     words: &[String],
     workspace: impl IntoIterator<Item = &'a FileSummary>,
 ) -> bool {
-    let mut checked: HashSet<&str> = HashSet::new();
+    let mut known: FastSet<&str> = FastSet::default();
+    known.reserve(words.len());
+    known.extend(words.iter().map(String::as_str));
     let mut covered = true;
     for summary in workspace {
-        for_each_word_of_file(summary, &mut |w| {
-            if covered && checked.insert(w) {
-                covered = words
-                    .binary_search_by(|probe| probe.as_str().cmp(w))
-                    .is_ok();
-            }
-        });
+        for_each_word_of_file(summary, &mut |w| covered &= known.contains(w));
         if !covered {
             return false;
         }
@@ -272,7 +268,7 @@ fn trait_name(path: &str) -> Option<&str> {
 fn reduce_file(
     file: &FileSummary,
     kept: &dyn Fn(Item) -> bool,
-    words: &HashSet<&str>,
+    words: &FastSet<&str>,
     c: usize,
     f: usize,
 ) -> Option<FileSummary> {
@@ -365,14 +361,14 @@ fn reduce_file(
 
 /// Whether every identifier of `segment` is one of `words` (as a path spelling it
 /// brings them all in).
-fn mentioned(words: &HashSet<&str>, segment: &str) -> bool {
+fn mentioned(words: &FastSet<&str>, segment: &str) -> bool {
     let mut all = true;
     identifiers_of(segment, &mut |w| all &= words.contains(w));
     all
 }
 
 /// Whether an identifier of `name` is one of `words`.
-fn mentions(words: &HashSet<&str>, name: &str) -> bool {
+fn mentions(words: &FastSet<&str>, name: &str) -> bool {
     let mut found = false;
     identifiers_of(name, &mut |w| found |= words.contains(w));
     found
