@@ -23,7 +23,10 @@ pub mod units;
 pub mod wrappers;
 
 pub use cache::{cache_key, decode, encode, store};
-pub use demand::{crate_names, demanded_dependencies, reached_dependencies, Known, NotCached};
+pub use demand::{
+    crate_names, demanded_dependencies, reached_dependencies, reached_dependencies_in, Known,
+    NotCached,
+};
 pub use features::{strip_disabled, Cfg};
 pub use graph_cache::{decode_graph, encode_graph, file_stamp};
 pub use keys::{summary_file_name, summary_keys, SummaryKeys};

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use blockwatch_lint::deps::{
-    cache_key, demanded_dependencies, reached_dependencies, store, DependencyGraph, Known,
+    cache_key, demanded_dependencies, reached_dependencies_in, store, DependencyGraph,
     ReachedItems, ReachedSet,
 };
 use blockwatch_lint::{CrateFile, CrateReachability, FileSummary, Finding};
@@ -79,13 +79,9 @@ pub(super) fn write(
         }
     }
     let mut absent = false;
-    let reached = reached_dependencies(graph, workspace.iter().map(|(_, s)| *s), |i| {
-        if !graph.dependencies[i].lib_root.is_file() {
-            absent = true;
-            return Known::Absent;
-        }
-        let files = by_unit.get(&deps.units[i]).map_or(&[][..], Vec::as_slice);
-        Known::Summaries(files.iter().map(|s| (*s).clone()).collect())
+    let reached = reached_dependencies_in(graph, workspace.iter().map(|(_, s)| *s), |i| {
+        absent |= !graph.dependencies[i].lib_root.is_file();
+        Some(by_unit.get(&deps.units[i]).cloned().unwrap_or_default())
     });
     let Ok(reached) = reached else {
         return;
@@ -95,7 +91,7 @@ pub(super) fn write(
     }
     let items = ReachedItems::new(
         workspace.iter().map(|(_, s)| *s),
-        reached.iter().map(|(i, files)| (*i, files.as_slice())),
+        reached.iter().map(|(i, files)| (*i, files.iter().copied())),
     );
     let files: Vec<CrateFile> = workspace
         .iter()

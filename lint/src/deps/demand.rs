@@ -218,6 +218,54 @@ pub fn reached_dependencies<'a>(
     workspace: impl IntoIterator<Item = &'a FileSummary>,
     mut load: impl FnMut(usize) -> Known,
 ) -> Result<Vec<(usize, Vec<FileSummary>)>, NotCached> {
+    walk(
+        graph,
+        workspace,
+        |i| match load(i) {
+            Known::Summaries(s) => Some(s),
+            Known::Absent => Some(Vec::new()),
+            Known::Unknown => None,
+        },
+        |summaries, names| names_used(summaries, names),
+    )
+}
+
+/// [`reached_dependencies`] over summaries already in memory, borrowed: `summaries_of(i)`
+/// gives dependency `i`'s (`None`: it must be parsed).
+///
+/// ```
+/// # use blockwatch_lint::deps::{parse_metadata, reached_dependencies_in};
+/// # let json = r#"{"workspace_members": ["a"], "packages": [
+/// #   {"id": "a", "name": "a", "version": "0.1.0", "source": null, "manifest_path": "/w/a/Cargo.toml", "targets": []},
+/// #   {"id": "x", "name": "x", "version": "1.0.0", "source": "registry+r", "manifest_path": "/r/x/Cargo.toml",
+/// #    "targets": [{"kind": ["lib"], "src_path": "/r/x/src/lib.rs"}]}],
+/// #   "resolve": {"nodes": [{"id": "a", "features": [], "deps": [
+/// #     {"name": "x", "pkg": "x", "dep_kinds": [{"kind": null, "target": null}]}]}]}}"#;
+/// let graph = parse_metadata(json, None).unwrap();
+/// let app: syn::File = syn::parse_str("async fn f() { x::run(); }").unwrap();
+/// let app = blockwatch_lint::summarize_file(&app, "src/main.rs", &[], false, &Default::default());
+/// let reached = reached_dependencies_in(&graph, [&app], |_| Some(Vec::new())).unwrap();
+/// assert_eq!(reached.len(), 1);
+/// ```
+pub fn reached_dependencies_in<'a, 's>(
+    graph: &DependencyGraph,
+    workspace: impl IntoIterator<Item = &'a FileSummary>,
+    summaries_of: impl FnMut(usize) -> Option<Vec<&'s FileSummary>>,
+) -> Result<Vec<(usize, Vec<&'s FileSummary>)>, NotCached> {
+    walk(graph, workspace, summaries_of, |summaries, names| {
+        names_used(summaries.iter().copied(), names)
+    })
+}
+
+/// The walk of [`reached_dependencies`], over summaries of any form `S`: `load(i)` gives
+/// dependency `i`'s (`None`: not known), `used(summaries, names)` which of `names` they
+/// use.
+fn walk<'a, S>(
+    graph: &DependencyGraph,
+    workspace: impl IntoIterator<Item = &'a FileSummary>,
+    mut load: impl FnMut(usize) -> Option<S>,
+    used: impl Fn(&S, &[&str]) -> Vec<bool>,
+) -> Result<Vec<(usize, S)>, NotCached> {
     let mut queue: Vec<usize> = Vec::new();
     let mut seen: HashSet<usize> = HashSet::new();
     let mut push = |to: usize, queue: &mut Vec<usize>| {
@@ -232,14 +280,10 @@ pub fn reached_dependencies<'a>(
     let mut next = 0;
     while let Some(&i) = queue.get(next) {
         next += 1;
-        let summaries = match load(i) {
-            Known::Summaries(s) => s,
-            Known::Absent => Vec::new(),
-            Known::Unknown => return Err(NotCached(i)),
-        };
+        let summaries = load(i).ok_or(NotCached(i))?;
         let externs = &graph.dependencies[i].externs;
         let names: Vec<&str> = externs.iter().map(|(name, _)| name.as_str()).collect();
-        for ((_, to), used) in externs.iter().zip(names_used(&summaries, &names)) {
+        for ((_, to), used) in externs.iter().zip(used(&summaries, &names)) {
             if used {
                 push(*to, &mut queue);
             }

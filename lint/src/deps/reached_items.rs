@@ -72,11 +72,14 @@ enum Item {
 impl ReachedItems {
     /// The items of `deps` (each reached dependency's index and its summaries) that the
     /// words of `workspace` lead to.
-    pub fn new<'a>(
+    pub fn new<'a, Files: IntoIterator<Item = &'a FileSummary>>(
         workspace: impl IntoIterator<Item = &'a FileSummary>,
-        deps: impl IntoIterator<Item = (usize, &'a [FileSummary])>,
+        deps: impl IntoIterator<Item = (usize, Files)>,
     ) -> ReachedItems {
-        let deps: Vec<(usize, &'a [FileSummary])> = deps.into_iter().collect();
+        let deps: Vec<(usize, Vec<&'a FileSummary>)> = deps
+            .into_iter()
+            .map(|(i, files)| (i, files.into_iter().collect()))
+            .collect();
         let mut words: FastSet<&'a str> = FastSet::default();
         let mut pending: Vec<&'a str> = Vec::new();
         let add = |word: &'a str, words: &mut FastSet<&'a str>, pending: &mut Vec<&'a str>| {
@@ -156,7 +159,7 @@ impl ReachedItems {
     }
 
     /// Which items each word keeps.
-    fn index<'a>(deps: &[(usize, &'a [FileSummary])]) -> FastMap<&'a str, Vec<Item>> {
+    fn index<'a>(deps: &[(usize, Vec<&'a FileSummary>)]) -> FastMap<&'a str, Vec<Item>> {
         let mut index: FastMap<&'a str, Vec<Item>> = FastMap::default();
         // Under each identifier of the name (a raw `r#type` is written `type` elsewhere).
         let mut on = |name: &'a str, item: Item| {
@@ -204,7 +207,7 @@ impl ReachedItems {
 
     /// Calls `each` with the words a kept `item` brings in.
     fn words_of<'a>(
-        deps: &[(usize, &'a [FileSummary])],
+        deps: &[(usize, Vec<&'a FileSummary>)],
         item: Item,
         each: &mut impl FnMut(&'a str),
     ) {
