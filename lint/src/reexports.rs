@@ -23,8 +23,7 @@
 //!   `k^hops` (rav1e's `transform/inverse.rs`, three globs, did not finish). Past the
 //!   budget the path resolves to nothing, which loses a chain and never makes one.
 
-use std::collections::{HashMap, HashSet};
-
+use crate::deps::fast_hash::{FastMap, FastSet};
 use crate::resolve::CRATE;
 
 /// How many `use` items one resolution may pass through.
@@ -64,13 +63,14 @@ pub struct ModuleImports {
 /// The modules of every crate of a workspace, by (crate unit, module path).
 #[derive(Debug, Default)]
 pub(crate) struct Reexports<'a> {
-    modules: HashMap<(usize, &'a [String]), Vec<&'a ModuleImports>>,
+    modules: FastMap<(usize, &'a [String]), Vec<&'a ModuleImports>>,
 }
 
 impl<'a> Reexports<'a> {
     /// Indexes the modules of `files`, each given with its crate unit.
     pub fn new(files: impl IntoIterator<Item = (usize, &'a [ModuleImports])>) -> Self {
-        let mut modules: HashMap<(usize, &'a [String]), Vec<&'a ModuleImports>> = HashMap::new();
+        let mut modules: FastMap<(usize, &'a [String]), Vec<&'a ModuleImports>> =
+            FastMap::default();
         for (unit, imports) in files {
             for m in imports {
                 modules
@@ -97,7 +97,7 @@ impl<'a> Reexports<'a> {
         if self.modules.is_empty() {
             return Vec::new();
         }
-        let mut seen: HashSet<(usize, Vec<String>)> = HashSet::new();
+        let mut seen: FastSet<(usize, Vec<String>)> = FastSet::default();
         seen.insert((unit, path.to_vec()));
         let mut layer = vec![(unit, path.to_vec())];
         for _ in 0..MAX_HOPS {
