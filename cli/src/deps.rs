@@ -47,13 +47,17 @@ pub(crate) fn load(
     opts: &Options,
 ) -> Result<Option<(DependencyGraph, bool)>, String> {
     let manifest = root.join("Cargo.toml");
-    if opts.no_deps || !manifest.is_file() || !package_dirs.iter().any(|d| declares_dependencies(d))
-    {
+    if opts.no_deps || !manifest.is_file() {
         return Ok(None);
     }
+    // A cached graph was written by a scan whose packages declared dependencies, and
+    // every package's manifest is among its inputs: while it holds, they still do.
     let cache = GraphCache::new(root, package_dirs, opts.frozen);
     if let Some(graph) = cache.read() {
         return Ok(Some((graph, true)));
+    }
+    if !package_dirs.iter().any(|d| declares_dependencies(d)) {
+        return Ok(None);
     }
     let graph = run_metadata(root, &manifest, package_dirs, opts)?;
     cache.write(&graph);
@@ -96,6 +100,8 @@ fn run_metadata(
 /// Where the graph of this scan is cached, and under which key.
 struct GraphCache {
     root: PathBuf,
+    /// The manifests of the scanned packages (members or not).
+    package_manifests: Vec<PathBuf>,
     /// The target directory cargo is expected to name; the cache lives there, and a
     /// graph naming another one is not cached.
     target: PathBuf,
@@ -137,6 +143,7 @@ impl GraphCache {
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         GraphCache {
             root: root.to_path_buf(),
+            package_manifests: package_dirs.iter().map(|d| d.join("Cargo.toml")).collect(),
             target,
             key: cache_key(&parts),
         }
@@ -167,7 +174,11 @@ impl GraphCache {
         if !expected {
             return;
         }
-        let inputs: Vec<(PathBuf, String)> = graph_inputs(&self.root, graph)
+        let mut inputs = graph_inputs(&self.root, graph);
+        inputs.extend(self.package_manifests.iter().cloned());
+        inputs.sort();
+        inputs.dedup();
+        let inputs: Vec<(PathBuf, String)> = inputs
             .into_iter()
             .map(|p| {
                 let stamp = file_stamp(&p);

@@ -24,6 +24,7 @@ use crate::source::{read_source, MAX_FILE_BYTES};
 use crate::walk::{self, display_path, Filter};
 
 mod crate_names_pass;
+mod reached_set_pass;
 
 /// A crate being scanned: one target of a package, or a directory / file given as is.
 #[derive(Debug, Clone)]
@@ -80,6 +81,8 @@ struct Planner<'a> {
     to_cache: Vec<(usize, PathBuf, String, String)>,
     /// The packages manifests declared: name, units, dependencies by package name.
     manifest_packages: Vec<(String, PackageUnits, Vec<String>)>,
+    /// The reached dependencies' items came from the reached-set cache.
+    reached_set_hit: bool,
 }
 
 /// Where the dependencies' summaries are and under which keys, by index in the graph.
@@ -167,6 +170,7 @@ impl<'a> Planner<'a> {
             cached: Vec::new(),
             to_cache: Vec::new(),
             manifest_packages: Vec::new(),
+            reached_set_hit: false,
         })
     }
 
@@ -243,20 +247,18 @@ impl<'a> Planner<'a> {
                 .collect(),
         );
         let mut units = Vec::with_capacity(graph.dependencies.len());
-        for dep in &graph.dependencies {
+        for _ in &graph.dependencies {
             units.push(self.units.len());
-            self.deps
-                .add_dependency(self.units.len(), format!("{} {}", dep.name, dep.version));
-            self.add_unit(
-                Some(dep.lib_root.clone()),
-                module_base(&dep.lib_root),
-                false,
-            );
-        }
-        for (dep, &unit) in graph.dependencies.iter().zip(&units) {
-            for (name, to) in &dep.externs {
-                self.deps.add_extern(unit, name.clone(), units[*to]);
-            }
+            // Its label and the names its code uses come with its summaries
+            // (`name_dependency`): most dependencies of a warm scan are never read.
+            self.deps.mark_dependency(self.units.len());
+            // Its root and module directory matter only to a parse of its files
+            // (`add_every_dependency` sets them): a warm scan reads a few of them at most.
+            self.units.push(Unit {
+                base: PathBuf::new(),
+                is_test: false,
+                root: None,
+            });
         }
         // A member's externs hold for every crate (lib, bins, tests) of the package.
         let mut member_units: Vec<(PathBuf, usize)> = self
@@ -298,6 +300,18 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Labels dependency `i` of `graph` ("name version") and records the names its code
+    /// uses for the crates it depends on: done for each dependency whose summaries
+    /// take part in the scan.
+    fn name_dependency(&mut self, graph: &DependencyGraph, units: &[usize], i: usize) {
+        let dep = &graph.dependencies[i];
+        self.deps
+            .add_dependency(units[i], format!("{} {}", dep.name, dep.version));
+        for (name, to) in &dep.externs {
+            self.deps.add_extern(units[i], name.clone(), units[*to]);
+        }
+    }
+
     /// What the cache knows of dependency `i`: its summaries when its file is whole and
     /// has its key; nothing to read when its source is missing.
     fn cached_summaries(&self, graph: &DependencyGraph, deps: &DependencyPlan, i: usize) -> Known {
@@ -323,10 +337,11 @@ impl<'a> Planner<'a> {
     }
 
     /// Every dependency, from the cache where it is cached, else its files to read.
-    fn add_every_dependency(&mut self, graph: &DependencyGraph, mut deps: DependencyPlan) {
+    fn add_every_dependency(&mut self, graph: &DependencyGraph, deps: &mut DependencyPlan) {
         for (i, dep) in graph.dependencies.iter().enumerate() {
             let unit = deps.units[i];
-            match self.cached_summaries(graph, &deps, i) {
+            self.name_dependency(graph, &deps.units, i);
+            match self.cached_summaries(graph, deps, i) {
                 Known::Absent => {
                     self.missing_source(dep);
                     continue;
@@ -343,6 +358,11 @@ impl<'a> Planner<'a> {
                 dependency: Some(Cfg::with_features(dep.features.iter().cloned())),
             });
             let package = self.packages.len() - 1;
+            self.units[unit] = Unit {
+                base: normalize(&module_base(&dep.lib_root)),
+                is_test: false,
+                root: Some(normalize(&dep.lib_root)),
+            };
             self.to_cache.push((
                 unit,
                 deps.cache_file(graph, i),
@@ -757,9 +777,12 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     };
     let mut parsed = read_and_parse(&plan, 0..plan.sources.len());
     crate_names_pass::walk_again_with_crate_names(&plan, &mut parsed);
-    let not_reached = match &graph {
-        Some((graph, cached)) => add_dependencies(&mut plan, graph, *cached, &mut parsed),
-        None => 0,
+    let (not_reached, dependency_plan) = match &graph {
+        Some((graph, cached)) => {
+            let (not_reached, deps) = add_dependencies(&mut plan, graph, *cached, &mut parsed);
+            (not_reached, Some(deps))
+        }
+        None => (0, None),
     };
     let cached_count = plan.cached.len();
     // After every file read in this scan (their positions match `origins`).
@@ -786,6 +809,10 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
         &plan.deps,
         &reach,
     );
+    if let (Some((graph, _)), Some(deps), false) = (&graph, &dependency_plan, plan.reached_set_hit)
+    {
+        reached_set_pass::write(&plan, graph, deps, &parsed, &findings, &reach);
+    }
     plan.errors.extend(parsed.errors);
     plan.notes.extend(parsed.notes);
     let workspace_files = parsed
@@ -801,11 +828,12 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     report
         .notes
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    // The summaries are not freed: a scan runs at most twice per process (`--fix`, then
-    // the scan of what is left), and freeing their many small allocations one by one
-    // (dependencies' included) cost a warm scan more than the call graph over them;
-    // the process's exit returns the memory at once.
+    // The summaries and the dependency graph are not freed: a scan runs at most twice
+    // per process (`--fix`, then the scan of what is left), and freeing their many small
+    // allocations one by one (dependencies' included) cost a warm scan more than the
+    // call graph over them; the process's exit returns the memory at once.
     std::mem::forget(std::mem::take(&mut parsed.summaries));
+    std::mem::forget(graph);
     Ok((report, plan.root))
 }
 
@@ -815,8 +843,10 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
 /// only those are read: the others change no finding. Otherwise, as on a first scan,
 /// every dependency comes from the cache or is parsed now (and cached afterwards, for
 /// later scans and the attribute), so that what is cached was solved over the whole
-/// dependency graph. Returns how many dependencies were not reached (0 when all were
-/// placed).
+/// dependency graph. Before either, a cached reached set that holds for this scan
+/// (`reached_set_pass.rs`) gives the reached dependencies' items at once. Returns how
+/// many dependencies were not reached (0 when all were placed), and where their
+/// summaries are cached.
 ///
 /// [`reached_dependencies`]: blockwatch_lint::deps::reached_dependencies
 fn add_dependencies(
@@ -824,8 +854,13 @@ fn add_dependencies(
     graph: &DependencyGraph,
     graph_cached: bool,
     parsed: &mut Parsed,
-) -> usize {
-    let deps = plan.add_dependency_units(graph);
+) -> (usize, DependencyPlan) {
+    let mut deps = plan.add_dependency_units(graph);
+    if graph_cached {
+        if let Some(not_reached) = reached_set_pass::place_from_cache(plan, graph, &deps, parsed) {
+            return (not_reached, deps);
+        }
+    }
     let mut absent: Vec<usize> = Vec::new();
     let reached = graph_cached.then(|| {
         let planner = &*plan;
@@ -841,13 +876,14 @@ fn add_dependencies(
             },
         )
     });
-    match reached {
+    let not_reached = match reached {
         Some(Ok(reached)) => {
             let count = reached.len();
             for &i in &absent {
                 plan.missing_source(&graph.dependencies[i]);
             }
             for (i, summaries) in reached {
+                plan.name_dependency(graph, &deps.units, i);
                 if !absent.contains(&i) {
                     plan.cached.push((deps.units[i], summaries));
                 }
@@ -856,12 +892,13 @@ fn add_dependencies(
         }
         _ => {
             let start = plan.sources.len();
-            plan.add_every_dependency(graph, deps);
+            plan.add_every_dependency(graph, &mut deps);
             let more = read_and_parse(plan, start..plan.sources.len());
             parsed.append(more);
             0
         }
-    }
+    };
+    (not_reached, deps)
 }
 
 /// Plans the scan: the files to read, the crates they form, each package's configuration;

@@ -773,7 +773,13 @@ fn a_dependency_the_workspace_does_not_reach_is_not_read() {
     let (_, warm) = json_in(root, &[]);
     assert_eq!(warm["findings"], cold["findings"]);
 
+    // The reached set (written by the scans above) holds for this workspace: the
+    // summary files are not opened at all. Without it, runner's corrupt file is read.
     fs::write(cache("runner-"), "not json").unwrap();
+    let (_, from_reached_set) = json_in(root, &[]);
+    assert_eq!(from_reached_set["summary"]["dependencies_from_cache"], 1);
+    assert_eq!(from_reached_set["findings"], cold["findings"]);
+    remove_reached_sets(root);
     let (_, again) = json_in(root, &[]);
     assert_eq!(again["summary"]["dependencies_from_cache"], 0);
     assert_eq!(again["summary"]["dependencies_not_reached"], 0);
@@ -782,6 +788,24 @@ fn a_dependency_the_workspace_does_not_reach_is_not_read() {
     assert_eq!(rewritten["summary"]["dependencies_from_cache"], 1);
     assert_eq!(rewritten["findings"], cold["findings"]);
     assert!(fs::read_to_string(cache("pool-")).unwrap().ends_with("]}"));
+}
+
+/// The reached-set files of the cache under `root` (`target/blockwatch/reached-*.json`).
+fn reached_sets(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<_> = fs::read_dir(root.join("target/blockwatch"))
+        .map(|dir| dir.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    found.retain(|p: &std::path::PathBuf| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("reached-"))
+    });
+    found
+}
+
+fn remove_reached_sets(root: &Path) {
+    for file in reached_sets(root) {
+        fs::remove_file(file).unwrap();
+    }
 }
 
 /// A scan with `cargo` replaced by a program that does not exist: it succeeds with the
@@ -885,4 +909,74 @@ fn a_dependency_trait_called_through_a_generic_reaches_its_impls() {
     let (_, warm) = json_in(scratch.path(), &[]);
     assert_eq!(warm["summary"]["dependencies_from_cache"], 1);
     assert_eq!(warm["findings"], cold["findings"]);
+}
+
+/// The reached set: after a scan, one file holds only the dependency items the
+/// workspace's code can reach, and a later scan whose words it covers reads it instead of
+/// the summaries, with the same report. A workspace that calls something new (a word
+/// the set does not hold) is scanned from the summaries and the set written again; a
+/// corrupt, truncated or foreign set file is ignored and rewritten.
+#[test]
+fn the_reached_set_gives_the_same_report_and_falls_back_when_it_does_not_cover() {
+    let scratch = Scratch::copy_of("deps");
+    let root = scratch.path();
+    let (_, cold) = json_in(root, &[]);
+    let sets = reached_sets(root);
+    assert_eq!(sets.len(), 1, "one reached set per scanned root");
+    let set = &sets[0];
+    let written = fs::read_to_string(set).unwrap();
+    let summaries: u64 = fs::read_dir(root.join("target/blockwatch/deps"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(
+        (written.len() as u64) < summaries,
+        "{} bytes against {summaries}",
+        written.len()
+    );
+    // A warm scan from the summaries (no set), then one from the set: the same report.
+    remove_reached_sets(root);
+    let (_, from_summaries) = json_in(root, &[]);
+    assert_eq!(fs::read_to_string(set).unwrap(), written);
+    // The summaries are not needed while the set holds.
+    for entry in fs::read_dir(root.join("target/blockwatch/deps")).unwrap() {
+        fs::write(entry.unwrap().path(), "not json").unwrap();
+    }
+    let (_, from_set) = json_in(root, &[]);
+    assert_eq!(from_set, from_summaries);
+    assert_eq!(from_set["findings"], cold["findings"]);
+    assert_eq!(from_set["summary"]["dependencies_from_cache"], 8);
+
+    // A call the set's words do not cover: the summaries are read (parsed again, as
+    // they were spoiled above), the new finding is there, and the set is rewritten.
+    let main = root.join("app/src/main.rs");
+    let source = fs::read_to_string(&main).unwrap();
+    fs::write(
+        &main,
+        format!("{source}\nasync fn calls_more() {{\n    store::not_called().await;\n}}\n"),
+    )
+    .unwrap();
+    let (_, uncovered) = json_in(root, &[]);
+    let lines: Vec<u64> = findings(&uncovered).iter().map(|f| f.0).collect();
+    assert_eq!(lines, [4, 8, 13, 17, 21, 29, 33, 37, 53]);
+    assert_ne!(fs::read_to_string(set).unwrap(), written);
+    assert_eq!(uncovered["summary"]["dependencies_from_cache"], 0);
+    let (_, covered) = json_in(root, &[]);
+    assert_eq!(covered["findings"], uncovered["findings"]);
+    assert_eq!(covered["summary"]["dependencies_from_cache"], 8);
+
+    // Spoilt set files are ignored, never trusted, and rewritten.
+    let good = fs::read_to_string(set).unwrap();
+    let spoilt = [
+        good[..good.len() / 2].to_string(),
+        "{\"format\": \"blockwatch-reached-dependencies\", \"version\": 999}".to_string(),
+        "{\"format\": \"something-else\"}".to_string(),
+        good.replace("\"words\":[", "\"words\":[\"zz\","),
+    ];
+    for text in spoilt {
+        fs::write(set, &text).unwrap();
+        let (_, again) = json_in(root, &[]);
+        assert_eq!(again, covered, "{text}");
+        assert_eq!(fs::read_to_string(set).unwrap(), good, "rewritten");
+    }
 }

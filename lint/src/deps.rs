@@ -10,17 +10,23 @@
 
 pub mod cache;
 pub mod demand;
+pub(crate) mod fast_hash;
 pub mod features;
 pub mod graph_cache;
 mod json_reader;
 pub mod keys;
 pub mod metadata;
 pub(crate) mod methods;
+pub mod reached_cache;
+pub mod reached_items;
 pub mod units;
 pub mod wrappers;
 
 pub use cache::{cache_key, decode, encode, store};
-pub use demand::{crate_names, reached_dependencies, Known, NotCached};
+pub use demand::{
+    crate_names, demanded_dependencies, reached_dependencies, reached_dependencies_in, Known,
+    NotCached,
+};
 pub use features::{strip_disabled, Cfg};
 pub use graph_cache::{decode_graph, encode_graph, file_stamp};
 pub use keys::{summary_file_name, summary_keys, SummaryKeys};
@@ -28,5 +34,7 @@ pub use metadata::{
     metadata_command, parse_metadata, scanned_platform, Dependency, DependencyGraph, Member,
     MetadataError, SourceKind,
 };
+pub use reached_cache::ReachedSet;
+pub use reached_items::ReachedItems;
 pub use units::DependencyUnits;
 pub use wrappers::DependencyWrappers;

@@ -16,14 +16,21 @@
 //!   crate's name continues in that crate;
 //! - every (crate, path) is visited once and the chain is at most [`MAX_HOPS`] long,
 //!   so import cycles (`mod a { pub use super::b::*; } mod b { pub use super::a::*; }`)
-//!   terminate.
+//!   terminate;
+//! - one resolution tries at most [`MAX_PATHS`] paths: a module with `k` globs the scan
+//!   cannot see into (their modules are in files it did not read) makes every name of it
+//!   a candidate in each of them, `k` more per hop, so the candidates would grow as
+//!   `k^hops` (rav1e's `transform/inverse.rs`, three globs, did not finish). Past the
+//!   budget the path resolves to nothing, which loses a chain and never makes one.
 
-use std::collections::{HashMap, HashSet};
-
+use crate::deps::fast_hash::{FastMap, FastSet};
 use crate::resolve::CRATE;
 
 /// How many `use` items one resolution may pass through.
 pub(crate) const MAX_HOPS: usize = 16;
+
+/// How many paths one resolution may try.
+pub(crate) const MAX_PATHS: usize = 1024;
 
 /// The names one module defines and imports, for following re-exports across files.
 ///
@@ -56,13 +63,14 @@ pub struct ModuleImports {
 /// The modules of every crate of a workspace, by (crate unit, module path).
 #[derive(Debug, Default)]
 pub(crate) struct Reexports<'a> {
-    modules: HashMap<(usize, &'a [String]), Vec<&'a ModuleImports>>,
+    modules: FastMap<(usize, &'a [String]), Vec<&'a ModuleImports>>,
 }
 
 impl<'a> Reexports<'a> {
     /// Indexes the modules of `files`, each given with its crate unit.
     pub fn new(files: impl IntoIterator<Item = (usize, &'a [ModuleImports])>) -> Self {
-        let mut modules: HashMap<(usize, &'a [String]), Vec<&'a ModuleImports>> = HashMap::new();
+        let mut modules: FastMap<(usize, &'a [String]), Vec<&'a ModuleImports>> =
+            FastMap::default();
         for (unit, imports) in files {
             for m in imports {
                 modules
@@ -89,10 +97,13 @@ impl<'a> Reexports<'a> {
         if self.modules.is_empty() {
             return Vec::new();
         }
-        let mut seen: HashSet<(usize, Vec<String>)> = HashSet::new();
+        let mut seen: FastSet<(usize, Vec<String>)> = FastSet::default();
         seen.insert((unit, path.to_vec()));
         let mut layer = vec![(unit, path.to_vec())];
         for _ in 0..MAX_HOPS {
+            if seen.len() > MAX_PATHS {
+                return Vec::new();
+            }
             let mut next = Vec::new();
             // Every hit of the shortest chains: two globs that both bring the name in
             // are alternatives under different `cfg`s (rustc rejects the ambiguity
@@ -100,7 +111,7 @@ impl<'a> Reexports<'a> {
             let mut hits: Vec<T> = Vec::new();
             for (u, p) in &layer {
                 for (nu, np) in self.rewrites(*u, p, crate_unit) {
-                    if !seen.insert((nu, np.clone())) {
+                    if seen.len() > MAX_PATHS || !seen.insert((nu, np.clone())) {
                         continue;
                     }
                     let hit = found(nu, &np);
@@ -280,5 +291,38 @@ mod tests {
             ],
         )];
         assert!(reach(&cycle, &[(0, "c::f")], "a::f").is_empty());
+    }
+
+    /// Three globs into modules the scan has not read: each hop makes every candidate
+    /// three more (`a::f`, `b::a::f`, `c::b::a::f`, ...), so the resolution stops at its
+    /// budget of lookups instead of trying 3^16 paths; a name the globs do reach within
+    /// the budget is still found.
+    #[test]
+    fn globs_into_unseen_modules_stop_at_the_budget() {
+        let root = module("", &[], &[], &["crate::a", "crate::b", "crate::c"]);
+        let mods = [(0, vec![root])];
+        let index = Reexports::new(mods.iter().map(|(u, m)| (*u, m.as_slice())));
+        let lookups = std::cell::Cell::new(0usize);
+        let found = |_: usize, p: &[String]| -> Vec<String> {
+            lookups.set(lookups.get() + 1);
+            (p == segs("c::b::half").as_slice())
+                .then(|| p.join("::"))
+                .into_iter()
+                .collect()
+        };
+        let crates = |_: usize, _: &str| None;
+        let missing = index.follow(0, &segs("missing"), &crates, &found);
+        assert!(missing.is_empty());
+        assert!(
+            (MAX_PATHS / 2..=MAX_PATHS + 1).contains(&lookups.get()),
+            "{} lookups",
+            lookups.get()
+        );
+        lookups.set(0);
+        assert_eq!(
+            index.follow(0, &segs("half"), &crates, &found),
+            ["c::b::half"]
+        );
+        assert!(lookups.get() < 64, "{} lookups", lookups.get());
     }
 }

@@ -17,7 +17,7 @@
 //!   as if the trait were not named. A trait that declares it but has no impl visible
 //!   runs nothing: the call does not block.
 
-use std::collections::{HashMap, HashSet};
+use crate::deps::fast_hash::{FastMap, FastSet};
 
 use super::{CrateFile, Graph};
 use crate::receiver_types::ReceiverTypes;
@@ -39,16 +39,16 @@ struct ImplOf<'a> {
 /// The traits of the graph and their impls.
 #[derive(Default)]
 pub(super) struct TraitTable<'a> {
-    declared: HashMap<(usize, &'a [String]), &'a TraitDecl>,
+    declared: FastMap<(usize, &'a [String]), &'a TraitDecl>,
     /// Declared traits by crate and name, for paths into a dependency that its
     /// re-exports do not explain.
-    by_name: HashMap<(usize, &'a str), Vec<&'a [String]>>,
+    by_name: FastMap<(usize, &'a str), Vec<&'a [String]>>,
     /// Every trait name of the graph: a path whose last segment is none of them is not
     /// a trait, without following re-exports.
-    names: HashSet<&'a str>,
-    impls: HashMap<TraitKey, Vec<ImplOf<'a>>>,
+    names: FastSet<&'a str>,
+    impls: FastMap<TraitKey, Vec<ImplOf<'a>>>,
     /// The fn of each impl's method: (file, impl, method name).
-    methods: HashMap<(usize, usize, &'a str), usize>,
+    methods: FastMap<(usize, usize, &'a str), usize>,
 }
 
 /// What a method call on a receiver runs, as far as traits say.
@@ -94,8 +94,8 @@ impl<'a> TraitTable<'a> {
         // What a trait path names depends on the crate it is written in, not on the
         // file: a crate's many impls of one trait resolve it once, to the trait's group
         // of impls (by position in `groups`), so a trait key is hashed once per group.
-        let mut resolved: HashMap<(usize, &str), Option<usize>> = HashMap::new();
-        let mut group_of: HashMap<TraitKey, usize> = HashMap::new();
+        let mut resolved: FastMap<(usize, &str), Option<usize>> = FastMap::default();
+        let mut group_of: FastMap<TraitKey, usize> = FastMap::default();
         let mut groups: Vec<(TraitKey, Vec<ImplOf<'a>>)> = Vec::new();
         let mut first_fn = 0;
         for (file_index, file) in files.iter().enumerate() {

@@ -129,6 +129,18 @@ fn imports_json(m: &ModuleImports) -> Value {
     json!({"module": m.module, "defined": m.defined, "names": m.names, "globs": m.globs})
 }
 
+/// One file's record in a cache file (read back by [`file_of`]).
+pub(super) fn file_json(s: &FileSummary) -> Value {
+    json!({"file": s.file, "unchecked_deep": s.unchecked_deep,
+           "offload_wrappers": s.offload_wrappers,
+           "fns": s.fns.iter().map(fn_json).collect::<Vec<_>>(),
+           "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>(),
+           "traits": s.traits.iter()
+               .map(|t| json!({"path": t.path, "methods": t.methods}))
+               .collect::<Vec<_>>(),
+           "trait_impls": s.trait_impls.iter().map(trait_impl_json).collect::<Vec<_>>()})
+}
+
 /// The cache file's text for one dependency's summaries. Direct findings are not
 /// stored: nothing inside a dependency is reported.
 ///
@@ -148,19 +160,7 @@ fn imports_json(m: &ModuleImports) -> Value {
 /// assert!(blockwatch_lint::deps::decode(&text[..text.len() / 2], "k1").is_none());
 /// ```
 pub fn encode(files: &[FileSummary], key: &str, krate: &str) -> String {
-    let files: Vec<Value> = files
-        .iter()
-        .map(|s| {
-            json!({"file": s.file, "unchecked_deep": s.unchecked_deep,
-                   "offload_wrappers": s.offload_wrappers,
-                   "fns": s.fns.iter().map(fn_json).collect::<Vec<_>>(),
-                   "imports": s.imports.iter().map(imports_json).collect::<Vec<_>>(),
-                   "traits": s.traits.iter()
-                       .map(|t| json!({"path": t.path, "methods": t.methods}))
-                       .collect::<Vec<_>>(),
-                   "trait_impls": s.trait_impls.iter().map(trait_impl_json).collect::<Vec<_>>()})
-        })
-        .collect();
+    let files: Vec<Value> = files.iter().map(file_json).collect();
     // The header first, so that a reader refuses a foreign or stale file before its files.
     format!(
         "{{\"format\":{},\"version\":{VERSION},\"key\":{},\"crate\":{},\"files\":{}}}",
@@ -415,7 +415,8 @@ fn imports_of(r: &mut Reader<'_>) -> Option<ModuleImports> {
     })
 }
 
-fn file_of(r: &mut Reader<'_>) -> Option<FileSummary> {
+/// One file's record of a cache file, as [`file_json`] wrote it.
+pub(super) fn file_of(r: &mut Reader<'_>) -> Option<FileSummary> {
     let (mut file, mut fns, mut unchecked_deep, mut offload_wrappers, mut imports) =
         (None, None, None, None, None);
     let (mut traits, mut trait_impls) = (None, None);

@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 
+use super::fast_hash::FastMap;
 use super::metadata::DependencyGraph;
 use crate::summary::FileSummary;
 
@@ -37,7 +38,8 @@ pub fn crate_names<'a>(summaries: impl IntoIterator<Item = &'a FileSummary>) -> 
 
 /// Which of `wanted` (the names a crate has for its dependencies, a few) `summaries`
 /// use, as [`crate_names`] finds them, without collecting every other name: by index
-/// into `wanted`. A few names are compared faster than a word is hashed.
+/// into `wanted`. A few names are compared faster than a word is hashed; many (a
+/// workspace of many members) are looked up in a table.
 fn names_used<'a>(
     summaries: impl IntoIterator<Item = &'a FileSummary>,
     wanted: &[&str],
@@ -47,12 +49,30 @@ fn names_used<'a>(
     if left == 0 {
         return used;
     }
+    // Many names (a workspace of many members) are looked up by hash instead.
+    let by_name: Option<FastMap<&str, Vec<usize>>> = (wanted.len() > MANY_NAMES).then(|| {
+        let mut by_name: FastMap<&str, Vec<usize>> = FastMap::default();
+        for (i, w) in wanted.iter().enumerate() {
+            by_name.entry(w).or_default().push(i);
+        }
+        by_name
+    });
     for summary in summaries {
-        for_each_name(summary, &mut |name| {
-            for (i, w) in wanted.iter().enumerate() {
-                if !used[i] && *w == name {
-                    used[i] = true;
-                    left -= 1;
+        for_each_name(summary, &mut |name| match &by_name {
+            Some(by_name) => {
+                for &i in by_name.get(name).into_iter().flatten() {
+                    if !used[i] {
+                        used[i] = true;
+                        left -= 1;
+                    }
+                }
+            }
+            None => {
+                for (i, w) in wanted.iter().enumerate() {
+                    if !used[i] && *w == name {
+                        used[i] = true;
+                        left -= 1;
+                    }
                 }
             }
         });
@@ -62,6 +82,10 @@ fn names_used<'a>(
     }
     used
 }
+
+/// Above this many wanted names, [`names_used`] hashes each word once rather than
+/// comparing it with every name.
+const MANY_NAMES: usize = 8;
 
 fn first_of(path: &[String], each: &mut impl FnMut(&str)) {
     if let Some(first) = path.first() {
@@ -122,6 +146,46 @@ pub enum Known {
     Unknown,
 }
 
+/// The dependencies the members' code names where `workspace`'s summaries use the name
+/// (the first step of [`reached_dependencies`]): sorted indices into
+/// [`DependencyGraph::dependencies`], each once. Which dependencies a scan reaches
+/// follows from these and the dependencies' summaries alone.
+///
+/// ```
+/// # use blockwatch_lint::deps::{parse_metadata, demanded_dependencies};
+/// # let json = r#"{"workspace_members": ["a"], "packages": [
+/// #   {"id": "a", "name": "a", "version": "0.1.0", "source": null, "manifest_path": "/w/a/Cargo.toml", "targets": []},
+/// #   {"id": "x", "name": "x", "version": "1.0.0", "source": "registry+r", "manifest_path": "/r/x/Cargo.toml",
+/// #    "targets": [{"kind": ["lib"], "src_path": "/r/x/src/lib.rs"}]}],
+/// #   "resolve": {"nodes": [{"id": "a", "features": [], "deps": [
+/// #     {"name": "x", "pkg": "x", "dep_kinds": [{"kind": null, "target": null}]}]}]}}"#;
+/// let graph = parse_metadata(json, None).unwrap();
+/// let uses: syn::File = syn::parse_str("async fn f() { x::run(); }").unwrap();
+/// let uses = blockwatch_lint::summarize_file(&uses, "src/main.rs", &[], false, &Default::default());
+/// let local: syn::File = syn::parse_str("async fn f() { run(); }").unwrap();
+/// let local = blockwatch_lint::summarize_file(&local, "src/main.rs", &[], false, &Default::default());
+/// assert_eq!(demanded_dependencies(&graph, [&uses]), [0]);
+/// assert!(demanded_dependencies(&graph, [&local]).is_empty());
+/// ```
+pub fn demanded_dependencies<'a>(
+    graph: &DependencyGraph,
+    workspace: impl IntoIterator<Item = &'a FileSummary>,
+) -> Vec<usize> {
+    let member_externs: Vec<&(String, usize)> =
+        graph.members.iter().flat_map(|m| &m.externs).collect();
+    let member_names: Vec<&str> = member_externs.iter().map(|(n, _)| n.as_str()).collect();
+    let used = names_used(workspace, &member_names);
+    let mut demanded: Vec<usize> = member_externs
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| *used)
+        .map(|((_, to), _)| *to)
+        .collect();
+    demanded.sort_unstable();
+    demanded.dedup();
+    demanded
+}
+
 /// The dependencies the code of `workspace` reaches, each with its summaries from
 /// `load`, by index: those the members name (through
 /// [`Member::externs`](super::Member::externs)) where the workspace's summaries use that
@@ -154,10 +218,54 @@ pub fn reached_dependencies<'a>(
     workspace: impl IntoIterator<Item = &'a FileSummary>,
     mut load: impl FnMut(usize) -> Known,
 ) -> Result<Vec<(usize, Vec<FileSummary>)>, NotCached> {
-    let member_externs: Vec<&(String, usize)> =
-        graph.members.iter().flat_map(|m| &m.externs).collect();
-    let member_names: Vec<&str> = member_externs.iter().map(|(n, _)| n.as_str()).collect();
-    let used = names_used(workspace, &member_names);
+    walk(
+        graph,
+        workspace,
+        |i| match load(i) {
+            Known::Summaries(s) => Some(s),
+            Known::Absent => Some(Vec::new()),
+            Known::Unknown => None,
+        },
+        |summaries, names| names_used(summaries, names),
+    )
+}
+
+/// [`reached_dependencies`] over summaries already in memory, borrowed: `summaries_of(i)`
+/// gives dependency `i`'s (`None`: it must be parsed).
+///
+/// ```
+/// # use blockwatch_lint::deps::{parse_metadata, reached_dependencies_in};
+/// # let json = r#"{"workspace_members": ["a"], "packages": [
+/// #   {"id": "a", "name": "a", "version": "0.1.0", "source": null, "manifest_path": "/w/a/Cargo.toml", "targets": []},
+/// #   {"id": "x", "name": "x", "version": "1.0.0", "source": "registry+r", "manifest_path": "/r/x/Cargo.toml",
+/// #    "targets": [{"kind": ["lib"], "src_path": "/r/x/src/lib.rs"}]}],
+/// #   "resolve": {"nodes": [{"id": "a", "features": [], "deps": [
+/// #     {"name": "x", "pkg": "x", "dep_kinds": [{"kind": null, "target": null}]}]}]}}"#;
+/// let graph = parse_metadata(json, None).unwrap();
+/// let app: syn::File = syn::parse_str("async fn f() { x::run(); }").unwrap();
+/// let app = blockwatch_lint::summarize_file(&app, "src/main.rs", &[], false, &Default::default());
+/// let reached = reached_dependencies_in(&graph, [&app], |_| Some(Vec::new())).unwrap();
+/// assert_eq!(reached.len(), 1);
+/// ```
+pub fn reached_dependencies_in<'a, 's>(
+    graph: &DependencyGraph,
+    workspace: impl IntoIterator<Item = &'a FileSummary>,
+    summaries_of: impl FnMut(usize) -> Option<Vec<&'s FileSummary>>,
+) -> Result<Vec<(usize, Vec<&'s FileSummary>)>, NotCached> {
+    walk(graph, workspace, summaries_of, |summaries, names| {
+        names_used(summaries.iter().copied(), names)
+    })
+}
+
+/// The walk of [`reached_dependencies`], over summaries of any form `S`: `load(i)` gives
+/// dependency `i`'s (`None`: not known), `used(summaries, names)` which of `names` they
+/// use.
+fn walk<'a, S>(
+    graph: &DependencyGraph,
+    workspace: impl IntoIterator<Item = &'a FileSummary>,
+    mut load: impl FnMut(usize) -> Option<S>,
+    used: impl Fn(&S, &[&str]) -> Vec<bool>,
+) -> Result<Vec<(usize, S)>, NotCached> {
     let mut queue: Vec<usize> = Vec::new();
     let mut seen: HashSet<usize> = HashSet::new();
     let mut push = |to: usize, queue: &mut Vec<usize>| {
@@ -165,23 +273,17 @@ pub fn reached_dependencies<'a>(
             queue.push(to);
         }
     };
-    for ((_, to), used) in member_externs.iter().zip(used) {
-        if used {
-            push(*to, &mut queue);
-        }
+    for to in demanded_dependencies(graph, workspace) {
+        push(to, &mut queue);
     }
     let mut reached = Vec::new();
     let mut next = 0;
     while let Some(&i) = queue.get(next) {
         next += 1;
-        let summaries = match load(i) {
-            Known::Summaries(s) => s,
-            Known::Absent => Vec::new(),
-            Known::Unknown => return Err(NotCached(i)),
-        };
+        let summaries = load(i).ok_or(NotCached(i))?;
         let externs = &graph.dependencies[i].externs;
         let names: Vec<&str> = externs.iter().map(|(name, _)| name.as_str()).collect();
-        for ((_, to), used) in externs.iter().zip(names_used(&summaries, &names)) {
+        for ((_, to), used) in externs.iter().zip(used(&summaries, &names)) {
             if used {
                 push(*to, &mut queue);
             }
@@ -267,5 +369,29 @@ mod tests {
         assert!(reached_dependencies(&graph, [&none], |_| Known::Unknown)
             .unwrap()
             .is_empty());
+    }
+
+    /// Above [`MANY_NAMES`] wanted names (the same name wanted twice included) the
+    /// table gives what comparing each name gives.
+    #[test]
+    fn many_wanted_names_are_found_as_few_are() {
+        let s = summary(
+            "use store::Pool;\nasync fn f(p: Pool) { disk::read_all(); p.get(); }",
+            "src/lib.rs",
+        );
+        let wanted = [
+            "a", "store", "b", "c", "disk", "d", "e", "store", "f", "g", "Pool", "h",
+        ];
+        assert!(wanted.len() > MANY_NAMES);
+        let many = names_used([&s], &wanted);
+        let few: Vec<bool> = wanted
+            .chunks(4)
+            .flat_map(|chunk| names_used([&s], chunk))
+            .collect();
+        assert_eq!(many, few);
+        assert_eq!(
+            many,
+            [false, true, false, false, true, false, false, true, false, false, true, false]
+        );
     }
 }

@@ -32,6 +32,19 @@ impl DependencyUnits {
         self.labels.insert(unit, label.into());
     }
 
+    /// Marks `unit` as a dependency without a label yet: a dependency whose code takes
+    /// no part in a scan is counted, never shown.
+    ///
+    /// ```
+    /// let mut deps = blockwatch_lint::deps::DependencyUnits::default();
+    /// deps.mark_dependency(3);
+    /// assert!(deps.is_dependency(3));
+    /// assert_eq!((deps.len(), deps.label(3)), (1, None));
+    /// ```
+    pub fn mark_dependency(&mut self, unit: usize) {
+        self.units.insert(unit);
+    }
+
     /// The code of `from` names the crate `to` as `name`.
     pub fn add_extern(&mut self, from: usize, name: impl Into<String>, to: usize) {
         self.externs

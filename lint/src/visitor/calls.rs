@@ -3,9 +3,10 @@
 //! the other calls for the workspace analysis.
 
 use proc_macro2::Span;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::Expr;
+use syn::{Expr, Token};
 
 use super::context::Kind;
 use crate::catalog::{
@@ -13,6 +14,7 @@ use crate::catalog::{
 };
 
 use super::consumers::{CatalogCall, OtherCall};
+use super::origin_set::is_unknown;
 use super::{drops, peel, Analyzer, Marks};
 use crate::fix::{self, Callee, Site};
 use crate::in_memory_io;
@@ -111,6 +113,18 @@ fn receiver_paths(origins: Vec<Origin>) -> Vec<String> {
 }
 
 impl<'m> Analyzer<'m> {
+    /// Whether the call of catalog entry `api` with `args` is one
+    /// [`in_memory_io::copies_in_memory`] could clear, given an argument whose origins
+    /// are unknown: it may be in memory, so the call is not reported.
+    fn args_may_be_in_memory(&self, api: &str, args: &Punctuated<Expr, Token![,]>) -> bool {
+        in_memory_io::IO_OBJECT_APIS.contains(&api)
+            && args.iter().any(|a| {
+                let mut origins = Vec::new();
+                self.origins(a, &mut origins, 0);
+                is_unknown(&origins)
+            })
+    }
+
     /// A catalog hit at `start..end`, for every consumer.
     pub(super) fn report(
         &mut self,
@@ -317,7 +331,9 @@ impl<'m> Analyzer<'m> {
                         if marks.used
                             && hit.certainty == Certainty::Unresolved
                             && hit.entry.returns_unit => {}
-                    // `io::copy(&mut &bytes[..], &mut Vec::new())` copies memory.
+                    // `io::copy(&mut &bytes[..], &mut Vec::new())` copies memory; an
+                    // argument whose origins are unknown may be in memory too.
+                    Some((hit, _)) if self.args_may_be_in_memory(hit.entry.key(), &call.args) => {}
                     Some((hit, _))
                         if in_memory_io::copies_in_memory(hit.entry.key(), &call.args, &|e| {
                             let mut origins = Vec::new();
@@ -446,11 +462,14 @@ impl<'m> Analyzer<'m> {
         let mut hit = None;
         let mut origins = Vec::new();
         self.origins(&m.receiver, &mut origins, 0);
+        // Past the bound the receiver could be anything, a type of this code included:
+        // no method shape matches it and the call graph gets no edge for it.
+        let unknown = is_unknown(&origins);
         // A value of a type of this code whose impl defines the method calls that method.
         let own_method = origins
             .iter()
             .any(|o| o.exact && self.methods.contains(&format!("{}::{name}", o.path)));
-        if !marks.awaited && !own_method {
+        if !marks.awaited && !own_method && !unknown {
             let scopes = &self.scopes;
             hit = self
                 .matcher
@@ -483,19 +502,22 @@ impl<'m> Analyzer<'m> {
             }
             None => {
                 let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);
+                // What the arguments say holds whatever the receiver is.
                 let facts = self.arg_facts(&m.args, end, offloader);
-                self.call_site_with_args(
-                    Vec::new(),
-                    Some((
-                        name.clone(),
-                        receiver_paths(origins),
-                        self.type_is_stated(&m.receiver),
-                    )),
-                    text,
-                    (start, end),
-                    marks.awaited,
-                    facts,
-                )
+                if !unknown {
+                    self.call_site_with_args(
+                        Vec::new(),
+                        Some((
+                            name.clone(),
+                            receiver_paths(origins),
+                            self.type_is_stated(&m.receiver),
+                        )),
+                        text,
+                        (start, end),
+                        marks.awaited,
+                        facts,
+                    )
+                }
             }
         }
         let offloader = is_offloader_name(&name) || self.wrappers.contains(&name);

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use syn::spanned::Spanned;
 use syn::Expr;
 
+use super::origin_set::add_origins;
 use super::{peel, Analyzer};
 use crate::matcher::Hit;
 use crate::resolve::{Origin, Resolution, CRATE};
@@ -116,11 +117,7 @@ impl Analyzer<'_> {
                 .entry(name.to_string())
                 .or_insert_with(|| Rc::from([]));
             let mut all: Vec<Origin> = entry.to_vec();
-            for o in held {
-                if !all.contains(&o) {
-                    all.push(o);
-                }
-            }
+            add_origins(&mut all, held);
             *entry = Rc::from(all);
         }
     }

@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use syn::{TraitBoundModifier, Type, TypeParamBound, WherePredicate};
 
+use super::origin_set::{add_origin, add_origins};
 use super::Analyzer;
 use crate::resolve::{path_segments, Origin, Resolution};
 
@@ -88,7 +89,7 @@ impl Analyzer<'_> {
                     .get_ident()
                     .and_then(|i| self.generic_bound(&i.to_string()))
                 {
-                    out.extend(bounds.iter().cloned());
+                    add_origins(out, bounds.iter().cloned());
                 }
                 let Some(last) = tp.path.segments.last() else {
                     return;
@@ -114,8 +115,8 @@ impl Analyzer<'_> {
         let mut out = Vec::with_capacity(origins.len());
         for o in origins.drain(..) {
             match self.generic_bound(&o.path).filter(|_| !o.exact) {
-                Some(bounds) => out.extend(bounds.iter().cloned()),
-                None => out.push(o),
+                Some(bounds) => add_origins(&mut out, bounds.iter().cloned()),
+                None => add_origin(&mut out, o),
             }
         }
         *origins = out;
@@ -156,8 +157,6 @@ impl Analyzer<'_> {
             },
             Resolution::Local => return,
         };
-        if !out.contains(&origin) {
-            out.push(origin);
-        }
+        add_origin(out, origin);
     }
 }

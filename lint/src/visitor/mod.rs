@@ -27,6 +27,7 @@ mod finished_threads;
 mod fn_values;
 mod generic_bounds;
 mod macros;
+mod origin_set;
 mod receivers;
 mod stated_types;
 mod trait_impls;

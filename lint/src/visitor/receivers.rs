@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use syn::{Expr, Item, Pat};
 
+use super::origin_set::{add_origin, add_origins, is_unknown};
 use super::{peel, Analyzer, MAX_CHAIN};
 use crate::resolve::{type_paths, Origin, Resolution, CRATE};
 use crate::self_type::self_type_name;
@@ -61,9 +62,11 @@ pub(super) fn pat_idents(pat: &Pat, out: &mut Vec<String>, depth: usize) {
 }
 
 impl Analyzer<'_> {
-    /// Where the value of `e` came from: paths called (or types named) while building it.
+    /// Where the value of `e` came from: paths called (or types named) while building it,
+    /// added to `out` as a set (see [`super::origin_set`]): once an origin each, unknown
+    /// past the bound, so a chain of stages built from the one before stays small.
     pub(super) fn origins(&self, e: &Expr, out: &mut Vec<Origin>, depth: usize) {
-        if depth > MAX_CHAIN {
+        if depth > MAX_CHAIN || is_unknown(out) {
             return;
         }
         match e {
@@ -78,12 +81,12 @@ impl Analyzer<'_> {
                 let mut returned = false;
                 for o in base.iter().filter(|o| o.exact) {
                     if let Some(ret) = self.returns.get(&format!("{}::{name}", o.path)) {
-                        out.extend(ret.iter().cloned());
+                        add_origins(out, ret.iter().cloned());
                         returned = true;
                     }
                 }
                 if !returned {
-                    out.extend(base);
+                    add_origins(out, base);
                 }
             }
             // The value of a `match` comes out of its arms, which mostly take apart what
@@ -109,7 +112,7 @@ impl Analyzer<'_> {
             Expr::Path(p) if p.qself.is_none() => {
                 if let Some(ident) = p.path.get_ident() {
                     if let Some(origins) = self.scopes.local(&ident.to_string()) {
-                        out.extend(origins.iter().cloned());
+                        add_origins(out, origins.iter().cloned());
                         return;
                     }
                 }
@@ -146,13 +149,13 @@ impl Analyzer<'_> {
                         let mut field = field.to_vec();
                         // `store: S` read in `impl<S: Store> Service<S>`.
                         self.substitute_generics(&mut field);
-                        out.extend(field);
+                        add_origins(out, field);
                         known = true;
                     }
                 }
                 if !known {
                     // A tuple or a type defined elsewhere: keep what the base came from.
-                    out.extend(base);
+                    add_origins(out, base);
                 }
             }
             Expr::Try(t) => self.origins(&t.expr, out, depth + 1),
@@ -181,26 +184,38 @@ impl Analyzer<'_> {
             Resolution::Absolute(p) => {
                 let joined = p.join("::");
                 if let Some(ret) = self.returns.get(&joined) {
-                    out.extend(ret.iter().cloned());
+                    add_origins(out, ret.iter().cloned());
                 }
-                out.push(Origin {
-                    path: joined,
-                    exact: true,
-                });
+                add_origin(
+                    out,
+                    Origin {
+                        path: joined,
+                        exact: true,
+                    },
+                );
             }
-            Resolution::Unknown(w) => out.push(Origin {
-                path: w.join("::"),
-                exact: false,
-            }),
-            Resolution::Glob(cands, w) => {
-                out.extend(cands.into_iter().map(|c| Origin {
-                    path: c.join("::"),
-                    exact: true,
-                }));
-                out.push(Origin {
+            Resolution::Unknown(w) => add_origin(
+                out,
+                Origin {
                     path: w.join("::"),
                     exact: false,
-                });
+                },
+            ),
+            Resolution::Glob(cands, w) => {
+                add_origins(
+                    out,
+                    cands.into_iter().map(|c| Origin {
+                        path: c.join("::"),
+                        exact: true,
+                    }),
+                );
+                add_origin(
+                    out,
+                    Origin {
+                        path: w.join("::"),
+                        exact: false,
+                    },
+                );
             }
             Resolution::Local => {}
         }
@@ -211,10 +226,13 @@ impl Analyzer<'_> {
         self.trait_origins(ty, out, 0);
         // `&[u8]`: no path names a byte slice (see `in_memory_io.rs`).
         if crate::in_memory_io::is_byte_slice_type(ty) {
-            out.push(Origin {
-                path: crate::in_memory_io::BYTE_SLICE.to_string(),
-                exact: true,
-            });
+            add_origin(
+                out,
+                Origin {
+                    path: crate::in_memory_io::BYTE_SLICE.to_string(),
+                    exact: true,
+                },
+            );
         }
         let mut paths = Vec::new();
         type_paths(ty, &mut paths, 0);
@@ -226,28 +244,37 @@ impl Analyzer<'_> {
                 Resolution::Absolute(p) => {
                     let joined = p.join("::");
                     if let Some(target) = self.aliases.get(&joined) {
-                        out.extend(target.iter().cloned());
+                        add_origins(out, target.iter().cloned());
                     } else {
                         self.crate_name_origins(&joined, out);
                     }
-                    out.push(Origin {
-                        path: joined,
-                        exact: true,
-                    })
+                    add_origin(
+                        out,
+                        Origin {
+                            path: joined,
+                            exact: true,
+                        },
+                    )
                 }
                 Resolution::Glob(globs, w) => {
                     for g in &globs {
                         self.crate_name_origins(&g.join("::"), out);
                     }
-                    out.push(Origin {
+                    add_origin(
+                        out,
+                        Origin {
+                            path: w.join("::"),
+                            exact: false,
+                        },
+                    )
+                }
+                Resolution::Unknown(w) => add_origin(
+                    out,
+                    Origin {
                         path: w.join("::"),
                         exact: false,
-                    })
-                }
-                Resolution::Unknown(w) => out.push(Origin {
-                    path: w.join("::"),
-                    exact: false,
-                }),
+                    },
+                ),
                 Resolution::Local => {}
             }
         }
@@ -281,10 +308,13 @@ impl Analyzer<'_> {
         let Some(targets) = self.crate_names.and_then(|n| n.lookup(path)) else {
             return;
         };
-        out.extend(targets.iter().map(|t| Origin {
-            path: t.clone(),
-            exact: true,
-        }));
+        add_origins(
+            out,
+            targets.iter().map(|t| Origin {
+                path: t.clone(),
+                exact: true,
+            }),
+        );
     }
 
     /// The distinct paths a fn's declared return type names, for its summary.
@@ -294,6 +324,9 @@ impl Analyzer<'_> {
         };
         let mut origins = Vec::new();
         self.type_origins(ty, &mut origins);
+        if is_unknown(&origins) {
+            return Vec::new();
+        }
         let mut out: Vec<String> = Vec::new();
         for o in origins {
             if !out.contains(&o.path) {
@@ -421,5 +454,219 @@ impl Analyzer<'_> {
             Expr::Paren(p) => self.bind_lets(&p.expr, depth + 1),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::visit::Visit;
+
+    use super::super::origin_set::{is_unknown, MAX_ORIGINS};
+    use super::*;
+    use crate::resolve::Scope;
+    use crate::{check_file, summarize_file, Config};
+
+    /// The origins `name` is bound to after the statements of `body`, walked as a fn
+    /// body is.
+    fn bound(body: &str, name: &str) -> Vec<Origin> {
+        let matcher = Config::default().matcher();
+        let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
+        let block: syn::Block = syn::parse_str(&format!("{{ {body} }}")).unwrap();
+        v.scopes.push(Scope::default());
+        for stmt in &block.stmts {
+            v.visit_stmt(stmt);
+        }
+        let origins = v.scopes.local(name).map(|o| o.to_vec());
+        origins.unwrap_or_else(|| panic!("`{name}` is not bound"))
+    }
+
+    fn paths(origins: &[Origin]) -> Vec<&str> {
+        origins.iter().map(|o| o.path.as_str()).collect()
+    }
+
+    /// `stages` arrays of `width` elements, each built from the one before the way
+    /// unrolled transforms are (`let s2 = [s1[0], Box::new(s1[1]), half(s1[2]), ..]`):
+    /// most elements carry what an element of the previous stage came from.
+    fn staged_arrays(stages: usize, width: usize) -> String {
+        let first: Vec<String> = (0..width)
+            .map(|i| format!("std::fs::File::open(\"{i}\").unwrap()"))
+            .collect();
+        let mut src = format!("let s0 = [{}];\n", first.join(", "));
+        for k in 1..=stages {
+            let p = k - 1;
+            let elems: Vec<String> = (0..width)
+                .map(|i| {
+                    let j = (i + 1) % width;
+                    match i % 6 {
+                        0 => format!("s{p}[{i}]"),
+                        1 => format!("Box::new(s{p}[{j}])"),
+                        2 => format!("if flag {{ s{p}[{i}] }} else {{ s{p}[{j}] }}"),
+                        3 => format!("(s{p}[{i}], s{p}[{j}]).1"),
+                        4 => format!("{{ s{p}[{i}].clone() }}"),
+                        _ => format!("half(s{p}[{i}], s{p}[{j}])"),
+                    }
+                })
+                .collect();
+            src.push_str(&format!("let s{k} = [{}];\n", elems.join(", ")));
+        }
+        src
+    }
+
+    #[test]
+    fn staged_arrays_keep_each_origin_once() {
+        // Copied per element, 5 stages of 4 would hold thousands of origins.
+        let src = staged_arrays(5, 4);
+        let first = bound(&src, "s1");
+        let last = bound(&src, "s5");
+        assert_eq!(paths(&first), ["std::fs::File::open", "Box::new"]);
+        assert_eq!(last, first);
+    }
+
+    #[test]
+    fn a_long_chain_of_wide_stages_stays_within_the_bound() {
+        let src = staged_arrays(12, 16);
+        let last = bound(&src, "s12");
+        assert!(!is_unknown(&last));
+        assert!(last.len() <= MAX_ORIGINS);
+        assert_eq!(paths(&last), ["std::fs::File::open", "Box::new", "half"]);
+    }
+
+    /// `let a{i} = crate::f{i}();` for `n` fns, then `let all = [a0, .., a{n-1}];`.
+    fn distinct_values(n: usize) -> String {
+        let lets: String = (0..n)
+            .map(|i| format!("let a{i} = crate::f{i}();\n"))
+            .collect();
+        let names: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
+        format!("{lets}let all = [{}];", names.join(", "))
+    }
+
+    #[test]
+    fn more_distinct_origins_than_the_bound_are_unknown() {
+        let within = bound(&distinct_values(MAX_ORIGINS), "all");
+        assert_eq!(within.len(), MAX_ORIGINS);
+        assert!(!is_unknown(&within));
+        let past = bound(&distinct_values(MAX_ORIGINS + 1), "all");
+        assert!(is_unknown(&past));
+        // And so is what is built from it.
+        let src = format!(
+            "{} let again = (all, 1).0;",
+            distinct_values(MAX_ORIGINS + 1)
+        );
+        assert!(is_unknown(&bound(&src, "again")));
+    }
+
+    #[test]
+    fn aliases_of_tuples_of_earlier_aliases_keep_each_origin_once() {
+        // `type T1 = (T0, T0, T0, T0);` and so on: copied per element, T6 would hold
+        // thousands of origins.
+        let mut src = String::from("type T0 = std::fs::File;\n");
+        for k in 1..=6 {
+            src.push_str(&format!(
+                "type T{k} = (T{p}, T{p}, T{p}, T{p});\n",
+                p = k - 1
+            ));
+        }
+        let file: syn::File = syn::parse_str(&src).unwrap();
+        let matcher = Config::default().matcher();
+        let mut v = Analyzer::new(&matcher, Vec::new(), false, false);
+        v.scopes.push(Scope::from_items(&file.items, &[], true));
+        v.learn_types(&file.items);
+        let last = &v.aliases["crate::T6"];
+        let mut expected: Vec<String> = std::iter::once("std::fs::File".to_string())
+            .chain((0..6).map(|k| format!("crate::T{k}")))
+            .collect();
+        expected.sort();
+        let mut got: Vec<String> = last.iter().map(|o| o.path.clone()).collect();
+        got.sort();
+        assert_eq!(got, expected);
+    }
+
+    /// The resolved paths of the findings of `src`.
+    fn found(src: &str) -> Vec<String> {
+        let file: syn::File = syn::parse_str(src).unwrap();
+        check_file(&file, &Config::default())
+            .into_iter()
+            .map(|f| f.resolved)
+            .collect()
+    }
+
+    #[test]
+    fn receivers_resolve_through_short_chains() {
+        for body in [
+            "let b = [f]; b[0].sync_all();",
+            "let b = [f, std::fs::File::create(\"y\").unwrap()]; b[1].sync_all();",
+            "(f, 1).0.sync_all();",
+            "let t = (f, 1); t.0.sync_all();",
+            "let g = if flag { f } else { other() }; g.sync_all();",
+            "let g = { f }; let h = [g]; h[0].sync_all();",
+            "let b = std::io::BufWriter::new(f); b.get_ref().sync_all();",
+        ] {
+            let src = format!(
+                "async fn run(flag: bool) {{ \
+                 let f = std::fs::File::open(\"x\").unwrap(); {body} }}"
+            );
+            let found = found(&src);
+            assert!(
+                found.iter().any(|r| r == "std::fs::File::sync_all"),
+                "{body}: {found:?}"
+            );
+        }
+        // Not a file: nothing to report.
+        let found = found("async fn run() { let b = [Other::new()]; b[0].sync_all(); }");
+        assert!(!found.iter().any(|r| r == "std::fs::File::sync_all"));
+    }
+
+    /// `async fn run` whose receiver `all[0]` came from a file and `n` other values.
+    fn file_among(n: usize, call: &str) -> String {
+        let lets: String = (0..n)
+            .map(|i| format!("let a{i} = crate::f{i}();\n"))
+            .collect();
+        let names: String = (0..n).map(|i| format!(", a{i}")).collect();
+        format!(
+            "async fn run() {{ let f = std::fs::File::open(\"x\").unwrap();\n\
+             {lets}let all = [f{names}];\nall[0].{call}; }}"
+        )
+    }
+
+    #[test]
+    fn an_unknown_receiver_matches_no_method_shape() {
+        let shape = |src: &str| found(src).iter().any(|r| r == "std::fs::File::sync_all");
+        assert!(shape(&file_among(MAX_ORIGINS - 1, "sync_all()")));
+        assert!(!shape(&file_among(MAX_ORIGINS, "sync_all()")));
+    }
+
+    #[test]
+    fn an_unknown_receiver_gives_the_call_graph_no_method_call() {
+        let helper_calls = |src: &str| {
+            let file: syn::File = syn::parse_str(src).unwrap();
+            let s = summarize_file(&file, "src/lib.rs", &[], false, &Config::default());
+            let calls: Vec<_> = s.fns.iter().flat_map(|f| &f.calls).collect();
+            calls
+                .iter()
+                .filter(|c| c.method.as_deref() == Some("helper"))
+                .map(|c| c.receiver.len())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            helper_calls(&file_among(MAX_ORIGINS - 1, "helper()")),
+            [MAX_ORIGINS]
+        );
+        assert_eq!(
+            helper_calls(&file_among(MAX_ORIGINS, "helper()")),
+            Vec::<usize>::new()
+        );
+    }
+
+    #[test]
+    fn an_io_copy_from_an_unknown_reader_is_not_reported() {
+        let copies = |n: usize| {
+            let src = file_among(n, "len()").replace(
+                "all[0].len();",
+                "std::io::copy(&mut all[0], &mut std::io::sink());",
+            );
+            found(&src).iter().filter(|r| *r == "std::io::copy").count()
+        };
+        assert_eq!(copies(MAX_ORIGINS - 1), 1);
+        assert_eq!(copies(MAX_ORIGINS), 0);
     }
 }
