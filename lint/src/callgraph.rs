@@ -1000,17 +1000,7 @@ pub fn workspace_findings_with_reachability(
 ) -> Vec<Finding> {
     // Closures given to the workspace's own offloaders run off the executor.
     let offloaded = offloader_inference::offload_closures(files, crates, deps, reach);
-    let placed: Vec<CrateFile<'_>> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| match offloaded.get(&i) {
-            Some(summary) => CrateFile {
-                unit: f.unit,
-                summary,
-            },
-            None => *f,
-        })
-        .collect();
+    let placed = offloader_inference::with_offloaded(files, &offloaded);
     let files = placed.as_slice();
     let mut found: Vec<Finding> = files
         .iter()

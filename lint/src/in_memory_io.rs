@@ -190,16 +190,7 @@ fn is_adapter(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::{check_file, Config};
-
-    /// The blocking APIs `check_file` reports in `src`.
-    fn reported(src: &str) -> Vec<String> {
-        let file: syn::File = syn::parse_str(src).unwrap();
-        check_file(&file, &Config::default())
-            .into_iter()
-            .map(|f| f.resolved)
-            .collect()
-    }
+    use crate::test_support::resolved_findings as reported;
 
     #[test]
     fn copies_between_buffers_are_not_blocking() {

@@ -113,6 +113,8 @@ pub mod run_once;
 mod self_type;
 pub mod summary;
 mod test_code;
+#[cfg(test)]
+mod test_support;
 mod trait_impls;
 mod visitor;
 pub mod workspace;

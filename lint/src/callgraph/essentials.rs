@@ -53,17 +53,7 @@ pub fn dependency_essentials(
     let no_workspace_crates = HashMap::new();
     let offloaded =
         offloader_inference::offload_closures(files, &no_workspace_crates, deps, &UNRESTRICTED);
-    let placed: Vec<CrateFile<'_>> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| match offloaded.get(&i) {
-            Some(summary) => CrateFile {
-                unit: f.unit,
-                summary,
-            },
-            None => *f,
-        })
-        .collect();
+    let placed = offloader_inference::with_offloaded(files, &offloaded);
     let graph = Graph::with_dependencies(&placed, &no_workspace_crates, deps);
     units
         .iter()

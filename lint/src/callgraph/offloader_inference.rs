@@ -131,6 +131,24 @@ pub(super) fn offload_closures(
     out
 }
 
+/// `files` with the summaries [`offload_closures`] rewrote in place of theirs.
+pub(super) fn with_offloaded<'a>(
+    files: &[CrateFile<'a>],
+    offloaded: &'a HashMap<usize, FileSummary>,
+) -> Vec<CrateFile<'a>> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match offloaded.get(&i) {
+            Some(summary) => CrateFile {
+                unit: f.unit,
+                summary,
+            },
+            None => *f,
+        })
+        .collect()
+}
+
 /// Marks what fn `f` does inside `ranges` as run off the executor.
 fn offload_in(f: &mut FnSummary, ranges: &[ArgRange]) {
     let inside = |line: usize, column: usize| ranges.iter().any(|r| r.contains(line, column));

@@ -464,7 +464,7 @@ mod tests {
     use super::super::origin_set::{is_unknown, MAX_ORIGINS};
     use super::*;
     use crate::resolve::Scope;
-    use crate::{check_file, summarize_file, Config};
+    use crate::{summarize_file, Config};
 
     /// The origins `name` is bound to after the statements of `body`, walked as a fn
     /// body is.
@@ -581,14 +581,7 @@ mod tests {
         assert_eq!(got, expected);
     }
 
-    /// The resolved paths of the findings of `src`.
-    fn found(src: &str) -> Vec<String> {
-        let file: syn::File = syn::parse_str(src).unwrap();
-        check_file(&file, &Config::default())
-            .into_iter()
-            .map(|f| f.resolved)
-            .collect()
-    }
+    use crate::test_support::resolved_findings as found;
 
     #[test]
     fn receivers_resolve_through_short_chains() {
