@@ -296,12 +296,7 @@ mod tests {
     }
 
     fn units() -> DependencyUnits {
-        let mut deps = DependencyUnits::default();
-        deps.add_dependency(1, "x 1.0.0");
-        deps.add_dependency(2, "y 1.0.0");
-        deps.add_extern(0, "x", 1);
-        deps.add_extern(1, "y", 2);
-        deps
+        crate::test_support::chained_dependencies("x", "y")
     }
 
     /// (line, resolved path) of every finding in the workspace, with `x`'s files as given.

@@ -465,12 +465,7 @@ mod tests {
 
     /// Unit 0 the workspace, 1 `store` (naming 2 as `blob`), 2 `blob`.
     fn units() -> DependencyUnits {
-        let mut deps = DependencyUnits::default();
-        deps.add_dependency(1, "store 1.0.0");
-        deps.add_dependency(2, "blob 1.0.0");
-        deps.add_extern(0, "store", 1);
-        deps.add_extern(1, "blob", 2);
-        deps
+        crate::test_support::chained_dependencies("store", "blob")
     }
 
     fn store() -> Vec<FileSummary> {
