@@ -7,9 +7,10 @@
 //! see `scanner::idle_interval`.)
 //!
 //! The poll path reads the tick as a *stamp*: the tick modulo 2^31, already shifted to
-//! where a slot's state word keeps it (bits 62..32, see [`crate::state_word`]), and
-//! published a second time with the state word's busy bit set, so that a state word is
-//! a published stamp plus the poll id, with no shift or mask on the poll path. A reader
+//! where a slot's state word keeps it (bits 62..32, see [`crate::state_word`]). Each
+//! advance copies the stamp into every slot, as is and with the state word's busy bit
+//! set, so that the poll path reads it from its own slot, and a state word is a copied
+//! stamp plus the poll id, with no shift or mask on the poll path. A reader
 //! turns a stamp back into a tick relative to the current tick ([`tick_of_stamp`]),
 //! which is right for any stamp taken less than [`MAX_STAMP_AGE`] ticks (12.4 days)
 //! before.
@@ -18,22 +19,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::state_word::BUSY;
-
-/// The tick and its stamps, alone on their cache lines: every poll reads the stamps, so
-/// a neighbouring static that some thread writes often would make those reads miss.
-#[repr(C, align(128))]
+/// The tick and its stamp (read when a slot is claimed; polls read their slot's copy).
 struct Tick {
     ms: AtomicU64,
     stamp: AtomicU64,
-    /// `stamp | BUSY`.
-    busy_stamp: AtomicU64,
 }
 
 static TICK: Tick = Tick {
     ms: AtomicU64::new(0),
     stamp: AtomicU64::new(0),
-    busy_stamp: AtomicU64::new(BUSY),
 };
 static BASE: OnceLock<Instant> = OnceLock::new();
 
@@ -56,16 +50,10 @@ pub(crate) fn now_tick() -> u64 {
     TICK.ms.load(Ordering::Relaxed)
 }
 
-/// The stamp of the tick as last published (poll path).
-#[inline(always)]
+/// The stamp of the tick as last published (a slot copies it when claimed).
+#[inline]
 pub(crate) fn now_stamp() -> u64 {
     TICK.stamp.load(Ordering::Relaxed)
-}
-
-/// [`now_stamp`] with the state word's busy bit set (poll path).
-#[inline(always)]
-pub(crate) fn now_busy_stamp() -> u64 {
-    TICK.busy_stamp.load(Ordering::Relaxed)
 }
 
 /// The stamp of `tick`: its low 31 bits, where a state word keeps them.
@@ -90,7 +78,8 @@ pub(crate) fn tick_of_stamp(stamp: u64, now: u64) -> u64 {
     }
 }
 
-/// Reads the real time, publishes it as the new tick and returns it (watchdog thread).
+/// Reads the real time, publishes it as the new tick (and its stamp to every slot) and
+/// returns it (watchdog thread).
 pub(crate) fn advance() -> u64 {
     let base = *BASE.get_or_init(Instant::now);
     let tick = u64::try_from(base.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -98,8 +87,7 @@ pub(crate) fn advance() -> u64 {
     // Two watchdogs advancing at once may leave the older of their two ticks here for
     // one scan: a poll is then dated a tick early, never late.
     TICK.stamp.store(stamp_of(latest), Ordering::Relaxed);
-    TICK.busy_stamp
-        .store(stamp_of(latest) | BUSY, Ordering::Relaxed);
+    crate::slot::publish_stamp(stamp_of(latest));
     tick
 }
 
@@ -143,7 +131,7 @@ mod tests {
     }
 
     #[test]
-    fn advancing_publishes_the_stamp_of_the_tick() {
+    fn advancing_publishes_the_stamp_of_the_tick_to_every_slot() {
         // No other unit test advances the clock, so the published tick is this one's.
         let first = advance();
         std::thread::sleep(Duration::from_millis(2));
@@ -151,6 +139,22 @@ mod tests {
         assert!(tick > first);
         assert_eq!(now_tick(), tick);
         assert_eq!(tick_of_stamp(now_stamp(), tick), tick);
-        assert_eq!(now_busy_stamp(), now_stamp() | BUSY);
+        // A claimed slot dates its polls by its copy of the latest stamp.
+        let slot = crate::slot::claim().expect("a free slot");
+        let origin = crate::origin::Origin::location(std::panic::Location::caller());
+        slot.enter_idle(slot.state_on_owner(), origin, 1, 0);
+        let busy = slot.snapshot(tick).expect("a stable snapshot");
+        assert_eq!((busy.busy, busy.start_tick), (true, tick));
+        std::thread::sleep(Duration::from_millis(2));
+        let ended = advance();
+        assert!(ended > tick);
+        slot.exit_running();
+        let idle = slot.snapshot(ended).expect("a stable snapshot");
+        assert_eq!(
+            idle.ended,
+            Some((busy.poll_id, ended)),
+            "ended at the new tick"
+        );
+        crate::slot::release(slot);
     }
 }

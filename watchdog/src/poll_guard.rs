@@ -93,8 +93,8 @@ pub(crate) fn watch_poll<R>(
     let slot = local.slot.get();
     let state = slot.state_on_owner();
     if !state_word::is_busy(state) {
-        let running = slot.enter_idle(state, origin, task_id, scope);
-        let _exit = OutermostExit { slot, running };
+        slot.enter_idle(state, origin, task_id, scope);
+        let _exit = OutermostExit { slot };
         poll()
     } else {
         poll_busy(slot, origin, task_id, scope, poll)
@@ -123,14 +123,12 @@ fn poll_busy<R>(
 /// catches must not leave the thread marked busy).
 struct OutermostExit {
     slot: &'static Slot,
-    /// The running poll's id ([`Slot::enter_idle`]).
-    running: u64,
 }
 
 impl Drop for OutermostExit {
     #[inline(always)]
     fn drop(&mut self) {
-        self.slot.exit_outermost(self.running);
+        self.slot.exit_running();
     }
 }
 
@@ -173,8 +171,8 @@ fn poll_unclaimed<R>(
 ) -> R {
     match slot_of(local) {
         Some(slot) if !slot.busy_on_owner() => {
-            let running = slot.enter_idle(slot.state_on_owner(), origin, task_id, scope);
-            let _exit = OutermostExit { slot, running };
+            slot.enter_idle(slot.state_on_owner(), origin, task_id, scope);
+            let _exit = OutermostExit { slot };
             poll()
         }
         Some(slot) => poll_nested(slot, origin, task_id, scope, poll),

@@ -65,6 +65,14 @@ pub(crate) struct Slot {
     origin: AtomicUsize,
     task_id: AtomicU64,
     scope: AtomicU64,
+    /// The coarse clock's stamp ([`clock::now_stamp`]), copied here by every advance of
+    /// the clock ([`publish_stamp`]) so that the poll path reads it from the line it
+    /// writes anyway: a static of this crate is reached from the code a generic wrapper
+    /// compiles into the program through a GOT load, and its address would be one more
+    /// register kept across the inner poll.
+    stamp: AtomicU64,
+    /// `stamp | BUSY`, copied with it.
+    busy_stamp: AtomicU64,
     exempt: AtomicU32,
 
     in_use: AtomicBool,
@@ -122,6 +130,8 @@ impl Slot {
             origin: AtomicUsize::new(0),
             task_id: AtomicU64::new(0),
             scope: AtomicU64::new(0),
+            stamp: AtomicU64::new(0),
+            busy_stamp: AtomicU64::new(state_word::BUSY),
             in_use: AtomicBool::new(false),
             tid: AtomicI64::new(0),
             pthread: AtomicU64::new(0),
@@ -270,7 +280,7 @@ impl Slot {
         // Next poll id, busy, since now: publishes the fields above.
         let poll = state_word::next_poll(state);
         self.state.store(
-            state_word::busy(poll, clock::now_busy_stamp()),
+            state_word::busy(poll, self.busy_stamp.load(Ordering::Relaxed)),
             Ordering::Release,
         );
         poll
@@ -280,8 +290,25 @@ impl Slot {
     /// owner writes the state word, and the id has not changed since).
     #[inline(always)]
     pub(crate) fn exit_outermost(&self, poll: u64) {
-        let idle = state_word::ended(poll, clock::now_stamp());
+        let idle = state_word::ended(poll, self.stamp.load(Ordering::Relaxed));
         self.state.store(idle, Ordering::Release);
+    }
+
+    /// Owner: ends the running outermost poll, whose id it reads back from the state
+    /// word (a running poll's id never changes: exempt stretches and nested wrappers
+    /// keep it). Costs a load where [`Slot::exit_outermost`] needs the id kept in a
+    /// register across the poll.
+    #[inline(always)]
+    pub(crate) fn exit_running(&self) {
+        let poll = state_word::poll_id(self.state.load(Ordering::Relaxed));
+        self.exit_outermost(poll);
+    }
+
+    /// Copies the clock's `stamp` ([`clock::now_stamp`]) into this slot.
+    fn set_stamp(&self, stamp: u64) {
+        self.stamp.store(stamp, Ordering::Relaxed);
+        self.busy_stamp
+            .store(stamp | state_word::BUSY, Ordering::Relaxed);
     }
 
     /// Owner: the state word, as only the owner writes it.
@@ -336,7 +363,7 @@ impl Slot {
                 // The exempt stretch does not count against the rest of the poll: it
                 // starts again now, as the same poll.
                 let state = self.state.load(Ordering::Relaxed);
-                let restamped = state_word::restamped(state, clock::now_stamp());
+                let restamped = state_word::restamped(state, self.stamp.load(Ordering::Relaxed));
                 self.state.store(restamped, Ordering::Release);
             }
         }
@@ -350,6 +377,16 @@ pub(crate) struct Saved {
     origin: usize,
     task_id: u64,
     scope: u64,
+}
+
+/// Copies the clock's new `stamp` into every registered slot, free ones included (the
+/// clock calls it on each advance). A slot claimed meanwhile copies the clock itself
+/// ([`claim`]); at worst it keeps the previous stamp until the next advance, dating a
+/// poll a tick early, never late.
+pub(crate) fn publish_stamp(stamp: u64) {
+    for slot in slots() {
+        slot.set_stamp(stamp);
+    }
 }
 
 /// The slots registered so far (some may be free).
@@ -408,6 +445,9 @@ pub(crate) fn claim() -> Option<&'static Slot> {
         .store(crate::thread_identity::thread_id(), Ordering::Relaxed);
     slot.pthread
         .store(crate::thread_identity::pthread_self(), Ordering::Relaxed);
+    // After the slot is in the table, so that an advance of the clock after this reaches
+    // it as well.
+    slot.set_stamp(clock::now_stamp());
     slot.in_use.store(true, Ordering::Release);
     Some(slot)
 }
@@ -418,7 +458,7 @@ pub(crate) fn release(slot: &'static Slot) {
     slot.exempt.store(0, Ordering::Relaxed);
     let state = slot.state.load(Ordering::Relaxed);
     slot.state.store(
-        state_word::idle(state, clock::now_stamp()),
+        state_word::idle(state, slot.stamp.load(Ordering::Relaxed)),
         Ordering::Release,
     );
     slot.end_write();

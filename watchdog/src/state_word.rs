@@ -5,12 +5,11 @@
 //! | bits | what |
 //! |---|---|
 //! | 63 | [`BUSY`] |
-//! | 62..32 | the coarse clock's stamp ([`crate::clock::now_stamp`]): the tick at entry while busy, at exit while idle, modulo 2^31 |
+//! | 62..32 | the coarse clock's stamp ([`crate::clock`], copied into the slot): the tick at entry while busy, at exit while idle, modulo 2^31 |
 //! | 31..0 | the poll id: the slot's outermost polls counted modulo 2^32 |
 //!
-//! The owner keeps its running poll's id across the poll, and the clock publishes each
-//! stamp twice, as is and with the busy bit set, so both words are a published stamp
-//! plus that id: one add on entry, one on exit.
+//! The clock copies each stamp into the slot twice, as is and with the busy bit set,
+//! so both words are a copied stamp plus the poll's id: one add on entry, one on exit.
 //!
 //! A reader that sees the same word twice has seen one poll, not two of the same id:
 //! the id comes round only after 2^32 polls, and then with the same stamp only if
@@ -18,9 +17,9 @@
 //!
 //! ```text
 //! let poll = state_word::next_poll(idle);
-//! store(state_word::busy(poll, clock::now_busy_stamp()));
+//! store(state_word::busy(poll, slot.busy_stamp));
 //! // ... the poll ...
-//! store(state_word::ended(poll, clock::now_stamp()));
+//! store(state_word::ended(poll_id(slot.state), slot.stamp));
 //! ```
 
 /// The top bit of the state word: an outermost poll is running.
@@ -38,7 +37,7 @@ pub(crate) fn next_poll(idle: u64) -> u64 {
 }
 
 /// The word of `poll` (from [`next_poll`]) running since `busy_stamp`, a stamp with the
-/// busy bit set ([`crate::clock::now_busy_stamp`]).
+/// busy bit set (the slot's copy of the clock's stamp).
 #[inline(always)]
 pub(crate) fn busy(poll: u64, busy_stamp: u64) -> u64 {
     // The stamp's low half is zero: adding is or-ing, in one instruction either way.
