@@ -72,7 +72,8 @@ fn enter_idle(
     task: impl FnOnce() -> (Origin, u64),
 ) {
     let (origin, task_id) = task();
-    let poll = slot.enter_idle(state, origin, task_id, local.scope.get());
+    let task = state_word::task_word(task_id);
+    let poll = slot.enter_idle(state, origin, task, local.scope.get());
     local.hooked.set(poll);
 }
 
@@ -135,6 +136,7 @@ mod tests {
     use super::*;
     use crate::poll_guard::watch_poll;
     use crate::slot::{arm, Snapshot};
+    use crate::state_word::task_word;
     use std::panic::Location;
 
     fn snapshot_here() -> Snapshot {
@@ -147,7 +149,7 @@ mod tests {
     /// Claims this thread's slot (the first armed poll does) and leaves it idle.
     fn claimed_and_idle() -> u64 {
         arm();
-        watch_poll(Origin::default(), 0, 0, || ());
+        watch_poll(Origin::default(), &mut task_word(0), 0, || ());
         let idle = snapshot_here();
         assert!(!idle.busy());
         idle.poll_id
@@ -220,7 +222,7 @@ mod tests {
     fn a_hooked_poll_inside_a_wrapper_leaves_the_wrapper_its_poll() {
         let before = claimed_and_idle();
         let wrapper = Origin::named("wrapper", Location::caller());
-        let (inside, after_hooks) = watch_poll(wrapper, 7, 0, || {
+        let (inside, after_hooks) = watch_poll(wrapper, &mut task_word(7), 0, || {
             hook_enter(|| (Origin::default(), 8));
             let inside = snapshot_here();
             hook_exit();
@@ -242,7 +244,7 @@ mod tests {
         let hooked = Origin::location(Location::caller());
         let wrapper = Origin::named("wrapped-inside", Location::caller());
         hook_enter(|| (hooked, 4));
-        let inside = watch_poll(wrapper, 5, 6, snapshot_here);
+        let inside = watch_poll(wrapper, &mut task_word(5), 6, snapshot_here);
         let restored = snapshot_here();
         hook_exit();
         assert_eq!(

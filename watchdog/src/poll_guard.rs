@@ -13,7 +13,8 @@ use crate::hook_poll::NO_HOOKED_POLL;
 use crate::local::{this_thread, Local, LOCAL};
 use crate::origin::Origin;
 use crate::slot::{self, Saved, Slot, UNCLAIMED};
-use crate::state_word;
+use crate::state_word::{self, UNKNOWN_TASK};
+use crate::task_id;
 
 /// Gives the thread's slot back when the thread exits.
 struct SlotRelease;
@@ -76,47 +77,74 @@ fn local_slot() -> Option<&'static Slot> {
 
 /// Runs `poll` (one poll of a watched future) as a watched poll of this thread.
 ///
-/// The hot case, an outermost poll on a thread that has its slot, is inlined into the
-/// caller: one thread-pointer-relative load, the slot's state word, the entry stores
-/// of [`Slot::enter_idle`], and one store on exit. A nested poll and a thread without
-/// a slot yet (whose slot is [`UNCLAIMED`], always busy) take one out-of-line path, so
-/// the inlined code tests one bit and keeps only what the outermost exit needs (the
-/// slot and the poll's id).
+/// `task` is the wrapper's task word ([`state_word::task_word`]), [`UNKNOWN_TASK`]
+/// until its first poll asks tokio, here, which task polls it.
+///
+/// The hot case, an outermost poll of a known task on a thread that has its slot, is
+/// inlined into the caller: one thread-pointer-relative load, the slot's state word,
+/// one test of it and the task word together ([`state_word::runs_inline`]), the entry
+/// stores of [`Slot::enter_idle`], and one store on exit. A nested poll, a thread
+/// without a slot yet (whose slot is [`UNCLAIMED`], never idle) and a wrapper's first
+/// poll take one out-of-line path, so the inlined code keeps only the slot across the
+/// inner poll (the exit reads the poll's id back from the state word).
 #[inline(always)]
 pub(crate) fn watch_poll<R>(
     origin: Origin,
-    task_id: u64,
+    task: &mut u64,
     scope: u64,
     poll: impl FnOnce() -> R,
 ) -> R {
     let local = this_thread();
     let slot = local.slot.get();
     let state = slot.state_on_owner();
-    if !state_word::is_busy(state) {
-        slot.enter_idle(state, origin, task_id, scope);
+    if state_word::runs_inline(state, *task) {
+        slot.enter_idle(state, origin, *task, scope);
         let _exit = OutermostExit { slot };
         poll()
     } else {
-        poll_busy(slot, origin, task_id, scope, poll)
+        poll_out_of_line(slot, origin, task, scope, poll)
     }
 }
 
-/// A watched poll on a busy slot: a nested wrapper, or a thread without a slot yet.
+/// A watched poll that is not the hot case: a wrapper's first poll (which learns its
+/// task here), a nested wrapper, or a thread without a slot yet.
 /// (It finds the thread's [`Local`] again rather than take it from the caller, which
-/// would then compute the address on the hot path.)
+/// would then compute the address on the hot path.) Cold, so that the compiler lays
+/// the hot case out as the straight path: it runs once per wrapper and for nesting.
+#[cold]
 #[inline(never)]
-fn poll_busy<R>(
+fn poll_out_of_line<R>(
     slot: &'static Slot,
     origin: Origin,
-    task_id: u64,
+    task: &mut u64,
     scope: u64,
     poll: impl FnOnce() -> R,
 ) -> R {
-    if slot.is_unclaimed() {
-        poll_unclaimed(this_thread(), origin, task_id, scope, poll)
-    } else {
-        poll_nested(slot, origin, task_id, scope, poll)
+    if *task == UNKNOWN_TASK {
+        *task = state_word::task_word(task_id::current());
     }
+    let task = *task;
+    if slot.is_unclaimed() {
+        poll_unclaimed(this_thread(), origin, task, scope, poll)
+    } else if !slot.busy_on_owner() {
+        poll_outermost(slot, origin, task, scope, poll)
+    } else {
+        poll_nested(slot, origin, task, scope, poll)
+    }
+}
+
+/// An outermost poll on `slot`, which is idle.
+#[inline]
+fn poll_outermost<R>(
+    slot: &'static Slot,
+    origin: Origin,
+    task: u64,
+    scope: u64,
+    poll: impl FnOnce() -> R,
+) -> R {
+    slot.enter_idle(slot.state_on_owner(), origin, task, scope);
+    let _exit = OutermostExit { slot };
+    poll()
 }
 
 /// Ends an outermost poll when dropped, unwinding included (a panicking poll that tokio
@@ -138,7 +166,7 @@ impl Drop for OutermostExit {
 fn poll_nested<R>(
     slot: &'static Slot,
     origin: Origin,
-    task_id: u64,
+    task: u64,
     scope: u64,
     poll: impl FnOnce() -> R,
 ) -> R {
@@ -153,7 +181,7 @@ fn poll_nested<R>(
     }
     let _restore = Restore {
         slot,
-        saved: slot.enter_nested(origin, task_id, scope),
+        saved: slot.enter_nested(origin, task, scope),
     };
     poll()
 }
@@ -165,17 +193,13 @@ fn poll_nested<R>(
 fn poll_unclaimed<R>(
     local: &Local,
     origin: Origin,
-    task_id: u64,
+    task: u64,
     scope: u64,
     poll: impl FnOnce() -> R,
 ) -> R {
     match slot_of(local) {
-        Some(slot) if !slot.busy_on_owner() => {
-            slot.enter_idle(slot.state_on_owner(), origin, task_id, scope);
-            let _exit = OutermostExit { slot };
-            poll()
-        }
-        Some(slot) => poll_nested(slot, origin, task_id, scope, poll),
+        Some(slot) if !slot.busy_on_owner() => poll_outermost(slot, origin, task, scope, poll),
+        Some(slot) => poll_nested(slot, origin, task, scope, poll),
         None => poll(),
     }
 }
@@ -208,6 +232,7 @@ impl Drop for ExemptGuard {
 mod tests {
     use super::*;
     use crate::slot::{arm, find_by_tid, Snapshot};
+    use crate::state_word::task_word;
     use std::panic::Location;
 
     fn snapshot_here() -> Snapshot {
@@ -222,10 +247,10 @@ mod tests {
         arm();
         let outer = Origin::location(Location::caller());
         let inner = Origin::named("inner", Location::caller());
-        let before = watch_poll(outer, 0, 0, || snapshot_here().poll_id);
-        let (first, nested, restored) = watch_poll(outer, 7, 1, || {
+        let before = watch_poll(outer, &mut task_word(0), 0, || snapshot_here().poll_id);
+        let (first, nested, restored) = watch_poll(outer, &mut task_word(7), 1, || {
             let first = snapshot_here();
-            let nested = watch_poll(inner, 8, 2, snapshot_here);
+            let nested = watch_poll(inner, &mut task_word(8), 2, snapshot_here);
             (first, nested, snapshot_here())
         });
         assert_eq!(
@@ -262,13 +287,15 @@ mod tests {
         arm();
         let origin = Origin::location(Location::caller());
         let outer = std::panic::catch_unwind(|| {
-            watch_poll::<()>(origin, 3, 0, || panic!("the poll panics"))
+            watch_poll::<()>(origin, &mut task_word(3), 0, || panic!("the poll panics"))
         });
         assert!(outer.is_err());
         assert!(!snapshot_here().busy(), "outermost exit ran on unwind");
-        let nested = watch_poll(origin, 4, 5, || {
+        let nested = watch_poll(origin, &mut task_word(4), 5, || {
             let unwound = std::panic::catch_unwind(|| {
-                watch_poll::<()>(origin, 6, 7, || panic!("the nested poll panics"))
+                watch_poll::<()>(origin, &mut task_word(6), 7, || {
+                    panic!("the nested poll panics")
+                })
             });
             (unwound.is_err(), snapshot_here())
         });
@@ -284,7 +311,7 @@ mod tests {
     fn exempt_stretches_are_visible_and_end_with_their_guard() {
         arm();
         let origin = Origin::location(Location::caller());
-        watch_poll(origin, 0, 0, || {
+        watch_poll(origin, &mut task_word(0), 0, || {
             {
                 let _exempt = ExemptGuard::enter();
                 assert_eq!(snapshot_here().exempt, 1);
@@ -297,7 +324,9 @@ mod tests {
     fn the_signal_handler_finds_a_slot_by_thread_id() {
         arm();
         let origin = Origin::location(Location::caller());
-        let slot = watch_poll(origin, 0, 0, || local_slot().expect("a slot"));
+        let slot = watch_poll(origin, &mut task_word(0), 0, || {
+            local_slot().expect("a slot")
+        });
         let found = find_by_tid(crate::thread_identity::thread_id()).expect("found");
         assert!(std::ptr::eq(slot, found));
     }

@@ -63,7 +63,8 @@ pub(crate) struct Slot {
     /// Sequence lock for writes made while a poll runs (odd while writing).
     seq: AtomicU64,
     origin: AtomicUsize,
-    task_id: AtomicU64,
+    /// The task word ([`state_word::task_word`]).
+    task: AtomicU64,
     scope: AtomicU64,
     /// The coarse clock's stamp ([`clock::now_stamp`]), copied here by every advance of
     /// the clock ([`publish_stamp`]) so that the poll path reads it from the line it
@@ -71,8 +72,8 @@ pub(crate) struct Slot {
     /// compiles into the program through a GOT load, and its address would be one more
     /// register kept across the inner poll.
     stamp: AtomicU64,
-    /// `stamp | BUSY`, copied with it.
-    busy_stamp: AtomicU64,
+    /// `stamp | IDLE`, copied with it.
+    idle_stamp: AtomicU64,
     exempt: AtomicU32,
 
     in_use: AtomicBool,
@@ -119,7 +120,7 @@ pub(crate) struct Owner {
 /// table is full, and once it has started exiting. It is always busy and never written,
 /// so the poll path's busy test alone sends such a thread out of line (see
 /// `poll_guard::watch_poll`), with no null test on the pointer.
-pub(crate) static UNCLAIMED: Slot = Slot::new(state_word::BUSY);
+pub(crate) static UNCLAIMED: Slot = Slot::new(0);
 
 impl Slot {
     const fn new(state: u64) -> Slot {
@@ -128,10 +129,10 @@ impl Slot {
             seq: AtomicU64::new(0),
             exempt: AtomicU32::new(0),
             origin: AtomicUsize::new(0),
-            task_id: AtomicU64::new(0),
+            task: AtomicU64::new(state_word::UNKNOWN_TASK),
             scope: AtomicU64::new(0),
             stamp: AtomicU64::new(0),
-            busy_stamp: AtomicU64::new(state_word::BUSY),
+            idle_stamp: AtomicU64::new(state_word::IDLE),
             in_use: AtomicBool::new(false),
             tid: AtomicI64::new(0),
             pthread: AtomicU64::new(0),
@@ -173,7 +174,7 @@ impl Slot {
                 poll_id,
                 start_tick: tick,
                 origin: Origin::from_bits(self.origin.load(Ordering::Relaxed)),
-                task_id: self.task_id.load(Ordering::Relaxed),
+                task_id: state_word::task_id(self.task.load(Ordering::Relaxed)),
                 scope: self.scope.load(Ordering::Relaxed),
                 ended: (!busy).then_some((poll_id, tick)),
             };
@@ -267,7 +268,7 @@ impl Slot {
     /// Returns the poll's id ([`state_word::next_poll`]), which [`Slot::exit_outermost`]
     /// is given back.
     #[inline(always)]
-    pub(crate) fn enter_idle(&self, state: u64, origin: Origin, task_id: u64, scope: u64) -> u64 {
+    pub(crate) fn enter_idle(&self, state: u64, origin: Origin, task: u64, scope: u64) -> u64 {
         // Keeps the previous exit's state store ahead of the field stores below, so a
         // reader that saw the previous poll busy cannot mix in this poll's fields (on
         // x86 only the compiler is held: stores are not reordered with stores).
@@ -275,12 +276,12 @@ impl Slot {
         // Stored whether or not they changed: the state store below dirties this cache
         // line anyway, and a store costs less than a load, a compare and a branch.
         self.origin.store(origin.to_bits(), Ordering::Relaxed);
-        self.task_id.store(task_id, Ordering::Relaxed);
+        self.task.store(task, Ordering::Relaxed);
         self.scope.store(scope, Ordering::Relaxed);
         // Next poll id, busy, since now: publishes the fields above.
         let poll = state_word::next_poll(state);
         self.state.store(
-            state_word::busy(poll, self.busy_stamp.load(Ordering::Relaxed)),
+            state_word::busy(poll, self.stamp.load(Ordering::Relaxed)),
             Ordering::Release,
         );
         poll
@@ -290,7 +291,7 @@ impl Slot {
     /// owner writes the state word, and the id has not changed since).
     #[inline(always)]
     pub(crate) fn exit_outermost(&self, poll: u64) {
-        let idle = state_word::ended(poll, self.stamp.load(Ordering::Relaxed));
+        let idle = state_word::ended(poll, self.idle_stamp.load(Ordering::Relaxed));
         self.state.store(idle, Ordering::Release);
     }
 
@@ -300,21 +301,27 @@ impl Slot {
     /// register across the poll.
     #[inline(always)]
     pub(crate) fn exit_running(&self) {
-        let poll = state_word::poll_id(self.state.load(Ordering::Relaxed));
+        let poll = state_word::poll_id(self.state_on_owner());
         self.exit_outermost(poll);
     }
 
     /// Copies the clock's `stamp` ([`clock::now_stamp`]) into this slot.
     fn set_stamp(&self, stamp: u64) {
         self.stamp.store(stamp, Ordering::Relaxed);
-        self.busy_stamp
-            .store(stamp | state_word::BUSY, Ordering::Relaxed);
+        self.idle_stamp
+            .store(stamp | state_word::IDLE, Ordering::Relaxed);
     }
 
     /// Owner: the state word, as only the owner writes it.
+    ///
+    /// A plain read, not an atomic one, so that the compiler may fold it into the
+    /// instruction that uses it (the exit reads only the id's half).
     #[inline(always)]
     pub(crate) fn state_on_owner(&self) -> u64 {
-        self.state.load(Ordering::Relaxed)
+        // SAFETY: only the owner thread writes `state` (and nobody writes `UNCLAIMED`'s),
+        // so this read is ordered after every write to it by the thread's own program
+        // order; other threads only read the word, and reads do not race with reads.
+        unsafe { self.state.as_ptr().read() }
     }
 
     /// Owner: the scope of the running poll (meaningful while busy).
@@ -325,22 +332,22 @@ impl Slot {
 
     /// Owner: a wrapper nested in a running poll takes over the blame.
     #[inline]
-    pub(crate) fn enter_nested(&self, origin: Origin, task_id: u64, scope: u64) -> Saved {
+    pub(crate) fn enter_nested(&self, origin: Origin, task: u64, scope: u64) -> Saved {
         let saved = Saved {
             origin: self.origin.load(Ordering::Relaxed),
-            task_id: self.task_id.load(Ordering::Relaxed),
+            task: self.task.load(Ordering::Relaxed),
             scope: self.scope.load(Ordering::Relaxed),
         };
-        self.write_running(origin.to_bits(), task_id, scope);
+        self.write_running(origin.to_bits(), task, scope);
         saved
     }
 
     /// Owner: changes who is blamed for the running poll, under the sequence lock.
     #[inline]
-    fn write_running(&self, origin: usize, task_id: u64, scope: u64) {
+    fn write_running(&self, origin: usize, task: u64, scope: u64) {
         self.begin_write();
         self.origin.store(origin, Ordering::Relaxed);
-        self.task_id.store(task_id, Ordering::Relaxed);
+        self.task.store(task, Ordering::Relaxed);
         self.scope.store(scope, Ordering::Relaxed);
         self.end_write();
     }
@@ -348,7 +355,7 @@ impl Slot {
     /// Owner: a nested wrapper's poll ended; the blame goes back to the outer one.
     #[inline]
     pub(crate) fn exit_nested(&self, saved: Saved) {
-        self.write_running(saved.origin, saved.task_id, saved.scope);
+        self.write_running(saved.origin, saved.task, saved.scope);
     }
 
     pub(crate) fn set_exempt(&self, entering: bool) {
@@ -375,7 +382,7 @@ impl Slot {
 #[derive(Clone, Copy)]
 pub(crate) struct Saved {
     origin: usize,
-    task_id: u64,
+    task: u64,
     scope: u64,
 }
 
@@ -428,7 +435,7 @@ pub(crate) fn claim() -> Option<&'static Slot> {
             if index >= MAX_SLOTS {
                 return None;
             }
-            let slot: &'static Slot = Box::leak(Box::new(Slot::new(0)));
+            let slot: &'static Slot = Box::leak(Box::new(Slot::new(state_word::IDLE)));
             SLOTS[index].store(slot as *const Slot as *mut Slot, Ordering::Release);
             SLOT_COUNT.store(index + 1, Ordering::Release);
             slot
@@ -471,6 +478,7 @@ pub(crate) fn release(slot: &'static Slot) {
 mod tests {
     use super::*;
     use crate::clock::stamp_of;
+    use crate::state_word::task_word;
     use std::panic::Location;
     use std::sync::atomic::AtomicBool;
 
@@ -483,7 +491,7 @@ mod tests {
     }
 
     fn leaked_slot() -> &'static Slot {
-        Box::leak(Box::new(Slot::new(0)))
+        Box::leak(Box::new(Slot::new(state_word::IDLE)))
     }
 
     /// The blame a poll with id `poll_id` writes: outer is `(3 id, 7 id)`, a nested
@@ -506,9 +514,9 @@ mod tests {
                     let state = slot.state_on_owner();
                     let poll_id = state_word::poll_id(state_word::next_poll(state));
                     let (task_id, scope) = blame(poll_id, false);
-                    let poll = slot.enter_idle(state, origin, task_id, scope);
+                    let poll = slot.enter_idle(state, origin, task_word(task_id), scope);
                     let (task_id, scope) = blame(poll_id, true);
-                    let saved = slot.enter_nested(origin, task_id, scope);
+                    let saved = slot.enter_nested(origin, task_word(task_id), scope);
                     slot.exit_nested(saved);
                     slot.exit_outermost(poll);
                 }
@@ -547,10 +555,7 @@ mod tests {
         let idle = slot.snapshot(wrap + 10).expect("a stable snapshot");
         assert_eq!(idle.ended, Some((u64::from(u32::MAX), wrap - 3)));
         // The next poll starts after the wrap: id 0, dated right, busy.
-        let next = state_word::busy(
-            state_word::next_poll(last),
-            stamp_of(wrap + 2) | state_word::BUSY,
-        );
+        let next = state_word::busy(state_word::next_poll(last), stamp_of(wrap + 2));
         slot.state.store(next, Ordering::Relaxed);
         let busy = slot.snapshot(wrap + 10).expect("a stable snapshot");
         assert_eq!(
@@ -567,7 +572,7 @@ mod tests {
     fn leaving_an_exempt_stretch_restarts_the_same_poll() {
         let slot = leaked_slot();
         let origin = Origin::location(Location::caller());
-        let poll = slot.enter_idle(slot.state_on_owner(), origin, 1, 2);
+        let poll = slot.enter_idle(slot.state_on_owner(), origin, task_word(1), 2);
         let busy = slot.state_on_owner();
         // Dated 2^30 ticks away from the clock, which no test moves that far.
         let long_ago = state_word::restamped(busy, clock::now_stamp() ^ (1 << 62));

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use crate::origin::Origin;
 use crate::poll_guard::watch_poll;
 use crate::scope;
-use crate::task_id;
+use crate::state_word::UNKNOWN_TASK;
 
 /// A future whose polls the watchdog watches. Made by [`spawn`], [`spawn_named`],
 /// [`WatchExt::watched`] and `#[blockwatch::no_blocking]`.
@@ -28,12 +28,10 @@ pub struct Watched<F> {
     inner: F,
     origin: Origin,
     scope: u64,
-    /// The tokio task polling it, asked on the first poll ([`TASK_UNKNOWN`] before).
-    task_id: u64,
+    /// The tokio task polling it, as a task word: asked on the first poll
+    /// ([`UNKNOWN_TASK`] before), out of line.
+    task: u64,
 }
-
-/// `Watched::task_id` before the first poll.
-const TASK_UNKNOWN: u64 = u64::MAX;
 
 impl<F> Watched<F> {
     pub(crate) fn new(inner: F, origin: Origin, scope: u64) -> Watched<F> {
@@ -41,7 +39,7 @@ impl<F> Watched<F> {
             inner,
             origin,
             scope,
-            task_id: TASK_UNKNOWN,
+            task: UNKNOWN_TASK,
         }
     }
 }
@@ -56,20 +54,10 @@ impl<F: Future> Future for Watched<F> {
         // SAFETY: `inner` is structurally pinned: it is never moved out of `self`, and
         // `Watched` has no `Drop` impl; the other fields are plain data.
         let this = unsafe { self.get_unchecked_mut() };
-        if this.task_id == TASK_UNKNOWN {
-            this.task_id = first_task_id();
-        }
         // SAFETY: see above.
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
-        watch_poll(this.origin, this.task_id, this.scope, || inner.poll(cx))
+        watch_poll(this.origin, &mut this.task, this.scope, || inner.poll(cx))
     }
-}
-
-/// The task id, asked once per wrapper (out of line: it reads tokio's thread-local).
-#[cold]
-#[inline(never)]
-fn first_task_id() -> u64 {
-    task_id::current()
 }
 
 /// Spawns `future` on the current tokio runtime, watched, with the caller's location
@@ -166,5 +154,53 @@ mod tests {
         let seen = runtime.block_on(Watched::new(async { scope::current() }, origin, 42));
         assert_eq!(seen, 42, "the wrapper's scope is current inside it");
         assert_eq!(scope::current(), scope::NO_SCOPE, "and restored after");
+    }
+
+    /// The blame a watched poll leaves on this thread's slot, read from inside it.
+    fn running_task() -> u64 {
+        let slot = crate::poll_guard::claimed_slot(crate::local::this_thread()).expect("a slot");
+        let snapshot = slot.snapshot(0).expect("a stable snapshot");
+        assert!(snapshot.busy);
+        snapshot.task_id
+    }
+
+    #[test]
+    fn every_poll_names_the_task_its_first_poll_learned() {
+        crate::slot::arm();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let origin = Origin::location(Location::caller());
+        let (expected, seen) = runtime.block_on(async move {
+            let task = tokio::spawn(Watched::new(
+                async {
+                    let mut seen = vec![running_task()];
+                    for _ in 0..3 {
+                        tokio::task::yield_now().await;
+                        seen.push(running_task());
+                    }
+                    seen
+                },
+                origin,
+                0,
+            ));
+            let expected = crate::task_id::number(task.id());
+            (expected, task.await.unwrap())
+        });
+        assert_eq!(
+            seen,
+            vec![expected; 4],
+            "the first poll and the three after it"
+        );
+        // Outside a task the task is 0, known after the first poll all the same.
+        let mut outside = Watched::new(
+            std::future::poll_fn(|_| Poll::Ready(running_task())),
+            origin,
+            0,
+        );
+        let mut context = Context::from_waker(std::task::Waker::noop());
+        let polled = Pin::new(&mut outside).poll(&mut context);
+        assert_eq!(polled, Poll::Ready(0));
+        assert_eq!(outside.task, crate::state_word::task_word(0));
     }
 }
