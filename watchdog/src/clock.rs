@@ -142,7 +142,12 @@ mod tests {
         // A claimed slot dates its polls by its copy of the latest stamp.
         let slot = crate::slot::claim().expect("a free slot");
         let origin = crate::origin::Origin::location(std::panic::Location::caller());
-        slot.enter_idle(slot.state_on_owner(), origin, 1, 0);
+        let blame = crate::blame::Blame::new(origin, 0);
+        slot.enter_idle(
+            slot.state_on_owner(),
+            blame,
+            crate::state_word::task_word(1),
+        );
         let busy = slot.snapshot(tick).expect("a stable snapshot");
         assert_eq!((busy.busy, busy.start_tick), (true, tick));
         std::thread::sleep(Duration::from_millis(2));

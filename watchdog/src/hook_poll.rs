@@ -30,6 +30,7 @@
 //! the task's id and spawn location only after that, keeping one register across it
 //! instead of two.
 
+use crate::blame::Blame;
 use crate::local::{this_thread, Local};
 use crate::origin::Origin;
 use crate::poll_guard::claim_local;
@@ -73,7 +74,7 @@ fn enter_idle(
 ) {
     let (origin, task_id) = task();
     let task = state_word::task_word(task_id);
-    let poll = slot.enter_idle(state, origin, task, local.scope.get());
+    let poll = slot.enter_idle(state, Blame::new(origin, local.scope.get()), task);
     local.hooked.set(poll);
 }
 
@@ -149,7 +150,7 @@ mod tests {
     /// Claims this thread's slot (the first armed poll does) and leaves it idle.
     fn claimed_and_idle() -> u64 {
         arm();
-        watch_poll(Origin::default(), &mut task_word(0), 0, || ());
+        watch_poll(Blame::new(Origin::default(), 0), &mut task_word(0), || ());
         let idle = snapshot_here();
         assert!(!idle.busy());
         idle.poll_id
@@ -222,7 +223,7 @@ mod tests {
     fn a_hooked_poll_inside_a_wrapper_leaves_the_wrapper_its_poll() {
         let before = claimed_and_idle();
         let wrapper = Origin::named("wrapper", Location::caller());
-        let (inside, after_hooks) = watch_poll(wrapper, &mut task_word(7), 0, || {
+        let (inside, after_hooks) = watch_poll(Blame::new(wrapper, 0), &mut task_word(7), || {
             hook_enter(|| (Origin::default(), 8));
             let inside = snapshot_here();
             hook_exit();
@@ -244,7 +245,7 @@ mod tests {
         let hooked = Origin::location(Location::caller());
         let wrapper = Origin::named("wrapped-inside", Location::caller());
         hook_enter(|| (hooked, 4));
-        let inside = watch_poll(wrapper, &mut task_word(5), 6, snapshot_here);
+        let inside = watch_poll(Blame::new(wrapper, 6), &mut task_word(5), snapshot_here);
         let restored = snapshot_here();
         hook_exit();
         assert_eq!(

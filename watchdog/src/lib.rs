@@ -65,6 +65,7 @@
 #[path = "private.rs"]
 pub mod __private;
 mod allow;
+mod blame;
 // The handler side of the buffer is unused where stacks are not supported.
 #[cfg_attr(
     not(all(

@@ -24,7 +24,8 @@ pub struct Site {
     pub column: u32,
 }
 
-const TAG_MASK: usize = 0b11;
+/// The tag bits of an origin word (every non-zero origin has some set: see `crate::blame`).
+pub(crate) const TAG_MASK: usize = 0b11;
 const TAG_LOCATION: usize = 1;
 const TAG_SITE: usize = 2;
 const TAG_NAMED: usize = 3;

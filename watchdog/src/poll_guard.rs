@@ -2,16 +2,15 @@
 //!
 //! A watched poll reaches its thread's slot through the one constant-initialized
 //! thread-local of [`crate::local`] and writes it as [`crate::slot`] describes. Nothing
-//! else is touched per poll: the scope of the running poll is the slot's own `scope`
-//! field (see [`crate::scope::current`]), so entry and exit do not save and restore a
-//! thread-local scope as well, and the exit keeps the poll id the entry stored, so it
-//! does not read the state word back. Only the outermost poll of a thread that has its
-//! slot is inlined into the wrapper; nesting and the first poll of a thread are out of
-//! line.
+//! else is touched per poll: the scope of the running poll is in the slot's own blame
+//! word (see [`crate::scope::current`]), so entry and exit do not save and restore a
+//! thread-local scope as well. Only the outermost poll of a known task on a thread
+//! that has its slot is inlined into the wrapper; nesting, a wrapper's first poll and
+//! the first poll of a thread are out of line.
 
+use crate::blame::Blame;
 use crate::hook_poll::NO_HOOKED_POLL;
 use crate::local::{this_thread, Local, LOCAL};
-use crate::origin::Origin;
 use crate::slot::{self, Saved, Slot, UNCLAIMED};
 use crate::state_word::{self, UNKNOWN_TASK};
 use crate::task_id;
@@ -88,21 +87,16 @@ fn local_slot() -> Option<&'static Slot> {
 /// poll take one out-of-line path, so the inlined code keeps only the slot across the
 /// inner poll (the exit reads the poll's id back from the state word).
 #[inline(always)]
-pub(crate) fn watch_poll<R>(
-    origin: Origin,
-    task: &mut u64,
-    scope: u64,
-    poll: impl FnOnce() -> R,
-) -> R {
+pub(crate) fn watch_poll<R>(blame: Blame, task: &mut u64, poll: impl FnOnce() -> R) -> R {
     let local = this_thread();
     let slot = local.slot.get();
     let state = slot.state_on_owner();
     if state_word::runs_inline(state, *task) {
-        slot.enter_idle(state, origin, *task, scope);
+        slot.enter_idle(state, blame, *task);
         let _exit = OutermostExit { slot };
         poll()
     } else {
-        poll_out_of_line(slot, origin, task, scope, poll)
+        poll_out_of_line(slot, blame, task, poll)
     }
 }
 
@@ -115,9 +109,8 @@ pub(crate) fn watch_poll<R>(
 #[inline(never)]
 fn poll_out_of_line<R>(
     slot: &'static Slot,
-    origin: Origin,
+    blame: Blame,
     task: &mut u64,
-    scope: u64,
     poll: impl FnOnce() -> R,
 ) -> R {
     if *task == UNKNOWN_TASK {
@@ -125,24 +118,18 @@ fn poll_out_of_line<R>(
     }
     let task = *task;
     if slot.is_unclaimed() {
-        poll_unclaimed(this_thread(), origin, task, scope, poll)
+        poll_unclaimed(this_thread(), blame, task, poll)
     } else if !slot.busy_on_owner() {
-        poll_outermost(slot, origin, task, scope, poll)
+        poll_outermost(slot, blame, task, poll)
     } else {
-        poll_nested(slot, origin, task, scope, poll)
+        poll_nested(slot, blame, task, poll)
     }
 }
 
 /// An outermost poll on `slot`, which is idle.
 #[inline]
-fn poll_outermost<R>(
-    slot: &'static Slot,
-    origin: Origin,
-    task: u64,
-    scope: u64,
-    poll: impl FnOnce() -> R,
-) -> R {
-    slot.enter_idle(slot.state_on_owner(), origin, task, scope);
+fn poll_outermost<R>(slot: &'static Slot, blame: Blame, task: u64, poll: impl FnOnce() -> R) -> R {
+    slot.enter_idle(slot.state_on_owner(), blame, task);
     let _exit = OutermostExit { slot };
     poll()
 }
@@ -163,13 +150,7 @@ impl Drop for OutermostExit {
 /// A wrapper polled inside another watched poll: it takes over the blame while it runs,
 /// and gives it back after.
 #[inline]
-fn poll_nested<R>(
-    slot: &'static Slot,
-    origin: Origin,
-    task: u64,
-    scope: u64,
-    poll: impl FnOnce() -> R,
-) -> R {
+fn poll_nested<R>(slot: &'static Slot, blame: Blame, task: u64, poll: impl FnOnce() -> R) -> R {
     struct Restore {
         slot: &'static Slot,
         saved: Saved,
@@ -181,7 +162,7 @@ fn poll_nested<R>(
     }
     let _restore = Restore {
         slot,
-        saved: slot.enter_nested(origin, task, scope),
+        saved: slot.enter_nested(blame, task),
     };
     poll()
 }
@@ -190,16 +171,10 @@ fn poll_nested<R>(
 /// any watchdog is enabled, or with the slot table full, the poll runs unwatched.
 #[cold]
 #[inline(never)]
-fn poll_unclaimed<R>(
-    local: &Local,
-    origin: Origin,
-    task: u64,
-    scope: u64,
-    poll: impl FnOnce() -> R,
-) -> R {
+fn poll_unclaimed<R>(local: &Local, blame: Blame, task: u64, poll: impl FnOnce() -> R) -> R {
     match slot_of(local) {
-        Some(slot) if !slot.busy_on_owner() => poll_outermost(slot, origin, task, scope, poll),
-        Some(slot) => poll_nested(slot, origin, task, scope, poll),
+        Some(slot) if !slot.busy_on_owner() => poll_outermost(slot, blame, task, poll),
+        Some(slot) => poll_nested(slot, blame, task, poll),
         None => poll(),
     }
 }
@@ -231,6 +206,7 @@ impl Drop for ExemptGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::origin::Origin;
     use crate::slot::{arm, find_by_tid, Snapshot};
     use crate::state_word::task_word;
     use std::panic::Location;
@@ -247,10 +223,12 @@ mod tests {
         arm();
         let outer = Origin::location(Location::caller());
         let inner = Origin::named("inner", Location::caller());
-        let before = watch_poll(outer, &mut task_word(0), 0, || snapshot_here().poll_id);
-        let (first, nested, restored) = watch_poll(outer, &mut task_word(7), 1, || {
+        let before = watch_poll(Blame::new(outer, 0), &mut task_word(0), || {
+            snapshot_here().poll_id
+        });
+        let (first, nested, restored) = watch_poll(Blame::new(outer, 1), &mut task_word(7), || {
             let first = snapshot_here();
-            let nested = watch_poll(inner, &mut task_word(8), 2, snapshot_here);
+            let nested = watch_poll(Blame::new(inner, 2), &mut task_word(8), snapshot_here);
             (first, nested, snapshot_here())
         });
         assert_eq!(
@@ -287,13 +265,15 @@ mod tests {
         arm();
         let origin = Origin::location(Location::caller());
         let outer = std::panic::catch_unwind(|| {
-            watch_poll::<()>(origin, &mut task_word(3), 0, || panic!("the poll panics"))
+            watch_poll::<()>(Blame::new(origin, 0), &mut task_word(3), || {
+                panic!("the poll panics")
+            })
         });
         assert!(outer.is_err());
         assert!(!snapshot_here().busy(), "outermost exit ran on unwind");
-        let nested = watch_poll(origin, &mut task_word(4), 5, || {
+        let nested = watch_poll(Blame::new(origin, 5), &mut task_word(4), || {
             let unwound = std::panic::catch_unwind(|| {
-                watch_poll::<()>(origin, &mut task_word(6), 7, || {
+                watch_poll::<()>(Blame::new(origin, 7), &mut task_word(6), || {
                     panic!("the nested poll panics")
                 })
             });
@@ -311,7 +291,7 @@ mod tests {
     fn exempt_stretches_are_visible_and_end_with_their_guard() {
         arm();
         let origin = Origin::location(Location::caller());
-        watch_poll(origin, &mut task_word(0), 0, || {
+        watch_poll(Blame::new(origin, 0), &mut task_word(0), || {
             {
                 let _exempt = ExemptGuard::enter();
                 assert_eq!(snapshot_here().exempt, 1);
@@ -324,7 +304,7 @@ mod tests {
     fn the_signal_handler_finds_a_slot_by_thread_id() {
         arm();
         let origin = Origin::location(Location::caller());
-        let slot = watch_poll(origin, &mut task_word(0), 0, || {
+        let slot = watch_poll(Blame::new(origin, 0), &mut task_word(0), || {
             local_slot().expect("a slot")
         });
         let found = find_by_tid(crate::thread_identity::thread_id()).expect("found");

@@ -4,11 +4,12 @@
 //! that thread and read by the watchdog without ever blocking the owner.
 //!
 //! The common case, an outermost poll, costs one release store of the slot's `state`
-//! word on entry and one on exit: the word packs the busy bit, the poll id and the
-//! start (or end) tick ([`crate::state_word`]). The poll's own fields (origin, task,
-//! scope) are written *before* the state word says "busy", and the state word names the
-//! poll, so a reader that sees the same state word before and after reading the fields
-//! has a consistent copy. The rare writes
+//! word on entry and one on exit: the word packs the idle bit, the poll id and the
+//! start (or end) tick ([`crate::state_word`]). The poll's own two fields (its blame,
+//! origin and scope in one word, see [`crate::blame`], and its task) are written
+//! *before* the state word says "busy", and the state word names the poll, so a reader
+//! that sees the same state word before and after reading the fields has a consistent
+//! copy. The rare writes
 //! that change fields while a poll runs (a nested wrapper, `block_in_place`) go through
 //! a single-writer sequence lock (`seq`) that the reader checks as well.
 //!
@@ -21,6 +22,7 @@ use std::sync::atomic::{
 };
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::blame::Blame;
 use crate::capture_buffer::CaptureBuffer;
 use crate::clock;
 use crate::origin::Origin;
@@ -62,10 +64,10 @@ pub(crate) struct Slot {
     state: AtomicU64,
     /// Sequence lock for writes made while a poll runs (odd while writing).
     seq: AtomicU64,
-    origin: AtomicUsize,
+    /// The origin and scope blamed ([`Blame`]).
+    blame: AtomicUsize,
     /// The task word ([`state_word::task_word`]).
     task: AtomicU64,
-    scope: AtomicU64,
     /// The coarse clock's stamp ([`clock::now_stamp`]), copied here by every advance of
     /// the clock ([`publish_stamp`]) so that the poll path reads it from the line it
     /// writes anyway: a static of this crate is reached from the code a generic wrapper
@@ -128,9 +130,8 @@ impl Slot {
             state: AtomicU64::new(state),
             seq: AtomicU64::new(0),
             exempt: AtomicU32::new(0),
-            origin: AtomicUsize::new(0),
+            blame: AtomicUsize::new(0),
             task: AtomicU64::new(state_word::UNKNOWN_TASK),
-            scope: AtomicU64::new(0),
             stamp: AtomicU64::new(0),
             idle_stamp: AtomicU64::new(state_word::IDLE),
             in_use: AtomicBool::new(false),
@@ -166,6 +167,7 @@ impl Slot {
                 continue;
             }
             let busy = state_word::is_busy(state);
+            let blame = Blame::from_bits(self.blame.load(Ordering::Relaxed));
             let poll_id = state_word::poll_id(state);
             let tick = clock::tick_of_stamp(state_word::stamp(state), now);
             let snapshot = Snapshot {
@@ -173,9 +175,9 @@ impl Slot {
                 exempt: self.exempt.load(Ordering::Relaxed),
                 poll_id,
                 start_tick: tick,
-                origin: Origin::from_bits(self.origin.load(Ordering::Relaxed)),
+                origin: blame.origin(),
                 task_id: state_word::task_id(self.task.load(Ordering::Relaxed)),
-                scope: self.scope.load(Ordering::Relaxed),
+                scope: blame.scope(),
                 ended: (!busy).then_some((poll_id, tick)),
             };
             fence(Ordering::Acquire);
@@ -268,16 +270,15 @@ impl Slot {
     /// Returns the poll's id ([`state_word::next_poll`]), which [`Slot::exit_outermost`]
     /// is given back.
     #[inline(always)]
-    pub(crate) fn enter_idle(&self, state: u64, origin: Origin, task: u64, scope: u64) -> u64 {
+    pub(crate) fn enter_idle(&self, state: u64, blame: Blame, task: u64) -> u64 {
         // Keeps the previous exit's state store ahead of the field stores below, so a
         // reader that saw the previous poll busy cannot mix in this poll's fields (on
         // x86 only the compiler is held: stores are not reordered with stores).
         fence(Ordering::Release);
         // Stored whether or not they changed: the state store below dirties this cache
         // line anyway, and a store costs less than a load, a compare and a branch.
-        self.origin.store(origin.to_bits(), Ordering::Relaxed);
+        self.blame.store(blame.to_bits(), Ordering::Relaxed);
         self.task.store(task, Ordering::Relaxed);
-        self.scope.store(scope, Ordering::Relaxed);
         // Next poll id, busy, since now: publishes the fields above.
         let poll = state_word::next_poll(state);
         self.state.store(
@@ -327,35 +328,33 @@ impl Slot {
     /// Owner: the scope of the running poll (meaningful while busy).
     #[inline(always)]
     pub(crate) fn scope_on_owner(&self) -> u64 {
-        self.scope.load(Ordering::Relaxed)
+        Blame::from_bits(self.blame.load(Ordering::Relaxed)).scope()
     }
 
     /// Owner: a wrapper nested in a running poll takes over the blame.
     #[inline]
-    pub(crate) fn enter_nested(&self, origin: Origin, task: u64, scope: u64) -> Saved {
+    pub(crate) fn enter_nested(&self, blame: Blame, task: u64) -> Saved {
         let saved = Saved {
-            origin: self.origin.load(Ordering::Relaxed),
+            blame: self.blame.load(Ordering::Relaxed),
             task: self.task.load(Ordering::Relaxed),
-            scope: self.scope.load(Ordering::Relaxed),
         };
-        self.write_running(origin.to_bits(), task, scope);
+        self.write_running(blame.to_bits(), task);
         saved
     }
 
     /// Owner: changes who is blamed for the running poll, under the sequence lock.
     #[inline]
-    fn write_running(&self, origin: usize, task: u64, scope: u64) {
+    fn write_running(&self, blame: usize, task: u64) {
         self.begin_write();
-        self.origin.store(origin, Ordering::Relaxed);
+        self.blame.store(blame, Ordering::Relaxed);
         self.task.store(task, Ordering::Relaxed);
-        self.scope.store(scope, Ordering::Relaxed);
         self.end_write();
     }
 
     /// Owner: a nested wrapper's poll ended; the blame goes back to the outer one.
     #[inline]
     pub(crate) fn exit_nested(&self, saved: Saved) {
-        self.write_running(saved.origin, saved.task, saved.scope);
+        self.write_running(saved.blame, saved.task);
     }
 
     pub(crate) fn set_exempt(&self, entering: bool) {
@@ -381,9 +380,8 @@ impl Slot {
 /// Who was blamed for the running poll before a nested wrapper took over.
 #[derive(Clone, Copy)]
 pub(crate) struct Saved {
-    origin: usize,
+    blame: usize,
     task: u64,
-    scope: u64,
 }
 
 /// Copies the clock's new `stamp` into every registered slot, free ones included (the
@@ -494,17 +492,18 @@ mod tests {
         Box::leak(Box::new(Slot::new(state_word::IDLE)))
     }
 
-    /// The blame a poll with id `poll_id` writes: outer is `(3 id, 7 id)`, a nested
-    /// wrapper inside it `(3 id + 1, 7 id + 1)`.
-    fn blame(poll_id: u64, nested: bool) -> (u64, u64) {
+    /// The blame a poll with id `poll_id` writes, as (task, origin word): outer is
+    /// `(3 id, 28 id + 1)`, a nested wrapper inside it `(3 id + 1, 28 id + 5)` (origin
+    /// words with a location's tag, never looked up).
+    fn blame(poll_id: u64, nested: bool) -> (u64, usize) {
         let extra = u64::from(nested);
-        (3 * poll_id + extra, 7 * poll_id + extra)
+        let origin = (7 * poll_id + extra) << 2 | 1;
+        (3 * poll_id + extra, origin as usize)
     }
 
     #[test]
     fn a_reader_never_mixes_the_fields_of_two_polls() {
         let slot = leaked_slot();
-        let origin = Origin::location(Location::caller());
         let enough = AtomicBool::new(false);
         std::thread::scope(|threads| {
             threads.spawn(|| {
@@ -513,10 +512,10 @@ mod tests {
                 while !enough.load(Ordering::Relaxed) {
                     let state = slot.state_on_owner();
                     let poll_id = state_word::poll_id(state_word::next_poll(state));
-                    let (task_id, scope) = blame(poll_id, false);
-                    let poll = slot.enter_idle(state, origin, task_word(task_id), scope);
-                    let (task_id, scope) = blame(poll_id, true);
-                    let saved = slot.enter_nested(origin, task_word(task_id), scope);
+                    let (task_id, origin) = blame(poll_id, false);
+                    let poll = slot.enter_idle(state, Blame::from_bits(origin), task_word(task_id));
+                    let (task_id, origin) = blame(poll_id, true);
+                    let saved = slot.enter_nested(Blame::from_bits(origin), task_word(task_id));
                     slot.exit_nested(saved);
                     slot.exit_outermost(poll);
                 }
@@ -531,7 +530,7 @@ mod tests {
                     continue;
                 };
                 if snapshot.busy {
-                    let seen = (snapshot.task_id, snapshot.scope);
+                    let seen = (snapshot.task_id, snapshot.origin.to_bits());
                     assert!(
                         seen == blame(snapshot.poll_id, false)
                             || seen == blame(snapshot.poll_id, true),
@@ -572,7 +571,7 @@ mod tests {
     fn leaving_an_exempt_stretch_restarts_the_same_poll() {
         let slot = leaked_slot();
         let origin = Origin::location(Location::caller());
-        let poll = slot.enter_idle(slot.state_on_owner(), origin, task_word(1), 2);
+        let poll = slot.enter_idle(slot.state_on_owner(), Blame::new(origin, 2), task_word(1));
         let busy = slot.state_on_owner();
         // Dated 2^30 ticks away from the clock, which no test moves that far.
         let long_ago = state_word::restamped(busy, clock::now_stamp() ^ (1 << 62));

@@ -5,6 +5,7 @@ use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::blame::Blame;
 use crate::origin::Origin;
 use crate::poll_guard::watch_poll;
 use crate::scope;
@@ -26,8 +27,8 @@ use crate::state_word::UNKNOWN_TASK;
 #[derive(Debug)]
 pub struct Watched<F> {
     inner: F,
-    origin: Origin,
-    scope: u64,
+    /// Its origin and scope, in one word.
+    blame: Blame,
     /// The tokio task polling it, as a task word: asked on the first poll
     /// ([`UNKNOWN_TASK`] before), out of line.
     task: u64,
@@ -37,8 +38,7 @@ impl<F> Watched<F> {
     pub(crate) fn new(inner: F, origin: Origin, scope: u64) -> Watched<F> {
         Watched {
             inner,
-            origin,
-            scope,
+            blame: Blame::new(origin, scope),
             task: UNKNOWN_TASK,
         }
     }
@@ -56,7 +56,7 @@ impl<F: Future> Future for Watched<F> {
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: see above.
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
-        watch_poll(this.origin, &mut this.task, this.scope, || inner.poll(cx))
+        watch_poll(this.blame, &mut this.task, || inner.poll(cx))
     }
 }
 
