@@ -96,7 +96,9 @@ fn cache_index(origin: Origin, scope: u64) -> usize {
 
 /// The interned pair for `origin` and `scope`: a lock-free lookup for a pair met before
 /// (the runtime hooks ask on every poll of a scoped thread), the interning lock for a
-/// first sighting or a pair whose cache entry another pair holds.
+/// first sighting or a pair whose cache entry another pair holds. Out of line: only
+/// polls in a scope get here, and the callers' hot paths stay free of its calls.
+#[inline(never)]
 fn scoped(origin: Origin, scope: u64) -> &'static Scoped {
     let entry = &CACHE[cache_index(origin, scope)];
     // SAFETY: published entries are leaked `Scoped`s, never freed.

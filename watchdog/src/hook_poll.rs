@@ -31,7 +31,7 @@
 //! instead of two.
 
 use crate::blame::Blame;
-use crate::local::{this_thread, Local};
+use crate::local::{this_thread, Local, NO_SCOPE};
 use crate::origin::Origin;
 use crate::poll_guard::claim_local;
 use crate::slot::Slot;
@@ -50,18 +50,19 @@ const ONE_NESTED: u64 = 1 << 32;
 const NESTED_COUNT: u64 = (NESTED - 1) & !(ONE_NESTED - 1);
 
 /// Poll entry from `on_before_task_poll`, for the task that `task` names (its origin
-/// and id, read only when needed). The hot case, an idle slot, is straight-line code
-/// with no call; a busy slot (the thread has none yet, or is inside another watched
-/// poll) goes out of line.
+/// and id, read only when needed). The hot case, an idle slot on a thread outside any
+/// scope, is straight-line code with no call; a busy slot (the thread has none yet, or
+/// is inside another watched poll) and a scoped thread (a test's runtime, whose blame
+/// word may need interning) go out of line, as a tail call.
 #[inline(always)]
 pub(crate) fn hook_enter(task: impl FnOnce() -> (Origin, u64)) {
     let local = this_thread();
     let slot = local.slot.get();
     let state = slot.state_on_owner();
-    if !state_word::is_busy(state) {
-        enter_idle(local, slot, state, task);
+    if !state_word::is_busy(state) && local.scope.get() == NO_SCOPE {
+        enter_idle(local, slot, state, NO_SCOPE, task);
     } else {
-        hook_enter_busy(slot, task);
+        hook_enter_out_of_line(slot, task);
     }
 }
 
@@ -70,28 +71,34 @@ fn enter_idle(
     local: &Local,
     slot: &'static Slot,
     state: u64,
+    scope: u64,
     task: impl FnOnce() -> (Origin, u64),
 ) {
     let (origin, task_id) = task();
     let task = state_word::task_word(task_id);
-    let poll = slot.enter_idle(state, Blame::new(origin, local.scope.get()), task);
+    let poll = slot.enter_idle(state, Blame::new(origin, scope), task);
     local.hooked.set(poll);
 }
 
-/// A hooked poll on a busy slot: the thread's first armed poll claims a slot (the
-/// [`UNCLAIMED`](crate::slot::UNCLAIMED) slot is always busy); inside a recorded hooked
-/// poll, the nested one is counted so that its exit leaves the outer poll running;
-/// inside a wrapper's poll, the wrapper keeps the blame and the hooks do nothing.
+/// A hooked poll off the hot path: the thread's first armed poll claims a slot (the
+/// [`UNCLAIMED`](crate::slot::UNCLAIMED) slot is always busy); a thread in a scope
+/// enters like the hot case, blaming its scope too; inside a recorded hooked poll, the
+/// nested one is counted so that its exit leaves the outer poll running; inside a
+/// wrapper's poll, the wrapper keeps the blame and the hooks do nothing.
 #[inline(never)]
-fn hook_enter_busy(slot: &'static Slot, task: impl FnOnce() -> (Origin, u64)) {
+fn hook_enter_out_of_line(slot: &'static Slot, task: impl FnOnce() -> (Origin, u64)) {
     let local = this_thread();
-    if slot.is_unclaimed() {
-        if let Some(slot) = claim_local(local) {
-            let state = slot.state_on_owner();
-            if !state_word::is_busy(state) {
-                enter_idle(local, slot, state, task);
-            }
+    let slot = if slot.is_unclaimed() {
+        match claim_local(local) {
+            Some(slot) => slot,
+            None => return,
         }
+    } else {
+        slot
+    };
+    let state = slot.state_on_owner();
+    if !state_word::is_busy(state) {
+        enter_idle(local, slot, state, local.scope.get(), task);
     } else {
         let hooked = local.hooked.get();
         if hooked != NO_HOOKED_POLL {
