@@ -145,8 +145,8 @@ pub fn expand_with(
     expand::expand(output_target, &additions)
 }
 
-/// The fast path: a fn the engine can report nothing in ([`blockwatch_lint::may_report`]
-/// on its tokens, and no crate-view finding on its lines), emitted from its tokens with no
+/// The fast path: a fn the engine can report nothing in ([`blockwatch_lint::may_report_text`]
+/// on its tokens' text, and no crate-view finding on its lines), emitted from its tokens with no
 /// parse of its signature or body. `None` sends the item down the full path: anything to
 /// strip, report or complain about, or an item that is not a plain fn.
 fn quiet_fn_expand(
@@ -158,9 +158,11 @@ fn quiet_fn_expand(
     let f = FnItem::split(item.clone().into_iter().collect())?;
     let args = NoBlockingArgs::parse(args.clone()).ok()?;
     let config = project_config::overlay(project.config.clone(), args.config);
-    // One walk over the tokens: an escape hatch to strip also sends the item down the
-    // full path (each walk crosses the compiler's proc-macro bridge token by token).
-    if blockwatch_lint::may_report(item, &config, &[allow_attr::ATTRIBUTE_NAME]) {
+    // One look at the tokens, as text: the compiler prints the whole item in one bridge
+    // call, where a walk asks for each group's trees one call at a time (and wraps each
+    // tree, unoptimized). An escape hatch to strip also sends the item down the full path.
+    let text = item.to_string();
+    if blockwatch_lint::may_report_text(&text, &config, &[allow_attr::ATTRIBUTE_NAME]) {
         return None;
     }
     let mut extra = match crate_view::for_item(f.trees(), &project.config, &config) {
