@@ -12,48 +12,92 @@
 //! It runs unoptimized in a user's build (cargo's default for proc macros), so it is
 //! written as plain loops over bytes: no iterator adapters, no token values, no `String`s.
 
+use std::sync::OnceLock;
+
 use super::method_seeds;
-use super::{shape_bit, Names, WriteMacros};
+use super::{shape_bit, BuiltinNames, Names, WriteMacros};
 
 /// The (first byte, length) shapes of every name that can change the scan's answer: the
 /// names that count, `write`/`writeln`, the blocking writers' keys and `path`.
+#[derive(Clone)]
 pub(super) struct Shapes {
     /// Per first byte, bit `min(len, 63)` set when such a name has that length.
     bits: [u64; 256],
+    /// A second sieve for the names the first lets through: bit [`pair_bit`] of (first
+    /// byte, last byte, length) set for each name.
+    pairs: [u64; 64],
 }
 
 impl Shapes {
     /// The shapes for `names` (the configuration's and the front end's included).
     pub(super) fn new(names: &Names<'_>) -> Shapes {
-        let mut shapes = Shapes {
-            bits: names.builtin.shapes,
-        };
+        let mut shapes = Shapes::fixed(names.builtin).clone();
         for name in names.extra.iter().map(String::as_str) {
             shapes.add(name);
         }
         for name in names.also {
             shapes.add(name);
         }
-        for name in ["write", "writeln", "path"] {
-            shapes.add(name);
-        }
-        match method_seeds::writer_keys() {
-            Some(writers) => {
-                for name in &writers.keys {
-                    shapes.add(name);
-                }
-            }
-            // Every name is a writer then: only the lexer's scan can tell.
-            None => shapes.bits = [u64::MAX; 256],
-        }
         shapes
     }
 
+    /// The part no configuration changes, built once: the built-in names, the write
+    /// macros, the writers and `path`.
+    fn fixed(builtin: &BuiltinNames) -> &'static Shapes {
+        static FIXED: OnceLock<Shapes> = OnceLock::new();
+        FIXED.get_or_init(|| {
+            let mut shapes = Shapes {
+                bits: [0; 256],
+                pairs: [0; 64],
+            };
+            for name in &builtin.names {
+                shapes.add(name);
+            }
+            for name in ["write", "writeln", "path"] {
+                shapes.add(name);
+            }
+            match method_seeds::writer_keys() {
+                Some(writers) => {
+                    for name in &writers.keys {
+                        shapes.add(name);
+                    }
+                }
+                // Every name is a writer then: only the lexer's scan can tell.
+                None => {
+                    shapes.bits = [u64::MAX; 256];
+                    shapes.pairs = [u64::MAX; 64];
+                }
+            }
+            shapes
+        })
+    }
+
     fn add(&mut self, name: &str) {
-        if let Some(&first) = name.as_bytes().first() {
+        let bytes = name.as_bytes();
+        if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
             self.bits[usize::from(first)] |= shape_bit(name);
+            let (word, bit) = pair_bit(first, last, bytes.len());
+            self.pairs[word] |= bit;
         }
     }
+
+    /// Whether a name of these bytes may be one of the names (`bytes` is not empty).
+    fn may_be(&self, bytes: &[u8]) -> bool {
+        let len = bytes.len();
+        let first = bytes[0];
+        let bit = if len < 63 { 1u64 << len } else { 1u64 << 63 };
+        if self.bits[first as usize] & bit == 0 {
+            return false;
+        }
+        let (word, bit) = pair_bit(first, bytes[len - 1], len);
+        self.pairs[word] & bit != 0
+    }
+}
+
+/// Where (first byte, last byte, length) falls in [`Shapes::pairs`]: word and bit.
+fn pair_bit(first: u8, last: u8, len: usize) -> (usize, u64) {
+    let h = (first as usize * 31 + last as usize * 17 + (len & 0xff) * 131) & 4095;
+    (h >> 6, 1u64 << (h & 63))
 }
 
 /// The scan of `text` ([`super::scan_source`]) when it finds nothing that may report
@@ -90,12 +134,7 @@ pub(super) fn quiet_writes(text: &str, names: &Names<'_>, shapes: &Shapes) -> Op
             if word_len <= 2 && i < len && matches!(bytes[i], b'"' | b'#' | b'\'') {
                 return None;
             }
-            let bit = if word_len < 63 {
-                1u64 << word_len
-            } else {
-                1u64 << 63
-            };
-            if shapes.bits[b as usize] & bit != 0 {
+            if shapes.may_be(&bytes[start..i]) {
                 judge(text, start, i, names, &mut writes)?;
             }
             continue;
