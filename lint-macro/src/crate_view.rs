@@ -51,7 +51,7 @@ pub fn for_item(trees: &[TokenTree], project: &Config, config: &Config) -> ItemV
     if !proc_macro::is_available() {
         return silent;
     }
-    let (Some(first), Some(last)) = (trees.first(), trees.last().map(close_span)) else {
+    let (Some(first), Some(last)) = (trees.first(), trees.last()) else {
         return silent;
     };
     let Some(file) = first.span().local_file() else {
@@ -118,8 +118,11 @@ pub fn for_item(trees: &[TokenTree], project: &Config, config: &Config) -> ItemV
     let held = contains(entry);
     let key = &entry.key;
     let reason = match &entry.view {
+        // A crate without findings (most): no lines to ask the compiler for.
+        Ok(view) if held && !view.has_findings() => return ItemView::Crate(Vec::new()),
         Ok(view) if held => {
-            let lines: RangeInclusive<usize> = first.span().start().line..=last.end().line;
+            let lines: RangeInclusive<usize> =
+                first.span().start().line..=close_span(last).end().line;
             let found = view.findings_in(&file, lines, config);
             return ItemView::Crate(found.into_iter().cloned().collect());
         }
