@@ -80,18 +80,6 @@ impl Shapes {
             self.pairs[word] |= bit;
         }
     }
-
-    /// Whether a name of these bytes may be one of the names (`bytes` is not empty).
-    fn may_be(&self, bytes: &[u8]) -> bool {
-        let len = bytes.len();
-        let first = bytes[0];
-        let bit = if len < 63 { 1u64 << len } else { 1u64 << 63 };
-        if self.bits[first as usize] & bit == 0 {
-            return false;
-        }
-        let (word, bit) = pair_bit(first, bytes[len - 1], len);
-        self.pairs[word] & bit != 0
-    }
 }
 
 /// Where (first byte, last byte, length) falls in [`Shapes::pairs`]: word and bit.
@@ -134,8 +122,21 @@ pub(super) fn quiet_writes(text: &str, names: &Names<'_>, shapes: &Shapes) -> Op
             if word_len <= 2 && i < len && matches!(bytes[i], b'"' | b'#' | b'\'') {
                 return None;
             }
-            if shapes.may_be(&bytes[start..i]) {
-                judge(text, start, i, names, &mut writes)?;
+            // `Shapes::may_be`, written out: this runs for every identifier, and most
+            // first bytes start no name at all.
+            let first_bits = shapes.bits[b as usize];
+            if first_bits != 0 {
+                let bit = if word_len < 63 {
+                    1u64 << word_len
+                } else {
+                    1u64 << 63
+                };
+                if first_bits & bit != 0 {
+                    let (word, pair) = pair_bit(b, bytes[i - 1], word_len);
+                    if shapes.pairs[word] & pair != 0 {
+                        judge(text, start, i, names, &mut writes)?;
+                    }
+                }
             }
             continue;
         }
@@ -276,7 +277,8 @@ fn judge(
         Plain::Unclear => return None,
     };
     writes.see(name, macro_name);
-    if !names.count(name) || macro_name {
+    // A macro name is excused whatever it is: no need to look it up.
+    if macro_name || !names.count(name) {
         return Some(());
     }
     match awaited_call(bytes, end) {
