@@ -19,6 +19,7 @@ use crate::crate_view::{self, ItemView};
 use crate::diagnostics;
 use crate::expand::{self, Additions};
 use crate::fn_item::FnItem;
+use crate::fn_text;
 use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
 use crate::target::Target;
@@ -155,7 +156,6 @@ fn quiet_fn_expand(
     project: &Result<ProjectConfig, String>,
 ) -> Option<TokenStream> {
     let project = project.as_ref().ok()?;
-    let f = FnItem::split(item.clone().into_iter().collect())?;
     let args = NoBlockingArgs::parse(args.clone()).ok()?;
     let config = project_config::overlay(project.config.clone(), args.config);
     // One look at the tokens, as text: the compiler prints the whole item in one bridge
@@ -165,6 +165,18 @@ fn quiet_fn_expand(
     if blockwatch_lint::may_report_text(&text, &config, &[allow_attr::ATTRIBUTE_NAME]) {
         return None;
     }
+    // The commonest case, settled on the same text: a fn with no wrapper to build, in a
+    // crate without findings, once the configuration files are tracked, goes back as it
+    // came, not split into trees.
+    if let Some(read) = fn_text::plain_fn(&text) {
+        if !(args.watch && read.is_async)
+            && project_config::all_tracked(&project.files)
+            && crate_view::holds_quiet(Span::call_site(), &project.config)
+        {
+            return Some(item.clone());
+        }
+    }
+    let f = FnItem::split(item.clone().into_iter().collect())?;
     let mut extra = match crate_view::for_item(f.trees(), &project.config, &config) {
         ItemView::Crate(found) if !found.is_empty() => return None,
         ItemView::Crate(_) | ItemView::Alone { notice: None } => TokenStream::new(),

@@ -50,6 +50,22 @@ pub fn load_cached(dir: &Path) -> Result<ProjectConfig, String> {
     found
 }
 
+/// Whether every one of `files` is tracked already: [`not_yet_tracked`] would give none.
+pub fn all_tracked(files: &[PathBuf]) -> bool {
+    let tracked = tracked()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    files
+        .iter()
+        .all(|file| tracked.iter().any(|t| t.as_os_str() == file.as_os_str()))
+}
+
+/// The configuration files some item of this process already tracks.
+fn tracked() -> &'static Mutex<Vec<PathBuf>> {
+    static TRACKED: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
+    TRACKED.get_or_init(|| Mutex::new(Vec::new()))
+}
+
 /// on yet; they are marked as done.
 ///
 /// One `include_bytes!` of a configuration file anywhere in the crate makes rustc rebuild
@@ -58,9 +74,7 @@ pub fn load_cached(dir: &Path) -> Result<ProjectConfig, String> {
 /// `include_bytes!` is a constant rustc must check: one per item cost about 1 ms each.
 pub fn not_yet_tracked(files: Vec<PathBuf>) -> Vec<PathBuf> {
     // A list compared by bytes, as in `load_cached`: a package has two or three files.
-    static TRACKED: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
-    let tracked = TRACKED.get_or_init(|| Mutex::new(Vec::new()));
-    let mut tracked = tracked
+    let mut tracked = tracked()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut fresh = Vec::new();
