@@ -47,7 +47,44 @@ impl Default for NoBlockingArgs {
 impl NoBlockingArgs {
     /// Parses the attribute arguments (empty tokens give the defaults).
     pub fn parse(tokens: TokenStream) -> syn::Result<Self> {
+        // Every annotated item parses its arguments: the common forms skip syn, which
+        // runs unoptimized in a user's build.
+        if let Some(args) = Self::parse_plain(&tokens.to_string()) {
+            return Ok(args);
+        }
         Parser::parse2(Self::parse_list, tokens)
+    }
+
+    /// The arguments when their text (as tokens print) is only `warn` and `watch = ..`,
+    /// comma-separated, each at most once; `None` for anything else, which syn parses
+    /// (and reports on, with spans).
+    fn parse_plain(text: &str) -> Option<Self> {
+        let mut args = NoBlockingArgs::default();
+        let text = text.trim();
+        if text.is_empty() {
+            return Some(args);
+        }
+        let (mut seen_warn, mut seen_watch) = (false, false);
+        // One trailing comma is allowed, as in the full parse.
+        for part in text.strip_suffix(',').unwrap_or(text).split(',') {
+            let part = part.trim();
+            if part == "warn" && !seen_warn {
+                seen_warn = true;
+                args.warn = true;
+                continue;
+            }
+            let value = part.strip_prefix("watch")?.trim_start().strip_prefix('=')?;
+            if seen_watch {
+                return None;
+            }
+            seen_watch = true;
+            args.watch = match value.trim_start() {
+                "true" => true,
+                "false" => false,
+                _ => return None,
+            };
+        }
+        Some(args)
     }
 
     fn parse_list(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -366,6 +403,34 @@ mod tests {
         assert!(!args.warn);
         assert!(args.watch);
         assert_eq!(args.config, Config::default());
+    }
+
+    #[test]
+    fn the_plain_forms_read_as_syn_reads_them() {
+        for (tokens, plain) in [
+            (quote!(), true),
+            (quote!(watch = false), true),
+            (quote!(watch = true,), true),
+            (quote!(warn, watch = false), true),
+            (quote!(watch = false, warn), true),
+            (quote!(warn, warn), false),
+            (quote!(watch = false, watch = true), false),
+            (quote!(watch = 1), false),
+            (quote!(watcher = false), false),
+            (quote!(warn,,), false),
+            (quote!(, warn), false),
+            (quote!(disable(fs)), false),
+        ] {
+            let text = tokens.to_string();
+            let fast = NoBlockingArgs::parse_plain(&text);
+            assert_eq!(fast.is_some(), plain, "{text}");
+            let full = Parser::parse2(NoBlockingArgs::parse_list, tokens);
+            if let Some(fast) = fast {
+                let full = full.unwrap();
+                assert_eq!((fast.warn, fast.watch), (full.warn, full.watch), "{text}");
+                assert_eq!(fast.config, full.config, "{text}");
+            }
+        }
     }
 
     #[test]

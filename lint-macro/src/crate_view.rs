@@ -8,7 +8,7 @@
 //! first annotated item of the crate says why (once per crate and process).
 
 use std::ops::RangeInclusive;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -48,25 +48,76 @@ struct Entry {
 /// cargo, there is no crate to view and nothing to say.
 pub fn for_item(trees: &[TokenTree], project: &Config, config: &Config) -> ItemView {
     let silent = ItemView::Alone { notice: None };
+    let (Some(first), Some(last)) = (trees.first(), trees.last()) else {
+        return silent;
+    };
+    let Some(file) = file_of(first.span()) else {
+        return silent;
+    };
+    with_entry(&file, project, |entry, held| {
+        let key = &entry.key;
+        let reason = match &entry.view {
+            // A crate without findings (most): no lines to ask the compiler for.
+            Ok(view) if held && !view.has_findings() => return ItemView::Crate(Vec::new()),
+            Ok(view) if held => {
+                let lines: RangeInclusive<usize> =
+                    first.span().start().line..=close_span(last).end().line;
+                let found = view.findings_in(&file, lines, config);
+                return ItemView::Crate(found.into_iter().cloned().collect());
+            }
+            Ok(_) => format!(
+                "no `mod` declaration of crate `{}` reaches this file",
+                key.1
+            ),
+            Err(reason) => reason.clone(),
+        };
+        let notice = (!entry.noticed).then_some(reason);
+        entry.noticed = true;
+        ItemView::Alone { notice }
+    })
+    .unwrap_or(silent)
+}
+
+/// Whether the crate view holds the file `span` is in and the crate has no finding at
+/// all, so an item there with nothing of its own to report has nothing to add. The fast
+/// path asks this with the attribute's span, before it splits the item into trees;
+/// `false` leaves the question to [`for_item`] (no view, a view with findings, a file
+/// the view does not hold), and says no notice.
+pub fn holds_quiet(span: Span, project: &Config) -> bool {
+    let Some(file) = file_of(span) else {
+        return false;
+    };
+    with_entry(&file, project, |entry, held| {
+        held && entry.view.as_ref().is_ok_and(|view| !view.has_findings())
+    })
+    .unwrap_or(false)
+}
+
+/// The file on disk behind `span`, absolute; `None` outside a proc macro or without one.
+fn file_of(span: Span) -> Option<PathBuf> {
     if !proc_macro::is_available() {
-        return silent;
+        return None;
     }
-    let (Some(first), Some(last)) = (trees.first(), trees.last().map(close_span)) else {
-        return silent;
-    };
-    let Some(file) = first.span().local_file() else {
-        return silent;
-    };
+    let file = span.local_file()?;
     // rustc names files as cargo passed them: relative to its working directory.
-    let file = match std::env::current_dir() {
+    Some(match std::env::current_dir() {
         Ok(cwd) if file.is_relative() => cwd.join(file),
         _ => file,
-    };
+    })
+}
+
+/// Runs `f` on the current crate's entry (loaded or revalidated first) and whether its
+/// view holds `file`; `None` outside cargo.
+fn with_entry<R>(
+    file: &Path,
+    project: &Config,
+    f: impl FnOnce(&mut Entry, bool) -> R,
+) -> Option<R> {
     let (Some(dir), Some(name)) = (
         std::env::var_os("CARGO_MANIFEST_DIR"),
         std::env::var_os("CARGO_CRATE_NAME"),
     ) else {
-        return silent;
+        return None;
     };
     // One entry per crate: a compiler process has one, a proc-macro server a few. A
     // linear search compares bytes; hashing a path walks its components (slowly, in the
@@ -79,7 +130,7 @@ pub fn for_item(trees: &[TokenTree], project: &Config, config: &Config) -> ItemV
         entry.key.0.as_os_str() == dir.as_os_str() && *entry.key.1 == *name.to_string_lossy()
     };
     let load = |key: &(PathBuf, String)| {
-        CrateView::load(&key.0, &key.1, &file, project)
+        CrateView::load(&key.0, &key.1, file, project)
             .map(Arc::new)
             .map_err(|e| e.to_string())
     };
@@ -106,32 +157,16 @@ pub fn for_item(trees: &[TokenTree], project: &Config, config: &Config) -> ItemV
         }
         entry.checked = Instant::now();
     }
-    let contains = |entry: &mut Entry| match (&entry.last_file, &entry.view) {
+    let held = match (&entry.last_file, &entry.view) {
         (Some((last, held)), _) if last.as_os_str() == file.as_os_str() => *held,
         (_, Ok(view)) => {
-            let held = view.contains(&file);
-            entry.last_file = Some((file.clone(), held));
+            let held = view.contains(file);
+            entry.last_file = Some((file.to_path_buf(), held));
             held
         }
         (_, Err(_)) => false,
     };
-    let held = contains(entry);
-    let key = &entry.key;
-    let reason = match &entry.view {
-        Ok(view) if held => {
-            let lines: RangeInclusive<usize> = first.span().start().line..=last.end().line;
-            let found = view.findings_in(&file, lines, config);
-            return ItemView::Crate(found.into_iter().cloned().collect());
-        }
-        Ok(_) => format!(
-            "no `mod` declaration of crate `{}` reaches this file",
-            key.1
-        ),
-        Err(reason) => reason.clone(),
-    };
-    let notice = (!entry.noticed).then_some(reason);
-    entry.noticed = true;
-    ItemView::Alone { notice }
+    Some(f(entry, held))
 }
 
 /// Gives the notice of the current crate (the one [`for_item`] last said) to the next

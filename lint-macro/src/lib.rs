@@ -19,6 +19,7 @@ mod diagnostics;
 mod edition;
 mod expand;
 mod fn_item;
+mod fn_text;
 mod future_fn;
 mod main_attr;
 mod nested;

@@ -19,6 +19,7 @@ use crate::crate_view::{self, ItemView};
 use crate::diagnostics;
 use crate::expand::{self, Additions};
 use crate::fn_item::FnItem;
+use crate::fn_text;
 use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
 use crate::target::Target;
@@ -145,8 +146,8 @@ pub fn expand_with(
     expand::expand(output_target, &additions)
 }
 
-/// The fast path: a fn the engine can report nothing in ([`blockwatch_lint::may_report`]
-/// on its tokens, and no crate-view finding on its lines), emitted from its tokens with no
+/// The fast path: a fn the engine can report nothing in ([`blockwatch_lint::may_report_text`]
+/// on its tokens' text, and no crate-view finding on its lines), emitted from its tokens with no
 /// parse of its signature or body. `None` sends the item down the full path: anything to
 /// strip, report or complain about, or an item that is not a plain fn.
 fn quiet_fn_expand(
@@ -155,14 +156,27 @@ fn quiet_fn_expand(
     project: &Result<ProjectConfig, String>,
 ) -> Option<TokenStream> {
     let project = project.as_ref().ok()?;
-    let f = FnItem::split(item.clone().into_iter().collect())?;
     let args = NoBlockingArgs::parse(args.clone()).ok()?;
     let config = project_config::overlay(project.config.clone(), args.config);
-    // One walk over the tokens: an escape hatch to strip also sends the item down the
-    // full path (each walk crosses the compiler's proc-macro bridge token by token).
-    if blockwatch_lint::may_report(item, &config, &[allow_attr::ATTRIBUTE_NAME]) {
+    // One look at the tokens, as text: the compiler prints the whole item in one bridge
+    // call, where a walk asks for each group's trees one call at a time (and wraps each
+    // tree, unoptimized). An escape hatch to strip also sends the item down the full path.
+    let text = item.to_string();
+    if blockwatch_lint::may_report_text(&text, &config, &[allow_attr::ATTRIBUTE_NAME]) {
         return None;
     }
+    // The commonest case, settled on the same text: with `watch = false`, a fn in a crate
+    // without findings, once the configuration files are tracked, goes back as it came,
+    // not split into trees. (With the wrapper on, the fns this would spare are the rare
+    // sync ones: reading the text would cost every async fn for nothing.)
+    if !args.watch
+        && fn_text::plain_fn(&text).is_some()
+        && project_config::all_tracked(&project.files)
+        && crate_view::holds_quiet(Span::call_site(), &project.config)
+    {
+        return Some(item.clone());
+    }
+    let f = FnItem::split(item.clone().into_iter().collect())?;
     let mut extra = match crate_view::for_item(f.trees(), &project.config, &config) {
         ItemView::Crate(found) if !found.is_empty() => return None,
         ItemView::Crate(_) | ItemView::Alone { notice: None } => TokenStream::new(),

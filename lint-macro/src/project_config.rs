@@ -1,7 +1,6 @@
 //! The project configuration as the attribute sees it: discovered once per process and
 //! package directory, then overlaid with the options written on the attribute.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -27,25 +26,46 @@ pub fn for_current_package() -> Result<ProjectConfig, String> {
     }
 }
 
+/// A package directory and what its configuration discovery gave.
+type Discovered = (PathBuf, Result<ProjectConfig, String>);
+
 /// Discovers the configuration of `dir`, at most once per process.
 ///
 /// rustc expands every `#[no_blocking]` of a crate in one process, so this reads the
 /// configuration files once per crate, not once per annotated item.
 pub fn load_cached(dir: &Path) -> Result<ProjectConfig, String> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Result<ProjectConfig, String>>>> =
-        OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    // A panic while holding the lock cannot leave a half-written entry: recover the map.
+    // A list, compared by bytes: one package per compiler process (a few in a proc-macro
+    // server), and hashing a path walks its components, slowly when built unoptimized.
+    static CACHE: OnceLock<Mutex<Vec<Discovered>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+    // A panic while holding the lock cannot leave a half-written entry: recover the list.
     let mut cache = cache
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    cache
-        .entry(dir.to_path_buf())
-        .or_insert_with(|| load(dir))
-        .clone()
+    if let Some((_, found)) = cache.iter().find(|(d, _)| d.as_os_str() == dir.as_os_str()) {
+        return found.clone();
+    }
+    let found = load(dir);
+    cache.push((dir.to_path_buf(), found.clone()));
+    found
 }
 
-/// The files among `files` that no expansion in this process has made the build depend
+/// Whether every one of `files` is tracked already: [`not_yet_tracked`] would give none.
+pub fn all_tracked(files: &[PathBuf]) -> bool {
+    let tracked = tracked()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    files
+        .iter()
+        .all(|file| tracked.iter().any(|t| t.as_os_str() == file.as_os_str()))
+}
+
+/// The configuration files some item of this process already tracks.
+fn tracked() -> &'static Mutex<Vec<PathBuf>> {
+    static TRACKED: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
+    TRACKED.get_or_init(|| Mutex::new(Vec::new()))
+}
+
 /// on yet; they are marked as done.
 ///
 /// One `include_bytes!` of a configuration file anywhere in the crate makes rustc rebuild
@@ -53,15 +73,18 @@ pub fn load_cached(dir: &Path) -> Result<ProjectConfig, String> {
 /// so the first annotated item of the crate carries the dependency for all of them. Each
 /// `include_bytes!` is a constant rustc must check: one per item cost about 1 ms each.
 pub fn not_yet_tracked(files: Vec<PathBuf>) -> Vec<PathBuf> {
-    static TRACKED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
-    let tracked = TRACKED.get_or_init(|| Mutex::new(HashSet::new()));
-    let mut tracked = tracked
+    // A list compared by bytes, as in `load_cached`: a package has two or three files.
+    let mut tracked = tracked()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    files
-        .into_iter()
-        .filter(|file| tracked.insert(file.clone()))
-        .collect()
+    let mut fresh = Vec::new();
+    for file in files {
+        if !tracked.iter().any(|t| t.as_os_str() == file.as_os_str()) {
+            tracked.push(file.clone());
+            fresh.push(file);
+        }
+    }
+    fresh
 }
 
 fn load(dir: &Path) -> Result<ProjectConfig, String> {

@@ -210,6 +210,20 @@ impl CrateView {
         self.by_path.contains_key(&normalize(file))
     }
 
+    /// Whether any call in the crate is a transitive finding: when none is, no item
+    /// needs its lines looked up.
+    ///
+    /// ```no_run
+    /// # fn demo(view: &blockwatch_lint::CrateView) {
+    /// if !view.has_findings() {
+    ///     // every annotated item of the crate is alone with its own tokens
+    /// }
+    /// # }
+    /// ```
+    pub fn has_findings(&self) -> bool {
+        !self.findings.is_empty()
+    }
+
     /// The transitive findings whose call starts in `file` within `lines`, as `config`
     /// keeps them (categories it disables and blocking APIs it exempts are dropped; the
     /// view itself was summarized with the project's configuration).

@@ -148,7 +148,7 @@ pub use fix::{Applicability, Fix, LocatedFix, Requirement};
 pub use nesting::{check_nesting, check_source_nesting, nesting_estimate, TooDeep};
 pub use parse::{parse_source, SourceError};
 pub use path_pattern::PathPattern;
-pub use prefilter::may_report;
+pub use prefilter::{may_report, may_report_text};
 pub use reexports::ModuleImports;
 pub use run_once::{OnceBlocking, RunOnce};
 pub use self_type::self_type_name;

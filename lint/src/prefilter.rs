@@ -24,6 +24,7 @@ mod closure;
 mod interner;
 mod method_seeds;
 mod mod_skeleton;
+mod quick;
 mod text;
 
 pub(crate) use closure::{files_to_parse, SkimmedFile};
@@ -121,6 +122,22 @@ pub fn may_report(tokens: &TokenStream, config: &Config, also: &[&str]) -> bool 
     writes.may_report()
 }
 
+/// [`may_report`] on tokens printed as text (a `TokenStream`'s `to_string()`): the same
+/// names, the same exceptions. A front end behind a proc-macro bridge gets the whole
+/// item in one call this way, where a walk asks for each group's tokens one by one. Text
+/// that does not lex counts as "may report".
+///
+/// ```
+/// use blockwatch_lint::{may_report_text, Config};
+/// let quiet = "async fn f () { tokio :: time :: sleep (d) . await ; }";
+/// assert!(!may_report_text(quiet, &Config::default(), &[]));
+/// assert!(may_report_text("async fn f () { std :: thread :: sleep (d) ; }", &Config::default(), &[]));
+/// ```
+pub fn may_report_text(text: &str, config: &Config, also: &[&str]) -> bool {
+    let scan = scan_source(text, config, also);
+    scan.may_report || scan.writes.may_report()
+}
+
 /// `write!`/`writeln!` and the names of the writers whose `write_fmt` blocks, as seen
 /// in one stretch of text: the macros can start a finding only where both are present.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -169,6 +186,20 @@ pub(crate) struct SourceScan {
 /// [`may_report`] on a source file's text: the same names, the same exceptions (macro
 /// names, awaited calls), comments and literals skipped.
 pub(crate) fn scan_source(source: &str, config: &Config, also: &[&str]) -> SourceScan {
+    let names = Names::new(config, also);
+    // Most text has nothing the rule counts: one pass proves it without a token list.
+    if let Some(writes) = quick::quiet_writes(source, &names, &quick::Shapes::new(&names)) {
+        return SourceScan {
+            may_report: false,
+            names_a_path: false,
+            writes,
+        };
+    }
+    scan_tokens(source, &names)
+}
+
+/// [`scan_source`] by the flat lexer: exact, for text the quick pass does not settle.
+fn scan_tokens(source: &str, names: &Names<'_>) -> SourceScan {
     let Some(toks) = text::lex(source) else {
         return SourceScan {
             may_report: true,
@@ -176,7 +207,6 @@ pub(crate) fn scan_source(source: &str, config: &Config, also: &[&str]) -> Sourc
             writes: WriteMacros::default(),
         };
     };
-    let names = Names::new(config, also);
     let mut scan = SourceScan {
         may_report: false,
         names_a_path: false,
@@ -374,5 +404,111 @@ mod tests {
             assert!(scan_source(source, &config, &[]).names_a_path, "{source}");
         }
         assert!(!scan_source("fn f() { let path = 1; }", &config, &[]).names_a_path);
+    }
+
+    #[test]
+    fn the_quick_pass_settles_only_what_the_lexer_would() {
+        let config = Config::default();
+        let names = Names::new(&config, &["allow_blocking"]);
+        let shapes = quick::Shapes::new(&names);
+        // (text, whether the quick pass must settle it).
+        for (source, settles) in [
+            (
+                "async fn f() { tokio::time::sleep(d).await; g(1).await; }",
+                true,
+            ),
+            (
+                "async fn f() { sleep ( x ( [1] , \"s)\" ) ) . await ; }",
+                true,
+            ),
+            ("async fn f(mut s: String) { write!(s, \"{}\", 1)?; }", true),
+            (
+                "fn f<'a>(x: &'a str) -> char { let c = 'x'; let e = '\\n'; c }",
+                true,
+            ),
+            (
+                "// std::thread::sleep(d)\nfn f() { /* read( */ let s = \"sleep(\"; }",
+                true,
+            ),
+            ("#[doc = \" read_to_string \"] fn f() {}", true),
+            ("async fn f() { std::thread::sleep(d); }", false),
+            ("async fn f() { sleep::<u8>(d).await; }", false),
+            ("async fn f() { sleep(d) /* c */ .await; }", false),
+            (
+                "async fn f() { writeln!(std::io::stdout(), \"x\").unwrap(); }",
+                false,
+            ),
+            ("#[allow_blocking] fn f() {}", false),
+            ("#[path = \"x.rs\"] mod x;", false),
+            ("#[cfg_attr(unix, path = \"u.rs\")] mod x;", false),
+            ("fn f() { let s = r\"sleep(\"; }", false),
+            ("fn f() { naïve(); }", false),
+            ("fn f( {", false),
+            ("fn f() { g(]; }", false),
+            ("fn f() { let s = \"open; }", false),
+        ] {
+            let quick = quick::quiet_writes(source, &names, &shapes);
+            assert_eq!(quick.is_some(), settles, "{source}");
+            let exact = scan_tokens(source, &names);
+            if let Some(writes) = quick {
+                assert!(!exact.may_report && !exact.names_a_path, "{source}");
+                assert_eq!(writes, exact.writes, "{source}");
+            }
+        }
+        // What the lexer then says of the unsettled ones is the scan's answer.
+        let slow = "async fn f() { std::thread::sleep(d); }";
+        assert!(scan_source(slow, &config, &[]).may_report);
+        let awaited = "async fn f() { sleep(d) /* c */ .await; }";
+        assert!(!scan_source(awaited, &config, &[]).may_report);
+        let raw = "fn f() { let s = r\"sleep(\"; }";
+        assert!(!scan_source(raw, &config, &[]).may_report);
+    }
+
+    #[test]
+    fn the_quick_pass_agrees_with_the_lexer_on_this_repository() {
+        fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name();
+                if path.is_dir() && name != "target" && name != ".git" {
+                    rust_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        rust_files(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .unwrap(),
+            &mut files,
+        );
+        let config = Config::default();
+        let names = Names::new(&config, &[]);
+        let shapes = quick::Shapes::new(&names);
+        let mut settled = 0;
+        for path in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            if let Some(writes) = quick::quiet_writes(&text, &names, &shapes) {
+                settled += 1;
+                let exact = scan_tokens(&text, &names);
+                assert!(
+                    !exact.may_report && !exact.names_a_path,
+                    "{}",
+                    path.display()
+                );
+                assert_eq!(writes, exact.writes, "{}", path.display());
+            }
+        }
+        eprintln!("quick pass settled {settled} of {} files", files.len());
+        assert!(
+            files.len() > 100 && settled > 0,
+            "{settled} of {}",
+            files.len()
+        );
     }
 }

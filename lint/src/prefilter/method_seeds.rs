@@ -134,18 +134,18 @@ pub(super) fn is_write_macro(name: &str) -> bool {
     matches!(name, "write" | "writeln")
 }
 
-/// Whether `name` is the key of a receiver whose `write_fmt` blocks (`stdout`, `Stdout`,
-/// `File`, `TcpStream`, ..): what a `write!` needs in sight to start a finding.
-pub(super) fn names_blocking_writer(name: &str) -> bool {
-    /// The keys, and which bytes start one: asked of every identifier of a file, most
-    /// of which the first byte rules out.
-    struct Keys {
-        keys: Vec<&'static str>,
-        first_bytes: [bool; 256],
-    }
-    // `None`: some `write_fmt` entry matches any receiver, so every name will do.
-    static KEYS: OnceLock<Option<Keys>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
+/// The keys of the receivers whose `write_fmt` blocks, and which bytes start one: asked
+/// of every identifier of a file, most of which the first byte rules out.
+pub(super) struct WriterKeys {
+    pub keys: Vec<&'static str>,
+    first_bytes: [bool; 256],
+}
+
+/// The [`WriterKeys`], or `None` when some `write_fmt` entry matches any receiver, so
+/// every name will do.
+pub(super) fn writer_keys() -> Option<&'static WriterKeys> {
+    static KEYS: OnceLock<Option<WriterKeys>> = OnceLock::new();
+    KEYS.get_or_init(|| {
         let keys = match macro_need("write") {
             Need::Receiver { keys, .. } => keys,
             Need::Nothing => Vec::new(),
@@ -157,9 +157,15 @@ pub(super) fn names_blocking_writer(name: &str) -> bool {
                 first_bytes[usize::from(b)] = true;
             }
         }
-        Some(Keys { keys, first_bytes })
-    });
-    match keys {
+        Some(WriterKeys { keys, first_bytes })
+    })
+    .as_ref()
+}
+
+/// Whether `name` is the key of a receiver whose `write_fmt` blocks (`stdout`, `Stdout`,
+/// `File`, `TcpStream`, ..): what a `write!` needs in sight to start a finding.
+pub(super) fn names_blocking_writer(name: &str) -> bool {
+    match writer_keys() {
         Some(keys) => {
             name.as_bytes()
                 .first()
