@@ -672,6 +672,29 @@ fn a_dependency_type_is_the_one_its_path_names_not_any_of_that_name() {
     assert_eq!(warm["findings"], report["findings"]);
 }
 
+/// reqwest 0.11's shape: `mod async_impl;` and the root's re-export of its
+/// `ClientBuilder` are written inside a forwarding `if_hyper! { .. }` invocation. The
+/// scanner reads the invocation as its items, so the root's `ClientBuilder` is the quiet
+/// async one (both through a typed receiver and a path call), and only
+/// `blocking::ClientBuilder::build` blocks, cold and from the cache.
+#[test]
+fn items_inside_a_forwarding_macro_are_the_crates_items() {
+    let scratch = Scratch::copy_of("deps-macro-items");
+    let (code, cold) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{cold}");
+    let expected = vec![(
+        8,
+        "reqwest_like::blocking::ClientBuilder::build".to_string(),
+        "`.build()` blocks the executor thread in async fn `blocking_builder`: calls \
+         `std::thread::sleep` at crates/reqwest-like/src/blocking.rs:13 (in reqwest-like 0.1.0)"
+            .to_string(),
+    )];
+    assert_eq!(findings(&cold), expected);
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 1);
+    assert_eq!(warm["findings"], cold["findings"]);
+}
+
 /// `runner::run(f)` hands `f` to `pool::detach`, which hands it to `std::thread::spawn`:
 /// both are inferred offloaders, so the closure given to `runner::run` is not async
 /// context, cold or from the cache. `runner::inline` runs its closure in place.
