@@ -695,6 +695,40 @@ fn items_inside_a_forwarding_macro_are_the_crates_items() {
     assert_eq!(warm["findings"], cold["findings"]);
 }
 
+/// redb's shape: `Database::drop` waits on a condvar. `drop(tab)` of a table opened from
+/// a transaction begun on the database is a different type, made by dependency methods
+/// whose return types the workspace does not see: no finding, from a `let` or an
+/// `if let`. Dropping the database
+/// itself is one, explicitly and (past the `?` before it) at the end of its scope.
+#[test]
+fn dropping_a_value_a_dependency_method_made_is_not_its_receivers_drop() {
+    let scratch = Scratch::copy_of("deps-drop");
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    let found: Vec<(u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["call"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (21, "drop(db) at the end of its scope".to_string()),
+            (23, "drop(..)".to_string())
+        ]
+    );
+    assert_eq!(
+        report["findings"][1]["chain"][0]["callee"],
+        "std::sync::Condvar::wait"
+    );
+}
+
 /// `runner::run(f)` hands `f` to `pool::detach`, which hands it to `std::thread::spawn`:
 /// both are inferred offloaders, so the closure given to `runner::run` is not async
 /// context, cold or from the cache. `runner::inline` runs its closure in place.
