@@ -8,17 +8,25 @@
 //! back to matching every type of that name, and the modules declared inside would
 //! never be read. So before anything else looks at a parsed file, an invocation in
 //! item position whose tokens parse as items is replaced by those items, each carrying
-//! the invocation's own attributes (a `#[cfg]` on the invocation still gates them). As
-//! for any `cfg` the scanner cannot decide, the macro's own gating counts as enabled.
+//! the invocation's own attributes (a `#[cfg]` on the invocation still gates them) and
+//! those its `macro_rules!` definition puts in front of each item, when the file defines
+//! it in the plain forwarding shape ([`definitions`]). A macro defined elsewhere (tokio's
+//! `cfg_rt!` in another file) adds no attributes: as for any `cfg` the scanner cannot
+//! decide, its gating counts as enabled.
 //!
 //! Left alone: `macro_rules!` definitions, `thread_local!` (a run-once initialiser the
 //! visitor reads as such), and any invocation whose body is not items (a DSL, an
 //! expression, `cfg_if!`'s `if #[cfg(..)] { .. }`): the visitor scans those as before.
 
+use std::collections::HashMap;
+
 use syn::{Attribute, Item};
 
-/// How deep forwarding macros may nest inside each other before the rest is left as
-/// macros (the nesting guard already bounded the file; this bounds the re-parses).
+mod definitions;
+
+/// How deep forwarding macros (and inline modules, for their definitions) may nest
+/// before the rest is left as macros (the nesting guard already bounded the file; this
+/// bounds the re-parses).
 const MAX_MACRO_DEPTH: usize = 8;
 
 /// Replaces every module-level forwarding macro of `items` (inline modules included) by
@@ -33,10 +41,20 @@ const MAX_MACRO_DEPTH: usize = 8;
 /// assert!(matches!(file.items[1], syn::Item::Use(_)));
 /// ```
 pub fn flatten_item_macros(items: &mut Vec<Item>) {
-    flatten(items, 0);
+    if !items
+        .iter()
+        .any(|item| matches!(item, Item::Macro(_) | Item::Mod(_)))
+    {
+        return;
+    }
+    let defined = definitions::forwarding_definitions(items);
+    flatten(items, &defined, 0);
 }
 
-fn flatten(items: &mut Vec<Item>, depth: usize) {
+/// Attributes that forwarding macros defined in the file put on each item, by name.
+type Defined = HashMap<String, Vec<Attribute>>;
+
+fn flatten(items: &mut Vec<Item>, defined: &Defined, depth: usize) {
     if !items
         .iter()
         .any(|item| matches!(item, Item::Macro(_) | Item::Mod(_)))
@@ -47,10 +65,10 @@ fn flatten(items: &mut Vec<Item>, depth: usize) {
     for mut item in items.drain(..) {
         if let Item::Mod(m) = &mut item {
             if let Some((_, inner)) = &mut m.content {
-                flatten(inner, depth);
+                flatten(inner, defined, depth);
             }
         }
-        match forwarded_items(&item, depth) {
+        match forwarded_items(&item, defined, depth) {
             Some(inner) => out.extend(inner),
             None => out.push(item),
         }
@@ -59,7 +77,7 @@ fn flatten(items: &mut Vec<Item>, depth: usize) {
 }
 
 /// The items a forwarding macro invocation stands for, with its attributes on each.
-fn forwarded_items(item: &Item, depth: usize) -> Option<Vec<Item>> {
+fn forwarded_items(item: &Item, defined: &Defined, depth: usize) -> Option<Vec<Item>> {
     let Item::Macro(m) = item else { return None };
     if depth >= MAX_MACRO_DEPTH || m.ident.is_some() || !forwards_items(&m.mac.path) {
         return None;
@@ -68,13 +86,20 @@ fn forwarded_items(item: &Item, depth: usize) -> Option<Vec<Item>> {
     if inner.is_empty() {
         return None;
     }
-    if !m.attrs.is_empty() {
+    let from_definition = m
+        .mac
+        .path
+        .get_ident()
+        .and_then(|name| defined.get(&name.to_string()))
+        .map_or(&[][..], Vec::as_slice);
+    if !m.attrs.is_empty() || !from_definition.is_empty() {
+        let added: Vec<Attribute> = m.attrs.iter().chain(from_definition).cloned().collect();
         for item in &mut inner {
             let attrs = item_attrs_mut(item)?;
-            attrs.splice(0..0, m.attrs.iter().cloned());
+            attrs.splice(0..0, added.iter().cloned());
         }
     }
-    flatten(&mut inner, depth + 1);
+    flatten(&mut inner, defined, depth + 1);
     Some(inner)
 }
 
@@ -155,6 +180,21 @@ mod tests {
             [
                 "# [cfg (feature = \"rt\")] pub fn a () { }",
                 "# [cfg (feature = \"rt\")] pub fn b () { }"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_forwarder_defined_in_the_file_puts_its_cfg_on_each_item() {
+        let items = flattened(
+            "macro_rules! if_wasm { ($($item:item)*) => {$( #[cfg(target_arch = \"wasm32\")] $item )*} }
+             #[cfg(test)] if_wasm! { mod wasm; pub use self::wasm::Client; }",
+        );
+        assert_eq!(
+            &items[1..],
+            [
+                "# [cfg (test)] # [cfg (target_arch = \"wasm32\")] mod wasm ;",
+                "# [cfg (test)] # [cfg (target_arch = \"wasm32\")] pub use self :: wasm :: Client ;"
             ]
         );
     }
