@@ -672,6 +672,63 @@ fn a_dependency_type_is_the_one_its_path_names_not_any_of_that_name() {
     assert_eq!(warm["findings"], report["findings"]);
 }
 
+/// reqwest 0.11's shape: `mod async_impl;` and the root's re-export of its
+/// `ClientBuilder` are written inside a forwarding `if_hyper! { .. }` invocation. The
+/// scanner reads the invocation as its items, so the root's `ClientBuilder` is the quiet
+/// async one (both through a typed receiver and a path call), and only
+/// `blocking::ClientBuilder::build` blocks, cold and from the cache.
+#[test]
+fn items_inside_a_forwarding_macro_are_the_crates_items() {
+    let scratch = Scratch::copy_of("deps-macro-items");
+    let (code, cold) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{cold}");
+    let expected = vec![(
+        8,
+        "reqwest_like::blocking::ClientBuilder::build".to_string(),
+        "`.build()` blocks the executor thread in async fn `blocking_builder`: calls \
+         `std::thread::sleep` at crates/reqwest-like/src/blocking.rs:13 (in reqwest-like 0.1.0)"
+            .to_string(),
+    )];
+    assert_eq!(findings(&cold), expected);
+    let (_, warm) = json_in(scratch.path(), &[]);
+    assert_eq!(warm["summary"]["dependencies_from_cache"], 1);
+    assert_eq!(warm["findings"], cold["findings"]);
+}
+
+/// redb's shape: `Database::drop` waits on a condvar. `drop(tab)` of a table opened from
+/// a transaction begun on the database is a different type, made by dependency methods
+/// whose return types the workspace does not see: no finding, from a `let` or an
+/// `if let`. Dropping the database
+/// itself is one, explicitly and (past the `?` before it) at the end of its scope.
+#[test]
+fn dropping_a_value_a_dependency_method_made_is_not_its_receivers_drop() {
+    let scratch = Scratch::copy_of("deps-drop");
+    let (code, report) = json_in(scratch.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    let found: Vec<(u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["call"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (21, "drop(db) at the end of its scope".to_string()),
+            (23, "drop(..)".to_string())
+        ]
+    );
+    assert_eq!(
+        report["findings"][1]["chain"][0]["callee"],
+        "std::sync::Condvar::wait"
+    );
+}
+
 /// `runner::run(f)` hands `f` to `pool::detach`, which hands it to `std::thread::spawn`:
 /// both are inferred offloaders, so the closure given to `runner::run` is not async
 /// context, cold or from the cache. `runner::inline` runs its closure in place.

@@ -30,7 +30,8 @@ impl std::fmt::Display for SourceError {
 impl std::error::Error for SourceError {}
 
 /// Parses `text` as `syn::parse_file` does (byte-order mark, shebang), refusing it first
-/// when its nesting estimate exceeds `limit`. The text is lexed once for both.
+/// when its nesting estimate exceeds `limit`. The text is lexed once for both. Forwarding
+/// macros in item position are read as their items ([`flatten_item_macros`](crate::flatten_item_macros)).
 ///
 /// ```
 /// let file = blockwatch_lint::parse_source("fn f() { g(1) }", 100).unwrap();
@@ -42,6 +43,12 @@ impl std::error::Error for SourceError {}
 /// ));
 /// ```
 pub fn parse_source(text: &str, limit: usize) -> Result<syn::File, SourceError> {
+    let mut file = parse_checked(text, limit)?;
+    crate::flatten_item_macros(&mut file.items);
+    Ok(file)
+}
+
+fn parse_checked(text: &str, limit: usize) -> Result<syn::File, SourceError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     if body.starts_with("#!") {
         // A shebang line or an inner attribute: syn tells them apart.

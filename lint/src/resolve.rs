@@ -58,6 +58,9 @@ pub(crate) struct Scope {
     locals: HashMap<String, Rc<[Origin]>>,
     /// Locals whose origins state their own type (see `visitor/stated_types.rs`).
     stated: HashSet<String>,
+    /// Locals whose value a method of unknown return type made (see
+    /// `visitor/reshaped_values.rs`): their origins say where it started, not its type.
+    reshaped: HashSet<String>,
     /// First segments of every `use` path in this scope (`diesel`, `std`, ...).
     crates: Vec<String>,
     /// Names bound more than once (`use` items under different `cfg`s, or a `use` and
@@ -165,7 +168,15 @@ impl Scope {
     /// Binds a local name (parameter, `let`) with where its value came from.
     pub fn bind(&mut self, name: String, origins: Rc<[Origin]>) {
         self.stated.remove(&name);
+        self.reshaped.remove(&name);
         self.locals.insert(name, origins);
+    }
+
+    /// Marks a bound local as made by a method of unknown return type.
+    pub fn mark_reshaped(&mut self, name: &str) {
+        if self.locals.contains_key(name) {
+            self.reshaped.insert(name.to_string());
+        }
     }
 
     /// Marks a bound local as having its type stated by its origins.
@@ -347,6 +358,14 @@ impl Scopes {
     pub fn local(&self, name: &str) -> Option<&Rc<[Origin]>> {
         // Locals are visible through nested blocks and closures, not across modules.
         self.visible().find_map(|s| s.locals.get(name))
+    }
+
+    /// Whether the local `name` (its innermost binding) was made by a method of unknown
+    /// return type.
+    pub fn local_is_reshaped(&self, name: &str) -> bool {
+        self.visible()
+            .find(|s| s.locals.contains_key(name))
+            .is_some_and(|s| s.reshaped.contains(name))
     }
 
     /// Whether the local `name` (its innermost binding) has its type stated.

@@ -207,7 +207,9 @@ impl<'ast> Visit<'ast> for MoveFinder<'_> {
 impl Analyzer<'_> {
     /// `drop(x)`: the `drop` of `x`'s workspace types, tried before other candidates.
     pub(super) fn explicit_drop_candidates(&self, call: &syn::ExprCall) -> Vec<Vec<String>> {
-        if call.args.len() != 1 {
+        // A value a method of unknown return type made is of a type its origins do not
+        // name (`drop(tab)` of `txn.open_table(..)?` is no drop of the database).
+        if call.args.len() != 1 || self.value_is_reshaped(&call.args[0]) {
             return Vec::new();
         }
         let mut origins = Vec::new();

@@ -29,6 +29,7 @@ mod generic_bounds;
 mod macros;
 mod origin_set;
 mod receivers;
+mod reshaped_values;
 mod stated_types;
 mod trait_impls;
 
@@ -560,6 +561,9 @@ impl<'ast> Visit<'ast> for Analyzer<'_> {
                 if stated {
                     self.mark_stated(&l.pat);
                 }
+                if let (Some(init), false) = (&l.init, matches!(l.pat, Pat::Type(_))) {
+                    self.mark_reshaped(&l.pat, &init.expr);
+                }
             }
             Stmt::Item(i) => self.visit_item(i),
             Stmt::Expr(e, _) => self.visit_expr(e),
@@ -645,6 +649,7 @@ impl Analyzer<'_> {
                     for arm in m.arms.iter().filter(|a| !has_allow_blocking(&a.attrs)) {
                         v.scopes.push(Scope::default());
                         v.bind_pat(&arm.pat, origins.clone());
+                        v.mark_reshaped(&arm.pat, &m.expr);
                         if let Some((_, guard)) = &arm.guard {
                             v.visit_expr(guard);
                         }
@@ -667,6 +672,7 @@ impl Analyzer<'_> {
                     v.origins(&f.expr, &mut origins, 0);
                     v.scopes.push(Scope::default());
                     v.bind_pat(&f.pat, Rc::from(origins));
+                    v.mark_reshaped(&f.pat, &f.expr);
                     v.visit_block(&f.body);
                     v.scopes.pop();
                 }

@@ -446,6 +446,7 @@ impl Analyzer<'_> {
                 let mut origins = Vec::new();
                 self.origins(&l.expr, &mut origins, 0);
                 self.bind_pat(&l.pat, Rc::from(origins));
+                self.mark_reshaped(&l.pat, &l.expr);
             }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
                 self.bind_lets(&b.left, depth + 1);
