@@ -725,6 +725,27 @@ mod tests {
     }
 
     #[test]
+    fn a_module_declared_inside_a_forwarding_macro_is_read() {
+        let dir = package(
+            "forwarded",
+            &[
+                (
+                    "main.rs",
+                    "macro_rules! gate {\n    ($($item:item)*) => { $( #[cfg(not(target_arch = \"wasm32\"))] $item )* };\n}\ngate! {\n    mod store;\n}\nasync fn run() {\n    store::load();\n}\nfn main() {}\n",
+                ),
+                ("store.rs", "pub fn load() {\n    std::fs::read(\"x\").ok();\n}\n"),
+            ],
+        );
+        let (view, full) = skimmed_and_full(&dir);
+        assert_eq!(view.findings, full);
+        assert_eq!(view.findings.len(), 1, "{:?}", view.findings);
+        assert!(view.findings[0].chain()[0]
+            .to_string()
+            .contains("src/store.rs:2"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn traits_renames_globs_and_offloaders_across_files_agree_with_the_full_read() {
         let dir = package(
             "mixed",

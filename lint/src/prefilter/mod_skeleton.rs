@@ -7,7 +7,9 @@
 //! attributes written before it and the inner attributes at the start of its body. The
 //! engine's own [`mod_decls`] then reads that small text, so `#[cfg(test)]`, `#[path]`
 //! and inline nesting mean exactly what they mean on a full parse. As on a full parse,
-//! a `mod` inside any other item (a fn body, a macro's tokens) is not followed.
+//! a `mod` inside any other item (a fn body) is not followed; a module-level macro
+//! invocation that holds a `mod` gives no skeleton, since the full read takes a
+//! forwarding macro's body as items.
 
 use super::text::{Lexed, Tok};
 use crate::workspace::{mod_decls, ModDecl};
@@ -95,6 +97,17 @@ fn copy_mod_items(
                 }
                 attrs.clear();
             }
+            // A module-level macro invocation whose body declares a module: the full read
+            // takes a forwarding macro's body as items (`item_macros.rs`), `mod`s and
+            // the `cfg`s its definition adds included, which a skeleton cannot copy.
+            Tok::Open(_, close)
+                if i >= 2
+                    && toks[i - 1] == Tok::Punct(b'!')
+                    && matches!(toks[i - 2], Tok::Ident(_))
+                    && toks[i + 1..close].contains(&Tok::Ident("mod")) =>
+            {
+                return None;
+            }
             // Any other item's body: a `mod` inside it is not part of the tree.
             Tok::Open(_, close) => {
                 attrs.clear();
@@ -149,6 +162,23 @@ mod tests {
             assert!(!parsed.is_empty(), "{source}");
             assert_eq!(skeleton, parsed, "{source}");
         }
+    }
+
+    #[test]
+    fn a_module_level_macro_that_declares_a_module_gives_no_skeleton() {
+        for source in [
+            "if_hyper! { mod async_impl; pub use self::async_impl::Client; }\nmod after;\n",
+            "mod outer { cfg_rt! { pub mod runtime; } }\n",
+        ] {
+            let lexed = lex_with_offsets(source).unwrap();
+            assert_eq!(mod_skeleton(source, &lexed), None, "{source}");
+        }
+        // A macro without a `mod`, a definition, a `mod` inside a fn's macro: as before.
+        let (skeleton, parsed) = decls_both_ways(
+            "lazy_static! { static ref X: u8 = 0; }\nmacro_rules! m { () => { mod hidden; } }\nfn f() { g! { mod inner; } }\nmod kept;\n",
+        );
+        assert_eq!(skeleton, parsed);
+        assert_eq!(skeleton.len(), 1);
     }
 
     #[test]
