@@ -114,6 +114,12 @@ impl<'a> Reexports<'a> {
         if self.modules.is_empty() {
             return Vec::new();
         }
+        // A path that passes through no module with `use` items ends here, before
+        // anything is allocated for the search.
+        let mut first = Some(self.rewrites(unit, path, crate_unit));
+        if first.as_ref().is_some_and(Vec::is_empty) {
+            return Vec::new();
+        }
         let mut seen: FastSet<(usize, Vec<String>)> = FastSet::default();
         seen.insert((unit, path.to_vec()));
         let mut layer = vec![(unit, path.to_vec())];
@@ -127,7 +133,10 @@ impl<'a> Reexports<'a> {
             // otherwise), and the caller decides between what they name.
             let mut hits: Vec<T> = Vec::new();
             for (u, p) in &layer {
-                for (nu, np) in self.rewrites(*u, p, crate_unit) {
+                let rewritten = first
+                    .take()
+                    .unwrap_or_else(|| self.rewrites(*u, p, crate_unit));
+                for (nu, np) in rewritten {
                     if seen.len() > MAX_PATHS || !seen.insert((nu, np.clone())) {
                         continue;
                     }
