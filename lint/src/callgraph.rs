@@ -50,10 +50,12 @@ mod essentials;
 
 pub use essentials::dependency_essentials;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::catalog::AMBIGUOUS_METHOD_NAMES;
 use crate::crate_reachability::CrateReachability;
+use crate::deps::fast_hash::FastMap;
 use crate::deps::methods::dependency_types;
 use crate::deps::DependencyUnits;
 use crate::receiver_types::ReceiverTypes;
@@ -153,9 +155,9 @@ pub struct CrateFile<'a> {
 /// ```
 pub struct Graph<'a> {
     fns: Vec<GraphFn<'a>>,
-    by_path: HashMap<(usize, &'a [String]), Vec<usize>>,
+    by_path: FastMap<(usize, &'a [String]), Vec<usize>>,
     /// Methods by name: the workspace's under `None`, each dependency's under its unit.
-    methods: HashMap<(Option<usize>, &'a str), Vec<usize>>,
+    methods: FastMap<(Option<usize>, &'a str), Vec<usize>>,
     crates: &'a HashMap<String, usize>,
     deps: &'a DependencyUnits,
     /// The `use` items of every module, for paths written through a re-export.
@@ -176,7 +178,14 @@ pub struct Graph<'a> {
     /// What each dependency keeps, by unit, as the essentials of the crates that name
     /// it judge their `use` items and impls by: built once per graph.
     kept_by_dependency: std::sync::Mutex<HashMap<usize, essential_imports::Liveness>>,
+    /// What [`Graph::through_reexports`] answered, by unit and path: resolution asks the
+    /// same few paths (a type's method, a glob-imported helper) from thousands of calls,
+    /// and the answer depends only on `by_path` and the imports, fixed once built.
+    reexport_answers: RefCell<ReexportAnswers>,
 }
+
+/// The fns a path names through `use` items, by unit, then by path.
+type ReexportAnswers = FastMap<usize, FastMap<Vec<String>, Vec<usize>>>;
 
 /// The graph without dependencies.
 static NO_DEPENDENCIES: std::sync::LazyLock<DependencyUnits> =
@@ -261,8 +270,8 @@ impl<'a> Graph<'a> {
                 })
             })
             .collect();
-        let mut by_path: HashMap<(usize, &[String]), Vec<usize>> = HashMap::new();
-        let mut methods: HashMap<(Option<usize>, &str), Vec<usize>> = HashMap::new();
+        let mut by_path: FastMap<(usize, &[String]), Vec<usize>> = FastMap::default();
+        let mut methods: FastMap<(Option<usize>, &str), Vec<usize>> = FastMap::default();
         for (i, f) in fns.iter().enumerate() {
             by_path
                 .entry((f.unit, f.summary.path.as_slice()))
@@ -297,6 +306,7 @@ impl<'a> Graph<'a> {
             polled,
             traits: TraitTable::default(),
             kept_by_dependency: Default::default(),
+            reexport_answers: RefCell::default(),
         }
     }
 
@@ -337,10 +347,25 @@ impl<'a> Graph<'a> {
 
     /// The fns `path` (in `unit`) names through `use` items (see [`Reexports`]).
     fn through_reexports(&self, unit: usize, path: &[String]) -> Vec<usize> {
-        self.reexports
-            .follow(unit, path, &|u, name| self.crate_unit(u, name), &|u, p| {
-                self.by_path.get(&(u, p)).cloned().unwrap_or_default()
-            })
+        let known = self
+            .reexport_answers
+            .borrow()
+            .get(&unit)
+            .and_then(|answers| answers.get(path).cloned());
+        if let Some(answer) = known {
+            return answer;
+        }
+        let answer =
+            self.reexports
+                .follow(unit, path, &|u, name| self.crate_unit(u, name), &|u, p| {
+                    self.by_path.get(&(u, p)).cloned().unwrap_or_default()
+                });
+        self.reexport_answers
+            .borrow_mut()
+            .entry(unit)
+            .or_default()
+            .insert(path.to_vec(), answer.clone());
+        answer
     }
 
     /// An awaited path call to an async fn of a dependency.

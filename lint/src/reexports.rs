@@ -63,20 +63,37 @@ pub struct ModuleImports {
 /// The modules of every crate of a workspace, by (crate unit, module path).
 #[derive(Debug, Default)]
 pub(crate) struct Reexports<'a> {
-    modules: FastMap<(usize, &'a [String]), Vec<&'a ModuleImports>>,
+    modules: FastMap<(usize, &'a [String]), ModuleIndex<'a>>,
+}
+
+/// What the [`ModuleImports`] of one module (of all its files: a module's `cfg`
+/// alternatives may come from several) bind, indexed by name.
+#[derive(Debug, Default)]
+struct ModuleIndex<'a> {
+    /// Each name an explicit `use` item brings in, with its target: the first one
+    /// listed, as rustc would reject a second unless it is a `cfg` alternative.
+    names: FastMap<&'a str, &'a [String]>,
+    /// Names the module binds in a way that is not followed ([`ModuleImports::defined`]).
+    defined: FastSet<&'a str>,
+    /// Its globs' targets, in the order listed.
+    globs: Vec<&'a [String]>,
 }
 
 impl<'a> Reexports<'a> {
     /// Indexes the modules of `files`, each given with its crate unit.
     pub fn new(files: impl IntoIterator<Item = (usize, &'a [ModuleImports])>) -> Self {
-        let mut modules: FastMap<(usize, &'a [String]), Vec<&'a ModuleImports>> =
-            FastMap::default();
+        let mut modules: FastMap<(usize, &'a [String]), ModuleIndex<'a>> = FastMap::default();
         for (unit, imports) in files {
             for m in imports {
-                modules
-                    .entry((unit, m.module.as_slice()))
-                    .or_default()
-                    .push(m);
+                let index = modules.entry((unit, m.module.as_slice())).or_default();
+                for (name, target) in &m.names {
+                    index
+                        .names
+                        .entry(name.as_str())
+                        .or_insert(target.as_slice());
+                }
+                index.defined.extend(m.defined.iter().map(String::as_str));
+                index.globs.extend(m.globs.iter().map(Vec::as_slice));
             }
         }
         Reexports { modules }
@@ -97,6 +114,12 @@ impl<'a> Reexports<'a> {
         if self.modules.is_empty() {
             return Vec::new();
         }
+        // A path that passes through no module with `use` items ends here, before
+        // anything is allocated for the search.
+        let mut first = Some(self.rewrites(unit, path, crate_unit));
+        if first.as_ref().is_some_and(Vec::is_empty) {
+            return Vec::new();
+        }
         let mut seen: FastSet<(usize, Vec<String>)> = FastSet::default();
         seen.insert((unit, path.to_vec()));
         let mut layer = vec![(unit, path.to_vec())];
@@ -110,7 +133,10 @@ impl<'a> Reexports<'a> {
             // otherwise), and the caller decides between what they name.
             let mut hits: Vec<T> = Vec::new();
             for (u, p) in &layer {
-                for (nu, np) in self.rewrites(*u, p, crate_unit) {
+                let rewritten = first
+                    .take()
+                    .unwrap_or_else(|| self.rewrites(*u, p, crate_unit));
+                for (nu, np) in rewritten {
                     if seen.len() > MAX_PATHS || !seen.insert((nu, np.clone())) {
                         continue;
                     }
@@ -146,48 +172,50 @@ impl<'a> Reexports<'a> {
         let mut out = Vec::new();
         for split in 0..path.len() {
             let (module, rest) = path.split_at(split);
-            let Some(mods) = self.modules.get(&(unit, module)) else {
+            let Some(index) = self.modules.get(&(unit, module)) else {
                 continue;
             };
-            let name = &rest[0];
-            let tail = &rest[1..];
-            let explicit = mods
-                .iter()
-                .flat_map(|m| m.names.iter())
-                .find(|(n, _)| n == name);
-            if let Some((_, target)) = explicit {
-                out.extend(place(unit, target, tail, crate_unit));
+            let (name, tail) = (&rest[0], &rest[1..]);
+            if let Some(target) = index.names.get(name.as_str()) {
+                out.extend(place(unit, target, &[], tail, crate_unit));
                 continue;
             }
-            if mods.iter().any(|m| m.defined.iter().any(|d| d == name)) {
+            if index.defined.contains(name.as_str()) {
                 continue;
             }
-            for glob in mods.iter().flat_map(|m| m.globs.iter()) {
-                let mut target = glob.clone();
-                target.push(name.clone());
-                out.extend(place(unit, &target, tail, crate_unit));
+            for glob in &index.globs {
+                out.extend(place(
+                    unit,
+                    glob,
+                    std::slice::from_ref(name),
+                    tail,
+                    crate_unit,
+                ));
             }
         }
         out
     }
 }
 
-/// `target` + `tail` as a (crate, path) pair: a `crate::` path stays in `unit`, another
-/// continues in the crate its first segment names, if that crate is known.
+/// `target` + `name` + `tail` as a (crate, path) pair: a `crate::` path stays in
+/// `unit`, another continues in the crate its first segment names, if that crate is
+/// known.
 fn place(
     unit: usize,
     target: &[String],
+    name: &[String],
     tail: &[String],
     crate_unit: &dyn Fn(usize, &str) -> Option<usize>,
 ) -> Option<(usize, Vec<String>)> {
-    let (first, rest) = target.split_first()?;
+    let mut segments = target.iter().chain(name).chain(tail);
+    let first = segments.next()?;
     let u = if first == CRATE {
         unit
     } else {
         crate_unit(unit, first)?
     };
-    let mut path = rest.to_vec();
-    path.extend(tail.iter().cloned());
+    let mut path = Vec::with_capacity(target.len() + name.len() + tail.len() - 1);
+    path.extend(segments.cloned());
     Some((u, path))
 }
 

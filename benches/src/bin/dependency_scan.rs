@@ -8,8 +8,13 @@
 //!
 //! Times are process CPU (user + system) of the scan and the processes it waited for;
 //! wall times are printed for scale. A warm or `--no-deps` sample is the median of five
-//! scans after an untimed one, so that neither pays for following the cold scan. Usage: `dependency_scan [--quick] [--rounds N]`;
-//! the generated workspace goes to `$BLOCKWATCH_BENCH_SCRATCH` or
+//! scans after an untimed one, so that neither pays for following the cold scan.
+//!
+//! Usage: `dependency_scan [--quick] [--rounds N] [--mode MODE] [--workspace WS]`.
+//! `--mode bare-syn|cold|warm|no-deps` measures that mode alone, once per workspace (for
+//! a profiler: `valgrind --tool=callgrind --trace-children=yes dependency_scan --mode
+//! cold --workspace repo`); `--workspace repo|generated` keeps one of the two. The
+//! generated workspace goes to `$BLOCKWATCH_BENCH_SCRATCH` or
 //! `<this binary's target dir>/tmp/blockwatch-dependency-scan`.
 
 use std::error::Error;
@@ -49,6 +54,20 @@ enum Mode {
 
 impl Mode {
     const ALL: [Mode; 4] = [Mode::BareSyn, Mode::Cold, Mode::Warm, Mode::NoDeps];
+
+    /// The mode `--mode` names.
+    fn from_flag(flag: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|mode| mode.flag() == flag)
+    }
+
+    fn flag(self) -> &'static str {
+        match self {
+            Mode::BareSyn => "bare-syn",
+            Mode::Cold => "cold",
+            Mode::Warm => "warm",
+            Mode::NoDeps => "no-deps",
+        }
+    }
 
     fn name(self) -> &'static str {
         match self {
@@ -292,8 +311,67 @@ fn report(
     ])
 }
 
+/// The two workspaces `--workspace` can name.
+const WORKSPACES: [&str; 2] = ["repo", "generated"];
+
+/// What this binary adds to the common [`Options`]: one mode alone, one workspace alone.
+#[derive(Debug, Default)]
+struct Selection {
+    mode: Option<Mode>,
+    workspace: Option<&'static str>,
+}
+
+/// Splits `--mode` and `--workspace` (with their values) off `args`; the rest is for
+/// [`Options::parse`].
+fn selection(args: impl IntoIterator<Item = String>) -> Result<(Selection, Vec<String>)> {
+    let mut chosen = Selection::default();
+    let mut rest = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--mode" => {
+                let value = args.next().ok_or("--mode needs a value")?;
+                chosen.mode = Some(Mode::from_flag(&value).ok_or_else(|| {
+                    format!("--mode {value}: not one of bare-syn, cold, warm, no-deps")
+                })?);
+            }
+            "--workspace" => {
+                let value = args.next().ok_or("--workspace needs a value")?;
+                chosen.workspace = Some(
+                    WORKSPACES
+                        .into_iter()
+                        .find(|name| *name == value)
+                        .ok_or_else(|| {
+                            format!("--workspace {value}: not one of repo, generated")
+                        })?,
+                );
+            }
+            _ => rest.push(arg),
+        }
+    }
+    Ok((chosen, rest))
+}
+
+/// `--mode`: that mode once per workspace, its CPU and wall seconds.
+fn measure_alone(workspaces: &[Workspace], cli: &Path, mode: Mode, threads: usize) -> Result<()> {
+    for ws in workspaces {
+        let sample = ws.measure(cli, mode, threads)?;
+        println!(
+            "{}: {}: {:.3} s CPU, {:.3} s wall, {} lines",
+            ws.name,
+            mode.name(),
+            sample.cpu,
+            sample.wall,
+            ws.corpus.total_lines()
+        );
+    }
+    Ok(())
+}
+
 fn run() -> Result<()> {
-    let options = Options::from_env()?;
+    let (chosen, rest) = selection(std::env::args().skip(1))?;
+    let options = Options::parse(rest)?;
+    let wanted = |name: &str| chosen.workspace.is_none_or(|only| only == name);
     let rounds = options.rounds(3, 1);
     let cli = cli_binary()?;
     let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
@@ -309,35 +387,39 @@ fn run() -> Result<()> {
             .ok_or("no target directory above this binary")?
             .join("tmp/blockwatch-dependency-scan"),
     };
-    let generated = generate(&scratch, &cargo)?;
     println!("## Dependency summaries: scan cost\n");
-    println!(
-        "Generated workspace in {}: depends on {} ({} crates); not resolvable offline \
-         here: {}.\n",
-        generated.dir.display(),
-        generated.crates.join(", "),
-        generated.crates.len(),
-        if generated.missing.is_empty() {
-            "none".to_string()
-        } else {
-            generated.missing.join(", ")
-        },
-    );
     let repo_excluded = vec![
         "lint-macro/tests/ui/",
         "cli/tests/fixtures/",
         "lint/tests/corpus/",
         "fuzz/",
     ];
-    let mut workspaces = Vec::new();
-    for (name, dir, excluded) in [
-        ("this repository".to_string(), repo, repo_excluded),
-        (
+    let mut chosen_dirs = Vec::new();
+    if wanted("repo") {
+        chosen_dirs.push(("this repository".to_string(), repo, repo_excluded));
+    }
+    if wanted("generated") {
+        let generated = generate(&scratch, &cargo)?;
+        println!(
+            "Generated workspace in {}: depends on {} ({} crates); not resolvable offline \
+             here: {}.\n",
+            generated.dir.display(),
+            generated.crates.join(", "),
+            generated.crates.len(),
+            if generated.missing.is_empty() {
+                "none".to_string()
+            } else {
+                generated.missing.join(", ")
+            },
+        );
+        chosen_dirs.push((
             "generated async workspace".to_string(),
-            generated.dir.clone(),
+            generated.dir,
             Vec::new(),
-        ),
-    ] {
+        ));
+    }
+    let mut workspaces = Vec::new();
+    for (name, dir, excluded) in chosen_dirs {
         let (corpus, dependencies) = scanned_sources(&dir, &excluded)?;
         workspaces.push(Workspace {
             name,
@@ -346,6 +428,9 @@ fn run() -> Result<()> {
             corpus,
             dependencies,
         });
+    }
+    if let Some(mode) = chosen.mode {
+        return measure_alone(&workspaces, &cli, mode, threads);
     }
     let mut budgets = Vec::new();
     for ws in &workspaces {

@@ -17,6 +17,8 @@
 //!   as if the trait were not named. A trait that declares it but has no impl visible
 //!   runs nothing: the call does not block.
 
+use std::cell::RefCell;
+
 use crate::deps::fast_hash::{FastMap, FastSet};
 
 use super::{CrateFile, Graph};
@@ -49,7 +51,13 @@ pub(super) struct TraitTable<'a> {
     impls: FastMap<TraitKey, Vec<ImplOf<'a>>>,
     /// The fn of each impl's method: (file, impl, method name).
     methods: FastMap<(usize, usize, &'a str), usize>,
+    /// The declared trait each (crate, path) reaches through `use` items, once asked:
+    /// every call on a `dyn Store` receiver of a crate asks the same path.
+    followed: RefCell<FollowedTraits>,
 }
+
+/// The trait a path names through `use` items, by crate unit, then by path.
+type FollowedTraits = FastMap<usize, FastMap<Vec<String>, Option<TraitKey>>>;
 
 /// What a method call on a receiver runs, as far as traits say.
 pub(super) enum Dispatch {
@@ -158,19 +166,7 @@ impl<'a> TraitTable<'a> {
         if self.declared.contains_key(&(home, path.as_slice())) {
             return Some((home, path));
         }
-        let found = graph.reexports.follow(
-            home,
-            &path,
-            &|u, name| graph.crate_unit(u, name),
-            &|u, p| {
-                if self.declared.contains_key(&(u, p)) {
-                    vec![(u, p.to_vec())]
-                } else {
-                    Vec::new()
-                }
-            },
-        );
-        if let Some(key) = found.into_iter().next() {
+        if let Some(key) = self.followed_trait(graph, home, &path) {
             return Some(key);
         }
         let by_name = path.len() == 1 || graph.deps.is_dependency(home);
@@ -178,6 +174,38 @@ impl<'a> TraitTable<'a> {
             Some(paths) if by_name && paths.len() == 1 => Some((home, paths[0].to_vec())),
             _ => None,
         }
+    }
+
+    /// The first declared trait that `path` in crate `home` reaches through `use` items
+    /// (see [`Reexports::follow`](crate::reexports::Reexports)), asked of the imports
+    /// once per (crate, path): the answer depends only on the declared traits and the
+    /// imports, both fixed once the table is built.
+    fn followed_trait(&self, graph: &Graph<'a>, home: usize, path: &[String]) -> Option<TraitKey> {
+        let known = self
+            .followed
+            .borrow()
+            .get(&home)
+            .and_then(|answers| answers.get(path).cloned());
+        if let Some(answer) = known {
+            return answer;
+        }
+        let answer = graph
+            .reexports
+            .follow(home, path, &|u, name| graph.crate_unit(u, name), &|u, p| {
+                if self.declared.contains_key(&(u, p)) {
+                    vec![(u, p.to_vec())]
+                } else {
+                    Vec::new()
+                }
+            })
+            .into_iter()
+            .next();
+        self.followed
+            .borrow_mut()
+            .entry(home)
+            .or_default()
+            .insert(path.to_vec(), answer.clone());
+        answer
     }
 }
 
