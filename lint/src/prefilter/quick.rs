@@ -15,6 +15,7 @@
 use std::sync::OnceLock;
 
 use super::method_seeds;
+use super::text::string_end;
 use super::{shape_bit, BuiltinNames, Names, WriteMacros};
 
 /// The (first byte, length) shapes of every name that can change the scan's answer: the
@@ -410,18 +411,6 @@ fn block_comment_end(bytes: &[u8], mut i: usize) -> Option<usize> {
             }
         } else {
             i += 1;
-        }
-    }
-    None
-}
-
-/// The index after the closing `"` of a string whose contents start at `i`.
-fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
         }
     }
     None

@@ -221,7 +221,7 @@ fn block_comment_end(bytes: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// The index after the closing `"` of a string whose contents start at `i`.
-fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+pub(super) fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,

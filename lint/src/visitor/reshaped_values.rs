@@ -61,21 +61,8 @@ impl Analyzer<'_> {
             Expr::Reference(r) => self.reshaped_at(&r.expr, depth + 1),
             Expr::Match(m) => self.reshaped_at(&m.expr, depth + 1),
             Expr::Field(f) if matches!(peel(&f.base), Expr::Tuple(_)) => false,
-            Expr::Field(f) => {
-                // A field of a type defined elsewhere keeps what its base came from.
-                let member = match &f.member {
-                    syn::Member::Named(i) => i.to_string(),
-                    syn::Member::Unnamed(i) => i.index.to_string(),
-                };
-                let mut base = Vec::new();
-                self.origins(&f.base, &mut base, 0);
-                let known = base.iter().filter(|o| o.exact).any(|o| {
-                    self.fields
-                        .get(&o.path)
-                        .is_some_and(|fs| fs.contains_key(&member))
-                });
-                !known && self.reshaped_at(&f.base, depth + 1)
-            }
+            // A field of a type defined elsewhere keeps what its base came from.
+            Expr::Field(f) => !self.field_is_declared(f) && self.reshaped_at(&f.base, depth + 1),
             _ => false,
         }
     }

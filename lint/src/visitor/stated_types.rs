@@ -26,19 +26,7 @@ impl Analyzer<'_> {
                 .path
                 .get_ident()
                 .is_some_and(|i| self.scopes.local_is_stated(&i.to_string())),
-            Expr::Field(f) => {
-                let member = match &f.member {
-                    syn::Member::Named(i) => i.to_string(),
-                    syn::Member::Unnamed(i) => i.index.to_string(),
-                };
-                let mut base = Vec::new();
-                self.origins(&f.base, &mut base, 0);
-                base.iter().filter(|o| o.exact).any(|o| {
-                    self.fields
-                        .get(&o.path)
-                        .is_some_and(|fs| fs.contains_key(&member))
-                })
-            }
+            Expr::Field(f) => self.field_is_declared(f),
             Expr::Try(t) => self.stated_at(&t.expr, depth + 1),
             Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
                 self.stated_at(&m.receiver, depth + 1)
@@ -50,6 +38,21 @@ impl Analyzer<'_> {
             }
             _ => false,
         }
+    }
+
+    /// Whether the field `f` reads is one the file declares on a type its base came from.
+    pub(super) fn field_is_declared(&self, f: &syn::ExprField) -> bool {
+        let member = match &f.member {
+            syn::Member::Named(i) => i.to_string(),
+            syn::Member::Unnamed(i) => i.index.to_string(),
+        };
+        let mut base = Vec::new();
+        self.origins(&f.base, &mut base, 0);
+        base.iter().filter(|o| o.exact).any(|o| {
+            self.fields
+                .get(&o.path)
+                .is_some_and(|fs| fs.contains_key(&member))
+        })
     }
 
     /// Whether a `let` states the type of what it binds: an annotation, or a value
