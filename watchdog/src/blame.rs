@@ -41,7 +41,7 @@ impl Blame {
         if scope == NO_SCOPE {
             Blame(origin.to_bits())
         } else {
-            Blame(scoped(origin, scope) as *const Scoped as usize)
+            Blame(scoped(&CACHE, origin, scope) as *const Scoped as usize)
         }
     }
 
@@ -85,8 +85,10 @@ impl Blame {
 /// How many (origin, scope) pairs the lock-free lookup remembers.
 const CACHE_SIZE: usize = 1024;
 
-static CACHE: [AtomicPtr<Scoped>; CACHE_SIZE] =
-    [const { AtomicPtr::new(std::ptr::null_mut()) }; CACHE_SIZE];
+/// The lock-free lookup's table of interned pairs.
+type Cache = [AtomicPtr<Scoped>; CACHE_SIZE];
+
+static CACHE: Cache = [const { AtomicPtr::new(std::ptr::null_mut()) }; CACHE_SIZE];
 
 fn cache_index(origin: Origin, scope: u64) -> usize {
     let hash =
@@ -94,26 +96,40 @@ fn cache_index(origin: Origin, scope: u64) -> usize {
     (hash >> 54) as usize % CACHE_SIZE
 }
 
+/// How many neighbouring cache entries a pair may take: a pair whose first choice another
+/// pair holds is still found without the lock, unless all of them are taken.
+const PROBES: usize = 4;
+
 /// The interned pair for `origin` and `scope`: a lock-free lookup for a pair met before
-/// (the runtime hooks ask on every poll of a scoped thread), the interning lock for a
-/// first sighting or a pair whose cache entry another pair holds. Out of line: only
-/// polls in a scope get here, and the callers' hot paths stay free of its calls.
+/// (the runtime hooks ask on every poll of a scoped thread), the interning lock only for a
+/// first sighting, or when the pair's `PROBES` cache entries all hold other pairs. Out of
+/// line: only polls in a scope get here, and the callers' hot paths stay free of its calls.
 #[inline(never)]
-fn scoped(origin: Origin, scope: u64) -> &'static Scoped {
-    let entry = &CACHE[cache_index(origin, scope)];
-    // SAFETY: published entries are leaked `Scoped`s, never freed.
-    if let Some(cached) = unsafe { entry.load(Ordering::Acquire).as_ref() } {
-        if cached.origin == origin && cached.scope == scope {
-            return cached;
+fn scoped(cache: &Cache, origin: Origin, scope: u64) -> &'static Scoped {
+    let first = cache_index(origin, scope);
+    let entries = (0..PROBES).map(|k| &cache[(first + k) % CACHE_SIZE]);
+    for entry in entries.clone() {
+        // SAFETY: published entries are leaked `Scoped`s, never freed.
+        match unsafe { entry.load(Ordering::Acquire).as_ref() } {
+            Some(cached) if cached.origin == origin && cached.scope == scope => return cached,
+            Some(_) => {}
+            None => break,
         }
     }
     let interned = intern(origin, scope);
-    let _ = entry.compare_exchange(
-        std::ptr::null_mut(),
-        interned as *const Scoped as *mut Scoped,
-        Ordering::Release,
-        Ordering::Relaxed,
-    );
+    let published = interned as *const Scoped as *mut Scoped;
+    for entry in entries {
+        match entry.compare_exchange(
+            std::ptr::null_mut(),
+            published,
+            Ordering::Release,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => break,
+            Err(held) if held == published => break,
+            Err(_) => {}
+        }
+    }
     interned
 }
 
@@ -159,6 +175,39 @@ mod tests {
                 assert_eq!((blame.origin(), blame.scope()), (origin, scope));
                 assert_eq!(Blame::new(origin, scope), blame, "interned once");
             }
+        }
+    }
+
+    #[test]
+    fn a_pair_whose_first_entry_is_taken_is_cached_in_a_neighbour() {
+        // A table of its own: the process-wide one is shared with the other tests.
+        let cache: Cache = [const { AtomicPtr::new(std::ptr::null_mut()) }; CACHE_SIZE];
+        let origin = Origin::location(Location::caller());
+        let first = 1u64 << 40;
+        let wanted = cache_index(origin, first);
+        let colliding: Vec<u64> = (first..)
+            .filter(|&s| cache_index(origin, s) == wanted)
+            .take(PROBES + 1)
+            .collect();
+        let interned: Vec<&Scoped> = colliding
+            .iter()
+            .map(|&s| scoped(&cache, origin, s))
+            .collect();
+        let held = |pair: &Scoped| {
+            (0..PROBES).any(|k| {
+                std::ptr::eq(
+                    cache[(wanted + k) % CACHE_SIZE].load(Ordering::Acquire),
+                    pair,
+                )
+            })
+        };
+        // The first PROBES pairs of one entry are all found without the lock; the next
+        // one is still interned right, through it.
+        assert!(interned[..PROBES].iter().all(|p| held(p)));
+        assert!(!held(interned[PROBES]));
+        for (&s, pair) in colliding.iter().zip(&interned) {
+            assert!(std::ptr::eq(scoped(&cache, origin, s), *pair));
+            assert_eq!((pair.origin, pair.scope), (origin, s));
         }
     }
 
