@@ -633,6 +633,8 @@ enum Analysed {
     Ok {
         summary: FileSummary,
         decls: Vec<ModDecl>,
+        /// A dependency's items syn could not read (the rest of the file was).
+        skipped: Option<Box<InputError>>,
     },
     Err(InputError),
 }
@@ -677,8 +679,16 @@ fn analyse(
             });
         }
     };
-    let outcome = match blockwatch_lint::parse_source(&text, pool::MAX_NESTING) {
-        Ok(mut file) => {
+    // A dependency compiles, so a file syn refuses holds syntax syn does not know (trait
+    // objects without `dyn` in edition 2015): its other items are still read. The
+    // workspace's own file is an input error as a whole, as rustc would have it.
+    let parsed = match dependency {
+        Some(_) => blockwatch_lint::parse_source_recovering(&text, pool::MAX_NESTING)
+            .map(|read| (read.file, skipped_note(&source.rel, &read.skipped))),
+        None => blockwatch_lint::parse_source(&text, pool::MAX_NESTING).map(|file| (file, None)),
+    };
+    let outcome = match parsed {
+        Ok((mut file, skipped)) => {
             if let Some(cfg) = dependency {
                 blockwatch_lint::deps::strip_disabled(&mut file, cfg);
             }
@@ -691,7 +701,11 @@ fn analyse(
                 config,
                 crate_names,
             );
-            Analysed::Ok { summary, decls }
+            Analysed::Ok {
+                summary,
+                decls,
+                skipped,
+            }
         }
         Err(SourceError::TooDeep(too_deep)) => Analysed::Err(InputError::new(
             &source.rel,
@@ -711,6 +725,26 @@ fn analyse(
     // source map so memory stays flat over thousands of files.
     proc_macro2::extra::invalidate_current_thread_spans();
     outcome
+}
+
+/// The note for a dependency file's items syn could not read: placed at the first,
+/// with syn's words for it.
+fn skipped_note(rel: &str, skipped: &[blockwatch_lint::SkippedItem]) -> Option<Box<InputError>> {
+    let first = skipped.first()?;
+    let others = match skipped.len() - 1 {
+        0 => String::new(),
+        1 => " and 1 more".to_string(),
+        n => format!(" and {n} more"),
+    };
+    Some(Box::new(InputError {
+        path: rel.to_string(),
+        line: Some(first.line),
+        column: Some(first.column),
+        message: format!(
+            "syntax error: {} (this item{others} left out; the rest of the file is analysed)",
+            first.message
+        ),
+    }))
 }
 
 fn analyse_all(
@@ -1120,7 +1154,10 @@ fn read_and_parse(plan: &Planner<'_>, range: std::ops::Range<usize>) -> Parsed {
     for (i, a) in analysed.into_iter().enumerate() {
         if plan.packages[sources[i].package].dependency.is_some() {
             match a {
-                Analysed::Ok { summary, .. } => {
+                Analysed::Ok {
+                    summary, skipped, ..
+                } => {
+                    parsed.notes.extend(skipped.map(|note| *note));
                     parsed.origins.push((offset + i, placements[i].clone()));
                     parsed.summaries.push((placements[i].unit, summary))
                 }

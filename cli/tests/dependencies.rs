@@ -367,6 +367,68 @@ fn dependency_notes_never_change_the_exit_code() {
     assert_eq!(report["findings"], serde_json::json!([]));
 }
 
+/// An edition-2015 dependency writes trait objects without `dyn`, which rustc accepts
+/// and syn does not (signal-hook-registry does, under tokio's `signal`): the items syn
+/// cannot read are one note, and the blocking fn after them in the same file is still
+/// found through the chain.
+#[test]
+fn a_dependency_item_syn_cannot_read_costs_that_item_not_the_file() {
+    let s = Scratch::new("deps-old-syntax");
+    let root = s.path();
+    write(
+        root,
+        "Cargo.toml",
+        b"[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n",
+    );
+    write(
+        root,
+        "app/Cargo.toml",
+        b"[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+          [dependencies]\noldstyle = { path = \"../oldstyle\" }\n",
+    );
+    write(
+        root,
+        "app/src/main.rs",
+        b"async fn run() {\n    oldstyle::register(1);\n}\nfn main() {}\n",
+    );
+    write(
+        root,
+        "oldstyle/Cargo.toml",
+        b"[package]\nname = \"oldstyle\"\nversion = \"1.4.8\"\nedition = \"2015\"\n",
+    );
+    write(
+        root,
+        "oldstyle/src/lib.rs",
+        b"#![allow(bare_trait_objects)]\n\
+          type Action = Fn(&u8) + Send + Sync;\n\
+          pub fn boxed(f: Box<Fn(&u8) + Send>) {}\n\
+          pub fn register(n: u8) {\n    save(n);\n}\n\
+          fn save(n: u8) {\n    std::fs::write(\"actions\", [n]).unwrap();\n}\n",
+    );
+    generate_lockfile(root);
+    let (code, report) = json_in(root, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        findings(&report),
+        [(
+            2,
+            "oldstyle::register".to_string(),
+            "`oldstyle::register(..)` blocks the executor thread in async fn `run`: calls \
+             `save` at oldstyle/src/lib.rs:5 (in oldstyle 1.4.8): calls `std::fs::write` at \
+             oldstyle/src/lib.rs:8 (in oldstyle 1.4.8)"
+                .to_string()
+        )]
+    );
+    assert_eq!(
+        report["notes"],
+        serde_json::json!([{
+            "path": "oldstyle/src/lib.rs", "line": 2, "column": 17,
+            "message": "syntax error: expected `;` (this item and 1 more left out; the rest \
+                        of the file is analysed)"
+        }])
+    );
+}
+
 /// A path dependency's directory that disappears after a scan: cargo cannot resolve the
 /// graph any more, which is a note naming the problem; the workspace's own code is still
 /// scanned and decides the exit code.

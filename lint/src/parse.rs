@@ -49,7 +49,7 @@ pub fn parse_source(text: &str, limit: usize) -> Result<syn::File, SourceError> 
     Ok(file)
 }
 
-fn parse_checked(text: &str, limit: usize) -> Result<syn::File, SourceError> {
+pub(crate) fn parse_checked(text: &str, limit: usize) -> Result<syn::File, SourceError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     if nesting_bound(body) <= limit {
         // Too short to nest past the limit: the estimate's walk is left out.

@@ -8,7 +8,9 @@
 //!
 //! Times are process CPU (user + system) of the scan and the processes it waited for;
 //! wall times are printed for scale. A warm or `--no-deps` sample is the median of five
-//! scans after an untimed one, so that neither pays for following the cold scan.
+//! scans after an untimed one, so that neither pays for following the cold scan. Every
+//! scan's JSON summary is checked against its mode (a cold scan that analysed no
+//! dependency, or a warm one that missed the cache, stops the bench with an error).
 //!
 //! Usage: `dependency_scan [--quick] [--rounds N] [--mode MODE] [--workspace WS]`.
 //! `--mode bare-syn|cold|warm|no-deps` measures that mode alone, once per workspace (for
@@ -122,8 +124,9 @@ impl Workspace {
         self.dir.join("target/blockwatch")
     }
 
-    /// One `cargo-blockwatch --format json` run (exit 0 or 1: clean or findings).
-    fn scan(&self, cli: &Path, extra: &[&str]) -> Result<Sample> {
+    /// One `cargo-blockwatch --format json` run (exit 0 or 1: clean or findings), checked
+    /// to have done what `mode` measures ([`check_dependency_counts`]).
+    fn scan(&self, cli: &Path, mode: Mode, extra: &[&str]) -> Result<Sample> {
         let mut command = Command::new(cli);
         command.args(["--format", "json"]).args(extra);
         for prefix in &self.excluded {
@@ -132,22 +135,22 @@ impl Workspace {
         command
             .arg(".")
             .current_dir(&self.dir)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null());
         let before = children_cpu_time();
         let start = Instant::now();
-        let status = command.status()?;
+        let output = command.output()?;
         let wall = start.elapsed().as_secs_f64();
         let cpu = cpu_seconds_between(before, children_cpu_time());
-        match status.code() {
-            Some(0 | 1) => Ok(Sample { cpu, wall }),
-            _ => Err(format!(
-                "{} in {} failed: {status}",
-                cli.display(),
-                self.dir.display()
-            )
-            .into()),
+        let failed = |why: String| format!("{} in {}: {why}", cli.display(), self.dir.display());
+        match output.status.code() {
+            Some(0 | 1) => {}
+            _ => return Err(failed(format!("failed: {}", output.status)).into()),
         }
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .map_err(|e| failed(format!("its JSON report does not parse: {e}")))?;
+        check_dependency_counts(mode, &report["summary"]).map_err(failed)?;
+        Ok(Sample { cpu, wall })
     }
 
     fn parse_all(&self, threads: usize) -> Sample {
@@ -171,10 +174,10 @@ impl Workspace {
                 if cache.exists() {
                     std::fs::remove_dir_all(&cache)?;
                 }
-                self.scan(cli, &[])
+                self.scan(cli, mode, &[])
             }
-            Mode::Warm => self.settled_scan(cli, &[]),
-            Mode::NoDeps => self.settled_scan(cli, &["--no-deps"]),
+            Mode::Warm => self.settled_scan(cli, mode, &[]),
+            Mode::NoDeps => self.settled_scan(cli, mode, &["--no-deps"]),
         }
     }
 
@@ -182,10 +185,10 @@ impl Workspace {
     /// (the first process after the round's cold scan pays about 0.4 ms more whatever
     /// its mode, which for the generated workspace's 3 ms scans is most of the
     /// difference measured), then the median of [`SETTLED_SAMPLES`] scans.
-    fn settled_scan(&self, cli: &Path, extra: &[&str]) -> Result<Sample> {
-        self.scan(cli, extra)?;
+    fn settled_scan(&self, cli: &Path, mode: Mode, extra: &[&str]) -> Result<Sample> {
+        self.scan(cli, mode, extra)?;
         let samples = (0..SETTLED_SAMPLES)
-            .map(|_| self.scan(cli, extra))
+            .map(|_| self.scan(cli, mode, extra))
             .collect::<Result<Vec<Sample>>>()?;
         let of = |f: fn(&Sample) -> f64| {
             median(&samples.iter().map(f).collect::<Vec<f64>>()).unwrap_or(f64::NAN)
@@ -195,6 +198,43 @@ impl Workspace {
             wall: of(|s| s.wall),
         })
     }
+}
+
+/// Whether a scan's JSON `summary` shows the work its mode stands for: a cold scan
+/// analysed dependencies and took none from the cache, a warm one took them all from the
+/// cache, a `--no-deps` scan analysed none. A scan that quietly skipped its dependencies
+/// (`cargo metadata` failing, say) would otherwise pass for a fast one.
+///
+/// ```text
+/// check_dependency_counts(Mode::Warm, &json!({"dependencies_analysed": 8, "dependencies_from_cache": 8})) == Ok(())
+/// ```
+fn check_dependency_counts(
+    mode: Mode,
+    summary: &serde_json::Value,
+) -> std::result::Result<(), String> {
+    let count = |field: &str| {
+        summary[field]
+            .as_u64()
+            .ok_or_else(|| format!("its JSON summary has no `{field}` count"))
+    };
+    let (analysed, cached) = (
+        count("dependencies_analysed")?,
+        count("dependencies_from_cache")?,
+    );
+    let expected = match mode {
+        Mode::BareSyn => return Ok(()),
+        Mode::Cold if analysed > 0 && cached == 0 => return Ok(()),
+        Mode::Cold => "dependencies analysed, none from the cache",
+        Mode::Warm if analysed > 0 && cached == analysed => return Ok(()),
+        Mode::Warm => "every analysed dependency from the cache",
+        Mode::NoDeps if analysed == 0 => return Ok(()),
+        Mode::NoDeps => "no dependency analysed",
+    };
+    Err(format!(
+        "a {} scan should show {expected}, its summary says {analysed} analysed, {cached} \
+         from the cache",
+        mode.flag()
+    ))
 }
 
 /// How many timed scans make one warm or `--no-deps` sample ([`Workspace::settled_scan`]).
@@ -246,7 +286,7 @@ fn report(
         ws.corpus.unreadable,
     );
     // A first scan, so that the warm mode finds a cache whatever the rotation.
-    ws.scan(cli, &[])?;
+    ws.scan(cli, Mode::Cold, &[])?;
     let mut cache_bytes = 0;
     let samples = interleave(&Mode::ALL, rounds, |mode, _| {
         let sample = ws.measure(cli, mode, threads)?;
@@ -440,4 +480,44 @@ fn run() -> Result<()> {
         println!("{budget}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn summary(analysed: u64, cached: u64) -> serde_json::Value {
+        json!({"dependencies_analysed": analysed, "dependencies_from_cache": cached})
+    }
+
+    #[test]
+    fn each_mode_accepts_only_the_counts_of_its_own_work() {
+        assert_eq!(check_dependency_counts(Mode::Cold, &summary(8, 0)), Ok(()));
+        assert_eq!(check_dependency_counts(Mode::Warm, &summary(8, 8)), Ok(()));
+        assert_eq!(
+            check_dependency_counts(Mode::NoDeps, &summary(0, 0)),
+            Ok(())
+        );
+        assert_eq!(
+            check_dependency_counts(Mode::Cold, &summary(0, 0)),
+            Err(
+                "a cold scan should show dependencies analysed, none from the cache, its \
+                 summary says 0 analysed, 0 from the cache"
+                    .to_string()
+            )
+        );
+        assert!(check_dependency_counts(Mode::Cold, &summary(8, 3)).is_err());
+        assert!(check_dependency_counts(Mode::Warm, &summary(8, 7)).is_err());
+        assert!(check_dependency_counts(Mode::Warm, &summary(0, 0)).is_err());
+        assert!(check_dependency_counts(Mode::NoDeps, &summary(2, 0)).is_err());
+    }
+
+    #[test]
+    fn a_summary_without_the_counts_is_an_error_naming_the_field() {
+        assert_eq!(
+            check_dependency_counts(Mode::Cold, &json!({"files_scanned": 3})),
+            Err("its JSON summary has no `dependencies_analysed` count".to_string())
+        );
+    }
 }
