@@ -20,7 +20,7 @@
 //!   (`Formatter` for `Formatter<'_>`) included, as an `async fn`'s future does. Earlier
 //!   editions would need each lifetime named, which tokens cannot always show.
 //! - `async` is the only qualifier, and the return type can be written as the future's
-//!   `Output` (not `impl Trait` or `!`, which the typed return edge cannot state either).
+//!   `Output` (not `impl Trait` or `!`, which a type argument cannot state either).
 //! - Every other attribute on the fn (and on the impl or module that holds it) is inert:
 //!   a macro after ours (`#[async_trait]`, `#[tokio::test]`, `#[tracing::instrument]`)
 //!   may treat an `async fn` differently from a fn returning a future.

@@ -20,6 +20,24 @@ pub fn watch_annotated<F: Future>(site: &'static Site, fut: F) -> Watched<F> {
     Watched::new(fut, Origin::site(site), scope::current())
 }
 
+/// The inner `async move` block of a `#[no_blocking]` fn, its output fixed to the fn's
+/// return type `T` before its body is checked (the compiler reads the bound when it
+/// checks the block), so `?` and `return` in the body convert as in the fn as written.
+/// Spares the user's crate an unreachable typed `return` and the `allow` it needs.
+///
+/// ```
+/// use blockwatch::__private::output;
+/// // Without the type, `?` could not tell which error to convert into.
+/// let sum = output::<Result<u32, Box<dyn std::error::Error>>, _>(async move {
+///     Ok("1".parse::<u32>()? + 1)
+/// });
+/// # drop(sum);
+/// ```
+#[inline(always)]
+pub fn output<T, F: Future<Output = T>>(fut: F) -> F {
+    fut
+}
+
 /// The watchdog `#[blockwatch::test]` uses when none was started: one per process,
 /// shared by all tests, never stopped.
 static TEST_WATCHDOG: OnceLock<Option<Watchdog>> = OnceLock::new();
