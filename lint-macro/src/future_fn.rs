@@ -4,9 +4,8 @@
 //! ```text
 //! fn f(x: T, __blockwatch_arg1: U) -> impl ::core::future::Future<Output = R> {
 //!     diagnostics
-//!     let __blockwatch_body = async move { let x = x; let (a, b) = __blockwatch_arg1; body };
-//!     #[cfg(debug_assertions)] let __blockwatch_body = watch_annotated(..);
-//!     __blockwatch_body
+//!     ({ /* Watch(&Site { .. }) in debug builds, NoWatch in release builds */ })
+//!         .output::<R, _>(async move { let x = x; let (a, b) = __blockwatch_arg1; body })
 //! }
 //! ```
 //!

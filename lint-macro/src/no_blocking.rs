@@ -309,6 +309,6 @@ mod tests {
                 }
             ),
         );
-        assert!(out.contains("watch_annotated"), "{out}");
+        assert!(out.contains("__private :: Watch ("), "{out}");
     }
 }

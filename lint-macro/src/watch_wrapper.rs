@@ -5,11 +5,15 @@
 //! ```text
 //! async fn f(..) -> R {
 //!     #![inner attributes] diagnostics
-//!     let __blockwatch_body = ::blockwatch::__private::output::<R, _>(async move { body });
-//!     #[cfg(debug_assertions)]
-//!     let __blockwatch_body =
-//!         ::blockwatch::__private::watch_annotated(&Site { .. }, __blockwatch_body);
-//!     __blockwatch_body.await
+//!     ({
+//!         #[cfg(debug_assertions)]
+//!         let __blockwatch_site = ::blockwatch::__private::Watch(&Site { .. });
+//!         #[cfg(not(debug_assertions))]
+//!         let __blockwatch_site = ::blockwatch::__private::NoWatch;
+//!         __blockwatch_site
+//!     })
+//!     .output::<R, _>(async move { body })
+//!     .await
 //! }
 //! ```
 //!
@@ -23,9 +27,9 @@
 //! most of the wrapper's compile time: BENCHMARKS.md, "Attribute compile-time cost").
 //!
 //! The body tokens keep their spans, so type errors still point at user code. `return` and
-//! `?` inside the body leave the inner `async move` block; `output::<R, _>` (an identity fn
-//! whose bound the compiler reads when it checks the block) fixes that block's output type
-//! to the fn's return type, so `?` conversions infer exactly as in the original fn. `self`, generics,
+//! `?` inside the body leave the inner `async move` block; `output::<R, _>` (whose bound
+//! the compiler reads when it checks the block) fixes that block's output type to the
+//! fn's return type, so `?` conversions infer exactly as in the original fn. `self`, generics,
 //! lifetimes and `impl Trait` arguments need nothing: the async block captures the
 //! parameters the async fn already owns.
 
@@ -167,16 +171,18 @@ pub fn emit_with(
     top.into_iter().collect()
 }
 
-/// `let __blockwatch_body = output::<R, _>(async move { inner }); #[cfg(debug_assertions)]
-/// let __blockwatch_body = watch_annotated(&Site { .. }, __blockwatch_body);
-/// __blockwatch_body[.await]`.
+/// `({ #[cfg(debug_assertions)] let w = Watch(&Site { .. }); #[cfg(not(debug_assertions))]
+/// let w = NoWatch; w }).output::<R, _>(async move { inner })[.await]`.
 ///
 /// `output::<R, _>` fixes the block's output to the fn's return type `R` before its body is
 /// checked, so `?` conversions infer exactly as in the original fn (for `impl Trait` and
-/// `!`, which a type argument cannot state, the block is left to inference). It replaces
+/// `!`, which a type argument cannot state, `future` leaves it to inference). It replaces
 /// a never-taken typed `return` at the block's top, whose lint `allow`s were about a
 /// quarter of what the wrapped fns cost an incremental check (BENCHMARKS.md, "Session
-/// 11"). The site is a constant the compiler promotes, not a `static` item per fn.
+/// 11"). In release builds `NoWatch` hands back the block itself. The site is a constant
+/// the compiler promotes, not a `static` item per fn; the binding that picks the wrapper
+/// lives in its own block, out of the body's scope. The fixed part is text the compiler
+/// lexes in one call, and comes first: the rest are the user's trees and a few made here.
 fn wrapped_body(
     name: Span,
     site_name: &str,
@@ -186,43 +192,44 @@ fn wrapped_body(
     tail: Tail,
 ) -> TokenStream {
     let block = braced(inner, span);
-    let async_block = [keyword("async"), keyword("move"), block];
-    let (head, trees): (&str, Vec<TokenTree>) = match ret {
-        ReturnType::Inferred => ("let __blockwatch_body =", async_block.to_vec()),
-        ReturnType::Unit | ReturnType::Type(_) => {
-            let mut trees = match ret {
-                ReturnType::Type(ty) => ty.clone(),
-                _ => vec![TokenTree::Group(Group::new(
-                    Delimiter::Parenthesis,
-                    TokenStream::new(),
-                ))],
-            };
-            trees.extend([
-                TokenTree::Punct(Punct::new(',', Spacing::Alone)),
-                keyword("_"),
-                TokenTree::Punct(Punct::new('>', Spacing::Alone)),
-                TokenTree::Group(Group::new(
-                    Delimiter::Parenthesis,
-                    async_block.into_iter().collect(),
-                )),
-            ]);
-            (
-                "let __blockwatch_body = ::blockwatch::__private::output::<",
-                trees,
-            )
-        }
+    let async_block: TokenStream = [keyword("async"), keyword("move"), block]
+        .into_iter()
+        .collect();
+    let (method, mut trees) = match ret {
+        ReturnType::Inferred => ("future", Vec::new()),
+        ReturnType::Type(ty) => ("output::<", ty.clone()),
+        ReturnType::Unit => (
+            "output::<",
+            vec![TokenTree::Group(Group::new(
+                Delimiter::Parenthesis,
+                TokenStream::new(),
+            ))],
+        ),
     };
-    let tail = match tail {
-        Tail::Awaited => "__blockwatch_body.await",
-        Tail::Returned => "__blockwatch_body",
-    };
-    let mut out = text(head);
-    out.extend(trees);
-    out.extend([text(&format!(
-        "; #[cfg(debug_assertions)] let __blockwatch_body = \
-         ::blockwatch::__private::watch_annotated(&{}, __blockwatch_body); {tail}",
+    if !trees.is_empty() {
+        trees.extend([
+            TokenTree::Punct(Punct::new(',', Spacing::Alone)),
+            keyword("_"),
+            TokenTree::Punct(Punct::new('>', Spacing::Alone)),
+        ]);
+    }
+    trees.push(TokenTree::Group(Group::new(
+        Delimiter::Parenthesis,
+        async_block,
+    )));
+    if let Tail::Awaited = tail {
+        trees.extend([
+            TokenTree::Punct(Punct::new('.', Spacing::Alone)),
+            keyword("await"),
+        ]);
+    }
+    let mut out = text(&format!(
+        "({{ #[cfg(debug_assertions)] let __blockwatch_site = ::blockwatch::__private::Watch(&{}); \
+         #[cfg(not(debug_assertions))] let __blockwatch_site = ::blockwatch::__private::NoWatch; \
+         __blockwatch_site }}).{method}",
         site_value(name, site_name)
-    ))]);
+    ));
+    out.extend(trees);
     out
 }
 
@@ -367,15 +374,15 @@ mod tests {
             out.starts_with(
                 "# [inline] pub fn f < T : Send > (& self , t : T) -> impl :: core :: future :: \
                  Future < Output = Result < u32 , E > > where T : Sync { #! [allow (unused)] EXTRA ; \
-                 let __blockwatch_body = :: blockwatch :: __private :: output ::< Result < u32 , E > , _ > \
-                 (async move { let _ = & self ;"
+                 ({ # [cfg (debug_assertions)] let __blockwatch_site = :: blockwatch :: __private :: Watch"
             ),
             "{out}"
         );
-        assert!(out.contains("let t = t ;"), "{out}");
-        assert!(out.contains("let t = t ; Ok (g () ?) }) ;"), "{out}");
         assert!(
-            out.ends_with("__blockwatch_body) ; __blockwatch_body }"),
+            out.ends_with(
+                "__blockwatch_site }) . output ::< Result < u32 , E > , _ > \
+                 (async move { let _ = & self ; let t = t ; Ok (g () ?) }) }"
+            ),
             "{out}"
         );
         assert!(
@@ -429,15 +436,23 @@ mod tests {
         assert!(
             out.starts_with(
                 "# [inline] async fn f () -> Result < u32 , E > { #! [allow (unused)] EXTRA ; \
-                 let __blockwatch_body = :: blockwatch :: __private :: output ::\
-                 < Result < u32 , E > , _ > (async move { Ok (g () ?) }) ; \
-                 # [cfg (debug_assertions)] let __blockwatch_body = \
-                 :: blockwatch :: __private :: watch_annotated (&:: blockwatch :: __private :: Site {"
+                 ({ # [cfg (debug_assertions)] let __blockwatch_site = \
+                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: Site {"
             ),
             "{out}"
         );
         assert!(
-            out.ends_with("} , __blockwatch_body) ; __blockwatch_body . await }"),
+            out.contains(
+                "}) ; # [cfg (not (debug_assertions))] let __blockwatch_site = \
+                 :: blockwatch :: __private :: NoWatch ; __blockwatch_site })"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(
+                "__blockwatch_site }) . output ::< Result < u32 , E > , _ > \
+                 (async move { Ok (g () ?) }) . await }"
+            ),
             "{out}"
         );
         assert!(out.contains("\"f\""), "{out}");
@@ -451,11 +466,10 @@ mod tests {
         ] {
             let out = emitted(src, "", true);
             assert!(
-                out.contains("let __blockwatch_body = async move {"),
+                out.contains("__blockwatch_site }) . future (async move {"),
                 "{out}"
             );
             assert!(!out.contains("output"), "{out}");
-            assert!(out.contains("watch_annotated"), "{out}");
         }
         let out = emitted("async fn f() { }", "", true);
         assert!(
