@@ -99,7 +99,7 @@ pub fn emit(
 /// Built with few calls across the compiler's proc-macro bridge, each of which costs the
 /// unoptimized macro of a user's build far more than the work it asks for: trees are
 /// gathered in vectors and become a stream once per group, and the fixed text is lexed by
-/// the compiler in two calls.
+/// the compiler in one call ([`wrapped_body`]).
 pub fn emit_with(
     f: &FnItem,
     site_name: &str,
