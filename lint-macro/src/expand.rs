@@ -215,7 +215,7 @@ mod tests {
             ),
             false,
         );
-        assert!(!out.contains("watch_annotated"), "{out}");
+        assert!(!out.contains("__private :: Watch ("), "{out}");
         let out = expanded(
             quote!(
                 mod m {
@@ -226,6 +226,6 @@ mod tests {
             ),
             true,
         );
-        assert!(out.contains("watch_annotated"), "{out}");
+        assert!(out.contains("__private :: Watch ("), "{out}");
     }
 }

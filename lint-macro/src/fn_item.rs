@@ -5,7 +5,7 @@
 
 use proc_macro2::{Delimiter, Group, Ident, TokenTree};
 
-/// What a fn returns, as far as the watchdog wrapper's typed return edge cares.
+/// What a fn returns, as far as the watchdog wrapper, which states its body's output type, cares.
 pub enum ReturnType {
     /// No `->`: the unit type.
     Unit,
@@ -157,7 +157,7 @@ impl FnItem {
         }
     }
 
-    /// The return type, as the typed return edge needs it.
+    /// The return type, as the watchdog wrapper states it.
     pub fn return_type(&self) -> ReturnType {
         match self.return_type {
             None => ReturnType::Unit,
@@ -166,7 +166,7 @@ impl FnItem {
     }
 }
 
-/// What the return type `ty` (its tokens after `->`) is to the typed return edge.
+/// What the return type `ty` (its tokens after `->`) is to the watchdog wrapper.
 pub fn return_type_of(ty: &[TokenTree]) -> ReturnType {
     let never = matches!(ty, [TokenTree::Punct(p)] if p.as_char() == '!');
     if never || ty.is_empty() || mentions_impl(ty) {

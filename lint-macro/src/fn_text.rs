@@ -14,6 +14,9 @@
 pub struct FnText {
     /// Whether `async` is among the qualifiers.
     pub is_async: bool,
+    /// Whether the body's first token is a `#` (an inner attribute, perhaps): when not,
+    /// the body has no inner attributes to keep first.
+    pub body_starts_with_hash: bool,
 }
 
 /// The fn that `text` prints, when it is one this reader is sure of.
@@ -65,7 +68,10 @@ pub fn plain_fn(text: &str) -> Option<FnText> {
     let plain = between.is_empty()
         || between.starts_with(b"->")
         || (between.starts_with(b"where") && between.get(5).is_some_and(|b| !is_word_byte(*b)));
-    plain.then_some(FnText { is_async })
+    plain.then_some(FnText {
+        is_async,
+        body_starts_with_hash: bytes.get(skip_space(bytes, body + 1)) == Some(&b'#'),
+    })
 }
 
 /// Where the last top-level group of `bytes[from..]` starts, when it is a `{ .. }` that
@@ -241,6 +247,10 @@ mod tests {
             let split = FnItem::split(tokens.into_iter().collect());
             let split = split.unwrap_or_else(|| panic!("the split refuses {text}"));
             assert_eq!(read.is_async, split.is_async(), "{text}");
+            let first = split.body().stream().into_iter().next();
+            let hash =
+                matches!(&first, Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '#');
+            assert_eq!(read.body_starts_with_hash, hash, "{text}");
         }
         read
     }
@@ -303,10 +313,65 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                agrees(tokens.clone()),
-                Some(FnText { is_async }),
+                agrees(tokens.clone()).map(|read| read.is_async),
+                Some(is_async),
                 "{tokens}"
             );
+        }
+    }
+
+    #[test]
+    fn a_body_that_opens_with_a_hash_is_told_apart() {
+        for (tokens, hash) in [
+            (
+                quote!(
+                    async fn f() {
+                        #![allow(unused)]
+                        g();
+                    }
+                ),
+                true,
+            ),
+            (
+                quote!(
+                    async fn f() {
+                        #[cfg(x)]
+                        g();
+                    }
+                ),
+                true,
+            ),
+            (
+                quote!(
+                    #[inline]
+                    async fn f() -> u8 {
+                        #[cfg(x)]
+                        g();
+                        1
+                    }
+                ),
+                true,
+            ),
+            (
+                quote!(
+                    #[inline]
+                    async fn f() -> u8 {
+                        g();
+                        #[cfg(x)]
+                        h()
+                    }
+                ),
+                false,
+            ),
+            (
+                quote!(
+                    async fn f() {}
+                ),
+                false,
+            ),
+        ] {
+            let read = agrees(tokens.clone()).unwrap_or_else(|| panic!("{tokens}"));
+            assert_eq!(read.body_starts_with_hash, hash, "{tokens}");
         }
     }
 

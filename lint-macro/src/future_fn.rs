@@ -4,9 +4,8 @@
 //! ```text
 //! fn f(x: T, __blockwatch_arg1: U) -> impl ::core::future::Future<Output = R> {
 //!     diagnostics
-//!     let __blockwatch_body = async move { let x = x; let (a, b) = __blockwatch_arg1; body };
-//!     #[cfg(debug_assertions)] let __blockwatch_body = watch_annotated(..);
-//!     __blockwatch_body
+//!     ({ /* Watch(&Site { .. }) in debug builds, NoWatch in release builds */ })
+//!         .output::<R, _>(async move { let x = x; let (a, b) = __blockwatch_arg1; body })
 //! }
 //! ```
 //!
@@ -20,7 +19,7 @@
 //!   (`Formatter` for `Formatter<'_>`) included, as an `async fn`'s future does. Earlier
 //!   editions would need each lifetime named, which tokens cannot always show.
 //! - `async` is the only qualifier, and the return type can be written as the future's
-//!   `Output` (not `impl Trait` or `!`, which the typed return edge cannot state either).
+//!   `Output` (not `impl Trait` or `!`, which a type argument cannot state either).
 //! - Every other attribute on the fn (and on the impl or module that holds it) is inert:
 //!   a macro after ours (`#[async_trait]`, `#[tokio::test]`, `#[tracing::instrument]`)
 //!   may treat an `async fn` differently from a fn returning a future.
@@ -54,6 +53,7 @@ pub fn params_of(f: &FnItem, ret: &ReturnType) -> Option<FutureFnParams> {
     let params = f.params();
     let mut outer = Vec::new();
     let mut rebinds = Vec::new();
+    let mut rewritten = false;
     for (index, param) in split_top_level_commas(params.stream())
         .into_iter()
         .enumerate()
@@ -61,7 +61,15 @@ pub fn params_of(f: &FnItem, ret: &ReturnType) -> Option<FutureFnParams> {
         if !outer.is_empty() {
             outer.push(punct(',', Spacing::Alone));
         }
-        rewrite_param(param, index, &mut outer, &mut rebinds)?;
+        rewritten |= rewrite_param(param, index, &mut outer, &mut rebinds)?;
+    }
+    if !rewritten {
+        // Names and `self` only: the list as written is the plain fn's, and goes back
+        // without being rebuilt.
+        return Some(FutureFnParams {
+            outer: params.clone(),
+            rebinds,
+        });
     }
     let mut outer = Group::new(Delimiter::Parenthesis, outer.into_iter().collect());
     outer.set_span(params.span());
@@ -184,8 +192,9 @@ fn split_top_level_commas(params: TokenStream) -> Vec<Vec<TokenTree>> {
 }
 
 /// Appends the parameter `param` (the `index`th) to the plain fn's list `outer`, and its
-/// `let` inside the async block to `rebinds`; `None` for what the shape does not handle
-/// (a parameter with attributes).
+/// `let` inside the async block to `rebinds`; whether `outer` holds it other than as
+/// written (`mut` moved in, a pattern renamed), or `None` for what the shape does not
+/// handle (a parameter with attributes).
 ///
 /// `let x = x;` is what clippy's `redundant_locals` looks for, but it moves the parameter
 /// into the block on purpose; the lint passes it over as macro output (the `let` is
@@ -195,7 +204,7 @@ fn rewrite_param(
     index: usize,
     outer: &mut Vec<TokenTree>,
     rebinds: &mut Vec<TokenTree>,
-) -> Option<()> {
+) -> Option<bool> {
     if is_punct(param.first(), '#') {
         return None;
     }
@@ -217,7 +226,7 @@ fn rewrite_param(
             punct(';', Spacing::Alone),
         ]);
         outer.extend(param);
-        return Some(());
+        return Some(false);
     }
     let colon = colon?;
     let ty = param.split_off(colon);
@@ -231,6 +240,7 @@ fn rewrite_param(
             Span::mixed_site(),
         )),
     };
+    let rewritten = !matches!(binding, Binding::Moved(None, _));
     match binding {
         Binding::Moved(mutable, name) => {
             outer.push(TokenTree::Ident(name.clone()));
@@ -264,7 +274,7 @@ fn rewrite_param(
         }
     }
     outer.extend(ty);
-    Some(())
+    Some(rewritten)
 }
 
 /// How a parameter is bound inside the async block.
@@ -328,6 +338,14 @@ mod tests {
             "(x : u8 , y : HashMap < K , V >, f : impl Fn (u8 , u8) -> u8)"
         );
         assert_eq!(rebinds, "let x = x ; let mut y = y ; let f = f ;");
+    }
+
+    #[test]
+    fn a_list_of_names_comes_back_as_written() {
+        let (outer, rebinds) = rewritten("async fn f(&self, x: u8, y: Vec<u8>,) {}").unwrap();
+        // The trailing comma shows the list is the one written, not rebuilt.
+        assert_eq!(outer, "(& self , x : u8 , y : Vec < u8 >,)");
+        assert_eq!(rebinds, "let _ = & self ; let x = x ; let y = y ;");
     }
 
     #[test]

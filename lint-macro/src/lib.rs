@@ -93,9 +93,9 @@ mod watch_wrapper;
 /// # The watchdog wrapper
 ///
 /// In debug builds each annotated async fn's body runs inside
-/// `blockwatch::__private::watch_annotated`, so the runtime watchdog attributes a stall
+/// `blockwatch::__private::Watch`, so the runtime watchdog attributes a stall
 /// in it to the fn by name. The body is emitted once, as an `async move` block the fn
-/// awaits; the watchdog call around it is under `cfg(debug_assertions)`, so release
+/// awaits; the watchdog around it is chosen under `cfg(debug_assertions)`, so release
 /// builds run no watchdog code. Functions that also carry `#[tokio::main]` or `#[tokio::test]` are wrapped
 /// too: the wrapper is an ordinary future inside tokio's `block_on`.
 ///

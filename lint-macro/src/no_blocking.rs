@@ -23,7 +23,7 @@ use crate::fn_text;
 use crate::nesting;
 use crate::project_config::{self, ProjectConfig};
 use crate::target::Target;
-use crate::watch_wrapper::{self, Shape};
+use crate::watch_wrapper::{self, BodyStart, Shape};
 
 /// Expands `#[no_blocking(args)] item`, reading the configuration of the package being built.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -169,8 +169,9 @@ fn quiet_fn_expand(
     // without findings, once the configuration files are tracked, goes back as it came,
     // not split into trees. (With the wrapper on, the fns this would spare are the rare
     // sync ones: reading the text would cost every async fn for nothing.)
+    let read = fn_text::plain_fn(&text);
     if !args.watch
-        && fn_text::plain_fn(&text).is_some()
+        && read.is_some()
         && project_config::all_tracked(&project.files)
         && crate_view::holds_quiet(Span::call_site(), &project.config)
     {
@@ -207,8 +208,14 @@ fn quiet_fn_expand(
     }
     let site_name = f.name().to_string();
     let shape = Shape::for_attributes(f.outer_attrs());
-    Some(watch_wrapper::emit(
-        &f, &site_name, &extra, args.watch, shape,
+    // The text tells whether the body may open with inner attributes, which spares
+    // asking the compiler for the body's trees to look.
+    let start = match read {
+        Some(read) if !read.body_starts_with_hash => BodyStart::NoInnerAttributes,
+        _ => BodyStart::Unknown,
+    };
+    Some(watch_wrapper::emit_with(
+        &f, &site_name, &extra, args.watch, shape, start,
     ))
 }
 
@@ -302,6 +309,6 @@ mod tests {
                 }
             ),
         );
-        assert!(out.contains("watch_annotated"), "{out}");
+        assert!(out.contains("__private :: Watch ("), "{out}");
     }
 }

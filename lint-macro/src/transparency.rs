@@ -131,7 +131,7 @@ fn check(item: &syn::Item, origin: &Path) -> bool {
                 origin.display()
             );
             assert!(
-                watched.contains("watch_annotated"),
+                watched.contains("__private :: Watch ("),
                 "{}: not wrapped:\n{watched}",
                 origin.display()
             );
@@ -188,9 +188,9 @@ fn check_future_fn(f: &syn::ItemFn, out: &str, origin: &Path) {
     if let Some(clause) = &f.sig.generics.where_clause {
         expected.push(shown(clause));
     }
+    expected.push("__private :: Watch (".into());
     expected.push("async move".into());
     expected.extend(f.block.stmts.iter().map(|stmt| shown(stmt)));
-    expected.push("watch_annotated".into());
     let mut at = 0;
     for part in expected.iter().filter(|part| !part.is_empty()) {
         match out[at..].find(part.as_str()) {
@@ -202,7 +202,7 @@ fn check_future_fn(f: &syn::ItemFn, out: &str, origin: &Path) {
         }
     }
     assert!(
-        out.trim_end().ends_with("; __blockwatch_body }"),
+        out.trim_end().ends_with(") }"),
         "{}: not the plain fn shape:\n{out}",
         origin.display()
     );

@@ -5,11 +5,15 @@
 //! ```text
 //! async fn f(..) -> R {
 //!     #![inner attributes] diagnostics
-//!     let __blockwatch_body = async move { <typed return edge> body };
-//!     #[cfg(debug_assertions)]
-//!     let __blockwatch_body = { static __BLOCKWATCH_SITE: Site = ..;
-//!         ::blockwatch::__private::watch_annotated(&__BLOCKWATCH_SITE, __blockwatch_body) };
-//!     __blockwatch_body.await
+//!     ({
+//!         #[cfg(debug_assertions)]
+//!         let __blockwatch_site = ::blockwatch::__private::Watch(&Site { .. });
+//!         #[cfg(not(debug_assertions))]
+//!         let __blockwatch_site = ::blockwatch::__private::NoWatch;
+//!         __blockwatch_site
+//!     })
+//!     .output::<R, _>(async move { body })
+//!     .await
 //! }
 //! ```
 //!
@@ -23,17 +27,17 @@
 //! most of the wrapper's compile time: BENCHMARKS.md, "Attribute compile-time cost").
 //!
 //! The body tokens keep their spans, so type errors still point at user code. `return` and
-//! `?` inside the body leave the inner `async move` block; a never-taken typed `return` at
-//! its top (the trick tracing-attributes uses) fixes that block's output type to the fn's
-//! return type, so `?` conversions infer exactly as in the original fn. `self`, generics,
+//! `?` inside the body leave the inner `async move` block; `output::<R, _>` (whose bound
+//! the compiler reads when it checks the block) fixes that block's output type to the
+//! fn's return type, so `?` conversions infer exactly as in the original fn. `self`, generics,
 //! lifetimes and `impl Trait` arguments need nothing: the async block captures the
 //! parameters the async fn already owns.
 
-use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 
 use crate::fn_item::{is_bracket, is_punct, return_type_of, FnItem, ReturnType};
-use crate::future_fn::{self, FutureFnParams};
+use crate::future_fn;
 
 /// Which shapes of the wrapper the place of a fn allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +70,16 @@ impl Shape {
     }
 }
 
+/// What the caller knows of how a fn's body starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyStart {
+    /// It may open with inner attributes (`#![..]`): its trees are looked at.
+    Unknown,
+    /// It does not (the item's text shows no `#` first in the body): the body's stream
+    /// is used as it is, without asking the compiler for its trees.
+    NoInnerAttributes,
+}
+
 /// `f` with `extra` at the top of its body (after its inner attributes), wrapped for the
 /// watchdog when `watch` is set and it is async, in the cheapest shape `shape` allows;
 /// `site_name` is the name the watchdog reports after the module path (`slow`,
@@ -77,96 +91,150 @@ pub fn emit(
     watch: bool,
     shape: Shape,
 ) -> TokenStream {
-    let body = f.body();
-    let (inner_attrs, stmts) = split_inner_attrs(body.stream());
-    if watch && shape == Shape::FutureFn {
-        let ret = f.return_type();
-        if let Some(params) = future_fn::params_of(f, &ret) {
-            return emit_future_fn(f, params, ret, site_name, extra, inner_attrs, stmts);
-        }
-    }
-    let mut out: TokenStream = f.outer_attrs().iter().cloned().collect();
-    out.extend(f.header().iter().cloned());
-    let mut contents = inner_attrs;
-    contents.extend(extra.clone());
-    if watch && f.is_async() {
-        let mut inner = typed_return_edge(&f.return_type(), f.name().span());
-        inner.extend(stmts);
-        contents.extend(wrapped_body(
-            f.name().span(),
-            site_name,
-            body.span(),
-            inner,
-            Tail::Awaited,
-        ));
-    } else {
-        contents.extend(stmts);
-    }
-    out.extend([braced(contents, body.span())]);
-    out
+    emit_with(f, site_name, extra, watch, shape, BodyStart::Unknown)
 }
 
-/// `f` as a plain fn returning its watched body ([`crate::future_fn`]).
-fn emit_future_fn(
+/// [`emit`], told how the body starts.
+///
+/// Built with few calls across the compiler's proc-macro bridge, each of which costs the
+/// unoptimized macro of a user's build far more than the work it asks for: trees are
+/// gathered in vectors and become a stream once per group, and the fixed text is lexed by
+/// the compiler in one call ([`wrapped_body`]).
+pub fn emit_with(
     f: &FnItem,
-    params: FutureFnParams,
-    return_type: ReturnType,
     site_name: &str,
     extra: &TokenStream,
-    inner_attrs: TokenStream,
-    stmts: TokenStream,
+    watch: bool,
+    shape: Shape,
+    start: BodyStart,
 ) -> TokenStream {
     let body = f.body();
-    // The signature's trees go into one stream at the end (each stream extended is a
-    // call across the proc-macro bridge in the unoptimized macro).
-    let mut signature: Vec<TokenTree> = f.outer_attrs().to_vec();
-    signature.extend(f.header_up_to_params_without_async().cloned());
-    signature.push(TokenTree::Group(params.outer));
-    // The type carries the user's span: what an `impl Trait` captures follows the
-    // edition of its span, and tokens the macro makes up have the macro crate's edition.
-    let user_span = f.async_span().unwrap_or_else(|| f.name().span());
-    signature.extend(future_fn::impl_future_of(&return_type, user_span));
-    signature.extend(f.where_clause().iter().cloned());
-    let mut out: TokenStream = signature.into_iter().collect();
-    let mut inner: TokenStream = params.rebinds.into_iter().collect();
-    inner.extend(typed_return_edge(&return_type, f.name().span()));
-    inner.extend(stmts);
-    let mut contents = inner_attrs;
-    contents.extend(extra.clone());
-    contents.extend(wrapped_body(
-        f.name().span(),
-        site_name,
-        body.span(),
-        inner,
-        Tail::Returned,
-    ));
-    out.extend([braced(contents, body.span())]);
-    out
+    let (inner_attrs, stmts) = match start {
+        BodyStart::NoInnerAttributes => (Vec::new(), body.stream()),
+        BodyStart::Unknown => split_inner_attrs(body.stream()),
+    };
+    let wrapped = watch && f.is_async();
+    let ret = if wrapped {
+        f.return_type()
+    } else {
+        ReturnType::Inferred
+    };
+    let params = if wrapped && shape == Shape::FutureFn {
+        future_fn::params_of(f, &ret)
+    } else {
+        None
+    };
+    let mut top: Vec<TokenTree>;
+    let (inner, tail) = match params {
+        Some(params) => {
+            // `fn f(params) -> impl Future<Output = R> where ..`, the body returning the
+            // watched future ([`crate::future_fn`]).
+            top = f.outer_attrs().to_vec();
+            top.extend(f.header_up_to_params_without_async().cloned());
+            top.push(TokenTree::Group(params.outer));
+            // The type carries the user's span: what an `impl Trait` captures follows the
+            // edition of its span, and tokens the macro makes up have the macro crate's edition.
+            let user_span = f.async_span().unwrap_or_else(|| f.name().span());
+            top.extend(future_fn::impl_future_of(&ret, user_span));
+            top.extend(f.where_clause().iter().cloned());
+            let mut inner: TokenStream = params.rebinds.into_iter().collect();
+            inner.extend([stmts]);
+            (inner, Tail::Returned)
+        }
+        None => {
+            top = f.outer_attrs().to_vec();
+            top.extend(f.header().iter().cloned());
+            (stmts, Tail::Awaited)
+        }
+    };
+    let mut contents: Vec<TokenTree> = inner_attrs;
+    let mut body_stream = TokenStream::new();
+    if !extra.is_empty() {
+        body_stream = contents.drain(..).collect();
+        body_stream.extend([extra.clone()]);
+    }
+    if wrapped {
+        let wrapper = wrapped_body(f.name().span(), site_name, body.span(), &ret, inner, tail);
+        if contents.is_empty() && body_stream.is_empty() {
+            body_stream = wrapper;
+        } else {
+            body_stream.extend(contents.drain(..));
+            body_stream.extend([wrapper]);
+        }
+    } else if contents.is_empty() && body_stream.is_empty() {
+        body_stream = inner;
+    } else {
+        body_stream.extend(contents.drain(..));
+        body_stream.extend([inner]);
+    }
+    top.push(braced(body_stream, body.span()));
+    top.into_iter().collect()
 }
 
-/// `let __blockwatch_body = async move { inner }; #[cfg(debug_assertions)] let .. = ..;
-/// __blockwatch_body.await`. The fixed parts are text the compiler lexes in one call each
-/// (building them token by token crosses the proc-macro bridge once per token).
+/// `({ #[cfg(debug_assertions)] let w = Watch(&Site { .. }); #[cfg(not(debug_assertions))]
+/// let w = NoWatch; w }).output::<R, _>(async move { inner })[.await]`.
+///
+/// `output::<R, _>` fixes the block's output to the fn's return type `R` before its body is
+/// checked, so `?` conversions infer exactly as in the original fn (for `impl Trait` and
+/// `!`, which a type argument cannot state, `future` leaves it to inference). It replaces
+/// a never-taken typed `return` at the block's top, whose lint `allow`s were about a
+/// quarter of what the wrapped fns cost an incremental check (BENCHMARKS.md, "Session
+/// 11"). In release builds `NoWatch` hands back the block itself. The site is a constant
+/// the compiler promotes, not a `static` item per fn; the binding that picks the wrapper
+/// lives in its own block, out of the body's scope. The fixed part is text the compiler
+/// lexes in one call, and comes first: the rest are the user's trees and a few made here.
 fn wrapped_body(
     name: Span,
     site_name: &str,
     span: Span,
+    ret: &ReturnType,
     inner: TokenStream,
     tail: Tail,
 ) -> TokenStream {
-    let mut out = text("let __blockwatch_body = async move");
-    out.extend([braced(inner, span)]);
-    let tail = match tail {
-        Tail::Awaited => "__blockwatch_body.await",
-        Tail::Returned => "__blockwatch_body",
+    let block = braced(inner, span);
+    let async_block: TokenStream = [keyword("async"), keyword("move"), block]
+        .into_iter()
+        .collect();
+    let (method, mut trees) = match ret {
+        ReturnType::Inferred => ("future", Vec::new()),
+        ReturnType::Type(ty) => ("output::<", ty.clone()),
+        ReturnType::Unit => (
+            "output::<",
+            vec![TokenTree::Group(Group::new(
+                Delimiter::Parenthesis,
+                TokenStream::new(),
+            ))],
+        ),
     };
-    out.extend(text(&format!(
-        "; #[cfg(debug_assertions)] let __blockwatch_body = {{ {} \
-         ::blockwatch::__private::watch_annotated(&__BLOCKWATCH_SITE, __blockwatch_body) }}; \
-         {tail}",
-        site_static(name, site_name)
+    if !trees.is_empty() {
+        trees.extend([
+            TokenTree::Punct(Punct::new(',', Spacing::Alone)),
+            keyword("_"),
+            TokenTree::Punct(Punct::new('>', Spacing::Alone)),
+        ]);
+    }
+    trees.push(TokenTree::Group(Group::new(
+        Delimiter::Parenthesis,
+        async_block,
     )));
+    if let Tail::Awaited = tail {
+        trees.extend([
+            TokenTree::Punct(Punct::new('.', Spacing::Alone)),
+            keyword("await"),
+        ]);
+    }
+    let mut out = text(&format!(
+        "({{ #[cfg(debug_assertions)] let __blockwatch_site = ::blockwatch::__private::Watch(&{}); \
+         #[cfg(not(debug_assertions))] let __blockwatch_site = ::blockwatch::__private::NoWatch; \
+         __blockwatch_site }}).{method}",
+        site_value(name, site_name)
+    ));
+    out.extend(trees);
     out
+}
+
+fn keyword(word: &str) -> TokenTree {
+    TokenTree::Ident(Ident::new(word, Span::call_site()))
 }
 
 /// What the wrapper's body ends with: the watched future awaited inside the `async fn`,
@@ -194,10 +262,12 @@ fn braced(stream: TokenStream, span: Span) -> TokenTree {
     TokenTree::Group(group)
 }
 
-/// `static __BLOCKWATCH_SITE: Site = ..;` as text: the fn's name after its module path,
+/// `::blockwatch::__private::Site { .. }` as text: the fn's name after its module path,
 /// its file, and the line and column of its name (`line!()`/`column!()` spanned at the
-/// name where the compiler does not tell its position).
-pub fn site_static(name: Span, site_name: &str) -> String {
+/// name where the compiler does not tell its position). Behind a `&` it is a constant the
+/// compiler promotes to a `'static`, one per fn as a `static` item would be, without the
+/// item.
+pub fn site_value(name: Span, site_name: &str) -> String {
     let start = name.start();
     let (line, column) = if start.line > 0 {
         // `column!()` counts from 1, the span's column from 0.
@@ -206,14 +276,14 @@ pub fn site_static(name: Span, site_name: &str) -> String {
         ("::core::line!()".into(), "::core::column!()".into())
     };
     format!(
-        "static __BLOCKWATCH_SITE: ::blockwatch::__private::Site = ::blockwatch::__private::Site {{ \
+        "::blockwatch::__private::Site {{ \
          name: ::core::concat!(::core::module_path!(), \"::\", {site_name:?}), \
-         file: ::core::file!(), line: {line}, column: {column}, }};"
+         file: ::core::file!(), line: {line}, column: {column}, }}"
     )
 }
 
 /// The body's leading `#![..]` attributes, and the rest.
-fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
+fn split_inner_attrs(body: TokenStream) -> (Vec<TokenTree>, TokenStream) {
     let mut trees = body.clone().into_iter();
     let mut attrs = Vec::new();
     loop {
@@ -229,10 +299,10 @@ fn split_inner_attrs(body: TokenStream) -> (TokenStream, TokenStream) {
     }
     if attrs.is_empty() {
         // The common case: no inner attributes; the body goes on as it is, not rebuilt.
-        return (TokenStream::new(), body);
+        return (Vec::new(), body);
     }
     let rest: TokenStream = body.into_iter().skip(attrs.len()).collect();
-    (attrs.into_iter().collect(), rest)
+    (attrs, rest)
 }
 
 /// `if false { let __ret: R = loop {}; return __ret; }`, spanned at the return type (at
@@ -304,17 +374,15 @@ mod tests {
             out.starts_with(
                 "# [inline] pub fn f < T : Send > (& self , t : T) -> impl :: core :: future :: \
                  Future < Output = Result < u32 , E > > where T : Sync { #! [allow (unused)] EXTRA ; \
-                 let __blockwatch_body = async move { let _ = & self ;"
+                 ({ # [cfg (debug_assertions)] let __blockwatch_site = :: blockwatch :: __private :: Watch"
             ),
             "{out}"
         );
-        assert!(out.contains("let t = t ;"), "{out}");
         assert!(
-            out.contains("return __blockwatch_return ; } Ok (g () ?) } ;"),
-            "{out}"
-        );
-        assert!(
-            out.ends_with("__blockwatch_body) } ; __blockwatch_body }"),
+            out.ends_with(
+                "__blockwatch_site }) . output ::< Result < u32 , E > , _ > \
+                 (async move { let _ = & self ; let t = t ; Ok (g () ?) }) }"
+            ),
             "{out}"
         );
         assert!(
@@ -368,22 +436,22 @@ mod tests {
         assert!(
             out.starts_with(
                 "# [inline] async fn f () -> Result < u32 , E > { #! [allow (unused)] EXTRA ; \
-                 let __blockwatch_body = async move { # [allow ("
+                 ({ # [cfg (debug_assertions)] let __blockwatch_site = \
+                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: Site {"
             ),
             "{out}"
         );
         assert!(
             out.contains(
-                "if false { let __blockwatch_return : Result < u32 , E > = loop { } ; \
-                 return __blockwatch_return ; } Ok (g () ?) } ; \
-                 # [cfg (debug_assertions)] let __blockwatch_body = { static __BLOCKWATCH_SITE"
+                "}) ; # [cfg (not (debug_assertions))] let __blockwatch_site = \
+                 :: blockwatch :: __private :: NoWatch ; __blockwatch_site })"
             ),
             "{out}"
         );
         assert!(
             out.ends_with(
-                ":: blockwatch :: __private :: watch_annotated (& __BLOCKWATCH_SITE , \
-                 __blockwatch_body) } ; __blockwatch_body . await }"
+                "__blockwatch_site }) . output ::< Result < u32 , E > , _ > \
+                 (async move { Ok (g () ?) }) . await }"
             ),
             "{out}"
         );
@@ -391,22 +459,28 @@ mod tests {
     }
 
     #[test]
-    fn impl_trait_and_never_returns_have_no_typed_edge() {
+    fn impl_trait_and_never_returns_leave_the_output_to_inference() {
         for src in [
             "async fn f() -> impl Fn() { || {} }",
             "async fn f() -> ! { loop {} }",
         ] {
             let out = emitted(src, "", true);
-            assert!(!out.contains("__blockwatch_return"), "{out}");
-            assert!(out.contains("watch_annotated"), "{out}");
+            assert!(
+                out.contains("__blockwatch_site }) . future (async move {"),
+                "{out}"
+            );
+            assert!(!out.contains("output"), "{out}");
         }
         let out = emitted("async fn f() { }", "", true);
-        assert!(out.contains("let __blockwatch_return : () = loop"), "{out}");
+        assert!(
+            out.contains("output ::< () , _ > (async move { })"),
+            "{out}"
+        );
     }
 
     #[test]
     fn the_site_names_the_fn_where_it_is() {
-        let site = site_static(Span::call_site(), "Client::get");
+        let site = site_value(Span::call_site(), "Client::get");
         assert!(
             site.contains("concat!(::core::module_path!(), \"::\", \"Client::get\")"),
             "{site}"

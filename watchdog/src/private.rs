@@ -14,10 +14,56 @@ use crate::watched::Watched;
 pub use crate::origin::Site;
 pub use tokio;
 
-/// Wraps the body of a `#[no_blocking]` async fn: a stall inside is attributed to
-/// `site` (the innermost wrapper wins). Keeps the current scope.
-pub fn watch_annotated<F: Future>(site: &'static Site, fut: F) -> Watched<F> {
-    Watched::new(fut, Origin::site(site), scope::current())
+/// A debug build's `#[no_blocking]` async fn: its body is watched, and a stall inside is
+/// attributed to `site` (the innermost wrapper wins). Keeps the current scope.
+///
+/// ```
+/// use blockwatch_watchdog::__private::{Site, Watch};
+/// static SITE: Site = Site { name: "app::load", file: "src/lib.rs", line: 3, column: 10 };
+/// // The output is fixed before the block is checked, so `?` knows what to convert into.
+/// let load = Watch(&SITE).output::<Result<u32, Box<dyn std::error::Error>>, _>(async move {
+///     Ok("1".parse::<u32>()? + 1)
+/// });
+/// # drop(load);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Watch(pub &'static Site);
+
+impl Watch {
+    /// The body `fut`, watched; its output fixed to the fn's return type `T` before the
+    /// block is checked (the compiler reads the bound when it checks an `async` block
+    /// passed here), so `?` and `return` in it convert as in the fn as written.
+    pub fn output<T, F: Future<Output = T>>(self, fut: F) -> Watched<F> {
+        Watched::new(fut, Origin::site(self.0), scope::current())
+    }
+
+    /// [`Watch::output`] for a return type a type argument cannot state (`impl Trait`, `!`).
+    pub fn future<F: Future>(self, fut: F) -> Watched<F> {
+        Watched::new(fut, Origin::site(self.0), scope::current())
+    }
+}
+
+/// A release build's `#[no_blocking]` async fn: its body as it is, no watchdog code.
+///
+/// ```
+/// let answer = blockwatch_watchdog::__private::NoWatch.output::<u32, _>(async move { 42 });
+/// # drop(answer);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct NoWatch;
+
+impl NoWatch {
+    /// The body `fut` itself, its output fixed to `T` as by [`Watch::output`].
+    #[inline(always)]
+    pub fn output<T, F: Future<Output = T>>(self, fut: F) -> F {
+        fut
+    }
+
+    /// The body `fut` itself.
+    #[inline(always)]
+    pub fn future<F: Future>(self, fut: F) -> F {
+        fut
+    }
 }
 
 /// The watchdog `#[blockwatch::test]` uses when none was started: one per process,
