@@ -282,7 +282,7 @@ impl Slot {
         // Next poll id, busy, since now: publishes the fields above.
         let poll = state_word::next_poll(state);
         self.state.store(
-            state_word::busy(poll, self.stamp.load(Ordering::Relaxed)),
+            self.stamp_plus(poll),
             Ordering::Release,
         );
         poll
@@ -292,7 +292,7 @@ impl Slot {
     /// owner writes the state word, and the id has not changed since).
     #[inline(always)]
     pub(crate) fn exit_outermost(&self, poll: u64) {
-        let idle = state_word::ended(poll, self.idle_stamp.load(Ordering::Relaxed));
+        let idle = self.idle_stamp_plus(poll);
         self.state.store(idle, Ordering::Release);
     }
 
@@ -304,6 +304,37 @@ impl Slot {
     pub(crate) fn exit_running(&self) {
         let poll = state_word::poll_id(self.state_on_owner());
         self.exit_outermost(poll);
+    }
+
+    /// The state word of `poll` running since the slot's stamp:
+    /// [`state_word::busy`]`(poll, stamp)`, which adds them.
+    ///
+    /// On x86-64 the stamp is read by the `add` itself, one instruction where an atomic
+    /// load and an add are two (the compiler does not fold atomic loads into arithmetic).
+    /// The `add` reads the aligned word in one access, as a relaxed atomic load does, so
+    /// it races with the scanner's stores no more than that load would.
+    #[inline(always)]
+    fn stamp_plus(&self, poll: u64) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `stamp` is an aligned `AtomicU64` of `self`, read in one access.
+        unsafe {
+            add_word_at::<{ std::mem::offset_of!(Slot, stamp) }>(poll, self)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        state_word::busy(poll, self.stamp.load(Ordering::Relaxed))
+    }
+
+    /// The state word of `poll` ended at the slot's stamp: [`state_word::ended`]`(poll,
+    /// idle_stamp)`, the idle stamp read as [`Slot::stamp_plus`] reads the stamp.
+    #[inline(always)]
+    fn idle_stamp_plus(&self, poll: u64) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `idle_stamp` is an aligned `AtomicU64` of `self`, read in one access.
+        unsafe {
+            add_word_at::<{ std::mem::offset_of!(Slot, idle_stamp) }>(poll, self)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        state_word::ended(poll, self.idle_stamp.load(Ordering::Relaxed))
     }
 
     /// Copies the clock's `stamp` ([`clock::now_stamp`]) into this slot.
@@ -375,6 +406,29 @@ impl Slot {
         }
         self.end_write();
     }
+}
+
+/// `value` plus the 8-byte word at `OFFSET` bytes into `slot`, read by the `add`.
+///
+/// # Safety
+/// The word must be an aligned `AtomicU64` field of `slot`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn add_word_at<const OFFSET: usize>(value: u64, slot: &Slot) -> u64 {
+    let sum: u64;
+    // SAFETY: the caller names an aligned atomic word of `slot`: a single aligned 8-byte
+    // read, which is what a relaxed atomic load compiles to on x86-64. `readonly` and
+    // `pure`: it writes nothing, so the compiler may drop it if the sum is unused.
+    unsafe {
+        std::arch::asm!(
+            "add {sum}, qword ptr [{slot} + {offset}]",
+            sum = inout(reg) value => sum,
+            slot = in(reg) slot as *const Slot,
+            offset = const OFFSET,
+            options(pure, readonly, nostack),
+        );
+    }
+    sum
 }
 
 /// Who was blamed for the running poll before a nested wrapper took over.
