@@ -26,6 +26,7 @@ use crate::blame::Blame;
 use crate::capture_buffer::CaptureBuffer;
 use crate::clock;
 use crate::origin::Origin;
+use crate::poll_words::PollWords;
 use crate::state_word;
 
 /// How many threads can be watched at once; threads beyond this run unwatched.
@@ -281,10 +282,40 @@ impl Slot {
         self.task.store(task, Ordering::Relaxed);
         // Next poll id, busy, since now: publishes the fields above.
         let poll = state_word::next_poll(state);
-        self.state.store(
-            self.stamp_plus(poll),
-            Ordering::Release,
-        );
+        self.state.store(self.stamp_plus(poll), Ordering::Release);
+        poll
+    }
+
+    /// Owner: [`Slot::enter_idle`] for a wrapper's poll, whose blame and task are read
+    /// from where the wrapper keeps them. On x86-64 they are copied with one 16-byte load
+    /// and one 16-byte store ([`PollWords`]): each aligned 8-byte half of the store is
+    /// single-copy atomic, as the two relaxed stores it replaces are, and a reader
+    /// checks the state word around the two fields either way.
+    #[inline(always)]
+    pub(crate) fn enter_idle_words(&self, state: u64, words: &PollWords) -> u64 {
+        fence(Ordering::Release);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `PollWords` is 16 bytes (checked where it is defined), read from a
+        // valid reference; the store goes to `blame` and `task`, two aligned atomic
+        // words of `self`, adjacent (checked below), which only the owner writes.
+        unsafe {
+            use std::arch::x86_64::{__m128i, _mm_loadu_si128};
+            let pair = _mm_loadu_si128(words as *const PollWords as *const __m128i);
+            std::arch::asm!(
+                "movups xmmword ptr [{slot} + {offset}], {pair}",
+                slot = in(reg) self as *const Slot,
+                offset = const std::mem::offset_of!(Slot, blame),
+                pair = in(xmm_reg) pair,
+                options(nostack, preserves_flags),
+            );
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            self.blame.store(words.blame.to_bits(), Ordering::Relaxed);
+            self.task.store(words.task, Ordering::Relaxed);
+        }
+        let poll = state_word::next_poll(state);
+        self.state.store(self.stamp_plus(poll), Ordering::Release);
         poll
     }
 
@@ -431,6 +462,10 @@ unsafe fn add_word_at<const OFFSET: usize>(value: u64, slot: &Slot) -> u64 {
     sum
 }
 
+// The 16-byte store of `Slot::enter_idle_words` writes the blame and then the task.
+#[cfg(target_arch = "x86_64")]
+const _: () = assert!(std::mem::offset_of!(Slot, task) == std::mem::offset_of!(Slot, blame) + 8);
+
 /// Who was blamed for the running poll before a nested wrapper took over.
 #[derive(Clone, Copy)]
 pub(crate) struct Saved {
@@ -567,7 +602,14 @@ mod tests {
                     let state = slot.state_on_owner();
                     let poll_id = state_word::poll_id(state_word::next_poll(state));
                     let (task_id, origin) = blame(poll_id, false);
-                    let poll = slot.enter_idle(state, Blame::from_bits(origin), task_word(task_id));
+                    let (origin, task) = (Blame::from_bits(origin), task_word(task_id));
+                    // Every other poll enters as a wrapper does, its two words copied
+                    // together.
+                    let poll = if poll_id % 2 == 0 {
+                        slot.enter_idle_words(state, &PollWords::new(origin, task))
+                    } else {
+                        slot.enter_idle(state, origin, task)
+                    };
                     let (task_id, origin) = blame(poll_id, true);
                     let saved = slot.enter_nested(Blame::from_bits(origin), task_word(task_id));
                     slot.exit_nested(saved);
@@ -596,6 +638,33 @@ mod tests {
                 }
             }
         });
+    }
+
+    #[test]
+    fn a_wrappers_words_are_read_back_as_its_blame_and_task() {
+        let slot = leaked_slot();
+        let origin = Origin::named("slot-words", Location::caller());
+        for (scope, task_id) in [(0, 0), (9, 1 << 40), (3, 77)] {
+            let words = PollWords::new(Blame::new(origin, scope), task_word(task_id));
+            let poll = slot.enter_idle_words(slot.state_on_owner(), &words);
+            let busy = slot.snapshot(clock::now_tick()).expect("a stable snapshot");
+            assert_eq!(
+                (
+                    busy.busy,
+                    busy.poll_id,
+                    busy.origin,
+                    busy.scope,
+                    busy.task_id
+                ),
+                (true, poll, origin, scope, task_id)
+            );
+            slot.exit_running();
+            let idle = slot.snapshot(clock::now_tick()).expect("a stable snapshot");
+            assert_eq!(
+                (idle.busy, idle.ended.map(|(id, _)| id)),
+                (false, Some(poll))
+            );
+        }
     }
 
     #[test]
