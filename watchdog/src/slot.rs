@@ -280,9 +280,15 @@ impl Slot {
         // line anyway, and a store costs less than a load, a compare and a branch.
         self.blame.store(blame.to_bits(), Ordering::Relaxed);
         self.task.store(task, Ordering::Relaxed);
-        // Next poll id, busy, since now: publishes the fields above.
+        // Next poll id, busy, since now: publishes the fields above. The stamp is an
+        // atomic load here, not [`Slot::stamp_plus`]: this entry's caller (a runtime
+        // hook) keeps the id after the store, and the `add` would overwrite its register,
+        // costing a copy (and the hook's other loads were no longer folded).
         let poll = state_word::next_poll(state);
-        self.state.store(self.stamp_plus(poll), Ordering::Release);
+        self.state.store(
+            state_word::busy(poll, self.stamp.load(Ordering::Relaxed)),
+            Ordering::Release,
+        );
         poll
     }
 

@@ -70,8 +70,6 @@ pub(crate) fn next_poll(idle: u64) -> u64 {
 
 /// The word of `poll` (from [`next_poll`]) running since `stamp`, a stamp without the
 /// idle bit.
-// On x86-64 the slot adds its stamp in one instruction instead (`Slot::stamp_plus`).
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
 pub(crate) fn busy(poll: u64, stamp: u64) -> u64 {
     // The stamp's low half is zero: adding is or-ing, in one instruction either way.
