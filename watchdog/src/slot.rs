@@ -611,7 +611,7 @@ mod tests {
                     let (origin, task) = (Blame::from_bits(origin), task_word(task_id));
                     // Every other poll enters as a wrapper does, its two words copied
                     // together.
-                    let poll = if poll_id % 2 == 0 {
+                    let poll = if poll_id.is_multiple_of(2) {
                         slot.enter_idle_words(state, &PollWords::new(origin, task))
                     } else {
                         slot.enter_idle(state, origin, task)
