@@ -454,15 +454,17 @@ impl Slot {
 unsafe fn add_word_at<const OFFSET: usize>(value: u64, slot: &Slot) -> u64 {
     let sum: u64;
     // SAFETY: the caller names an aligned atomic word of `slot`: a single aligned 8-byte
-    // read, which is what a relaxed atomic load compiles to on x86-64. `readonly` and
-    // `pure`: it writes nothing, so the compiler may drop it if the sum is unused.
+    // read, which is what a relaxed atomic load compiles to on x86-64. `readonly`: it
+    // writes nothing. Not `pure`, which would let the compiler move it, say, ahead of an
+    // inner poll that writes no memory (a spinning stall): the exit must read the stamp
+    // of when the poll ended.
     unsafe {
         std::arch::asm!(
             "add {sum}, qword ptr [{slot} + {offset}]",
             sum = inout(reg) value => sum,
             slot = in(reg) slot as *const Slot,
             offset = const OFFSET,
-            options(pure, readonly, nostack),
+            options(readonly, nostack),
         );
     }
     sum
