@@ -157,7 +157,10 @@ mod tests {
     /// Claims this thread's slot (the first armed poll does) and leaves it idle.
     fn claimed_and_idle() -> u64 {
         arm();
-        watch_poll(Blame::new(Origin::default(), 0), &mut task_word(0), || ());
+        watch_poll(
+            &mut crate::poll_words::PollWords::new(Blame::new(Origin::default(), 0), task_word(0)),
+            || (),
+        );
         let idle = snapshot_here();
         assert!(!idle.busy());
         idle.poll_id
@@ -230,12 +233,15 @@ mod tests {
     fn a_hooked_poll_inside_a_wrapper_leaves_the_wrapper_its_poll() {
         let before = claimed_and_idle();
         let wrapper = Origin::named("wrapper", Location::caller());
-        let (inside, after_hooks) = watch_poll(Blame::new(wrapper, 0), &mut task_word(7), || {
-            hook_enter(|| (Origin::default(), 8));
-            let inside = snapshot_here();
-            hook_exit();
-            (inside, snapshot_here())
-        });
+        let (inside, after_hooks) = watch_poll(
+            &mut crate::poll_words::PollWords::new(Blame::new(wrapper, 0), task_word(7)),
+            || {
+                hook_enter(|| (Origin::default(), 8));
+                let inside = snapshot_here();
+                hook_exit();
+                (inside, snapshot_here())
+            },
+        );
         for seen in [inside, after_hooks] {
             assert_eq!(
                 (seen.busy, seen.poll_id, seen.origin, seen.task_id),
@@ -252,7 +258,10 @@ mod tests {
         let hooked = Origin::location(Location::caller());
         let wrapper = Origin::named("wrapped-inside", Location::caller());
         hook_enter(|| (hooked, 4));
-        let inside = watch_poll(Blame::new(wrapper, 6), &mut task_word(5), snapshot_here);
+        let inside = watch_poll(
+            &mut crate::poll_words::PollWords::new(Blame::new(wrapper, 6), task_word(5)),
+            snapshot_here,
+        );
         let restored = snapshot_here();
         hook_exit();
         assert_eq!(

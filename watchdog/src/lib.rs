@@ -93,6 +93,7 @@ mod notice;
 mod origin;
 mod poll_count;
 mod poll_guard;
+mod poll_words;
 mod report;
 mod reporter;
 mod scanner;

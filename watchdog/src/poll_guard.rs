@@ -11,6 +11,7 @@
 use crate::blame::Blame;
 use crate::hook_poll::NO_HOOKED_POLL;
 use crate::local::{this_thread, Local, LOCAL};
+use crate::poll_words::PollWords;
 use crate::slot::{self, Saved, Slot, UNCLAIMED};
 use crate::state_word::{self, UNKNOWN_TASK};
 use crate::task_id;
@@ -76,27 +77,30 @@ fn local_slot() -> Option<&'static Slot> {
 
 /// Runs `poll` (one poll of a watched future) as a watched poll of this thread.
 ///
-/// `task` is the wrapper's task word ([`state_word::task_word`]), [`UNKNOWN_TASK`]
-/// until its first poll asks tokio, here, which task polls it.
+/// `words` are the wrapper's blame and task word ([`state_word::task_word`]; the task
+/// is [`UNKNOWN_TASK`] until its first poll asks tokio, here, which task polls it).
 ///
 /// The hot case, an outermost poll of a known task on a thread that has its slot, is
 /// inlined into the caller: one thread-pointer-relative load, the slot's state word,
 /// one test of it and the task word together ([`state_word::runs_inline`]), the entry
-/// stores of [`Slot::enter_idle`], and one store on exit. A nested poll, a thread
+/// stores of [`Slot::enter_idle_words`], and one store on exit. A nested poll, a thread
 /// without a slot yet (whose slot is [`UNCLAIMED`], never idle) and a wrapper's first
 /// poll take one out-of-line path, so the inlined code keeps only the slot across the
 /// inner poll (the exit reads the poll's id back from the state word).
 #[inline(always)]
-pub(crate) fn watch_poll<R>(blame: Blame, task: &mut u64, poll: impl FnOnce() -> R) -> R {
+pub(crate) fn watch_poll<R>(words: &mut PollWords, poll: impl FnOnce() -> R) -> R {
     let local = this_thread();
     let slot = local.slot.get();
     let state = slot.state_on_owner();
-    if state_word::runs_inline(state, *task) {
-        slot.enter_idle(state, blame, *task);
+    if state_word::runs_inline(state, words.task) {
+        slot.enter_idle_words(state, words);
         let _exit = OutermostExit { slot };
         poll()
     } else {
-        poll_out_of_line(slot, blame, task, poll)
+        // The blame by value and the task by address, not the words' address: the hot
+        // path's 16-byte load then takes the words at their offset in the wrapper
+        // rather than an address computed for both paths.
+        poll_out_of_line(slot, words.blame, &mut words.task, poll)
     }
 }
 
@@ -223,14 +227,21 @@ mod tests {
         arm();
         let outer = Origin::location(Location::caller());
         let inner = Origin::named("inner", Location::caller());
-        let before = watch_poll(Blame::new(outer, 0), &mut task_word(0), || {
-            snapshot_here().poll_id
-        });
-        let (first, nested, restored) = watch_poll(Blame::new(outer, 1), &mut task_word(7), || {
-            let first = snapshot_here();
-            let nested = watch_poll(Blame::new(inner, 2), &mut task_word(8), snapshot_here);
-            (first, nested, snapshot_here())
-        });
+        let before = watch_poll(
+            &mut PollWords::new(Blame::new(outer, 0), task_word(0)),
+            || snapshot_here().poll_id,
+        );
+        let (first, nested, restored) = watch_poll(
+            &mut PollWords::new(Blame::new(outer, 1), task_word(7)),
+            || {
+                let first = snapshot_here();
+                let nested = watch_poll(
+                    &mut PollWords::new(Blame::new(inner, 2), task_word(8)),
+                    snapshot_here,
+                );
+                (first, nested, snapshot_here())
+            },
+        );
         assert_eq!(
             (first.busy, first.origin, first.task_id, first.scope),
             (true, outer, 7, 1)
@@ -265,20 +276,25 @@ mod tests {
         arm();
         let origin = Origin::location(Location::caller());
         let outer = std::panic::catch_unwind(|| {
-            watch_poll::<()>(Blame::new(origin, 0), &mut task_word(3), || {
-                panic!("the poll panics")
-            })
+            watch_poll::<()>(
+                &mut PollWords::new(Blame::new(origin, 0), task_word(3)),
+                || panic!("the poll panics"),
+            )
         });
         assert!(outer.is_err());
         assert!(!snapshot_here().busy(), "outermost exit ran on unwind");
-        let nested = watch_poll(Blame::new(origin, 5), &mut task_word(4), || {
-            let unwound = std::panic::catch_unwind(|| {
-                watch_poll::<()>(Blame::new(origin, 7), &mut task_word(6), || {
-                    panic!("the nested poll panics")
-                })
-            });
-            (unwound.is_err(), snapshot_here())
-        });
+        let nested = watch_poll(
+            &mut PollWords::new(Blame::new(origin, 5), task_word(4)),
+            || {
+                let unwound = std::panic::catch_unwind(|| {
+                    watch_poll::<()>(
+                        &mut PollWords::new(Blame::new(origin, 7), task_word(6)),
+                        || panic!("the nested poll panics"),
+                    )
+                });
+                (unwound.is_err(), snapshot_here())
+            },
+        );
         assert!(nested.0);
         assert_eq!(
             (nested.1.busy, nested.1.task_id, nested.1.scope),
@@ -291,22 +307,26 @@ mod tests {
     fn exempt_stretches_are_visible_and_end_with_their_guard() {
         arm();
         let origin = Origin::location(Location::caller());
-        watch_poll(Blame::new(origin, 0), &mut task_word(0), || {
-            {
-                let _exempt = ExemptGuard::enter();
-                assert_eq!(snapshot_here().exempt, 1);
-            }
-            assert_eq!(snapshot_here().exempt, 0);
-        });
+        watch_poll(
+            &mut PollWords::new(Blame::new(origin, 0), task_word(0)),
+            || {
+                {
+                    let _exempt = ExemptGuard::enter();
+                    assert_eq!(snapshot_here().exempt, 1);
+                }
+                assert_eq!(snapshot_here().exempt, 0);
+            },
+        );
     }
 
     #[test]
     fn the_signal_handler_finds_a_slot_by_thread_id() {
         arm();
         let origin = Origin::location(Location::caller());
-        let slot = watch_poll(Blame::new(origin, 0), &mut task_word(0), || {
-            local_slot().expect("a slot")
-        });
+        let slot = watch_poll(
+            &mut PollWords::new(Blame::new(origin, 0), task_word(0)),
+            || local_slot().expect("a slot"),
+        );
         let found = find_by_tid(crate::thread_identity::thread_id()).expect("found");
         assert!(std::ptr::eq(slot, found));
     }

@@ -26,6 +26,7 @@ use crate::blame::Blame;
 use crate::capture_buffer::CaptureBuffer;
 use crate::clock;
 use crate::origin::Origin;
+use crate::poll_words::PollWords;
 use crate::state_word;
 
 /// How many threads can be watched at once; threads beyond this run unwatched.
@@ -279,7 +280,10 @@ impl Slot {
         // line anyway, and a store costs less than a load, a compare and a branch.
         self.blame.store(blame.to_bits(), Ordering::Relaxed);
         self.task.store(task, Ordering::Relaxed);
-        // Next poll id, busy, since now: publishes the fields above.
+        // Next poll id, busy, since now: publishes the fields above. The stamp is an
+        // atomic load here, not [`Slot::stamp_plus`]: this entry's caller (a runtime
+        // hook) keeps the id after the store, and the `add` would overwrite its register,
+        // costing a copy (and the hook's other loads were no longer folded).
         let poll = state_word::next_poll(state);
         self.state.store(
             state_word::busy(poll, self.stamp.load(Ordering::Relaxed)),
@@ -288,11 +292,44 @@ impl Slot {
         poll
     }
 
+    /// Owner: [`Slot::enter_idle`] for a wrapper's poll, whose blame and task are read
+    /// from where the wrapper keeps them. On x86-64 they are copied with one 16-byte load
+    /// and one 16-byte store ([`PollWords`]): each aligned 8-byte half of the store is
+    /// single-copy atomic, as the two relaxed stores it replaces are, and a reader
+    /// checks the state word around the two fields either way.
+    #[inline(always)]
+    pub(crate) fn enter_idle_words(&self, state: u64, words: &PollWords) -> u64 {
+        fence(Ordering::Release);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `PollWords` is 16 bytes (checked where it is defined), read from a
+        // valid reference; the store goes to `blame` and `task`, two aligned atomic
+        // words of `self`, adjacent (checked below), which only the owner writes.
+        unsafe {
+            use std::arch::x86_64::{__m128i, _mm_loadu_si128};
+            let pair = _mm_loadu_si128(words as *const PollWords as *const __m128i);
+            std::arch::asm!(
+                "movups xmmword ptr [{slot} + {offset}], {pair}",
+                slot = in(reg) self as *const Slot,
+                offset = const std::mem::offset_of!(Slot, blame),
+                pair = in(xmm_reg) pair,
+                options(nostack, preserves_flags),
+            );
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            self.blame.store(words.blame.to_bits(), Ordering::Relaxed);
+            self.task.store(words.task, Ordering::Relaxed);
+        }
+        let poll = state_word::next_poll(state);
+        self.state.store(self.stamp_plus(poll), Ordering::Release);
+        poll
+    }
+
     /// Owner: ends the outermost `poll` that [`Slot::enter_idle`] started (only the
     /// owner writes the state word, and the id has not changed since).
     #[inline(always)]
     pub(crate) fn exit_outermost(&self, poll: u64) {
-        let idle = state_word::ended(poll, self.idle_stamp.load(Ordering::Relaxed));
+        let idle = self.idle_stamp_plus(poll);
         self.state.store(idle, Ordering::Release);
     }
 
@@ -304,6 +341,37 @@ impl Slot {
     pub(crate) fn exit_running(&self) {
         let poll = state_word::poll_id(self.state_on_owner());
         self.exit_outermost(poll);
+    }
+
+    /// The state word of `poll` running since the slot's stamp:
+    /// [`state_word::busy`]`(poll, stamp)`, which adds them.
+    ///
+    /// On x86-64 the stamp is read by the `add` itself, one instruction where an atomic
+    /// load and an add are two (the compiler does not fold atomic loads into arithmetic).
+    /// The `add` reads the aligned word in one access, as a relaxed atomic load does, so
+    /// it races with the scanner's stores no more than that load would.
+    #[inline(always)]
+    fn stamp_plus(&self, poll: u64) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `stamp` is an aligned `AtomicU64` of `self`, read in one access.
+        unsafe {
+            add_word_at::<{ std::mem::offset_of!(Slot, stamp) }>(poll, self)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        state_word::busy(poll, self.stamp.load(Ordering::Relaxed))
+    }
+
+    /// The state word of `poll` ended at the slot's stamp: [`state_word::ended`]`(poll,
+    /// idle_stamp)`, the idle stamp read as [`Slot::stamp_plus`] reads the stamp.
+    #[inline(always)]
+    fn idle_stamp_plus(&self, poll: u64) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `idle_stamp` is an aligned `AtomicU64` of `self`, read in one access.
+        unsafe {
+            add_word_at::<{ std::mem::offset_of!(Slot, idle_stamp) }>(poll, self)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        state_word::ended(poll, self.idle_stamp.load(Ordering::Relaxed))
     }
 
     /// Copies the clock's `stamp` ([`clock::now_stamp`]) into this slot.
@@ -376,6 +444,35 @@ impl Slot {
         self.end_write();
     }
 }
+
+/// `value` plus the 8-byte word at `OFFSET` bytes into `slot`, read by the `add`.
+///
+/// # Safety
+/// The word must be an aligned `AtomicU64` field of `slot`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn add_word_at<const OFFSET: usize>(value: u64, slot: &Slot) -> u64 {
+    let sum: u64;
+    // SAFETY: the caller names an aligned atomic word of `slot`: a single aligned 8-byte
+    // read, which is what a relaxed atomic load compiles to on x86-64. `readonly`: it
+    // writes nothing. Not `pure`, which would let the compiler move it, say, ahead of an
+    // inner poll that writes no memory (a spinning stall): the exit must read the stamp
+    // of when the poll ended.
+    unsafe {
+        std::arch::asm!(
+            "add {sum}, qword ptr [{slot} + {offset}]",
+            sum = inout(reg) value => sum,
+            slot = in(reg) slot as *const Slot,
+            offset = const OFFSET,
+            options(readonly, nostack),
+        );
+    }
+    sum
+}
+
+// The 16-byte store of `Slot::enter_idle_words` writes the blame and then the task.
+#[cfg(target_arch = "x86_64")]
+const _: () = assert!(std::mem::offset_of!(Slot, task) == std::mem::offset_of!(Slot, blame) + 8);
 
 /// Who was blamed for the running poll before a nested wrapper took over.
 #[derive(Clone, Copy)]
@@ -513,7 +610,14 @@ mod tests {
                     let state = slot.state_on_owner();
                     let poll_id = state_word::poll_id(state_word::next_poll(state));
                     let (task_id, origin) = blame(poll_id, false);
-                    let poll = slot.enter_idle(state, Blame::from_bits(origin), task_word(task_id));
+                    let (origin, task) = (Blame::from_bits(origin), task_word(task_id));
+                    // Every other poll enters as a wrapper does, its two words copied
+                    // together.
+                    let poll = if poll_id.is_multiple_of(2) {
+                        slot.enter_idle_words(state, &PollWords::new(origin, task))
+                    } else {
+                        slot.enter_idle(state, origin, task)
+                    };
                     let (task_id, origin) = blame(poll_id, true);
                     let saved = slot.enter_nested(Blame::from_bits(origin), task_word(task_id));
                     slot.exit_nested(saved);
@@ -542,6 +646,33 @@ mod tests {
                 }
             }
         });
+    }
+
+    #[test]
+    fn a_wrappers_words_are_read_back_as_its_blame_and_task() {
+        let slot = leaked_slot();
+        let origin = Origin::named("slot-words", Location::caller());
+        for (scope, task_id) in [(0, 0), (9, 1 << 40), (3, 77)] {
+            let words = PollWords::new(Blame::new(origin, scope), task_word(task_id));
+            let poll = slot.enter_idle_words(slot.state_on_owner(), &words);
+            let busy = slot.snapshot(clock::now_tick()).expect("a stable snapshot");
+            assert_eq!(
+                (
+                    busy.busy,
+                    busy.poll_id,
+                    busy.origin,
+                    busy.scope,
+                    busy.task_id
+                ),
+                (true, poll, origin, scope, task_id)
+            );
+            slot.exit_running();
+            let idle = slot.snapshot(clock::now_tick()).expect("a stable snapshot");
+            assert_eq!(
+                (idle.busy, idle.ended.map(|(id, _)| id)),
+                (false, Some(poll))
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use crate::blame::Blame;
 use crate::origin::Origin;
 use crate::poll_guard::watch_poll;
+use crate::poll_words::PollWords;
 use crate::scope;
 use crate::state_word::UNKNOWN_TASK;
 
@@ -27,19 +28,16 @@ use crate::state_word::UNKNOWN_TASK;
 #[derive(Debug)]
 pub struct Watched<F> {
     inner: F,
-    /// Its origin and scope, in one word.
-    blame: Blame,
-    /// The tokio task polling it, as a task word: asked on the first poll
-    /// ([`UNKNOWN_TASK`] before), out of line.
-    task: u64,
+    /// Its origin and scope in one word, and the tokio task polling it as a task word:
+    /// asked on the first poll ([`UNKNOWN_TASK`] before), out of line.
+    words: PollWords,
 }
 
 impl<F> Watched<F> {
     pub(crate) fn new(inner: F, origin: Origin, scope: u64) -> Watched<F> {
         Watched {
             inner,
-            blame: Blame::new(origin, scope),
-            task: UNKNOWN_TASK,
+            words: PollWords::new(Blame::new(origin, scope), UNKNOWN_TASK),
         }
     }
 }
@@ -56,7 +54,7 @@ impl<F: Future> Future for Watched<F> {
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: see above.
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
-        watch_poll(this.blame, &mut this.task, || inner.poll(cx))
+        watch_poll(&mut this.words, || inner.poll(cx))
     }
 }
 
@@ -201,6 +199,6 @@ mod tests {
         let mut context = Context::from_waker(std::task::Waker::noop());
         let polled = Pin::new(&mut outside).poll(&mut context);
         assert_eq!(polled, Poll::Ready(0));
-        assert_eq!(outside.task, crate::state_word::task_word(0));
+        assert_eq!(outside.words.task, crate::state_word::task_word(0));
     }
 }
