@@ -65,7 +65,7 @@ use crate::{ArgRange, Category, ModuleImports, TraitDecl, TraitImpl};
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 12;
+pub const VERSION: u64 = 13;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.

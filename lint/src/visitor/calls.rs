@@ -9,6 +9,7 @@ use syn::visit::Visit;
 use syn::{Expr, Token};
 
 use super::context::Kind;
+use super::iterator_steps::is_consumer;
 use crate::catalog::{
     is_crate_offloader, is_offloader_name, is_run_once_constructor, RUN_ONCE_METHODS,
 };
@@ -102,7 +103,7 @@ fn path_call_text(path: &syn::Path, has_args: bool) -> String {
 }
 
 /// The distinct paths of a receiver's origins, in the order found.
-fn receiver_paths(origins: Vec<Origin>) -> Vec<String> {
+pub(super) fn receiver_paths(origins: Vec<Origin>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for o in origins {
         if !out.contains(&o.path) {
@@ -512,11 +513,14 @@ impl<'m> Analyzer<'m> {
                             receiver_paths(origins),
                             self.type_is_stated(&m.receiver),
                         )),
-                        text,
+                        text.clone(),
                         (start, end),
                         marks.awaited,
                         facts,
                     )
+                }
+                if is_consumer(&name) && !marks.awaited {
+                    self.iterator_steps(&m.receiver, false, text, (start, end));
                 }
             }
         }

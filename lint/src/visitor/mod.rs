@@ -26,6 +26,7 @@ mod drops;
 mod finished_threads;
 mod fn_values;
 mod generic_bounds;
+mod iterator_steps;
 mod macros;
 mod origin_set;
 mod receivers;
@@ -668,6 +669,8 @@ impl Analyzer<'_> {
                     // `for conn in listener.incoming()`: the loop variable comes from
                     // the iterated value.
                     v.visit_expr(&f.expr);
+                    let at = (f.for_token.span, f.in_token.span);
+                    v.iterator_steps(&f.expr, true, "for .. in ..".to_string(), at);
                     let mut origins = Vec::new();
                     v.origins(&f.expr, &mut origins, 0);
                     v.scopes.push(Scope::default());
