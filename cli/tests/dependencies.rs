@@ -241,7 +241,9 @@ fn write(root: &Path, rel: &str, text: &[u8]) {
 /// A workspace whose `app` depends on `broken` (a file that does not parse, one that is
 /// not UTF-8, one over the size limit, and `slow()`, which reads a file) and on `gone`
 /// (whose library file is missing), with `main` as app's main.rs.
-fn broken_workspace(root: &Path, main: &[u8]) {
+/// A workspace of one package, `app`, with `main` as its main.rs and `dependencies` as
+/// its `[dependencies]` table.
+fn app_workspace(root: &Path, dependencies: &str, main: &[u8]) {
     write(
         root,
         "Cargo.toml",
@@ -250,10 +252,21 @@ fn broken_workspace(root: &Path, main: &[u8]) {
     write(
         root,
         "app/Cargo.toml",
-        b"[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-          [dependencies]\nbroken = { path = \"../broken\" }\ngone = { path = \"../gone\" }\n",
+        format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\n{dependencies}"
+        )
+        .as_bytes(),
     );
     write(root, "app/src/main.rs", main);
+}
+
+fn broken_workspace(root: &Path, main: &[u8]) {
+    app_workspace(
+        root,
+        "broken = { path = \"../broken\" }\ngone = { path = \"../gone\" }\n",
+        main,
+    );
     write(
         root,
         "broken/Cargo.toml",
@@ -375,20 +388,9 @@ fn dependency_notes_never_change_the_exit_code() {
 fn a_dependency_item_syn_cannot_read_costs_that_item_not_the_file() {
     let s = Scratch::new("deps-old-syntax");
     let root = s.path();
-    write(
+    app_workspace(
         root,
-        "Cargo.toml",
-        b"[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n",
-    );
-    write(
-        root,
-        "app/Cargo.toml",
-        b"[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-          [dependencies]\noldstyle = { path = \"../oldstyle\" }\n",
-    );
-    write(
-        root,
-        "app/src/main.rs",
+        "oldstyle = { path = \"../oldstyle\" }\n",
         b"async fn run() {\n    oldstyle::register(1);\n}\nfn main() {}\n",
     );
     write(
