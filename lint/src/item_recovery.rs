@@ -62,10 +62,10 @@ pub fn parse_source_recovering(text: &str, limit: usize) -> Result<RecoveredFile
     Ok(RecoveredFile { file, skipped })
 }
 
-/// The file's top-level token trees, lexed with its byte-order mark and shebang line
-/// blanked (not removed, so that every span keeps its line and column).
+/// The file's top-level token trees, lexed without its byte-order mark (as syn reads it)
+/// and with its shebang line blanked (not removed, so that every span keeps its line).
 fn lex_items(text: &str) -> Option<Vec<TokenTree>> {
-    let mut source = text.replacen('\u{feff}', "", usize::from(text.starts_with('\u{feff}')));
+    let mut source = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
     if source.starts_with("#!") && !source.starts_with("#![") {
         let end = source.find('\n').unwrap_or(source.len());
         source.replace_range(..end, &" ".repeat(end));
