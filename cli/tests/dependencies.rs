@@ -627,6 +627,111 @@ fn a_registry_crates_sync_api_that_reads_the_file_system_is_found_by_its_chain()
     );
 }
 
+/// A method called on the value of a chain of calls into a dependency
+/// (`Walk::new(d).max_depth(1).into_iter()`, or the hidden `into_iter` and `next` of a
+/// `for` loop) reaches the method of the type the chain's last step returns, by the
+/// signatures of the dependency's methods; an iterator of the same crate whose `next`
+/// does not block is not it. The same from the summary cache.
+#[test]
+fn a_method_on_the_value_a_dependency_method_returned_reaches_that_types_method() {
+    let scratch = Scratch::copy_of("deps-returned");
+    let next = |line: u64, call: &str, context: &str| {
+        (
+            line,
+            "walker::iter::Iter::next".to_string(),
+            format!(
+                "`{call}` blocks the executor thread in async fn `{context}`: calls \
+                 `std::fs::read_dir` at crates/walker/src/iter.rs:14 (in walker 0.3.0)"
+            ),
+        )
+    };
+    let expected = vec![
+        next(5, "for .. in ..", "for_loop_over_a_builder"),
+        next(13, ".next()", "next_after_a_builder_chain"),
+        next(17, ".count()", "consumed_in_one_chain"),
+    ];
+    for run in ["cold", "warm"] {
+        let (code, report) = json_in(scratch.path(), &[]);
+        assert_eq!(code, 1, "{run}: {report}");
+        assert_eq!(findings(&report), expected, "{run}");
+        let from_cache = u64::from(run == "warm");
+        assert_eq!(
+            report["summary"]["dependencies_from_cache"], from_cache,
+            "{run}"
+        );
+    }
+}
+
+/// walkdir's `WalkDir` does no I/O until its iterator's `next` reads the root's
+/// metadata: a `for` loop over it, and `next` after a builder chain, are found through
+/// the return types of `into_iter` and `min_depth`, with the exact chain in the crate.
+#[test]
+fn a_registry_crates_iterator_that_reads_directories_is_found_through_its_builder() {
+    let version = locked_version("walkdir");
+    let s = Scratch::new("deps-registry-walkdir");
+    write(
+        s.path(),
+        "Cargo.toml",
+        format!(
+            "[package]\nname = \"uses-walkdir\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nwalkdir = \"={version}\"\n\n[workspace]\n"
+        )
+        .as_bytes(),
+    );
+    write(
+        s.path(),
+        "src/main.rs",
+        b"async fn sources(dir: &str) -> usize {\n    let mut n = 0;\n    \
+          for entry in walkdir::WalkDir::new(dir) {\n        n += entry.is_ok() as usize;\n    }\n    n\n}\n\
+          async fn first(dir: &str) -> bool {\n    \
+          walkdir::WalkDir::new(dir).min_depth(1).into_iter().next().is_some()\n}\nfn main() {}\n",
+    );
+    generate_lockfile(s.path());
+    let (code, report) = json_in(s.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    let lines: Vec<(u64, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["resolved"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        lines,
+        [(3, "walkdir::IntoIter::next"), (9, "walkdir::IntoIter::next")]
+    );
+    let krate = format!("walkdir {version}");
+    for f in report["findings"].as_array().unwrap() {
+        let chain: Vec<(String, String)> = f["chain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let file = l["file"].as_str().unwrap();
+                let in_crate = file
+                    .rsplit_once(&format!("walkdir-{version}/"))
+                    .map_or(file, |(_, rel)| rel);
+                (
+                    l["callee"].as_str().unwrap().to_string(),
+                    format!("{in_crate}:{} ({})", l["line"], l["crate"].as_str().unwrap()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            chain,
+            [
+                (
+                    "dent::DirEntry::from_path".to_string(),
+                    format!("src/lib.rs:694 ({krate})")
+                ),
+                (
+                    "std::fs::metadata".to_string(),
+                    format!("src/dent.rs:260 ({krate})")
+                ),
+            ]
+        );
+    }
+}
+
 /// A method called on a dependency's type (typed by a parameter, a `let` annotation or
 /// its constructor) reaches that type's method in the dependency, inherent or of a
 /// trait impl, with the chain into the crate. A workspace type's method of the same name

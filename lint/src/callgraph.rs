@@ -64,6 +64,7 @@ use crate::summary::{BlockingCall, CallSite, FileSummary, FnSummary};
 use crate::{Certainty, ChainLink, Finding, RunOnce};
 
 mod leaves;
+mod method_chains;
 mod offloader_inference;
 mod once_reach;
 mod trait_dispatch;
@@ -379,10 +380,17 @@ impl<'a> Graph<'a> {
             .filter(|_| call.candidates.is_empty())
         {
             let receiver = ReceiverTypes::new(&call.receiver, |c| self.crates.contains_key(c));
+            let is_async = |i: &usize| self.fns[*i].summary.is_async;
             return self
                 .dependency_methods(caller, &receiver, name)
                 .into_iter()
-                .find(|&i| self.fns[i].summary.is_async);
+                .find(is_async)
+                .or_else(|| {
+                    self.chained_methods(caller, &receiver, name)
+                        .into_iter()
+                        .filter(is_async)
+                        .find(|&i| self.deps.is_dependency(self.fns[i].unit))
+                });
         }
         if call.method.is_some() {
             return None;
@@ -445,6 +453,9 @@ impl<'a> Graph<'a> {
         let mut typed = self.typed_methods(caller, call, name);
         if typed.is_empty() {
             typed = self.dependency_methods(caller, &receiver, name);
+        }
+        if typed.is_empty() {
+            typed = self.chained_methods(caller, &receiver, name);
         }
         typed.retain(visible);
         if !typed.is_empty() {

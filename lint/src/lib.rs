@@ -106,6 +106,7 @@ mod matcher;
 mod matcher_cache;
 mod nesting;
 mod parse;
+mod method_steps;
 mod path_pattern;
 mod prefilter;
 mod receiver_types;

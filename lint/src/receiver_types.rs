@@ -10,6 +10,8 @@ use crate::resolve::CRATE;
 /// The receiver paths of one method call, split into segments.
 pub(crate) struct ReceiverTypes<'a> {
     paths: Vec<(Home<'a>, Vec<&'a str>)>,
+    /// The stepped origins ([`crate::method_steps`]): each chain's start and methods.
+    chains: Vec<(&'a str, Vec<&'a str>)>,
 }
 
 /// Where a receiver path lives.
@@ -27,8 +29,13 @@ impl<'a> ReceiverTypes<'a> {
     /// Reads `receiver`; `is_workspace_crate` says whether a first segment names a
     /// library crate of the workspace.
     pub fn new(receiver: &'a [String], is_workspace_crate: impl Fn(&str) -> bool) -> Self {
+        let chains = receiver
+            .iter()
+            .filter_map(|p| crate::method_steps::split(p))
+            .collect();
         let paths = receiver
             .iter()
+            .filter(|p| !crate::method_steps::is_stepped(p))
             .map(|p| {
                 let segs: Vec<&str> = p.split("::").collect();
                 let home = match segs.as_slice() {
@@ -40,7 +47,13 @@ impl<'a> ReceiverTypes<'a> {
                 (home, segs)
             })
             .collect();
-        ReceiverTypes { paths }
+        ReceiverTypes { paths, chains }
+    }
+
+    /// The chains of method calls the receiver is the value of: where each started
+    /// (a path as the plain ones are) and the methods called since, in order.
+    pub fn chains(&self) -> &[(&'a str, Vec<&'a str>)] {
+        &self.chains
     }
 
     /// Workspace paths the receiver came from, without their crate segment: the type

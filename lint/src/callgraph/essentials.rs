@@ -172,18 +172,52 @@ impl Graph<'_> {
             .filter(|(_, k)| k.is_some())
             .filter_map(|&(i, _)| method_names(self.fns[i].summary))
             .collect();
-        reduced
+        let mut reduced: Vec<(usize, Option<FnSummary>)> = reduced
             .into_iter()
-            .filter_map(|(i, k)| {
+            .map(|(i, k)| {
                 let f = self.fns[i].summary;
                 let k = k.or_else(|| {
                     method_names(f)
                         .filter(|names| blocking_methods.contains(names))
                         .map(|_| stub(f))
                 });
-                Some((i, k?))
+                (i, k)
             })
+            .collect();
+        self.keep_chain_stubs(&mut reduced);
+        reduced
+            .into_iter()
+            .filter_map(|(i, k)| Some((i, k?)))
             .collect()
+    }
+
+    /// Keeps as stubs the quiet fns a chain of method calls passes through on its way
+    /// to a kept method ([`super::method_chains`]): a fn whose declared return type is
+    /// a type with a kept method (`into_iter(self) -> Iter` where `Iter::next` blocks),
+    /// and so on back along the chain (`max_depth(self) -> Self` of the type whose
+    /// `into_iter` is now kept). Types are matched by name, as the chains' last resort is.
+    fn keep_chain_stubs(&self, reduced: &mut [(usize, Option<FnSummary>)]) {
+        let mut leading: HashSet<&str> = reduced
+            .iter()
+            .filter(|(_, k)| k.is_some())
+            .filter_map(|&(i, _)| self.fns[i].summary.self_ty.as_deref())
+            .collect();
+        loop {
+            let mut grew = false;
+            for (i, k) in reduced.iter_mut() {
+                let f = self.fns[*i].summary;
+                if k.is_some() || !returns_one_of(f, &leading) {
+                    continue;
+                }
+                *k = Some(stub(f));
+                if let Some(ty) = f.self_ty.as_deref() {
+                    grew |= leading.insert(ty);
+                }
+            }
+            if !grew {
+                return;
+            }
+        }
     }
 
     /// Fn `i` reduced to its witness, if it blocks when called or when awaited.
@@ -209,6 +243,13 @@ fn method_names(f: &FnSummary) -> Option<(&str, &str)> {
         return None;
     }
     Some((f.self_ty.as_deref()?, f.path.last()?.as_str()))
+}
+
+/// Whether `f`'s declared return type names one of `types` (by the last segment).
+fn returns_one_of(f: &FnSummary, types: &HashSet<&str>) -> bool {
+    f.returns
+        .iter()
+        .any(|r| types.contains(r.rsplit("::").next().unwrap_or(r)))
 }
 
 /// `f` without its body: no catalog hit, no call, so it blocks nothing.

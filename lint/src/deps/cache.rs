@@ -20,10 +20,10 @@
 //! on, whose fns its chains reach). Readers such as the attribute read it with
 //! [`decode`] and place each file's summaries in the graph as a dependency unit.
 //!
-//! The format (version 11):
+//! The format (see [`VERSION`]):
 //!
 //! ```text
-//! { "format": "blockwatch-dependency-summaries", "version": 11, "key": "<16 hex digits>",
+//! { "format": "blockwatch-dependency-summaries", "version": <VERSION>, "key": "<16 hex digits>",
 //!   "crate": "name version",
 //!   "files": [ { "file": "/abs/path.rs", "unchecked_deep": 0, "offload_wrappers": ["run"],
 //!     "fns": [ { "path": ["module", "Type", "name"], "is_method": true, "self_ty": "Type",
@@ -65,7 +65,7 @@ use crate::{ArgRange, Category, ModuleImports, TraitDecl, TraitImpl};
 /// The `format` field of a cache file.
 pub const FORMAT: &str = "blockwatch-dependency-summaries";
 /// The version of the format.
-pub const VERSION: u64 = 13;
+pub const VERSION: u64 = 14;
 
 /// A stable key over `parts` (FNV-1a, 64 bits, as 16 hex digits); each part is
 /// terminated, so `["ab", "c"]` and `["a", "bc"]` differ.

@@ -74,7 +74,8 @@ impl Analyzer<'_> {
                 // A method of a type of this code with a declared return type gives
                 // that type (`self.pool().get()` where `fn pool(&self) -> &Pool`);
                 // any other method keeps what its receiver came from (`.unwrap()`,
-                // `.lock()`, builder chains).
+                // `.lock()`, builder chains), and the chain of methods since, whose
+                // return types the call graph follows (`crate::method_steps`).
                 let mut base = Vec::new();
                 self.origins(&m.receiver, &mut base, depth + 1);
                 let name = m.method.to_string();
@@ -86,7 +87,12 @@ impl Analyzer<'_> {
                     }
                 }
                 if !returned {
-                    add_origins(out, base);
+                    let after = if is_unknown(&base) {
+                        base
+                    } else {
+                        crate::method_steps::after_method(base, &name)
+                    };
+                    add_origins(out, after);
                 }
             }
             // The value of a `match` comes out of its arms, which mostly take apart what
@@ -154,8 +160,9 @@ impl Analyzer<'_> {
                     }
                 }
                 if !known {
-                    // A tuple or a type defined elsewhere: keep what the base came from.
-                    add_origins(out, base);
+                    // A tuple or a type defined elsewhere: keep what the base came from,
+                    // but not the chains that made the base (the field is another value).
+                    add_origins(out, crate::method_steps::without_steps(base));
                 }
             }
             Expr::Try(t) => self.origins(&t.expr, out, depth + 1),
