@@ -24,6 +24,7 @@ use crate::source::{read_source, MAX_FILE_BYTES};
 use crate::walk::{self, display_path, Filter};
 
 mod crate_names_pass;
+mod dependency_notes;
 mod reached_set_pass;
 
 /// A crate being scanned: one target of a package, or a directory / file given as is.
@@ -342,10 +343,8 @@ impl<'a> Planner<'a> {
             let unit = deps.units[i];
             self.name_dependency(graph, &deps.units, i);
             match self.cached_summaries(graph, deps, i) {
-                Known::Absent => {
-                    self.missing_source(dep);
-                    continue;
-                }
+                // Noted with every dependency's notes, once the scan knows what it parsed.
+                Known::Absent => continue,
                 Known::Summaries(summaries) => {
                     self.cached.push((unit, summaries));
                     continue;
@@ -828,6 +827,10 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     offload_through_dependencies(&plan, &mut parsed);
     prune_dependencies(&plan, &mut parsed);
     cache_dependencies(&mut plan, &parsed);
+    if let (Some((graph, _)), Some(deps)) = (&graph, &dependency_plan) {
+        dependency_notes::store_parsed(&mut plan, graph, deps, &parsed);
+        dependency_notes::replay_unparsed(&mut plan, graph, deps);
+    }
     let files: Vec<CrateFile> = parsed
         .summaries
         .iter()
@@ -862,6 +865,9 @@ pub(crate) fn run(opts: &Options) -> Result<(Report, PathBuf), Fatal> {
     report
         .notes
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    report.notes.dedup_by(|a, b| {
+        (&a.path, a.line, a.column, &a.message) == (&b.path, b.line, b.column, &b.message)
+    });
     // The summaries and the dependency graph are not freed: a scan runs at most twice
     // per process (`--fix`, then the scan of what is left), and freeing their many small
     // allocations one by one (dependencies' included) cost a warm scan more than the
@@ -913,9 +919,6 @@ fn add_dependencies(
     let not_reached = match reached {
         Some(Ok(reached)) => {
             let count = reached.len();
-            for &i in &absent {
-                plan.missing_source(&graph.dependencies[i]);
-            }
             for (i, summaries) in reached {
                 plan.name_dependency(graph, &deps.units, i);
                 if !absent.contains(&i) {

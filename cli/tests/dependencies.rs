@@ -374,10 +374,19 @@ fn dependency_notes_never_change_the_exit_code() {
         "app/src/main.rs",
         b"mod latin1;\nasync fn run() {\n    broken::fine();\n}\nfn main() {}\n",
     );
-    let (code, report) = json_in(root, &[]);
-    assert_eq!(code, 2, "{report}");
-    assert_eq!(report["errors"], own_error);
-    assert_eq!(report["findings"], serde_json::json!([]));
+    // From the summary cache, then from the reached set that scan wrote: the same notes
+    // as the scan that parsed the dependencies, the unreached one's missing source too.
+    for run in ["summary cache", "reached set"] {
+        let (code, report) = json_in(root, &[]);
+        assert_eq!(code, 2, "{run}: {report}");
+        assert_eq!(report["errors"], own_error);
+        assert_eq!(report["findings"], serde_json::json!([]));
+        assert_eq!(
+            report["summary"]["dependencies_from_cache"], 1,
+            "{run}: {report}"
+        );
+        assert_eq!(notes(&report), broken_workspace_notes(), "{run}");
+    }
 }
 
 /// An edition-2015 dependency writes trait objects without `dyn`, which rustc accepts
@@ -697,7 +706,10 @@ fn a_registry_crates_iterator_that_reads_directories_is_found_through_its_builde
         .collect();
     assert_eq!(
         lines,
-        [(3, "walkdir::IntoIter::next"), (9, "walkdir::IntoIter::next")]
+        [
+            (3, "walkdir::IntoIter::next"),
+            (9, "walkdir::IntoIter::next")
+        ]
     );
     let krate = format!("walkdir {version}");
     for f in report["findings"].as_array().unwrap() {
@@ -712,7 +724,11 @@ fn a_registry_crates_iterator_that_reads_directories_is_found_through_its_builde
                     .map_or(file, |(_, rel)| rel);
                 (
                     l["callee"].as_str().unwrap().to_string(),
-                    format!("{in_crate}:{} ({})", l["line"], l["crate"].as_str().unwrap()),
+                    format!(
+                        "{in_crate}:{} ({})",
+                        l["line"],
+                        l["crate"].as_str().unwrap()
+                    ),
                 )
             })
             .collect();
