@@ -169,7 +169,12 @@ mod tests {
         let merged = origins(&["a::A::new", "a::A::new.iter", "b::B::open"]);
         assert_eq!(
             paths(&after_method(merged, "next")),
-            ["a::A::new", "b::B::open", "a::A::new.iter.next", "b::B::open.next"]
+            [
+                "a::A::new",
+                "b::B::open",
+                "a::A::new.iter.next",
+                "b::B::open.next"
+            ]
         );
     }
 
