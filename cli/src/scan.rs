@@ -325,18 +325,6 @@ impl<'a> Planner<'a> {
             .map_or(Known::Unknown, Known::Summaries)
     }
 
-    /// The note for a dependency whose source is missing.
-    fn missing_source(&mut self, dep: &Dependency) {
-        self.notes.push(InputError::new(
-            display_path(&self.root, &dep.dir),
-            format!(
-                "dependency {} {}: its source is missing (run `cargo fetch`); calls into it \
-                 are not analysed",
-                dep.name, dep.version
-            ),
-        ));
-    }
-
     /// Every dependency, from the cache where it is cached, else its files to read.
     fn add_every_dependency(&mut self, graph: &DependencyGraph, deps: &mut DependencyPlan) {
         for (i, dep) in graph.dependencies.iter().enumerate() {

@@ -491,6 +491,46 @@ fn a_dependency_directory_that_is_gone_is_a_note() {
     );
 }
 
+/// Dependencies whose source is missing are one note, not one each: with a single one it
+/// names that dependency at its directory; with many (a tree whose sources were never
+/// unpacked) it names the first five and counts the rest, at the scanned root. Both
+/// cold and from the cache.
+#[test]
+fn missing_sources_are_said_once() {
+    let s = Scratch::new("deps-missing-many");
+    let root = s.path();
+    let names: Vec<String> = (1..=7).map(|i| format!("gone-{i}")).collect();
+    let dependencies: String = names
+        .iter()
+        .map(|n| format!("{n} = {{ path = \"../{n}\" }}\n"))
+        .collect();
+    app_workspace(root, &dependencies, b"async fn run() {}\nfn main() {}\n");
+    for n in &names {
+        write(
+            root,
+            &format!("{n}/Cargo.toml"),
+            format!(
+                "[package]\nname = \"{n}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [lib]\npath = \"src/nowhere.rs\"\n"
+            )
+            .as_bytes(),
+        );
+    }
+    generate_lockfile(root);
+    let expected = vec![(
+        ".".to_string(),
+        "7 dependencies have no source on disk (gone-1 0.1.0, gone-2 0.1.0, gone-3 0.1.0, \
+         gone-4 0.1.0, gone-5 0.1.0, 2 more): run `cargo fetch`; calls into them are not \
+         analysed"
+            .to_string(),
+    )];
+    for run in ["cold", "warm"] {
+        let (code, report) = json_in(root, &[]);
+        assert_eq!(code, 0, "{run}: {report}");
+        assert_eq!(notes(&report), expected, "{run}");
+    }
+}
+
 /// A dependency cargo builds only for another platform is not in the graph of this one:
 /// a call into it is no finding (the code that calls it does not build here either),
 /// and, because cargo downloads only this platform's packages, an offline scan of a

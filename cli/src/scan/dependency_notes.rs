@@ -9,7 +9,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blockwatch_lint::deps::{store, DependencyGraph};
+use blockwatch_lint::deps::{store, Dependency, DependencyGraph};
 use serde_json::{json, Value};
 
 use super::{DependencyPlan, Parsed, Planner};
@@ -79,13 +79,14 @@ pub(super) fn store_parsed(
 }
 
 /// Says again, for every dependency this scan did not parse, what it gave when it was
-/// parsed (when its notes file holds its current key), and notes each dependency whose
+/// parsed (when its notes file holds its current key), and notes the dependencies whose
 /// source is missing.
 pub(super) fn replay_unparsed(
     plan: &mut Planner<'_>,
     graph: &DependencyGraph,
     deps: &DependencyPlan,
 ) {
+    let mut missing: Vec<&Dependency> = Vec::new();
     for (i, dep) in graph.dependencies.iter().enumerate() {
         if plan
             .to_cache
@@ -95,7 +96,7 @@ pub(super) fn replay_unparsed(
             continue;
         }
         if !dep.lib_root.is_file() {
-            plan.missing_source(dep);
+            missing.push(dep);
             continue;
         }
         let Ok(text) = fs::read_to_string(notes_file(deps, graph, i)) else {
@@ -103,6 +104,47 @@ pub(super) fn replay_unparsed(
         };
         let notes = decode(&text, deps.keys.key(graph, i), &plan.root);
         plan.notes.extend(notes);
+    }
+    let note = missing_sources(&plan.root, &missing);
+    plan.notes.extend(note);
+}
+
+/// How many missing dependencies one note names before it counts the rest.
+const NAMED_MISSING: usize = 5;
+
+/// The note for the dependencies whose source is missing: one, at the dependency's
+/// directory, or, for a tree that was never fetched (every registry dependency at
+/// once), one for the scan that names the first few and counts the rest.
+fn missing_sources(root: &Path, missing: &[&Dependency]) -> Option<InputError> {
+    match missing {
+        [] => None,
+        [dep] => Some(InputError::new(
+            display_path(root, &dep.dir),
+            format!(
+                "dependency {} {}: its source is missing (run `cargo fetch`); calls into it \
+                 are not analysed",
+                dep.name, dep.version
+            ),
+        )),
+        many => {
+            let mut named: Vec<String> = many
+                .iter()
+                .take(NAMED_MISSING)
+                .map(|d| format!("{} {}", d.name, d.version))
+                .collect();
+            if many.len() > NAMED_MISSING {
+                named.push(format!("{} more", many.len() - NAMED_MISSING));
+            }
+            Some(InputError::new(
+                display_path(root, root),
+                format!(
+                    "{} dependencies have no source on disk ({}): run `cargo fetch`; calls \
+                     into them are not analysed",
+                    many.len(),
+                    named.join(", ")
+                ),
+            ))
+        }
     }
 }
 
