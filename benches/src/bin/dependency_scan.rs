@@ -288,8 +288,9 @@ fn report(
         ws.dependencies,
         ws.corpus.unreadable,
     );
-    // A first scan, so that the warm mode finds a cache whatever the rotation.
-    ws.scan(cli, Mode::Cold, &[])?;
+    // A first cold scan (a cache an earlier run left removed first), so that the warm
+    // mode finds a cache whatever the rotation.
+    ws.measure(cli, Mode::Cold, threads)?;
     let mut cache_bytes = 0;
     let samples = interleave(&Mode::ALL, rounds, |mode, _| {
         let sample = ws.measure(cli, mode, threads)?;
