@@ -498,10 +498,19 @@ mod tests {
 
     #[test]
     fn each_mode_accepts_only_the_counts_of_its_own_work() {
-        assert_eq!(check_dependency_counts(Mode::Cold, &summary(8, 0, 0)), Ok(()));
-        assert_eq!(check_dependency_counts(Mode::Warm, &summary(8, 8, 0)), Ok(()));
+        assert_eq!(
+            check_dependency_counts(Mode::Cold, &summary(8, 0, 0)),
+            Ok(())
+        );
+        assert_eq!(
+            check_dependency_counts(Mode::Warm, &summary(8, 8, 0)),
+            Ok(())
+        );
         // The reached ones from the cache, the others not read at all.
-        assert_eq!(check_dependency_counts(Mode::Warm, &summary(8, 5, 3)), Ok(()));
+        assert_eq!(
+            check_dependency_counts(Mode::Warm, &summary(8, 5, 3)),
+            Ok(())
+        );
         assert_eq!(
             check_dependency_counts(Mode::NoDeps, &summary(0, 0, 0)),
             Ok(())

@@ -6,6 +6,7 @@
 //! (only for a dependency that gave notes, under the same key as its summaries): the
 //! same input gives the same report, cold or warm.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -21,9 +22,12 @@ const FORMAT: &str = "blockwatch-dependency-notes";
 /// Its version.
 const VERSION: u64 = 1;
 
+/// How a notes file's name ends.
+const NOTES_SUFFIX: &str = ".notes.json";
+
 /// Where dependency `i`'s notes are kept: next to its summaries.
 fn notes_file(deps: &DependencyPlan, graph: &DependencyGraph, i: usize) -> PathBuf {
-    deps.cache_file(graph, i).with_extension("notes.json")
+    deps.cache_file(graph, i).with_extension(&NOTES_SUFFIX[1..])
 }
 
 /// Whether the note at `path` (as the report shows it) is about a file under `dir`
@@ -66,7 +70,9 @@ pub(super) fn store_parsed(
             let _ = fs::remove_file(&file);
             continue;
         }
-        let text = json!({"format": FORMAT, "version": VERSION, "key": key, "notes": own});
+        let id = &graph.dependencies[i].id;
+        let text =
+            json!({"format": FORMAT, "version": VERSION, "key": key, "id": id, "notes": own});
         if let Err(e) = store(&file, &text.to_string()) {
             failed = Some(InputError::new(
                 display_path(&plan.root, &file),
@@ -86,27 +92,53 @@ pub(super) fn replay_unparsed(
     graph: &DependencyGraph,
     deps: &DependencyPlan,
 ) {
-    let mut missing: Vec<&Dependency> = Vec::new();
-    for (i, dep) in graph.dependencies.iter().enumerate() {
-        if plan
-            .to_cache
+    let parsed_here = |i: usize| {
+        plan.to_cache
             .iter()
             .any(|(unit, ..)| *unit == deps.units[i])
-        {
-            continue;
+    };
+    let missing: Vec<&Dependency> = graph
+        .dependencies
+        .iter()
+        .enumerate()
+        .filter(|&(i, dep)| !parsed_here(i) && !dep.lib_root.is_file())
+        .map(|(_, dep)| dep)
+        .collect();
+    // Few dependencies give notes: list the notes files there are, rather than look
+    // for one per dependency (which costs a warm scan a file name per dependency).
+    let mut replayed = Vec::new();
+    if let Ok(entries) = fs::read_dir(&deps.cache_dir) {
+        let by_id: HashMap<&str, usize> = graph
+            .dependencies
+            .iter()
+            .enumerate()
+            .map(|(i, dep)| (dep.id.as_str(), i))
+            .collect();
+        for entry in entries.flatten() {
+            if !entry.file_name().to_string_lossy().ends_with(NOTES_SUFFIX) {
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let Some(i) = id_of(&text).and_then(|id| by_id.get(id.as_str()).copied()) else {
+                continue;
+            };
+            if parsed_here(i) || !graph.dependencies[i].lib_root.is_file() {
+                continue;
+            }
+            replayed.extend(decode(&text, deps.keys.key(graph, i), &plan.root));
         }
-        if !dep.lib_root.is_file() {
-            missing.push(dep);
-            continue;
-        }
-        let Ok(text) = fs::read_to_string(notes_file(deps, graph, i)) else {
-            continue;
-        };
-        let notes = decode(&text, deps.keys.key(graph, i), &plan.root);
-        plan.notes.extend(notes);
     }
+    plan.notes.extend(replayed);
     let note = missing_sources(&plan.root, &missing);
     plan.notes.extend(note);
+}
+
+/// The package id a notes file is for, if it reads.
+fn id_of(text: &str) -> Option<String> {
+    let doc: Value = serde_json::from_str(text).ok()?;
+    Some(doc["id"].as_str()?.to_string())
 }
 
 /// How many missing dependencies one note names before it counts the rest.
@@ -193,7 +225,7 @@ mod tests {
     fn notes_are_read_back_only_under_their_own_key_and_shown_from_the_root() {
         let root = Path::new("/work/app");
         let text = json!({
-            "format": FORMAT, "version": VERSION, "key": "k1",
+            "format": FORMAT, "version": VERSION, "key": "k1", "id": "dep 1.0.0 (registry)",
             "notes": [
                 {"path": "/work/app/broken/src/bad.rs", "line": 1, "column": 10, "message": "syntax error"},
                 {"path": "/reg/dep-1.0.0/src/big.rs", "line": null, "column": null, "message": "too large"},
@@ -212,6 +244,7 @@ mod tests {
                 ("/reg/dep-1.0.0/src/big.rs", None, "too large"),
             ]
         );
+        assert_eq!(id_of(&text).as_deref(), Some("dep 1.0.0 (registry)"));
         assert!(decode(&text, "k2", root).is_empty(), "another key");
         assert!(
             decode(&text[..text.len() / 2], "k1", root).is_empty(),

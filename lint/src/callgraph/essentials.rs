@@ -191,31 +191,38 @@ impl Graph<'_> {
             .collect()
     }
 
-    /// Keeps as stubs the quiet fns a chain of method calls passes through on its way
-    /// to a kept method ([`super::method_chains`]): a fn whose declared return type is
-    /// a type with a kept method (`into_iter(self) -> Iter` where `Iter::next` blocks),
-    /// and so on back along the chain (`max_depth(self) -> Self` of the type whose
-    /// `into_iter` is now kept). Types are matched by name, as the chains' last resort is.
+    /// Keeps as stubs the quiet fns a chain of method calls ([`super::method_chains`])
+    /// needs to reach a method that blocks: those whose declared return type is a type
+    /// with such a method (`into_iter(self) -> Iter` where `Iter::next` reads a
+    /// directory), and the free fns that return the type of one of those (`walk(dir) ->
+    /// Walk`, where a chain starts). Types are matched by name, as the chains' last
+    /// resort is. Builder methods are not kept: they return their own type, which a
+    /// chain passes through without them, and following every type that leads to a
+    /// blocking one would keep most of a large crate's builders in every cache file.
     fn keep_chain_stubs(&self, reduced: &mut [(usize, Option<FnSummary>)]) {
-        let mut leading: HashSet<&str> = reduced
+        let blocking_types: HashSet<&str> = reduced
             .iter()
             .filter(|(_, k)| k.is_some())
             .filter_map(|&(i, _)| self.fns[i].summary.self_ty.as_deref())
             .collect();
-        loop {
-            let mut grew = false;
-            for (i, k) in reduced.iter_mut() {
-                let f = self.fns[*i].summary;
-                if k.is_some() || !returns_one_of(f, &leading) {
-                    continue;
-                }
+        let mut step_types: HashSet<&str> = HashSet::new();
+        for (i, k) in reduced.iter_mut() {
+            let f = self.fns[*i].summary;
+            // A method that returns its own type (`OpenOptions::write(&mut self) -> &mut
+            // Self`) is a step the chain passes through as well without it.
+            let own_type = f
+                .self_ty
+                .as_deref()
+                .is_some_and(|ty| returns_one_of(f, &HashSet::from([ty])));
+            if k.is_none() && !own_type && returns_one_of(f, &blocking_types) {
                 *k = Some(stub(f));
-                if let Some(ty) = f.self_ty.as_deref() {
-                    grew |= leading.insert(ty);
-                }
+                step_types.extend(f.self_ty.as_deref());
             }
-            if !grew {
-                return;
+        }
+        for (i, k) in reduced.iter_mut() {
+            let f = self.fns[*i].summary;
+            if k.is_none() && !f.is_method && returns_one_of(f, &step_types) {
+                *k = Some(stub(f));
             }
         }
     }
