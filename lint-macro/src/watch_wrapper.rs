@@ -7,7 +7,7 @@
 //!     #![inner attributes] diagnostics
 //!     ({
 //!         #[cfg(debug_assertions)]
-//!         let __blockwatch_site = ::blockwatch::__private::Watch(&Site { .. });
+//!         let __blockwatch_site = ::blockwatch::__private::Watch(&FnSite(..));
 //!         #[cfg(not(debug_assertions))]
 //!         let __blockwatch_site = ::blockwatch::__private::NoWatch;
 //!         __blockwatch_site
@@ -171,8 +171,11 @@ pub fn emit_with(
     top.into_iter().collect()
 }
 
-/// `({ #[cfg(debug_assertions)] let w = Watch(&Site { .. }); #[cfg(not(debug_assertions))]
-/// let w = NoWatch; w }).output::<R, _>(async move { inner })[.await]`.
+/// `({ #[cfg(debug_assertions)] let w = Watch(&FnSite(..)); #[cfg(not(debug_assertions))]
+/// let w = NoWatch; w }).output::<R, _>(async move { inner }).await` in an `async fn`; in
+/// the plain fn that returns the block, the two `let`s and `w.output::<R, _>(..)`
+/// without the block around them (a fifth of what the block costs the compiler:
+/// BENCHMARKS.md, "Session 12"), since no `await` follows that would keep the binding alive.
 ///
 /// `output::<R, _>` fixes the block's output to the fn's return type `R` before its body is
 /// checked, so `?` conversions infer exactly as in the original fn (for `impl Trait` and
@@ -180,8 +183,7 @@ pub fn emit_with(
 /// a never-taken typed `return` at the block's top, whose lint `allow`s were about a
 /// quarter of what the wrapped fns cost an incremental check (BENCHMARKS.md, "Session
 /// 11"). In release builds `NoWatch` hands back the block itself. The site is a constant
-/// the compiler promotes, not a `static` item per fn; the binding that picks the wrapper
-/// lives in its own block, out of the body's scope. The fixed part is text the compiler
+/// the compiler promotes, not a `static` item per fn. The fixed part is text the compiler
 /// lexes in one call, and comes first: the rest are the user's trees and a few made here.
 fn wrapped_body(
     name: Span,
@@ -217,18 +219,23 @@ fn wrapped_body(
         Delimiter::Parenthesis,
         async_block,
     )));
-    if let Tail::Awaited = tail {
-        trees.extend([
-            TokenTree::Punct(Punct::new('.', Spacing::Alone)),
-            keyword("await"),
-        ]);
-    }
-    let mut out = text(&format!(
-        "({{ #[cfg(debug_assertions)] let __blockwatch_site = ::blockwatch::__private::Watch(&{}); \
-         #[cfg(not(debug_assertions))] let __blockwatch_site = ::blockwatch::__private::NoWatch; \
-         __blockwatch_site }}).{method}",
-        site_value(name, site_name)
-    ));
+    let site = site_value(name, site_name);
+    let pick = format!(
+        "#[cfg(debug_assertions)] let __blockwatch_site = ::blockwatch::__private::Watch(&{site}); \
+         #[cfg(not(debug_assertions))] let __blockwatch_site = ::blockwatch::__private::NoWatch;"
+    );
+    let mut out = match tail {
+        Tail::Awaited => {
+            trees.extend([
+                TokenTree::Punct(Punct::new('.', Spacing::Alone)),
+                keyword("await"),
+            ]);
+            // The binding is `Copy`: in its own block it ends before the `await`, and the
+            // fn's future does not keep it.
+            text(&format!("({{ {pick} __blockwatch_site }}).{method}"))
+        }
+        Tail::Returned => text(&format!("{pick} __blockwatch_site.{method}")),
+    };
     out.extend(trees);
     out
 }
@@ -262,23 +269,35 @@ fn braced(stream: TokenStream, span: Span) -> TokenTree {
     TokenTree::Group(group)
 }
 
-/// `::blockwatch::__private::Site { .. }` as text: the fn's name after its module path,
-/// its file, and the line and column of its name (`line!()`/`column!()` spanned at the
-/// name where the compiler does not tell its position). Behind a `&` it is a constant the
-/// compiler promotes to a `'static`, one per fn as a `static` item would be, without the
-/// item.
+/// `::blockwatch::__private::FnSite(..)` as text: the fn's module path and its name
+/// apart (the watchdog joins them), the file, line and column of its name. Where the
+/// compiler tells the name's position (always, in a build), the three are literals;
+/// otherwise (rust-analyzer's expansions) `file!()`, `line!()` and `column!()`, which
+/// name the attribute's place instead. Behind a `&` it is a constant the compiler
+/// promotes to a `'static`, one per fn as a `static` item would be, without the item.
+///
+/// The file is the one the compiler names in `file!()` (`Span::file`: remapped the
+/// same way), but read at the fn's name, as its line and column are: for a fn a
+/// `macro_rules!` writes from its own text, file and line both name that text.
 pub fn site_value(name: Span, site_name: &str) -> String {
     let start = name.start();
-    let (line, column) = if start.line > 0 {
-        // `column!()` counts from 1, the span's column from 0.
-        (start.line.to_string(), (start.column + 1).to_string())
+    let file = if start.line > 0 {
+        name.file()
     } else {
-        ("::core::line!()".into(), "::core::column!()".into())
+        String::new()
     };
+    // Names in `<..>` are no file of the crate (a string parsed outside the compiler).
+    if file.is_empty() || file.starts_with('<') {
+        return format!(
+            "::blockwatch::__private::FnSite(::core::module_path!(), {site_name:?}, \
+             ::core::file!(), ::core::line!(), ::core::column!())"
+        );
+    }
+    // `column!()` counts from 1, the span's column from 0.
     format!(
-        "::blockwatch::__private::Site {{ \
-         name: ::core::concat!(::core::module_path!(), \"::\", {site_name:?}), \
-         file: ::core::file!(), line: {line}, column: {column}, }}"
+        "::blockwatch::__private::FnSite(::core::module_path!(), {site_name:?}, {file:?}, {}, {})",
+        start.line,
+        start.column + 1
     )
 }
 
@@ -374,13 +393,13 @@ mod tests {
             out.starts_with(
                 "# [inline] pub fn f < T : Send > (& self , t : T) -> impl :: core :: future :: \
                  Future < Output = Result < u32 , E > > where T : Sync { #! [allow (unused)] EXTRA ; \
-                 ({ # [cfg (debug_assertions)] let __blockwatch_site = :: blockwatch :: __private :: Watch"
+                 # [cfg (debug_assertions)] let __blockwatch_site = :: blockwatch :: __private :: Watch"
             ),
             "{out}"
         );
         assert!(
             out.ends_with(
-                "__blockwatch_site }) . output ::< Result < u32 , E > , _ > \
+                "NoWatch ; __blockwatch_site . output ::< Result < u32 , E > , _ > \
                  (async move { let _ = & self ; let t = t ; Ok (g () ?) }) }"
             ),
             "{out}"
@@ -437,13 +456,13 @@ mod tests {
             out.starts_with(
                 "# [inline] async fn f () -> Result < u32 , E > { #! [allow (unused)] EXTRA ; \
                  ({ # [cfg (debug_assertions)] let __blockwatch_site = \
-                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: Site {"
+                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: FnSite ("
             ),
             "{out}"
         );
         assert!(
             out.contains(
-                "}) ; # [cfg (not (debug_assertions))] let __blockwatch_site = \
+                ")) ; # [cfg (not (debug_assertions))] let __blockwatch_site = \
                  :: blockwatch :: __private :: NoWatch ; __blockwatch_site })"
             ),
             "{out}"
@@ -480,10 +499,12 @@ mod tests {
 
     #[test]
     fn the_site_names_the_fn_where_it_is() {
+        // Outside the compiler a span has no position: the site asks the compiler's macros.
         let site = site_value(Span::call_site(), "Client::get");
-        assert!(
-            site.contains("concat!(::core::module_path!(), \"::\", \"Client::get\")"),
-            "{site}"
+        assert_eq!(
+            site,
+            "::blockwatch::__private::FnSite(::core::module_path!(), \"Client::get\", \
+             ::core::file!(), ::core::line!(), ::core::column!())"
         );
         assert!(site.parse::<TokenStream>().is_ok(), "{site}");
     }

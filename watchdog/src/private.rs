@@ -11,35 +11,36 @@ use crate::scope::{self, NO_SCOPE};
 use crate::watchdog::{Core, Watchdog};
 use crate::watched::Watched;
 
-pub use crate::origin::Site;
+pub use crate::origin::{FnSite, Site};
 pub use tokio;
 
 /// A debug build's `#[no_blocking]` async fn: its body is watched, and a stall inside is
 /// attributed to `site` (the innermost wrapper wins). Keeps the current scope.
 ///
 /// ```
-/// use blockwatch_watchdog::__private::{Site, Watch};
-/// static SITE: Site = Site { name: "app::load", file: "src/lib.rs", line: 3, column: 10 };
+/// use blockwatch_watchdog::__private::{FnSite, Watch};
+/// // The attribute writes the site as a constant the compiler promotes to a `'static`.
+/// let site = Watch(&FnSite("app", "load", "src/lib.rs", 3, 10));
 /// // The output is fixed before the block is checked, so `?` knows what to convert into.
-/// let load = Watch(&SITE).output::<Result<u32, Box<dyn std::error::Error>>, _>(async move {
+/// let load = site.output::<Result<u32, Box<dyn std::error::Error>>, _>(async move {
 ///     Ok("1".parse::<u32>()? + 1)
 /// });
 /// # drop(load);
 /// ```
 #[derive(Clone, Copy, Debug)]
-pub struct Watch(pub &'static Site);
+pub struct Watch(pub &'static FnSite);
 
 impl Watch {
     /// The body `fut`, watched; its output fixed to the fn's return type `T` before the
     /// block is checked (the compiler reads the bound when it checks an `async` block
     /// passed here), so `?` and `return` in it convert as in the fn as written.
     pub fn output<T, F: Future<Output = T>>(self, fut: F) -> Watched<F> {
-        Watched::new(fut, Origin::site(self.0), scope::current())
+        Watched::new(fut, Origin::fn_site(self.0), scope::current())
     }
 
     /// [`Watch::output`] for a return type a type argument cannot state (`impl Trait`, `!`).
     pub fn future<F: Future>(self, fut: F) -> Watched<F> {
-        Watched::new(fut, Origin::site(self.0), scope::current())
+        Watched::new(fut, Origin::fn_site(self.0), scope::current())
     }
 }
 
