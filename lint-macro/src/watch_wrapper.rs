@@ -5,15 +5,9 @@
 //! ```text
 //! async fn f(..) -> R {
 //!     #![inner attributes] diagnostics
-//!     ({
-//!         #[cfg(debug_assertions)]
-//!         let __blockwatch_site = ::blockwatch::__private::Watch(&FnSite(..));
-//!         #[cfg(not(debug_assertions))]
-//!         let __blockwatch_site = ::blockwatch::__private::NoWatch;
-//!         __blockwatch_site
-//!     })
-//!     .output::<R, _>(async move { body })
-//!     .await
+//!     ::blockwatch::__private::Watch(&FnSite(..))
+//!         .output::<R, _>(async move { body })
+//!         .await
 //! }
 //! ```
 //!
@@ -171,20 +165,20 @@ pub fn emit_with(
     top.into_iter().collect()
 }
 
-/// `({ #[cfg(debug_assertions)] let w = Watch(&FnSite(..)); #[cfg(not(debug_assertions))]
-/// let w = NoWatch; w }).output::<R, _>(async move { inner }).await` in an `async fn`; in
-/// the plain fn that returns the block, the two `let`s and `w.output::<R, _>(..)`
-/// without the block around them (a fifth of what the block costs the compiler:
-/// BENCHMARKS.md, "Session 12"), since no `await` follows that would keep the binding alive.
+/// `::blockwatch::__private::Watch(&FnSite(..)).output::<R, _>(async move { inner })`,
+/// then `.await` in an `async fn`.
 ///
 /// `output::<R, _>` fixes the block's output to the fn's return type `R` before its body is
 /// checked, so `?` conversions infer exactly as in the original fn (for `impl Trait` and
 /// `!`, which a type argument cannot state, `future` leaves it to inference). It replaces
 /// a never-taken typed `return` at the block's top, whose lint `allow`s were about a
 /// quarter of what the wrapped fns cost an incremental check (BENCHMARKS.md, "Session
-/// 11"). In release builds `NoWatch` hands back the block itself. The site is a constant
-/// the compiler promotes, not a `static` item per fn. The fixed part is text the compiler
-/// lexes in one call, and comes first: the rest are the user's trees and a few made here.
+/// 11"). `Watch` watches the block in debug builds and hands it back as it is in release
+/// builds: the choice is the watchdog crate's, not a `cfg` pair in every fn, which cost the
+/// compiler more than the rest of the call (BENCHMARKS.md, "Session 12"). The site is a
+/// constant the compiler promotes, not a `static` item per fn. The fixed part is text the
+/// compiler lexes in one call, and comes first: the rest are the user's trees and a few
+/// made here.
 fn wrapped_body(
     name: Span,
     site_name: &str,
@@ -219,23 +213,16 @@ fn wrapped_body(
         Delimiter::Parenthesis,
         async_block,
     )));
-    let site = site_value(name, site_name);
-    let pick = format!(
-        "#[cfg(debug_assertions)] let __blockwatch_site = ::blockwatch::__private::Watch(&{site}); \
-         #[cfg(not(debug_assertions))] let __blockwatch_site = ::blockwatch::__private::NoWatch;"
-    );
-    let mut out = match tail {
-        Tail::Awaited => {
-            trees.extend([
-                TokenTree::Punct(Punct::new('.', Spacing::Alone)),
-                keyword("await"),
-            ]);
-            // The binding is `Copy`: in its own block it ends before the `await`, and the
-            // fn's future does not keep it.
-            text(&format!("({{ {pick} __blockwatch_site }}).{method}"))
-        }
-        Tail::Returned => text(&format!("{pick} __blockwatch_site.{method}")),
-    };
+    if let Tail::Awaited = tail {
+        trees.extend([
+            TokenTree::Punct(Punct::new('.', Spacing::Alone)),
+            keyword("await"),
+        ]);
+    }
+    let mut out = text(&format!(
+        "::blockwatch::__private::Watch(&{}).{method}",
+        site_value(name, site_name)
+    ));
     out.extend(trees);
     out
 }
@@ -393,13 +380,13 @@ mod tests {
             out.starts_with(
                 "# [inline] pub fn f < T : Send > (& self , t : T) -> impl :: core :: future :: \
                  Future < Output = Result < u32 , E > > where T : Sync { #! [allow (unused)] EXTRA ; \
-                 # [cfg (debug_assertions)] let __blockwatch_site = :: blockwatch :: __private :: Watch"
+                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: FnSite (:: core :: module_path ! () , \"f\" ,"
             ),
             "{out}"
         );
         assert!(
             out.ends_with(
-                "NoWatch ; __blockwatch_site . output ::< Result < u32 , E > , _ > \
+                ")) . output ::< Result < u32 , E > , _ > \
                  (async move { let _ = & self ; let t = t ; Ok (g () ?) }) }"
             ),
             "{out}"
@@ -455,21 +442,13 @@ mod tests {
         assert!(
             out.starts_with(
                 "# [inline] async fn f () -> Result < u32 , E > { #! [allow (unused)] EXTRA ; \
-                 ({ # [cfg (debug_assertions)] let __blockwatch_site = \
-                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: FnSite ("
-            ),
-            "{out}"
-        );
-        assert!(
-            out.contains(
-                ")) ; # [cfg (not (debug_assertions))] let __blockwatch_site = \
-                 :: blockwatch :: __private :: NoWatch ; __blockwatch_site })"
+                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: FnSite (:: core :: module_path ! () , \"f\" ,"
             ),
             "{out}"
         );
         assert!(
             out.ends_with(
-                "__blockwatch_site }) . output ::< Result < u32 , E > , _ > \
+                ")) . output ::< Result < u32 , E > , _ > \
                  (async move { Ok (g () ?) }) . await }"
             ),
             "{out}"
@@ -484,10 +463,7 @@ mod tests {
             "async fn f() -> ! { loop {} }",
         ] {
             let out = emitted(src, "", true);
-            assert!(
-                out.contains("__blockwatch_site }) . future (async move {"),
-                "{out}"
-            );
+            assert!(out.contains(")) . future (async move {"), "{out}");
             assert!(!out.contains("output"), "{out}");
         }
         let out = emitted("async fn f() { }", "", true);

@@ -14,8 +14,14 @@ use crate::watched::Watched;
 pub use crate::origin::{FnSite, Site};
 pub use tokio;
 
-/// A debug build's `#[no_blocking]` async fn: its body is watched, and a stall inside is
-/// attributed to `site` (the innermost wrapper wins). Keeps the current scope.
+/// A `#[no_blocking]` async fn's body, watched in debug builds: a stall inside is
+/// attributed to the site (the innermost wrapper wins), and the current scope is kept.
+/// In release builds (of this crate, as for the watchdog's `enabled` default) its methods
+/// hand back the body itself: no watchdog code.
+///
+/// The choice is made here, once, rather than by a `cfg` pair in every annotated fn: the
+/// pair cost the compiler more than the rest of the wrapper's call (BENCHMARKS.md,
+/// "Session 12").
 ///
 /// ```
 /// use blockwatch_watchdog::__private::{FnSite, Watch};
@@ -30,6 +36,7 @@ pub use tokio;
 #[derive(Clone, Copy, Debug)]
 pub struct Watch(pub &'static FnSite);
 
+#[cfg(debug_assertions)]
 impl Watch {
     /// The body `fut`, watched; its output fixed to the fn's return type `T` before the
     /// block is checked (the compiler reads the bound when it checks an `async` block
@@ -44,17 +51,9 @@ impl Watch {
     }
 }
 
-/// A release build's `#[no_blocking]` async fn: its body as it is, no watchdog code.
-///
-/// ```
-/// let answer = blockwatch_watchdog::__private::NoWatch.output::<u32, _>(async move { 42 });
-/// # drop(answer);
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct NoWatch;
-
-impl NoWatch {
-    /// The body `fut` itself, its output fixed to `T` as by [`Watch::output`].
+#[cfg(not(debug_assertions))]
+impl Watch {
+    /// The body `fut` itself, its output fixed to `T` as in a debug build.
     #[inline(always)]
     pub fn output<T, F: Future<Output = T>>(self, fut: F) -> F {
         fut
