@@ -4,8 +4,8 @@
 //! ```text
 //! fn f(x: T, __blockwatch_arg1: U) -> impl ::core::future::Future<Output = R> {
 //!     diagnostics
-//!     /* let w = Watch(&FnSite(..)) in debug builds, NoWatch in release builds */
-//!     w.output::<R, _>(async move { let x = x; let (a, b) = __blockwatch_arg1; body })
+//!     ::blockwatch::__private::Watch(/* the fn's site */)
+//!         .output::<R, _>(async move { let x = x; let (a, b) = __blockwatch_arg1; body })
 //! }
 //! ```
 //!

@@ -5,7 +5,7 @@
 //! ```text
 //! async fn f(..) -> R {
 //!     #![inner attributes] diagnostics
-//!     ::blockwatch::__private::Watch(&FnSite(..))
+//!     ::blockwatch::__private::Watch(module_path!(), "f", file, line, column)
 //!         .output::<R, _>(async move { body })
 //!         .await
 //! }
@@ -165,20 +165,21 @@ pub fn emit_with(
     top.into_iter().collect()
 }
 
-/// `::blockwatch::__private::Watch(&FnSite(..)).output::<R, _>(async move { inner })`,
-/// then `.await` in an `async fn`.
+/// `::blockwatch::__private::Watch(..).output::<R, _>(async move { inner })` (`Watch`
+/// is the watchdog's `FnSite`), then
+/// `.await` in an `async fn`: the site is the receiver, which the compiler promotes to a
+/// constant (`output` takes `&'static self`).
 ///
 /// `output::<R, _>` fixes the block's output to the fn's return type `R` before its body is
 /// checked, so `?` conversions infer exactly as in the original fn (for `impl Trait` and
 /// `!`, which a type argument cannot state, `future` leaves it to inference). It replaces
 /// a never-taken typed `return` at the block's top, whose lint `allow`s were about a
 /// quarter of what the wrapped fns cost an incremental check (BENCHMARKS.md, "Session
-/// 11"). `Watch` watches the block in debug builds and hands it back as it is in release
+/// 11"). `output` watches the block in debug builds and hands it back as it is in release
 /// builds: the choice is the watchdog crate's, not a `cfg` pair in every fn, which cost the
-/// compiler more than the rest of the call (BENCHMARKS.md, "Session 12"). The site is a
-/// constant the compiler promotes, not a `static` item per fn. The fixed part is text the
-/// compiler lexes in one call, and comes first: the rest are the user's trees and a few
-/// made here.
+/// compiler more than the rest of the call (BENCHMARKS.md, "Session 12"); a `static`
+/// item per fn for the site would cost more too. The fixed part is text the compiler
+/// lexes in one call, and comes first: the rest are the user's trees and a few made here.
 fn wrapped_body(
     name: Span,
     site_name: &str,
@@ -219,10 +220,7 @@ fn wrapped_body(
             keyword("await"),
         ]);
     }
-    let mut out = text(&format!(
-        "::blockwatch::__private::Watch(&{}).{method}",
-        site_value(name, site_name)
-    ));
+    let mut out = text(&format!("{}.{method}", site_value(name, site_name)));
     out.extend(trees);
     out
 }
@@ -256,12 +254,13 @@ fn braced(stream: TokenStream, span: Span) -> TokenTree {
     TokenTree::Group(group)
 }
 
-/// `::blockwatch::__private::FnSite(..)` as text: the fn's module path and its name
+/// `::blockwatch::__private::Watch(..)` (the watchdog's `FnSite`) as text: the fn's module path and its name
 /// apart (the watchdog joins them), the file, line and column of its name. Where the
 /// compiler tells the name's position (always, in a build), the three are literals;
 /// otherwise (rust-analyzer's expansions) `file!()`, `line!()` and `column!()`, which
-/// name the attribute's place instead. Behind a `&` it is a constant the compiler
-/// promotes to a `'static`, one per fn as a `static` item would be, without the item.
+/// name the attribute's place instead. Borrowed (as the receiver of `output`), it is a
+/// constant the compiler promotes to a `'static`, one per fn as a `static` item would
+/// be, without the item.
 ///
 /// The file is the one the compiler names in `file!()` (`Span::file`: remapped the
 /// same way), but read at the fn's name, as its line and column are: for a fn a
@@ -276,13 +275,13 @@ pub fn site_value(name: Span, site_name: &str) -> String {
     // Names in `<..>` are no file of the crate (a string parsed outside the compiler).
     if file.is_empty() || file.starts_with('<') {
         return format!(
-            "::blockwatch::__private::FnSite(::core::module_path!(), {site_name:?}, \
+            "::blockwatch::__private::Watch(::core::module_path!(), {site_name:?}, \
              ::core::file!(), ::core::line!(), ::core::column!())"
         );
     }
     // `column!()` counts from 1, the span's column from 0.
     format!(
-        "::blockwatch::__private::FnSite(::core::module_path!(), {site_name:?}, {file:?}, {}, {})",
+        "::blockwatch::__private::Watch(::core::module_path!(), {site_name:?}, {file:?}, {}, {})",
         start.line,
         start.column + 1
     )
@@ -380,13 +379,13 @@ mod tests {
             out.starts_with(
                 "# [inline] pub fn f < T : Send > (& self , t : T) -> impl :: core :: future :: \
                  Future < Output = Result < u32 , E > > where T : Sync { #! [allow (unused)] EXTRA ; \
-                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: FnSite (:: core :: module_path ! () , \"f\" ,"
+                 :: blockwatch :: __private :: Watch (:: core :: module_path ! () , \"f\" ,"
             ),
             "{out}"
         );
         assert!(
             out.ends_with(
-                ")) . output ::< Result < u32 , E > , _ > \
+                ") . output ::< Result < u32 , E > , _ > \
                  (async move { let _ = & self ; let t = t ; Ok (g () ?) }) }"
             ),
             "{out}"
@@ -442,13 +441,13 @@ mod tests {
         assert!(
             out.starts_with(
                 "# [inline] async fn f () -> Result < u32 , E > { #! [allow (unused)] EXTRA ; \
-                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: FnSite (:: core :: module_path ! () , \"f\" ,"
+                 :: blockwatch :: __private :: Watch (:: core :: module_path ! () , \"f\" ,"
             ),
             "{out}"
         );
         assert!(
             out.ends_with(
-                ")) . output ::< Result < u32 , E > , _ > \
+                ") . output ::< Result < u32 , E > , _ > \
                  (async move { Ok (g () ?) }) . await }"
             ),
             "{out}"
@@ -479,7 +478,7 @@ mod tests {
         let site = site_value(Span::call_site(), "Client::get");
         assert_eq!(
             site,
-            "::blockwatch::__private::FnSite(::core::module_path!(), \"Client::get\", \
+            "::blockwatch::__private::Watch(::core::module_path!(), \"Client::get\", \
              ::core::file!(), ::core::line!(), ::core::column!())"
         );
         assert!(site.parse::<TokenStream>().is_ok(), "{site}");

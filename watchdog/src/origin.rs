@@ -25,13 +25,14 @@ pub struct Site {
 }
 
 /// The site of a `#[no_blocking]` async fn, a constant the attribute writes per fn
-/// through `__private::FnSite`: its module path (`module_path!()`), its name (`slow`,
-/// `Client::fetch`), and the file, line and column of its name. The module path and the
-/// name are apart so the attribute needs no `concat!`; a report joins them with `::`.
+/// through `__private::Watch` (and watches the fn's body with, `crate::private`): its
+/// module path (`module_path!()`), its name (`slow`, `Client::fetch`), and the file, line
+/// and column of its name. The module path and the name are apart so the attribute needs
+/// no `concat!`; a report joins them with `::`.
 ///
 /// ```
-/// use blockwatch_watchdog::__private::FnSite;
-/// static SITE: FnSite = FnSite("app::db", "load", "src/db.rs", 3, 10);
+/// use blockwatch_watchdog::__private::Watch;
+/// static SITE: Watch = Watch("app::db", "load", "src/db.rs", 3, 10);
 /// # let _ = &SITE;
 /// ```
 #[derive(Debug)]
