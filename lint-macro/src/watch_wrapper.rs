@@ -48,7 +48,9 @@ impl Shape {
     /// it, when `#[no_blocking]` is on an impl or module) are `attribute_trees`, in the
     /// crate being compiled.
     pub fn for_attributes(attribute_trees: &[TokenTree]) -> Shape {
-        if crate::edition::captures_every_lifetime() && future_fn::context_allows(attribute_trees) {
+        let captures = future_fn::IMPL_OF_OWN_EDITION_CAPTURES_ALL
+            || crate::edition::captures_every_lifetime();
+        if captures && future_fn::context_allows(attribute_trees) {
             Shape::FutureFn
         } else {
             Shape::AsyncFn
@@ -126,10 +128,13 @@ pub fn emit_with(
             top = f.outer_attrs().to_vec();
             top.extend(f.header_up_to_params_without_async().cloned());
             top.push(TokenTree::Group(params.outer));
-            // The type carries the user's span: what an `impl Trait` captures follows the
-            // edition of its span, and tokens the macro makes up have the macro crate's edition.
+            // What an `impl Trait` captures follows the edition of its span, and tokens the
+            // macro makes up have the macro crate's edition ([`future_fn::impl_span`]).
             let user_span = f.async_span().unwrap_or_else(|| f.name().span());
-            top.extend(future_fn::impl_future_of(&ret, user_span));
+            top.extend(future_fn::impl_future_of(
+                &ret,
+                future_fn::impl_span(user_span),
+            ));
             top.extend(f.where_clause().iter().cloned());
             let mut inner: TokenStream = params.rebinds.into_iter().collect();
             inner.extend([stmts]);
