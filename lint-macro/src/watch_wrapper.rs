@@ -170,10 +170,9 @@ pub fn emit_with(
     top.into_iter().collect()
 }
 
-/// `::blockwatch::__private::Watch(..).output::<R, _>(async move { inner })` (`Watch`
-/// is the watchdog's `FnSite`), then
-/// `.await` in an `async fn`: the site is the receiver, which the compiler promotes to a
-/// constant (`output` takes `&'static self`).
+/// `::blockwatch::__private::Watch(..).output::<R, _>(async move { inner })`, then
+/// `.await` in an `async fn`. `Watch` is the watchdog's `FnSite`: the site is the
+/// receiver, which the compiler promotes to a constant (`output` takes `&'static self`).
 ///
 /// `output::<R, _>` fixes the block's output to the fn's return type `R` before its body is
 /// checked, so `?` conversions infer exactly as in the original fn (for `impl Trait` and
@@ -259,13 +258,13 @@ fn braced(stream: TokenStream, span: Span) -> TokenTree {
     TokenTree::Group(group)
 }
 
-/// `::blockwatch::__private::Watch(..)` (the watchdog's `FnSite`) as text: the fn's module path and its name
-/// apart (the watchdog joins them), the file, line and column of its name. Where the
-/// compiler tells the name's position (always, in a build), the three are literals;
-/// otherwise (rust-analyzer's expansions) `file!()`, `line!()` and `column!()`, which
-/// name the attribute's place instead. Borrowed (as the receiver of `output`), it is a
-/// constant the compiler promotes to a `'static`, one per fn as a `static` item would
-/// be, without the item.
+/// `::blockwatch::__private::Watch(..)` (the watchdog's `FnSite`) as text: the fn's
+/// module path and its name apart (the watchdog joins them), the file, line and column of
+/// its name. Where the compiler tells the name's position (always, in a build), the
+/// three are literals; otherwise (rust-analyzer's expansions) `file!()`, `line!()` and
+/// `column!()`, which name the attribute's place instead. Borrowed (as the receiver of
+/// `output`), it is a constant the compiler promotes to a `'static`, one per fn as a
+/// `static` item would be, without the item.
 ///
 /// The file is the one the compiler names in `file!()` (`Span::file`: remapped the
 /// same way), but read at the fn's name, as its line and column are: for a fn a
