@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// A static description of an instrumented code site, written by the attribute macros
-/// (`#[no_blocking]`, `#[blockwatch::main]`, `#[blockwatch::test]`) through
-/// `__private::Site`.
+/// `#[blockwatch::main]` and `#[blockwatch::test]` through `__private::Site`
+/// (`#[no_blocking]` writes an [`FnSite`]).
 #[derive(Debug)]
 pub struct Site {
     /// The function's path (`module_path!()` and its name).
