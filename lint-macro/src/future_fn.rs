@@ -4,7 +4,7 @@
 //! ```text
 //! fn f(x: T, __blockwatch_arg1: U) -> impl ::core::future::Future<Output = R> {
 //!     diagnostics
-//!     ({ /* Watch(&Site { .. }) in debug builds, NoWatch in release builds */ })
+//!     ::blockwatch::__private::Watch(/* the fn's site */)
 //!         .output::<R, _>(async move { let x = x; let (a, b) = __blockwatch_arg1; body })
 //! }
 //! ```
@@ -14,10 +14,13 @@
 //! the wrapper costs `cargo check` (BENCHMARKS.md, "Attribute compile-time cost").
 //!
 //! The shape is the same fn to its callers only where the rewrite cannot change meaning:
-//! - Edition 2024 or later ([`crate::edition`]): there `impl Trait` in return position
+//! - The `impl Trait` is of edition 2024 or later: there `impl Trait` in return position
 //!   captures every lifetime of the signature, elided ones and those hidden in paths
 //!   (`Formatter` for `Formatter<'_>`) included, as an `async fn`'s future does. Earlier
-//!   editions would need each lifetime named, which tokens cannot always show.
+//!   editions would need each lifetime named, which tokens cannot always show. The
+//!   edition is that of the `impl` token's span: the user's crate's ([`crate::edition`])
+//!   when it carries the user's span, this macro crate's when the macro makes it up
+//!   ([`IMPL_OF_OWN_EDITION_CAPTURES_ALL`]: then in a crate of any edition).
 //! - `async` is the only qualifier, and the return type can be written as the future's
 //!   `Output` (not `impl Trait` or `!`, which a type argument cannot state either).
 //! - Every other attribute on the fn (and on the impl or module that holds it) is inert:
@@ -30,6 +33,36 @@
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 
 use crate::fn_item::{is_bracket, is_punct, FnItem, ReturnType};
+
+/// `true` where `_` is an expression fragment: edition 2024 and later.
+macro_rules! own_edition_is_2024_or_later {
+    ($underscore:expr) => {
+        true
+    };
+    (_) => {
+        false
+    };
+}
+
+/// Whether this macro crate is compiled as edition 2024 or later, so that an `impl Trait`
+/// spanned at a token it makes up captures every lifetime in scope whatever the edition
+/// of the crate being compiled: the future-returning shape then serves edition-2021
+/// crates too (one coroutine per fn instead of two: BENCHMARKS.md, "Session 12").
+/// Told by the compiler itself (the `expr` fragment takes `_` from edition 2024 on), so
+/// it follows `edition` in this crate's manifest.
+pub const IMPL_OF_OWN_EDITION_CAPTURES_ALL: bool = own_edition_is_2024_or_later!(_);
+
+/// The span the future-returning shape's `-> impl Future<..>` carries: a token the macro
+/// makes up where that captures every lifetime ([`IMPL_OF_OWN_EDITION_CAPTURES_ALL`]),
+/// else `user_span`, one of the fn's own tokens, which captures every lifetime where the
+/// crate is of edition 2024 or later ([`crate::edition`]).
+pub fn impl_span(user_span: Span) -> Span {
+    if IMPL_OF_OWN_EDITION_CAPTURES_ALL {
+        Span::call_site()
+    } else {
+        user_span
+    }
+}
 
 /// An async fn's parameters, split for the future-returning shape.
 pub struct FutureFnParams {
@@ -400,6 +433,15 @@ mod tests {
             assert!(rewritten(src).is_none(), "{src}");
         }
         assert!(rewritten("async fn f() -> Result<u8, E> where E: Send {}").is_some());
+    }
+
+    #[test]
+    fn the_edition_the_compiler_tells_is_the_manifests() {
+        let manifest = crate::edition::edition_of(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+        assert_eq!(
+            IMPL_OF_OWN_EDITION_CAPTURES_ALL,
+            manifest.expect("the macro crate's manifest states its edition") >= 2024
+        );
     }
 
     #[test]

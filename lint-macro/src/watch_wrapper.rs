@@ -5,15 +5,9 @@
 //! ```text
 //! async fn f(..) -> R {
 //!     #![inner attributes] diagnostics
-//!     ({
-//!         #[cfg(debug_assertions)]
-//!         let __blockwatch_site = ::blockwatch::__private::Watch(&Site { .. });
-//!         #[cfg(not(debug_assertions))]
-//!         let __blockwatch_site = ::blockwatch::__private::NoWatch;
-//!         __blockwatch_site
-//!     })
-//!     .output::<R, _>(async move { body })
-//!     .await
+//!     ::blockwatch::__private::Watch(module_path!(), "f", file, line, column)
+//!         .output::<R, _>(async move { body })
+//!         .await
 //! }
 //! ```
 //!
@@ -54,7 +48,9 @@ impl Shape {
     /// it, when `#[no_blocking]` is on an impl or module) are `attribute_trees`, in the
     /// crate being compiled.
     pub fn for_attributes(attribute_trees: &[TokenTree]) -> Shape {
-        if crate::edition::captures_every_lifetime() && future_fn::context_allows(attribute_trees) {
+        let captures = future_fn::IMPL_OF_OWN_EDITION_CAPTURES_ALL
+            || crate::edition::captures_every_lifetime();
+        if captures && future_fn::context_allows(attribute_trees) {
             Shape::FutureFn
         } else {
             Shape::AsyncFn
@@ -132,10 +128,13 @@ pub fn emit_with(
             top = f.outer_attrs().to_vec();
             top.extend(f.header_up_to_params_without_async().cloned());
             top.push(TokenTree::Group(params.outer));
-            // The type carries the user's span: what an `impl Trait` captures follows the
-            // edition of its span, and tokens the macro makes up have the macro crate's edition.
+            // What an `impl Trait` captures follows the edition of its span, and tokens the
+            // macro makes up have the macro crate's edition ([`future_fn::impl_span`]).
             let user_span = f.async_span().unwrap_or_else(|| f.name().span());
-            top.extend(future_fn::impl_future_of(&ret, user_span));
+            top.extend(future_fn::impl_future_of(
+                &ret,
+                future_fn::impl_span(user_span),
+            ));
             top.extend(f.where_clause().iter().cloned());
             let mut inner: TokenStream = params.rebinds.into_iter().collect();
             inner.extend([stmts]);
@@ -171,17 +170,19 @@ pub fn emit_with(
     top.into_iter().collect()
 }
 
-/// `({ #[cfg(debug_assertions)] let w = Watch(&Site { .. }); #[cfg(not(debug_assertions))]
-/// let w = NoWatch; w }).output::<R, _>(async move { inner })[.await]`.
+/// `::blockwatch::__private::Watch(..).output::<R, _>(async move { inner })`, then
+/// `.await` in an `async fn`. `Watch` is the watchdog's `FnSite`: the site is the
+/// receiver, which the compiler promotes to a constant (`output` takes `&'static self`).
 ///
 /// `output::<R, _>` fixes the block's output to the fn's return type `R` before its body is
 /// checked, so `?` conversions infer exactly as in the original fn (for `impl Trait` and
 /// `!`, which a type argument cannot state, `future` leaves it to inference). It replaces
 /// a never-taken typed `return` at the block's top, whose lint `allow`s were about a
 /// quarter of what the wrapped fns cost an incremental check (BENCHMARKS.md, "Session
-/// 11"). In release builds `NoWatch` hands back the block itself. The site is a constant
-/// the compiler promotes, not a `static` item per fn; the binding that picks the wrapper
-/// lives in its own block, out of the body's scope. The fixed part is text the compiler
+/// 11"). `output` watches the block in debug builds and hands it back as it is in release
+/// builds: the choice is the watchdog crate's, not a `cfg` pair in every fn, which cost the
+/// compiler more than the rest of the call (BENCHMARKS.md, "Session 12"); a `static`
+/// item per fn for the site would cost more too. The fixed part is text the compiler
 /// lexes in one call, and comes first: the rest are the user's trees and a few made here.
 fn wrapped_body(
     name: Span,
@@ -223,12 +224,7 @@ fn wrapped_body(
             keyword("await"),
         ]);
     }
-    let mut out = text(&format!(
-        "({{ #[cfg(debug_assertions)] let __blockwatch_site = ::blockwatch::__private::Watch(&{}); \
-         #[cfg(not(debug_assertions))] let __blockwatch_site = ::blockwatch::__private::NoWatch; \
-         __blockwatch_site }}).{method}",
-        site_value(name, site_name)
-    ));
+    let mut out = text(&format!("{}.{method}", site_value(name, site_name)));
     out.extend(trees);
     out
 }
@@ -262,23 +258,36 @@ fn braced(stream: TokenStream, span: Span) -> TokenTree {
     TokenTree::Group(group)
 }
 
-/// `::blockwatch::__private::Site { .. }` as text: the fn's name after its module path,
-/// its file, and the line and column of its name (`line!()`/`column!()` spanned at the
-/// name where the compiler does not tell its position). Behind a `&` it is a constant the
-/// compiler promotes to a `'static`, one per fn as a `static` item would be, without the
-/// item.
+/// `::blockwatch::__private::Watch(..)` (the watchdog's `FnSite`) as text: the fn's
+/// module path and its name apart (the watchdog joins them), the file, line and column of
+/// its name. Where the compiler tells the name's position (always, in a build), the
+/// three are literals; otherwise (rust-analyzer's expansions) `file!()`, `line!()` and
+/// `column!()`, which name the attribute's place instead. Borrowed (as the receiver of
+/// `output`), it is a constant the compiler promotes to a `'static`, one per fn as a
+/// `static` item would be, without the item.
+///
+/// The file is the one the compiler names in `file!()` (`Span::file`: remapped the
+/// same way), but read at the fn's name, as its line and column are: for a fn a
+/// `macro_rules!` writes from its own text, file and line both name that text.
 pub fn site_value(name: Span, site_name: &str) -> String {
     let start = name.start();
-    let (line, column) = if start.line > 0 {
-        // `column!()` counts from 1, the span's column from 0.
-        (start.line.to_string(), (start.column + 1).to_string())
+    let file = if start.line > 0 {
+        name.file()
     } else {
-        ("::core::line!()".into(), "::core::column!()".into())
+        String::new()
     };
+    // Names in `<..>` are no file of the crate (a string parsed outside the compiler).
+    if file.is_empty() || file.starts_with('<') {
+        return format!(
+            "::blockwatch::__private::Watch(::core::module_path!(), {site_name:?}, \
+             ::core::file!(), ::core::line!(), ::core::column!())"
+        );
+    }
+    // `column!()` counts from 1, the span's column from 0.
     format!(
-        "::blockwatch::__private::Site {{ \
-         name: ::core::concat!(::core::module_path!(), \"::\", {site_name:?}), \
-         file: ::core::file!(), line: {line}, column: {column}, }}"
+        "::blockwatch::__private::Watch(::core::module_path!(), {site_name:?}, {file:?}, {}, {})",
+        start.line,
+        start.column + 1
     )
 }
 
@@ -374,13 +383,13 @@ mod tests {
             out.starts_with(
                 "# [inline] pub fn f < T : Send > (& self , t : T) -> impl :: core :: future :: \
                  Future < Output = Result < u32 , E > > where T : Sync { #! [allow (unused)] EXTRA ; \
-                 ({ # [cfg (debug_assertions)] let __blockwatch_site = :: blockwatch :: __private :: Watch"
+                 :: blockwatch :: __private :: Watch (:: core :: module_path ! () , \"f\" ,"
             ),
             "{out}"
         );
         assert!(
             out.ends_with(
-                "__blockwatch_site }) . output ::< Result < u32 , E > , _ > \
+                ") . output ::< Result < u32 , E > , _ > \
                  (async move { let _ = & self ; let t = t ; Ok (g () ?) }) }"
             ),
             "{out}"
@@ -436,21 +445,13 @@ mod tests {
         assert!(
             out.starts_with(
                 "# [inline] async fn f () -> Result < u32 , E > { #! [allow (unused)] EXTRA ; \
-                 ({ # [cfg (debug_assertions)] let __blockwatch_site = \
-                 :: blockwatch :: __private :: Watch (&:: blockwatch :: __private :: Site {"
-            ),
-            "{out}"
-        );
-        assert!(
-            out.contains(
-                "}) ; # [cfg (not (debug_assertions))] let __blockwatch_site = \
-                 :: blockwatch :: __private :: NoWatch ; __blockwatch_site })"
+                 :: blockwatch :: __private :: Watch (:: core :: module_path ! () , \"f\" ,"
             ),
             "{out}"
         );
         assert!(
             out.ends_with(
-                "__blockwatch_site }) . output ::< Result < u32 , E > , _ > \
+                ") . output ::< Result < u32 , E > , _ > \
                  (async move { Ok (g () ?) }) . await }"
             ),
             "{out}"
@@ -465,10 +466,7 @@ mod tests {
             "async fn f() -> ! { loop {} }",
         ] {
             let out = emitted(src, "", true);
-            assert!(
-                out.contains("__blockwatch_site }) . future (async move {"),
-                "{out}"
-            );
+            assert!(out.contains(")) . future (async move {"), "{out}");
             assert!(!out.contains("output"), "{out}");
         }
         let out = emitted("async fn f() { }", "", true);
@@ -480,10 +478,12 @@ mod tests {
 
     #[test]
     fn the_site_names_the_fn_where_it_is() {
+        // Outside the compiler a span has no position: the site asks the compiler's macros.
         let site = site_value(Span::call_site(), "Client::get");
-        assert!(
-            site.contains("concat!(::core::module_path!(), \"::\", \"Client::get\")"),
-            "{site}"
+        assert_eq!(
+            site,
+            "::blockwatch::__private::Watch(::core::module_path!(), \"Client::get\", \
+             ::core::file!(), ::core::line!(), ::core::column!())"
         );
         assert!(site.parse::<TokenStream>().is_ok(), "{site}");
     }

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// A static description of an instrumented code site, written by the attribute macros
-/// (`#[no_blocking]`, `#[blockwatch::main]`, `#[blockwatch::test]`) through
-/// `__private::Site`.
+/// `#[blockwatch::main]` and `#[blockwatch::test]` through `__private::Site`
+/// (`#[no_blocking]` writes an [`FnSite`]).
 #[derive(Debug)]
 pub struct Site {
     /// The function's path (`module_path!()` and its name).
@@ -24,11 +24,37 @@ pub struct Site {
     pub column: u32,
 }
 
-/// The tag bits of an origin word (every non-zero origin has some set: see `crate::blame`).
-pub(crate) const TAG_MASK: usize = 0b11;
+/// The site of a `#[no_blocking]` async fn, a constant the attribute writes per fn
+/// through `__private::Watch` (and watches the fn's body with, `crate::private`): its
+/// module path (`module_path!()`), its name (`slow`, `Client::fetch`), and the file, line
+/// and column of its name. The module path and the name are apart so the attribute needs
+/// no `concat!`; a report joins them with `::`.
+///
+/// ```
+/// use blockwatch_watchdog::__private::Watch;
+/// static SITE: Watch = Watch("app::db", "load", "src/db.rs", 3, 10);
+/// # let _ = &SITE;
+/// ```
+#[derive(Debug)]
+// Aligned to 8 on every target: its origin word takes the third tag bit (`TAG_FN_SITE`).
+#[repr(align(8))]
+pub struct FnSite(
+    pub &'static str,
+    pub &'static str,
+    pub &'static str,
+    pub u32,
+    pub u32,
+);
+
+/// The tag bits of an origin word: every non-zero origin has one of them set, so a
+/// non-zero word with all clear is a pointer of another kind (see `crate::blame`).
+pub(crate) const TAG_MASK: usize = 0b111;
+/// The low two bits tag the origins below; clear, with the third bit set, an [`FnSite`].
+const TAG_LOW: usize = 0b11;
 const TAG_LOCATION: usize = 1;
 const TAG_SITE: usize = 2;
 const TAG_NAMED: usize = 3;
+const TAG_FN_SITE: usize = 0b100;
 
 /// A task name joined to the place it was given, interned for the life of the process.
 #[derive(Debug)]
@@ -66,6 +92,11 @@ impl Origin {
     /// The origin of an annotated function.
     pub(crate) fn site(site: &'static Site) -> Origin {
         Origin(tagged(site as *const Site as usize, TAG_SITE))
+    }
+
+    /// The origin of a `#[no_blocking]` async fn.
+    pub(crate) fn fn_site(site: &'static FnSite) -> Origin {
+        Origin(tagged(site as *const FnSite as usize, TAG_FN_SITE))
     }
 
     /// The origin of a named task. Names are interned: keep the set of names bounded
@@ -124,20 +155,21 @@ impl Origin {
     /// route), `"spawn"` (known by its spawn site only), or `"unknown"`.
     #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
     pub(crate) fn kind(self) -> &'static str {
-        match self.0 & TAG_MASK {
+        match self.0 & TAG_LOW {
             TAG_SITE => "fn",
             TAG_NAMED => "task",
             TAG_LOCATION => "spawn",
+            _ if self.0 & TAG_FN_SITE != 0 => "fn",
             _ => "unknown",
         }
     }
 
     /// Decodes the origin into names and locations.
     pub(crate) fn info(self) -> OriginInfo {
-        let pointer = self.0 & !TAG_MASK;
+        let pointer = self.0 & !TAG_LOW;
         // SAFETY: every tagged word was built by the constructors above from a
         // `'static` reference of the type its tag names, and is never freed.
-        match self.0 & TAG_MASK {
+        match self.0 & TAG_LOW {
             TAG_LOCATION => {
                 // SAFETY: tagged by `Origin::location` from a `&'static Location`.
                 let location = unsafe { &*(pointer as *const Location<'static>) };
@@ -157,6 +189,17 @@ impl Origin {
                 // SAFETY: tagged by `Origin::of_named` from a leaked, never freed entry.
                 let named = unsafe { &*(pointer as *const NamedOrigin) };
                 location_info(Some(named.name.to_string()), named.location)
+            }
+            _ if self.0 & TAG_FN_SITE != 0 => {
+                // SAFETY: tagged by `Origin::fn_site` from a `&'static FnSite`.
+                let site = unsafe { &*((self.0 & !TAG_MASK) as *const FnSite) };
+                let FnSite(module, name, file, line, column) = *site;
+                OriginInfo {
+                    name: Some(format!("{module}::{name}")),
+                    location: Some(format!("{file}:{line}:{column}")),
+                    file: Some(file),
+                    line: Some(line),
+                }
             }
             _ => OriginInfo {
                 name: None,
@@ -203,7 +246,16 @@ fn intern(name: &str, location: &'static Location<'static>) -> &'static NamedOri
 }
 
 fn tagged(pointer: usize, tag: usize) -> usize {
-    debug_assert_eq!(pointer & TAG_MASK, 0, "origin data must be 4-byte aligned");
+    let clear = if tag == TAG_FN_SITE {
+        TAG_MASK
+    } else {
+        TAG_LOW
+    };
+    debug_assert_eq!(
+        pointer & clear,
+        0,
+        "origin data too loosely aligned for its tag"
+    );
     pointer | tag
 }
 
@@ -240,6 +292,21 @@ mod tests {
         assert_ne!(a, c);
         assert_eq!(b.info().name.as_deref(), Some("origin-test-b"));
         assert_eq!(c.info().location, Some(there.to_string()));
+    }
+
+    #[test]
+    fn a_fn_site_reads_as_its_path_and_place() {
+        static SITE: FnSite = FnSite("app::db", "Pool::load", "src/db.rs", 12, 9);
+        let origin = Origin::fn_site(&SITE);
+        assert_eq!(origin.kind(), "fn");
+        let info = origin.info();
+        assert_eq!(info.name.as_deref(), Some("app::db::Pool::load"));
+        assert_eq!(info.location.as_deref(), Some("src/db.rs:12:9"));
+        assert_eq!((info.file, info.line), (Some("src/db.rs"), Some(12)));
+        // A scoped blame (an untagged pointer) still tells the fn site apart.
+        let blame = crate::blame::Blame::new(origin, crate::scope::new_scope());
+        assert_ne!(blame.to_bits(), origin.to_bits());
+        assert_eq!(blame.origin(), origin);
     }
 
     #[test]

@@ -11,57 +11,60 @@ use crate::scope::{self, NO_SCOPE};
 use crate::watchdog::{Core, Watchdog};
 use crate::watched::Watched;
 
+/// The site of a `#[no_blocking]` async fn, named for what the attribute does with it:
+/// `Watch(module_path!(), "f", file, line, column).output::<R, _>(body)`.
+pub use crate::origin::FnSite as Watch;
+use crate::origin::FnSite;
 pub use crate::origin::Site;
 pub use tokio;
 
-/// A debug build's `#[no_blocking]` async fn: its body is watched, and a stall inside is
-/// attributed to `site` (the innermost wrapper wins). Keeps the current scope.
+/// A `#[no_blocking]` async fn's body, watched in debug builds: a stall inside is
+/// attributed to the fn's site (the innermost wrapper wins), and the current scope is
+/// kept. In release builds (of this crate, as for the watchdog's `enabled` default) these
+/// methods hand back the body itself: no watchdog code.
+///
+/// The choice is made here, once, rather than by a `cfg` pair in every annotated fn: the
+/// pair cost the compiler more than the rest of the wrapper's call (BENCHMARKS.md,
+/// "Session 12"). The methods take the site as `&'static self`: the attribute writes
+/// `Watch(..).output::<R, _>(..)`, and the compiler promotes the site to a constant.
 ///
 /// ```
-/// use blockwatch_watchdog::__private::{Site, Watch};
-/// static SITE: Site = Site { name: "app::load", file: "src/lib.rs", line: 3, column: 10 };
+/// use blockwatch_watchdog::__private::Watch;
 /// // The output is fixed before the block is checked, so `?` knows what to convert into.
-/// let load = Watch(&SITE).output::<Result<u32, Box<dyn std::error::Error>>, _>(async move {
-///     Ok("1".parse::<u32>()? + 1)
-/// });
+/// let load = Watch("app", "load", "src/lib.rs", 3, 10)
+///     .output::<Result<u32, Box<dyn std::error::Error>>, _>(async move {
+///         Ok("1".parse::<u32>()? + 1)
+///     });
 /// # drop(load);
 /// ```
-#[derive(Clone, Copy, Debug)]
-pub struct Watch(pub &'static Site);
-
-impl Watch {
+#[cfg(debug_assertions)]
+impl FnSite {
     /// The body `fut`, watched; its output fixed to the fn's return type `T` before the
     /// block is checked (the compiler reads the bound when it checks an `async` block
     /// passed here), so `?` and `return` in it convert as in the fn as written.
-    pub fn output<T, F: Future<Output = T>>(self, fut: F) -> Watched<F> {
-        Watched::new(fut, Origin::site(self.0), scope::current())
+    pub fn output<T, F: Future<Output = T>>(&'static self, fut: F) -> Watched<F> {
+        Watched::new(fut, Origin::fn_site(self), scope::current())
     }
 
-    /// [`Watch::output`] for a return type a type argument cannot state (`impl Trait`, `!`).
-    pub fn future<F: Future>(self, fut: F) -> Watched<F> {
-        Watched::new(fut, Origin::site(self.0), scope::current())
+    /// [`FnSite::output`] for a return type a type argument cannot state (`impl Trait`, `!`).
+    pub fn future<F: Future>(&'static self, fut: F) -> Watched<F> {
+        Watched::new(fut, Origin::fn_site(self), scope::current())
     }
 }
 
-/// A release build's `#[no_blocking]` async fn: its body as it is, no watchdog code.
-///
-/// ```
-/// let answer = blockwatch_watchdog::__private::NoWatch.output::<u32, _>(async move { 42 });
-/// # drop(answer);
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct NoWatch;
-
-impl NoWatch {
-    /// The body `fut` itself, its output fixed to `T` as by [`Watch::output`].
+/// A release build's `#[no_blocking]` async fn: the body as it is (see the debug build's
+/// methods above).
+#[cfg(not(debug_assertions))]
+impl FnSite {
+    /// The body `fut` itself, its output fixed to `T` as in a debug build.
     #[inline(always)]
-    pub fn output<T, F: Future<Output = T>>(self, fut: F) -> F {
+    pub fn output<T, F: Future<Output = T>>(&'static self, fut: F) -> F {
         fut
     }
 
     /// The body `fut` itself.
     #[inline(always)]
-    pub fn future<F: Future>(self, fut: F) -> F {
+    pub fn future<F: Future>(&'static self, fut: F) -> F {
         fut
     }
 }
