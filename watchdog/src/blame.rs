@@ -3,9 +3,10 @@
 //!
 //! A poll outside any scope, the only kind a service has, blames its origin's own word,
 //! with nothing to look up. A poll in a scope (a test's) blames an interned
-//! `(origin, scope)` pair: a pointer whose low two bits are clear, which no non-zero
-//! origin word has (each carries a tag). So a slot stores one word per poll where it
-//! would otherwise store two, and a wrapper makes that word once, when it is created.
+//! `(origin, scope)` pair: a pointer whose tag bits (`TAG_MASK`, the low three) are all
+//! clear, which no non-zero origin word has (each carries a tag). So a slot stores one
+//! word per poll where it would otherwise store two, and a wrapper makes that word once,
+//! when it is created.
 //! Interned pairs are never freed: one per origin and scope that met, bounded by the
 //! sites times the tests of a process.
 //!
