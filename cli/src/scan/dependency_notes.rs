@@ -107,20 +107,24 @@ pub(super) fn replay_unparsed(
     // Few dependencies give notes: list the notes files there are, rather than look
     // for one per dependency (which costs a warm scan a file name per dependency).
     let mut replayed = Vec::new();
+    let mut by_id: Option<HashMap<&str, usize>> = None;
     if let Ok(entries) = fs::read_dir(&deps.cache_dir) {
-        let by_id: HashMap<&str, usize> = graph
-            .dependencies
-            .iter()
-            .enumerate()
-            .map(|(i, dep)| (dep.id.as_str(), i))
-            .collect();
         for entry in entries.flatten() {
-            if !entry.file_name().to_string_lossy().ends_with(NOTES_SUFFIX) {
+            let name = entry.file_name();
+            if !name.as_encoded_bytes().ends_with(NOTES_SUFFIX.as_bytes()) {
                 continue;
             }
             let Ok(text) = fs::read_to_string(entry.path()) else {
                 continue;
             };
+            let by_id = by_id.get_or_insert_with(|| {
+                graph
+                    .dependencies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, dep)| (dep.id.as_str(), i))
+                    .collect()
+            });
             let Some(i) = id_of(&text).and_then(|id| by_id.get(id.as_str()).copied()) else {
                 continue;
             };
