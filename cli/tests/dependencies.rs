@@ -601,23 +601,54 @@ fn locked_version(name: &str) -> String {
         .to_string()
 }
 
+/// A one-package workspace in `root` whose `src/main.rs` is `main`, depending on `name`
+/// of the local registry at exactly `version`.
+fn registry_crate_workspace(root: &Path, name: &str, version: &str, main: &[u8]) {
+    write(
+        root,
+        "Cargo.toml",
+        format!(
+            "[package]\nname = \"uses-{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\n{name} = \"={version}\"\n\n[workspace]\n"
+        )
+        .as_bytes(),
+    );
+    write(root, "src/main.rs", main);
+}
+
+/// A finding's chain as `(callee, "file:line (crate version)")`, files of the registry
+/// package `package` (`glob-0.3.3`) shown from inside it.
+fn chain_in_package(finding: &Value, package: &str) -> Vec<(String, String)> {
+    finding["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let file = l["file"].as_str().unwrap();
+            let in_crate = file
+                .rsplit_once(&format!("{package}/"))
+                .map_or(file, |(_, rel)| rel);
+            (
+                l["callee"].as_str().unwrap().to_string(),
+                format!(
+                    "{in_crate}:{} ({})",
+                    l["line"],
+                    l["crate"].as_str().unwrap()
+                ),
+            )
+        })
+        .collect()
+}
+
 /// `glob::glob` stats the pattern's root directory before it returns its iterator.
 #[test]
 fn a_registry_crates_sync_api_that_reads_the_file_system_is_found_by_its_chain() {
     let version = locked_version("glob");
     let s = Scratch::new("deps-registry");
-    write(
+    registry_crate_workspace(
         s.path(),
-        "Cargo.toml",
-        format!(
-            "[package]\nname = \"uses-glob\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-             [dependencies]\nglob = \"={version}\"\n\n[workspace]\n"
-        )
-        .as_bytes(),
-    );
-    write(
-        s.path(),
-        "src/main.rs",
+        "glob",
+        &version,
         b"async fn sources() -> usize {\n    glob::glob(\"src/*.rs\").map(|g| g.count()).unwrap_or(0)\n}\nfn main() {}\n",
     );
     // The scan never writes Cargo.lock: the user (here the test) makes it.
@@ -640,25 +671,7 @@ fn a_registry_crates_sync_api_that_reads_the_file_system_is_found_by_its_chain()
         (f["line"].as_u64(), f["resolved"].as_str()),
         (Some(2), Some("glob::glob"))
     );
-    let chain: Vec<(String, String)> = f["chain"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            let file = l["file"].as_str().unwrap();
-            let in_crate = file
-                .rsplit_once(&format!("glob-{version}/"))
-                .map_or(file, |(_, rel)| rel);
-            (
-                l["callee"].as_str().unwrap().to_string(),
-                format!(
-                    "{in_crate}:{} ({})",
-                    l["line"],
-                    l["crate"].as_str().unwrap()
-                ),
-            )
-        })
-        .collect();
+    let chain = chain_in_package(f, &format!("glob-{version}"));
     let krate = format!("glob {version}");
     assert_eq!(
         chain,
@@ -718,18 +731,10 @@ fn a_method_on_the_value_a_dependency_method_returned_reaches_that_types_method(
 fn a_registry_crates_iterator_that_reads_directories_is_found_through_its_builder() {
     let version = locked_version("walkdir");
     let s = Scratch::new("deps-registry-walkdir");
-    write(
+    registry_crate_workspace(
         s.path(),
-        "Cargo.toml",
-        format!(
-            "[package]\nname = \"uses-walkdir\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-             [dependencies]\nwalkdir = \"={version}\"\n\n[workspace]\n"
-        )
-        .as_bytes(),
-    );
-    write(
-        s.path(),
-        "src/main.rs",
+        "walkdir",
+        &version,
         b"async fn sources(dir: &str) -> usize {\n    let mut n = 0;\n    \
           for entry in walkdir::WalkDir::new(dir) {\n        n += entry.is_ok() as usize;\n    }\n    n\n}\n\
           async fn first(dir: &str) -> bool {\n    \
@@ -753,25 +758,7 @@ fn a_registry_crates_iterator_that_reads_directories_is_found_through_its_builde
     );
     let krate = format!("walkdir {version}");
     for f in report["findings"].as_array().unwrap() {
-        let chain: Vec<(String, String)> = f["chain"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| {
-                let file = l["file"].as_str().unwrap();
-                let in_crate = file
-                    .rsplit_once(&format!("walkdir-{version}/"))
-                    .map_or(file, |(_, rel)| rel);
-                (
-                    l["callee"].as_str().unwrap().to_string(),
-                    format!(
-                        "{in_crate}:{} ({})",
-                        l["line"],
-                        l["crate"].as_str().unwrap()
-                    ),
-                )
-            })
-            .collect();
+        let chain = chain_in_package(f, &format!("walkdir-{version}"));
         assert_eq!(
             chain,
             [
