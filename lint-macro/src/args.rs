@@ -372,21 +372,22 @@ impl TestArgs {
 
     fn validate(&self, default: Flavor) -> syn::Result<()> {
         let flavor = self.flavor_or(default);
-        if let Some(threads) = &self.worker_threads {
-            if flavor != Flavor::MultiThread {
-                return Err(syn::Error::new(
-                    threads.span(),
-                    "`worker_threads` needs `flavor = \"multi_thread\"`",
-                ));
-            }
+        if let Some(threads) = &self.worker_threads
+            && flavor != Flavor::MultiThread
+        {
+            return Err(syn::Error::new(
+                threads.span(),
+                "`worker_threads` needs `flavor = \"multi_thread\"`",
+            ));
         }
-        if let Some(paused) = &self.start_paused {
-            if paused.value && flavor == Flavor::MultiThread {
-                return Err(syn::Error::new(
-                    paused.span(),
-                    "`start_paused = true` needs the current_thread flavor",
-                ));
-            }
+        if let Some(paused) = &self.start_paused
+            && paused.value
+            && flavor == Flavor::MultiThread
+        {
+            return Err(syn::Error::new(
+                paused.span(),
+                "`start_paused = true` needs the current_thread flavor",
+            ));
         }
         Ok(())
     }

@@ -81,7 +81,7 @@ fn target_states_its_own_edition(manifest: &toml::Table) -> bool {
 }
 
 /// Runs `f` as if the crate being compiled were (`true`) or were not edition 2024, on this
-/// thread: the macro's own tests run in this 2021 package.
+/// thread: the macro's own tests would otherwise read this package's own edition.
 #[cfg(test)]
 pub fn assuming<R>(captures_every_lifetime: bool, f: impl FnOnce() -> R) -> R {
     let before = tests::ASSUMED.replace(Some(captures_every_lifetime));

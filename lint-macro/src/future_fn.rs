@@ -52,12 +52,31 @@ macro_rules! own_edition_is_2024_or_later {
 /// it follows `edition` in this crate's manifest.
 pub const IMPL_OF_OWN_EDITION_CAPTURES_ALL: bool = own_edition_is_2024_or_later!(_);
 
+/// [`IMPL_OF_OWN_EDITION_CAPTURES_ALL`], which the macro's own tests can turn off on one
+/// thread ([`without_own_edition`]) to see the output an edition-2021 macro crate gives.
+pub fn own_edition_captures_all() -> bool {
+    #[cfg(test)]
+    if tests::OWN_EDITION_IGNORED.get() {
+        return false;
+    }
+    IMPL_OF_OWN_EDITION_CAPTURES_ALL
+}
+
+/// Runs `f` as if this macro crate were of edition 2021, on this thread.
+#[cfg(test)]
+pub fn without_own_edition<R>(f: impl FnOnce() -> R) -> R {
+    let before = tests::OWN_EDITION_IGNORED.replace(true);
+    let out = f();
+    tests::OWN_EDITION_IGNORED.set(before);
+    out
+}
+
 /// The span the future-returning shape's `-> impl Future<..>` carries: a token the macro
 /// makes up where that captures every lifetime ([`IMPL_OF_OWN_EDITION_CAPTURES_ALL`]),
 /// else `user_span`, one of the fn's own tokens, which captures every lifetime where the
 /// crate is of edition 2024 or later ([`crate::edition`]).
 pub fn impl_span(user_span: Span) -> Span {
-    if IMPL_OF_OWN_EDITION_CAPTURES_ALL {
+    if own_edition_captures_all() {
         Span::call_site()
     } else {
         user_span
@@ -330,14 +349,14 @@ fn punct(ch: char, spacing: Spacing) -> TokenTree {
 fn type_colon(param: &[TokenTree]) -> Option<usize> {
     let mut i = 0;
     while i < param.len() {
-        if let TokenTree::Punct(p) = &param[i] {
-            if p.as_char() == ':' {
-                if p.spacing() == Spacing::Joint && is_punct(param.get(i + 1), ':') {
-                    i += 2;
-                    continue;
-                }
-                return Some(i);
+        if let TokenTree::Punct(p) = &param[i]
+            && p.as_char() == ':'
+        {
+            if p.spacing() == Spacing::Joint && is_punct(param.get(i + 1), ':') {
+                i += 2;
+                continue;
             }
+            return Some(i);
         }
         i += 1;
     }
@@ -347,6 +366,11 @@ fn type_colon(param: &[TokenTree]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        pub(super) static OWN_EDITION_IGNORED: std::cell::Cell<bool> =
+            const { std::cell::Cell::new(false) };
+    }
 
     fn split(src: &str) -> FnItem {
         let tokens: TokenStream = src.parse().unwrap();

@@ -66,10 +66,10 @@ pub fn hand_to_own_attribute(item: &mut syn::Item) {
     }
     impl VisitMut for Marker {
         fn visit_item_mut(&mut self, item: &mut syn::Item) {
-            if self.depth > 0 {
-                if let Some(attrs) = item_attrs_mut(item) {
-                    mark(attrs);
-                }
+            if self.depth > 0
+                && let Some(attrs) = item_attrs_mut(item)
+            {
+                mark(attrs);
             }
             self.depth += 1;
             syn::visit_mut::visit_item_mut(self, item);

@@ -17,10 +17,10 @@ impl Target {
     /// Parses the annotated item. `None` when it is not Rust syn can read: the caller
     /// re-emits the tokens unchanged so rustc reports its own error.
     pub fn parse(tokens: TokenStream) -> Option<Target> {
-        if let Ok(item) = syn::parse2::<syn::Item>(tokens.clone()) {
-            if !matches!(item, syn::Item::Verbatim(_)) {
-                return Some(Target::Item(item));
-            }
+        if let Ok(item) = syn::parse2::<syn::Item>(tokens.clone())
+            && !matches!(item, syn::Item::Verbatim(_))
+        {
+            return Some(Target::Item(item));
         }
         syn::parse2::<syn::ImplItemFn>(tokens)
             .ok()

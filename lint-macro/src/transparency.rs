@@ -106,51 +106,63 @@ fn check(item: &syn::Item, origin: &Path) -> bool {
     );
 
     let watched = expand(TokenStream::new(), item);
-    if let syn::Item::Fn(f) = item {
-        if f.sig.asyncness.is_some() {
-            let in_2024 = crate::edition::assuming(true, || expand(TokenStream::new(), item));
-            if in_2024 != watched {
-                check_future_fn(f, &in_2024, origin);
-            }
-            // The head is what comes before the body: a body's inner attributes
-            // (`#![allow(..)]`, which syn keeps in `attrs` too) stay inside it.
-            let mut head = TokenStream::new();
-            for attr in f
-                .attrs
-                .iter()
-                .filter(|a| matches!(a.style, syn::AttrStyle::Outer))
-            {
-                attr.to_tokens(&mut head);
-            }
-            f.vis.to_tokens(&mut head);
-            f.sig.to_tokens(&mut head);
-            let head = head.to_string();
-            assert!(
-                watched.starts_with(&head),
-                "{}: the signature is not the input's:\n{watched}",
-                origin.display()
-            );
-            assert!(
-                watched.contains("__private :: Watch ("),
-                "{}: not wrapped:\n{watched}",
-                origin.display()
-            );
-            let body = &watched[head.len()..];
-            let mut at = 0;
-            for stmt in &f.block.stmts {
-                let stmt = stmt.to_token_stream().to_string();
-                match body[at..].find(&stmt) {
-                    Some(i) => at += i + stmt.len(),
-                    None => panic!(
-                        "{}: the wrapped body lost or reordered `{stmt}`:\n{watched}",
-                        origin.display()
-                    ),
-                }
-            }
+    if let syn::Item::Fn(f) = item
+        && f.sig.asyncness.is_some()
+    {
+        let in_2024 = crate::edition::assuming(true, || expand(TokenStream::new(), item));
+        if in_2024 != watched {
+            check_future_fn(f, &in_2024, origin);
+        }
+        // The head is what comes before the body: a body's inner attributes
+        // (`#![allow(..)]`, which syn keeps in `attrs` too) stay inside it.
+        let mut head = TokenStream::new();
+        for attr in f
+            .attrs
+            .iter()
+            .filter(|a| matches!(a.style, syn::AttrStyle::Outer))
+        {
+            attr.to_tokens(&mut head);
+        }
+        f.vis.to_tokens(&mut head);
+        f.sig.to_tokens(&mut head);
+        let head = head.to_string();
+        // Where this macro crate's edition lets every crate take the future-returning
+        // shape (`future_fn::IMPL_OF_OWN_EDITION_CAPTURES_ALL`), the default output
+        // is that shape too.
+        if !watched.starts_with(&head) && crate::future_fn::own_edition_captures_all() {
+            check_future_fn(f, &watched, origin);
             return true;
         }
+        assert!(
+            watched.starts_with(&head),
+            "{}: the signature is not the input's:\n{watched}",
+            origin.display()
+        );
+        assert!(
+            watched.contains("__private :: Watch ("),
+            "{}: not wrapped:\n{watched}",
+            origin.display()
+        );
+        let body = &watched[head.len()..];
+        let mut at = 0;
+        for stmt in &f.block.stmts {
+            let stmt = stmt.to_token_stream().to_string();
+            match body[at..].find(&stmt) {
+                Some(i) => at += i + stmt.len(),
+                None => panic!(
+                    "{}: the wrapped body lost or reordered `{stmt}`:\n{watched}",
+                    origin.display()
+                ),
+            }
+        }
+        return true;
     }
-    // Impls, traits and modules: every token the wrapper does not own is kept, in order.
+    // Impls, traits and modules: every token the wrapper does not own is kept, in order,
+    // in the shape that keeps each `async fn` as written (the future-returning shape of
+    // a fn is checked on fns, above).
+    let watched = crate::future_fn::without_own_edition(|| {
+        crate::edition::assuming(false, || expand(TokenStream::new(), item))
+    });
     let kept = watched.split_whitespace().collect::<Vec<_>>();
     let mut at = 0;
     for token in input.split_whitespace() {

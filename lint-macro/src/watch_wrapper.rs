@@ -48,8 +48,8 @@ impl Shape {
     /// it, when `#[no_blocking]` is on an impl or module) are `attribute_trees`, in the
     /// crate being compiled.
     pub fn for_attributes(attribute_trees: &[TokenTree]) -> Shape {
-        let captures = future_fn::IMPL_OF_OWN_EDITION_CAPTURES_ALL
-            || crate::edition::captures_every_lifetime();
+        let captures =
+            future_fn::own_edition_captures_all() || crate::edition::captures_every_lifetime();
         if captures && future_fn::context_allows(attribute_trees) {
             Shape::FutureFn
         } else {
@@ -244,10 +244,10 @@ fn text(source: &str) -> TokenStream {
     // The texts are fixed Rust with one string literal escaped by `{:?}`: they always lex.
     // Inside the compiler, its lexer alone: proc-macro2's parse would first lex the text
     // once more with its own lexer (unoptimized in a user's build) to validate it.
-    if proc_macro::is_available() {
-        if let Ok(tokens) = source.parse::<proc_macro::TokenStream>() {
-            return tokens.into();
-        }
+    if proc_macro::is_available()
+        && let Ok(tokens) = source.parse::<proc_macro::TokenStream>()
+    {
+        return tokens.into();
     }
     source.parse().unwrap_or_default()
 }
