@@ -1062,7 +1062,7 @@ mod tests {
     use crate::{summarize_file, Category, Config};
 
     /// Summarizes `src` as file `rel` of module `module` (`a::b`, or "" for the root).
-    fn file(rel: &str, module: &str, src: &str) -> FileSummary {
+    pub(super) fn file(rel: &str, module: &str, src: &str) -> FileSummary {
         let parsed: syn::File = syn::parse_str(src).unwrap();
         let module: Vec<String> = module
             .split("::")

@@ -217,16 +217,9 @@ impl Graph<'_> {
 mod tests {
     use std::collections::HashMap;
 
-    use super::super::tests::{findings_over_one_dependency, one_dependency};
+    use super::super::tests::{file, findings_over_one_dependency, one_dependency};
     use super::*;
-    use crate::summary::FileSummary;
-    use crate::{summarize_file, Config, CrateFile};
-
-    fn file(rel: &str, module: &[&str], src: &str) -> FileSummary {
-        let parsed: syn::File = syn::parse_str(src).unwrap();
-        let module: Vec<String> = module.iter().map(|s| s.to_string()).collect();
-        summarize_file(&parsed, rel, &module, false, &Config::default())
-    }
+    use crate::CrateFile;
 
     /// A builder whose iterator reads directories, as walkdir's: nothing in the
     /// caller names `Iter`, only the signatures of `max_depth` and `into_iter` do.
@@ -258,8 +251,8 @@ mod tests {
 
     #[test]
     fn a_method_on_a_chains_value_is_the_method_of_the_type_its_steps_return() {
-        let dep = file("/reg/walker-1.0.0/src/lib.rs", &[], WALKER);
-        let app = file("src/main.rs", &[], APP);
+        let dep = file("/reg/walker-1.0.0/src/lib.rs", "", WALKER);
+        let app = file("src/main.rs", "", APP);
         let mut expected: Vec<(usize, String)> = [2, 5, 8, 16]
             .into_iter()
             .map(|line| (line, "walker::Iter::next".to_string()))
@@ -276,7 +269,7 @@ mod tests {
     /// a quiet method that leads to no blocking type is not kept.
     #[test]
     fn the_essentials_keep_the_quiet_steps_of_chains_that_lead_to_a_blocking_method() {
-        let dep = file("/reg/walker-1.0.0/src/lib.rs", &[], WALKER);
+        let dep = file("/reg/walker-1.0.0/src/lib.rs", "", WALKER);
         let (crates, deps) = (HashMap::new(), one_dependency("walker"));
         let alone = [CrateFile {
             unit: 1,
@@ -292,7 +285,7 @@ mod tests {
             kept,
             ["Walk::into_iter", "Iter::next", "Iter::drain", "walk"]
         );
-        let app = file("src/main.rs", &[], APP);
+        let app = file("src/main.rs", "", APP);
         assert_eq!(
             findings_over_one_dependency(&app, &essentials[0], "walker"),
             findings_over_one_dependency(&app, &dep, "walker")
@@ -306,7 +299,7 @@ mod tests {
     fn workspace_chains_follow_each_methods_declared_return_type() {
         let store = file(
             "src/store.rs",
-            &["store"],
+            "store",
             "pub struct Store;\npub struct Reader;\npub struct Name;\n\
              impl Store {\n    pub fn open() -> Store { Store }\n    \
              pub fn reader(&self) -> Reader { Reader }\n    \
@@ -317,7 +310,7 @@ mod tests {
         );
         let main = file(
             "src/main.rs",
-            &[],
+            "",
             "mod store;\nasync fn run() {\n    store::Store::open().reader().read_all();\n    \
              store::Store::open().name().read_all();\n    \
              store::Store::open().label().read_all();\n}",
